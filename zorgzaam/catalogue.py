@@ -1,0 +1,510 @@
+"""The indicator catalogue: base counts and the indicators computed from them.
+
+Every indicator is a ratio of sums of base counts (numerator / denominator x
+multiplier), so it aggregates correctly to any level. Formulas follow the
+quantitative analysis of "Duurzaam werken aan zorgzame buurten" (see
+``../shared/domain/indicators.md`` table 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Signals an indicator can give (the source's signaalindicatoren).
+SIGNALS: dict[str, str] = {
+    "eenzaamheid": "Eenzaamheid",
+    "sociaal_isolement": "Sociaal isolement",
+    "zorgnood": "Zorg- en ondersteuningsnood",
+    "onbeantwoorde_zorgnood": "Onbeantwoorde zorgnood",
+    "kans": "Kansen",
+}
+
+THEMES: tuple[str, ...] = (
+    "geslacht en leeftijd",
+    "woonstabiliteit",
+    "demografische coëfficiënten",
+    "huishoudens",
+    "socio-economisch",
+    "wonen",
+    "herkomst",
+    "gezondheid",
+)
+
+# Direction: "hoger" = a higher value raises the signal, "lager" = a lower one
+# does, "neutraal" = context only, no automatic signal.
+DIRECTIONS = ("hoger", "lager", "neutraal")
+
+SOURCE_PIC = "Provincies in Cijfers"
+SOURCE_IMA = "IMA-atlas"
+SOURCE_STATBEL = "Statbel"
+
+
+@dataclass(frozen=True)
+class BaseCount:
+    """A count per area that indicators are built from."""
+
+    code: str
+    label: str
+    unit: str  # inwoners, huishoudens, leerlingen, rechthebbenden, woningen
+    # A derived count is the sum of these counts when it is not stored itself.
+    sum_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    theme: str
+    definition: str
+    formula: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]  # empty for a plain count
+    multiplier: float
+    unit: str  # "%", "verhouding", "per 100 huishoudens", "inwoners", ...
+    denominator_kind: str  # "inwoners", "huishoudens", "leerlingen", "rechthebbenden", ""
+    source: str
+    signals: tuple[str, ...] = ()
+    direction: str = "neutraal"
+    decimals: int = 1
+    source_ref: str = ""
+    notes: str = ""
+
+    @property
+    def is_count(self) -> bool:
+        return not self.denominator
+
+    @property
+    def base_counts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.numerator + self.denominator))
+
+
+AGE_BANDS_10: tuple[tuple[str, str], ...] = (
+    ("0_9", "0-9 jaar"),
+    ("10_19", "10-19 jaar"),
+    ("20_29", "20-29 jaar"),
+    ("30_39", "30-39 jaar"),
+    ("40_49", "40-49 jaar"),
+    ("50_59", "50-59 jaar"),
+    ("60_69", "60-69 jaar"),
+    ("70_79", "70-79 jaar"),
+    ("80_89", "80-89 jaar"),
+    ("90plus", "90 jaar en ouder"),
+)
+
+
+def _base_counts() -> tuple[BaseCount, ...]:
+    b = [
+        BaseCount("pop_total", "Aantal inwoners", "inwoners"),
+        BaseCount("pop_men", "Aantal mannen", "inwoners"),
+        BaseCount("pop_women", "Aantal vrouwen", "inwoners"),
+    ]
+    b += [BaseCount(f"pop_age_{k}", f"Inwoners {lab}", "inwoners") for k, lab in AGE_BANDS_10]
+    b += [
+        BaseCount("pop_age_0_19", "Inwoners 0-19 jaar", "inwoners", ("pop_age_0_9", "pop_age_10_19")),
+        BaseCount("pop_age_20_64", "Inwoners 20-64 jaar", "inwoners"),
+        BaseCount("pop_age_18_64", "Inwoners 18-64 jaar", "inwoners"),
+        BaseCount(
+            "pop_age_40_79",
+            "Inwoners 40-79 jaar",
+            "inwoners",
+            ("pop_age_40_49", "pop_age_50_59", "pop_age_60_69", "pop_age_70_79"),
+        ),
+        BaseCount("pop_age_65plus", "Inwoners 65 jaar en ouder", "inwoners"),
+        BaseCount("pop_age_75plus", "Inwoners 75 jaar en ouder", "inwoners"),
+        BaseCount("pop_age_80plus", "Inwoners 80 jaar en ouder", "inwoners", ("pop_age_80_89", "pop_age_90plus")),
+        BaseCount("pop_same_address", "Inwoners op hetzelfde adres als vorig jaar", "inwoners"),
+        BaseCount("hh_private", "Private huishoudens", "huishoudens"),
+        BaseCount("hh_single_person", "Eenpersoonshuishoudens", "huishoudens"),
+        BaseCount("hh_single_parent_minor", "Eenoudergezinnen met minstens 1 minderjarig kind", "huishoudens"),
+        BaseCount("pop_alone_18_64", "Alleenwonenden 18-64 jaar", "inwoners"),
+        BaseCount("pop_alone_75plus", "Alleenwonenden 75 jaar en ouder", "inwoners"),
+        BaseCount("pupils_primary", "Leerlingen basisonderwijs (naar woonplaats)", "leerlingen"),
+        BaseCount("pupils_primary_low_edu_mother", "Leerlingen basisonderwijs met laagopgeleide moeder", "leerlingen"),
+        BaseCount("pupils_secondary", "Leerlingen secundair onderwijs (naar woonplaats)", "leerlingen"),
+        BaseCount(
+            "pupils_secondary_low_edu_mother", "Leerlingen secundair onderwijs met laagopgeleide moeder", "leerlingen"
+        ),
+        BaseCount("insured_20_64", "Rechthebbenden ziekteverzekering 20-64 jaar", "rechthebbenden"),
+        BaseCount("insured_20_64_increased", "Rechthebbenden 20-64 jaar met verhoogde tegemoetkoming", "rechthebbenden"),
+        BaseCount("insured_65plus", "Rechthebbenden ziekteverzekering 65 jaar en ouder", "rechthebbenden"),
+        BaseCount(
+            "insured_65plus_replacement_income",
+            "Rechthebbenden 65+ met gewaarborgd inkomen, IGO, leefloon of OCMW-hulp",
+            "rechthebbenden",
+        ),
+        BaseCount("insured_total", "Rechthebbenden ziekteverzekering", "rechthebbenden"),
+        BaseCount("insured_chronic", "Rechthebbenden met statuut chronische aandoening", "rechthebbenden"),
+        BaseCount("insured_antidepressants", "Rechthebbenden met voorschrift antidepressiva", "rechthebbenden"),
+        BaseCount("hh_known_tenure", "Huishoudens met gekende eigendomstitel", "huishoudens"),
+        BaseCount("hh_tenant", "Huishoudens die huren", "huishoudens"),
+        BaseCount("social_rental_dwellings", "Sociale huurwoningen", "woningen"),
+        BaseCount("pop_non_belgian_birth_nat", "Inwoners met niet-Belgische geboortenationaliteit", "inwoners"),
+        BaseCount("pop_non_belgian_origin", "Inwoners van niet-Belgische herkomst", "inwoners"),
+    ]
+    return tuple(b)
+
+
+def _pct(
+    code: str,
+    label: str,
+    theme: str,
+    definition: str,
+    numerator: str | tuple[str, ...],
+    denominator: str | tuple[str, ...],
+    denominator_kind: str,
+    source: str,
+    signals: tuple[str, ...],
+    direction: str,
+    source_ref: str,
+    notes: str = "",
+) -> Indicator:
+    num = (numerator,) if isinstance(numerator, str) else numerator
+    den = (denominator,) if isinstance(denominator, str) else denominator
+    formula = f"{' + '.join(num)} / {' + '.join(den)} × 100"
+    return Indicator(
+        code=code,
+        label=label,
+        theme=theme,
+        definition=definition,
+        formula=formula,
+        numerator=num,
+        denominator=den,
+        multiplier=100.0,
+        unit="%",
+        denominator_kind=denominator_kind,
+        source=source,
+        signals=signals,
+        direction=direction,
+        decimals=1,
+        source_ref=source_ref,
+        notes=notes,
+    )
+
+
+# Signals per 10-year age band (indicators.md, "Signals in detail: Age").
+_AGE_BAND_SIGNALS: dict[str, tuple[tuple[str, ...], str]] = {
+    "0_9": ((), "neutraal"),
+    "10_19": ((), "neutraal"),
+    "20_29": (("eenzaamheid",), "hoger"),
+    "30_39": (("kans",), "hoger"),
+    "40_49": (("kans",), "hoger"),
+    "50_59": (("kans",), "hoger"),
+    "60_69": (("onbeantwoorde_zorgnood", "kans"), "hoger"),
+    "70_79": (("zorgnood",), "hoger"),
+    "80_89": (("eenzaamheid", "sociaal_isolement", "zorgnood"), "hoger"),
+    "90plus": (("eenzaamheid", "sociaal_isolement", "zorgnood"), "hoger"),
+}
+
+_SES_SIGNALS = ("eenzaamheid", "sociaal_isolement", "zorgnood", "onbeantwoorde_zorgnood")
+
+
+def _indicators() -> tuple[Indicator, ...]:
+    geo = "geslacht en leeftijd"
+    out: list[Indicator] = [
+        Indicator(
+            code="pop_total",
+            label="Aantal inwoners",
+            theme=geo,
+            definition="Officieel aantal inwoners op 1 januari. Basislaag voor kaarten en controle op de grootte van de sector.",
+            formula="pop_total",
+            numerator=("pop_total",),
+            denominator=(),
+            multiplier=1.0,
+            unit="inwoners",
+            denominator_kind="",
+            source=SOURCE_STATBEL,
+            decimals=0,
+            source_ref="indicators.md §1 rij 0",
+        ),
+        Indicator(
+            code="n_households",
+            label="Aantal private huishoudens",
+            theme="huishoudens",
+            definition="Aantal private huishoudens: alle personen met eenzelfde referentiepersoon.",
+            formula="hh_private",
+            numerator=("hh_private",),
+            denominator=(),
+            multiplier=1.0,
+            unit="huishoudens",
+            denominator_kind="",
+            source=SOURCE_PIC,
+            decimals=0,
+            source_ref="indicators.md §2 (huishoudens vs inwoners)",
+        ),
+        _pct(
+            "pct_men", "% mannen", geo, "Aandeel mannen in het totaal aantal inwoners.",
+            "pop_men", "pop_total", "inwoners", SOURCE_PIC,
+            ("eenzaamheid", "zorgnood", "onbeantwoorde_zorgnood", "kans"), "neutraal", "indicators.md §1 rij 1",
+            notes="Mannen: iets hoger risico op sociale eenzaamheid; vrouwen: op emotionele eenzaamheid.",
+        ),
+        _pct(
+            "pct_women", "% vrouwen", geo, "Aandeel vrouwen in het totaal aantal inwoners.",
+            "pop_women", "pop_total", "inwoners", SOURCE_PIC,
+            ("eenzaamheid", "zorgnood", "onbeantwoorde_zorgnood", "kans"), "neutraal", "indicators.md §1 rij 1",
+        ),
+    ]
+    for key, band in AGE_BANDS_10:
+        signals, direction = _AGE_BAND_SIGNALS[key]
+        out.append(
+            _pct(
+                f"pct_age_{key}", f"% {band}", geo, f"Aandeel inwoners van {band} in het totaal aantal inwoners.",
+                f"pop_age_{key}", "pop_total", "inwoners", SOURCE_PIC, signals, direction, "indicators.md §1 rij 2",
+            )
+        )
+    out += [
+        _pct(
+            "pct_65plus", "% 65-plussers", geo, "Aandeel inwoners van 65 jaar en ouder in het totaal aantal inwoners.",
+            "pop_age_65plus", "pop_total", "inwoners", SOURCE_PIC, ("zorgnood",), "hoger", "indicators.md §1 rij 2",
+        ),
+        _pct(
+            "pct_80plus", "% 80-plussers", geo, "Aandeel inwoners van 80 jaar en ouder in het totaal aantal inwoners.",
+            "pop_age_80plus", "pop_total", "inwoners", SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "zorgnood"), "hoger", "indicators.md §1 rij 2",
+        ),
+        _pct(
+            "pct_same_address", "% op hetzelfde adres als vorig jaar", "woonstabiliteit",
+            "Welk percentage van de buurtbewoners woonde vorig jaar ook op hetzelfde adres? "
+            "Hoe lager dit percentage, hoe lager de woonstabiliteit.",
+            "pop_same_address", "pop_total", "inwoners", SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "zorgnood"), "lager", "indicators.md §1 rij 3",
+            notes="Een woonzorgcentrum of een nieuwe verkaveling kan dit cijfer sterk beïnvloeden.",
+        ),
+        Indicator(
+            code="mantelzorgratio",
+            label="Mantelzorgratio (potentiële burenhulpratio)",
+            theme="demografische coëfficiënten",
+            definition="De verhouding van de 40 t.e.m. 79-jarigen ten opzichte van de 80-jarigen en ouder. "
+            "Een hoge mantelzorgratio kan erop wijzen dat het potentieel voor burenhulp hoog is.",
+            formula="pop_age_40_79 / pop_age_80plus",
+            numerator=("pop_age_40_79",),
+            denominator=("pop_age_80plus",),
+            multiplier=1.0,
+            unit="verhouding",
+            denominator_kind="inwoners",
+            source=SOURCE_PIC,
+            signals=("kans",),
+            direction="hoger",
+            decimals=2,
+            source_ref="indicators.md §1 rij 4a",
+        ),
+        Indicator(
+            code="groene_druk",
+            label="Groene druk",
+            theme="demografische coëfficiënten",
+            definition="De verhouding van de 0 t.e.m. 19-jarigen ten opzichte van de 20 t.e.m. 64-jarigen "
+            "vermenigvuldigd met 100.",
+            formula="pop_age_0_19 / pop_age_20_64 × 100",
+            numerator=("pop_age_0_19",),
+            denominator=("pop_age_20_64",),
+            multiplier=100.0,
+            unit="per 100 inwoners 20-64 jaar",
+            denominator_kind="inwoners",
+            source=SOURCE_PIC,
+            decimals=1,
+            source_ref="indicators.md §1 rij 4b",
+        ),
+        Indicator(
+            code="grijze_druk",
+            label="Grijze druk",
+            theme="demografische coëfficiënten",
+            definition="De verhouding van de 65-jarigen en ouder ten opzichte van de 20 t.e.m. 64-jarigen "
+            "vermenigvuldigd met 100.",
+            formula="pop_age_65plus / pop_age_20_64 × 100",
+            numerator=("pop_age_65plus",),
+            denominator=("pop_age_20_64",),
+            multiplier=100.0,
+            unit="per 100 inwoners 20-64 jaar",
+            denominator_kind="inwoners",
+            source=SOURCE_PIC,
+            signals=("zorgnood",),
+            direction="hoger",
+            decimals=1,
+            source_ref="indicators.md §1 rij 4c",
+            notes="Hoge grijze druk samen met hoge interne vergrijzing: veel oudste ouderen die vaak "
+            "langdurige nood hebben aan zorg en ondersteuning.",
+        ),
+        Indicator(
+            code="interne_vergrijzing",
+            label="Interne vergrijzing",
+            theme="demografische coëfficiënten",
+            definition="De verhouding van de 80-jarigen en ouder ten opzichte van de 65-jarigen en ouder "
+            "vermenigvuldigd met 100.",
+            formula="pop_age_80plus / pop_age_65plus × 100",
+            numerator=("pop_age_80plus",),
+            denominator=("pop_age_65plus",),
+            multiplier=100.0,
+            unit="per 100 inwoners 65+",
+            denominator_kind="inwoners",
+            source=SOURCE_PIC,
+            signals=("zorgnood",),
+            direction="hoger",
+            decimals=1,
+            source_ref="indicators.md §1 rij 4d",
+        ),
+        _pct(
+            "pct_single_person_hh", "% eenpersoonshuishoudens", "huishoudens",
+            "Aandeel eenpersoonshuishoudens (alleenwonenden) t.o.v. alle private huishoudens. "
+            "Een aandeel van huishoudens, niet van inwoners.",
+            "hh_single_person", "hh_private", "huishoudens", SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "zorgnood"), "hoger", "indicators.md §1 rij 5a",
+        ),
+        _pct(
+            "pct_single_parent_hh", "% eenoudergezinnen met minderjarig kind", "huishoudens",
+            "Aandeel eenoudergezinnen met minstens 1 minderjarig kind in huis t.o.v. alle private huishoudens "
+            "(LIPRO-indeling). Enkel officiële registratie: bij co-ouderschap staat het kind op één adres.",
+            "hh_single_parent_minor", "hh_private", "huishoudens", SOURCE_PIC,
+            ("eenzaamheid", "zorgnood"), "hoger", "indicators.md §1 rij 5b",
+        ),
+        _pct(
+            "pct_alone_18_64", "% alleenwonend 18-64 jaar", "huishoudens",
+            "Percentage inwoners tussen 18 en 64 jaar dat alleenwonend is t.o.v. alle inwoners tussen 18 en 64 jaar.",
+            "pop_alone_18_64", "pop_age_18_64", "inwoners", SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement"), "hoger", "indicators.md §1 rij 5c",
+        ),
+        _pct(
+            "pct_alone_75plus", "% alleenwonend 75-plussers", "huishoudens",
+            "Percentage inwoners van 75 jaar of ouder dat alleenwonend is t.o.v. alle inwoners van 75 jaar of ouder.",
+            "pop_alone_75plus", "pop_age_75plus", "inwoners", SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "zorgnood"), "hoger", "indicators.md §1 rij 5d",
+        ),
+        _pct(
+            "pct_low_edu_mother_primary", "% leerlingen basisonderwijs met laagopgeleide moeder", "socio-economisch",
+            "Aandeel leerlingen basisonderwijs (naar woonplaats) met een laagopgeleide moeder t.o.v. alle "
+            "leerlingen basisonderwijs.",
+            "pupils_primary_low_edu_mother", "pupils_primary", "leerlingen", SOURCE_PIC,
+            _SES_SIGNALS, "hoger", "indicators.md §1 rij 6a",
+        ),
+        _pct(
+            "pct_low_edu_mother_secondary", "% leerlingen secundair onderwijs met laagopgeleide moeder",
+            "socio-economisch",
+            "Aandeel leerlingen secundair onderwijs (naar woonplaats) met een laagopgeleide moeder t.o.v. alle "
+            "leerlingen secundair onderwijs.",
+            "pupils_secondary_low_edu_mother", "pupils_secondary", "leerlingen", SOURCE_PIC,
+            _SES_SIGNALS, "hoger", "indicators.md §1 rij 6b",
+        ),
+        _pct(
+            "pct_increased_reimbursement_20_64", "% verhoogde tegemoetkoming 20-64 jaar", "socio-economisch",
+            "Percentage rechthebbenden van 20 tot 64 jaar met recht op verhoogde tegemoetkoming in de "
+            "verplichte ziekteverzekering. Dit recht is een indicatie van een financieel zwakkere situatie.",
+            "insured_20_64_increased", "insured_20_64", "rechthebbenden", SOURCE_IMA,
+            _SES_SIGNALS, "hoger", "indicators.md §1 rij 6c",
+        ),
+        _pct(
+            "pct_replacement_income_65plus", "% met vervangingsinkomen 65-plussers", "socio-economisch",
+            "Percentage rechthebbenden bij 65-plussers met recht op een gewaarborgd inkomen, inkomensgarantie "
+            "voor ouderen, het leefloon of hulp van het OCMW.",
+            "insured_65plus_replacement_income", "insured_65plus", "rechthebbenden", SOURCE_IMA,
+            _SES_SIGNALS, "hoger", "indicators.md §1 rij 6d",
+            notes="In de IMA-atlas is het niveau eerstelijnszone niet opgenomen.",
+        ),
+        _pct(
+            "pct_tenants", "% huurders", "wonen",
+            "Aandeel huurders t.o.v. de huishoudens met gekende eigendomstitel. Bij 20 % huurders zijn 20 % van "
+            "de geregistreerde eigendommen in gebruik door huurders en 80 % door eigenaars.",
+            "hh_tenant", "hh_known_tenure", "huishoudens", SOURCE_PIC,
+            ("sociaal_isolement", "zorgnood", "onbeantwoorde_zorgnood"), "hoger", "indicators.md §1 rij 7a",
+        ),
+        Indicator(
+            code="social_rental_per_100hh",
+            label="Sociale huurwoningen per 100 huishoudens",
+            theme="wonen",
+            definition="Aantal sociale huurwoningen t.o.v. de particuliere huishoudens × 100.",
+            formula="social_rental_dwellings / hh_private × 100",
+            numerator=("social_rental_dwellings",),
+            denominator=("hh_private",),
+            multiplier=100.0,
+            unit="per 100 huishoudens",
+            denominator_kind="huishoudens",
+            source=SOURCE_PIC,
+            signals=("sociaal_isolement", "zorgnood", "onbeantwoorde_zorgnood"),
+            direction="hoger",
+            decimals=1,
+            source_ref="indicators.md §1 rij 7c",
+        ),
+        Indicator(
+            code="n_social_rental_dwellings",
+            label="Aantal sociale huurwoningen",
+            theme="wonen",
+            definition="Aantal sociale huurwoningen in het gebied.",
+            formula="social_rental_dwellings",
+            numerator=("social_rental_dwellings",),
+            denominator=(),
+            multiplier=1.0,
+            unit="woningen",
+            denominator_kind="",
+            source=SOURCE_PIC,
+            decimals=0,
+            source_ref="indicators.md §1 rij 7b",
+        ),
+        _pct(
+            "pct_non_belgian_birth_nat", "% niet-Belgische geboortenationaliteit", "herkomst",
+            "Aandeel inwoners van wie de nationaliteit bij geboorte niet Belgisch was.",
+            "pop_non_belgian_birth_nat", "pop_total", "inwoners", SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "onbeantwoorde_zorgnood", "kans"), "hoger", "indicators.md §1 rij 8a",
+        ),
+        _pct(
+            "pct_non_belgian_origin", "% niet-Belgische herkomst", "herkomst",
+            "Aandeel inwoners van wie de geboortenationaliteit van de persoon zelf en/of van de moeder en/of "
+            "van de vader niet Belgisch is.",
+            "pop_non_belgian_origin", "pop_total", "inwoners", SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "onbeantwoorde_zorgnood", "kans"), "hoger", "indicators.md §1 rij 8b",
+        ),
+        _pct(
+            "pct_chronic_condition", "% statuut chronische aandoening", "gezondheid",
+            "Percentage rechthebbenden met minstens één statuut chronische aandoening.",
+            "insured_chronic", "insured_total", "rechthebbenden", SOURCE_IMA,
+            ("zorgnood", "eenzaamheid"), "hoger", "indicators.md §1 rij 9a",
+        ),
+        _pct(
+            "pct_antidepressants", "% gebruikers antidepressiva", "gezondheid",
+            "Percentage rechthebbenden met een voorschrift voor antidepressiva (per kalenderjaar). Het gaat om "
+            "uitgeschreven voorschriften; dit staat niet noodzakelijk gelijk aan het eigenlijke gebruik.",
+            "insured_antidepressants", "insured_total", "rechthebbenden", SOURCE_IMA,
+            ("zorgnood", "eenzaamheid"), "hoger", "indicators.md §1 rij 9b",
+        ),
+    ]
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    base_counts: dict[str, BaseCount] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+
+    def indicator(self, code: str) -> Indicator:
+        try:
+            return self.indicators[code]
+        except KeyError:
+            raise UnknownIndicator(code) from None
+
+    def by_theme(self) -> dict[str, list[Indicator]]:
+        grouped: dict[str, list[Indicator]] = {t: [] for t in THEMES}
+        for ind in self.indicators.values():
+            grouped.setdefault(ind.theme, []).append(ind)
+        return {t: inds for t, inds in grouped.items() if inds}
+
+
+class UnknownIndicator(KeyError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+    def __str__(self) -> str:
+        return f"Onbekende indicator '{self.code}'. Bekijk de lijst met 'python -m zorgzaam indicators'."
+
+
+BUILTIN = Catalogue(
+    base_counts={b.code: b for b in _base_counts()},
+    indicators={i.code: i for i in _indicators()},
+)
+
+# The codes issue #2 fixes as stable; tests check that all exist.
+REQUIRED_CODES: tuple[str, ...] = (
+    "pop_total", "pct_men", "pct_women", "pct_age_0_9", "pct_age_10_19", "pct_age_20_29", "pct_age_30_39",
+    "pct_age_40_49", "pct_age_50_59", "pct_age_60_69", "pct_age_70_79", "pct_age_80_89", "pct_age_90plus",
+    "pct_65plus", "pct_80plus", "pct_same_address", "mantelzorgratio", "groene_druk", "grijze_druk",
+    "interne_vergrijzing", "pct_single_person_hh", "pct_single_parent_hh", "pct_alone_18_64", "pct_alone_75plus",
+    "pct_low_edu_mother_primary", "pct_low_edu_mother_secondary", "pct_increased_reimbursement_20_64",
+    "pct_replacement_income_65plus", "pct_tenants", "social_rental_per_100hh", "pct_non_belgian_birth_nat",
+    "pct_non_belgian_origin", "pct_chronic_condition", "pct_antidepressants",
+)

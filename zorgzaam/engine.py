@@ -1,0 +1,335 @@
+"""The indicator engine: every indicator at any level as a ratio of sums.
+
+An area's base count is, in this order:
+1. the value stored for the area itself (a municipal total as published,
+   which includes the sector values the source hid);
+2. the sum over a partition of the area into finer areas whose values are
+   all known: coarsest partition first (municipalities, then deelgemeenten
+   or wijken, then sectors);
+3. otherwise missing, with status "onvolledig" when hidden ("x") values
+   prevented the sum, or "ontbrekend" when there are no data.
+
+An indicator is then sum(numerator counts) / sum(denominator counts) x
+multiplier for that area, so a care-zone average is never a mean of sector
+percentages. Any needed count that is not "ok" makes the indicator missing
+with that status; a hidden value never counts as 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .areas import LEVEL_CODES, finer_levels, level as level_info
+from .catalogue import BUILTIN, Catalogue, Indicator
+from .store import Store
+
+RESULT_COLUMNS = [
+    "area_code", "area_level", "area_name", "indicator", "period", "numerator", "denominator", "value", "status",
+]
+
+# Worst status first: it wins when counts are combined.
+_STATUS_ORDER = ("verborgen", "onvolledig", "ontbrekend", "nvt", "ok")
+_STATUS_RANK = {s: i for i, s in enumerate(_STATUS_ORDER)}
+
+
+class EngineError(ValueError):
+    """A request the engine cannot answer, worded for the user (Dutch)."""
+
+
+def _worst(statuses: pd.Series) -> str:
+    return min(statuses, key=_STATUS_RANK.__getitem__)
+
+
+def needed_variables(indicators: Sequence[Indicator], catalogue: Catalogue = BUILTIN) -> list[str]:
+    """Base counts the indicators need, with the parts of derived counts."""
+    out: dict[str, None] = {}
+    for ind in indicators:
+        for code in ind.base_counts:
+            out[code] = None
+            for part in catalogue.base_counts[code].sum_of if code in catalogue.base_counts else ():
+                out[part] = None
+    return list(out)
+
+
+def derive_counts(obs: pd.DataFrame, catalogue: Catalogue = BUILTIN) -> pd.DataFrame:
+    """Add derived base counts (e.g. 80+ = 80-89 + 90+) where an area lacks them."""
+    if obs.empty:
+        return obs
+    frames = [obs]
+    keys = ["area_level", "area_code", "period"]
+    for base in catalogue.base_counts.values():
+        if not base.sum_of:
+            continue
+        parts = obs[obs["variable"].isin(base.sum_of)]
+        if parts.empty:
+            continue
+        grouped = parts.groupby(keys, sort=False).agg(
+            n=("variable", "nunique"), value=("value", "sum"), status=("status", _worst)
+        ).reset_index()
+        grouped = grouped[grouped["n"] == len(base.sum_of)].drop(columns="n")
+        have = obs.loc[obs["variable"] == base.code, keys]
+        if not have.empty:
+            grouped = grouped.merge(have.assign(_have=1), on=keys, how="left")
+            grouped = grouped[grouped["_have"].isna()].drop(columns="_have")
+        grouped.loc[grouped["status"] != "ok", "value"] = np.nan
+        frames.append(grouped.assign(variable=base.code))
+    return pd.concat(frames, ignore_index=True)
+
+
+class _Resolver:
+    """Resolves base counts per area of a level, from stored values or sums of finer areas."""
+
+    def __init__(self, obs: pd.DataFrame, members: pd.DataFrame, variables: list[str]):
+        self.obs = obs
+        self.members = members  # one row per sector: statsec + parent code per level
+        self.variables = variables
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    def _complete(self, codes: Iterable[str]) -> pd.DataFrame:
+        """Every (area, variable) pair, with status 'ontbrekend' where nothing is known."""
+        codes = pd.Index(pd.unique(pd.Series(list(codes), dtype="object")), name="area_code")
+        return pd.MultiIndex.from_product([codes, self.variables], names=["area_code", "variable"]).to_frame(
+            index=False
+        )
+
+    def values(self, lvl: str) -> pd.DataFrame:
+        """area_code, variable, value, status for every area of ``lvl`` that contains loaded sectors."""
+        if lvl in self._cache:
+            return self._cache[lvl]
+        if lvl == "statsec":
+            codes = self.members["statsec"]
+        else:
+            codes = self.members[lvl].dropna() if lvl in self.members else pd.Series([], dtype="object")
+        grid = self._complete(codes)
+        stored = self.obs.loc[self.obs["area_level"] == lvl, ["area_code", "variable", "value", "status"]]
+        result = grid.merge(stored, on=["area_code", "variable"], how="left")
+        if lvl != "statsec" and not result.empty:
+            result = self._fill_from_finer(lvl, result)
+        result["status"] = result["status"].fillna("ontbrekend")
+        result.loc[result["status"] != "ok", "value"] = np.nan
+        self._cache[lvl] = result
+        return result
+
+    def _fill_from_finer(self, lvl: str, result: pd.DataFrame) -> pd.DataFrame:
+        """Fill the pairs without a stored value from the coarsest complete partition."""
+        fallback = None
+        for finer in finer_levels(lvl):
+            todo = result["status"].isna()
+            if not todo.any():
+                break
+            if finer != "statsec" and finer not in self.members:
+                continue
+            summed = self._sum_children(lvl, finer)
+            if summed.empty:
+                continue
+            merged = result.merge(summed, on=["area_code", "variable"], how="left", suffixes=("", "_sum"))
+            use = todo & merged["status_sum"].eq("ok")
+            merged.loc[use, "value"] = merged.loc[use, "value_sum"]
+            merged.loc[use, "status"] = "ok"
+            if finer == "statsec":
+                fallback = merged["status_sum"]
+            result = merged.drop(columns=["value_sum", "status_sum"])
+        if fallback is not None:
+            still = result["status"].isna()
+            result.loc[still, "status"] = fallback[still]
+        return result
+
+    def _sum_children(self, lvl: str, finer: str) -> pd.DataFrame:
+        """Sum of ``finer`` areas nested in each ``lvl`` area that they cover completely."""
+        m = self.members
+        if lvl not in m:
+            return pd.DataFrame()
+        if finer == "statsec":
+            mapping = m[["statsec", lvl]].dropna().rename(columns={"statsec": "child", lvl: "area_code"})
+        else:
+            sub = m[["statsec", finer, lvl]].dropna(subset=[lvl])
+            parents_per_child = sub.groupby(finer)[lvl].nunique()
+            nested = parents_per_child[parents_per_child == 1].index
+            covered = sub[finer].isin(nested)
+            # An area is usable only if every one of its sectors lies in a nested child.
+            complete_areas = covered.groupby(sub[lvl]).all()
+            complete_areas = complete_areas[complete_areas].index
+            mapping = (
+                sub[sub[lvl].isin(complete_areas)][[finer, lvl]]
+                .drop_duplicates()
+                .rename(columns={finer: "child", lvl: "area_code"})
+            )
+        if mapping.empty:
+            return pd.DataFrame()
+        child_values = self.values(finer).rename(columns={"area_code": "child"})
+        joined = mapping.merge(child_values, on="child", how="left")
+        joined["status"] = joined["status"].fillna("ontbrekend")
+        # "nvt" (not applicable) adds nothing but does not block the sum.
+        joined["contrib"] = joined["value"].where(joined["status"] == "ok", 0.0)
+        joined["agg_status"] = joined["status"].map(
+            {"ok": "ok", "nvt": "ok", "verborgen": "onvolledig", "onvolledig": "onvolledig"}
+        ).fillna("ontbrekend")
+        out = joined.groupby(["area_code", "variable"], sort=False).agg(
+            value_sum=("contrib", "sum"), status_sum=("agg_status", _worst)
+        ).reset_index()
+        return out.rename(columns={"value_sum": "value", "status_sum": "status"})
+
+
+def latest_period(store: Store, indicators: Sequence[Indicator], catalogue: Catalogue = BUILTIN) -> str:
+    variables = needed_variables(indicators, catalogue) + [i.code for i in indicators]
+    periods = store.periods(variables)
+    if not periods:
+        raise EngineError("Er zijn nog geen cijfers voor deze indicator(en) in de databank.")
+    return periods[-1]
+
+
+def resolve_targets(
+    store: Store,
+    *,
+    areas: Sequence[tuple[str, str]] | None = None,
+    level: str | None = None,
+    within: tuple[str, str] | None = None,
+) -> pd.DataFrame:
+    """The areas asked for as a frame (level, code, name)."""
+    if areas is not None:
+        frames = [store.find_area(code, lvl) for lvl, code in areas]
+        found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["level", "code", "name"])
+        missing = set(areas) - set(zip(found["level"], found["code"]))
+        if missing:
+            lvl, code = sorted(missing)[0]
+            raise EngineError(f"Gebied '{code}' ({level_info(lvl).label}) bestaat niet in de databank.")
+        return found[["level", "code", "name"]]
+    if level is None:
+        raise EngineError("Geef een gebied (--area) of een niveau (--level).")
+    level_info(level)
+    targets = store.areas(level, within=within)
+    if targets.empty:
+        where = f" binnen {within[1]}" if within else ""
+        raise EngineError(f"Geen gebieden van niveau {level_info(level).label}{where} in de databank.")
+    return targets[["level", "code", "name"]]
+
+
+def compute(
+    store: Store,
+    indicator_codes: Sequence[str],
+    *,
+    areas: Sequence[tuple[str, str]] | None = None,
+    level: str | None = None,
+    within: tuple[str, str] | None = None,
+    period: str | None = None,
+    catalogue: Catalogue = BUILTIN,
+) -> pd.DataFrame:
+    """Indicators for the given areas (or all areas of ``level`` within an area) in one period.
+
+    Returns one row per area and indicator with RESULT_COLUMNS.
+    """
+    indicators = [catalogue.indicator(c) for c in indicator_codes]
+    targets = resolve_targets(store, areas=areas, level=level, within=within)
+    if period is None:
+        period = latest_period(store, indicators, catalogue)
+    variables = needed_variables(indicators, catalogue)
+    indicator_vars = [i.code for i in indicators]
+    target_keys = list(zip(targets["level"], targets["code"]))
+
+    stored_targets = derive_counts(store.observations(variables + indicator_vars, [period], target_keys), catalogue)
+    base_vars = list(dict.fromkeys(c for i in indicators for c in i.base_counts))
+
+    # Areas above sector level that lack a stored count need their sectors.
+    have = stored_targets[stored_targets["variable"].isin(base_vars)].groupby(["area_level", "area_code"]).size()
+    need_sum: dict[str, list[str]] = {}
+    for lvl, code in target_keys:
+        if lvl != "statsec" and have.get((lvl, code), 0) < len(base_vars):
+            need_sum.setdefault(lvl, []).append(code)
+
+    sectors = [code for lvl, code in target_keys if lvl == "statsec"]
+    for lvl, codes in need_sum.items():
+        sectors += store.sectors_within(lvl, codes)
+    sectors = list(dict.fromkeys(sectors))
+
+    members = store.parents("statsec", sectors) if sectors else pd.DataFrame({"statsec": []})
+    members = members.rename(columns={"code": "statsec"})
+    if "statsec" not in members:
+        members["statsec"] = pd.Series(sectors, dtype="object")
+    load_keys = set(target_keys) | {("statsec", s) for s in sectors}
+    for lvl in LEVEL_CODES:
+        if lvl in members:
+            load_keys |= {(lvl, c) for c in members[lvl].dropna().unique()}
+    obs = derive_counts(store.observations(variables + indicator_vars, [period], sorted(load_keys)), catalogue)
+
+    resolver = _Resolver(obs, members, base_vars)
+    per_level: list[pd.DataFrame] = []
+    for lvl, group in targets.groupby("level", sort=False):
+        values = resolver.values(lvl) if base_vars else pd.DataFrame(columns=["area_code", "variable", "value", "status"])
+        # Targets without any loaded sector (e.g. a reference area with only stored values).
+        missing_codes = set(group["code"]) - set(values["area_code"])
+        if missing_codes:
+            extra = resolver._complete(missing_codes).merge(
+                obs.loc[obs["area_level"] == lvl, ["area_code", "variable", "value", "status"]],
+                on=["area_code", "variable"], how="left",
+            )
+            extra["status"] = extra["status"].fillna("ontbrekend")
+            extra.loc[extra["status"] != "ok", "value"] = np.nan
+            values = pd.concat([values, extra], ignore_index=True)
+        values = values[values["area_code"].isin(group["code"])].assign(area_level=lvl)
+        per_level.append(values)
+    counts = pd.concat(per_level, ignore_index=True) if per_level else pd.DataFrame()
+
+    stored_indicators = obs[obs["variable"].isin(indicator_vars)]
+    rows = [
+        _indicator_rows(ind, counts, stored_indicators, targets, period) for ind in indicators
+    ]
+    result = pd.concat(rows, ignore_index=True)
+    return result[RESULT_COLUMNS]
+
+
+def _indicator_rows(
+    ind: Indicator, counts: pd.DataFrame, stored: pd.DataFrame, targets: pd.DataFrame, period: str
+) -> pd.DataFrame:
+    keyed = targets.rename(columns={"level": "area_level", "code": "area_code", "name": "area_name"})
+    if counts.empty:
+        wide_value = pd.DataFrame(index=pd.MultiIndex.from_frame(keyed[["area_level", "area_code"]]))
+        wide_status = wide_value.copy()
+    else:
+        sub = counts[counts["variable"].isin(ind.base_counts)]
+        wide_value = sub.pivot_table(index=["area_level", "area_code"], columns="variable", values="value",
+                                     aggfunc="first", dropna=False)
+        wide_status = sub.pivot_table(index=["area_level", "area_code"], columns="variable", values="status",
+                                      aggfunc="first", dropna=False)
+    frame = keyed.set_index(["area_level", "area_code"])
+    statuses = pd.DataFrame(index=frame.index)
+    for code in ind.base_counts:
+        col = wide_status[code] if code in wide_status else pd.Series(dtype="object")
+        statuses[code] = col.reindex(frame.index).fillna("ontbrekend")
+
+    def total(codes: tuple[str, ...]) -> pd.Series:
+        parts = [
+            (wide_value[c] if c in wide_value else pd.Series(dtype=float)).reindex(frame.index).astype(float)
+            for c in codes
+        ]
+        return sum(parts) if parts else pd.Series(np.nan, index=frame.index)
+
+    status = statuses.apply(lambda r: _worst(r), axis=1) if len(statuses.columns) else "ontbrekend"
+    numerator = total(ind.numerator)
+    if ind.is_count:
+        denominator = pd.Series(np.nan, index=frame.index)
+        value = numerator
+    else:
+        denominator = total(ind.denominator)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = numerator / denominator * ind.multiplier
+        zero = (status == "ok") & (denominator == 0)
+        status = status.where(~zero, "nvt")
+    value = value.where(status == "ok")
+    out = frame.assign(indicator=ind.code, period=period, numerator=numerator, denominator=denominator,
+                       value=value, status=status).reset_index()
+
+    # A stored indicator value (imported without its counts) fills a gap.
+    own = stored[stored["variable"] == ind.code]
+    if not own.empty:
+        own = own.set_index(["area_level", "area_code"])
+        idx = out.set_index(["area_level", "area_code"]).index
+        gap = (out["status"] != "ok").to_numpy() & idx.isin(own.index)
+        if gap.any():
+            hit = own.reindex(idx[gap])
+            out.loc[gap, "value"] = hit["value"].to_numpy()
+            out.loc[gap, "status"] = hit["status"].to_numpy()
+            out.loc[gap, ["numerator", "denominator"]] = np.nan
+    return out

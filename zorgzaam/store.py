@@ -1,0 +1,454 @@
+"""The one module that talks to DuckDB: schema, migrations, connections, queries.
+
+One DuckDB database per process (a file allows a single writer process), and a
+cursor per thread on top of it: Streamlit serves each session from its own
+thread and a DuckDB cursor must never be shared across threads. Every query
+with values takes them as parameters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .catalogue import BUILTIN, Catalogue
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "zorgzaam.duckdb"
+
+STATUSES = ("ok", "verborgen", "ontbrekend", "nvt")
+
+
+class StoreError(RuntimeError):
+    """A problem with the database, worded for the user (Dutch)."""
+
+
+def default_path() -> Path:
+    return Path(os.environ.get("ZORGZAAM_DB") or DEFAULT_DB)
+
+
+# --- schema -----------------------------------------------------------------
+
+MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (
+        1,
+        "gebieden, catalogus en waarnemingen",
+        (
+            """CREATE TABLE datasets (
+                dataset_id VARCHAR PRIMARY KEY,
+                title VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                period_label VARCHAR,
+                is_demo BOOLEAN NOT NULL DEFAULT FALSE,
+                file_name VARCHAR,
+                imported_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE areas (
+                level VARCHAR NOT NULL,
+                code VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                area_ha DOUBLE,
+                geom_lambert BLOB,
+                geom_display BLOB,
+                dataset_id VARCHAR,
+                PRIMARY KEY (level, code)
+            )""",
+            """CREATE TABLE area_parents (
+                level VARCHAR NOT NULL,
+                code VARCHAR NOT NULL,
+                parent_level VARCHAR NOT NULL,
+                parent_code VARCHAR NOT NULL,
+                PRIMARY KEY (level, code, parent_level)
+            )""",
+            """CREATE TABLE base_counts (
+                code VARCHAR PRIMARY KEY,
+                label VARCHAR NOT NULL,
+                unit VARCHAR NOT NULL,
+                sum_of VARCHAR[]
+            )""",
+            """CREATE TABLE indicators (
+                code VARCHAR PRIMARY KEY,
+                label VARCHAR NOT NULL,
+                theme VARCHAR NOT NULL,
+                definition VARCHAR NOT NULL,
+                formula VARCHAR NOT NULL,
+                numerator VARCHAR[] NOT NULL,
+                denominator VARCHAR[] NOT NULL,
+                multiplier DOUBLE NOT NULL,
+                unit VARCHAR NOT NULL,
+                denominator_kind VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                signals VARCHAR[] NOT NULL,
+                direction VARCHAR NOT NULL,
+                decimals INTEGER NOT NULL,
+                is_builtin BOOLEAN NOT NULL
+            )""",
+            # variable = a base-count code or an indicator code (a stored
+            # indicator value, used when its base counts are not available).
+            """CREATE TABLE observations (
+                area_level VARCHAR NOT NULL,
+                area_code VARCHAR NOT NULL,
+                variable VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                value DOUBLE,
+                status VARCHAR NOT NULL CHECK (status IN ('ok', 'verborgen', 'ontbrekend', 'nvt')),
+                dataset_id VARCHAR NOT NULL,
+                PRIMARY KEY (area_level, area_code, variable, period)
+            )""",
+            "CREATE INDEX observations_period ON observations (period, variable)",
+        ),
+    ),
+    (
+        2,
+        "ruimtelijke lagen: kernen en linten, voorzieningen, haltes, hectarecellen",
+        (
+            # Points, lines and polygons: settlement type, amenities, green ...
+            """CREATE TABLE features (
+                layer VARCHAR NOT NULL,
+                feature_id VARCHAR NOT NULL,
+                category VARCHAR NOT NULL,
+                name VARCHAR,
+                properties JSON,
+                geom_lambert BLOB NOT NULL,
+                geom_display BLOB NOT NULL,
+                dataset_id VARCHAR NOT NULL,
+                PRIMARY KEY (layer, feature_id)
+            )""",
+            """CREATE TABLE stops (
+                stop_id VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                departures_per_hour DOUBLE,
+                is_belbus BOOLEAN NOT NULL DEFAULT FALSE,
+                x DOUBLE NOT NULL,
+                y DOUBLE NOT NULL,
+                lon DOUBLE NOT NULL,
+                lat DOUBLE NOT NULL,
+                dataset_id VARCHAR NOT NULL
+            )""",
+            # Hectare cells: x, y is the Lambert 72 cell centre.
+            """CREATE TABLE grid_cells (
+                layer VARCHAR NOT NULL,
+                x DOUBLE NOT NULL,
+                y DOUBLE NOT NULL,
+                value DOUBLE,
+                statsec VARCHAR,
+                dataset_id VARCHAR NOT NULL,
+                PRIMARY KEY (layer, x, y)
+            )""",
+        ),
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema up to ``target``; returns the version found before."""
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    found = int(row[0]) if row else 0
+    if found > SCHEMA_VERSION:
+        raise StoreError(
+            f"Deze databank heeft schemaversie {found}, nieuwer dan deze versie van zorgzaam "
+            f"({SCHEMA_VERSION}). Werk zorgzaam bij of gebruik een andere databank."
+        )
+    for version, _title, statements in MIGRATIONS:
+        if found < version <= target:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for sql in statements:
+                    con.execute(sql)
+                con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+                )
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+    return found
+
+
+# --- connections --------------------------------------------------------------
+
+_databases: dict[str, duckdb.DuckDBPyConnection] = {}
+_databases_lock = threading.Lock()
+
+
+def _database(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    key = f"{path.resolve()}|{'ro' if read_only else 'rw'}"
+    with _databases_lock:
+        con = _databases.get(key)
+        if con is None:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                con = duckdb.connect(str(path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" in str(exc).lower():
+                    raise StoreError(
+                        f"De databank {path} is in gebruik door een ander programma (draait de app?). "
+                        "Sluit dat eerst of gebruik een kopie met --db."
+                    ) from exc
+                raise StoreError(f"De databank {path} kan niet geopend worden: {exc}") from exc
+            if not read_only:
+                migrate(con)
+            _databases[key] = con
+        return con
+
+
+def close_all() -> None:
+    """Close every database this process opened (tests, CLI exit)."""
+    with _databases_lock:
+        for con in _databases.values():
+            con.close()
+        _databases.clear()
+
+
+@dataclass
+class Store:
+    path: Path
+    read_only: bool = False
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+        self._local = threading.local()
+        self._db = _database(self.path, self.read_only)
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, read_only: bool = False) -> Store:
+        return cls(Path(path) if path else default_path(), read_only=read_only)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._db.cursor()
+            self._local.cursor = cur
+        return cur
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def query_df(self, sql: str, params: Iterable | None = None) -> pd.DataFrame:
+        return self.cursor().execute(sql, list(params or [])).df()
+
+    def schema_version(self) -> int:
+        row = self.cursor().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    # --- writing ----------------------------------------------------------------
+
+    def sync_catalogue(self, catalogue: Catalogue = BUILTIN, cur: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Write the built-in catalogue (replacing the built-in rows, keeping user ones)."""
+        cur = cur or self.cursor()
+        cur.execute("DELETE FROM base_counts")
+        cur.executemany(
+            "INSERT INTO base_counts VALUES (?, ?, ?, ?)",
+            [[b.code, b.label, b.unit, list(b.sum_of)] for b in catalogue.base_counts.values()],
+        )
+        cur.execute("DELETE FROM indicators WHERE is_builtin")
+        cur.executemany(
+            "INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
+            [
+                [
+                    i.code, i.label, i.theme, i.definition, i.formula, list(i.numerator), list(i.denominator),
+                    i.multiplier, i.unit, i.denominator_kind, i.source, list(i.signals), i.direction, i.decimals,
+                ]
+                for i in catalogue.indicators.values()
+            ],
+        )
+
+    def replace_dataset(
+        self,
+        dataset_id: str,
+        *,
+        title: str,
+        source: str,
+        period_label: str | None = None,
+        is_demo: bool = False,
+        file_name: str | None = None,
+        areas: pd.DataFrame | None = None,
+        area_parents: pd.DataFrame | None = None,
+        observations: pd.DataFrame | None = None,
+        features: pd.DataFrame | None = None,
+        stops: pd.DataFrame | None = None,
+        grid_cells: pd.DataFrame | None = None,
+    ) -> None:
+        """Write one dataset all-or-nothing, replacing whatever it wrote before.
+
+        Frames carry the table's columns except ``dataset_id``; geometry columns
+        hold WKB bytes.
+        """
+        with self.transaction() as cur:
+            self.sync_catalogue(cur=cur)
+            for table in ("areas", "observations", "features", "stops", "grid_cells"):
+                cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
+            cur.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
+            cur.execute(
+                "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [dataset_id, title, source, period_label, is_demo, file_name, datetime.now(timezone.utc)],
+            )
+            if areas is not None and len(areas):
+                self._insert(cur, "areas", areas, dataset_id,
+                             ["level", "code", "name", "area_ha", "geom_lambert", "geom_display"])
+            if area_parents is not None and len(area_parents):
+                frame = area_parents[["level", "code", "parent_level", "parent_code"]]
+                cur.register("incoming_parents", frame)
+                cur.execute("INSERT OR REPLACE INTO area_parents SELECT * FROM incoming_parents")
+                cur.unregister("incoming_parents")
+            if observations is not None and len(observations):
+                self._insert(cur, "observations", observations, dataset_id,
+                             ["area_level", "area_code", "variable", "period", "value", "status"])
+            if features is not None and len(features):
+                self._insert(cur, "features", features, dataset_id,
+                             ["layer", "feature_id", "category", "name", "properties", "geom_lambert", "geom_display"])
+            if stops is not None and len(stops):
+                self._insert(cur, "stops", stops, dataset_id,
+                             ["stop_id", "name", "departures_per_hour", "is_belbus", "x", "y", "lon", "lat"])
+            if grid_cells is not None and len(grid_cells):
+                self._insert(cur, "grid_cells", grid_cells, dataset_id, ["layer", "x", "y", "value", "statsec"])
+
+    @staticmethod
+    def _insert(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, dataset_id: str,
+                columns: list[str]) -> None:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise StoreError(f"Ontbrekende kolommen voor {table}: {', '.join(missing)}")
+        incoming = frame[columns].copy()
+        incoming["dataset_id"] = dataset_id
+        cur.register("incoming", incoming)
+        cols = ", ".join(columns + ["dataset_id"])
+        cur.execute(f"INSERT OR REPLACE INTO {table} ({cols}) SELECT {cols} FROM incoming")
+        cur.unregister("incoming")
+
+    def delete_dataset(self, dataset_id: str) -> None:
+        with self.transaction() as cur:
+            for table in ("areas", "observations", "features", "stops", "grid_cells", "datasets"):
+                cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
+
+    # --- reading -----------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return self.cursor().execute("SELECT count(*) FROM areas").fetchone()[0] == 0
+
+    def datasets(self) -> pd.DataFrame:
+        return self.query_df("SELECT * FROM datasets ORDER BY imported_at")
+
+    def has_demo(self) -> bool:
+        return bool(self.cursor().execute("SELECT count(*) FROM datasets WHERE is_demo").fetchone()[0])
+
+    def areas(self, level: str | None = None, within: tuple[str, str] | None = None) -> pd.DataFrame:
+        """Areas (level, code, name, area_ha), optionally inside (parent_level, parent_code)."""
+        sql = "SELECT a.level, a.code, a.name, a.area_ha FROM areas a"
+        params: list = []
+        where = []
+        if within is not None:
+            sql += (" JOIN area_parents p ON p.level = a.level AND p.code = a.code"
+                    " AND p.parent_level = ? AND p.parent_code = ?")
+            params += list(within)
+        if level is not None:
+            where.append("a.level = ?")
+            params.append(level)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return self.query_df(sql + " ORDER BY a.level, a.code", params)
+
+    def find_area(self, code: str, level: str | None = None) -> pd.DataFrame:
+        sql = "SELECT level, code, name FROM areas WHERE code = ?"
+        params = [code]
+        if level:
+            sql += " AND level = ?"
+            params.append(level)
+        return self.query_df(sql, params)
+
+    def parents(self, level: str, codes: list[str] | None = None) -> pd.DataFrame:
+        """Wide table: one row per area of ``level`` with its parent code per coarser level."""
+        sql = "SELECT code, parent_level, parent_code FROM area_parents WHERE level = ?"
+        params: list = [level]
+        if codes is not None:
+            sql += " AND code IN (SELECT unnest(?))"
+            params.append(list(codes))
+        long = self.query_df(sql, params)
+        if long.empty:
+            return pd.DataFrame({"code": pd.Series(codes or [], dtype="object")})
+        wide = long.pivot(index="code", columns="parent_level", values="parent_code").reset_index()
+        wide.columns.name = None
+        return wide
+
+    def sectors_within(self, parent_level: str, parent_codes: list[str]) -> list[str]:
+        if parent_level == "statsec":
+            return list(parent_codes)
+        rows = self.cursor().execute(
+            "SELECT DISTINCT code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
+            " AND parent_code IN (SELECT unnest(?)) ORDER BY code",
+            [parent_level, list(parent_codes)],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def parent_of(self, level: str, code: str, parent_level: str) -> str | None:
+        row = self.cursor().execute(
+            "SELECT parent_code FROM area_parents WHERE level = ? AND code = ? AND parent_level = ?",
+            [level, code, parent_level],
+        ).fetchone()
+        return row[0] if row else None
+
+    def observations(self, variables: list[str], periods: list[str],
+                     areas: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+        """Observations of ``variables`` in ``periods``, for the given (level, code) areas or all."""
+        sql = ("SELECT area_level, area_code, variable, period, value, status FROM observations"
+               " WHERE variable IN (SELECT unnest(?)) AND period IN (SELECT unnest(?))")
+        params: list = [list(variables), list(periods)]
+        if areas is not None:
+            keys = pd.DataFrame(areas, columns=["area_level", "area_code"]).drop_duplicates()
+            cur = self.cursor()
+            cur.register("wanted_areas", keys)
+            try:
+                return cur.execute(
+                    sql.replace("FROM observations", "FROM observations JOIN wanted_areas USING (area_level, area_code)"),
+                    params,
+                ).df()
+            finally:
+                cur.unregister("wanted_areas")
+        return self.query_df(sql, params)
+
+    def periods(self, variables: list[str] | None = None) -> list[str]:
+        if variables:
+            rows = self.cursor().execute(
+                "SELECT DISTINCT period FROM observations WHERE variable IN (SELECT unnest(?)) ORDER BY period",
+                [list(variables)],
+            ).fetchall()
+        else:
+            rows = self.cursor().execute("SELECT DISTINCT period FROM observations ORDER BY period").fetchall()
+        return [r[0] for r in rows]
+
+    def level_counts(self) -> pd.DataFrame:
+        return self.query_df("SELECT level, count(*) AS n FROM areas GROUP BY level")
+
+    def indicator_rows(self) -> pd.DataFrame:
+        return self.query_df("SELECT * FROM indicators ORDER BY theme, code")
+
+    def geometries(self, level: str, codes: list[str] | None = None, display: bool = True) -> pd.DataFrame:
+        """level, code, name and WKB geometry (display copy in EPSG:4326, or Lambert)."""
+        col = "geom_display" if display else "geom_lambert"
+        sql = f"SELECT level, code, name, {col} AS geometry FROM areas WHERE level = ? AND {col} IS NOT NULL"
+        params: list = [level]
+        if codes is not None:
+            sql += " AND code IN (SELECT unnest(?))"
+            params.append(list(codes))
+        return self.query_df(sql + " ORDER BY code", params)
+
+    def file_size(self) -> int:
+        return self.path.stat().st_size if self.path.exists() else 0
