@@ -1,0 +1,74 @@
+"""Start: choose the care zone and municipality, see its key figures and sectors."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from zorgzaam.keyfigures import SMALL_SECTOR_THRESHOLD, START_KEY_FIGURES, key_figures
+from zorgzaam.ui.data import cached_with_references, compute_for, data_version, get_store
+from zorgzaam.ui.frame import demo_notice, page_guard, source_line
+from zorgzaam.ui.overview import sector_table, sectors_map
+from zorgzaam.ui.state import area_picker
+
+with page_guard():
+    store = get_store()
+    choice = area_picker(store)
+    demo_notice(store)
+
+    st.title("Zorgzame buurten in cijfers")
+    if choice is None:
+        st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
+        st.stop()
+
+    st.markdown(
+        f"### Gemeente {choice.gemeente_name} · eerstelijnszone {choice.elz_name}\n"
+        "Wie woont er in jullie buurten? Hieronder de kerncijfers van de gemeente, telkens naast het "
+        "gemiddelde van de eerstelijnszone en Vlaanderen. Cijfers geven enkel een **signaal om te verkennen**, "
+        "geen oordeel over een buurt."
+    )
+
+    result, refs = cached_with_references(
+        store, data_version(store), START_KEY_FIGURES, "gemeente", choice.gemeente_code
+    )
+    period = str(result["period"].iloc[0])
+    source = source_line(store)
+    cards = key_figures(result, refs, source)
+
+    st.subheader("Kerncijfers")
+    per_row = 4
+    for start in range(0, len(cards), per_row):
+        columns = st.columns(per_row)
+        for column, card in zip(columns, cards[start : start + per_row]):
+            with column.container(border=True):
+                st.metric(card.label, card.value_text, help=card.help_text)
+                lines = [card.count_text] if card.count_text else []
+                lines += [f"{label}: **{text}**" for label, text in card.references]
+                st.markdown("  \n".join(lines) if lines else " ")
+    st.caption(f"Periode: {period} · Bron: {source} · Gemiddelden zijn verhoudingen van totalen "
+               "(alle 80-plussers van de zone gedeeld door alle inwoners van de zone), nooit een gemiddelde "
+               "van percentages.")
+
+    st.subheader(f"De statistische sectoren van {choice.gemeente_name}")
+    map_column, table_column = st.columns([3, 2])
+    sectors = compute_for(
+        store, ("pop_total", "pct_65plus", "pct_80plus"), level="statsec", within=("elz", choice.elz_code),
+        period=period,
+    )
+    with map_column:
+        sectors_map(store, choice, sectors)
+    with table_column:
+        sector_table(store, sectors, choice)
+        st.caption(
+            f"⚠ = minder dan {SMALL_SECTOR_THRESHOLD} inwoners: percentages steunen op weinig mensen, "
+            "voorzichtig interpreteren. x = verborgen door de bron (te klein), nooit 0."
+        )
+
+    st.subheader("Over de gegevens")
+    datasets = store.datasets()
+    for row in datasets.itertuples():
+        demo = " — **fictief, enkel om de app te leren kennen**" if row.is_demo else ""
+        st.markdown(f"- **{row.title}**: bron {row.source}, periode {row.period_label or 'onbekend'}{demo}")
+    st.markdown(
+        "Symbolen: **x** verborgen (te klein om te tonen), **-** geen gegevens, **nvt** niet van toepassing. "
+        "Een ontbrekende waarde telt nooit als 0."
+    )

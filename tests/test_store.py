@@ -1,0 +1,110 @@
+"""The DuckDB store: schema migrations, all-or-nothing writes, thread-local cursors."""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.helpers import SECTOR_1, hierarchy_frames, make_store, observations
+from zorgzaam.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, close_all, migrate
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    close_all()
+
+
+def test_new_store_has_the_latest_schema_and_catalogue(tmp_path):
+    store = Store.open(tmp_path / "new.duckdb")
+    assert store.schema_version() == SCHEMA_VERSION
+    store.sync_catalogue()
+    codes = set(store.indicator_rows()["code"])
+    assert {"pct_80plus", "mantelzorgratio", "pct_antidepressants"} <= codes
+
+
+def test_a_version_1_file_is_migrated_and_keeps_its_data(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=1)
+    con.execute(
+        "INSERT INTO observations VALUES ('statsec', '11111A00-', 'pop_total', '2020', 812, 'ok', 'old')"
+    )
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert "stops" not in tables  # version 1 predates the spatial layers
+    con.close()
+
+    store = Store.open(path)
+    assert store.schema_version() == SCHEMA_VERSION > 1
+    kept = store.observations(["pop_total"], ["2020"])
+    assert kept["value"].tolist() == [812]
+    assert store.query_df("SELECT count(*) AS n FROM stops")["n"].iloc[0] == 0
+
+
+def test_a_newer_file_is_refused_with_a_dutch_message(tmp_path):
+    path = tmp_path / "future.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
+    con.close()
+    with pytest.raises(StoreError, match="nieuwer dan deze versie"):
+        Store.open(path)
+
+
+def test_migrations_are_numbered_in_order():
+    versions = [v for v, _, _ in MIGRATIONS]
+    assert versions == list(range(1, len(versions) + 1))
+
+
+def test_codes_stay_text_with_leading_zeros(tmp_path):
+    store = make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): {"pop_total": 5}})
+    store.replace_dataset("zeros", title="t", source="t",
+                          areas=pd.DataFrame([("gewest", "02000", "Vlaams Gewest", None, None, None)],
+                                             columns=["level", "code", "name", "area_ha", "geom_lambert",
+                                                      "geom_display"]))
+    assert store.find_area("02000")["code"].tolist() == ["02000"]
+
+
+def test_a_failed_import_changes_nothing(tmp_path):
+    store = make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): SECTOR_1})
+    before = store.observations(["pop_total"], ["2025"])
+    bad = observations({("statsec", "11111A00-"): {"pop_total": 1}})
+    bad.loc[0, "status"] = "kapot"  # violates the status check
+    areas, parents = hierarchy_frames()
+    with pytest.raises(duckdb.Error):
+        store.replace_dataset("test", title="Test", source="test", areas=areas, area_parents=parents,
+                              observations=bad)
+    after = store.observations(["pop_total"], ["2025"])
+    assert after.equals(before)
+    assert store.datasets()["dataset_id"].tolist() == ["test"]
+
+
+def test_reimporting_a_dataset_replaces_never_duplicates(tmp_path):
+    rows = {("statsec", "11111A00-"): {"pop_total": 10}}
+    store = make_store(tmp_path / "t.duckdb", rows)
+    make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): {"pop_total": 11}})
+    got = store.observations(["pop_total"], ["2025"])
+    assert got["value"].tolist() == [11]
+    assert len(store.areas("statsec")) == 4
+
+
+def test_each_thread_gets_its_own_cursor(tmp_path):
+    store = make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): {"pop_total": 10}})
+    cursors, totals = [], []
+
+    def work():
+        cur = store.cursor()
+        cursors.append(cur)
+        totals.append(cur.execute("SELECT sum(value) FROM observations").fetchone()[0])
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(c) for c in cursors}) == 4
+    assert totals == [10.0] * 4
+    assert store.cursor() is store.cursor()

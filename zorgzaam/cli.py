@@ -1,0 +1,179 @@
+"""Command line for analysts and scripts: ``python -m zorgzaam <command>``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .areas import LEVEL_BY_CODE, LEVEL_CODES, UnknownLevel
+from .catalogue import BUILTIN, UnknownIndicator
+from .engine import RESULT_COLUMNS, EngineError, compute
+from .store import Store, StoreError, close_all, default_path
+
+
+class CliError(Exception):
+    """One Dutch line for the user; exit code 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages are English
+        self.exit(2, f"Fout: ongeldige opdracht ({message}). Zie 'python -m zorgzaam --help'.\n")
+
+
+def _open(args: argparse.Namespace, must_exist: bool = True) -> Store:
+    path = Path(args.db) if args.db else default_path()
+    if must_exist and not path.exists():
+        raise CliError(f"De databank {path} bestaat nog niet. Maak de demo met 'python -m zorgzaam demo'.")
+    return Store.open(path)
+
+
+def _area_level(store: Store, code: str) -> tuple[str, str]:
+    found = store.find_area(code)
+    if found.empty:
+        raise CliError(f"Gebied '{code}' bestaat niet in de databank.")
+    if len(found) > 1:
+        levels = ", ".join(found["level"])
+        raise CliError(f"Code '{code}' bestaat op meerdere niveaus ({levels}); geef het niveau als NIVEAU:CODE.")
+    return found["level"].iloc[0], code
+
+
+def _parse_area(store: Store, text: str) -> tuple[str, str]:
+    if ":" in text:
+        lvl, code = text.split(":", 1)
+        if lvl not in LEVEL_BY_CODE:
+            raise UnknownLevel(lvl)
+        if store.find_area(code, lvl).empty:
+            raise CliError(f"Gebied '{code}' ({lvl}) bestaat niet in de databank.")
+        return lvl, code
+    return _area_level(store, text)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import install_demo
+
+    store = _open(args, must_exist=False)
+    if args.if_missing and store.has_demo():
+        print(f"Demodatabank staat al klaar: {store.path}")
+        return 0
+    install_demo(store)
+    print(f"Demodatabank gebouwd: {store.path}")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    store = _open(args)
+    counts = dict(store.level_counts().itertuples(index=False))
+    lines = [f"Databank: {store.path} (schemaversie {store.schema_version()})", "Gebiedsniveaus:"]
+    for code in LEVEL_CODES:
+        lines.append(f"  {code:<13} {counts.get(code, 0):>6}  {LEVEL_BY_CODE[code].plural}")
+    periods = store.periods()
+    lines.append("Perioden: " + (", ".join(periods) if periods else "geen"))
+    lines.append(f"Indicatoren: {len(store.indicator_rows())}")
+    lines.append("Gegevensbronnen:")
+    for row in store.datasets().itertuples():
+        demo = " [demo, fictief]" if row.is_demo else ""
+        lines.append(f"  {row.dataset_id}: {row.title} — bron: {row.source}, periode: {row.period_label or '?'}{demo}")
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    rows = [
+        {
+            "code": i.code, "label": i.label, "theme": i.theme, "unit": i.unit,
+            "denominator_kind": i.denominator_kind, "formula": i.formula, "source": i.source,
+            "signals": ",".join(i.signals), "direction": i.direction, "definition": i.definition,
+        }
+        for i in BUILTIN.indicators.values()
+    ]
+    frame = pd.DataFrame(rows)
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for theme, inds in BUILTIN.by_theme().items():
+            print(f"\n{theme.upper()}")
+            for i in inds:
+                print(f"  {i.code:<36} {i.label} [{i.unit}] = {i.formula}")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    store = _open(args)
+    if args.area and args.level:
+        raise CliError("Geef --area óf --level, niet allebei.")
+    if args.within and not args.level:
+        raise CliError("--within kan enkel samen met --level.")
+    if args.area:
+        result = compute(store, [args.indicator], areas=[_parse_area(store, a) for a in args.area],
+                         period=args.period)
+    else:
+        within = _parse_area(store, args.within) if args.within else None
+        result = compute(store, [args.indicator], level=args.level or "statsec", within=within, period=args.period)
+        if args.period and result["status"].eq("ontbrekend").all():
+            raise CliError(f"Geen cijfers voor periode {args.period}. Beschikbaar: {', '.join(store.periods())}.")
+    write_result(result, args.format, sys.stdout)
+    return 0
+
+
+def write_result(result: pd.DataFrame, fmt: str, out) -> None:
+    result = result[RESULT_COLUMNS]
+    if fmt == "json":
+        records = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()}
+            for rec in result.to_dict(orient="records")
+        ]
+        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    else:
+        result.to_csv(out, index=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m zorgzaam", description="zorgzaam: cijfers voor zorgzame buurten.")
+    parser.add_argument("--db", help="pad naar de databank (standaard: $ZORGZAAM_DB of data/zorgzaam.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="bouw de demodatabank (fictieve eerstelijnszone)")
+    demo.add_argument("--if-missing", action="store_true", help="niets doen als de demo er al is")
+    demo.add_argument("--db", default=argparse.SUPPRESS)
+    demo.set_defaults(func=cmd_demo)
+
+    info = sub.add_parser("info", help="niveaus, aantallen, perioden en bronnen")
+    info.add_argument("--db", default=argparse.SUPPRESS)
+    info.set_defaults(func=cmd_info)
+
+    inds = sub.add_parser("indicators", help="de indicatorencatalogus")
+    inds.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    inds.add_argument("--db", default=argparse.SUPPRESS)
+    inds.set_defaults(func=cmd_indicators)
+
+    query = sub.add_parser("query", help="een indicator voor gebieden")
+    query.add_argument("--indicator", required=True, help="indicatorcode, bv. pct_80plus")
+    query.add_argument("--area", action="append", help="gebiedscode (herhaalbaar); NIVEAU:CODE bij twijfel")
+    query.add_argument("--level", choices=LEVEL_CODES, help="alle gebieden van dit niveau")
+    query.add_argument("--within", help="binnen dit gebied (code)")
+    query.add_argument("--period", help="jaar, bv. 2025 (standaard: het laatste)")
+    query.add_argument("--format", choices=["csv", "json"], default="csv")
+    query.add_argument("--db", default=argparse.SUPPRESS)
+    query.set_defaults(func=cmd_query)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (CliError, StoreError, EngineError, UnknownIndicator, UnknownLevel) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return 0
+    finally:
+        close_all()

@@ -1,0 +1,76 @@
+"""An area beside the areas a werkgroep compares it with: municipality, care zone, Flanders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .catalogue import BUILTIN, Catalogue
+from .engine import compute
+from .store import Store
+
+# Which references an area is compared with, in the order they are shown.
+REFERENCE_LEVELS: dict[str, tuple[str, ...]] = {
+    "statsec": ("gemeente", "elz", "gewest"),
+    "wijk": ("gemeente", "elz", "gewest"),
+    "deelgemeente": ("gemeente", "elz", "gewest"),
+    "gemeente": ("elz", "gewest"),
+    "elz": ("provincie", "gewest"),
+    "provincie": ("gewest",),
+    "gewest": (),
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    level: str
+    code: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        """How the reference is named on screen, every time (style.md)."""
+        if self.level == "elz":
+            return f"gemiddelde eerstelijnszone {self.name}"
+        if self.level == "gemeente":
+            return f"gemeente {self.name}"
+        if self.level == "gewest":
+            return self.name if self.name.lower().startswith("vlaander") else f"gewest {self.name}"
+        if self.level == "provincie":
+            return self.name if self.name.lower().startswith("provincie") else f"provincie {self.name}"
+        return f"{self.name}"
+
+
+def references(store: Store, level: str, code: str) -> list[Reference]:
+    """The comparison areas of an area that exist in the store."""
+    out = []
+    for ref_level in REFERENCE_LEVELS.get(level, ()):
+        parent = store.parent_of(level, code, ref_level)
+        if parent is None:
+            continue
+        found = store.find_area(parent, ref_level)
+        if not found.empty:
+            out.append(Reference(ref_level, parent, found["name"].iloc[0]))
+    return out
+
+
+def with_references(
+    store: Store,
+    indicator_codes: Sequence[str],
+    level: str,
+    code: str,
+    period: str | None = None,
+    catalogue: Catalogue = BUILTIN,
+) -> tuple[pd.DataFrame, list[Reference]]:
+    """Indicators for an area and its references, one row per (area, indicator).
+
+    Adds a ``role`` column: "gebied" for the area itself, else the reference label.
+    """
+    refs = references(store, level, code)
+    areas = [(level, code)] + [(r.level, r.code) for r in refs]
+    result = compute(store, indicator_codes, areas=areas, period=period, catalogue=catalogue)
+    roles = {(level, code): "gebied"} | {(r.level, r.code): r.label for r in refs}
+    result["role"] = [roles[(lv, c)] for lv, c in zip(result["area_level"], result["area_code"])]
+    return result, refs

@@ -1,0 +1,48 @@
+"""Page frame helpers: the error guard, the demo notice, the source line."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+from ..engine import EngineError
+from ..store import Store, StoreError
+
+log = logging.getLogger("zorgzaam")
+
+
+@contextlib.contextmanager
+def page_guard() -> Iterator[None]:
+    """Show a Dutch sentence instead of a traceback; log the details for the maintainer."""
+    try:
+        yield
+    except ScriptControlException:
+        raise  # st.stop() and st.rerun() are control flow, not errors
+    except (StoreError, EngineError) as exc:
+        st.error(str(exc))
+    except Exception:  # noqa: BLE001 - the last line of defence for the UI
+        log.exception("Onverwachte fout op een pagina")
+        st.error(
+            "Er ging iets mis bij het tonen van deze pagina. Je gegevens zijn niet gewijzigd. "
+            "Probeer opnieuw of kies een ander gebied; blijft het gebeuren, meld het dan aan de beheerder."
+        )
+
+
+def demo_notice(store: Store) -> None:
+    if store.has_demo():
+        st.sidebar.info(
+            "**Demo:** de eerstelijnszone Heidekempen, haar gemeenten, sectoren en cijfers zijn **fictief**.",
+            icon=":material/science:",
+        )
+
+
+def source_line(store: Store) -> str:
+    """Who the figures come from, in words for a figure's caption."""
+    datasets = store.datasets()
+    if datasets.empty:
+        return "onbekend"
+    return ", ".join(dict.fromkeys(datasets["source"]))
