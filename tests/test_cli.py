@@ -1,0 +1,108 @@
+"""python -m zorgzaam: query output, errors as one Dutch line."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from tests.helpers import SECTOR_1, make_store, scaled
+from zorgzaam.cli import main
+from zorgzaam.engine import RESULT_COLUMNS
+from zorgzaam.store import close_all
+
+S1, S2, S3, S4 = "11111A00-", "11111A01-", "22222A00-", "22222A012"
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "cli.duckdb"
+    make_store(path, {("statsec", S1): SECTOR_1, ("statsec", S2): scaled(SECTOR_1, 0.3),
+                      ("statsec", S3): scaled(SECTOR_1, 1.7), ("statsec", S4): dict(SECTOR_1, pop_age_90plus="x")})
+    close_all()
+    return path
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_query_level_within_as_csv(db, capsys):
+    code, out, _ = run(capsys, "--db", db, "query", "--indicator", "pct_men", "--level", "statsec",
+                       "--within", "11111", "--format", "csv")
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(out), dtype={"area_code": str, "period": str})
+    assert list(frame.columns) == RESULT_COLUMNS
+    assert sorted(frame["area_code"]) == [S1, S2]
+    row = frame[frame["area_code"] == S1].iloc[0]
+    assert (row["numerator"], row["denominator"], row["value"], row["status"]) == (490, 1000, 49.0, "ok")
+
+
+def test_query_zone_as_json_is_the_ratio_of_sums(db, capsys):
+    code, out, _ = run(capsys, "--db", db, "query", "--indicator", "pct_single_person_hh", "--area", "elz1",
+                       "--format", "json")
+    assert code == 0
+    (zone,) = json.loads(out)
+    hh = [SECTOR_1["hh_private"], round(SECTOR_1["hh_private"] * 0.3), round(SECTOR_1["hh_private"] * 1.7),
+          SECTOR_1["hh_private"]]
+    single = [SECTOR_1["hh_single_person"], round(SECTOR_1["hh_single_person"] * 0.3),
+              round(SECTOR_1["hh_single_person"] * 1.7), SECTOR_1["hh_single_person"]]
+    assert zone["value"] == pytest.approx(sum(single) / sum(hh) * 100)
+    assert zone["area_level"] == "elz" and zone["status"] == "ok"
+
+
+def test_hidden_sector_value_is_null_in_json(db, capsys):
+    code, out, _ = run(capsys, "--db", db, "query", "--indicator", "pct_80plus", "--area", S4, "--area", "elz1",
+                       "--format", "json")
+    rows = {r["area_code"]: r for r in json.loads(out)}
+    assert rows[S4]["value"] is None and rows[S4]["status"] == "verborgen"
+    assert rows["elz1"]["value"] is None and rows["elz1"]["status"] == "onvolledig"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "--indicator", "pct_onbekend", "--area", "elz1"], "Onbekende indicator"),
+        (["query", "--indicator", "pct_men", "--area", "99999"], "bestaat niet"),
+        (["query", "--indicator", "pct_men", "--level", "gemeente", "--period", "1990"], "Geen cijfers voor periode"),
+        (["query", "--indicator", "pct_men", "--within", "11111"], "--within kan enkel"),
+    ],
+)
+def test_errors_are_one_dutch_line_and_a_non_zero_exit(db, capsys, args, message):
+    code, out, err = run(capsys, "--db", db, *args)
+    assert code == 1
+    assert out == ""
+    assert err.startswith("Fout: ") and message in err
+    assert err.count("\n") == 1
+
+
+def test_missing_database_is_explained(tmp_path, capsys):
+    code, _, err = run(capsys, "--db", tmp_path / "nope.duckdb", "info")
+    assert code == 1 and "bestaat nog niet" in err
+
+
+def test_info_lists_levels_and_periods(db, capsys):
+    code, out, _ = run(capsys, "--db", db, "info")
+    assert code == 0
+    assert "statsec" in out and "       4  statistische sectoren" in out
+    assert "Perioden: 2025" in out
+
+
+def test_indicators_catalogue_as_csv(capsys):
+    code, out, _ = run(capsys, "indicators", "--format", "csv")
+    frame = pd.read_csv(io.StringIO(out))
+    assert code == 0
+    assert frame.set_index("code").loc["groene_druk", "formula"] == "pop_age_0_19 / pop_age_20_64 × 100"
+
+
+def test_module_entry_point_runs(db):
+    done = subprocess.run([sys.executable, "-m", "zorgzaam", "--db", str(db), "query", "--indicator", "pop_total",
+                           "--area", S1], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1].startswith(f"{S1},statsec,")
