@@ -226,7 +226,6 @@ AGE_SHARES = np.array([0.105, 0.112, 0.118, 0.127, 0.124, 0.141, 0.128, 0.083, 0
 
 def make_counts(rng: np.random.Generator, profile: dict[str, np.ndarray], pop: np.ndarray) -> np.ndarray:
     """One period: sectors x STORED_COUNTS integer matrix, internally consistent."""
-    n = len(pop)
     b = rng.binomial
 
     def p(base: float, key: str) -> np.ndarray:  # a sector-specific rate around ``base``

@@ -108,3 +108,22 @@ def test_each_thread_gets_its_own_cursor(tmp_path):
     assert len({id(c) for c in cursors}) == 4
     assert totals == [10.0] * 4
     assert store.cursor() is store.cursor()
+
+
+def test_duplicate_keys_in_one_import_are_refused_in_dutch(tmp_path):
+    store = make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): {"pop_total": 10}})
+    twice = pd.concat([observations({("statsec", "11111A00-"): {"pop_total": 12}})] * 2, ignore_index=True)
+    with pytest.raises(StoreError, match="Dubbele waarde"):
+        store.replace_dataset("other", title="t", source="t", observations=twice)
+    assert store.observations(["pop_total"], ["2025"])["value"].tolist() == [10]
+
+
+def test_a_newer_dataset_replaces_the_same_key_and_deleting_it_leaves_the_rest(tmp_path):
+    store = make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): {"pop_total": 10, "pop_men": 5}})
+    store.replace_dataset("update", title="t", source="t",
+                          observations=observations({("statsec", "11111A00-"): {"pop_total": 12}}))
+    got = store.observations(["pop_total", "pop_men"], ["2025"]).set_index("variable")["value"]
+    assert got.to_dict() == {"pop_total": 12, "pop_men": 5}
+    store.delete_dataset("test")
+    assert store.observations(["pop_total", "pop_men"], ["2025"])["variable"].tolist() == ["pop_total"]
+    assert store.areas().empty and store.parents("statsec").shape[0] == 0

@@ -39,8 +39,13 @@ class EngineError(ValueError):
     """A request the engine cannot answer, worded for the user (Dutch)."""
 
 
-def _worst(statuses: pd.Series) -> str:
-    return min(statuses, key=_STATUS_RANK.__getitem__)
+def _rank(statuses: pd.Series) -> pd.Series:
+    """Status as a number (0 = worst), so "worst of" is a fast numeric min."""
+    return statuses.map(_STATUS_RANK).astype("int64")
+
+
+def _unrank(ranks: pd.Series) -> pd.Series:
+    return ranks.map(dict(enumerate(_STATUS_ORDER)))
 
 
 def needed_variables(indicators: Sequence[Indicator], catalogue: Catalogue = BUILTIN) -> list[str]:
@@ -66,10 +71,11 @@ def derive_counts(obs: pd.DataFrame, catalogue: Catalogue = BUILTIN) -> pd.DataF
         parts = obs[obs["variable"].isin(base.sum_of)]
         if parts.empty:
             continue
-        grouped = parts.groupby(keys, sort=False).agg(
-            n=("variable", "nunique"), value=("value", "sum"), status=("status", _worst)
+        grouped = parts.assign(rank=_rank(parts["status"])).groupby(keys, sort=False).agg(
+            n=("variable", "nunique"), value=("value", "sum"), rank=("rank", "min")
         ).reset_index()
         grouped = grouped[grouped["n"] == len(base.sum_of)].drop(columns="n")
+        grouped["status"] = _unrank(grouped.pop("rank"))
         have = obs.loc[obs["variable"] == base.code, keys]
         if not have.empty:
             grouped = grouped.merge(have.assign(_have=1), on=keys, how="left")
@@ -164,13 +170,15 @@ class _Resolver:
         joined["status"] = joined["status"].fillna("ontbrekend")
         # "nvt" (not applicable) adds nothing but does not block the sum.
         joined["contrib"] = joined["value"].where(joined["status"] == "ok", 0.0)
-        joined["agg_status"] = joined["status"].map(
+        agg_status = joined["status"].map(
             {"ok": "ok", "nvt": "ok", "verborgen": "onvolledig", "onvolledig": "onvolledig"}
         ).fillna("ontbrekend")
+        joined["rank"] = _rank(agg_status)
         out = joined.groupby(["area_code", "variable"], sort=False).agg(
-            value_sum=("contrib", "sum"), status_sum=("agg_status", _worst)
+            value=("contrib", "sum"), rank=("rank", "min")
         ).reset_index()
-        return out.rename(columns={"value_sum": "value", "status_sum": "status"})
+        out["status"] = _unrank(out.pop("rank"))
+        return out
 
 
 def latest_period(store: Store, indicators: Sequence[Indicator], catalogue: Catalogue = BUILTIN) -> str:
@@ -196,7 +204,7 @@ def resolve_targets(
         if missing:
             lvl, code = sorted(missing)[0]
             raise EngineError(f"Gebied '{code}' ({level_info(lvl).label}) bestaat niet in de databank.")
-        return found[["level", "code", "name"]]
+        return found[["level", "code", "name"]].drop_duplicates(["level", "code"]).reset_index(drop=True)
     if level is None:
         raise EngineError("Geef een gebied (--area) of een niveau (--level).")
     level_info(level)
@@ -273,43 +281,52 @@ def compute(
     counts = pd.concat(per_level, ignore_index=True) if per_level else pd.DataFrame()
 
     stored_indicators = obs[obs["variable"].isin(indicator_vars)]
+    index = pd.MultiIndex.from_arrays([targets["level"], targets["code"]], names=["area_level", "area_code"])
+    if counts.empty:
+        wide_value = pd.DataFrame(index=index)
+        wide_rank = pd.DataFrame(index=index)
+    else:
+        counts = counts.assign(rank=_rank(counts["status"]))
+        wide_value = counts.pivot_table(index=["area_level", "area_code"], columns="variable", values="value",
+                                        aggfunc="first", dropna=False).reindex(index)
+        wide_rank = counts.pivot_table(index=["area_level", "area_code"], columns="variable", values="rank",
+                                       aggfunc="first").reindex(index)
+    missing_rank = _STATUS_RANK["ontbrekend"]
+    wide_rank = wide_rank.fillna(missing_rank).astype("int64")
     rows = [
-        _indicator_rows(ind, counts, stored_indicators, targets, period) for ind in indicators
+        _indicator_rows(ind, wide_value, wide_rank, missing_rank, stored_indicators, targets, period)
+        for ind in indicators
     ]
     result = pd.concat(rows, ignore_index=True)
     return result[RESULT_COLUMNS]
 
 
 def _indicator_rows(
-    ind: Indicator, counts: pd.DataFrame, stored: pd.DataFrame, targets: pd.DataFrame, period: str
+    ind: Indicator,
+    wide_value: pd.DataFrame,
+    wide_rank: pd.DataFrame,
+    missing_rank: int,
+    stored: pd.DataFrame,
+    targets: pd.DataFrame,
+    period: str,
 ) -> pd.DataFrame:
-    keyed = targets.rename(columns={"level": "area_level", "code": "area_code", "name": "area_name"})
-    if counts.empty:
-        wide_value = pd.DataFrame(index=pd.MultiIndex.from_frame(keyed[["area_level", "area_code"]]))
-        wide_status = wide_value.copy()
-    else:
-        sub = counts[counts["variable"].isin(ind.base_counts)]
-        wide_value = sub.pivot_table(index=["area_level", "area_code"], columns="variable", values="value",
-                                     aggfunc="first", dropna=False)
-        wide_status = sub.pivot_table(index=["area_level", "area_code"], columns="variable", values="status",
-                                      aggfunc="first", dropna=False)
-    frame = keyed.set_index(["area_level", "area_code"])
-    statuses = pd.DataFrame(index=frame.index)
+    """One indicator for every target, from counts pivoted to one column per base count."""
+    index = wide_value.index
+    ranks = np.full(len(index), missing_rank if not ind.base_counts else len(_STATUS_ORDER) - 1)
     for code in ind.base_counts:
-        col = wide_status[code] if code in wide_status else pd.Series(dtype="object")
-        statuses[code] = col.reindex(frame.index).fillna("ontbrekend")
+        col = wide_rank[code].to_numpy() if code in wide_rank else np.full(len(index), missing_rank)
+        ranks = np.minimum(ranks, col)
+    status = pd.Series(np.asarray(_STATUS_ORDER, dtype=object)[ranks], index=index)
 
     def total(codes: tuple[str, ...]) -> pd.Series:
-        parts = [
-            (wide_value[c] if c in wide_value else pd.Series(dtype=float)).reindex(frame.index).astype(float)
-            for c in codes
-        ]
-        return sum(parts) if parts else pd.Series(np.nan, index=frame.index)
+        out = pd.Series(0.0, index=index)
+        for c in codes:
+            out = out + (wide_value[c].astype(float) if c in wide_value else np.nan)
+        return out
 
-    status = statuses.apply(lambda r: _worst(r), axis=1) if len(statuses.columns) else "ontbrekend"
     numerator = total(ind.numerator)
     if ind.is_count:
-        denominator = pd.Series(np.nan, index=frame.index)
+        denominator = pd.Series(np.nan, index=index)
         value = numerator
     else:
         denominator = total(ind.denominator)
@@ -318,8 +335,19 @@ def _indicator_rows(
         zero = (status == "ok") & (denominator == 0)
         status = status.where(~zero, "nvt")
     value = value.where(status == "ok")
-    out = frame.assign(indicator=ind.code, period=period, numerator=numerator, denominator=denominator,
-                       value=value, status=status).reset_index()
+    out = pd.DataFrame(
+        {
+            "area_level": targets["level"].to_numpy(),
+            "area_code": targets["code"].to_numpy(),
+            "area_name": targets["name"].to_numpy(),
+            "indicator": ind.code,
+            "period": period,
+            "numerator": numerator.to_numpy(),
+            "denominator": denominator.to_numpy(),
+            "value": value.to_numpy(),
+            "status": status.to_numpy(),
+        }
+    )
 
     # A stored indicator value (imported without its counts) fills a gap.
     own = stored[stored["variable"] == ind.code]

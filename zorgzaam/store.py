@@ -65,6 +65,7 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 code VARCHAR NOT NULL,
                 parent_level VARCHAR NOT NULL,
                 parent_code VARCHAR NOT NULL,
+                dataset_id VARCHAR,
                 PRIMARY KEY (level, code, parent_level)
             )""",
             """CREATE TABLE base_counts (
@@ -99,10 +100,8 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 period VARCHAR NOT NULL,
                 value DOUBLE,
                 status VARCHAR NOT NULL CHECK (status IN ('ok', 'verborgen', 'ontbrekend', 'nvt')),
-                dataset_id VARCHAR NOT NULL,
-                PRIMARY KEY (area_level, area_code, variable, period)
+                dataset_id VARCHAR NOT NULL
             )""",
-            "CREATE INDEX observations_period ON observations (period, variable)",
         ),
     ),
     (
@@ -119,10 +118,10 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 geom_lambert BLOB NOT NULL,
                 geom_display BLOB NOT NULL,
                 dataset_id VARCHAR NOT NULL,
-                PRIMARY KEY (layer, feature_id)
+                PRIMARY KEY (dataset_id, layer, feature_id)
             )""",
             """CREATE TABLE stops (
-                stop_id VARCHAR PRIMARY KEY,
+                stop_id VARCHAR NOT NULL,
                 name VARCHAR NOT NULL,
                 departures_per_hour DOUBLE,
                 is_belbus BOOLEAN NOT NULL DEFAULT FALSE,
@@ -130,7 +129,8 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 y DOUBLE NOT NULL,
                 lon DOUBLE NOT NULL,
                 lat DOUBLE NOT NULL,
-                dataset_id VARCHAR NOT NULL
+                dataset_id VARCHAR NOT NULL,
+                PRIMARY KEY (dataset_id, stop_id)
             )""",
             # Hectare cells: x, y is the Lambert 72 cell centre.
             """CREATE TABLE grid_cells (
@@ -140,19 +140,22 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 value DOUBLE,
                 statsec VARCHAR,
                 dataset_id VARCHAR NOT NULL,
-                PRIMARY KEY (layer, x, y)
+                PRIMARY KEY (dataset_id, layer, x, y)
             )""",
         ),
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
+# Tables whose rows belong to one dataset (replaced or deleted together).
+_DATASET_TABLES = ("areas", "area_parents", "observations", "features", "stops", "grid_cells", "datasets")
+
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int:
     """Bring the schema up to ``target``; returns the version found before."""
     con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    found = int(row[0]) if row else 0
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    found = int(rows[0][0]) if rows else 0
     if found > SCHEMA_VERSION:
         raise StoreError(
             f"Deze databank heeft schemaversie {found}, nieuwer dan deze versie van zorgzaam "
@@ -245,9 +248,14 @@ class Store:
     def query_df(self, sql: str, params: Iterable | None = None) -> pd.DataFrame:
         return self.cursor().execute(sql, list(params or [])).df()
 
+    def scalar(self, sql: str, params: Iterable | None = None):
+        """The first value of the first row, or None (reads the whole result so no transaction lingers)."""
+        rows = self.cursor().execute(sql, list(params or [])).fetchall()
+        return rows[0][0] if rows else None
+
     def schema_version(self) -> int:
-        row = self.cursor().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        rows = self.cursor().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        return int(rows[0][0]) if rows else 0
 
     # --- writing ----------------------------------------------------------------
 
@@ -294,9 +302,8 @@ class Store:
         """
         with self.transaction() as cur:
             self.sync_catalogue(cur=cur)
-            for table in ("areas", "observations", "features", "stops", "grid_cells"):
+            for table in _DATASET_TABLES:
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
-            cur.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
             cur.execute(
                 "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [dataset_id, title, source, period_label, is_demo, file_name, datetime.now(timezone.utc)],
@@ -305,13 +312,10 @@ class Store:
                 self._insert(cur, "areas", areas, dataset_id,
                              ["level", "code", "name", "area_ha", "geom_lambert", "geom_display"])
             if area_parents is not None and len(area_parents):
-                frame = area_parents[["level", "code", "parent_level", "parent_code"]]
-                cur.register("incoming_parents", frame)
-                cur.execute("INSERT OR REPLACE INTO area_parents SELECT * FROM incoming_parents")
-                cur.unregister("incoming_parents")
+                self._insert(cur, "area_parents", area_parents, dataset_id,
+                             ["level", "code", "parent_level", "parent_code"])
             if observations is not None and len(observations):
-                self._insert(cur, "observations", observations, dataset_id,
-                             ["area_level", "area_code", "variable", "period", "value", "status"])
+                self._insert_observations(cur, observations, dataset_id)
             if features is not None and len(features):
                 self._insert(cur, "features", features, dataset_id,
                              ["layer", "feature_id", "category", "name", "properties", "geom_lambert", "geom_display"])
@@ -330,25 +334,58 @@ class Store:
         incoming = frame[columns].copy()
         incoming["dataset_id"] = dataset_id
         cur.register("incoming", incoming)
-        cols = ", ".join(columns + ["dataset_id"])
-        cur.execute(f"INSERT OR REPLACE INTO {table} ({cols}) SELECT {cols} FROM incoming")
-        cur.unregister("incoming")
+        try:
+            cols = ", ".join(columns + ["dataset_id"])
+            cur.execute(f"INSERT OR REPLACE INTO {table} ({cols}) SELECT {cols} FROM incoming")
+        finally:
+            cur.unregister("incoming")
+
+    @staticmethod
+    def _insert_observations(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, dataset_id: str) -> None:
+        """Insert observations; a newer dataset's value for the same key replaces the older one.
+
+        The table has no primary key on purpose: its index made files ten times larger and
+        re-imports ten times slower, so uniqueness is kept here.
+        """
+        keys = ["area_level", "area_code", "variable", "period"]
+        columns = keys + ["value", "status"]
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise StoreError(f"Ontbrekende kolommen voor observations: {', '.join(missing)}")
+        incoming = frame[columns]
+        duplicated = incoming.duplicated(subset=keys)
+        if duplicated.any():
+            first = incoming[duplicated].iloc[0]
+            raise StoreError(
+                f"Dubbele waarde in de gegevens: {first['variable']} voor {first['area_code']} in {first['period']}."
+            )
+        incoming = incoming.assign(dataset_id=dataset_id)
+        cur.register("incoming_obs", incoming)
+        try:
+            cur.execute(
+                "DELETE FROM observations o USING incoming_obs i WHERE o.area_level = i.area_level"
+                " AND o.area_code = i.area_code AND o.variable = i.variable AND o.period = i.period"
+            )
+            cur.execute(f"INSERT INTO observations ({', '.join(columns)}, dataset_id)"
+                        f" SELECT {', '.join(columns)}, dataset_id FROM incoming_obs")
+        finally:
+            cur.unregister("incoming_obs")
 
     def delete_dataset(self, dataset_id: str) -> None:
         with self.transaction() as cur:
-            for table in ("areas", "observations", "features", "stops", "grid_cells", "datasets"):
+            for table in _DATASET_TABLES:
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
 
     # --- reading -----------------------------------------------------------------
 
     def is_empty(self) -> bool:
-        return self.cursor().execute("SELECT count(*) FROM areas").fetchone()[0] == 0
+        return self.scalar("SELECT count(*) FROM areas") == 0
 
     def datasets(self) -> pd.DataFrame:
         return self.query_df("SELECT * FROM datasets ORDER BY imported_at")
 
     def has_demo(self) -> bool:
-        return bool(self.cursor().execute("SELECT count(*) FROM datasets WHERE is_demo").fetchone()[0])
+        return bool(self.scalar("SELECT count(*) FROM datasets WHERE is_demo"))
 
     def areas(self, level: str | None = None, within: tuple[str, str] | None = None) -> pd.DataFrame:
         """Areas (level, code, name, area_ha), optionally inside (parent_level, parent_code)."""
@@ -399,11 +436,10 @@ class Store:
         return [r[0] for r in rows]
 
     def parent_of(self, level: str, code: str, parent_level: str) -> str | None:
-        row = self.cursor().execute(
+        return self.scalar(
             "SELECT parent_code FROM area_parents WHERE level = ? AND code = ? AND parent_level = ?",
             [level, code, parent_level],
-        ).fetchone()
-        return row[0] if row else None
+        )
 
     def observations(self, variables: list[str], periods: list[str],
                      areas: list[tuple[str, str]] | None = None) -> pd.DataFrame:
@@ -448,7 +484,10 @@ class Store:
         if codes is not None:
             sql += " AND code IN (SELECT unnest(?))"
             params.append(list(codes))
-        return self.query_df(sql + " ORDER BY code", params)
+        frame = self.query_df(sql + " ORDER BY code", params)
+        # DuckDB hands BLOBs back as bytearray; shapely wants bytes.
+        frame["geometry"] = [bytes(g) for g in frame["geometry"]]
+        return frame
 
     def file_size(self) -> int:
         return self.path.stat().st_size if self.path.exists() else 0

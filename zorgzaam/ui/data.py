@@ -29,7 +29,7 @@ def _open_store(path: str) -> Store:
 
 def data_version(store: Store) -> str:
     """Changes whenever a dataset is written, so cached results follow imports."""
-    row = store.cursor().execute("SELECT count(*), max(imported_at) FROM datasets").fetchone()
+    row = store.cursor().execute("SELECT count(*), max(imported_at) FROM datasets").fetchall()[0]
     return f"{row[0]}|{row[1]}"
 
 
