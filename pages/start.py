@@ -49,7 +49,7 @@ with page_guard():
                "van percentages.")
 
     st.subheader(f"De statistische sectoren van {choice.gemeente_name}")
-    map_column, table_column = st.columns([3, 2])
+    map_column, table_column = st.columns([5, 4])
     sectors = compute_for(
         store, ("pop_total", "pct_65plus", "pct_80plus"), level="statsec", within=("elz", choice.elz_code),
         period=period,

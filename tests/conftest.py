@@ -56,3 +56,6 @@ def tmp_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the slow browser tests (marker e2e) last, after all fast tests."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+from tests.demo_store import demo_db  # noqa: E402,F401  (session fixture shared by many modules)

@@ -42,6 +42,13 @@ class Reference:
             return self.name if self.name.lower().startswith("provincie") else f"provincie {self.name}"
         return f"{self.name}"
 
+    @property
+    def total_label(self) -> str:
+        """For counts the reference is a total, not an average."""
+        if self.level == "elz":
+            return f"totaal eerstelijnszone {self.name}"
+        return self.label
+
 
 def references(store: Store, level: str, code: str) -> list[Reference]:
     """The comparison areas of an area that exist in the store."""

@@ -41,7 +41,14 @@ def count_text(ind: Indicator, numerator: float, denominator: float, status: str
         return ""
     if ind.unit == "%":
         return f"{format_number(numerator)} van {format_number(denominator)} {ind.denominator_kind}"
-    return f"{format_number(numerator)} / {format_number(denominator)}"
+    num_label = " + ".join(catalogue_label(c) for c in ind.numerator)
+    den_label = " + ".join(catalogue_label(c) for c in ind.denominator)
+    return f"{format_number(numerator)} {num_label} t.o.v. {format_number(denominator)} {den_label}"
+
+
+def catalogue_label(base_code: str, catalogue: Catalogue = BUILTIN) -> str:
+    base = catalogue.base_counts.get(base_code)
+    return base.label.lower() if base else base_code
 
 
 def help_text(ind: Indicator, period: str, source: str) -> str:
@@ -76,9 +83,12 @@ def key_figures(
             if hit.empty:
                 continue
             r = hit.iloc[0]
-            ref_texts.append((ref.label, format_indicator(ind, r["value"], r["status"])))
+            label = ref.total_label if ind.is_count else ref.label
+            ref_texts.append((label, format_indicator(ind, r["value"], r["status"])))
         status = own["status"]
         value_text = format_indicator(ind, own["value"], status)
+        if ind.is_count and status == "ok":
+            value_text = format_number(own["value"])  # the label names the unit; keeps the card narrow
         if status != "ok":
             value_text = f"{value_text} ({STATUS_LABEL.get(status, status)})"
         cards.append(

@@ -102,10 +102,12 @@ def overview_deck(
                 get_size=16,
                 get_color=LABEL_COLOUR,
                 font_weight=700,
-                outline_width=3,
-                outline_color=[255, 255, 255, 230],
-                font_settings={"sdf": True},
-                character_set="auto",
+                font_family='"Source Sans Pro", "Helvetica Neue", Arial, sans-serif',
+                get_text_anchor='"middle"',
+                get_alignment_baseline='"center"',
+                background=True,
+                get_background_color=[255, 255, 255, 200],
+                background_padding=[4, 2],
             )
         )
     return pdk.Deck(

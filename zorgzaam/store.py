@@ -221,18 +221,20 @@ class Store:
     def __post_init__(self) -> None:
         self.path = Path(self.path)
         self._local = threading.local()
-        self._db = _database(self.path, self.read_only)
+        _database(self.path, self.read_only)  # open (and migrate) now, so errors surface here
 
     @classmethod
     def open(cls, path: str | Path | None = None, read_only: bool = False) -> Store:
         return cls(Path(path) if path else default_path(), read_only=read_only)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        cur = getattr(self._local, "cursor", None)
-        if cur is None:
-            cur = self._db.cursor()
-            self._local.cursor = cur
-        return cur
+        """This thread's cursor on the process-wide database (reopened after close_all)."""
+        db = _database(self.path, self.read_only)
+        cached = getattr(self._local, "cursor", None)
+        if cached is None or cached[0] is not db:
+            cached = (db, db.cursor())
+            self._local.cursor = cached
+        return cached[1]
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ..catalogue import BUILTIN
-from ..formatting import format_indicator
+from ..formatting import format_indicator, format_number
 from ..keyfigures import SMALL_SECTOR_THRESHOLD
 from ..maps import area_frame, overview_deck
 from ..store import Store
@@ -77,7 +77,7 @@ def sector_rows(sectors: pd.DataFrame, member_codes: list[str]) -> pd.DataFrame:
         {
             "Sector": wide["area_name"].to_numpy(),
             "Code": wide.index.to_numpy(),
-            "Inwoners": wide["pop_total_text"].to_numpy(),
+            "Inwoners": [format_number(v) if pd.notna(v) else "-" for v in wide["pop_total"]],
             "% 65+": wide["pct_65plus_text"].to_numpy(),
             "% 80+": wide["pct_80plus_text"].to_numpy(),
             "": flag,

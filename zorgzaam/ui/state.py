@@ -1,7 +1,9 @@
 """State shared by every page: the chosen care zone and municipality.
 
-Both are bound to the URL (``?elz=…&gemeente=…``), so they survive page
-changes and a copied link opens the same choice.
+Both live in the session (surviving page changes) and in the URL as codes
+(``?elz=elz80&gemeente=13091``), so a copied link opens the same choice.
+Streamlit's own ``bind="query-params"`` would put the Dutch labels in the URL;
+codes are what an analyst shares and what survives a renamed municipality.
 """
 
 from __future__ import annotations
@@ -30,12 +32,13 @@ def area_picker(store: Store) -> AreaChoice | None:
         return None
     zone_names = dict(zip(zones["code"], zones["name"]))
     st.sidebar.markdown("### Jouw gebied")
+    _seed_from_url("elz", zone_names)
     elz = st.sidebar.selectbox(
         "Eerstelijnszone",
         list(zone_names),
         format_func=lambda c: zone_names.get(c, c),
         key="elz",
-        bind="query-params",
+        persist_state="session",
         help="De eerstelijnszone (ELZ) is het vergelijkingsgebied: elke sector wordt naast het gemiddelde "
         "van de zone gelegd.",
     )
@@ -44,11 +47,24 @@ def area_picker(store: Store) -> AreaChoice | None:
         st.sidebar.warning("Deze eerstelijnszone heeft nog geen gemeenten in de databank.")
         return None
     names = dict(zip(municipalities["code"], municipalities["name"]))
+    _seed_from_url("gemeente", names)
     gemeente = st.sidebar.selectbox(
         "Gemeente",
         sorted(names, key=lambda c: names[c]),
         format_func=lambda c: names.get(c, c),
         key="gemeente",
-        bind="query-params",
+        persist_state="session",
     )
+    st.query_params["elz"] = elz
+    st.query_params["gemeente"] = gemeente
     return AreaChoice(elz, zone_names[elz], gemeente, names[gemeente])
+
+
+def _seed_from_url(key: str, valid: dict[str, str]) -> None:
+    """Take the choice from the URL on a session's first run; drop a choice that no longer fits."""
+    if key not in st.session_state:
+        wanted = st.query_params.get(key)
+        if wanted in valid:
+            st.session_state[key] = wanted
+    elif st.session_state[key] not in valid:
+        del st.session_state[key]
