@@ -49,7 +49,7 @@ def test_start_shows_the_engine_values_beside_zone_and_flanders(app, demo_db):
     assert any(f"{zone_label}: **{want[zone_label]}**" in text and f"Vlaanderen: **{want['Vlaanderen']}**" in text
                for text in lines)
     inhabitants = expected(demo_db, TOWN_CODE, "pop_total")["gebied"]
-    assert metric(app, "Aantal inwoners") == inhabitants
+    assert f"{metric(app, 'Aantal inwoners')} inwoners" == inhabitants  # the label carries the unit
 
 
 def test_the_choice_comes_from_the_url_and_changes_the_figures(app, demo_db):
