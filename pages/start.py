@@ -59,6 +59,7 @@ with page_guard():
     with table_column:
         sector_table(store, sectors, choice)
         st.caption(
+            f"Periode: {period} · Bron: {source} · % t.o.v. alle inwoners van de sector. "
             f"⚠ = minder dan {SMALL_SECTOR_THRESHOLD} inwoners: percentages steunen op weinig mensen, "
             "voorzichtig interpreteren. x = verborgen door de bron (te klein), nooit 0."
         )

@@ -260,7 +260,10 @@ def compute(
     for lvl in LEVEL_CODES:
         if lvl in members:
             load_keys |= {(lvl, c) for c in members[lvl].dropna().unique()}
-    obs = derive_counts(store.observations(variables + indicator_vars, [period], sorted(load_keys)), catalogue)
+    if load_keys == set(target_keys):
+        obs = stored_targets  # nothing to sum (e.g. all sectors of Flanders): no second read
+    else:
+        obs = derive_counts(store.observations(variables + indicator_vars, [period], sorted(load_keys)), catalogue)
 
     resolver = _Resolver(obs, members, base_vars)
     per_level: list[pd.DataFrame] = []

@@ -49,7 +49,3 @@ def format_value(value: float | None, status: str, unit: str, decimals: int) -> 
 def format_indicator(indicator: Indicator, value: float | None, status: str = "ok") -> str:
     return format_value(value, status, indicator.unit, indicator.decimals)
 
-
-def format_period(period: str) -> str:
-    """'2025' -> '1 januari 2025' is only right for population stocks; keep the year."""
-    return str(period)
