@@ -102,7 +102,6 @@ def overview_deck(
                 get_size=16,
                 get_color=LABEL_COLOUR,
                 font_weight=700,
-                font_family='"Source Sans Pro", "Helvetica Neue", Arial, sans-serif',
                 get_text_anchor='"middle"',
                 get_alignment_baseline='"center"',
                 background=True,
