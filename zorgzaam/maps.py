@@ -116,3 +116,113 @@ def overview_deck(
         map_style=None,
         tooltip={"html": tooltip_html, "style": {"backgroundColor": "white", "color": "#111", "fontSize": "14px"}},
     )
+
+
+SELECTED_OUTLINE = [0, 0, 0, 255]
+SMALL_MARK_COLOUR = [120, 40, 0, 255]
+
+
+def choropleth_deck(
+    sectors: gpd.GeoDataFrame,
+    fill: Sequence[Sequence[int]],
+    selected: str | None = None,
+    labels: gpd.GeoDataFrame | None = None,
+    marks: gpd.GeoDataFrame | None = None,
+    tooltip_html: str = "<b>{name}</b><br/>{code}",
+    layer_id: str = "sectoren",
+) -> pdk.Deck:
+    """Sectors coloured by class, the selected one outlined thick, optional text marks ("x", "⚠").
+
+    ``marks`` has a ``mark`` column drawn at each area's representative point.
+    """
+    frame = sectors.copy()
+    frame["fill"] = [list(c) + [210] for c in fill]
+    columns = [c for c in frame.columns if c != "geometry"]
+    layers = [
+        pdk.Layer(
+            "PolygonLayer",
+            id=layer_id,
+            data=polygon_rows(frame, columns),
+            get_polygon="polygon",
+            get_fill_color="fill",
+            get_line_color=OUTLINE,
+            line_width_min_pixels=1,
+            stroked=True,
+            filled=True,
+            pickable=True,
+            auto_highlight=True,
+            highlight_color=[255, 255, 255, 90],
+        )
+    ]
+    if selected is not None and (frame["code"] == selected).any():
+        chosen = frame[frame["code"] == selected]
+        layers.append(
+            pdk.Layer(
+                "PolygonLayer",
+                id="selectie",
+                data=polygon_rows(chosen, ["code"]),
+                get_polygon="polygon",
+                filled=False,
+                stroked=True,
+                get_line_color=SELECTED_OUTLINE,
+                line_width_min_pixels=4,
+                pickable=False,
+            )
+        )
+    if marks is not None and not marks.empty:
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                id="markeringen",
+                data=label_rows(marks, "mark"),
+                get_position="position",
+                get_text="text",
+                get_size=15,
+                get_color=SMALL_MARK_COLOUR,
+                font_weight=700,
+                get_text_anchor='"middle"',
+                get_alignment_baseline='"center"',
+            )
+        )
+    if labels is not None and not labels.empty:
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                id="labels",
+                data=label_rows(labels, "name"),
+                get_position="position",
+                get_text="text",
+                get_size=16,
+                get_color=LABEL_COLOUR,
+                font_weight=700,
+                get_text_anchor='"middle"',
+                get_alignment_baseline='"center"',
+                background=True,
+                get_background_color=[255, 255, 255, 200],
+                background_padding=[4, 2],
+            )
+        )
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=fit_view(frame),
+        map_provider=None,
+        map_style=None,
+        tooltip={"html": tooltip_html, "style": {"backgroundColor": "white", "color": "#111", "fontSize": "14px"}},
+    )
+
+
+def legend_html(title: str, entries: Sequence[tuple[Sequence[int], str]], notes: Sequence[str] = ()) -> str:
+    """A map legend as HTML (pydeck draws none): a swatch and a label per class."""
+    import html
+
+    items = "".join(
+        "<div style='display:flex;align-items:center;gap:8px;margin:3px 0'>"
+        f"<span style='flex:none;width:22px;height:16px;border:1px solid #555;"
+        f"background:rgb({c[0]},{c[1]},{c[2]})'></span><span>{html.escape(label)}</span></div>"
+        for c, label in entries
+    )
+    extra = "".join(f"<div style='margin-top:6px;font-size:0.85em;color:#333'>{html.escape(n)}</div>" for n in notes)
+    return (
+        "<div class='zz-legend' style='font-size:0.95em;line-height:1.25'>"
+        f"<div style='font-weight:700;margin-bottom:4px'>{html.escape(title)}</div>{items}{extra}</div>"
+    )

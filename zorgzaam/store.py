@@ -144,8 +144,28 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        3,
+        "notities van de werkgroep bij de samenvattende vragen",
+        (
+            # What the werkgroep writes during a meeting; never part of a dataset,
+            # so re-importing figures leaves it alone.
+            """CREATE TABLE summary_notes (
+                area_level VARCHAR NOT NULL,
+                area_code VARCHAR NOT NULL,
+                period VARCHAR NOT NULL,
+                question VARCHAR NOT NULL,
+                notes VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL,
+                PRIMARY KEY (area_level, area_code, period, question)
+            )""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+# Longest note kept (a meeting's notes, not a document).
+MAX_NOTE_CHARS = 20_000
 
 # Tables whose rows belong to one dataset (replaced or deleted together).
 _DATASET_TABLES = ("areas", "area_parents", "observations", "features", "stops", "grid_cells", "datasets")
@@ -490,6 +510,35 @@ class Store:
         # DuckDB hands BLOBs back as bytearray; shapely wants bytes.
         frame["geometry"] = [bytes(g) for g in frame["geometry"]]
         return frame
+
+    # --- werkgroep notes -----------------------------------------------------------
+
+    def save_summary_note(self, area_level: str, area_code: str, period: str, question: str, notes: str) -> None:
+        """Store (or replace) the werkgroep's note for one summary question; empty text removes it."""
+        text = (notes or "").strip()
+        if len(text) > MAX_NOTE_CHARS:
+            raise StoreError(
+                f"Deze notitie is te lang ({len(text):,} tekens; maximum {MAX_NOTE_CHARS:,}). "
+                "Kort ze in of bewaar lange teksten in jullie verslag.".replace(",", ".")
+            )
+        with self.transaction() as cur:
+            cur.execute(
+                "DELETE FROM summary_notes WHERE area_level = ? AND area_code = ? AND period = ? AND question = ?",
+                [area_level, area_code, period, question],
+            )
+            if text:
+                cur.execute(
+                    "INSERT INTO summary_notes VALUES (?, ?, ?, ?, ?, ?)",
+                    [area_level, area_code, period, question, text, datetime.now(timezone.utc).replace(tzinfo=None)],
+                )
+
+    def summary_notes(self, area_level: str, area_code: str, period: str) -> dict[str, str]:
+        """The werkgroep's notes per summary question for an area and period."""
+        rows = self.cursor().execute(
+            "SELECT question, notes FROM summary_notes WHERE area_level = ? AND area_code = ? AND period = ?",
+            [area_level, area_code, period],
+        ).fetchall()
+        return dict(rows)
 
     def file_size(self) -> int:
         return self.path.stat().st_size if self.path.exists() else 0

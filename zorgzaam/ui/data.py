@@ -63,3 +63,24 @@ def compute_for(store: Store, indicators: Sequence[str], **kwargs) -> pd.DataFra
     if kwargs.get("areas") is not None:
         kwargs["areas"] = tuple(tuple(a) for a in kwargs["areas"])
     return cached_compute(store, data_version(store), tuple(indicators), **kwargs)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_profile(_store: Store, version: str, sector: str, period: str | None):
+    from ..profiles import sector_profile
+
+    return sector_profile(_store, sector, period)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_trend(_store: Store, version: str, level: str, code: str, indicator: str) -> pd.DataFrame:
+    from ..profiles import trend
+
+    return trend(_store, level, code, indicator)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_cube(_store: Store, version: str, sectors: tuple[str, ...], period: str) -> pd.DataFrame:
+    from ..cube import population_cube
+
+    return population_cube(_store, list(sectors), period)

@@ -8,6 +8,7 @@ codes are what an analyst shares and what survives a renamed municipality.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import streamlit as st
@@ -60,7 +61,7 @@ def area_picker(store: Store) -> AreaChoice | None:
     return AreaChoice(elz, zone_names[elz], gemeente, names[gemeente])
 
 
-def _seed_from_url(key: str, valid: dict[str, str]) -> None:
+def _seed_from_url(key: str, valid: Collection[str]) -> None:
     """Take the choice from the URL on a session's first run; drop a choice that no longer fits."""
     if key not in st.session_state:
         wanted = st.query_params.get(key)
@@ -68,3 +69,32 @@ def _seed_from_url(key: str, valid: dict[str, str]) -> None:
             st.session_state[key] = wanted
     elif st.session_state[key] not in valid:
         del st.session_state[key]
+
+
+def url_choice(key: str, valid: Collection[str], default: str | None = None) -> str | None:
+    """A page's own choice (not a widget) kept in the session and in the URL under ``key``.
+
+    Returns the current value (seeded from the URL on the first run, else ``default``)
+    and writes it back to the URL, because Streamlit clears query params on a page change.
+    """
+    _seed_from_url(key, valid)
+    if key not in st.session_state and default is not None:
+        st.session_state[key] = default
+    value = st.session_state.get(key)
+    if value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+    return value
+
+
+def seed_widget(key: str, valid: Collection[str]) -> None:
+    """Seed a widget's session value from the URL (first run only); call before creating the widget."""
+    _seed_from_url(key, valid)
+
+
+def keep_in_url(key: str, value: str | None) -> None:
+    if value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value

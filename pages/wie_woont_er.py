@@ -1,0 +1,110 @@
+"""Wie woont er? Every indicator per sector on the map, each sector against its references, and signals."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from zorgzaam.formatting import format_number
+from zorgzaam.ui.data import get_store
+from zorgzaam.ui.frame import demo_notice, page_guard, source_line
+from zorgzaam.ui.indicator_view import (
+    about_indicator,
+    clear_selection,
+    indicator_picker,
+    method_picker,
+    period_picker,
+    selected_sector,
+    small_threshold_input,
+    view_picker,
+)
+from zorgzaam.ui.state import area_picker
+from zorgzaam.ui import wie_sections as sections
+
+with page_guard():
+    store = get_store()
+    choice = area_picker(store)
+    demo_notice(store)
+    st.title("Wie woont er?")
+    if choice is None:
+        st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
+        st.stop()
+    view = view_picker(choice)
+    small_threshold = small_threshold_input()
+    source = source_line(store)
+
+    st.markdown(
+        "Wie leeft er in onze buurten? Waar wijzen de cijfers op een **signaal** van eenzaamheid, sociaal "
+        "isolement of (onbeantwoorde) zorgnood, en waar liggen kansen? Elke sector staat naast zijn gemeente, "
+        f"het gemiddelde van eerstelijnszone {choice.elz_name} en Vlaanderen."
+    )
+    pick_col, period_col, method_col, about_col = st.columns([5, 1.3, 4, 1.2], vertical_alignment="bottom")
+    ind = indicator_picker(pick_col)
+    period = period_picker(store, ind, period_col)
+    method = method_picker(method_col)
+    with about_col.popover("Uitleg", icon=":material/info:", width="stretch"):
+        st.markdown(about_indicator(ind, period or "-", source))
+    if period is None:
+        st.info(f"Er zijn nog geen cijfers voor '{ind.label}' in de databank.")
+        st.stop()
+
+    frame, municipalities = sections.view_sectors(store, view)
+    if frame.empty:
+        st.info(f"Er zijn nog geen statistische sectoren met een kaart voor de {view.label}.")
+        st.stop()
+    sectors = sections.zone_results(store, view, ind, period)
+    refs_result, refs = sections.reference_results(store, view, ind, period)
+    references = sections.reference_line(ind, refs_result, refs, choice.gemeente_name)
+    zone = next(((lab, v) for lvl, lab, v, _ in references if lvl == "elz"), (f"eerstelijnszone {choice.elz_name}",
+                                                                               None))
+    zone_label, zone_value = zone
+
+    st.markdown(
+        f"**{ind.label}**, periode {period}: "
+        + " · ".join(f"{label}: **{text}**" for _, label, _, text in references)
+        + f"  \n<small>Bron: {source}. Gemiddelden zijn verhoudingen van totalen, nooit een gemiddelde van "
+        "percentages.</small>",
+        unsafe_allow_html=True,
+    )
+
+    names = frame.set_index("code")["name"]
+    selected = selected_sector(names)
+    sections.render_map(frame, municipalities, sectors, ind, method, zone_value, zone_label, selected,
+                        small_threshold, view)
+
+    pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
+    view_codes = list(frame["code"])
+    small_codes = {c for c in view_codes if c in pop and pop[c] < small_threshold}
+
+    if selected:
+        head, button = st.columns([6, 1], vertical_alignment="bottom")
+        population = pop.get(selected)
+        flag = " · ⚠ weinig inwoners: voorzichtig interpreteren" if selected in small_codes else ""
+        head.subheader(f"Sector {names[selected]} ({selected})")
+        head.caption(f"{format_number(population)} inwoners{flag}" if population == population else flag)
+        if button.button("Selectie wissen", icon=":material/close:"):
+            clear_selection()
+            st.rerun()
+        profile_col, trend_col = st.columns([3, 2])
+        with profile_col:
+            st.markdown("**Profiel: elke indicator naast gemeente, eerstelijnszone en Vlaanderen**")
+            sections.render_profile(store, selected, ind, period, source)
+        with trend_col:
+            st.markdown(f"**Evolutie: {ind.label}**")
+            sections.render_trend(store, selected, ind, source)
+    else:
+        st.info("Klik op een sector op de kaart of kies een rij in de rangschikking om zijn profiel te zien.")
+
+    tab_rank, tab_signals, tab_cube, tab_summary = st.tabs(
+        ["Rangschikking", "Signalen", "Bevolkingskubus", "Samenvattende vragen"]
+    )
+    with tab_rank:
+        sections.render_ranking(sectors, view_codes, ind, references, selected, small_threshold, period, source)
+    with tab_signals:
+        rule = sections.signal_rule_controls()
+        evaluation, summary, zone_values, zone_sectors = sections.signal_data(store, view, period, rule)
+        sections.render_signals(summary, evaluation, frame, small_codes, selected, rule, zone_label, period, source)
+    with tab_cube:
+        sections.render_cube(store, frame, selected, period)
+    with tab_summary:
+        sections.render_summary_questions(store, view, period, summary, zone_sectors, zone_values, view_codes,
+                                          small_codes, zone_label)

@@ -1,0 +1,124 @@
+"""A sector's profile, its trend and the ranking of sectors (Dutch text ready to show, no Streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import BUILTIN, THEMES, Catalogue
+from .comparisons import Reference, with_references
+from .formatting import format_indicator, format_number
+from .store import Store
+
+# Every indicator shown in a profile, in theme order (counts first within a theme).
+def profile_indicators(catalogue: Catalogue = BUILTIN) -> list[str]:
+    return [ind.code for theme in catalogue.by_theme().values() for ind in theme]
+
+
+def sector_profile(
+    store: Store,
+    sector_code: str,
+    period: str | None = None,
+    indicators: Sequence[str] | None = None,
+    catalogue: Catalogue = BUILTIN,
+) -> tuple[pd.DataFrame, list[Reference]]:
+    """Every indicator of a sector beside its references, one row per indicator.
+
+    Columns: indicator, label, theme, unit, value, status, value_text, numerator, denominator,
+    then per reference ``ref_<level>`` (value) and ``ref_<level>_text``, and ``index_elz``
+    (the sector as a share of the care-zone value × 100; NaN where either is missing).
+    """
+    codes = list(indicators) if indicators is not None else profile_indicators(catalogue)
+    result, refs = with_references(store, codes, "statsec", sector_code, period, catalogue)
+    own = result[result["role"] == "gebied"].set_index("indicator")
+    rows = []
+    for code in codes:
+        ind = catalogue.indicator(code)
+        mine = own.loc[code]
+        row = {
+            "indicator": code,
+            "label": ind.label,
+            "theme": ind.theme,
+            "unit": ind.unit,
+            "is_count": ind.is_count,
+            "period": str(mine["period"]),
+            "value": mine["value"] if mine["status"] == "ok" else np.nan,
+            "status": mine["status"],
+            "value_text": format_indicator(ind, mine["value"], mine["status"]),
+            "numerator": mine["numerator"],
+            "denominator": mine["denominator"],
+        }
+        for ref in refs:
+            hit = result[(result["area_level"] == ref.level) & (result["area_code"] == ref.code)
+                         & (result["indicator"] == code)]
+            value = hit["value"].iloc[0] if len(hit) and hit["status"].iloc[0] == "ok" else np.nan
+            status = hit["status"].iloc[0] if len(hit) else "ontbrekend"
+            row[f"ref_{ref.level}"] = value
+            row[f"ref_{ref.level}_text"] = format_indicator(ind, value, status)
+        zone = row.get("ref_elz", np.nan)
+        row["index_elz"] = (
+            row["value"] / zone * 100 if pd.notna(row["value"]) and pd.notna(zone) and zone != 0 and not ind.is_count
+            else np.nan
+        )
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    theme_order = {t: k for k, t in enumerate(THEMES)}
+    frame["theme_order"] = frame["theme"].map(theme_order).fillna(len(THEMES))
+    return frame, refs
+
+
+def trend(
+    store: Store,
+    level: str,
+    code: str,
+    indicator: str,
+    periods: Sequence[str] | None = None,
+    catalogue: Catalogue = BUILTIN,
+) -> pd.DataFrame:
+    """An area and its references over every period: period, role, area_name, value, value_text, status."""
+    ind = catalogue.indicator(indicator)
+    periods = list(periods) if periods is not None else store.periods(list(ind.base_counts) + [indicator])
+    frames = []
+    for period in periods:
+        result, _ = with_references(store, [indicator], level, code, period, catalogue)
+        frames.append(result)
+    if not frames:
+        return pd.DataFrame(columns=["period", "role", "area_name", "value", "value_text", "status"])
+    out = pd.concat(frames, ignore_index=True)
+    out["value_text"] = [format_indicator(ind, v, s) for v, s in zip(out["value"], out["status"])]
+    out["value"] = out["value"].where(out["status"] == "ok")
+    return out[["period", "role", "area_level", "area_code", "area_name", "value", "value_text", "status",
+                "numerator", "denominator"]]
+
+
+def ranking(
+    sectors: pd.DataFrame,
+    indicator: str,
+    small_threshold: int,
+    population: pd.Series | None = None,
+    catalogue: Catalogue = BUILTIN,
+) -> pd.DataFrame:
+    """The sectors of a view sorted by an indicator, highest first, missing values last.
+
+    ``sectors`` is an engine result (statsec rows); ``population`` maps sector code to
+    inhabitants (for the small-sector flag). Columns: rank, area_code, area_name, value,
+    value_text, numerator, denominator, count_text, status, small.
+    """
+    ind = catalogue.indicator(indicator)
+    part = sectors[sectors["indicator"] == indicator].copy()
+    part["value"] = part["value"].where(part["status"] == "ok").astype(float)
+    part = part.sort_values(["value", "area_code"], ascending=[False, True], na_position="last")
+    part["rank"] = range(1, len(part) + 1)
+    part.loc[part["value"].isna(), "rank"] = pd.NA
+    part["value_text"] = [format_indicator(ind, v, s) for v, s in zip(part["value"], part["status"])]
+    part["count_text"] = [
+        (f"{format_number(n)} / {format_number(d)}" if s == "ok" and not ind.is_count else "")
+        for n, d, s in zip(part["numerator"], part["denominator"], part["status"])
+    ]
+    pop = population if population is not None else pd.Series(dtype=float)
+    part["population"] = part["area_code"].map(pop)
+    part["small"] = part["population"].lt(small_threshold).fillna(False).astype(bool)
+    return part[["rank", "area_code", "area_name", "value", "value_text", "numerator", "denominator",
+                 "count_text", "status", "population", "small"]].reset_index(drop=True)

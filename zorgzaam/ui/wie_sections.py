@@ -1,0 +1,446 @@
+"""The sections of the "Wie woont er?" page: map, profile, ranking, signals, cube, summary questions."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ..catalogue import BUILTIN, SIGNALS, Indicator
+from ..classify import METHODS, classify
+from ..comparisons import Reference
+from ..formatting import STATUS_LABEL, format_indicator, format_number
+from ..maps import area_frame, choropleth_deck, legend_html
+from ..profiles import ranking
+from ..signals import RULE_KINDS, SignalRule, evaluate, signal_indicators, signal_matrix, summarise
+from ..store import Store
+from ..summary import COMPOSITION_INDICATORS, QUESTIONS, composition_standouts, signal_standouts, standouts_text
+from .data import cached_cube, cached_profile, cached_trend, compute_for, data_version
+from .indicator_view import MAP_KEY, View, ranking_table_key, remember_table_rows
+
+SELECTED_COLOUR = "#08306b"
+OTHER_COLOUR = "#9ecae1"
+SMALL_COLOUR = "#d9d9d9"
+REFERENCE_COLOURS = {"gemeente": "#d95f02", "elz": "#1b9e77", "provincie": "#7570b3", "gewest": "#444444"}
+
+
+# --- data for the view ---------------------------------------------------------------------------
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _zone_geometry(_store: Store, version: str, elz_code: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    codes = _store.sectors_within("elz", [elz_code])
+    frame = area_frame(_store, "statsec", codes)
+    members = _store.parents("statsec", codes)
+    if "gemeente" not in members:
+        members["gemeente"] = None
+    frame = frame.merge(members[["code", "gemeente"]], on="code", how="left")
+    municipalities = area_frame(_store, "gemeente", list(frame["gemeente"].dropna().unique()))
+    return frame, municipalities
+
+
+def view_sectors(store: Store, view: View) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Geometry of the sectors on screen, and municipality outlines for labels."""
+    frame, municipalities = _zone_geometry(store, data_version(store), view.choice.elz_code)
+    if view.level == "gemeente":
+        frame = frame[frame["gemeente"] == view.code]
+        municipalities = municipalities[municipalities["code"] == view.code]
+    return frame.reset_index(drop=True), municipalities
+
+
+def zone_results(store: Store, view: View, ind: Indicator, period: str | None) -> pd.DataFrame:
+    """The indicator and the population of every sector in the care zone (cached)."""
+    codes = tuple(dict.fromkeys(("pop_total", ind.code)))
+    return compute_for(store, codes, level="statsec", within=("elz", view.choice.elz_code), period=period)
+
+
+def reference_results(store: Store, view: View, ind: Indicator, period: str | None) -> tuple[pd.DataFrame, list]:
+    """The indicator for the municipality, the care zone, the province and Flanders."""
+    from .data import cached_with_references
+
+    return cached_with_references(
+        store, data_version(store), (ind.code,), "gemeente", view.choice.gemeente_code, period
+    )
+
+
+def reference_line(ind: Indicator, refs_result: pd.DataFrame, refs: list[Reference], gemeente_name: str) -> list[
+        tuple[str, str, float, str]]:
+    """(level, label, value, text) for the municipality, the care zone and Flanders."""
+    out = []
+    own = refs_result[refs_result["role"] == "gebied"].iloc[0]
+    out.append(("gemeente", f"gemeente {gemeente_name}", own["value"] if own["status"] == "ok" else float("nan"),
+                format_indicator(ind, own["value"], own["status"])))
+    for ref in refs:
+        row = refs_result[(refs_result["area_level"] == ref.level) & (refs_result["area_code"] == ref.code)]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        label = ref.total_label if ind.is_count else ref.label
+        out.append((ref.level, label, r["value"] if r["status"] == "ok" else float("nan"),
+                    format_indicator(ind, r["value"], r["status"])))
+    return out
+
+
+# --- map --------------------------------------------------------------------------------------
+
+def render_map(
+    frame: gpd.GeoDataFrame,
+    municipalities: gpd.GeoDataFrame,
+    sectors: pd.DataFrame,
+    ind: Indicator,
+    method: str,
+    zone_value: float | None,
+    zone_label: str,
+    selected: str | None,
+    small_threshold: int,
+    view: View,
+) -> None:
+    part = sectors[sectors["indicator"] == ind.code].set_index("area_code")
+    pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
+    frame = frame.copy()
+    codes = frame["code"]
+    status = codes.map(part["status"]).fillna("ontbrekend")
+    values = codes.map(part["value"]).where(status == "ok").astype(float)
+    try:
+        classes = classify(values, method=method, reference=zone_value, unit=ind.unit, decimals=ind.decimals)
+    except ValueError as exc:
+        st.warning(f"{exc} De kaart toont daarom kwantielen.")
+        classes = classify(values, method="kwantielen", unit=ind.unit, decimals=ind.decimals)
+    fill = classes.colour_of(values)
+    small = codes.map(pop).lt(small_threshold).fillna(False).astype(bool) & pd.Series(
+        [small_threshold > 0] * len(codes), index=codes.index)
+    zone_text = format_indicator(ind, zone_value) if zone_value is not None else "-"
+    frame["waarde"] = [format_indicator(ind, v, s) for v, s in zip(values, status)]
+    frame["status_tekst"] = [STATUS_LABEL.get(s, "") for s in status]
+    frame["teller"] = [
+        (f"{format_number(n)} van {format_number(d)} {ind.denominator_kind}" if s == "ok" and not ind.is_count else "")
+        for n, d, s in zip(codes.map(part["numerator"]), codes.map(part["denominator"]), status)
+    ]
+    frame["inwoners"] = [format_number(p) if pd.notna(p) else "-" for p in codes.map(pop)]
+    frame["klein"] = ["weinig inwoners: voorzichtig interpreteren" if s else "" for s in small]
+    frame["zone"] = f"{zone_label}: {zone_text}"
+    marks = frame[(status != "ok") | small].copy()
+    marks["mark"] = ["x" if st_ != "ok" else "*" for st_ in status[(status != "ok") | small]]
+    tooltip = (
+        "<b>{name}</b> · sector {code}<br/>"
+        f"{ind.label}: <b>{{waarde}}</b> <i>{{status_tekst}}</i><br/>"
+        "{teller}<br/>{zone}<br/>{inwoners} inwoners <i>{klein}</i>"
+    )
+    deck = choropleth_deck(
+        frame[["code", "name", "geometry", "waarde", "status_tekst", "teller", "inwoners", "klein", "zone"]],
+        fill,
+        selected=selected,
+        labels=municipalities if view.level == "elz" else None,
+        marks=marks[["mark", "geometry"]] if not marks.empty else None,
+        tooltip_html=tooltip,
+    )
+    map_col, legend_col = st.columns([4, 1])
+    with map_col:
+        st.pydeck_chart(deck, height=560, key=MAP_KEY, on_select="rerun", selection_mode="single-object")
+    with legend_col:
+        entries = [(e.colour, f"{e.label} ({e.count})") for e in classes.entries]
+        notes = [f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren"]
+        if small.any():
+            notes.append(f"* minder dan {format_number(small_threshold)} inwoners: voorzichtig interpreteren")
+        if (status != "ok").any():
+            notes.append("x verborgen door de bron (te klein) of geen gegevens; nooit 0")
+        if selected:
+            notes.append("Dikke zwarte rand: de gekozen sector")
+        st.markdown(legend_html(classes.title(ind.label), entries, notes), unsafe_allow_html=True)
+    st.caption(
+        "Klik op een sector voor zijn profiel (of kies een rij in de rangschikking). "
+        "Kaart zonder achtergrond: werkt ook zonder internet."
+    )
+
+
+# --- profile ------------------------------------------------------------------------------------
+
+def render_profile(store: Store, sector: str, ind: Indicator, period: str | None, source: str) -> pd.DataFrame:
+    profile, refs = cached_profile(store, data_version(store), sector, period)
+    zone = next((r for r in refs if r.level == "elz"), None)
+    rates = profile[~profile["is_count"]].sort_values(["theme_order"], kind="stable")
+    fig = go.Figure()
+    labels = [f"{t.capitalize()} › {lab}" for t, lab in zip(rates["theme"], rates["label"])]
+    hover_own = [f"{lab}<br>sector: {txt}" for lab, txt in zip(rates["label"], rates["value_text"])]
+    for ref in refs:
+        if ref.level == "elz":
+            continue
+        col = f"ref_{ref.level}"
+        if col not in rates:
+            continue
+        index = rates[col] / rates["ref_elz"] * 100 if "ref_elz" in rates else None
+        fig.add_trace(go.Scatter(
+            x=index, y=labels, mode="markers", name=ref.label,
+            marker=dict(symbol="line-ns-open" if ref.level == "gewest" else "diamond", size=12,
+                        color=REFERENCE_COLOURS.get(ref.level, "#666"), line=dict(width=2)),
+            hovertext=[f"{lab}<br>{ref.label}: {txt}" for lab, txt in zip(rates["label"], rates[f"{col}_text"])],
+            hoverinfo="text",
+        ))
+    fig.add_trace(go.Scatter(
+        x=rates["index_elz"], y=labels, mode="markers", name="deze sector",
+        marker=dict(size=13, color=SELECTED_COLOUR), hovertext=hover_own, hoverinfo="text",
+    ))
+    zone_name = zone.label if zone else "eerstelijnszone"
+    fig.add_vline(x=100, line_width=2, line_color=REFERENCE_COLOURS["elz"])
+    fig.add_annotation(x=100, y=1.0, yref="paper", text=f"{zone_name} = 100", showarrow=False, yanchor="bottom",
+                       font=dict(color=REFERENCE_COLOURS["elz"]))
+    fig.update_layout(
+        height=max(320, 24 * len(rates) + 120), margin=dict(l=10, r=10, t=40, b=40),
+        xaxis_title=f"index t.o.v. {zone_name} (100 = even hoog)", yaxis=dict(autorange="reversed"),
+        legend=dict(orientation="h", y=-0.08), separators=",.",
+    )
+    st.plotly_chart(fig, key="profile_chart", config={"displaylogo": False})
+    st.caption(
+        f"Elke indicator van de sector als index: 100 = het {zone_name}; 150 = anderhalve keer zo hoog. "
+        f"De echte waarden staan in de tabel hieronder. Periode {profile['period'].iloc[0]} · bron: {source}."
+    )
+    table = pd.DataFrame({
+        "Indicator": profile["label"],
+        "Sector": profile["value_text"],
+        "Teller / noemer": [
+            f"{format_number(n)} / {format_number(d)}" if s == "ok" and not c else ""
+            for n, d, s, c in zip(profile["numerator"], profile["denominator"], profile["status"], profile["is_count"])
+        ],
+    })
+    for ref in refs:
+        if f"ref_{ref.level}_text" in profile:
+            table[ref.total_label if False else ref.label] = profile[f"ref_{ref.level}_text"].to_numpy()
+    with st.expander("Alle waarden van de sector in een tabel"):
+        st.dataframe(table, hide_index=True, width="stretch", key="profile_table")
+    return profile
+
+
+def render_trend(store: Store, sector: str, ind: Indicator, source: str) -> pd.DataFrame:
+    data = cached_trend(store, data_version(store), "statsec", sector, ind.code)
+    if data["period"].nunique() < 2:
+        st.info("Er is maar één periode beschikbaar: nog geen evolutie te tonen.")
+        return data
+    fig = go.Figure()
+    for role, rows in data.groupby("role", sort=False):
+        level = rows["area_level"].iloc[0]
+        name = "deze sector" if role == "gebied" else role
+        fig.add_trace(go.Scatter(
+            x=rows["period"], y=rows["value"], mode="lines+markers+text", name=name,
+            text=rows["value_text"], textposition="top center",
+            line=dict(width=4 if role == "gebied" else 2,
+                      color=SELECTED_COLOUR if role == "gebied" else REFERENCE_COLOURS.get(level, "#666")),
+        ))
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=30, b=30), yaxis_title=ind.unit,
+                      xaxis=dict(type="category", title="periode"), separators=",.",
+                      legend=dict(orientation="h", y=-0.25))
+    st.plotly_chart(fig, key="trend_chart", config={"displaylogo": False})
+    st.caption(f"{ind.label} over de beschikbare periodes · bron: {source}.")
+    return data
+
+
+# --- ranking -------------------------------------------------------------------------------------
+
+def render_ranking(
+    sectors: pd.DataFrame,
+    view_codes: list[str],
+    ind: Indicator,
+    references: list[tuple[str, str, float, str]],
+    selected: str | None,
+    small_threshold: int,
+    period: str | None,
+    source: str,
+) -> pd.DataFrame:
+    pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
+    view = sectors[sectors["area_code"].isin(view_codes)]
+    ranked = ranking(view, ind.code, small_threshold, pop)
+    shown = ranked.dropna(subset=["value"])
+    colours = [
+        SELECTED_COLOUR if c == selected else (SMALL_COLOUR if s else OTHER_COLOUR)
+        for c, s in zip(shown["area_code"], shown["small"])
+    ]
+    fig = go.Figure(go.Bar(
+        x=shown["value"], y=[f"{n} ({c})" for n, c in zip(shown["area_name"], shown["area_code"])],
+        orientation="h", marker_color=colours,
+        text=[f"{v}  {('· ' + ct) if ct else ''}" for v, ct in zip(shown["value_text"], shown["count_text"])],
+        textposition="outside", cliponaxis=False, hoverinfo="text",
+        hovertext=[f"{n}: {v}<br>{ct}" for n, v, ct in zip(shown["area_name"], shown["value_text"],
+                                                            shown["count_text"])],
+    ))
+    for level, label, value, text in references:
+        if pd.isna(value) or ind.is_count:
+            continue
+        colour = REFERENCE_COLOURS.get(level, "#444")
+        fig.add_vline(x=value, line_width=2, line_dash="dash", line_color=colour)
+        fig.add_annotation(x=value, y=1.0, yref="paper", text=f"{label}: {text}", showarrow=False,
+                           textangle=-90, xanchor="left", yanchor="top", font=dict(color=colour, size=13))
+    fig.update_layout(
+        height=max(260, 22 * len(shown) + 80), margin=dict(l=10, r=60, t=20, b=30),
+        yaxis=dict(autorange="reversed"), xaxis_title=f"{ind.label} ({ind.unit})", separators=",.",
+        bargap=0.25,
+    )
+    with st.container(height=560 if len(shown) > 22 else "content"):
+        st.plotly_chart(fig, key="ranking_chart", config={"displaylogo": False})
+    table = pd.DataFrame({
+        "Rang": ranked["rank"].astype("Int64"),
+        "Sector": ranked["area_name"],
+        "Code": ranked["area_code"],
+        ind.label: ranked["value_text"],
+        "Teller / noemer": ranked["count_text"],
+        "Inwoners": [format_number(p) if pd.notna(p) else "-" for p in ranked["population"]],
+        "": ["⚠" if s else "" for s in ranked["small"]],
+    })
+    codes = list(ranked["area_code"])
+    remember_table_rows(codes)
+    default = {"selection": {"rows": [codes.index(selected)]}} if selected in codes else None
+    st.dataframe(
+        table, hide_index=True, width="stretch", key=ranking_table_key(selected), on_select="rerun",
+        selection_mode="single-row", selection_default=default, height=min(460, 38 + 35 * len(table)),
+    )
+    st.caption(
+        f"Periode {period} · bron: {source} · teller / noemer: {ind.label.lower()} in aantallen "
+        f"({ind.denominator_kind or 'aantal'}). ⚠ = minder dan {format_number(small_threshold)} inwoners. "
+        "Kies een rij om het profiel van die sector te zien."
+    )
+    return ranked
+
+
+# --- signals -------------------------------------------------------------------------------------
+
+def signal_rule_controls() -> SignalRule:
+    kind = st.radio("Regel", list(RULE_KINDS), format_func=lambda k: RULE_KINDS[k].capitalize(), key="regel",
+                    horizontal=True, persist_state="session")
+    factor = 1.25
+    if kind == "factor":
+        factor = st.number_input("Factor", min_value=1.05, max_value=3.0, value=1.25, step=0.05, key="factor",
+                                 persist_state="session", format="%.2f")
+    return SignalRule(kind=kind, factor=float(factor))
+
+
+def signal_data(store: Store, view: View, period: str | None, rule: SignalRule) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                                                           pd.Series, pd.DataFrame]:
+    """(evaluation, summary, zone values, zone sector results) for every signal indicator."""
+    codes = tuple(dict.fromkeys([i.code for i in signal_indicators()] + list(COMPOSITION_INDICATORS)))
+    zone_sectors = compute_for(store, codes, level="statsec", within=("elz", view.choice.elz_code), period=period)
+    zone = compute_for(store, codes, areas=[("elz", view.choice.elz_code)], period=period)
+    zone_values = zone.set_index("indicator")["value"].where(zone.set_index("indicator")["status"] == "ok")
+    signal_codes = {i.code for i in signal_indicators()}
+    evaluation = evaluate(zone_sectors[zone_sectors["indicator"].isin(signal_codes)], zone_values, rule)
+    return evaluation, summarise(evaluation), zone_values, zone_sectors
+
+
+def render_signals(
+    summary: pd.DataFrame,
+    evaluation: pd.DataFrame,
+    view_frame: pd.DataFrame,
+    small_codes: set[str],
+    selected: str | None,
+    rule: SignalRule,
+    zone_label: str,
+    period: str | None,
+    source: str,
+) -> pd.DataFrame:
+    st.markdown(rule.describe(zone_label))
+    codes = list(view_frame["code"])
+    matrix = signal_matrix(summary, codes)
+    names = dict(zip(view_frame["code"], view_frame["name"]))
+    table = pd.DataFrame({"Sector": [names[c] for c in codes], "Code": codes})
+    for signal, label in SIGNALS.items():
+        table[label] = matrix[signal].to_numpy()
+    table["Weinig inwoners"] = ["⚠" if c in small_codes else "" for c in codes]
+    table = table.sort_values(list(SIGNALS.values()), ascending=False, kind="stable")
+    st.dataframe(
+        table, hide_index=True, width="stretch", key="signal_table", height=min(460, 38 + 35 * len(table)),
+        column_config={
+            label: st.column_config.ProgressColumn(label, min_value=0, max_value=max(1, int(matrix.values.max())),
+                                                   format="%d", help=f"Aantal indicatoren dat een signaal geeft "
+                                                   f"voor {label.lower()}")
+            for label in SIGNALS.values()
+        },
+    )
+    st.caption(
+        f"Getal = aantal indicatoren dat volgens de regel een signaal geeft · periode {period} · bron: {source}. "
+        "Een signaal is een vraag om te verkennen met wie de buurt kent, geen oordeel over een buurt."
+    )
+    if selected:
+        mine = evaluation[(evaluation["area_code"] == selected) & evaluation["raised"]]
+        st.markdown(f"**Signalen in {names.get(selected, selected)}**")
+        if mine.empty:
+            st.markdown("Geen enkele indicator valt op volgens deze regel.")
+        for signal in SIGNALS:
+            rows = mine[mine["signal"] == signal]
+            if rows.empty:
+                continue
+            parts = []
+            for r in rows.itertuples():
+                ind = BUILTIN.indicator(r.indicator)
+                parts.append(f"{ind.label} {format_indicator(ind, r.value)} "
+                             f"(eerstelijnszone {format_indicator(ind, r.reference)})")
+            st.markdown(f"- **{SIGNALS[signal]}**: " + "; ".join(parts))
+    return table
+
+
+# --- population cube -------------------------------------------------------------------------------
+
+def render_cube(store: Store, view_frame: pd.DataFrame, selected: str | None, period: str | None) -> None:
+    from ..cube import cube_crosstab, has_cube
+
+    if period is None or not has_cube(store, period):
+        st.info("Voor deze periode is er geen bevolkingskubus in de databank (geslacht × leeftijd × positie in "
+                "het huishouden). Importeer de kubus uit Provincies in Cijfers om hem hier te zien.")
+        return
+    names = dict(zip(view_frame["code"], view_frame["name"]))
+    default = [selected] if selected in names else list(names)
+    chosen = st.multiselect("Sectoren in de kubus", list(names), default=default,
+                            format_func=lambda c: f"{names[c]} ({c})", key=f"cube_sectors_{selected}")
+    if not chosen:
+        st.info("Kies minstens één sector.")
+        return
+    cube = cached_cube(store, data_version(store), tuple(chosen), period)
+    table = cube_crosstab(cube)
+    formatted = table.map(lambda v: format_number(v) if pd.notna(v) else "x")
+    st.dataframe(formatted, width="stretch", key="cube_table")
+    st.caption(
+        f"Aantal inwoners per geslacht, leeftijd (20-jaarsklassen) en positie in het huishouden (LIPRO), "
+        f"{len(chosen)} sector(en), periode {period}. x = niet op te tellen: de bron verbergt kleine aantallen "
+        "in minstens één gekozen sector (nooit 0)."
+    )
+
+
+# --- summary questions --------------------------------------------------------------------------------
+
+def render_summary_questions(
+    store: Store,
+    view: View,
+    period: str | None,
+    summary: pd.DataFrame,
+    zone_sectors: pd.DataFrame,
+    zone_values: pd.Series,
+    view_codes: list[str],
+    small_codes: set[str],
+    zone_label: str,
+) -> None:
+    if period is None:
+        return
+    notes = store.summary_notes(view.level, view.code, period)
+    st.markdown(
+        f"De samenvattende vragen van de kwantitatieve analyse voor de **{view.label}**, periode {period}. "
+        "De sectoren die opvallen zijn automatisch ingevuld volgens de signaalregel; jullie notities worden "
+        "meteen bewaard en komen later in het verslag."
+    )
+    for question in QUESTIONS:
+        with st.container(border=True):
+            st.markdown(f"**{question.number} {question.text}**")
+            if question.signals:
+                items = signal_standouts(question, summary, view_codes, sorted(small_codes))
+            else:
+                items = composition_standouts(zone_sectors, zone_values, view_codes, sorted(small_codes),
+                                              zone_label=zone_label)
+            st.markdown(standouts_text(items))
+            key = f"note_{view.level}_{view.code}_{period}_{question.key}"
+            if key not in st.session_state:
+                st.session_state[key] = notes.get(question.key, "")
+            st.text_area(
+                "Notities van de werkgroep", key=key, height=90, max_chars=5000,
+                on_change=_save_note, args=(store, view.level, view.code, period, question.key, key),
+                placeholder="Wat valt jullie op? Wat herkennen jullie, wat moet nog verkend worden?",
+            )
+
+
+def _save_note(store: Store, level: str, code: str, period: str, question: str, key: str) -> None:
+    store.save_summary_note(level, code, period, question, st.session_state.get(key, ""))
+    st.toast("Notitie bewaard", icon=":material/check:")
