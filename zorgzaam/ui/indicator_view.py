@@ -19,6 +19,8 @@ from ..store import Store
 from .state import AreaChoice, keep_in_url, seed_widget
 
 DEFAULT_INDICATOR = "pct_80plus"
+SHORT_METHOD_LABELS = {"kwantielen": "Kwantielen", "gelijke_intervallen": "Gelijke intervallen",
+                       "afwijking_elz": "Afwijking t.o.v. ELZ"}
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def method_picker(container=None) -> str:
     method = container.segmented_control(
         "Kleuren volgens",
         list(METHODS),
-        format_func=METHODS.get,
+        format_func=SHORT_METHOD_LABELS.get,
         key="indeling",
         required=True,
         persist_state="session",

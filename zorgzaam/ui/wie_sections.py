@@ -160,7 +160,7 @@ def render_profile(store: Store, sector: str, ind: Indicator, period: str | None
     zone = next((r for r in refs if r.level == "elz"), None)
     rates = profile[~profile["is_count"]].sort_values(["theme_order"], kind="stable")
     fig = go.Figure()
-    labels = [f"{t.capitalize()} › {lab}" for t, lab in zip(rates["theme"], rates["label"])]
+    labels = list(rates["label"])
     hover_own = [f"{lab}<br>sector: {txt}" for lab, txt in zip(rates["label"], rates["value_text"])]
     for ref in refs:
         if ref.level == "elz":
@@ -184,9 +184,14 @@ def render_profile(store: Store, sector: str, ind: Indicator, period: str | None
     fig.add_vline(x=100, line_width=2, line_color=REFERENCE_COLOURS["elz"])
     fig.add_annotation(x=100, y=1.0, yref="paper", text=f"{zone_name} = 100", showarrow=False, yanchor="bottom",
                        font=dict(color=REFERENCE_COLOURS["elz"]))
+    known = pd.concat([rates["index_elz"]] + [rates[f"ref_{r.level}"] / rates["ref_elz"] * 100 for r in refs
+                                                 if f"ref_{r.level}" in rates and "ref_elz" in rates]).dropna()
+    low = max(0.0, min(50.0, float(known.min()) - 10)) if len(known) else 0.0
+    high = min(400.0, max(150.0, float(known.max()) + 10)) if len(known) else 200.0
     fig.update_layout(
         height=max(320, 24 * len(rates) + 120), margin=dict(l=10, r=10, t=40, b=40),
-        xaxis_title=f"index t.o.v. {zone_name} (100 = even hoog)", yaxis=dict(autorange="reversed"),
+        xaxis=dict(title=f"index t.o.v. {zone_name} (100 = even hoog)", range=[low, high]),
+        yaxis=dict(autorange="reversed"),
         legend=dict(orientation="h", y=-0.08), separators=",.",
     )
     st.plotly_chart(fig, key="profile_chart", config={"displaylogo": False})
@@ -255,24 +260,29 @@ def render_ranking(
     ]
     fig = go.Figure(go.Bar(
         x=shown["value"], y=[f"{n} ({c})" for n, c in zip(shown["area_name"], shown["area_code"])],
-        orientation="h", marker_color=colours,
+        orientation="h", name=ind.label, marker_color=colours,
         text=[f"{v}  {('· ' + ct) if ct else ''}" for v, ct in zip(shown["value_text"], shown["count_text"])],
         textposition="outside", cliponaxis=False, hoverinfo="text",
         hovertext=[f"{n}: {v}<br>{ct}" for n, v, ct in zip(shown["area_name"], shown["value_text"],
                                                             shown["count_text"])],
     ))
+    y_labels = [f"{n} ({c})" for n, c in zip(shown["area_name"], shown["area_code"])]
+    dashes = {"gemeente": "dash", "elz": "solid", "provincie": "dot", "gewest": "dashdot"}
     for level, label, value, text in references:
-        if pd.isna(value) or ind.is_count:
+        if pd.isna(value) or ind.is_count or not y_labels:
             continue
-        colour = REFERENCE_COLOURS.get(level, "#444")
-        fig.add_vline(x=value, line_width=2, line_dash="dash", line_color=colour)
-        fig.add_annotation(x=value, y=1.0, yref="paper", text=f"{label}: {text}", showarrow=False,
-                           textangle=-90, xanchor="left", yanchor="top", font=dict(color=colour, size=13))
+        # A vertical line drawn as a trace, so the legend names it in words with its value.
+        fig.add_trace(go.Scatter(
+            x=[value, value], y=[y_labels[0], y_labels[-1]], mode="lines", name=f"{label}: {text}",
+            line=dict(color=REFERENCE_COLOURS.get(level, "#444"), width=2.5, dash=dashes.get(level, "dash")),
+            hoverinfo="name",
+        ))
     fig.update_layout(
-        height=max(260, 22 * len(shown) + 80), margin=dict(l=10, r=60, t=20, b=30),
+        height=max(300, 22 * len(shown) + 110), margin=dict(l=10, r=60, t=10, b=30),
         yaxis=dict(autorange="reversed"), xaxis_title=f"{ind.label} ({ind.unit})", separators=",.",
-        bargap=0.25,
+        bargap=0.25, legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0), showlegend=True,
     )
+    fig.data[0].showlegend = False
     with st.container(height=560 if len(shown) > 22 else "content"):
         st.plotly_chart(fig, key="ranking_chart", config={"displaylogo": False})
     table = pd.DataFrame({

@@ -1,0 +1,171 @@
+"""The "Wie woont er?" page (AppTest): every value shown equals the engine's; state in the URL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+from zorgzaam.catalogue import BUILTIN
+from zorgzaam.comparisons import with_references
+from zorgzaam.demo import DEMO_ELZ_CODE, DEMO_ELZ_NAME, TINY_SECTOR, TOWN_CODE
+from zorgzaam.engine import compute
+from zorgzaam.formatting import format_indicator, format_number
+from zorgzaam.signals import SignalRule, evaluate, signal_indicators, signal_matrix, summarise
+from zorgzaam.store import Store, close_all
+
+PAGE = "pages/wie_woont_er.py"
+SECTOR = f"{TOWN_CODE}A05-"
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch):
+    monkeypatch.setenv("ZORGZAAM_DB", str(demo_db))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    at.query_params["elz"] = DEMO_ELZ_CODE
+    at.query_params["gemeente"] = TOWN_CODE
+    yield at
+    close_all()
+
+
+def open_page(at: AppTest, **params: str) -> AppTest:
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def engine_sectors(demo_db, code: str, within=("gemeente", TOWN_CODE)) -> pd.DataFrame:
+    result = compute(Store.open(demo_db), [code], level="statsec", within=within)
+    return result.set_index("area_code")
+
+
+def test_headline_names_each_reference_with_the_engine_value(app, demo_db):
+    open_page(app, indicator="pct_alone_75plus")
+    result, _ = with_references(Store.open(demo_db), ["pct_alone_75plus"], "gemeente", TOWN_CODE)
+    ind = BUILTIN.indicator("pct_alone_75plus")
+    texts = {row.role: format_indicator(ind, row.value, row.status) for row in result.itertuples()}
+    headline = next(m.value for m in app.markdown if m.value.startswith(f"**{ind.label}**"))
+    assert f"gemeente Heidebeek: **{texts['gebied']}**" in headline
+    assert f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}: **{texts[f'gemiddelde eerstelijnszone {DEMO_ELZ_NAME}']}**" \
+        in headline
+    assert f"Vlaanderen: **{texts['Vlaanderen']}**" in headline
+    assert "periode 2025" in headline and "Bron:" in headline
+
+
+def test_ranking_table_shows_every_sector_value_and_counts_from_the_engine(app, demo_db):
+    open_page(app, indicator="pct_single_person_hh")
+    ind = BUILTIN.indicator("pct_single_person_hh")
+    table = table_with(app, ind.label).set_index("Code")
+    want = engine_sectors(demo_db, ind.code)
+    assert set(table.index) == set(want.index)
+    for code, row in want.iterrows():
+        assert table.loc[code, ind.label] == format_indicator(ind, row["value"], row["status"])
+        if row["status"] == "ok":
+            assert table.loc[code, "Teller / noemer"] == \
+                f"{format_number(row['numerator'])} / {format_number(row['denominator'])}"
+    assert table.loc[TINY_SECTOR, ind.label] == "x"
+    assert table.loc[TINY_SECTOR, ""] == "⚠"
+    ranks = table.dropna(subset=["Rang"]).sort_values("Rang")
+    values = [want.loc[c, "value"] for c in ranks.index]
+    assert values == sorted(values, reverse=True)
+
+
+def test_sector_from_the_url_opens_its_profile_with_engine_values(app, demo_db):
+    open_page(app, sector=SECTOR, indicator="pct_80plus")
+    name = Store.open(demo_db).find_area(SECTOR, "statsec")["name"].iloc[0]
+    assert any(s.value == f"Sector {name} ({SECTOR})" for s in app.subheader)
+    profile = table_with(app, "Sector").set_index("Indicator")
+    result, refs = with_references(Store.open(demo_db), ["pct_alone_75plus", "pct_tenants"], "statsec", SECTOR)
+    for code in ("pct_alone_75plus", "pct_tenants"):
+        ind = BUILTIN.indicator(code)
+        rows = result[result["indicator"] == code]
+        own = rows[rows["role"] == "gebied"].iloc[0]
+        zone = rows[rows["area_level"] == "elz"].iloc[0]
+        assert profile.loc[ind.label, "Sector"] == format_indicator(ind, own["value"], own["status"])
+        assert profile.loc[ind.label, f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}"] == \
+            format_indicator(ind, zone["value"], zone["status"])
+    assert app.query_params["sector"] == SECTOR
+
+
+def test_the_selection_survives_a_page_change(app):
+    open_page(app, sector=SECTOR)
+    app.switch_page("pages/start.py").run()
+    assert not app.exception
+    app.switch_page(PAGE).run()
+    assert any(SECTOR in s.value for s in app.subheader)
+    assert app.query_params["sector"] == SECTOR
+
+
+def test_an_unknown_sector_in_the_url_changes_nothing(app):
+    open_page(app, sector="99999Z99-")
+    assert not any(s.value.startswith("Sector ") for s in app.subheader)
+    assert "sector" not in app.query_params
+
+
+def test_changing_the_indicator_updates_table_and_url(app, demo_db):
+    open_page(app)
+    app.selectbox(key="indicator").set_value("pct_tenants").run()
+    ind = BUILTIN.indicator("pct_tenants")
+    table = table_with(app, ind.label).set_index("Code")
+    want = engine_sectors(demo_db, ind.code)
+    code = want.index[0]
+    assert table.loc[code, ind.label] == format_indicator(ind, want.loc[code, "value"], want.loc[code, "status"])
+    assert app.query_params["indicator"] == "pct_tenants"
+
+
+def test_deviation_legend_is_centred_on_the_care_zone_value(app, demo_db):
+    open_page(app, indicator="pct_80plus", indeling="afwijking_elz")
+    zone = compute(Store.open(demo_db), ["pct_80plus"], areas=[("elz", DEMO_ELZ_CODE)])["value"].iloc[0]
+    legend = next(m.value for m in app.markdown if "zz-legend" in m.value)
+    bound = format_indicator(BUILTIN.indicator("pct_80plus"), zone * 1.25)
+    assert f"≥ 25 % hoger dan de eerstelijnszone (≥ {bound})" in legend
+    assert "binnen 10 %" in legend
+
+
+def test_signal_table_counts_follow_the_rule_shown(app, demo_db):
+    open_page(app)
+    store = Store.open(demo_db)
+    codes = [i.code for i in signal_indicators()]
+    sectors = compute(store, codes, level="statsec", within=("elz", DEMO_ELZ_CODE))
+    zone = compute(store, codes, areas=[("elz", DEMO_ELZ_CODE)]).set_index("indicator")["value"]
+    matrix = signal_matrix(summarise(evaluate(sectors, zone, SignalRule())), store.sectors_within("gemeente",
+                                                                                                [TOWN_CODE]))
+    table = table_with(app, "Eenzaamheid").set_index("Code")
+    assert (table["Eenzaamheid"] == matrix.loc[table.index, "eenzaamheid"]).all()
+    assert (table["Kansen"] == matrix.loc[table.index, "kans"]).all()
+    assert matrix["eenzaamheid"].sum() > 0  # the demo raises some signals: the comparison is not vacuous
+    assert any("minstens **1,25 ×**" in m.value for m in app.markdown)
+    # a stricter rule raises fewer signals
+    app.number_input(key="factor").set_value(2.0).run()
+    strict = table_with(app, "Eenzaamheid")["Eenzaamheid"].sum()
+    assert strict < matrix["eenzaamheid"].sum()
+
+
+def test_summary_notes_are_saved_in_the_store_per_municipality_and_period(app, demo_db):
+    open_page(app)
+    key = f"note_gemeente_{TOWN_CODE}_2025_eenzaamheid"
+    app.text_area(key=key).input("Veel alleenwonende 75-plussers in het centrum: verkennen met het LDC.").run()
+    assert not app.exception
+    notes = Store.open(demo_db).summary_notes("gemeente", TOWN_CODE, "2025")
+    assert notes["eenzaamheid"].startswith("Veel alleenwonende 75-plussers")
+    # a new session finds the note again
+    fresh = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    fresh.query_params["gemeente"] = TOWN_CODE
+    open_page(fresh)
+    assert fresh.text_area(key=key).value.startswith("Veel alleenwonende 75-plussers")
+    Store.open(demo_db).save_summary_note("gemeente", TOWN_CODE, "2025", "eenzaamheid", "")
+
+
+def test_whole_care_zone_view_ranks_every_sector_of_the_zone(app, demo_db):
+    open_page(app, bereik="elz", indicator="pct_65plus")
+    table = table_with(app, "% 65-plussers")
+    assert len(table) == len(Store.open(demo_db).sectors_within("elz", [DEMO_ELZ_CODE]))
