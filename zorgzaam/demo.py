@@ -24,6 +24,10 @@ How it is built:
 * Population. Per sector a sex x 5-year-band population for 2020, aged to
   2025 with survival, births and migration per sector type. Every base count
   is derived from that table, so the counts are mutually consistent.
+* Population cube (sex x 20-year band x LIPRO household position, see
+  cube.py): living alone and collective households are the very residents
+  counted in the base counts; the other private residents are spread over
+  the remaining positions by age and sex, from a random stream of its own.
 * Sector codes, names of special sectors and the sector plan do not depend on
   the seed; only shapes and numbers do.
 """
@@ -41,6 +45,7 @@ from pyproj import Transformer
 from shapely import affinity, ops
 
 from .catalogue import BUILTIN
+from .cube import CUBE_AGE_BANDS, CUBE_POSITIONS, cube_variables
 
 DEMO_DATASET_ID = "demo"
 DEMO_ELZ_CODE = "elz80"
@@ -96,6 +101,11 @@ class DemoData:
     grid_cells: pd.DataFrame  # layer, x, y, value, statsec
     truth: pd.DataFrame  # sector observations before suppression (all status "ok")
     sector_roles: dict[str, str] = field(default_factory=dict)  # sector code -> role (centrum, landelijk ...)
+    # Population cube (variables kubus|sex|age|position, see cube.py), kept apart from the base counts
+    # above: ``cube`` as stored (sectors, TINY_SECTOR hidden, and municipal totals), ``cube_truth`` the
+    # sector cells before suppression. install_demo writes observations and cube together.
+    cube: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_OBS_COLUMNS))
+    cube_truth: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_OBS_COLUMNS))
 
 
 # --- the plan: villages and sectors (seed-independent) -----------------------------------
@@ -836,8 +846,11 @@ def _age_forward(rng: np.random.Generator, p20: np.ndarray, profile: _Profile, t
     return p25
 
 
-def _derive(pop: np.ndarray, coll: np.ndarray, rates: dict, draw) -> dict[str, int]:
-    """All stored base counts from a sex x 5-year-band population (``coll`` = in a collective household)."""
+def _derive(pop: np.ndarray, coll: np.ndarray, rates: dict, draw, extra: dict | None = None) -> dict[str, int]:
+    """All stored base counts from a sex x 5-year-band population (``coll`` = in a collective household).
+
+    ``extra``, when given, receives the living-alone draws (sex x band) for the population cube.
+    """
     pop = pop.astype(np.int64)
     coll = coll.astype(np.int64)
     priv = pop - coll
@@ -866,6 +879,10 @@ def _derive(pop: np.ndarray, coll: np.ndarray, rates: dict, draw) -> dict[str, i
     alone[:, :4] = 0
     alone_18_19 = draw(np.minimum(p18_19, priv[:, 3]), 0.02)
     alone_total = int(alone.sum() + alone_18_19.sum())
+    if extra is not None:
+        by_band = np.array(alone, dtype=np.int64)
+        by_band[:, 3] += alone_18_19
+        extra["alone"] = by_band
     c["pop_alone_18_64"] = int(alone[:, 4:13].sum() + alone_18_19.sum())
     c["pop_alone_75plus"] = int(alone[:, 15:].sum())
     rest = int(priv.sum()) - alone_total
@@ -983,6 +1000,89 @@ def _reference_counts(level: str, code: str) -> dict[str, dict[str, int]]:
 
         out[period] = _derive(pop, coll, rates, draw)
     return out
+
+
+# --- population cube (bevolkingskubus) -------------------------------------------------------
+
+# Private residents who do not live alone, by 5-year band, over the LIPRO positions other than
+# "alleenwonend" and "collectief" (columns in _CUBE_PRIVATE order); rows need not sum to 1.
+_CUBE_PRIVATE = (
+    "gehuwd_zonder_kinderen", "gehuwd_met_kinderen", "kind_gehuwd_paar", "samenwonend_zonder_kinderen",
+    "samenwonend_met_kinderen", "kind_samenwonend_paar", "alleenstaande_ouder", "kind_alleenstaande_ouder",
+    "inwonende_andere", "overige",
+)
+_CUBE_SHARES = np.array([
+    # gz    gm    kg    sz    sm    ks    ao     ka    ia     ov
+    [0.00, 0.00, 0.50, 0.00, 0.00, 0.30, 0.000, 0.14, 0.020, 0.010],  # 0-4
+    [0.00, 0.00, 0.54, 0.00, 0.00, 0.25, 0.000, 0.16, 0.015, 0.010],  # 5-9
+    [0.00, 0.00, 0.58, 0.00, 0.00, 0.19, 0.000, 0.19, 0.015, 0.010],  # 10-14
+    [0.00, 0.00, 0.60, 0.01, 0.00, 0.13, 0.002, 0.21, 0.020, 0.015],  # 15-19
+    [0.03, 0.01, 0.36, 0.20, 0.03, 0.06, 0.015, 0.14, 0.060, 0.050],  # 20-24
+    [0.08, 0.08, 0.14, 0.31, 0.12, 0.03, 0.040, 0.06, 0.050, 0.050],  # 25-29
+    [0.07, 0.28, 0.05, 0.16, 0.25, 0.01, 0.070, 0.03, 0.030, 0.030],  # 30-34
+    [0.05, 0.41, 0.03, 0.08, 0.22, 0.005, 0.090, 0.02, 0.030, 0.025],  # 35-39
+    [0.06, 0.48, 0.02, 0.06, 0.17, 0.00, 0.100, 0.02, 0.030, 0.025],  # 40-44
+    [0.10, 0.46, 0.02, 0.07, 0.13, 0.00, 0.100, 0.02, 0.040, 0.025],  # 45-49
+    [0.22, 0.40, 0.01, 0.09, 0.08, 0.00, 0.090, 0.01, 0.040, 0.025],  # 50-54
+    [0.40, 0.26, 0.01, 0.11, 0.04, 0.00, 0.070, 0.01, 0.040, 0.025],  # 55-59
+    [0.62, 0.13, 0.00, 0.10, 0.02, 0.00, 0.040, 0.00, 0.040, 0.020],  # 60-64
+    [0.74, 0.06, 0.00, 0.08, 0.01, 0.00, 0.030, 0.00, 0.040, 0.020],  # 65-69
+    [0.78, 0.04, 0.00, 0.06, 0.005, 0.00, 0.030, 0.00, 0.050, 0.020],  # 70-74
+    [0.76, 0.03, 0.00, 0.05, 0.00, 0.00, 0.030, 0.00, 0.090, 0.020],  # 75-79
+    [0.70, 0.02, 0.00, 0.04, 0.00, 0.00, 0.030, 0.00, 0.160, 0.025],  # 80-84
+    [0.58, 0.02, 0.00, 0.03, 0.00, 0.00, 0.030, 0.00, 0.280, 0.030],  # 85-89
+    [0.45, 0.01, 0.00, 0.02, 0.00, 0.00, 0.030, 0.00, 0.410, 0.040],  # 90-94
+    [0.35, 0.01, 0.00, 0.01, 0.00, 0.00, 0.020, 0.00, 0.510, 0.050],  # 95+
+])
+
+
+def _cube_sex_factors() -> np.ndarray:
+    """Factors (sex x band x position) on _CUBE_SHARES: single parents mostly women, sons longer at home, widows."""
+    f = np.ones((2, N_BANDS, len(_CUBE_PRIVATE)))
+    col = {p: i for i, p in enumerate(_CUBE_PRIVATE)}
+    f[0, :, col["alleenstaande_ouder"]] = 0.45
+    f[1, :, col["alleenstaande_ouder"]] = 1.55
+    kids = [col["kind_gehuwd_paar"], col["kind_samenwonend_paar"], col["kind_alleenstaande_ouder"]]
+    couples = [col["samenwonend_zonder_kinderen"], col["samenwonend_met_kinderen"], col["gehuwd_met_kinderen"]]
+    for b in (4, 5):  # 20-29: young women leave home earlier
+        f[0, b, kids] = 1.25
+        f[1, b, kids] = 0.8
+        f[0, b, couples] = 0.85
+        f[1, b, couples] = 1.15
+    f[0, 15:, col["gehuwd_zonder_kinderen"]] = 1.2  # 75+: more widows than widowers
+    f[1, 15:, col["gehuwd_zonder_kinderen"]] = 0.7
+    f[1, 15:, col["inwonende_andere"]] = 1.5
+    return f
+
+
+_CUBE_SEX_FACTORS = _cube_sex_factors()
+
+
+def _cube_counts(rng: np.random.Generator, pop: np.ndarray, coll: np.ndarray, alone: np.ndarray,
+                 profile: _Profile, period: str) -> np.ndarray:
+    """The cube of one sector (sex x 20-year band x LIPRO position, in cube.py order).
+
+    ``alone`` holds _derive's living-alone draws (sex x 5-year band), ``coll`` the collective
+    residents; the other private residents are spread over the remaining positions.
+    """
+    rest = pop.astype(np.int64) - coll - alone
+    col = {p: i for i, p in enumerate(_CUBE_PRIVATE)}
+    w = _CUBE_SHARES[None, :, :] * _CUBE_SEX_FACTORS
+    later = period != DEMO_PERIODS[0]
+    single = profile.single_parent / 0.07
+    cohab = (0.75 + profile.tenant) * (1.08 if later else 1.0)
+    w[:, :, [col["alleenstaande_ouder"], col["kind_alleenstaande_ouder"]]] *= single
+    cohabiting = ("samenwonend_zonder_kinderen", "samenwonend_met_kinderen", "kind_samenwonend_paar")
+    w[:, :, [col[p] for p in cohabiting]] *= cohab
+    w = w / w.sum(axis=2, keepdims=True)
+    private = rng.multinomial(rest, w)  # sex x band x 10
+    cells = np.concatenate([alone[:, :, None], private, coll[:, :, None]], axis=2)
+    return cells.reshape(2, len(CUBE_AGE_BANDS), N_BANDS // len(CUBE_AGE_BANDS), len(CUBE_POSITIONS)).sum(axis=2)
+
+
+assert ("alleenwonend", *_CUBE_PRIVATE, "collectief") == tuple(CUBE_POSITIONS)
+assert _CUBE_SHARES.shape == (N_BANDS, len(_CUBE_PRIVATE))
+CUBE_VARIABLES: tuple[str, ...] = tuple(cube_variables())
 
 
 # --- spatial layers -------------------------------------------------------------------------
@@ -1363,8 +1463,9 @@ def _display(geoms: list, coverage: bool) -> list:
 
 def build_demo(seed: int = 2026) -> DemoData:
     """The demo zone Heidekempen: areas, parents, observations, spatial layers (deterministic)."""
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
-    rng_geo, rng_pop, rng_feat, rng_grid, rng_names = streams
+    # A sixth child leaves the first five (and so every earlier output) unchanged.
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    rng_geo, rng_pop, rng_feat, rng_grid, rng_names, rng_cube = streams
     geo = _build_geography(rng_geo)
     codes = geo.sector_codes
     zone = shapely.coverage_union_all(geo.sectors)
@@ -1405,6 +1506,8 @@ def build_demo(seed: int = 2026) -> DemoData:
 
     # Population and base counts.
     truth_rows = []
+    cube_keys: list[tuple[str, str]] = []
+    cube_values: list[np.ndarray] = []
     pop2025: dict[str, int] = {}
     for k, code in enumerate(codes):
         spec = _SPECS[code]
@@ -1413,12 +1516,24 @@ def build_demo(seed: int = 2026) -> DemoData:
         for period, (pop, coll, social) in per.items():
             rates = _profile_rates(_PROFILES[spec.role], period, spec.nis)
             rates["social_dwellings"] = social
-            counts = _derive(pop, coll, rates, rng_pop.binomial)
+            drawn: dict = {}
+            counts = _derive(pop, coll, rates, rng_pop.binomial, drawn)
             if period == DEMO_PERIODS[-1]:
                 pop2025[code] = counts["pop_total"]
             truth_rows += [("statsec", code, var, period, float(val), "ok") for var, val in counts.items()]
+            cube_keys.append((code, period))
+            cube_values.append(_cube_counts(rng_cube, pop, coll, drawn["alone"], _PROFILES[spec.role], period).ravel())
     truth = pd.DataFrame(truth_rows, columns=_OBS_COLUMNS)
     truth["value"] = truth["value"].astype("Float64")
+    n_cells = len(CUBE_VARIABLES)
+    cube_truth = pd.DataFrame({
+        "area_level": "statsec",
+        "area_code": np.repeat([c for c, _ in cube_keys], n_cells),
+        "variable": np.tile(np.array(CUBE_VARIABLES, dtype=object), len(cube_keys)),
+        "period": np.repeat([p for _, p in cube_keys], n_cells),
+        "value": pd.array(np.concatenate(cube_values).astype(float), dtype="Float64"),
+        "status": "ok",
+    })
 
     obs = truth.copy()
     hide = (obs["area_code"] == TINY_SECTOR) & (obs["variable"] != "pop_total")
@@ -1438,6 +1553,19 @@ def build_demo(seed: int = 2026) -> DemoData:
     ref["value"] = ref["value"].astype("Float64")
     observations = pd.concat([obs, gem[_OBS_COLUMNS], ref], ignore_index=True)
     observations["value"] = observations["value"].astype("Float64")
+
+    # The cube: the tiny sector hidden like its base counts, municipal totals (including it),
+    # nothing for the reference levels.
+    cube_obs = cube_truth.copy()
+    hide = cube_obs["area_code"] == TINY_SECTOR
+    cube_obs.loc[hide, "value"] = pd.NA
+    cube_obs.loc[hide, "status"] = HIDDEN
+    cube_gem = cube_truth.assign(area_code=cube_truth["area_code"].map(muni_of), area_level="gemeente")
+    cube_gem = cube_gem.groupby(["area_level", "area_code", "variable", "period"], sort=False,
+                                as_index=False)["value"].sum()
+    cube_gem["status"] = "ok"
+    cube = pd.concat([cube_obs, cube_gem[_OBS_COLUMNS]], ignore_index=True)
+    cube["value"] = cube["value"].astype("Float64")
 
     # Area hierarchy: deelgemeenten, wijken, municipalities, zone.
     adj = _sector_adjacency(geo)
@@ -1528,7 +1656,7 @@ def build_demo(seed: int = 2026) -> DemoData:
     grid = _grid(rng_grid, geo, zone, pop2025, feats, stops)
     return DemoData(areas=areas, area_parents=area_parents, observations=observations, features=features,
                     stops=stops, grid_cells=grid, truth=truth,
-                    sector_roles={c: _SPECS[c].role for c in codes})
+                    sector_roles={c: _SPECS[c].role for c in codes}, cube=cube, cube_truth=cube_truth)
 
 
 def install_demo(store, seed: int = 2026) -> None:
@@ -1542,7 +1670,7 @@ def install_demo(store, seed: int = 2026) -> None:
         is_demo=True,
         areas=data.areas,
         area_parents=data.area_parents,
-        observations=data.observations,
+        observations=pd.concat([data.observations, data.cube], ignore_index=True),
         features=data.features,
         stops=data.stops,
         grid_cells=data.grid_cells,
