@@ -1,0 +1,67 @@
+"""The real app in Chromium: click a sector on the "Wie woont er?" map and see its profile; the link keeps it."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from zorgzaam.demo import DEMO_ELZ_CODE, TOWN_CODE
+from zorgzaam.maps import area_frame, fit_view
+from zorgzaam.store import Store, close_all
+
+from .conftest import open_app, wait_for_text
+
+pytestmark = pytest.mark.e2e
+
+
+def mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """deck.gl's web-mercator world pixels (512-pixel tiles)."""
+    scale = 512 * 2 ** zoom
+    x = (lon + 180) / 360 * scale
+    y = (0.5 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)) * scale
+    return x, y
+
+
+@pytest.fixture(scope="module")
+def target(demo_db):
+    """The largest sector of the town (easy to hit) and where it is drawn, in the map's own view."""
+    store = Store.open(demo_db)
+    frame = area_frame(store, "statsec", store.sectors_within("gemeente", [TOWN_CODE]))
+    close_all()
+    view = fit_view(frame)
+    biggest = frame.to_crs(31370).area.idxmax()
+    point = frame.geometry.iloc[biggest].representative_point()
+    return frame["code"].iloc[biggest], frame["name"].iloc[biggest], view, (point.x, point.y)
+
+
+def test_click_a_sector_on_the_map_opens_its_profile(page, app_server, target):
+    code, name, view, (lon, lat) = target
+    # Streamlit shows a spurious "Page not found" modal when a server's very first session opens a
+    # page other than the default (streamlit/streamlit#8860); start on the default page like a user.
+    open_app(page, f"{app_server.url}/")
+    open_app(page, f"{app_server.url}/wie-woont-er?elz={DEMO_ELZ_CODE}&gemeente={TOWN_CODE}&indicator=pct_80plus")
+    wait_for_text(page, "Klik op een sector op de kaart")
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    canvas = chart.locator("canvas").first
+    canvas.wait_for(timeout=30000)
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # let deck.gl draw once so picking works
+    box = canvas.bounding_box()
+    cx, cy = mercator(view.longitude, view.latitude, view.zoom)
+    px, py = mercator(lon, lat, view.zoom)
+    page.mouse.click(box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy))
+
+    wait_for_text(page, f"Sector {name} ({code})", timeout=30000)
+    wait_for_text(page, "Profiel: elke indicator naast gemeente, eerstelijnszone en Vlaanderen")
+    page.wait_for_url(re.compile(f"sector={re.escape(code)}"))
+    assert page.locator(".js-plotly-plot").count() >= 2  # the profile and the trend chart
+    assert "Traceback" not in page.content()
+
+    # The link opens the same sector in a fresh session.
+    shared = page.url
+    second = page.context.new_page()
+    open_app(second, shared)
+    wait_for_text(second, f"Sector {name} ({code})")
+    second.close()
