@@ -37,10 +37,10 @@ with page_guard():
         "isolement of (onbeantwoorde) zorgnood, en waar liggen kansen? Elke sector staat naast zijn gemeente, "
         f"het gemiddelde van eerstelijnszone {choice.elz_name} en Vlaanderen."
     )
-    pick_col, period_col, method_col, about_col = st.columns([5, 1.3, 4, 1.2], vertical_alignment="bottom")
+    pick_col, period_col, about_col = st.columns([6, 1.4, 1.6], vertical_alignment="bottom")
     ind = indicator_picker(pick_col)
     period = period_picker(store, ind, period_col)
-    method = method_picker(method_col)
+    method = method_picker()
     with about_col.popover("Uitleg", icon=":material/info:", width="stretch"):
         st.markdown(about_indicator(ind, period or "-", source))
     if period is None:

@@ -127,3 +127,17 @@ def test_a_newer_dataset_replaces_the_same_key_and_deleting_it_leaves_the_rest(t
     store.delete_dataset("test")
     assert store.observations(["pop_total", "pop_men"], ["2025"])["variable"].tolist() == ["pop_total"]
     assert store.areas().empty and store.parents("statsec").shape[0] == 0
+
+
+def test_summary_notes_upsert_remove_and_bound(tmp_db):
+    store = Store.open(tmp_db)
+    store.save_summary_note("gemeente", "11111", "2025", "wie", "  Veel jonge gezinnen.  ")
+    store.save_summary_note("gemeente", "11111", "2025", "wie", "Veel jonge gezinnen in de verkaveling.")
+    store.save_summary_note("gemeente", "11111", "2020", "wie", "Ander jaar.")
+    assert store.summary_notes("gemeente", "11111", "2025") == {"wie": "Veel jonge gezinnen in de verkaveling."}
+    store.save_summary_note("gemeente", "11111", "2025", "wie", "   ")
+    assert store.summary_notes("gemeente", "11111", "2025") == {}
+    assert store.summary_notes("gemeente", "11111", "2020") == {"wie": "Ander jaar."}
+    with pytest.raises(StoreError, match="te lang"):
+        store.save_summary_note("gemeente", "11111", "2025", "wie", "x" * 20_001)
+    assert store.summary_notes("gemeente", "11111", "2025") == {}

@@ -62,15 +62,22 @@ def signal_standouts(
     summary: pd.DataFrame,
     view_codes: Sequence[str],
     small_codes: Sequence[str] = (),
-    limit: int = 8,
+    limit: int = 6,
+    max_labels: int = 4,
 ) -> list[StandOut]:
-    """Sectors of the view where the question's signals are raised, most indicators first."""
+    """Sectors of the view where the question's signals are raised, most indicators first.
+
+    Each sector names at most ``max_labels`` indicators ("+ 3 andere"), so the list stays readable.
+    """
     part = summary[summary["signal"].isin(question.signals) & summary["area_code"].isin(list(view_codes))]
     out = []
     for (code, name), rows in part.groupby(["area_code", "area_name"], sort=False):
         labels = list(dict.fromkeys(label for labels in rows["labels"] for label in labels))
         flag = " (weinig inwoners: voorzichtig interpreteren)" if code in set(small_codes) else ""
-        out.append(StandOut(code, name, ", ".join(labels) + flag, len(labels)))
+        text = ", ".join(labels[:max_labels])
+        if len(labels) > max_labels:
+            text += f" (+ {len(labels) - max_labels} andere)"
+        out.append(StandOut(code, name, text + flag, len(labels)))
     out.sort(key=lambda s: (-s.weight, s.area_name))
     return out[:limit]
 

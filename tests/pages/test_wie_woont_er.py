@@ -169,3 +169,17 @@ def test_whole_care_zone_view_ranks_every_sector_of_the_zone(app, demo_db):
     open_page(app, bereik="elz", indicator="pct_65plus")
     table = table_with(app, "% 65-plussers")
     assert len(table) == len(Store.open(demo_db).sectors_within("elz", [DEMO_ELZ_CODE]))
+
+
+def test_cube_of_the_selected_sector_adds_up_to_its_inhabitants(app, demo_db):
+    open_page(app, sector=SECTOR)
+    cube = next(df.value for df in app.dataframe if "Alleenwonend" in df.value.columns)
+    total = cube.loc[("Totaal", ""), "Totaal"] if isinstance(cube.index, pd.MultiIndex) else cube.iloc[-1]["Totaal"]
+    pop = compute(Store.open(demo_db), ["pop_total"], areas=[("statsec", SECTOR)])["value"].iloc[0]
+    assert total == format_number(pop)
+
+
+def test_cube_with_a_hidden_sector_shows_x_not_a_partial_sum(app):
+    open_page(app, sector=TINY_SECTOR)
+    cube = next(df.value for df in app.dataframe if "Totaal" in df.value.columns)
+    assert (cube.to_numpy() == "x").all()

@@ -278,7 +278,7 @@ def render_ranking(
             hoverinfo="name",
         ))
     fig.update_layout(
-        height=max(300, 22 * len(shown) + 110), margin=dict(l=10, r=60, t=10, b=30),
+        height=max(300, 22 * len(shown) + 130), margin=dict(l=10, r=60, t=50, b=30),
         yaxis=dict(autorange="reversed"), xaxis_title=f"{ind.label} ({ind.unit})", separators=",.",
         bargap=0.25, legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0), showlegend=True,
     )
