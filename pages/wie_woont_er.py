@@ -69,7 +69,7 @@ with page_guard():
     names = frame.set_index("code")["name"]
     selected = selected_sector(names)
     sections.render_map(frame, municipalities, sectors, ind, method, zone_value, zone_label, selected,
-                        small_threshold, view)
+                        small_threshold, view, period, source)
 
     pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
     view_codes = list(frame["code"])
@@ -85,10 +85,10 @@ with page_guard():
             clear_selection()
             st.rerun()
         profile_col, trend_col = st.columns([3, 2])
-        with profile_col:
+        with profile_col, page_guard():
             st.markdown("**Profiel: elke indicator naast gemeente, eerstelijnszone en Vlaanderen**")
             sections.render_profile(store, selected, ind, period, source)
-        with trend_col:
+        with trend_col, page_guard():
             st.markdown(f"**Evolutie: {ind.label}**")
             sections.render_trend(store, selected, ind, source)
     else:
@@ -97,14 +97,14 @@ with page_guard():
     tab_rank, tab_signals, tab_cube, tab_summary = st.tabs(
         ["Rangschikking", "Signalen", "Bevolkingskubus", "Samenvattende vragen"]
     )
-    with tab_rank:
+    with tab_rank, page_guard():
         sections.render_ranking(sectors, view_codes, ind, references, selected, small_threshold, period, source)
-    with tab_signals:
+    with tab_signals, page_guard():
         rule = sections.signal_rule_controls()
         evaluation, summary, zone_values, zone_sectors = sections.signal_data(store, view, period, rule)
         sections.render_signals(summary, evaluation, frame, small_codes, selected, rule, zone_label, period, source)
-    with tab_cube:
+    with tab_cube, page_guard():
         sections.render_cube(store, frame, selected, period)
-    with tab_summary:
+    with tab_summary, page_guard():
         sections.render_summary_questions(store, view, period, summary, zone_sectors, zone_values, view_codes,
                                           small_codes, zone_label)

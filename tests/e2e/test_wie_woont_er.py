@@ -8,6 +8,7 @@ import re
 import pytest
 
 from zorgzaam.demo import DEMO_ELZ_CODE, TOWN_CODE
+from zorgzaam.engine import compute
 from zorgzaam.maps import area_frame, fit_view
 from zorgzaam.store import Store, close_all
 
@@ -65,3 +66,21 @@ def test_click_a_sector_on_the_map_opens_its_profile(page, app_server, target):
     open_app(second, shared)
     wait_for_text(second, f"Sector {name} ({code})")
     second.close()
+
+
+def test_choose_a_sector_in_the_ranking_table(page, app_server, demo_db):
+    store = Store.open(demo_db)
+    result = compute(store, ["pct_80plus"], level="statsec", within=("gemeente", TOWN_CODE))
+    close_all()
+    ordered = result.dropna(subset=["value"]).sort_values(["value", "area_code"], ascending=[False, True])
+    third = ordered.iloc[2]
+    open_app(page, f"{app_server.url}/")
+    open_app(page, f"{app_server.url}/wie-woont-er?elz={DEMO_ELZ_CODE}&gemeente={TOWN_CODE}&indicator=pct_80plus")
+    grid = page.locator('[data-testid="stDataFrame"]').first  # the ranking is the first open tab's table
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    box = grid.bounding_box()
+    row_height = 35  # Streamlit's default; the header row has the same height
+    page.mouse.click(box["x"] + 16, box["y"] + row_height * 3 + row_height / 2)  # selection box of row 3
+    wait_for_text(page, f"Sector {third['area_name']} ({third['area_code']})", timeout=30000)
+    page.wait_for_url(re.compile(f"sector={re.escape(third['area_code'])}"))

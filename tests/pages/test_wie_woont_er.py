@@ -183,3 +183,12 @@ def test_cube_with_a_hidden_sector_shows_x_not_a_partial_sum(app):
     open_page(app, sector=TINY_SECTOR)
     cube = next(df.value for df in app.dataframe if "Totaal" in df.value.columns)
     assert (cube.to_numpy() == "x").all()
+
+
+def test_nonsense_in_the_url_falls_back_to_defaults(app):
+    open_page(app, indicator="drop table", periode="1900", indeling="mooi", bereik="heel-belgie", sector="x")
+    assert app.query_params["indicator"] == "pct_80plus"
+    assert app.query_params["periode"] == "2025"
+    assert app.query_params["indeling"] == "kwantielen"
+    assert app.query_params["bereik"] == "gemeente"
+    assert "sector" not in app.query_params

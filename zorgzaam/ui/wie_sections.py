@@ -94,6 +94,8 @@ def render_map(
     selected: str | None,
     small_threshold: int,
     view: View,
+    period: str,
+    source: str,
 ) -> None:
     part = sectors[sectors["indicator"] == ind.code].set_index("area_code")
     pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
@@ -139,7 +141,8 @@ def render_map(
         st.pydeck_chart(deck, height=560, key=MAP_KEY, on_select="rerun", selection_mode="single-object")
     with legend_col:
         entries = [(e.colour, f"{e.label} ({e.count})") for e in classes.entries]
-        notes = [f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren"]
+        notes = [f"Periode {period} · bron: {source}",
+                 f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren"]
         if small.any():
             notes.append(f"* minder dan {format_number(small_threshold)} inwoners: voorzichtig interpreteren")
         if (status != "ok").any():
