@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from zorgzaam.formatting import format_number
@@ -47,16 +48,17 @@ with page_guard():
         st.info(f"Er zijn nog geen cijfers voor '{ind.label}' in de databank.")
         st.stop()
 
-    frame, municipalities = sections.view_sectors(store, view)
-    if frame.empty:
-        st.info(f"Er zijn nog geen statistische sectoren met een kaart voor de {view.label}.")
+    names = sections.view_sector_names(store, view)
+    if names.empty:
+        st.info(f"Er zijn nog geen statistische sectoren voor de {view.label} in de databank.")
         st.stop()
+    frame, municipalities = sections.view_sectors(store, view)
     sectors = sections.zone_results(store, view, ind, period)
     refs_result, refs = sections.reference_results(store, view, ind, period)
     references = sections.reference_line(ind, refs_result, refs, choice.gemeente_name)
-    zone = next(((lab, v) for lvl, lab, v, _ in references if lvl == "elz"), (f"eerstelijnszone {choice.elz_name}",
-                                                                               None))
-    zone_label, zone_value = zone
+    zone_value = next((v for lvl, _, v, _ in references if lvl == "elz"), None)
+    # Signals and standouts compare with the zone's average, whatever the indicator on the map.
+    zone_label = f"gemiddelde eerstelijnszone {choice.elz_name}"
 
     st.markdown(
         f"**{ind.label}**, periode {period}: "
@@ -66,21 +68,26 @@ with page_guard():
         unsafe_allow_html=True,
     )
 
-    names = frame.set_index("code")["name"]
     selected = selected_sector(names)
-    sections.render_map(frame, municipalities, sectors, ind, method, zone_value, zone_label, selected,
-                        small_threshold, view, period, source)
+    if frame.empty:
+        st.info(f"Er is nog geen kaart van de sectoren van de {view.label}; kies een sector in de rangschikking.")
+    else:
+        sections.render_map(frame, municipalities, sectors, ind, method, zone_value, zone_label, selected,
+                            small_threshold, view, period, source)
 
     pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
-    view_codes = list(frame["code"])
-    small_codes = {c for c in view_codes if c in pop and pop[c] < small_threshold}
+    view_codes = list(names.index)
+    # Few inhabitants, or a count the source hid: percentages rest on few people either way.
+    small_codes = {c for c in view_codes if small_threshold > 0 and not (pop.get(c, 0) >= small_threshold)}
+    name_frame = names.rename_axis("code").reset_index(name="name")
 
     if selected:
         head, button = st.columns([6, 1], vertical_alignment="bottom")
         population = pop.get(selected)
         flag = " · ⚠ weinig inwoners: voorzichtig interpreteren" if selected in small_codes else ""
         head.subheader(f"Sector {names[selected]} ({selected})")
-        head.caption(f"{format_number(population)} inwoners{flag}" if population == population else flag)
+        head.caption(f"{format_number(population)} inwoners{flag}" if pd.notna(population) else
+                     f"aantal inwoners verborgen{flag}")
         if button.button("Selectie wissen", icon=":material/close:"):
             clear_selection()
             st.rerun()
@@ -102,9 +109,10 @@ with page_guard():
     with tab_signals, page_guard():
         rule = sections.signal_rule_controls()
         evaluation, summary, zone_values, zone_sectors = sections.signal_data(store, view, period, rule)
-        sections.render_signals(summary, evaluation, frame, small_codes, selected, rule, zone_label, period, source)
+        sections.render_signals(summary, evaluation, name_frame, small_codes, selected, rule, zone_label, period,
+                                source)
     with tab_cube, page_guard():
-        sections.render_cube(store, frame, selected, period)
+        sections.render_cube(store, view, names, selected, period, source)
     with tab_summary, page_guard():
         sections.render_summary_questions(store, view, period, summary, zone_sectors, zone_values, view_codes,
                                           small_codes, zone_label)

@@ -81,3 +81,21 @@ def test_rule_is_described_in_words_and_validated():
         SignalRule("factor", 0.9)
     with pytest.raises(ValueError, match="Onbekende regel"):
         SignalRule("probleemwijk")
+
+
+def test_a_care_zone_value_of_zero_raises_nothing():
+    frame = sectors("social_rental_per_100hh", {"A": 0.0, "B": 0.0, "C": 3.0})
+    result = evaluate(frame, pd.Series({"social_rental_per_100hh": 0.0}), SignalRule("factor", 1.25))
+    assert not result["raised"].any()
+    assert result["threshold"].isna().all()
+
+
+def test_quintile_rule_with_ties_at_the_bottom_raises_only_real_standouts():
+    values = {f"S{k}": 0.0 for k in range(9)} | {"S9": 5.0}
+    result = evaluate(sectors("social_rental_per_100hh", values), pd.Series({"social_rental_per_100hh": 0.5}),
+                      SignalRule("kwintiel"))
+    assert set(result.loc[result["raised"], "area_code"]) == {"S9"}
+    tied_top = {f"S{k}": 95.0 for k in range(9)} | {"S9": 70.0}  # lower signals: only the real low one
+    result = evaluate(sectors("pct_same_address", tied_top), pd.Series({"pct_same_address": 92.0}),
+                      SignalRule("kwintiel"))
+    assert set(result.loc[result["raised"], "area_code"]) == {"S9"}

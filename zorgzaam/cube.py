@@ -110,8 +110,11 @@ def has_cube(store: Store, period: str | None = None) -> bool:
     return bool(periods) if period is None else period in periods
 
 
-def population_cube(store: Store, sector_codes: Sequence[str], period: str) -> pd.DataFrame:
-    """The cube summed over ``sector_codes`` in ``period``: one row per cell.
+def population_cube(store: Store, sector_codes: Sequence[str], period: str, level: str = "statsec") -> pd.DataFrame:
+    """The cube summed over ``sector_codes`` (areas of ``level``) in ``period``: one row per cell.
+
+    A whole municipality is best read with ``level="gemeente"``: its published totals include
+    the sectors the source hid, so they stay complete where a sum of sectors cannot.
 
     Columns sex, age, position (keys), value (Float64), status and n_sectors
     (how many of the sectors gave an "ok" value for the cell). A cell is "ok"
@@ -123,7 +126,7 @@ def population_cube(store: Store, sector_codes: Sequence[str], period: str) -> p
     cells = pd.DataFrame(cube_cells(), columns=["sex", "age", "position"])
     cells["variable"] = cube_variables()
     if sectors:
-        obs = store.observations(cells["variable"].tolist(), [period], [("statsec", c) for c in sectors])
+        obs = store.observations(cells["variable"].tolist(), [period], [(level, c) for c in sectors])
         obs = obs[obs["area_code"].isin(sectors)]
     else:
         obs = pd.DataFrame(columns=["variable", "area_code", "value", "status"])

@@ -89,7 +89,8 @@ def thresholds(
             continue
         if rule.kind == "factor":
             ref = zone_values.get(code, np.nan)
-            if pd.isna(ref):
+            if pd.isna(ref) or ref <= 0:
+                # A multiple of 0 is 0: every sector would "stand out". No rule, no signal.
                 out[code] = np.nan
                 continue
             out[code] = ref * rule.factor if ind.direction == "hoger" else ref / rule.factor
@@ -122,8 +123,12 @@ def evaluate(
             raised = pd.Series(False, index=part.index)
         elif ind.direction == "hoger":
             raised = values >= limit
+            if rule.kind == "kwintiel":
+                raised &= values > values.min()  # ties at the bottom (many zeros) are not a top fifth
         else:
             raised = values <= limit
+            if rule.kind == "kwintiel":
+                raised &= values < values.max()
         raised = raised.fillna(False).astype(bool)
         for signal in ind.signals:
             rows.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 
 import pytest
 
@@ -23,6 +24,24 @@ def mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     x = (lon + 180) / 360 * scale
     y = (0.5 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)) * scale
     return x, y
+
+
+def ranking_grid(page):
+    """The ranking table: the table in the open tab (the profile has its own, folded away)."""
+    return page.locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]').first
+
+
+def wait_for_sector_in_url(page, wanted, timeout: float = 30.0) -> str:
+    """Poll the URL (Streamlit changes it with history.replaceState, not a navigation)."""
+    from urllib.parse import parse_qs, urlparse
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sector = parse_qs(urlparse(page.url).query).get("sector", [""])[0]
+        if wanted(sector):
+            return sector
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the URL never showed the expected sector: {page.url}")
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +76,22 @@ def test_click_a_sector_on_the_map_opens_its_profile(page, app_server, target):
     wait_for_text(page, f"Sector {name} ({code})", timeout=30000)
     wait_for_text(page, "Profiel: elke indicator naast gemeente, eerstelijnszone en Vlaanderen")
     page.wait_for_url(re.compile(f"sector={re.escape(code)}"))
-    assert page.locator(".js-plotly-plot").count() >= 2  # the profile and the trend chart
+    page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30000)  # the profile and the trend chart
     assert "Traceback" not in page.content()
+
+    # Pick another sector in the ranking table, then click the first one on the map again: it comes back.
+    grid = ranking_grid(page)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    gbox = grid.bounding_box()
+    page.mouse.click(gbox["x"] + 16, gbox["y"] + 35 * 2 + 17)  # selection box of the first data row
+    wait_for_sector_in_url(page, lambda sector: sector not in ("", code))
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy))
+    wait_for_sector_in_url(page, lambda sector: sector == code)
+    wait_for_text(page, f"Sector {name} ({code})")
 
     # The link opens the same sector in a fresh session.
     shared = page.url
@@ -76,7 +109,7 @@ def test_choose_a_sector_in_the_ranking_table(page, app_server, demo_db):
     third = ordered.iloc[2]
     open_app(page, f"{app_server.url}/")
     open_app(page, f"{app_server.url}/wie-woont-er?elz={DEMO_ELZ_CODE}&gemeente={TOWN_CODE}&indicator=pct_80plus")
-    grid = page.locator('[data-testid="stDataFrame"]').first  # the ranking is the first open tab's table
+    grid = ranking_grid(page)
     grid.scroll_into_view_if_needed()
     page.wait_for_timeout(1000)
     box = grid.bounding_box()

@@ -91,7 +91,7 @@ def test_sector_from_the_url_opens_its_profile_with_engine_values(app, demo_db):
         own = rows[rows["role"] == "gebied"].iloc[0]
         zone = rows[rows["area_level"] == "elz"].iloc[0]
         assert profile.loc[ind.label, "Sector"] == format_indicator(ind, own["value"], own["status"])
-        assert profile.loc[ind.label, f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}"] == \
+        assert profile.loc[ind.label, f"eerstelijnszone {DEMO_ELZ_NAME}"] == \
             format_indicator(ind, zone["value"], zone["status"])
     assert app.query_params["sector"] == SECTOR
 
@@ -192,3 +192,18 @@ def test_nonsense_in_the_url_falls_back_to_defaults(app):
     assert app.query_params["indeling"] == "kwantielen"
     assert app.query_params["bereik"] == "gemeente"
     assert "sector" not in app.query_params
+
+
+def test_a_count_is_not_coloured_as_a_deviation_from_the_zone_total(app):
+    open_page(app, indicator="pop_total", indeling="afwijking_elz")
+    assert any("de kaart toont daarom kwantielen" in i.value for i in app.info)
+    legend = next(m.value for m in app.markdown if "zz-legend" in m.value)
+    assert "Kwantielen" in legend and "hoger dan de eerstelijnszone" not in legend
+
+
+def test_cube_without_a_sector_uses_the_published_municipal_totals(app, demo_db):
+    open_page(app)
+    cube = next(df.value for df in app.dataframe if "Alleenwonend" in df.value.columns)
+    pop = compute(Store.open(demo_db), ["pop_total"], areas=[("gemeente", TOWN_CODE)])["value"].iloc[0]
+    assert cube.iloc[-1]["Totaal"] == format_number(pop)  # complete, although one sector is hidden
+    assert any("de hele gemeente Heidebeek" in c.value for c in app.caption)

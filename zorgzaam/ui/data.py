@@ -80,7 +80,14 @@ def cached_trend(_store: Store, version: str, level: str, code: str, indicator: 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_cube(_store: Store, version: str, sectors: tuple[str, ...], period: str) -> pd.DataFrame:
+def cached_cube(_store: Store, version: str, codes: tuple[str, ...], period: str, level: str) -> pd.DataFrame:
     from ..cube import population_cube
 
-    return population_cube(_store, list(sectors), period)
+    return population_cube(_store, list(codes), period, level)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_has_cube(_store: Store, version: str, period: str) -> bool:
+    from ..cube import has_cube
+
+    return has_cube(_store, period)

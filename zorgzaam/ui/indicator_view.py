@@ -142,23 +142,40 @@ def about_indicator(ind: Indicator, period: str, source: str) -> str:
 
 # --- the selected sector -------------------------------------------------------------------
 
-MAP_KEY = "wie_map"
+# The map and the ranking table get a new widget key per selection: a selection made in one is then
+# never contradicted by a stale selection kept in the other, and clicking a sector again always works.
+# Each remembers the key it was drawn with, so the click is read from the right widget state.
+_MAP_KEY_SEEN = "_wie_map_key"
+_TABLE_KEY_SEEN = "_wie_ranking_key"
+_TABLE_ROWS = "_wie_ranking_codes"
+
+
+def map_key(selected: str | None) -> str:
+    key = f"wie_map_{selected or 'geen'}"
+    st.session_state[_MAP_KEY_SEEN] = key
+    return key
+
+
+def ranking_table_key(selected: str | None, codes: list[str]) -> str:
+    key = f"wie_ranking_{selected or 'geen'}"
+    st.session_state[_TABLE_KEY_SEEN] = key
+    st.session_state[_TABLE_ROWS] = codes
+    return key
 
 
 def selected_sector(valid: pd.Series) -> str | None:
-    """The selected sector: from a new map click or table click, else the session, else the URL.
+    """The selected sector: from a new map or table click, else the session, else the URL.
 
     ``valid`` maps sector code to name for the sectors on screen. Must run before the map and
     table render, so both show the new selection in the same run.
     """
     codes = set(valid.index)
-    _seed_from_url_once(codes)
-    clicked = _new_map_click()
-    if clicked is not None and clicked in codes:
-        st.session_state["sector"] = clicked
-    table_pick = _new_table_click()
-    if table_pick is not None and table_pick in codes:
-        st.session_state["sector"] = table_pick
+    if "sector" not in st.session_state:
+        wanted = st.query_params.get("sector")
+        st.session_state["sector"] = wanted if wanted in codes else None
+    for clicked in (_map_click(), _table_click()):
+        if clicked is not None and clicked in codes:
+            st.session_state["sector"] = clicked
     code = st.session_state.get("sector")
     if code is not None and code not in codes:
         code = None  # kept in the session: it returns when its municipality is shown again
@@ -170,46 +187,25 @@ def clear_selection() -> None:
     st.session_state["sector"] = None
 
 
-def _seed_from_url_once(codes: set[str]) -> None:
-    if "sector" not in st.session_state:
-        wanted = st.query_params.get("sector")
-        st.session_state["sector"] = wanted if wanted in codes else None
-
-
-def _new_map_click() -> str | None:
-    state = st.session_state.get(MAP_KEY)
-    if state is None:
-        return None
+def _map_click() -> str | None:
+    key = st.session_state.get(_MAP_KEY_SEEN)
+    state = st.session_state.get(key) if key else None
     try:
-        objects = state["selection"]["objects"].get("sectoren", [])
+        objects = state["selection"]["objects"].get("sectoren", []) if state is not None else []
     except (KeyError, TypeError, AttributeError):
         return None
-    signature = tuple(o.get("code") for o in objects)
-    if signature == st.session_state.get("_wie_map_seen"):
-        return None
-    st.session_state["_wie_map_seen"] = signature
-    return signature[0] if signature else None
+    code = objects[0].get("code") if objects else None
+    return code if code != st.session_state.get("sector") else None
 
 
-def ranking_table_key(selected: str | None) -> str:
-    # A new key per selection, so a selection made on the map is not contradicted by a stale row.
-    return f"wie_ranking_{selected or 'geen'}"
-
-
-def remember_table_rows(codes: list[str]) -> None:
-    st.session_state["_wie_ranking_codes"] = codes
-
-
-def _new_table_click() -> str | None:
-    key = ranking_table_key(st.session_state.get("sector"))
-    state = st.session_state.get(key)
-    if state is None:
-        return None
+def _table_click() -> str | None:
+    key = st.session_state.get(_TABLE_KEY_SEEN)
+    state = st.session_state.get(key) if key else None
     try:
-        rows = list(state["selection"]["rows"])
+        rows = list(state["selection"]["rows"]) if state is not None else []
     except (KeyError, TypeError):
         return None
-    codes = st.session_state.get("_wie_ranking_codes", [])
+    codes = st.session_state.get(_TABLE_ROWS, [])
     if not rows or rows[0] >= len(codes):
         return None
     code = codes[rows[0]]

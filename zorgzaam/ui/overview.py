@@ -27,7 +27,7 @@ def wide_table(sectors: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _sector_geometry(_store: Store, version: str, elz_code: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def zone_geometry(_store: Store, version: str, elz_code: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     codes = _store.sectors_within("elz", [elz_code])
     frame = area_frame(_store, "statsec", codes)
     members = _store.parents("statsec", codes)
@@ -39,7 +39,7 @@ def _sector_geometry(_store: Store, version: str, elz_code: str) -> tuple[gpd.Ge
 
 
 def sectors_map(store: Store, choice: AreaChoice, sectors: pd.DataFrame) -> None:
-    frame, municipalities = _sector_geometry(store, data_version(store), choice.elz_code)
+    frame, municipalities = zone_geometry(store, data_version(store), choice.elz_code)
     if frame.empty:
         st.info("Voor deze sectoren is nog geen kaart beschikbaar.")
         return
@@ -86,7 +86,7 @@ def sector_rows(sectors: pd.DataFrame, member_codes: list[str]) -> pd.DataFrame:
 
 
 def sector_table(store: Store, sectors: pd.DataFrame, choice: AreaChoice) -> pd.DataFrame:
-    frame, _ = _sector_geometry(store, data_version(store), choice.elz_code)
+    frame, _ = zone_geometry(store, data_version(store), choice.elz_code)
     members = list(frame.loc[frame["gemeente"] == choice.gemeente_code, "code"])
     if not members:
         members = store.sectors_within("gemeente", [choice.gemeente_code])

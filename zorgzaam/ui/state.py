@@ -71,23 +71,6 @@ def _seed_from_url(key: str, valid: Collection[str]) -> None:
         del st.session_state[key]
 
 
-def url_choice(key: str, valid: Collection[str], default: str | None = None) -> str | None:
-    """A page's own choice (not a widget) kept in the session and in the URL under ``key``.
-
-    Returns the current value (seeded from the URL on the first run, else ``default``)
-    and writes it back to the URL, because Streamlit clears query params on a page change.
-    """
-    _seed_from_url(key, valid)
-    if key not in st.session_state and default is not None:
-        st.session_state[key] = default
-    value = st.session_state.get(key)
-    if value is None:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = value
-    return value
-
-
 def seed_widget(key: str, valid: Collection[str]) -> None:
     """Seed a widget's session value from the URL (first run only); call before creating the widget."""
     _seed_from_url(key, valid)

@@ -10,14 +10,16 @@ import streamlit as st
 from ..catalogue import BUILTIN, SIGNALS, Indicator
 from ..classify import METHODS, classify
 from ..comparisons import Reference
-from ..formatting import STATUS_LABEL, format_indicator, format_number
-from ..maps import area_frame, choropleth_deck, legend_html
+from ..formatting import MISSING_SYMBOL, STATUS_LABEL, format_indicator, format_number
+from ..keyfigures import count_text
+from ..maps import choropleth_deck, legend_html
 from ..profiles import ranking
 from ..signals import RULE_KINDS, SignalRule, evaluate, signal_indicators, signal_matrix, summarise
-from ..store import Store
+from ..store import MAX_NOTE_CHARS, Store, StoreError
 from ..summary import COMPOSITION_INDICATORS, QUESTIONS, composition_standouts, signal_standouts, standouts_text
-from .data import cached_cube, cached_profile, cached_trend, compute_for, data_version
-from .indicator_view import MAP_KEY, View, ranking_table_key, remember_table_rows
+from .data import areas_of, cached_cube, cached_has_cube, cached_profile, cached_trend, compute_for, data_version
+from .indicator_view import View, map_key, ranking_table_key
+from .overview import zone_geometry
 
 SELECTED_COLOUR = "#08306b"
 OTHER_COLOUR = "#9ecae1"
@@ -27,21 +29,15 @@ REFERENCE_COLOURS = {"gemeente": "#d95f02", "elz": "#1b9e77", "provincie": "#757
 
 # --- data for the view ---------------------------------------------------------------------------
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _zone_geometry(_store: Store, version: str, elz_code: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    codes = _store.sectors_within("elz", [elz_code])
-    frame = area_frame(_store, "statsec", codes)
-    members = _store.parents("statsec", codes)
-    if "gemeente" not in members:
-        members["gemeente"] = None
-    frame = frame.merge(members[["code", "gemeente"]], on="code", how="left")
-    municipalities = area_frame(_store, "gemeente", list(frame["gemeente"].dropna().unique()))
-    return frame, municipalities
+def view_sector_names(store: Store, view: View) -> pd.Series:
+    """Every sector of the view (code -> name), with or without geometry."""
+    sectors = areas_of(store, "statsec", within=(view.level, view.code))
+    return sectors.set_index("code")["name"]
 
 
 def view_sectors(store: Store, view: View) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Geometry of the sectors on screen, and municipality outlines for labels."""
-    frame, municipalities = _zone_geometry(store, data_version(store), view.choice.elz_code)
+    frame, municipalities = zone_geometry(store, data_version(store), view.choice.elz_code)
     if view.level == "gemeente":
         frame = frame[frame["gemeente"] == view.code]
         municipalities = municipalities[municipalities["code"] == view.code]
@@ -103,26 +99,29 @@ def render_map(
     codes = frame["code"]
     status = codes.map(part["status"]).fillna("ontbrekend")
     values = codes.map(part["value"]).where(status == "ok").astype(float)
+    if method == "afwijking_elz" and ind.is_count:
+        st.info("Een aantal vergelijk je niet met het totaal van de hele eerstelijnszone: de kaart toont "
+                "daarom kwantielen.")
+        method = "kwantielen"
     try:
         classes = classify(values, method=method, reference=zone_value, unit=ind.unit, decimals=ind.decimals)
     except ValueError as exc:
         st.warning(f"{exc} De kaart toont daarom kwantielen.")
         classes = classify(values, method="kwantielen", unit=ind.unit, decimals=ind.decimals)
     fill = classes.colour_of(values)
-    small = codes.map(pop).lt(small_threshold).fillna(False).astype(bool) & pd.Series(
-        [small_threshold > 0] * len(codes), index=codes.index)
+    small = codes.map(pop).lt(small_threshold).fillna(small_threshold > 0).astype(bool)
     zone_text = format_indicator(ind, zone_value) if zone_value is not None else "-"
     frame["waarde"] = [format_indicator(ind, v, s) for v, s in zip(values, status)]
     frame["status_tekst"] = [STATUS_LABEL.get(s, "") for s in status]
     frame["teller"] = [
-        (f"{format_number(n)} van {format_number(d)} {ind.denominator_kind}" if s == "ok" and not ind.is_count else "")
-        for n, d, s in zip(codes.map(part["numerator"]), codes.map(part["denominator"]), status)
+        count_text(ind, n, d, s) for n, d, s in zip(codes.map(part["numerator"]), codes.map(part["denominator"]), status)
     ]
     frame["inwoners"] = [format_number(p) if pd.notna(p) else "-" for p in codes.map(pop)]
     frame["klein"] = ["weinig inwoners: voorzichtig interpreteren" if s else "" for s in small]
     frame["zone"] = f"{zone_label}: {zone_text}"
     marks = frame[(status != "ok") | small].copy()
-    marks["mark"] = ["x" if st_ != "ok" else "*" for st_ in status[(status != "ok") | small]]
+    marks["mark"] = [MISSING_SYMBOL.get(st_, "-") if st_ != "ok" else "*"
+                     for st_ in status[(status != "ok") | small]]
     tooltip = (
         "<b>{name}</b> · sector {code}<br/>"
         f"{ind.label}: <b>{{waarde}}</b> <i>{{status_tekst}}</i><br/>"
@@ -138,15 +137,18 @@ def render_map(
     )
     map_col, legend_col = st.columns([4, 1])
     with map_col:
-        st.pydeck_chart(deck, height=560, key=MAP_KEY, on_select="rerun", selection_mode="single-object")
+        st.pydeck_chart(deck, height=560, key=map_key(selected), on_select="rerun", selection_mode="single-object")
     with legend_col:
         entries = [(e.colour, f"{e.label} ({e.count})") for e in classes.entries]
         notes = [f"Periode {period} · bron: {source}",
                  f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren"]
+        if classes.method == "afwijking_elz" and zone_value is not None:
+            notes.insert(0, f"{zone_label}: {format_indicator(ind, zone_value)}")
         if small.any():
-            notes.append(f"* minder dan {format_number(small_threshold)} inwoners: voorzichtig interpreteren")
+            notes.append(f"* minder dan {format_number(small_threshold)} inwoners (of aantal verborgen): "
+                         "voorzichtig interpreteren")
         if (status != "ok").any():
-            notes.append("x verborgen door de bron (te klein) of geen gegevens; nooit 0")
+            notes.append("x verborgen door de bron (te klein), - geen gegevens; nooit 0")
         if selected:
             notes.append("Dikke zwarte rand: de gekozen sector")
         st.markdown(legend_html(classes.title(ind.label), entries, notes), unsafe_allow_html=True)
@@ -187,13 +189,11 @@ def render_profile(store: Store, sector: str, ind: Indicator, period: str | None
     fig.add_vline(x=100, line_width=2, line_color=REFERENCE_COLOURS["elz"])
     fig.add_annotation(x=100, y=1.0, yref="paper", text=f"{zone_name} = 100", showarrow=False, yanchor="bottom",
                        font=dict(color=REFERENCE_COLOURS["elz"]))
-    known = pd.concat([rates["index_elz"]] + [rates[f"ref_{r.level}"] / rates["ref_elz"] * 100 for r in refs
-                                                 if f"ref_{r.level}" in rates and "ref_elz" in rates]).dropna()
-    low = max(0.0, min(50.0, float(known.min()) - 10)) if len(known) else 0.0
-    high = min(400.0, max(150.0, float(known.max()) + 10)) if len(known) else 200.0
+    # A log axis: half and double the care zone lie equally far from 100, and a sector at 10 × stays in view.
     fig.update_layout(
         height=max(320, 24 * len(rates) + 120), margin=dict(l=10, r=10, t=40, b=40),
-        xaxis=dict(title=f"index t.o.v. {zone_name} (100 = even hoog)", range=[low, high]),
+        xaxis=dict(title=f"index t.o.v. {zone_name} (100 = even hoog, logaritmische schaal)", type="log",
+                   tickvals=[10, 25, 50, 75, 100, 150, 200, 400, 1000]),
         yaxis=dict(autorange="reversed"),
         legend=dict(orientation="h", y=-0.08), separators=",.",
     )
@@ -212,14 +212,19 @@ def render_profile(store: Store, sector: str, ind: Indicator, period: str | None
     })
     for ref in refs:
         if f"ref_{ref.level}_text" in profile:
-            table[ref.total_label if False else ref.label] = profile[f"ref_{ref.level}_text"].to_numpy()
+            header = ref.label if ref.level != "elz" else f"eerstelijnszone {ref.name}"
+            table[header] = profile[f"ref_{ref.level}_text"].to_numpy()
     with st.expander("Alle waarden van de sector in een tabel"):
         st.dataframe(table, hide_index=True, width="stretch", key="profile_table")
+        st.caption("Bij aantallen staat het totaal van het gebied; bij percentages en verhoudingen het gemiddelde "
+                   "van het gebied (een verhouding van totalen).")
     return profile
 
 
 def render_trend(store: Store, sector: str, ind: Indicator, source: str) -> pd.DataFrame:
     data = cached_trend(store, data_version(store), "statsec", sector, ind.code)
+    if ind.is_count:
+        data = data[data["role"] == "gebied"]  # a sector's count beside the zone's total would be a flat line
     if data["period"].nunique() < 2:
         st.info("Er is maar één periode beschikbaar: nog geen evolutie te tonen.")
         return data
@@ -256,6 +261,7 @@ def render_ranking(
     pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
     view = sectors[sectors["area_code"].isin(view_codes)]
     ranked = ranking(view, ind.code, small_threshold, pop)
+    ranked["small"] |= ranked["population"].isna() & (small_threshold > 0)
     shown = ranked.dropna(subset=["value"])
     colours = [
         SELECTED_COLOUR if c == selected else (SMALL_COLOUR if s else OTHER_COLOUR)
@@ -269,17 +275,14 @@ def render_ranking(
         hovertext=[f"{n}: {v}<br>{ct}" for n, v, ct in zip(shown["area_name"], shown["value_text"],
                                                             shown["count_text"])],
     ))
-    y_labels = [f"{n} ({c})" for n, c in zip(shown["area_name"], shown["area_code"])]
     dashes = {"gemeente": "dash", "elz": "solid", "provincie": "dot", "gewest": "dashdot"}
     for level, label, value, text in references:
-        if pd.isna(value) or ind.is_count or not y_labels:
+        if pd.isna(value) or ind.is_count:
             continue
-        # A vertical line drawn as a trace, so the legend names it in words with its value.
-        fig.add_trace(go.Scatter(
-            x=[value, value], y=[y_labels[0], y_labels[-1]], mode="lines", name=f"{label}: {text}",
-            line=dict(color=REFERENCE_COLOURS.get(level, "#444"), width=2.5, dash=dashes.get(level, "dash")),
-            hoverinfo="name",
-        ))
+        line = dict(color=REFERENCE_COLOURS.get(level, "#444"), width=2.5, dash=dashes.get(level, "dash"))
+        fig.add_vline(x=value, line=line)
+        # A legend-only trace names the line in words, with its value.
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{label}: {text}", line=line))
     fig.update_layout(
         height=max(300, 22 * len(shown) + 130), margin=dict(l=10, r=60, t=50, b=30),
         yaxis=dict(autorange="reversed"), xaxis_title=f"{ind.label} ({ind.unit})", separators=",.",
@@ -298,16 +301,17 @@ def render_ranking(
         "": ["⚠" if s else "" for s in ranked["small"]],
     })
     codes = list(ranked["area_code"])
-    remember_table_rows(codes)
     default = {"selection": {"rows": [codes.index(selected)]}} if selected in codes else None
     st.dataframe(
-        table, hide_index=True, width="stretch", key=ranking_table_key(selected), on_select="rerun",
+        table, hide_index=True, width="stretch", key=ranking_table_key(selected, codes), on_select="rerun",
         selection_mode="single-row", selection_default=default, height=min(460, 38 + 35 * len(table)),
     )
+    meaning = ("" if ind.is_count else
+               f" · teller / noemer: de aantallen achter de {ind.unit if ind.unit != '%' else 'percentages'} "
+               f"(noemer: {ind.denominator_kind})")
     st.caption(
-        f"Periode {period} · bron: {source} · teller / noemer: {ind.label.lower()} in aantallen "
-        f"({ind.denominator_kind or 'aantal'}). ⚠ = minder dan {format_number(small_threshold)} inwoners. "
-        "Kies een rij om het profiel van die sector te zien."
+        f"Periode {period} · bron: {source}{meaning}. ⚠ = minder dan {format_number(small_threshold)} inwoners "
+        "of aantal verborgen. Kies een rij om het profiel van die sector te zien."
     )
     return ranked
 
@@ -381,36 +385,47 @@ def render_signals(
             parts = []
             for r in rows.itertuples():
                 ind = BUILTIN.indicator(r.indicator)
+                limit = ("drempel" if rule.kind == "kwintiel" else zone_label)
+                compared = r.threshold if rule.kind == "kwintiel" else r.reference
                 parts.append(f"{ind.label} {format_indicator(ind, r.value)} "
-                             f"(eerstelijnszone {format_indicator(ind, r.reference)})")
+                             f"({limit}: {format_indicator(ind, compared)})")
             st.markdown(f"- **{SIGNALS[signal]}**: " + "; ".join(parts))
     return table
 
 
 # --- population cube -------------------------------------------------------------------------------
 
-def render_cube(store: Store, view_frame: pd.DataFrame, selected: str | None, period: str | None) -> None:
-    from ..cube import cube_crosstab, has_cube
+def render_cube(store: Store, view: View, names: pd.Series, selected: str | None, period: str | None,
+                source: str) -> None:
+    from ..cube import cube_crosstab
 
-    if period is None or not has_cube(store, period):
+    if period is None or not cached_has_cube(store, data_version(store), period):
         st.info("Voor deze periode is er geen bevolkingskubus in de databank (geslacht × leeftijd × positie in "
-                "het huishouden). Importeer de kubus uit Provincies in Cijfers om hem hier te zien.")
+                "het huishouden).")
         return
-    names = dict(zip(view_frame["code"], view_frame["name"]))
-    default = [selected] if selected in names else list(names)
-    chosen = st.multiselect("Sectoren in de kubus", list(names), default=default,
-                            format_func=lambda c: f"{names[c]} ({c})", key=f"cube_sectors_{selected}")
-    if not chosen:
-        st.info("Kies minstens één sector.")
-        return
-    cube = cached_cube(store, data_version(store), tuple(chosen), period)
+    whole = f"de hele {view.label}"
+    default = [selected] if selected in names.index else []
+    chosen = st.multiselect(
+        "Sectoren in de kubus", list(names.index), default=default, key=f"cube_sectors_{view.code}_{selected}",
+        format_func=lambda c: f"{names[c]} ({c})", placeholder=f"Geen sector gekozen: {whole}",
+    )
+    if chosen:
+        cube = cached_cube(store, data_version(store), tuple(chosen), period, "statsec")
+        scope = f"{len(chosen)} sector(en)"
+    else:
+        # Whole municipalities from their published totals: they include the sectors the source hid.
+        municipalities = ((view.code,) if view.level == "gemeente" else
+                          tuple(areas_of(store, "gemeente", within=("elz", view.code))["code"]))
+        cube = cached_cube(store, data_version(store), municipalities, period, "gemeente")
+        scope = whole
     table = cube_crosstab(cube)
-    formatted = table.map(lambda v: format_number(v) if pd.notna(v) else "x")
+    missing = "x" if (cube["status"] == "onvolledig").any() else "-"
+    formatted = table.map(lambda v: format_number(v) if pd.notna(v) else missing)
     st.dataframe(formatted, width="stretch", key="cube_table")
     st.caption(
         f"Aantal inwoners per geslacht, leeftijd (20-jaarsklassen) en positie in het huishouden (LIPRO), "
-        f"{len(chosen)} sector(en), periode {period}. x = niet op te tellen: de bron verbergt kleine aantallen "
-        "in minstens één gekozen sector (nooit 0)."
+        f"{scope}, periode {period} · bron: {source}. x = niet op te tellen: de bron verbergt kleine aantallen "
+        "in minstens één gekozen sector (nooit 0); - = geen gegevens."
     )
 
 
@@ -448,12 +463,16 @@ def render_summary_questions(
             if key not in st.session_state:
                 st.session_state[key] = notes.get(question.key, "")
             st.text_area(
-                "Notities van de werkgroep", key=key, height=90, max_chars=5000,
+                "Notities van de werkgroep", key=key, height=90, max_chars=MAX_NOTE_CHARS,
                 on_change=_save_note, args=(store, view.level, view.code, period, question.key, key),
                 placeholder="Wat valt jullie op? Wat herkennen jullie, wat moet nog verkend worden?",
             )
 
 
 def _save_note(store: Store, level: str, code: str, period: str, question: str, key: str) -> None:
-    store.save_summary_note(level, code, period, question, st.session_state.get(key, ""))
+    try:
+        store.save_summary_note(level, code, period, question, st.session_state.get(key, ""))
+    except StoreError as exc:
+        st.toast(f"Niet bewaard: {exc}", icon=":material/error:")
+        return
     st.toast("Notitie bewaard", icon=":material/check:")
