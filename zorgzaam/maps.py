@@ -51,6 +51,25 @@ def label_rows(frame: gpd.GeoDataFrame, text_column: str) -> list[dict]:
     ]
 
 
+def label_layer(labels: gpd.GeoDataFrame, column: str = "name") -> pdk.Layer:
+    """Readable area names (e.g. municipalities) on a white halo, for a projector."""
+    return pdk.Layer(
+        "TextLayer",
+        id="labels",
+        data=label_rows(labels, column),
+        get_position="position",
+        get_text="text",
+        get_size=16,
+        get_color=LABEL_COLOUR,
+        font_weight=700,
+        get_text_anchor='"middle"',
+        get_alignment_baseline='"center"',
+        background=True,
+        get_background_color=[255, 255, 255, 200],
+        background_padding=[4, 2],
+    )
+
+
 def fit_view(frame: gpd.GeoDataFrame) -> pdk.ViewState:
     """A view that shows the whole frame (north up, no tilt)."""
     if frame.empty:
@@ -92,23 +111,7 @@ def overview_deck(
         )
     ]
     if labels is not None and not labels.empty:
-        layers.append(
-            pdk.Layer(
-                "TextLayer",
-                id="labels",
-                data=label_rows(labels, label_column),
-                get_position="position",
-                get_text="text",
-                get_size=16,
-                get_color=LABEL_COLOUR,
-                font_weight=700,
-                get_text_anchor='"middle"',
-                get_alignment_baseline='"center"',
-                background=True,
-                get_background_color=[255, 255, 255, 200],
-                background_padding=[4, 2],
-            )
-        )
+        layers.append(label_layer(labels, label_column))
     return pdk.Deck(
         layers=layers,
         initial_view_state=fit_view(frame),
@@ -185,23 +188,7 @@ def choropleth_deck(
             )
         )
     if labels is not None and not labels.empty:
-        layers.append(
-            pdk.Layer(
-                "TextLayer",
-                id="labels",
-                data=label_rows(labels, "name"),
-                get_position="position",
-                get_text="text",
-                get_size=16,
-                get_color=LABEL_COLOUR,
-                font_weight=700,
-                get_text_anchor='"middle"',
-                get_alignment_baseline='"center"',
-                background=True,
-                get_background_color=[255, 255, 255, 200],
-                background_padding=[4, 2],
-            )
-        )
+        layers.append(label_layer(labels))
     return pdk.Deck(
         layers=layers,
         initial_view_state=fit_view(frame),
