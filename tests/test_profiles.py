@@ -61,3 +61,10 @@ def test_ranking_sorts_highest_first_with_missing_last_and_small_flagged(store):
     assert bool(ranked.set_index("area_code").loc[TINY_SECTOR, "small"])
     top = known.iloc[0]
     assert top["count_text"] == f"{int(top['numerator']):,} / {int(top['denominator']):,}".replace(",", ".")
+
+
+def test_trend_of_an_indicator_built_from_derived_counts(store):
+    # mantelzorgratio needs pop_age_40_79 and pop_age_80plus, which are sums and never stored themselves
+    data = trend(store, "statsec", f"{TOWN_CODE}A05-", "mantelzorgratio")
+    assert sorted(data["period"].unique()) == ["2020", "2025"]
+    assert data[data["role"] == "gebied"]["value"].notna().all()

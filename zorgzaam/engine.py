@@ -181,9 +181,13 @@ class _Resolver:
         return out
 
 
+def available_periods(store: Store, indicators: Sequence[Indicator], catalogue: Catalogue = BUILTIN) -> list[str]:
+    """Periods with any data for the indicators: their stored counts (derived ones by their parts) or values."""
+    return store.periods(needed_variables(indicators, catalogue) + [i.code for i in indicators])
+
+
 def latest_period(store: Store, indicators: Sequence[Indicator], catalogue: Catalogue = BUILTIN) -> str:
-    variables = needed_variables(indicators, catalogue) + [i.code for i in indicators]
-    periods = store.periods(variables)
+    periods = available_periods(store, indicators, catalogue)
     if not periods:
         raise EngineError("Er zijn nog geen cijfers voor deze indicator(en) in de databank.")
     return periods[-1]

@@ -10,6 +10,7 @@ import pandas as pd
 from .catalogue import BUILTIN, THEMES, Catalogue
 from .comparisons import Reference, with_references
 from .formatting import format_indicator, format_number
+from .engine import available_periods
 from .store import Store
 
 # Every indicator shown in a profile, in theme order (counts first within a theme).
@@ -79,7 +80,7 @@ def trend(
 ) -> pd.DataFrame:
     """An area and its references over every period: period, role, area_name, value, value_text, status."""
     ind = catalogue.indicator(indicator)
-    periods = list(periods) if periods is not None else store.periods(list(ind.base_counts) + [indicator])
+    periods = list(periods) if periods is not None else available_periods(store, [ind], catalogue)
     frames = []
     for period in periods:
         result, _ = with_references(store, [indicator], level, code, period, catalogue)

@@ -117,3 +117,11 @@ def test_choose_a_sector_in_the_ranking_table(page, app_server, demo_db):
     page.mouse.click(box["x"] + 16, box["y"] + row_height * 3 + row_height / 2)  # selection box of row 3
     wait_for_text(page, f"Sector {third['area_name']} ({third['area_code']})", timeout=30000)
     page.wait_for_url(re.compile(f"sector={re.escape(third['area_code'])}"))
+    # Switching indicators re-sorts the ranking; the chosen sector stays chosen.
+    for label in ("% huurders", "% alleenwonend 75-plussers"):
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator (per thema)").click()
+        page.keyboard.type(label.removeprefix("% "))  # the list is long: search, like a user
+        page.get_by_role("option", name=re.compile(re.escape(label) + "$")).click()
+        wait_for_text(page, f"Evolutie: {label}")
+        wait_for_text(page, f"Sector {third['area_name']} ({third['area_code']})")
+    assert f"sector={third['area_code']}" in page.url

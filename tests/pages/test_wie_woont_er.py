@@ -207,3 +207,14 @@ def test_cube_without_a_sector_uses_the_published_municipal_totals(app, demo_db)
     pop = compute(Store.open(demo_db), ["pop_total"], areas=[("gemeente", TOWN_CODE)])["value"].iloc[0]
     assert cube.iloc[-1]["Totaal"] == format_number(pop)  # complete, although one sector is hidden
     assert any("de hele gemeente Heidebeek" in c.value for c in app.caption)
+
+
+def test_an_indicator_built_from_derived_counts_has_its_periods(app, demo_db):
+    open_page(app, indicator="mantelzorgratio")
+    assert not any("nog geen cijfers" in i.value for i in app.info)
+    assert app.query_params["periode"] == "2025"
+    ind = BUILTIN.indicator("mantelzorgratio")
+    table = table_with(app, ind.label).set_index("Code")
+    want = engine_sectors(demo_db, ind.code)
+    code = want.index[1]
+    assert table.loc[code, ind.label] == format_indicator(ind, want.loc[code, "value"], want.loc[code, "status"])

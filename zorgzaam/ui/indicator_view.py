@@ -7,6 +7,7 @@ reopens the same view: ``bereik`` (gemeente|elz), ``indicator``, ``periode``,
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,6 +15,7 @@ import streamlit as st
 
 from ..catalogue import BUILTIN, SIGNALS, Indicator
 from ..classify import METHODS
+from ..engine import available_periods
 from ..keyfigures import SMALL_SECTOR_THRESHOLD, help_text
 from ..store import Store
 from .state import AreaChoice, keep_in_url, seed_widget
@@ -94,7 +96,7 @@ def indicator_picker(container=None) -> Indicator:
 
 def period_picker(store: Store, ind: Indicator, container=None) -> str | None:
     container = container or st
-    periods = store.periods(list(ind.base_counts) + [ind.code])
+    periods = available_periods(store, [ind])
     if not periods:
         return None
     seed_widget("periode", periods)
@@ -157,7 +159,9 @@ def map_key(selected: str | None) -> str:
 
 
 def ranking_table_key(selected: str | None, codes: list[str]) -> str:
-    key = f"wie_ranking_{selected or 'geen'}"
+    # Row selections are positions: a new order (another indicator, another view) needs a new table.
+    order = hashlib.sha1("|".join(codes).encode()).hexdigest()[:10]
+    key = f"wie_ranking_{selected or 'geen'}_{order}"
     st.session_state[_TABLE_KEY_SEEN] = key
     st.session_state[_TABLE_ROWS] = codes
     return key
