@@ -33,38 +33,34 @@ def sector_profile(
     """
     codes = list(indicators) if indicators is not None else profile_indicators(catalogue)
     result, refs = with_references(store, codes, "statsec", sector_code, period, catalogue)
-    own = result[result["role"] == "gebied"].set_index("indicator")
-    rows = []
-    for code in codes:
-        ind = catalogue.indicator(code)
-        mine = own.loc[code]
-        row = {
-            "indicator": code,
-            "label": ind.label,
-            "theme": ind.theme,
-            "unit": ind.unit,
-            "is_count": ind.is_count,
-            "period": str(mine["period"]),
-            "value": mine["value"] if mine["status"] == "ok" else np.nan,
-            "status": mine["status"],
-            "value_text": format_indicator(ind, mine["value"], mine["status"]),
-            "numerator": mine["numerator"],
-            "denominator": mine["denominator"],
-        }
-        for ref in refs:
-            hit = result[(result["area_level"] == ref.level) & (result["area_code"] == ref.code)
-                         & (result["indicator"] == code)]
-            value = hit["value"].iloc[0] if len(hit) and hit["status"].iloc[0] == "ok" else np.nan
-            status = hit["status"].iloc[0] if len(hit) else "ontbrekend"
-            row[f"ref_{ref.level}"] = value
-            row[f"ref_{ref.level}_text"] = format_indicator(ind, value, status)
-        zone = row.get("ref_elz", np.nan)
-        row["index_elz"] = (
-            row["value"] / zone * 100 if pd.notna(row["value"]) and pd.notna(zone) and zone != 0 and not ind.is_count
-            else np.nan
-        )
-        rows.append(row)
-    frame = pd.DataFrame(rows)
+    # One lookup table per area (indicator -> row), not a filter per indicator and reference.
+    by_area = {key: rows.set_index("indicator") for key, rows in result.groupby(["area_level", "area_code"])}
+    own = by_area[("statsec", sector_code)].reindex(codes)
+    inds = [catalogue.indicator(c) for c in codes]
+    ok = own["status"].eq("ok").to_numpy()
+    frame = pd.DataFrame({
+        "indicator": codes,
+        "label": [i.label for i in inds],
+        "theme": [i.theme for i in inds],
+        "unit": [i.unit for i in inds],
+        "is_count": [i.is_count for i in inds],
+        "period": own["period"].astype(str).to_numpy(),
+        "value": np.where(ok, own["value"].astype(float).to_numpy(), np.nan),
+        "status": own["status"].to_numpy(),
+        "value_text": [format_indicator(i, v, st) for i, v, st in zip(inds, own["value"], own["status"])],
+        "numerator": own["numerator"].to_numpy(),
+        "denominator": own["denominator"].to_numpy(),
+    })
+    for ref in refs:
+        rows = by_area.get((ref.level, ref.code))
+        rows = rows.reindex(codes) if rows is not None else pd.DataFrame(index=codes, columns=["value", "status"])
+        status = rows["status"].fillna("ontbrekend")
+        values = np.where(status.eq("ok"), pd.to_numeric(rows["value"], errors="coerce"), np.nan)
+        frame[f"ref_{ref.level}"] = values
+        frame[f"ref_{ref.level}_text"] = [format_indicator(i, v, st) for i, v, st in zip(inds, values, status)]
+    zone = frame["ref_elz"] if "ref_elz" in frame else pd.Series(np.nan, index=frame.index)
+    usable = zone.gt(0) & frame["value"].notna() & ~frame["is_count"]
+    frame["index_elz"] = np.where(usable, frame["value"] / zone.where(usable) * 100, np.nan)
     theme_order = {t: k for k, t in enumerate(THEMES)}
     frame["theme_order"] = frame["theme"].map(theme_order).fillna(len(THEMES))
     return frame, refs

@@ -330,10 +330,16 @@ def signal_rule_controls() -> SignalRule:
 
 def signal_data(store: Store, view: View, period: str | None, rule: SignalRule) -> tuple[pd.DataFrame, pd.DataFrame,
                                                                                            pd.Series, pd.DataFrame]:
-    """(evaluation, summary, zone values, zone sector results) for every signal indicator."""
+    """(evaluation, summary, zone values, zone sector results) for every signal indicator (cached)."""
+    return _signal_data(store, data_version(store), view.choice.elz_code, period, rule)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _signal_data(_store: Store, version: str, elz_code: str, period: str | None, rule: SignalRule):
+    store = _store
     codes = tuple(dict.fromkeys([i.code for i in signal_indicators()] + list(COMPOSITION_INDICATORS)))
-    zone_sectors = compute_for(store, codes, level="statsec", within=("elz", view.choice.elz_code), period=period)
-    zone = compute_for(store, codes, areas=[("elz", view.choice.elz_code)], period=period)
+    zone_sectors = compute_for(store, codes, level="statsec", within=("elz", elz_code), period=period)
+    zone = compute_for(store, codes, areas=[("elz", elz_code)], period=period)
     zone_values = zone.set_index("indicator")["value"].where(zone.set_index("indicator")["status"] == "ok")
     signal_codes = {i.code for i in signal_indicators()}
     evaluation = evaluate(zone_sectors[zone_sectors["indicator"].isin(signal_codes)], zone_values, rule)
