@@ -218,3 +218,13 @@ def test_an_indicator_built_from_derived_counts_has_its_periods(app, demo_db):
     want = engine_sectors(demo_db, ind.code)
     code = want.index[1]
     assert table.loc[code, ind.label] == format_indicator(ind, want.loc[code, "value"], want.loc[code, "status"])
+
+
+def test_clearing_the_selection_closes_the_profile(app):
+    open_page(app, sector=SECTOR)
+    clear = next(b for b in app.button if b.label == "Selectie wissen")
+    clear.click().run()
+    assert not any(s.value.startswith("Sector ") for s in app.subheader)
+    assert "sector" not in app.query_params
+    app.run()  # and it stays cleared on the next rerun
+    assert not any(s.value.startswith("Sector ") for s in app.subheader)

@@ -150,6 +150,7 @@ def about_indicator(ind: Indicator, period: str, source: str) -> str:
 _MAP_KEY_SEEN = "_wie_map_key"
 _TABLE_KEY_SEEN = "_wie_ranking_key"
 _TABLE_ROWS = "_wie_ranking_codes"
+_TABLE_DRAWN_WITH = "_wie_ranking_selected"
 
 
 def map_key(selected: str | None) -> str:
@@ -164,6 +165,7 @@ def ranking_table_key(selected: str | None, codes: list[str]) -> str:
     key = f"wie_ranking_{selected or 'geen'}_{order}"
     st.session_state[_TABLE_KEY_SEEN] = key
     st.session_state[_TABLE_ROWS] = codes
+    st.session_state[_TABLE_DRAWN_WITH] = selected
     return key
 
 
@@ -213,4 +215,6 @@ def _table_click() -> str | None:
     if not rows or rows[0] >= len(codes):
         return None
     code = codes[rows[0]]
-    return code if code != st.session_state.get("sector") else None
+    # The table starts with the selection it was drawn with; only a different row is a click.
+    # (Comparing with the current selection instead would undo "Selectie wissen".)
+    return code if code != st.session_state.get(_TABLE_DRAWN_WITH) else None
