@@ -8,6 +8,8 @@ navigation = st.navigation(
     [
         st.Page("pages/start.py", title="Start", icon=":material/home:", url_path="start", default=True),
         st.Page("pages/wie_woont_er.py", title="Wie woont er?", icon=":material/groups:", url_path="wie-woont-er"),
+        st.Page("pages/wat_is_er.py", title="Wat is er?", icon=":material/storefront:", url_path="wat-is-er"),
+        st.Page("pages/wie_vs_wat.py", title="Wie vs wat", icon=":material/join_inner:", url_path="wie-vs-wat"),
     ]
 )
 navigation.run()

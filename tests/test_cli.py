@@ -106,3 +106,42 @@ def test_module_entry_point_runs(db):
                            "--area", S1], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1].startswith(f"{S1},statsec,")
+
+
+# --- access (bereikbaarheid) ---------------------------------------------------------------------
+
+def test_query_answers_an_access_indicator_for_a_municipality(demo_db, capsys):
+    from zorgzaam.store import Store
+
+    code, out, _ = run(capsys, "--db", demo_db, "query", "--indicator", "pct_no_basket_1200m", "--area", "13091",
+                       "--format", "json")
+    assert code == 0
+    (row,) = json.loads(out)
+    store = Store.open(demo_db, read_only=True)
+    places = store.place_access(store.sectors_within("gemeente", ["13091"]))
+    close_all()
+    lacking = places["residents"][places["dist_basket"].isna() | (places["dist_basket"] > 1200)].sum()
+    assert row["status"] == "ok" and row["period"] == "2025"
+    assert (row["numerator"], row["denominator"]) == (pytest.approx(lacking), pytest.approx(places["residents"].sum()))
+    assert row["value"] == pytest.approx(100 * lacking / places["residents"].sum())
+    assert 0 < row["value"] < 100
+
+
+def test_access_command_recomputes_and_prints_a_dutch_summary(demo_db, tmp_path, capsys):
+    import shutil
+
+    close_all()
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, copy)
+    code, out, err = run(capsys, "--db", copy, "access")
+    assert code == 0, err
+    assert out.startswith("Bereikbaarheid berekend voor demo (periode 2025): ")
+    assert "woonplaatsen" in out and "inwoners" in out and " s." in out
+    code, _, err = run(capsys, "--db", copy, "access", "--dataset", "bestaat-niet")
+    assert code == 1 and err.startswith("Fout: ") and "bestaat-niet" in err
+
+
+def test_access_command_without_hectare_cells_is_one_dutch_line(db, capsys):
+    code, out, err = run(capsys, "--db", db, "access")
+    assert code == 1 and out == ""
+    assert err.startswith("Fout: Geen hectarecellen met inwoners") and err.count("\n") == 1

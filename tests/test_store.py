@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.helpers import SECTOR_1, hierarchy_frames, make_store, observations
-from zorgzaam.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, close_all, migrate
+from zorgzaam.store import MIGRATIONS, PLACE_ACCESS_COLUMNS, SCHEMA_VERSION, Store, StoreError, close_all, migrate
 
 
 @pytest.fixture(autouse=True)
@@ -141,3 +141,55 @@ def test_summary_notes_upsert_remove_and_bound(tmp_db):
     with pytest.raises(StoreError, match="te lang"):
         store.save_summary_note("gemeente", "11111", "2025", "wie", "x" * 20_001)
     assert store.summary_notes("gemeente", "11111", "2025") == {}
+
+
+def test_a_version_3_file_gets_the_place_access_table(tmp_path):
+    path = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=3)
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert "summary_notes" in tables and "place_access" not in tables
+    con.execute("INSERT INTO grid_cells VALUES ('inwoners', 150050, 200050, 12, '11111A00-', 'old')")
+    con.close()
+
+    store = Store.open(path)
+    assert store.schema_version() == SCHEMA_VERSION >= 4
+    assert store.place_access().empty
+    assert list(store.place_access().columns) == list(PLACE_ACCESS_COLUMNS)
+    assert store.grid_cells("old")["value"].tolist() == [12]
+
+
+def _place_rows(statsecs: list[str], residents: float) -> pd.DataFrame:
+    frame = pd.DataFrame({c: [0.0] * len(statsecs) for c in PLACE_ACCESS_COLUMNS})
+    frame["x"] = [150_050.0 + 100 * k for k in range(len(statsecs))]
+    frame["y"] = 200_050.0
+    frame["statsec"] = statsecs
+    frame["residents"] = residents
+    frame["settlement"] = "kern"
+    for c in PLACE_ACCESS_COLUMNS:
+        if c.startswith(("n400_", "n1200_")):
+            frame[c] = 2
+    frame["dist_basket"] = float("nan")  # no basket in the data: NULL in the store, NaN back
+    return frame
+
+
+def test_place_access_is_replaced_per_dataset_read_by_sector_and_deleted_with_it(tmp_path):
+    store = make_store(tmp_path / "p.duckdb", {("statsec", "11111A00-"): SECTOR_1})
+    store.replace_place_access("test", _place_rows(["11111A00-", "11111A01-", "22222A00-"], 5.0))
+    store.replace_place_access("other", _place_rows(["22222A012"], 7.0))
+    store.replace_place_access("test", _place_rows(["11111A00-", "11111A01-"], 6.0))  # replaces, never adds
+    everything = store.place_access()
+    assert len(everything) == 3 and sorted(everything["residents"]) == [6.0, 6.0, 7.0]
+    assert everything["dist_basket"].isna().all() and (everything["n1200_bakker"] == 2).all()
+    mine = store.place_access(["11111A01-", "22222A012"])
+    assert sorted(mine["statsec"]) == ["11111A01-", "22222A012"]
+    assert len(store.place_access(dataset_id="other")) == 1
+    assert store.place_access(["'; DROP TABLE place_access; --"]).empty  # parameters, not SQL text
+    # Re-importing a dataset replaces its place table too; deleting it removes it.
+    areas, parents = hierarchy_frames()
+    store.replace_dataset("test", title="Test", source="test", areas=areas, area_parents=parents,
+                          observations=observations({("statsec", "11111A00-"): SECTOR_1}),
+                          place_access=_place_rows(["11111A00-"], 9.0))
+    assert sorted(store.place_access()["residents"]) == [7.0, 9.0]
+    store.delete_dataset("other")
+    assert store.place_access()["residents"].tolist() == [9.0]

@@ -28,6 +28,7 @@ THEMES: tuple[str, ...] = (
     "wonen",
     "herkomst",
     "gezondheid",
+    "voorzieningen en bereikbaarheid",
 )
 
 # Direction: "hoger" = a higher value raises the signal, "lager" = a lower one
@@ -37,6 +38,7 @@ DIRECTIONS = ("hoger", "lager", "neutraal")
 SOURCE_PIC = "Provincies in Cijfers"
 SOURCE_IMA = "IMA-atlas"
 SOURCE_STATBEL = "Statbel"
+SOURCE_ACCESS = "Berekening zorgzaam op de ruimtelijke lagen (rechte lijn)"
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,34 @@ def _base_counts() -> tuple[BaseCount, ...]:
         BaseCount("pop_non_belgian_birth_nat", "Inwoners met niet-Belgische geboortenationaliteit", "inwoners"),
         BaseCount("pop_non_belgian_origin", "Inwoners van niet-Belgische herkomst", "inwoners"),
     ]
+    return tuple(b)
+
+
+def _computed_counts() -> tuple[BaseCount, ...]:
+    """Counts zorgzaam computes itself (access.py), not published by a source.
+
+    Residents of inhabited hectare cells, by what lies within reach of the cell centre; 65+ and 80+
+    are the sector's count spread over its cells.
+    """
+    b = [
+        BaseCount("acc_pop", "Inwoners in bewoonde hectarecellen", "inwoners"),
+        BaseCount("acc_pop_no_basket_1200m", "Inwoners verder dan 1,2 km van het basispakket", "inwoners"),
+        BaseCount("acc_pop_no_basket_3750m", "Inwoners verder dan 3,75 km van het basispakket", "inwoners"),
+        BaseCount("acc_pop_no_bus_400m", "Inwoners verder dan 400 m van een bushalte met minstens 1 vertrek per uur",
+                  "inwoners"),
+        BaseCount("acc_pop_in_kern", "Inwoners in kernbebouwing", "inwoners"),
+        BaseCount("acc_pop_in_lint", "Inwoners in lintbebouwing", "inwoners"),
+        BaseCount("acc_pop_in_verspreid", "Inwoners in verspreide bebouwing", "inwoners"),
+    ]
+    for key, group in (("65plus", "65 jaar en ouder"), ("80plus", "80 jaar en ouder")):
+        b += [
+            BaseCount(f"acc_pop_{key}", f"Inwoners {group} in bewoonde hectarecellen (geschat)", "inwoners"),
+            BaseCount(f"acc_pop_{key}_no_basket_1200m",
+                      f"Inwoners {group} verder dan 1,2 km van het basispakket (geschat)", "inwoners"),
+            BaseCount(f"acc_pop_{key}_no_bus_400m",
+                      f"Inwoners {group} verder dan 400 m van een bushalte met minstens 1 vertrek per uur (geschat)",
+                      "inwoners"),
+        ]
     return tuple(b)
 
 
@@ -463,13 +493,83 @@ def _indicators() -> tuple[Indicator, ...]:
             ("zorgnood", "eenzaamheid"), "hoger", "indicators.md §1 rij 9b",
         ),
     ]
+    out += _access_indicators()
+    return tuple(out)
+
+
+_BASKET = ("Aandeel {who} voor wie het basispakket niet volledig binnen {radius} ligt: voeding (voedingswinkel, "
+           "supermarkt, bakker of slager), huisarts, apotheek én school.")
+_STRAIGHT = ("Afstand in rechte lijn vanaf het midden van de bewoonde hectarecel (geen wandelroute), "
+             "op de ruimtelijke lagen van de gegevensbron.")
+_ESTIMATED = ("Het aantal {group} per hectarecel is geschat: het aantal {group} van de sector verdeeld over de "
+              "bewoonde hectarecellen van die sector, naar hun aantal inwoners.")
+_BUS = "een bushalte met minstens 1 vertrek per uur op een weekdag (een belbus telt niet)"
+
+
+def _access_indicators() -> tuple[Indicator, ...]:
+    """Access to the basic basket and the bus, and settlement type, as shares of residents (access.py)."""
+    theme = "voorzieningen en bereikbaarheid"
+
+    def pct(code: str, label: str, definition: str, numerator: str, denominator: str, direction: str) -> Indicator:
+        return _pct(code, label, theme, definition, numerator, denominator, "inwoners", SOURCE_ACCESS, (),
+                    direction, "spatial.md §4.1–4.2, §2.5; access.py")
+
+    out = [
+        pct("pct_no_basket_1200m", "% inwoners verder dan 1,2 km van het basispakket",
+            f"{_BASKET.format(who='inwoners', radius='1,2 km (wandelafstand)')} {_STRAIGHT}",
+            "acc_pop_no_basket_1200m", "acc_pop", "hoger"),
+        pct("pct_no_basket_3750m", "% inwoners verder dan 3,75 km van het basispakket",
+            f"{_BASKET.format(who='inwoners', radius='3,75 km (fietsafstand)')} {_STRAIGHT}",
+            "acc_pop_no_basket_3750m", "acc_pop", "hoger"),
+        pct("pct_no_bus_400m", "% inwoners verder dan 400 m van een bushalte (minstens 1 vertrek per uur)",
+            f"Aandeel inwoners zonder {_BUS} binnen 400 m. {_STRAIGHT}",
+            "acc_pop_no_bus_400m", "acc_pop", "hoger"),
+    ]
+    for key, short, group in (("65plus", "65-plussers", "65-plussers"), ("80plus", "80-plussers", "80-plussers")):
+        est = _ESTIMATED.format(group=group)
+        out += [
+            pct(f"pct_{key}_no_basket_1200m", f"% {short} verder dan 1,2 km van het basispakket",
+                f"{_BASKET.format(who=group, radius='1,2 km')} {_STRAIGHT} {est}",
+                f"acc_pop_{key}_no_basket_1200m", f"acc_pop_{key}", "hoger"),
+            pct(f"pct_{key}_no_bus_400m", f"% {short} verder dan 400 m van een bushalte (minstens 1 vertrek per uur)",
+                f"Aandeel {group} zonder {_BUS} binnen 400 m. {_STRAIGHT} {est}",
+                f"acc_pop_{key}_no_bus_400m", f"acc_pop_{key}", "hoger"),
+        ]
+    est = _ESTIMATED.format(group="80-plussers")
+    for code, label, definition, numerator in (
+        ("n_80plus_no_basket_1200m", "Aantal 80-plussers verder dan 1,2 km van het basispakket",
+         f"Geschat aantal 80-plussers voor wie het basispakket niet volledig binnen 1,2 km ligt: voeding "
+         f"(voedingswinkel, supermarkt, bakker of slager), huisarts, apotheek én school. {_STRAIGHT} {est}",
+         "acc_pop_80plus_no_basket_1200m"),
+        ("n_80plus_no_bus_400m", "Aantal 80-plussers verder dan 400 m van een bushalte (minstens 1 vertrek per uur)",
+         f"Geschat aantal 80-plussers zonder {_BUS} binnen 400 m. {_STRAIGHT} {est}",
+         "acc_pop_80plus_no_bus_400m"),
+    ):
+        out.append(Indicator(
+            code=code, label=label, theme=theme, definition=definition, formula=numerator,
+            numerator=(numerator,), denominator=(), multiplier=1.0, unit="inwoners", denominator_kind="",
+            source=SOURCE_ACCESS, direction="hoger", decimals=0, source_ref="spatial.md §4.1–4.2, §2.5; access.py",
+        ))
+    settle = ("Volgens de laag kernen, linten en verspreide bebouwing: een hectarecel hoort bij een kern als haar "
+              "midden in een kern ligt, anders bij een lint of verspreide bebouwing als haar midden binnen 75 m "
+              "ervan ligt (een halve diagonaal van een hectarecel is ongeveer 71 m).")
+    for cls, label in (("kern", "kernbebouwing"), ("lint", "lintbebouwing"), ("verspreid", "verspreide bebouwing")):
+        out.append(pct(f"pct_in_{cls}", f"% inwoners in {label}",
+                       f"Aandeel inwoners dat in {label} woont. {settle}", f"acc_pop_in_{cls}", "acc_pop", "neutraal"))
     return tuple(out)
 
 
 @dataclass(frozen=True)
 class Catalogue:
+    # Counts a source publishes (an import or the demo provides each one that is not a sum_of).
     base_counts: dict[str, BaseCount] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    # Counts zorgzaam computes itself from the spatial layers (access.py); no source publishes them.
+    computed_counts: dict[str, BaseCount] = field(default_factory=dict)
+
+    def count(self, code: str) -> BaseCount | None:
+        """A base or computed count by code (None when unknown)."""
+        return self.base_counts.get(code) or self.computed_counts.get(code)
 
     def indicator(self, code: str) -> Indicator:
         try:
@@ -496,6 +596,7 @@ class UnknownIndicator(KeyError):
 BUILTIN = Catalogue(
     base_counts={b.code: b for b in _base_counts()},
     indicators={i.code: i for i in _indicators()},
+    computed_counts={b.code: b for b in _computed_counts()},
 )
 
 # The codes issue #2 fixes as stable; tests check that all exist.

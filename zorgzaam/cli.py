@@ -65,6 +65,35 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_access(args: argparse.Namespace) -> int:
+    from .access import compute_and_store_access
+
+    store = _open(args)
+    with_cells = store.query_df(
+        "SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = 'inwoners' ORDER BY dataset_id")["dataset_id"].tolist()
+    if args.dataset:
+        if args.dataset not in with_cells:
+            raise CliError(f"Dataset '{args.dataset}' heeft geen hectarecellen met inwoners."
+                           + (f" Wel: {', '.join(with_cells)}." if with_cells else ""))
+        dataset = args.dataset
+    elif len(with_cells) == 1:
+        dataset = with_cells[0]
+    elif not with_cells:
+        raise CliError("Geen hectarecellen met inwoners in de databank: er valt geen bereikbaarheid te berekenen.")
+    else:
+        raise CliError(f"Meerdere datasets met hectarecellen ({', '.join(with_cells)}); kies er een met --dataset.")
+    periods = store.periods(["pop_total"])
+    period = args.period or (periods[-1] if periods else None)
+    if period is None:
+        raise CliError("Geen inwonersaantallen in de databank: geef een periode met --period.")
+    try:
+        summary = compute_and_store_access(store, dataset, period)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    print(summary.text())
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     store = _open(args)
     counts = dict(store.level_counts().itertuples(index=False))
@@ -152,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     inds.add_argument("--format", choices=["text", "csv", "json"], default="text")
     inds.add_argument("--db", default=argparse.SUPPRESS)
     inds.set_defaults(func=cmd_indicators)
+
+    access = sub.add_parser("access", help="bereken de bereikbaarheid van voorzieningen en bus per hectarecel opnieuw")
+    access.add_argument("--dataset", help="dataset met de ruimtelijke lagen (standaard: de enige met hectarecellen)")
+    access.add_argument("--period", help="periode van de leeftijdsaantallen, bv. 2025 (standaard: de laatste)")
+    access.add_argument("--db", default=argparse.SUPPRESS)
+    access.set_defaults(func=cmd_access)
 
     query = sub.add_parser("query", help="een indicator voor gebieden")
     query.add_argument("--indicator", required=True, help="indicatorcode, bv. pct_80plus")

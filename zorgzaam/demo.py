@@ -1660,8 +1660,18 @@ def build_demo(seed: int = 2026) -> DemoData:
 
 
 def install_demo(store, seed: int = 2026) -> None:
-    """Build the demo zone and write it to ``store`` as dataset ``demo`` (replacing an earlier demo)."""
+    """Build the demo zone and write it to ``store`` as dataset ``demo`` (replacing an earlier demo).
+
+    Access to amenities and buses (access.py) is computed for the latest period and written in the
+    same transaction as the rest of the dataset.
+    """
+    from .access import build_access  # access imports the engine, which imports the store
+
     data = build_demo(seed)
+    parents = data.area_parents[data.area_parents["level"] == "statsec"].pivot(
+        index="code", columns="parent_level", values="parent_code").reset_index()
+    place_access, access_obs = build_access(data.features, data.stops, data.grid_cells, data.observations,
+                                            DEMO_PERIODS[-1], parents)
     store.replace_dataset(
         DEMO_DATASET_ID,
         title=DEMO_TITLE,
@@ -1670,8 +1680,9 @@ def install_demo(store, seed: int = 2026) -> None:
         is_demo=True,
         areas=data.areas,
         area_parents=data.area_parents,
-        observations=pd.concat([data.observations, data.cube], ignore_index=True),
+        observations=pd.concat([data.observations, data.cube, access_obs], ignore_index=True),
         features=data.features,
         stops=data.stops,
         grid_cells=data.grid_cells,
+        place_access=place_access,
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import shapely
 
 from .catalogue import BUILTIN, Catalogue
 
@@ -35,6 +36,34 @@ def default_path() -> Path:
 
 
 # --- schema -----------------------------------------------------------------
+
+# Migration 4's columns of place_access, frozen with it (a later category needs a new migration).
+_V4_CATEGORIES = (
+    "voedingswinkel", "supermarkt", "bakker", "slager", "huisarts", "apotheek", "school", "post", "bank",
+    "lokaal_dienstencentrum", "woonzorgcentrum", "zitbank", "openbaar_toilet", "groen",
+)
+_V4_DISTANCES = ("dist_food", "dist_basket", "dist_bus_0", "dist_bus_1", "dist_bus_2", "dist_bus_4", "dist_belbus")
+PLACE_ACCESS_COLUMNS: tuple[str, ...] = (
+    ("x", "y", "statsec", "residents", "settlement")
+    + tuple(f"dist_{c}" for c in _V4_CATEGORIES)
+    + tuple(f"n400_{c}" for c in _V4_CATEGORIES)
+    + tuple(f"n1200_{c}" for c in _V4_CATEGORIES)
+    + _V4_DISTANCES
+)
+
+
+def _place_access_ddl() -> str:
+    # Distances in metres as FLOAT (4 bytes; a centimetre is noise at this scale), counts INTEGER.
+    # No primary key: at 1.4 million rows its index would cost more than the table (see observations);
+    # the rows come from grid_cells, whose key is (dataset_id, layer, x, y).
+    typed = {"x": "DOUBLE NOT NULL", "y": "DOUBLE NOT NULL", "statsec": "VARCHAR",
+             "residents": "DOUBLE NOT NULL", "settlement": "VARCHAR NOT NULL"}
+    cols = ["dataset_id VARCHAR NOT NULL"] + [
+        f"{c} {typed.get(c) or ('INTEGER NOT NULL' if c.startswith(('n400_', 'n1200_')) else 'FLOAT')}"
+        for c in PLACE_ACCESS_COLUMNS
+    ]
+    return "CREATE TABLE place_access (\n    " + ",\n    ".join(cols) + "\n)"
+
 
 MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (
@@ -161,14 +190,55 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        4,
+        "bereikbaarheid per woonplaats (hectarecel)",
+        (_place_access_ddl(),),
+    ),
+    (
+        5,
+        "omhullende rechthoek van elk kaartobject (snel lezen per gemeente)",
+        (
+            "ALTER TABLE features ADD COLUMN minx DOUBLE",
+            "ALTER TABLE features ADD COLUMN miny DOUBLE",
+            "ALTER TABLE features ADD COLUMN maxx DOUBLE",
+            "ALTER TABLE features ADD COLUMN maxy DOUBLE",
+            lambda con: _backfill_feature_bounds(con),
+        ),
+    ),
 )
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # Longest note kept (a meeting's notes, not a document).
 MAX_NOTE_CHARS = 20_000
 
 # Tables whose rows belong to one dataset (replaced or deleted together).
-_DATASET_TABLES = ("areas", "area_parents", "observations", "features", "stops", "grid_cells", "datasets")
+_DATASET_TABLES = ("areas", "area_parents", "observations", "features", "stops", "grid_cells", "place_access",
+                   "datasets")
+
+
+def feature_bounds(geom_lambert) -> pd.DataFrame:
+    """minx, miny, maxx, maxy (Lambert) of WKB geometries, so a view reads only what lies near it."""
+    geoms = shapely.from_wkb([bytes(g) for g in geom_lambert])
+    bounds = shapely.bounds(geoms).reshape(-1, 4)
+    return pd.DataFrame(bounds, columns=["minx", "miny", "maxx", "maxy"])
+
+
+def _backfill_feature_bounds(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute("SELECT dataset_id, layer, feature_id, geom_lambert FROM features").fetchdf()
+    if rows.empty:
+        return
+    frame = pd.concat([rows[["dataset_id", "layer", "feature_id"]], feature_bounds(rows["geom_lambert"])], axis=1)
+    con.register("bounds_in", frame)
+    try:
+        con.execute(
+            "UPDATE features SET minx = b.minx, miny = b.miny, maxx = b.maxx, maxy = b.maxy FROM bounds_in b"
+            " WHERE features.dataset_id = b.dataset_id AND features.layer = b.layer"
+            " AND features.feature_id = b.feature_id"
+        )
+    finally:
+        con.unregister("bounds_in")
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int:
@@ -185,8 +255,11 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int
         if found < version <= target:
             con.execute("BEGIN TRANSACTION")
             try:
-                for sql in statements:
-                    con.execute(sql)
+                for step in statements:
+                    if callable(step):
+                        step(con)
+                    else:
+                        con.execute(step)
                 con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
                 )
@@ -287,7 +360,8 @@ class Store:
         cur.execute("DELETE FROM base_counts")
         cur.executemany(
             "INSERT INTO base_counts VALUES (?, ?, ?, ?)",
-            [[b.code, b.label, b.unit, list(b.sum_of)] for b in catalogue.base_counts.values()],
+            [[b.code, b.label, b.unit, list(b.sum_of)]
+             for b in [*catalogue.base_counts.values(), *catalogue.computed_counts.values()]],
         )
         cur.execute("DELETE FROM indicators WHERE is_builtin")
         cur.executemany(
@@ -316,11 +390,13 @@ class Store:
         features: pd.DataFrame | None = None,
         stops: pd.DataFrame | None = None,
         grid_cells: pd.DataFrame | None = None,
+        place_access: pd.DataFrame | None = None,
     ) -> None:
         """Write one dataset all-or-nothing, replacing whatever it wrote before.
 
         Frames carry the table's columns except ``dataset_id``; geometry columns
-        hold WKB bytes.
+        hold WKB bytes. ``place_access`` is the per-place access table (access.py),
+        whose counts go with ``observations``.
         """
         with self.transaction() as cur:
             self.sync_catalogue(cur=cur)
@@ -339,17 +415,46 @@ class Store:
             if observations is not None and len(observations):
                 self._insert_observations(cur, observations, dataset_id)
             if features is not None and len(features):
+                features = features.reset_index(drop=True)
+                features = pd.concat([features.drop(columns=["minx", "miny", "maxx", "maxy"], errors="ignore"),
+                                      feature_bounds(features["geom_lambert"])], axis=1)
                 self._insert(cur, "features", features, dataset_id,
-                             ["layer", "feature_id", "category", "name", "properties", "geom_lambert", "geom_display"])
+                             ["layer", "feature_id", "category", "name", "properties", "geom_lambert", "geom_display",
+                              "minx", "miny", "maxx", "maxy"])
             if stops is not None and len(stops):
                 self._insert(cur, "stops", stops, dataset_id,
                              ["stop_id", "name", "departures_per_hour", "is_belbus", "x", "y", "lon", "lat"])
             if grid_cells is not None and len(grid_cells):
                 self._insert(cur, "grid_cells", grid_cells, dataset_id, ["layer", "x", "y", "value", "statsec"])
+            if place_access is not None and len(place_access):
+                self.replace_place_access(dataset_id, place_access, cur)
+
+    def replace_place_access(self, dataset_id: str, frame: pd.DataFrame,
+                             cur: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Replace a dataset's per-place access rows (inside the caller's transaction when ``cur`` is given)."""
+        if cur is None:
+            with self.transaction() as own:
+                self.replace_place_access(dataset_id, frame, own)
+            return
+        cur.execute("DELETE FROM place_access WHERE dataset_id = ?", [dataset_id])
+        if len(frame):
+            self._insert(cur, "place_access", frame, dataset_id, list(PLACE_ACCESS_COLUMNS), replace=False)
+
+    def replace_observations(self, dataset_id: str, frame: pd.DataFrame, variables: Iterable[str],
+                             cur: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Replace a dataset's observations of ``variables`` by ``frame`` (e.g. recomputed access counts)."""
+        if cur is None:
+            with self.transaction() as own:
+                self.replace_observations(dataset_id, frame, variables, own)
+            return
+        cur.execute("DELETE FROM observations WHERE dataset_id = ? AND variable IN (SELECT unnest(?))",
+                    [dataset_id, list(variables)])
+        if len(frame):
+            self._insert_observations(cur, frame, dataset_id)
 
     @staticmethod
     def _insert(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, dataset_id: str,
-                columns: list[str]) -> None:
+                columns: list[str], replace: bool = True) -> None:
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise StoreError(f"Ontbrekende kolommen voor {table}: {', '.join(missing)}")
@@ -358,7 +463,8 @@ class Store:
         cur.register("incoming", incoming)
         try:
             cols = ", ".join(columns + ["dataset_id"])
-            cur.execute(f"INSERT OR REPLACE INTO {table} ({cols}) SELECT {cols} FROM incoming")
+            verb = "INSERT OR REPLACE" if replace else "INSERT"  # OR REPLACE needs a primary key
+            cur.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM incoming")
         finally:
             cur.unregister("incoming")
 
@@ -539,6 +645,59 @@ class Store:
             [area_level, area_code, period],
         ).fetchall()
         return dict(rows)
+
+    # --- spatial layers -------------------------------------------------------------
+
+    def features(self, dataset_id: str | None = None, layer: str | None = None,
+                 bbox: tuple[float, float, float, float] | None = None, display: bool = False) -> pd.DataFrame:
+        """Features (layer, feature_id, category, name, properties, geom_lambert as bytes, dataset_id).
+
+        ``bbox`` (Lambert minx, miny, maxx, maxy) keeps the features whose bounds touch it;
+        ``display`` adds ``geom_display`` (EPSG:4326, simplified) for maps.
+        """
+        cols = "layer, feature_id, category, name, properties, geom_lambert, dataset_id"
+        if display:
+            cols += ", geom_display"
+        sql = (f"SELECT {cols} FROM features WHERE (? IS NULL OR dataset_id = ?) AND (? IS NULL OR layer = ?)")
+        params: list = [dataset_id, dataset_id, layer, layer]
+        if bbox is not None:
+            sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?"
+            params += [float(bbox[0]), float(bbox[2]), float(bbox[1]), float(bbox[3])]
+        frame = self.query_df(sql + " ORDER BY dataset_id, layer, feature_id", params)
+        for col in ("geom_lambert", "geom_display"):
+            if col in frame:
+                frame[col] = [bytes(g) if g is not None else None for g in frame[col]]
+        return frame
+
+    def stops(self, dataset_id: str | None = None, bbox: tuple[float, float, float, float] | None = None
+              ) -> pd.DataFrame:
+        """Bus stops (stop_id, name, departures_per_hour, is_belbus, x, y, lon, lat, dataset_id)."""
+        sql = "SELECT * FROM stops WHERE (? IS NULL OR dataset_id = ?)"
+        params: list = [dataset_id, dataset_id]
+        if bbox is not None:
+            sql += " AND x BETWEEN ? AND ? AND y BETWEEN ? AND ?"
+            params += [float(bbox[0]), float(bbox[2]), float(bbox[1]), float(bbox[3])]
+        return self.query_df(sql + " ORDER BY dataset_id, stop_id", params)
+
+    def grid_cells(self, dataset_id: str | None = None, layer: str | None = None,
+                   statsecs: list[str] | None = None) -> pd.DataFrame:
+        """Hectare cells (layer, x, y, value, statsec, dataset_id); x, y is the Lambert cell centre."""
+        sql = ("SELECT layer, x, y, value, statsec, dataset_id FROM grid_cells WHERE (? IS NULL OR dataset_id = ?)"
+               " AND (? IS NULL OR layer = ?)")
+        params: list = [dataset_id, dataset_id, layer, layer]
+        if statsecs is not None:
+            sql += " AND statsec IN (SELECT unnest(?))"
+            params.append(list(statsecs))
+        return self.query_df(sql + " ORDER BY dataset_id, layer, statsec, x, y", params)
+
+    def place_access(self, statsecs: list[str] | None = None, dataset_id: str | None = None) -> pd.DataFrame:
+        """The per-place access table (columns PLACE_ACCESS_COLUMNS), optionally for some sectors or one dataset."""
+        sql = f"SELECT {', '.join(PLACE_ACCESS_COLUMNS)} FROM place_access WHERE (? IS NULL OR dataset_id = ?)"
+        params: list = [dataset_id, dataset_id]
+        if statsecs is not None:
+            sql += " AND statsec IN (SELECT unnest(?))"
+            params.append(list(statsecs))
+        return self.query_df(sql + " ORDER BY statsec, x, y", params)
 
     def file_size(self) -> int:
         return self.path.stat().st_size if self.path.exists() else 0

@@ -7,7 +7,6 @@ reopens the same view: ``bereik`` (gemeente|elz), ``indicator``, ``periode``,
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,6 +18,7 @@ from ..engine import available_periods
 from ..keyfigures import SMALL_SECTOR_THRESHOLD, help_text
 from ..store import Store
 from .state import AreaChoice, keep_in_url, seed_widget
+from .selection import clear_selection, map_key, ranking_table_key, selected_sector  # noqa: F401 (used by the page)
 
 DEFAULT_INDICATOR = "pct_80plus"
 SHORT_METHOD_LABELS = {"kwantielen": "Kwantielen", "gelijke_intervallen": "Gelijke intervallen",
@@ -140,81 +140,3 @@ def about_indicator(ind: Indicator, period: str, source: str) -> str:
         f"**Kan wijzen op:** {signals} ({direction}).\n\n"
         "Cijfers geven enkel een signaal om te verkennen, geen oordeel over een buurt."
     )
-
-
-# --- the selected sector -------------------------------------------------------------------
-
-# The map and the ranking table get a new widget key per selection: a selection made in one is then
-# never contradicted by a stale selection kept in the other, and clicking a sector again always works.
-# Each remembers the key it was drawn with, so the click is read from the right widget state.
-_MAP_KEY_SEEN = "_wie_map_key"
-_TABLE_KEY_SEEN = "_wie_ranking_key"
-_TABLE_ROWS = "_wie_ranking_codes"
-_TABLE_DRAWN_WITH = "_wie_ranking_selected"
-
-
-def map_key(selected: str | None) -> str:
-    key = f"wie_map_{selected or 'geen'}"
-    st.session_state[_MAP_KEY_SEEN] = key
-    return key
-
-
-def ranking_table_key(selected: str | None, codes: list[str]) -> str:
-    # Row selections are positions: a new order (another indicator, another view) needs a new table.
-    order = hashlib.sha1("|".join(codes).encode()).hexdigest()[:10]
-    key = f"wie_ranking_{selected or 'geen'}_{order}"
-    st.session_state[_TABLE_KEY_SEEN] = key
-    st.session_state[_TABLE_ROWS] = codes
-    st.session_state[_TABLE_DRAWN_WITH] = selected
-    return key
-
-
-def selected_sector(valid: pd.Series) -> str | None:
-    """The selected sector: from a new map or table click, else the session, else the URL.
-
-    ``valid`` maps sector code to name for the sectors on screen. Must run before the map and
-    table render, so both show the new selection in the same run.
-    """
-    codes = set(valid.index)
-    if "sector" not in st.session_state:
-        wanted = st.query_params.get("sector")
-        st.session_state["sector"] = wanted if wanted in codes else None
-    for clicked in (_map_click(), _table_click()):
-        if clicked is not None and clicked in codes:
-            st.session_state["sector"] = clicked
-    code = st.session_state.get("sector")
-    if code is not None and code not in codes:
-        code = None  # kept in the session: it returns when its municipality is shown again
-    keep_in_url("sector", code)
-    return code
-
-
-def clear_selection() -> None:
-    st.session_state["sector"] = None
-
-
-def _map_click() -> str | None:
-    key = st.session_state.get(_MAP_KEY_SEEN)
-    state = st.session_state.get(key) if key else None
-    try:
-        objects = state["selection"]["objects"].get("sectoren", []) if state is not None else []
-    except (KeyError, TypeError, AttributeError):
-        return None
-    code = objects[0].get("code") if objects else None
-    return code if code != st.session_state.get("sector") else None
-
-
-def _table_click() -> str | None:
-    key = st.session_state.get(_TABLE_KEY_SEEN)
-    state = st.session_state.get(key) if key else None
-    try:
-        rows = list(state["selection"]["rows"]) if state is not None else []
-    except (KeyError, TypeError):
-        return None
-    codes = st.session_state.get(_TABLE_ROWS, [])
-    if not rows or rows[0] >= len(codes):
-        return None
-    code = codes[rows[0]]
-    # The table starts with the selection it was drawn with; only a different row is a click.
-    # (Comparing with the current selection instead would undo "Selectie wissen".)
-    return code if code != st.session_state.get(_TABLE_DRAWN_WITH) else None

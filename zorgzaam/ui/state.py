@@ -69,6 +69,11 @@ def _seed_from_url(key: str, valid: Collection[str]) -> None:
             st.session_state[key] = wanted
     elif st.session_state[key] not in valid:
         del st.session_state[key]
+    else:
+        # Re-assigning makes the value the widget's own input again. Without it, a page whose widgets
+        # differ can get the widget back at its first option (seen going from "Wie woont er?" to
+        # "Wat is er?" and back).
+        st.session_state[key] = st.session_state[key]
 
 
 def seed_widget(key: str, valid: Collection[str]) -> None:

@@ -465,14 +465,20 @@ def render_summary_questions(
                 items = composition_standouts(zone_sectors, zone_values, view_codes, sorted(small_codes),
                                               zone_label=zone_label)
             st.markdown(standouts_text(items))
-            key = f"note_{view.level}_{view.code}_{period}_{question.key}"
-            if key not in st.session_state:
-                st.session_state[key] = notes.get(question.key, "")
-            st.text_area(
-                "Notities van de werkgroep", key=key, height=90, max_chars=MAX_NOTE_CHARS,
-                on_change=_save_note, args=(store, view.level, view.code, period, question.key, key),
-                placeholder="Wat valt jullie op? Wat herkennen jullie, wat moet nog verkend worden?",
-            )
+            note_area(store, view, period, question.key, notes,
+                      "Wat valt jullie op? Wat herkennen jullie, wat moet nog verkend worden?")
+
+
+def note_area(store: Store, view: View, period: str, question: str, notes: dict[str, str], placeholder: str
+              ) -> None:
+    """The werkgroep's notes on one summary question, saved in the store on every change."""
+    key = f"note_{view.level}_{view.code}_{period}_{question}"
+    if key not in st.session_state:
+        st.session_state[key] = notes.get(question, "")
+    st.text_area(
+        "Notities van de werkgroep", key=key, height=90, max_chars=MAX_NOTE_CHARS,
+        on_change=_save_note, args=(store, view.level, view.code, period, question, key), placeholder=placeholder,
+    )
 
 
 def _save_note(store: Store, level: str, code: str, period: str, question: str, key: str) -> None:

@@ -1,0 +1,57 @@
+"""Wat is er? The spatial layers of the neighbourhood on one map, and what lies in and around each sector."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from zorgzaam.ui.data import get_store
+from zorgzaam.ui.frame import demo_notice, page_guard, source_line
+from zorgzaam.ui.indicator_view import view_picker
+from zorgzaam.ui.selection import clear_selection, selected_sector
+from zorgzaam.ui.spatial_data import view_layers
+from zorgzaam.ui.state import area_picker
+from zorgzaam.ui import wat_sections as sections
+from zorgzaam.ui.wie_sections import view_sector_names, view_sectors
+
+with page_guard():
+    store = get_store()
+    choice = area_picker(store)
+    demo_notice(store)
+    st.title("Wat is er?")
+    if choice is None:
+        st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
+        st.stop()
+    view = view_picker(choice)
+    source = source_line(store)
+    st.markdown(
+        "Welke voorzieningen zijn er en waar liggen ze? Wonen de mensen in een kern, langs een lint of verspreid? "
+        "Zijn de voorzieningen en de bus bereikbaar voor wie er woont? Zet lagen aan en uit; een tekort is geen "
+        "oordeel, wel **een signaal om te verkennen**."
+    )
+    names = view_sector_names(store, view)
+    if names.empty:
+        st.info(f"Er zijn nog geen statistische sectoren voor de {view.label} in de databank.")
+        st.stop()
+    display_frame, _ = view_sectors(store, view)
+    layers = view_layers(store, view.level, view.code)
+
+    keys, rescale = sections.layer_toggles()
+    categories = sections.category_picker(layers) if "voorzieningen" in keys else []
+    selected = selected_sector(names, page=sections.PAGE)
+    if display_frame.empty:
+        st.info(f"Er is nog geen kaart van de sectoren van de {view.label}.")
+    else:
+        sections.render_map(layers, display_frame, keys, rescale, categories, selected, source)
+
+    if selected:
+        head, button = st.columns([6, 1], vertical_alignment="bottom")
+        head.subheader(f"Sector {names[selected]} ({selected})")
+        if button.button("Selectie wissen", icon=":material/close:"):
+            clear_selection()
+            st.rerun()
+        with page_guard():
+            sections.render_sector_detail(layers, selected, names[selected])
+
+    st.subheader(f"Per sector van de {view.label}")
+    with page_guard():
+        sections.render_sector_table(sections.sector_table(layers, names), selected, source)

@@ -1,0 +1,96 @@
+"""Wie vs wat: where many people with a need live far from what they need (the (mis)match)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from zorgzaam.access import lack_phrase
+from zorgzaam.catalogue import BUILTIN
+from zorgzaam.engine import available_periods
+from zorgzaam.mismatch import attention_list
+from zorgzaam.ui.data import get_store
+from zorgzaam.ui.frame import demo_notice, page_guard, source_line
+from zorgzaam.ui.indicator_view import small_threshold_input, view_picker
+from zorgzaam.ui.selection import clear_selection, selected_sector
+from zorgzaam.ui.spatial_data import view_layers
+from zorgzaam.ui.state import area_picker
+from zorgzaam.ui import whowhat_sections as sections
+from zorgzaam.ui.wie_sections import reference_results, view_sector_names, view_sectors, zone_results
+from zorgzaam.whowhat import pooled_lack_share, sector_mismatch
+
+with page_guard():
+    store = get_store()
+    choice = area_picker(store)
+    demo_notice(store)
+    st.title("Wie vs wat")
+    if choice is None:
+        st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
+        st.stop()
+    view = view_picker(choice)
+    small_threshold = small_threshold_input()
+    source = source_line(store)
+    st.markdown(
+        "Waar wonen veel mensen met een nood ver van wat ze nodig hebben? Kies **wie** (bv. 80-plussers) en "
+        "**wat** (bv. een bakker of een bus die elk uur passeert). Een mismatch is geen oordeel over een buurt, "
+        "wel **een signaal om te verkennen**: kunnen bewoners écht de bus nemen?"
+    )
+    need, measure, settings = sections.controls()
+
+    periods = available_periods(store, [BUILTIN.indicator("pct_no_basket_1200m"), need.ind])
+    if not periods:
+        st.info("Er zijn nog geen bereikbaarheidscijfers in de databank: importeer voorzieningen, haltes en "
+                "bewoonde hectarecellen.")
+        st.stop()
+    period = periods[-1]
+    names = view_sector_names(store, view)
+    if names.empty:
+        st.info(f"Er zijn nog geen statistische sectoren voor de {view.label} in de databank.")
+        st.stop()
+    layers = view_layers(store, view.level, view.code)
+    zone_layers = view_layers(store, "elz", choice.elz_code)
+    zone_names = view_sector_names(store, type(view)("elz", choice.elz_code, choice.elz_name, choice))
+    results = zone_results(store, view, need.ind, period)
+    population = results[results["indicator"] == "pop_total"].set_index("area_code")["value"]
+    zone_data = sector_mismatch(results, zone_layers.places, zone_names, need, measure, settings,
+                                small_threshold, population)
+    data = zone_data[zone_data["statsec"].isin(names.index)].reset_index(drop=True)
+    zone_label = f"gemiddelde eerstelijnszone {choice.elz_name}"
+    refs_result, _ = reference_results(store, view, need.ind, period)
+    zone_row = refs_result[refs_result["area_level"] == "elz"]
+    zone_need = None
+    if not zone_row.empty and zone_row.iloc[0]["status"] == "ok":
+        zone_need = float(zone_row.iloc[0]["numerator" if need.use_count else "value"])
+        if need.use_count:
+            zone_need = zone_need / max(len(zone_names), 1)
+    zone_lack = pooled_lack_share(zone_data)
+
+    selected = selected_sector(names, page=sections.PAGE)
+    frame, municipalities = view_sectors(store, view)
+    attention = attention_list(data, need.group_label, "woont " + lack_phrase(measure, settings))
+    st.markdown(
+        f"**Wie**: {need.label} · **Wat**: {need.group_label} die {lack_phrase(measure, settings)} wonen · "
+        f"periode {period} · {zone_label}: {sections.format_share(zone_lack) if zone_lack == zone_lack else '-'} "
+        f"van de {need.group_label} woont te ver (verhouding van totalen)."
+    )
+    if frame.empty:
+        st.info(f"Er is nog geen kaart van de sectoren van de {view.label}.")
+    else:
+        sections.render_map(frame, municipalities, data, need, measure, settings, selected, view, layers, period,
+                            source)
+    if selected:
+        head, button = st.columns([6, 1], vertical_alignment="bottom")
+        row = data.set_index("statsec").loc[selected]
+        head.subheader(f"Sector {names[selected]} ({selected})")
+        head.caption(sections.sentence_for(row, need, measure, settings))
+        if button.button("Selectie wissen", icon=":material/close:"):
+            clear_selection()
+            st.rerun()
+
+    tab_list, tab_scatter, tab_summary = st.tabs(["Aandachtslijst", "Spreiding", "Samenvattende vragen"])
+    with tab_list, page_guard():
+        sections.render_attention(attention, selected, need, source)
+    with tab_scatter, page_guard():
+        label = "gemiddelde sector van de eerstelijnszone" if need.use_count else zone_label
+        sections.render_scatter(data, need, zone_need, zone_lack, label, selected)
+    with tab_summary, page_guard():
+        sections.render_summary(store, view, period, attention, need, measure, settings)

@@ -1,0 +1,477 @@
+"""Access per residential place: distances, counts, basket, bus, settlement, and the counts per sector.
+
+The small case below is laid out on a plan so every expected distance is a math.hypot of hand-picked
+offsets (see the comments); nothing is copied from the implementation's output.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from zorgzaam import access
+from zorgzaam.access import (
+    AMENITY_CATEGORIES, DEFAULTS, AccessSettings, access_observations, amenity_points,
+    compute_and_store_access, compute_place_access, lack_phrase, lacks_access, residential_places,
+    sector_access, settlement_class,
+)
+from zorgzaam.demo import DEMO_DATASET_ID, DEMO_ELZ_CODE, DEMO_PERIODS, TINY_SECTOR, TOWN_CODE
+from zorgzaam.engine import compute, derive_counts
+from zorgzaam.store import PLACE_ACCESS_COLUMNS, Store, close_all
+
+X0, Y0 = 150_000.0, 200_000.0  # Lambert origin of the plan; offsets below are metres from it
+S1, S2, S3, S4 = "11111A00-", "11111A01-", "11111A02-", "22222A00-"
+
+# Places: (dx, dy, residents, sector). P2 and P4 are in sectors whose 65+/80+ are hidden.
+PLACES = {
+    "P1": (0, 0, 10, S1),
+    "P2": (1000, 0, 30, S2),
+    "P3": (0, 3000, 60, S1),
+    "P4": (-4000, 0, 5, S3),
+    "P5": (9000, 9000, 7, S4),
+}
+
+
+def _pt(dx, dy):
+    return shapely.Point(X0 + dx, Y0 + dy)
+
+
+def _box(x0, y0, x1, y1):
+    return shapely.box(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1)
+
+
+def _features() -> pd.DataFrame:
+    rows = [
+        # A bakker exactly 400 m from P1 (240-320-400 triangle): on the radius, so inside.
+        ("voorziening", "b1", "bakker", _pt(240, 320)),
+        # A supermarkt exactly 1200 m north of P2.
+        ("voorziening", "sm1", "supermarkt", _pt(1000, 1200)),
+        ("voorziening", "h1", "huisarts", _pt(600, 0)),
+        ("voorziening", "a1", "apotheek", _pt(0, 900)),
+        ("voorziening", "sc1", "school", _pt(0, 2000)),
+        ("voorziening", "sc2", "school", _pt(1000, -500)),
+        # Benches around P1: at 100 m, at exactly 400 m and just beyond.
+        ("voorziening", "z1", "zitbank", _pt(100, 0)),
+        ("voorziening", "z2", "zitbank", _pt(0, -400)),
+        ("voorziening", "z3", "zitbank", _pt(0, -401)),
+        # A green square of 20 m around (2000, 0): represented by a point inside it.
+        ("voorziening", "g1", "groen", _box(1990, -10, 2010, 10)),
+        # Not an amenity layer: ignored.
+        ("andere", "x1", "bakker", _pt(1, 1)),
+        # Settlement: a kern around P2, a ribbon 74 m north of P1 that also passes P2 (kern wins there),
+        # a scattered cluster 50 m from P4 and one 76 m from P3 (too far).
+        ("nederzetting", "k1", "kern", _box(900, -100, 1100, 100)),
+        ("nederzetting", "l1", "lint", shapely.LineString([(X0 - 500, Y0 + 74), (X0 + 1000, Y0 + 74)])),
+        ("nederzetting", "v1", "verspreid", _box(-4100, -50, -4050, 50)),
+        ("nederzetting", "v2", "verspreid", _box(-50, 3076, 50, 3176)),
+    ]
+    return pd.DataFrame({
+        "layer": [r[0] for r in rows], "feature_id": [r[1] for r in rows], "category": [r[2] for r in rows],
+        "name": [r[1] for r in rows], "geom_lambert": list(shapely.to_wkb([r[3] for r in rows])),
+    })
+
+
+def _stops() -> pd.DataFrame:
+    rows = [
+        ("s1", 0.5, False, 0, 300),  # regular but less than once an hour
+        ("s2", 2.0, False, 1000, 350),
+        ("s3", None, True, 0, 2990),  # a belbus 10 m from P3: never counts as a bus
+        ("s4", 8.0, False, 0, 2500),
+        ("s5", 0.0, False, 0, 10),  # a stop without departures: never counts
+    ]
+    frame = pd.DataFrame(rows, columns=["stop_id", "departures_per_hour", "is_belbus", "dx", "dy"])
+    frame["departures_per_hour"] = frame["departures_per_hour"].astype("Float64")
+    frame["x"], frame["y"] = X0 + frame.pop("dx"), Y0 + frame.pop("dy")
+    return frame
+
+
+def _grid() -> pd.DataFrame:
+    rows = [("inwoners", X0 + dx, Y0 + dy, float(r), s) for dx, dy, r, s in PLACES.values()]
+    rows += [("inwoners", X0 + 7000, Y0, 0.0, S1),  # uninhabited: not a place
+             ("walkability", X0, Y0, 55.0, S1)]  # another layer: not a place
+    frame = pd.DataFrame(rows, columns=["layer", "x", "y", "value", "statsec"])
+    frame["value"] = frame["value"].astype("Float64")
+    return frame
+
+
+def _d(place: str, dx: float, dy: float) -> float:
+    px, py = PLACES[place][:2]
+    return math.hypot(px - dx, py - dy)
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    places = residential_places(_grid())
+    out = compute_place_access(places, amenity_points(_features()), _stops(), _features())
+    return out.assign(place=[_name(x, y) for x, y in zip(out["x"], out["y"])]).set_index("place")
+
+
+def _name(x: float, y: float) -> str:
+    return next(k for k, (dx, dy, _, _) in PLACES.items() if (X0 + dx, Y0 + dy) == (x, y))
+
+
+# --- the per-place table ------------------------------------------------------------------------
+
+def test_places_are_the_inhabited_cells_of_the_residents_layer(table):
+    assert sorted(table.index) == sorted(PLACES)
+    assert table.loc["P3", "residents"] == 60 and table.loc["P3", "statsec"] == S1
+    assert list(table.columns) == list(access.PLACE_COLUMNS)
+    assert access.PLACE_COLUMNS == PLACE_ACCESS_COLUMNS  # the store's table has the same columns
+
+
+def test_nearest_distances_are_straight_lines(table):
+    assert table.loc["P1", "dist_bakker"] == pytest.approx(400.0)
+    assert table.loc["P2", "dist_bakker"] == pytest.approx(_d("P2", 240, 320), rel=1e-6)
+    assert table.loc["P3", "dist_supermarkt"] == pytest.approx(_d("P3", 1000, 1200), rel=1e-6)
+    # Two schools: the nearer one counts.
+    assert table.loc["P1", "dist_school"] == pytest.approx(min(_d("P1", 0, 2000), _d("P1", 1000, -500)), rel=1e-6)
+    assert table.loc["P3", "dist_school"] == pytest.approx(1000.0)
+    # The green polygon is a point inside its 20 m square.
+    assert abs(table.loc["P2", "dist_groen"] - 1000.0) <= 10 * math.sqrt(2)
+    # No woonzorgcentrum in the data: no distance, no count.
+    assert table["dist_woonzorgcentrum"].isna().all()
+    assert (table["n1200_woonzorgcentrum"] == 0).all()
+    # An amenity on another layer is ignored.
+    assert table.loc["P1", "n400_bakker"] == 1
+
+
+def test_counts_within_a_radius_include_the_radius_itself(table):
+    assert table.loc["P1", "n400_zitbank"] == 2  # 100 m and exactly 400 m, not 401 m
+    assert table.loc["P1", "n1200_zitbank"] == 3
+    assert table.loc["P2", "n400_zitbank"] == 0 and table.loc["P2", "n1200_zitbank"] == 3  # ~900-1077 m
+    assert table.loc["P1", "n400_bakker"] == 1  # exactly 400 m
+    assert table.loc["P2", "n1200_supermarkt"] == 1  # exactly 1200 m
+    assert table.loc["P1", "n1200_supermarkt"] == 0  # 1562 m
+    assert table.loc["P3", "n1200_zitbank"] == 0
+
+
+def test_chunks_do_not_change_the_result(table, monkeypatch):
+    monkeypatch.setattr(access, "_COUNT_CHUNK", 2)  # amenities two at a time
+    places = residential_places(_grid())
+    small = compute_place_access(places, amenity_points(_features()), _stops(), _features())
+    small.index = [_name(x, y) for x, y in zip(small["x"], small["y"])]
+    pd.testing.assert_frame_equal(small, table.rename_axis(None), check_names=False)
+    by_two = settlement_class(places, _features(), chunk=2)
+    assert by_two.tolist() == settlement_class(places, _features()).tolist()
+
+
+def test_food_is_the_nearest_shop_and_the_basket_the_farthest_group(table):
+    for place in PLACES:
+        food = min(_d(place, 240, 320), _d(place, 1000, 1200))
+        school = min(_d(place, 0, 2000), _d(place, 1000, -500))
+        basket = max(food, _d(place, 600, 0), _d(place, 0, 900), school)
+        assert table.loc[place, "dist_food"] == pytest.approx(food, rel=1e-6), place
+        assert table.loc[place, "dist_basket"] == pytest.approx(basket, rel=1e-6), place
+    # P1 has everything within 1,2 km (school at 1118 m); P2 has all but the apotheek (1345 m).
+    lack = pd.Series(lacks_access(table, "basket"), index=table.index)
+    assert not lack["P1"] and lack["P2"] and lack["P3"] and lack["P4"]
+    assert table.loc["P2", "dist_apotheek"] > 1200 > max(table.loc["P2", ["dist_food", "dist_huisarts",
+                                                                          "dist_school"]])
+
+
+def test_a_basket_group_absent_from_the_data_means_no_basket():
+    feats = _features()
+    feats = feats[feats["category"] != "apotheek"]
+    out = compute_place_access(residential_places(_grid()), amenity_points(feats), _stops(), feats)
+    assert out["dist_basket"].isna().all()
+    assert lacks_access(out, "basket").all()
+    assert out["dist_food"].notna().all()
+
+
+def test_bus_thresholds_and_the_belbus_never_counts(table):
+    expect = {  # nearest stop with at least N departures per hour (s5 has none, s3 is a belbus)
+        0: {"P1": _d("P1", 0, 300), "P2": _d("P2", 1000, 350), "P3": 500.0, "P4": _d("P4", 0, 300)},
+        1: {"P1": _d("P1", 1000, 350), "P2": _d("P2", 1000, 350), "P3": 500.0, "P4": _d("P4", 0, 2500)},
+        2: {"P1": _d("P1", 1000, 350), "P2": _d("P2", 1000, 350), "P3": 500.0, "P4": _d("P4", 0, 2500)},
+        4: {"P1": 2500.0, "P2": _d("P2", 0, 2500), "P3": 500.0, "P4": _d("P4", 0, 2500)},
+    }
+    for n, by_place in expect.items():
+        for place, dist in by_place.items():
+            assert table.loc[place, f"dist_bus_{n}"] == pytest.approx(dist, rel=1e-6), (n, place)
+    assert table.loc["P3", "dist_belbus"] == pytest.approx(10.0)
+    lack = pd.Series(lacks_access(table, "bus"), index=table.index)  # >= 1 per hour within 400 m
+    assert lack.to_dict() == {"P1": True, "P2": False, "P3": True, "P4": True, "P5": True}
+    any_bus = pd.Series(lacks_access(table, "bus", AccessSettings(bus_min_per_hour=0)), index=table.index)
+    assert not any_bus["P1"] and any_bus["P3"]  # P1 has the slow s1 at 300 m; P3's belbus does not count
+    with pytest.raises(ValueError, match="per uur"):
+        lacks_access(table, "bus", AccessSettings(bus_min_per_hour=3))
+
+
+def test_settlement_classes_in_order_kern_lint_verspreid(table):
+    assert table["settlement"].to_dict() == {
+        "P1": "lint",  # 74 m from the ribbon
+        "P2": "kern",  # inside the kern (the ribbon passes too: kern comes first)
+        "P3": "elders",  # 76 m from the nearest scattered cluster
+        "P4": "verspreid",  # 50 m
+        "P5": "elders",
+    }
+    cls = settlement_class(residential_places(_grid()), None)
+    assert set(cls) == {"elders"}
+
+
+def test_combined_measures_and_category_measures(table):
+    basket = lacks_access(table, "basket")
+    bus = lacks_access(table, "bus")
+    assert (lacks_access(table, "basket_and_bus") == (basket & bus)).all()
+    bakker = pd.Series(lacks_access(table, "cat:bakker"), index=table.index)
+    assert not bakker["P1"] and not bakker["P2"] and bakker["P3"]  # P2's bakker is at 825 m
+    both = pd.Series(lacks_access(table, "cat:bakker+bus"), index=table.index)
+    assert both.to_dict() == {"P1": False, "P2": False, "P3": True, "P4": True, "P5": True}
+    # Exactly on the radius is within reach: P2's supermarkt is exactly 1200 m away.
+    assert not lacks_access(table, "cat:supermarkt")[list(table.index).index("P2")]
+    assert lacks_access(table, "cat:supermarkt", AccessSettings(walk_radius=1199.9))[list(table.index).index("P2")]
+    with pytest.raises(ValueError, match="Onbekende"):
+        lacks_access(table, "cat:kapper")
+
+
+def test_lack_phrases_are_plain_dutch():
+    assert lack_phrase("basket") == ("verder dan 1,2 km van het volledige basispakket "
+                                     "(voeding, huisarts, apotheek, school)")
+    assert lack_phrase("bus") == "verder dan 400 m van een bushalte met minstens 1 vertrek per uur"
+    assert lack_phrase("bus", AccessSettings(bus_min_per_hour=0)) == "verder dan 400 m van een bushalte"
+    assert lack_phrase("bus", AccessSettings(bus_min_per_hour=2)).endswith("minstens 2 vertrekken per uur")
+    assert lack_phrase("cat:bakker") == "verder dan 1,2 km van een bakker"
+    assert lack_phrase("cat:bakker+bus") == "verder dan 1,2 km van een bakker en 400 m van een bus die elk uur passeert"
+    assert lack_phrase("cat:lokaal_dienstencentrum", AccessSettings(walk_radius=3750)) == (
+        "verder dan 3,75 km van een lokaal dienstencentrum")
+    assert set(access.CATEGORY_LABELS) == set(AMENITY_CATEGORIES)
+    for code in access.measure_codes():
+        assert lack_phrase(code).startswith("verder dan ")
+
+
+# --- per sector ------------------------------------------------------------------------------------
+
+def test_sector_access_spreads_the_age_group_and_keeps_hidden_missing(table):
+    lack = lacks_access(table, "basket")
+    groups = pd.Series({S1: 14.0, S2: np.nan, S3: 3.0})
+    out = sector_access(table, groups, lack).set_index("statsec")
+    # S1: P1 (10, has the basket) and P3 (60, lacks it).
+    assert out.loc[S1, "residents"] == 70 and out.loc[S1, "residents_lacking"] == 60
+    assert out.loc[S1, "share_lacking"] == pytest.approx(60 / 70)
+    assert out.loc[S1, "group_lacking"] == pytest.approx(14 * 60 / 70)
+    assert np.isnan(out.loc[S2, "group"]) and np.isnan(out.loc[S2, "group_lacking"])  # hidden, never 0
+    assert np.isnan(out.loc[S4, "group_lacking"])  # no count given at all
+    assert out.loc[S3, "group_lacking"] == pytest.approx(3.0)
+
+
+def _base_obs(gemeente: dict | None = None) -> pd.DataFrame:
+    rows = {
+        ("statsec", S1): {"pop_total": 70, "pop_age_65plus": 20, "pop_age_80_89": 6, "pop_age_90plus": 2},
+        ("statsec", S2): {"pop_total": 30, "pop_age_65plus": "x", "pop_age_80_89": 9, "pop_age_90plus": "x"},
+        ("statsec", S3): {"pop_total": 5, "pop_age_65plus": "x", "pop_age_80_89": "x", "pop_age_90plus": "x"},
+        ("statsec", S4): {"pop_total": 7, "pop_age_65plus": 3, "pop_age_80_89": 1, "pop_age_90plus": 0},
+        ("gemeente", "11111"): gemeente if gemeente is not None else {
+            "pop_total": 105, "pop_age_65plus": 50, "pop_age_80_89": 20, "pop_age_90plus": 4},
+        ("gewest", "2000"): {"pop_total": 1_000_000, "pop_age_65plus": 200_000},
+    }
+    out = []
+    for (lvl, code), values in rows.items():
+        for var, v in values.items():
+            out.append((lvl, code, var, "2025", None if v == "x" else float(v), "verborgen" if v == "x" else "ok"))
+    return pd.DataFrame(out, columns=["area_level", "area_code", "variable", "period", "value", "status"])
+
+
+PARENTS = pd.DataFrame({"code": [S1, S2, S3, S4], "gemeente": ["11111", "11111", "11111", "22222"],
+                        "gewest": ["2000"] * 4})
+
+
+def _obs_dict(obs: pd.DataFrame) -> dict:
+    return {(r.area_level, r.area_code, r.variable): (None if pd.isna(r.value) else float(r.value), r.status)
+            for r in obs.itertuples()}
+
+
+def test_observations_per_sector(table):
+    obs = _obs_dict(access_observations(table.reset_index(drop=True), _base_obs(), "2025", DEFAULTS, PARENTS))
+    # S1 = P1 (10: basket yes, bus no, lint) + P3 (60: basket no, bus no, elders).
+    assert obs[("statsec", S1, "acc_pop")] == (70.0, "ok")
+    assert obs[("statsec", S1, "acc_pop_no_basket_1200m")] == (60.0, "ok")
+    assert obs[("statsec", S1, "acc_pop_no_basket_3750m")] == (0.0, "ok")  # P3's basket: 3059 m
+    assert obs[("statsec", S1, "acc_pop_no_bus_400m")] == (70.0, "ok")
+    assert obs[("statsec", S1, "acc_pop_in_lint")] == (10.0, "ok")
+    assert obs[("statsec", S1, "acc_pop_in_kern")] == (0.0, "ok")
+    assert obs[("statsec", S3, "acc_pop_no_basket_3750m")] == (5.0, "ok")  # P4's basket: 4600 m
+    assert obs[("statsec", S3, "acc_pop_in_verspreid")] == (5.0, "ok")
+    assert obs[("statsec", S2, "acc_pop_in_kern")] == (30.0, "ok")
+    # 65+ and 80+ (80+ from its parts 80-89 and 90+) spread over S1's places.
+    assert obs[("statsec", S1, "acc_pop_65plus")] == (20.0, "ok")
+    assert obs[("statsec", S1, "acc_pop_65plus_no_basket_1200m")][0] == pytest.approx(20 * 60 / 70)
+    assert obs[("statsec", S1, "acc_pop_80plus")] == (8.0, "ok")
+    assert obs[("statsec", S1, "acc_pop_80plus_no_bus_400m")][0] == pytest.approx(8.0)
+    # Hidden age counts stay hidden: no value, never 0.
+    for sector in (S2, S3):
+        for var in ("acc_pop_65plus", "acc_pop_65plus_no_bus_400m", "acc_pop_80plus_no_basket_1200m"):
+            assert obs[("statsec", sector, var)] == (None, "verborgen"), (sector, var)
+
+
+def test_municipal_rows_spread_the_hidden_sectors_residual(table):
+    obs = _obs_dict(access_observations(table.reset_index(drop=True), _base_obs(), "2025", DEFAULTS, PARENTS))
+    # 65+: 50 in 11111, S1 publishes 20, so S2 and S3 hold 30 together, spread over P2 (30) and P4 (5).
+    # P2 and P4 both lack the basket; only P4 (5 of 35) lacks the bus.
+    assert obs[("gemeente", "11111", "acc_pop_65plus")][0] == pytest.approx(50.0)
+    assert obs[("gemeente", "11111", "acc_pop_65plus_no_basket_1200m")][0] == pytest.approx(20 * 60 / 70 + 30)
+    assert obs[("gemeente", "11111", "acc_pop_65plus_no_bus_400m")][0] == pytest.approx(20 + 30 * 5 / 35)
+    # 80+: 20 + 4 = 24 in 11111, S1 has 8, so 16 for S2 and S3.
+    assert obs[("gemeente", "11111", "acc_pop_80plus")][0] == pytest.approx(24.0)
+    assert obs[("gemeente", "11111", "acc_pop_80plus_no_basket_1200m")][0] == pytest.approx(8 * 60 / 70 + 16)
+    assert obs[("gemeente", "11111", "acc_pop_80plus_no_bus_400m")][0] == pytest.approx(8 + 16 * 5 / 35)
+    # 22222 publishes no count of its own: no municipal rows (the engine sums its sector).
+    assert not any(k[:2] == ("gemeente", "22222") for k in obs)
+    # Flanders is far bigger than these sectors: its access counts are missing, not a partial sum.
+    assert obs[("gewest", "2000", "acc_pop")] == (None, "ontbrekend")
+    assert obs[("gewest", "2000", "acc_pop_80plus_no_bus_400m")] == (None, "ontbrekend")
+
+
+def test_no_municipal_rows_without_its_own_count_or_with_an_uncovered_sector(table):
+    hidden_own = _base_obs(gemeente={"pop_total": 105, "pop_age_65plus": "x", "pop_age_80_89": 20,
+                                     "pop_age_90plus": 4})
+    obs = _obs_dict(access_observations(table.reset_index(drop=True), hidden_own, "2025", DEFAULTS, PARENTS))
+    assert ("gemeente", "11111", "acc_pop_65plus") not in obs
+    assert obs[("gemeente", "11111", "acc_pop_80plus")][0] == pytest.approx(24.0)
+    # A sector with inhabitants but no place in the grid: unknown, so no sector rows and no municipal rows.
+    uncovered = pd.concat([PARENTS, pd.DataFrame({"code": ["11111A03-"], "gemeente": ["11111"],
+                                                  "gewest": ["2000"]})], ignore_index=True)
+    base = pd.concat([_base_obs(), pd.DataFrame([("statsec", "11111A03-", "pop_total", "2025", 12.0, "ok")],
+                                                columns=_base_obs().columns)], ignore_index=True)
+    obs = _obs_dict(access_observations(table.reset_index(drop=True), base, "2025", DEFAULTS, uncovered))
+    assert not any(k[:2] == ("statsec", "11111A03-") for k in obs)
+    assert ("gemeente", "11111", "acc_pop_80plus") not in obs
+    # A sector without inhabitants gets zeros.
+    base.loc[base["area_code"] == "11111A03-", "value"] = 0.0
+    obs = _obs_dict(access_observations(table.reset_index(drop=True), base, "2025", DEFAULTS, uncovered))
+    assert obs[("statsec", "11111A03-", "acc_pop")] == (0.0, "ok")
+    assert obs[("gemeente", "11111", "acc_pop_80plus")][0] == pytest.approx(24.0)
+
+
+# --- on the demo store -------------------------------------------------------------------------------
+
+@pytest.fixture
+def demo_store(demo_db):
+    yield Store.open(demo_db)
+    close_all()
+
+
+def _stored_access(store: Store) -> pd.DataFrame:
+    obs = store.observations(list(access.ACCESS_VARIABLES), [DEMO_PERIODS[-1]])
+    return obs.sort_values(["area_level", "area_code", "variable"]).reset_index(drop=True)
+
+
+def test_demo_place_table_is_the_computation_on_the_stored_layers(demo_store):
+    stored = demo_store.place_access()
+    places = residential_places(demo_store.grid_cells(DEMO_DATASET_ID))
+    features = demo_store.features(DEMO_DATASET_ID)
+    again = compute_place_access(places, amenity_points(features), demo_store.stops(DEMO_DATASET_ID), features)
+    assert len(stored) == len(again) > 1000
+    key = ["statsec", "x", "y"]
+    pd.testing.assert_frame_equal(stored.sort_values(key).reset_index(drop=True),
+                                  again.sort_values(key).reset_index(drop=True), check_dtype=False)
+    assert stored["residents"].sum() == demo_store.scalar(
+        "SELECT sum(value) FROM grid_cells WHERE layer = 'inwoners'")
+    assert set(stored["settlement"]) == {"kern", "lint", "verspreid", "elders"}
+
+
+def test_demo_observations_are_a_recomputation_from_the_place_table(demo_store):
+    period = DEMO_PERIODS[-1]
+    base = demo_store.observations(["pop_total", "pop_age_65plus", "pop_age_80_89", "pop_age_90plus"], [period])
+    again = access_observations(demo_store.place_access(), base, period, DEFAULTS, demo_store.parents("statsec"))
+    again = again.sort_values(["area_level", "area_code", "variable"]).reset_index(drop=True)
+    stored = _stored_access(demo_store)
+    pd.testing.assert_frame_equal(stored[["area_level", "area_code", "variable", "status"]],
+                                  again[["area_level", "area_code", "variable", "status"]])
+    np.testing.assert_allclose(stored["value"].to_numpy(dtype=float, na_value=np.nan),
+                               again["value"].to_numpy(dtype=float, na_value=np.nan), rtol=1e-9)
+
+
+def test_demo_engine_values_are_ratios_of_sums_of_the_place_table(demo_store):
+    places = demo_store.place_access()
+    parents = demo_store.parents("statsec").set_index("code")
+    places["gemeente"] = parents["gemeente"].reindex(places["statsec"]).to_numpy()
+    lack = places["dist_basket"].isna() | (places["dist_basket"] > 1200)
+    result = compute(demo_store, ["pct_no_basket_1200m", "pct_no_bus_400m", "pct_in_kern"],
+                     areas=[("gemeente", TOWN_CODE), ("elz", DEMO_ELZ_CODE)])
+    for (lvl, code), rows in result.groupby(["area_level", "area_code"]):
+        mine = places if lvl == "elz" else places[places["gemeente"] == code]
+        get = rows.set_index("indicator")["value"]
+        assert get["pct_no_basket_1200m"] == pytest.approx(100 * mine["residents"][lack].sum()
+                                                           / mine["residents"].sum())
+        bus = mine["dist_bus_1"].isna() | (mine["dist_bus_1"] > 400)
+        assert get["pct_no_bus_400m"] == pytest.approx(100 * mine["residents"][bus].sum() / mine["residents"].sum())
+        assert get["pct_in_kern"] == pytest.approx(100 * mine["residents"][mine["settlement"] == "kern"].sum()
+                                                   / mine["residents"].sum())
+
+
+def test_demo_80plus_access_of_municipalities_and_zone(demo_store):
+    stored = _stored_access(demo_store)
+    gem = stored[stored["area_level"] == "gemeente"].set_index(["area_code", "variable"])["value"].astype(float)
+    result = compute(demo_store, ["pct_80plus_no_basket_1200m", "n_80plus_no_bus_400m"], level="gemeente")
+    result = pd.concat([result, compute(demo_store, ["pct_80plus_no_basket_1200m", "n_80plus_no_bus_400m"],
+                                        areas=[("elz", DEMO_ELZ_CODE)])])
+    assert (result["status"] == "ok").all()
+    values = result.set_index(["area_code", "indicator"])["value"]
+    for code in gem.index.get_level_values(0).unique():
+        assert values[(code, "pct_80plus_no_basket_1200m")] == pytest.approx(
+            100 * gem[(code, "acc_pop_80plus_no_basket_1200m")] / gem[(code, "acc_pop_80plus")])
+        assert values[(code, "n_80plus_no_bus_400m")] == pytest.approx(gem[(code, "acc_pop_80plus_no_bus_400m")])
+    zone = gem.groupby(level="variable").sum()
+    assert values[(DEMO_ELZ_CODE, "pct_80plus_no_basket_1200m")] == pytest.approx(
+        100 * zone["acc_pop_80plus_no_basket_1200m"] / zone["acc_pop_80plus"])
+    # The municipality's 80+ in places is its published 80+ (the hidden tiny sector included).
+    base = derive_counts(demo_store.observations(["pop_age_80_89", "pop_age_90plus"], [DEMO_PERIODS[-1]],
+                                                 [("gemeente", TOWN_CODE)]))
+    published = base.loc[base["variable"] == "pop_age_80plus", "value"].iloc[0]
+    assert gem[(TOWN_CODE, "acc_pop_80plus")] == pytest.approx(published)
+    # The tiny sector stays hidden, and so does the wijk around it; Flanders is not the zone's sum.
+    tiny = compute(demo_store, ["pct_80plus_no_basket_1200m", "pct_no_basket_1200m"],
+                   areas=[("statsec", TINY_SECTOR), ("wijk", demo_store.parent_of("statsec", TINY_SECTOR, "wijk")),
+                          ("gewest", "2000")]).set_index(["area_level", "indicator"])["status"]
+    assert tiny[("statsec", "pct_80plus_no_basket_1200m")] == "verborgen"
+    assert tiny[("statsec", "pct_no_basket_1200m")] == "ok"
+    assert tiny[("wijk", "pct_80plus_no_basket_1200m")] == "onvolledig"
+    assert tiny[("gewest", "pct_no_basket_1200m")] == "ontbrekend"
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path):
+    close_all()
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, path)
+    yield Store.open(path)
+    close_all()
+
+
+def _snapshot(store: Store) -> tuple:
+    pa = store.query_df("SELECT count(*) AS n, sum(residents) AS r, sum(dist_basket) AS d FROM place_access")
+    obs = store.query_df("SELECT count(*) AS n, sum(value) AS v FROM observations WHERE variable LIKE 'acc_%'")
+    return tuple(pa.iloc[0]) + tuple(obs.iloc[0])
+
+
+def test_recomputing_replaces_and_never_duplicates(demo_copy):
+    before = _snapshot(demo_copy)
+    summary = compute_and_store_access(demo_copy, DEMO_DATASET_ID, DEMO_PERIODS[-1])
+    after = _snapshot(demo_copy)
+    assert after[0] == before[0] == summary.places
+    assert after[3] == before[3] == summary.observations
+    assert after[1] == pytest.approx(before[1]) and after[4] == pytest.approx(before[4])
+    assert "woonplaatsen" in summary.text() and "inwoners" in summary.text()
+
+
+def test_a_failure_in_the_middle_leaves_the_store_unchanged(demo_copy, monkeypatch):
+    # Make the stored table differ from a recomputation, so a half-done write would show.
+    demo_copy.cursor().execute("UPDATE place_access SET residents = residents + 1 WHERE statsec = ?", [TINY_SECTOR])
+    before = _snapshot(demo_copy)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("schijf vol")
+
+    # The place table is written first; the observations then fail.
+    monkeypatch.setattr(Store, "replace_observations", boom)
+    with pytest.raises(RuntimeError, match="schijf vol"):
+        compute_and_store_access(demo_copy, DEMO_DATASET_ID, DEMO_PERIODS[-1])
+    assert _snapshot(demo_copy) == before
+

@@ -1,0 +1,246 @@
+"""The sections of the "Wie vs wat" page: the choice of wie and wat, the bivariate map, the scatter,
+the attention list and the summary questions 8.1 and 8.2."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+import streamlit as st
+
+from ..access import (
+    AMENITY_CATEGORIES, BASKET_TEXT, BUS_THRESHOLDS, CATEGORY_LABELS, DEFAULTS, AccessSettings, format_distance,
+    lack_phrase, lacks_access,
+)
+from ..formatting import format_indicator, format_number
+from ..layers import amenity_layers, cell_layers, stop_layers
+from ..maps import choropleth_deck, fit_view
+from ..mismatch import (
+    MISMATCH_QUESTIONS, attention_sentence, bivariate_classes, bivariate_legend_html, format_share, mismatch_summary,
+    tertile_classes,
+)
+from ..store import Store
+from ..whowhat import DEFAULT_NEED, NEEDS, NeedOption
+from .indicator_view import View
+from .selection import map_key, ranking_table_key
+from .spatial_data import ViewLayers
+from .state import keep_in_url, seed_widget
+from .wie_sections import note_area
+
+PAGE = "wvw"
+WALK_RADII = (400, 800, 1200, 2000, 3750)
+BUS_RADII = (300, 400, 500, 800, 1000)
+LACK_COLOURS = ((215, 48, 39), (26, 152, 80))  # lacking, within reach
+
+
+def _measure_label(code: str) -> str:
+    if code == "basket":
+        return f"Basispakket ({BASKET_TEXT})"
+    if code == "bus":
+        return "Bushalte (met genoeg vertrekken)"
+    if code == "basket_and_bus":
+        return "Basispakket én bushalte"
+    body = code[4:]
+    if body.endswith("+bus"):
+        return f"{CATEGORY_LABELS[body[:-4]].capitalize()} én bushalte"
+    return CATEGORY_LABELS[body].capitalize()
+
+
+MEASURES = ["basket", "bus", "basket_and_bus"] + [f"cat:{c}" for c in AMENITY_CATEGORIES if c != "groen"] + [
+    f"cat:{c}+bus" for c in ("voedingswinkel", "supermarkt", "bakker", "huisarts", "apotheek")]
+
+
+def _select(label: str, options: list, key: str, default, fmt=str, container=None, **kwargs):
+    container = container or st
+    valid = [str(o) for o in options]
+    seed_widget(key, valid)
+    if st.session_state.get(key) not in valid:
+        st.session_state[key] = str(default)
+    value = container.selectbox(label, valid, key=key, format_func=lambda v: fmt(v), persist_state="session",
+                                **kwargs)
+    keep_in_url(key, value)
+    return value
+
+
+def controls() -> tuple[NeedOption, str, AccessSettings]:
+    """Wie (a need indicator), wat (an access measure) and the werkgroep's radii and bus frequency."""
+    wie_col, wat_col = st.columns(2)
+    need = NEEDS[_select("Wie: welke nood?", list(NEEDS), "wie", DEFAULT_NEED, lambda c: NEEDS[c].label,
+                         wie_col, help="Op de verticale as van het raster: hoe hoger, hoe meer mensen met die nood.")]
+    measure = _select("Wat: welke voorziening ligt te ver?", MEASURES, "wat", "basket", _measure_label, wat_col,
+                      help="Op de horizontale as: het aandeel van die mensen dat te ver van de voorziening woont.")
+    c1, c2, c3 = st.columns(3)
+    walk = float(_select("Te voet bereikbaar binnen", list(WALK_RADII), "straal", int(DEFAULTS.walk_radius),
+                         lambda v: format_distance(float(v)), c1,
+                         help="1,2 km is ongeveer 15 minuten stappen; 3,75 km is de fietsafstand van de Vlaamse "
+                              "indicator 'toegang tot basisvoorzieningen'."))
+    per_hour = float(_select("Bus: minstens … vertrekken per uur", list(BUS_THRESHOLDS), "bus_per_uur",
+                             DEFAULTS.bus_min_per_hour,
+                             lambda v: "elke bus (0)" if float(v) == 0 else format_number(float(v)), c2,
+                             help="Vertrekken op een gewone weekdag. Een belbus telt nooit mee: die rijdt enkel "
+                                  "op afroep."))
+    bus_radius = float(_select("Bushalte binnen", list(BUS_RADII), "bus_straal", int(DEFAULTS.bus_radius),
+                               lambda v: format_distance(float(v)), c3))
+    settings = AccessSettings(walk_radius=walk, bus_min_per_hour=per_hour, bus_radius=bus_radius)
+    st.caption(
+        f"Standaard: {format_distance(DEFAULTS.walk_radius)} te voet (15 minuten), een bushalte met minstens "
+        f"{format_number(DEFAULTS.bus_min_per_hour)} vertrek per uur binnen {format_distance(DEFAULTS.bus_radius)}. "
+        "Afstanden in rechte lijn vanaf het midden van elke bewoonde hectare (er is geen stratennetwerk in de "
+        "databank): de echte wandelafstand is langer."
+    )
+    return need, measure, settings
+
+
+def need_text(need: NeedOption, value: float, status: str = "ok") -> str:
+    if need.use_count:
+        return "x" if status != "ok" else f"{format_number(value)} {need.group_label}"
+    return format_indicator(need.ind, value, status)
+
+
+def sentence_for(row: pd.Series, need: NeedOption, measure: str, settings: AccessSettings) -> str:
+    """The plain Dutch sentence of one sector, the same as in the attention list."""
+    return attention_sentence(row["name"], need.group_label, row["group_count"], row["lack_share"],
+                              "woont " + lack_phrase(measure, settings), bool(row["small"]))
+
+
+def render_map(frame_geo, municipalities, data: pd.DataFrame, need: NeedOption, measure: str,
+               settings: AccessSettings, selected: str | None, view: View, layers: ViewLayers,
+               period: str, source: str) -> None:
+    """The bivariate map (3 × 3 classes within the view); a selected sector is zoomed to with its
+    inhabited hectares (red: lacking access), amenities and stops."""
+    by_code = data.set_index("statsec")
+    frame = frame_geo.copy()
+    codes = frame["code"]
+    classes = bivariate_classes(codes.map(by_code["need_value"]), codes.map(by_code["lack_share"]))
+    frame["wie"] = [need_text(need, v, s) for v, s in zip(codes.map(by_code["need_value"]),
+                                                          codes.map(by_code["need_status"]).fillna("ontbrekend"))]
+    frame["wat"] = [("-" if pd.isna(s) else f"{format_share(s)} {lack_phrase(measure, settings)}")
+                    for s in codes.map(by_code["lack_share"])]
+    frame["mensen"] = [
+        "aantal verborgen (x)" if pd.isna(g) else
+        (f"≈ {format_number(gl)} van {format_number(g)} {need.group_label} zonder toegang" if pd.notna(gl) else
+         f"{format_number(g)} {need.group_label}")
+        for g, gl in zip(codes.map(by_code["group_count"]), codes.map(by_code["group_lacking"]))]
+    small = codes.map(by_code["small"]).fillna(True).astype(bool)
+    frame["klein"] = ["weinig inwoners: voorzichtig interpreteren" if s else "" for s in small]
+    marks = frame[small].copy()
+    marks["mark"] = "*"
+    tooltip = ("<b>{name}</b> · sector {code}<br/>Wie: <b>{wie}</b><br/>Wat: <b>{wat}</b><br/>{mensen}"
+               "<br/><i>{klein}</i>")
+    deck = choropleth_deck(
+        frame[["code", "name", "geometry", "wie", "wat", "mensen", "klein"]], list(classes["colour"]),
+        selected=selected, labels=municipalities if view.level == "elz" else None,
+        marks=marks[["mark", "geometry"]] if not marks.empty else None, tooltip_html=tooltip,
+    )
+    if selected and (frame["code"] == selected).any():
+        deck.layers.extend(_zoom_layers(layers, selected, measure, settings, source))
+        deck.initial_view_state = fit_view(frame[frame["code"] == selected])
+    map_col, legend_col = st.columns([4, 1.4])
+    with map_col:
+        st.pydeck_chart(deck, height=580, key=map_key(selected, page=PAGE), on_select="rerun",
+                        selection_mode="single-object")
+    with legend_col:
+        _, need_bounds = tertile_classes(data["need_value"])
+        _, lack_bounds = tertile_classes(data["lack_share"])
+        st.markdown(bivariate_legend_html(
+            need_bounds, lack_bounds, need.label, f"% {need.group_label} te ver",
+            need_unit="" if need.use_count else need.ind.unit, need_decimals=0 if need.use_count else 1,
+        ), unsafe_allow_html=True)
+        notes = [f"Klassen: telkens een derde van de sectoren van de {view.label}.",
+                 f"Periode {period} · bron: {source}"]
+        if small.any():
+            notes.append("\\* weinig inwoners (of aantal verborgen): voorzichtig interpreteren")
+        if selected:
+            notes.append("Ingezoomd op de gekozen sector: rode hectares wonen te ver, groene binnen bereik; "
+                         "punten zijn voorzieningen en haltes.")
+        st.caption("  \n".join(notes))
+
+
+def _zoom_layers(layers: ViewLayers, selected: str, measure: str, settings: AccessSettings, source: str
+                 ) -> list[pdk.Layer]:
+    places = layers.places[layers.places["statsec"] == selected]
+    out: list[pdk.Layer] = []
+    if len(places):
+        lack = lacks_access(places, measure, settings)
+        cells = pd.DataFrame({"x": places["x"].to_numpy(), "y": places["y"].to_numpy()})
+        classes = pd.Series(np.where(lack, 0, 1)).astype("Int64")
+        labels = [f"{format_number(r)} inwoners · {'te ver' if lk else 'binnen bereik'}"
+                  for r, lk in zip(places["residents"], lack)]
+        out += cell_layers("woonplaatsen", cells, classes, LACK_COLOURS, labels, source)
+    out += amenity_layers(layers.features) if len(layers.features) else []
+    out += stop_layers(layers.stops, source) if len(layers.stops) else []
+    return out
+
+
+def render_scatter(data: pd.DataFrame, need: NeedOption, zone_need: float | None, zone_lack: float,
+                   zone_label: str, selected: str | None) -> None:
+    """Need × lack of access per sector; bubble = people concerned without access; cross-hairs at the zone."""
+    known = data.dropna(subset=["need_value", "lack_share"])
+    sizes = known["group_lacking"].fillna(0).clip(lower=0)
+    scale = 40 / np.sqrt(sizes.max()) if sizes.max() > 0 else 0
+    colours = ["#08306b" if c == selected else "#6baed6" for c in known["statsec"]]
+    hover = [f"<b>{n}</b><br>Wie: {need_text(need, v)}<br>Zonder toegang: {format_share(s)}"
+             f"<br>≈ {format_number(g) if pd.notna(g) else 'x'} mensen" for n, v, s, g in
+             zip(known["name"], known["need_value"], known["lack_share"], known["group_lacking"])]
+    fig = go.Figure(go.Scatter(
+        x=known["need_value"], y=known["lack_share"] * 100, mode="markers",
+        marker={"size": 6 + np.sqrt(sizes) * scale, "color": colours, "line": {"color": "#333", "width": 1},
+                "opacity": 0.8},
+        hovertext=hover, hoverinfo="text", name="sectoren",
+    ))
+    if zone_need is not None and np.isfinite(zone_need):
+        fig.add_vline(x=zone_need, line_dash="dash", line_color="#1b9e77",
+                      annotation_text=f"{zone_label}: {need_text(need, zone_need)}", annotation_position="top")
+    if np.isfinite(zone_lack):
+        fig.add_hline(y=zone_lack * 100, line_dash="dash", line_color="#1b9e77",
+                      annotation_text=f"{zone_label}: {format_share(zone_lack)}", annotation_position="right")
+    fig.update_layout(
+        height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10}, showlegend=False, separators=",.",
+        xaxis_title=need.label, yaxis_title=f"% {need.group_label} te ver", yaxis={"ticksuffix": " %"},
+    )
+    st.plotly_chart(fig, width="stretch", key="wvw_scatter")
+    st.caption(f"Elke bol is een sector; hoe groter, hoe meer {need.group_label} te ver wonen (schatting). "
+               f"Stippellijnen: {zone_label} (verhouding van totalen).")
+
+
+def render_attention(attention: pd.DataFrame, selected: str | None, need: NeedOption, source: str) -> None:
+    if attention.empty:
+        st.info("Geen enkele sector ligt tegelijk in het hoogste derde voor de nood en voor het gebrek aan "
+                "toegang. Probeer een andere combinatie van wie en wat.")
+        return
+    st.markdown("\n".join(f"- {sentence}" for sentence in attention["sentence"]))
+    table = pd.DataFrame({
+        "Sector": attention["name"],
+        "Code": attention["statsec"],
+        f"{need.group_label.capitalize()}": attention["group_count"],
+        "% te ver": attention["lack_share"] * 100,
+        "Te ver (schatting)": attention["group_lacking"],
+    })
+    codes = list(attention["statsec"])
+    st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                 key=ranking_table_key(selected, codes, page=PAGE, table="aandacht"),
+                 column_config={"% te ver": st.column_config.NumberColumn(format="%.0f %%")})
+    st.caption(
+        "Sectoren in het hoogste derde voor beide: veel nood en veel mensen ver van de voorziening. Kies een rij om "
+        "in te zoomen. Het aantal ouderen per hectare is geschat: het aantal van de sector is verdeeld over zijn "
+        f"bewoonde hectares naar hun aantal inwoners. Bron: {source}."
+    )
+
+
+def render_summary(store: Store, view: View, period: str, attention: pd.DataFrame, need: NeedOption,
+                   measure: str, settings: AccessSettings) -> None:
+    answers = mismatch_summary(
+        attention, view.label, need_label=need.label.replace("% ", "aandeel ").lower(),
+        lack_label=f"aandeel {need.group_label} dat {lack_phrase(measure, settings)} woont",
+        group_label=need.group_label,
+    )
+    notes = store.summary_notes(view.level, view.code, period)
+    st.markdown(f"De samenvattende vragen van de ruimtelijke analyse voor de **{view.label}**, periode {period}, "
+                "vooraf ingevuld met de gekozen combinatie van wie en wat. Jullie notities worden meteen bewaard.")
+    for number, question in MISMATCH_QUESTIONS.items():
+        with st.container(border=True):
+            st.markdown(f"**{number} {question}**")
+            st.markdown(answers[number])
+            note_area(store, view, period, number, notes,
+                      "Welke combinaties van wie en wat vallen op? Herkennen jullie het op het terrein?")
