@@ -429,7 +429,8 @@ def run(path: Path, args: argparse.Namespace) -> int:
     muni_sectors = np.bincount(geo.sector_muni, minlength=len(geo.muni_codes))
     # The zone's largest municipality, for the 36-indicator view.
     M = z_munis[int(np.argmax([muni_sectors[list(geo.muni_codes).index(m)] for m in z_munis]))]
-    all_indicators = list(BUILTIN.indicators)
+    # The synthetic store has no spatial layers, so no access indicators (those come from bench_access.py).
+    all_indicators = [c for c, ind in BUILTIN.indicators.items() if ind.theme != "voorzieningen en bereikbaarheid"]
     latest = PERIODS[-1]
 
     def zone_with_references(s: Store):

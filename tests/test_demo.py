@@ -429,7 +429,8 @@ def test_install_demo_writes_everything(tmp_path, data):
     assert store.has_demo()
     counts = dict(store.level_counts().itertuples(index=False))
     assert counts == data.areas["level"].value_counts().to_dict()
-    n_obs = store.query_df("SELECT count(*) AS n FROM observations WHERE dataset_id = ?", [demo.DEMO_DATASET_ID])
+    n_obs = store.query_df("SELECT count(*) AS n FROM observations WHERE dataset_id = ? AND variable NOT LIKE 'acc_%'",
+                           [demo.DEMO_DATASET_ID])
     assert n_obs["n"].iloc[0] == len(data.observations) + len(data.cube)  # base counts and the cube
     hidden = store.observations(["pop_age_80_89"], ["2025"], [("statsec", demo.TINY_SECTOR)])
     assert hidden["status"].tolist() == ["verborgen"] and hidden["value"].isna().all()
@@ -448,4 +449,5 @@ def test_install_demo_writes_everything(tmp_path, data):
     # Installing again replaces the demo instead of adding to it.
     demo.install_demo(store)
     again = store.query_df("SELECT count(*) AS n FROM observations")["n"].iloc[0]
-    assert again == len(data.observations) + len(data.cube)
+    access = store.query_df("SELECT count(*) AS n FROM observations WHERE variable LIKE 'acc_%'")["n"].iloc[0]
+    assert access > 0 and again == len(data.observations) + len(data.cube) + access

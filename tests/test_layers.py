@@ -298,7 +298,7 @@ def test_deck_has_no_basemap_and_the_shared_tooltip():
 # --- the demo zone ----------------------------------------------------------------------------
 
 def test_all_layers_of_the_demo_zone(demo_db):
-    store = Store.open(demo_db, read_only=True)
+    store = Store.open(demo_db)
     feats = store.query_df("SELECT layer, feature_id, category, name, properties, geom_display FROM features")
     stops = store.query_df("SELECT name, departures_per_hour, is_belbus, lon, lat FROM stops")
     walk = store.query_df("SELECT x, y, value FROM grid_cells WHERE layer = ?", ["walkability"])

@@ -68,3 +68,18 @@ def test_trend_of_an_indicator_built_from_derived_counts(store):
     data = trend(store, "statsec", f"{TOWN_CODE}A05-", "mantelzorgratio")
     assert sorted(data["period"].unique()) == ["2020", "2025"]
     assert data[data["role"] == "gebied"]["value"].notna().all()
+
+
+def test_profile_leaves_out_indicators_without_any_data(store):
+    sector = f"{TOWN_CODE}A05-"
+    profile, _ = sector_profile(store, sector)
+    assert "pct_no_basket_1200m" in set(profile["indicator"])  # the demo has its access counts
+    store.cursor().execute("BEGIN TRANSACTION")
+    try:
+        store.cursor().execute("DELETE FROM observations WHERE variable LIKE 'acc_%'")
+        without, _ = sector_profile(store, sector)
+    finally:
+        store.cursor().execute("ROLLBACK")
+    codes = set(without["indicator"])
+    assert "pct_no_basket_1200m" not in codes and "pct_in_kern" not in codes
+    assert "pct_80plus" in codes

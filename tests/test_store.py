@@ -193,3 +193,26 @@ def test_place_access_is_replaced_per_dataset_read_by_sector_and_deleted_with_it
     assert sorted(store.place_access()["residents"]) == [7.0, 9.0]
     store.delete_dataset("other")
     assert store.place_access()["residents"].tolist() == [9.0]
+
+
+def test_a_version_4_file_gets_feature_bounds_and_bbox_reads_use_them(tmp_path):
+    import shapely
+
+    path = tmp_path / "v4.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=4)
+    near = shapely.to_wkb(shapely.Point(150_000, 200_000))
+    far = shapely.to_wkb(shapely.box(190_000, 230_000, 191_000, 231_000))
+    con.execute("INSERT INTO features VALUES ('voorziening', 'a', 'bakker', 'Bakker', '{}', ?, ?, 'old'),"
+                " ('nederzetting', 'b', 'kern', 'Kern', '{}', ?, ?, 'old')", [near, near, far, far])
+    con.close()
+
+    store = Store.open(path)
+    assert store.schema_version() == SCHEMA_VERSION >= 5
+    bounds = store.query_df("SELECT feature_id, minx, miny, maxx, maxy FROM features ORDER BY feature_id")
+    assert bounds.iloc[0][["minx", "miny", "maxx", "maxy"]].tolist() == [150_000, 200_000, 150_000, 200_000]
+    assert bounds.iloc[1][["minx", "maxy"]].tolist() == [190_000, 231_000]
+    # A box around the bakker only; a box touching the kern's corner only.
+    assert store.features(bbox=(149_000, 199_000, 151_000, 201_000))["feature_id"].tolist() == ["a"]
+    assert store.features(bbox=(191_000, 231_000, 195_000, 235_000))["feature_id"].tolist() == ["b"]
+    assert store.features(bbox=(160_000, 210_000, 170_000, 220_000)).empty

@@ -10,7 +10,7 @@ import pandas as pd
 from .catalogue import BUILTIN, THEMES, Catalogue
 from .comparisons import Reference, with_references
 from .formatting import format_indicator, format_number
-from .engine import available_periods
+from .engine import available_periods, needed_variables
 from .store import Store
 
 # Every indicator shown in a profile, in theme order (counts first within a theme).
@@ -31,7 +31,14 @@ def sector_profile(
     then per reference ``ref_<level>`` (value) and ``ref_<level>_text``, and ``index_elz``
     (the sector as a share of the care-zone value × 100; NaN where either is missing).
     """
-    codes = list(indicators) if indicators is not None else profile_indicators(catalogue)
+    if indicators is not None:
+        codes = list(indicators)
+    else:
+        # Indicators without any data in the store (e.g. access before spatial layers are imported)
+        # are left out: computing their references would search every sector of Flanders for nothing.
+        present = store.variables()
+        codes = [c for c in profile_indicators(catalogue)
+                 if c in present or present.intersection(needed_variables([catalogue.indicator(c)], catalogue))]
     result, refs = with_references(store, codes, "statsec", sector_code, period, catalogue)
     # One lookup table per area (indicator -> row), not a filter per indicator and reference.
     by_area = {key: rows.set_index("indicator") for key, rows in result.groupby(["area_level", "area_code"])}

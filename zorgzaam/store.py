@@ -598,6 +598,11 @@ class Store:
             rows = self.cursor().execute("SELECT DISTINCT period FROM observations ORDER BY period").fetchall()
         return [r[0] for r in rows]
 
+    def variables(self) -> set[str]:
+        """Every variable with at least one observation (e.g. no access counts before layers are imported)."""
+        rows = self.cursor().execute("SELECT DISTINCT variable FROM observations").fetchall()
+        return {r[0] for r in rows}
+
     def level_counts(self) -> pd.DataFrame:
         return self.query_df("SELECT level, count(*) AS n FROM areas GROUP BY level")
 

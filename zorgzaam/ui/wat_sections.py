@@ -18,6 +18,7 @@ from .state import keep_in_url
 
 PAGE = "wat"
 NEAR_RADIUS_M = 400
+PICKABLE_CELLS = 10_000
 BASKET_CATEGORIES = tuple(c for members in BASKET_GROUPS.values() for c in members)
 DEFAULT_LAYERS = [k for k, spec in LAYERS.items() if spec.default_on]
 SELECTED_LINE = [0, 0, 0, 255]
@@ -86,6 +87,8 @@ def render_map(layers: ViewLayers, display_frame, keys: list[str], rescale: bool
     deck_layers = spatial_layers(
         keys, sectors=display_frame, features=layers.features, stops=layers.stops, walkability=walk_cells,
         residents=layers.residents, rescale=rescale, categories=categories, sources=sources,
+        # Tooltips on tens of thousands of hectares would triple what the browser receives.
+        cells_pickable=max(len(walk_cells), len(layers.residents)) <= PICKABLE_CELLS,
     ) + _selection_layer(display_frame, selected)
     focus = display_frame[display_frame["code"] == selected] if selected else display_frame
     deck = spatial_deck(deck_layers, fit_view(focus if len(focus) else display_frame))
