@@ -228,3 +228,19 @@ def test_clearing_the_selection_closes_the_profile(app):
     assert "sector" not in app.query_params
     app.run()  # and it stays cleared on the next rerun
     assert not any(s.value.startswith("Sector ") for s in app.subheader)
+
+
+def test_access_indicators_are_on_the_map_like_any_other(app, demo_db):
+    open_page(app, indicator="pct_80plus_no_basket_1200m")
+    ind = BUILTIN.indicator("pct_80plus_no_basket_1200m")
+    table = table_with(app, ind.label).set_index("Code")
+    want = engine_sectors(demo_db, ind.code)
+    for code, row in want.iterrows():
+        assert table.loc[code, ind.label] == format_indicator(ind, row["value"], row["status"])
+    # 80+ of the tiny sector is hidden: so is its estimate without access, never 0.
+    assert table.loc[TINY_SECTOR, ind.label] == "x"
+    result, _ = with_references(Store.open(demo_db), [ind.code], "gemeente", TOWN_CODE)
+    zone = result[result["area_level"] == "elz"].iloc[0]
+    headline = next(m.value for m in app.markdown if m.value.startswith(f"**{ind.label}**"))
+    assert f"{format_indicator(ind, zone['value'], zone['status'])}" in headline
+    assert zone["status"] == "ok"  # a ratio of sums over the zone, despite one hidden sector

@@ -31,7 +31,7 @@ from .wie_sections import note_area
 PAGE = "wvw"
 WALK_RADII = (400, 800, 1200, 2000, 3750)
 BUS_RADII = (300, 400, 500, 800, 1000)
-LACK_COLOURS = ((215, 48, 39), (26, 152, 80))  # lacking, within reach
+LACK_COLOURS = ((202, 0, 32), (5, 113, 176))  # lacking, within reach (red–blue: safe for red–green blindness)
 
 
 def _measure_label(code: str) -> str:
@@ -152,7 +152,7 @@ def render_map(frame_geo, municipalities, data: pd.DataFrame, need: NeedOption, 
         if small.any():
             notes.append("\\* weinig inwoners (of aantal verborgen): voorzichtig interpreteren")
         if selected:
-            notes.append("Ingezoomd op de gekozen sector: rode hectares wonen te ver, groene binnen bereik; "
+            notes.append("Ingezoomd op de gekozen sector: rode hectares wonen te ver, blauwe binnen bereik; "
                          "punten zijn voorzieningen en haltes.")
         st.caption("  \n".join(notes))
 
