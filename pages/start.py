@@ -48,6 +48,15 @@ with page_guard():
                "(alle 80-plussers van de zone gedeeld door alle inwoners van de zone), nooit een gemiddelde "
                "van percentages.")
 
+    st.subheader("De analyse in drie stappen")
+    steps = st.columns(3)
+    steps[0].page_link("pages/wie_woont_er.py", label="**Wie woont er?** Elke indicator per sector, signalen",
+                       icon=":material/groups:")
+    steps[1].page_link("pages/wat_is_er.py", label="**Wat is er?** Kernen, voorzieningen, bus, walkability",
+                       icon=":material/storefront:")
+    steps[2].page_link("pages/wie_vs_wat.py", label="**Wie vs wat?** Veel nood, ver van voorzieningen",
+                       icon=":material/join_inner:")
+
     st.subheader(f"De statistische sectoren van {choice.gemeente_name}")
     map_column, table_column = st.columns([5, 4])
     sectors = compute_for(

@@ -107,3 +107,12 @@ def test_the_selection_is_shared_with_the_other_pages(app):
     app.switch_page("pages/wie_woont_er.py").run()
     assert not app.exception
     assert any(h.value.endswith(f"({SECTOR})") for h in app.subheader)
+
+
+def test_amenity_categories_from_the_link_limit_the_map_and_the_legend(app):
+    open_page(app, categorieen="bakker,apotheek")
+    amenity_layers = {i.split("-")[1] for i in deck_layer_ids(app) if i.startswith("voorzieningen-")}
+    assert amenity_layers == {"bakker", "apotheek"}
+    legends = " ".join(m.value for m in app.markdown if "zz-legend" in m.value)
+    assert "Bakker" in legends and "Apotheek" in legends and "Huisarts" not in legends
+    assert app.query_params["categorieen"] == "bakker,apotheek"

@@ -63,10 +63,12 @@ def category_picker(layers: ViewLayers) -> list[str]:
     present += sorted(set(layers.amenities.get("category", [])) - set(present))
     if "categorieen" not in st.session_state:
         st.session_state["categorieen"] = _from_url_list("categorieen", present) or present
-    chosen = st.multiselect(
-        "Voorzieningen", present, key="categorieen", format_func=lambda c: CATEGORY_LABELS.get(c, c),
-        placeholder="Kies de soorten voorzieningen", persist_state="session",
-    )
+    count = len(st.session_state["categorieen"])
+    with st.popover(f"Soorten voorzieningen ({count} van {len(present)})", icon=":material/tune:"):
+        chosen = st.multiselect(
+            "Voorzieningen", present, key="categorieen", format_func=lambda c: CATEGORY_LABELS.get(c, c),
+            placeholder="Kies de soorten voorzieningen", persist_state="session",
+        )
     keep_in_url("categorieen", ",".join(chosen) if chosen and len(chosen) < len(present) else None)
     return chosen
 
