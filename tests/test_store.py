@@ -216,3 +216,25 @@ def test_a_version_4_file_gets_feature_bounds_and_bbox_reads_use_them(tmp_path):
     assert store.features(bbox=(149_000, 199_000, 151_000, 201_000))["feature_id"].tolist() == ["a"]
     assert store.features(bbox=(191_000, 231_000, 195_000, 235_000))["feature_id"].tolist() == ["b"]
     assert store.features(bbox=(160_000, 210_000, 170_000, 220_000)).empty
+
+
+def test_a_version_5_file_gets_the_poll_tables(tmp_path):
+    path = tmp_path / "v5.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=5)
+    con.execute("INSERT INTO summary_notes VALUES ('gemeente', '11002', '2024', 'q1', 'bewaard', now())")
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert not {"poll_sessions", "poll_questions", "poll_answers"} & tables
+    con.close()
+
+    store = Store.open(path)
+    assert store.schema_version() == SCHEMA_VERSION >= 6
+    tables = set(store.query_df("SELECT table_name FROM information_schema.tables")["table_name"])
+    assert {"poll_sessions", "poll_questions", "poll_answers"} <= tables
+    assert store.summary_notes("gemeente", "11002", "2024") == {"q1": "bewaard"}
+    assert store.create_poll_session("s1", "Peiling", "ABCDEF", "0" * 64, True,
+                                     [(1, 1, "scale", "Detectie", None, "detectie")])
+    assert not store.create_poll_session("s2", "Andere", "ABCDEF", "1" * 64, True, [])  # join code taken
+    assert store.record_poll_answer("s1", 1, "p", None, "4") == 1
+    assert store.record_poll_answer("s1", 1, "p", "An", "5") == 1  # replaces
+    assert store.poll_answers("s1")[["display_name", "value"]].values.tolist() == [["An", "5"]]
