@@ -26,6 +26,30 @@ def mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     return x, y
 
 
+def map_box(page) -> dict:
+    """The map canvas scrolled into view and drawn, and its box.
+
+    The map is a new chart after every selection (its key changes), so the canvas can be replaced
+    while we look at it: find it again until it holds still.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    last: Exception | None = None
+    for _ in range(10):
+        canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+        try:
+            canvas.wait_for(timeout=30000)
+            canvas.scroll_into_view_if_needed(timeout=10000)
+            page.wait_for_timeout(1500)  # let deck.gl draw once so picking works
+            box = canvas.bounding_box()
+            if box is not None:
+                return box
+        except PlaywrightError as exc:  # detached while the chart was replaced
+            last = exc
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the map canvas never held still: {last}")
+
+
 def ranking_grid(page):
     """The ranking table: the table in the open tab (the profile has its own, folded away)."""
     return page.locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]').first
@@ -63,12 +87,7 @@ def test_click_a_sector_on_the_map_opens_its_profile(page, app_server, target):
     open_app(page, f"{app_server.url}/")
     open_app(page, f"{app_server.url}/wie-woont-er?elz={DEMO_ELZ_CODE}&gemeente={TOWN_CODE}&indicator=pct_80plus")
     wait_for_text(page, "Klik op een sector op de kaart")
-    chart = page.locator('[data-testid="stDeckGlJsonChart"]').first
-    canvas = chart.locator("canvas").first
-    canvas.wait_for(timeout=30000)
-    canvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)  # let deck.gl draw once so picking works
-    box = canvas.bounding_box()
+    box = map_box(page)
     cx, cy = mercator(view.longitude, view.latitude, view.zoom)
     px, py = mercator(lon, lat, view.zoom)
     page.mouse.click(box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy))
@@ -86,9 +105,7 @@ def test_click_a_sector_on_the_map_opens_its_profile(page, app_server, target):
     gbox = grid.bounding_box()
     page.mouse.click(gbox["x"] + 16, gbox["y"] + 35 * 2 + 17)  # selection box of the first data row
     wait_for_sector_in_url(page, lambda sector: sector not in ("", code))
-    canvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
-    box = canvas.bounding_box()
+    box = map_box(page)
     page.mouse.click(box["x"] + box["width"] / 2 + (px - cx), box["y"] + box["height"] / 2 + (py - cy))
     wait_for_sector_in_url(page, lambda sector: sector == code)
     wait_for_text(page, f"Sector {name} ({code})")
