@@ -7,34 +7,18 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO_ROOT
+from tests.pages.conftest import open_app_page
 from zorgzaam.access import AccessSettings, lacks_access
 from zorgzaam.demo import DEMO_ELZ_CODE, TINY_SECTOR, TOWN_CODE
 from zorgzaam.engine import compute
 from zorgzaam.formatting import format_number
-from zorgzaam.store import Store, close_all
+from zorgzaam.store import Store
 
 PAGE = "pages/wie_vs_wat.py"
 
 
-@pytest.fixture
-def app(demo_db, monkeypatch):
-    monkeypatch.setenv("ZORGZAAM_DB", str(demo_db))
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
-    at.query_params["elz"] = DEMO_ELZ_CODE
-    at.query_params["gemeente"] = TOWN_CODE
-    yield at
-    close_all()
-
-
 def open_page(at: AppTest, **params: str) -> AppTest:
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return open_app_page(at, PAGE, **params)
 
 
 def expected_frame(demo_db, measure: str, settings: AccessSettings, within=("gemeente", TOWN_CODE)) -> pd.DataFrame:

@@ -7,36 +7,21 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO_ROOT
+from tests.pages.conftest import open_app_page
 from zorgzaam.catalogue import BUILTIN
 from zorgzaam.comparisons import with_references
 from zorgzaam.demo import DEMO_ELZ_CODE, DEMO_ELZ_NAME, TINY_SECTOR, TOWN_CODE
 from zorgzaam.engine import compute
 from zorgzaam.formatting import format_indicator, format_number
 from zorgzaam.signals import SignalRule, evaluate, signal_indicators, signal_matrix, summarise
-from zorgzaam.store import Store, close_all
+from zorgzaam.store import Store
 
 PAGE = "pages/wie_woont_er.py"
 SECTOR = f"{TOWN_CODE}A05-"
 
 
-@pytest.fixture
-def app(demo_db, monkeypatch):
-    monkeypatch.setenv("ZORGZAAM_DB", str(demo_db))
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
-    at.query_params["elz"] = DEMO_ELZ_CODE
-    at.query_params["gemeente"] = TOWN_CODE
-    yield at
-    close_all()
-
-
 def open_page(at: AppTest, **params: str) -> AppTest:
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return open_app_page(at, PAGE, **params)
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
