@@ -5,20 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from zorgzaam.keyfigures import SMALL_SECTOR_THRESHOLD, START_KEY_FIGURES, key_figures
-from zorgzaam.ui.data import cached_with_references, compute_for, data_version, get_store
-from zorgzaam.ui.frame import demo_notice, page_guard, source_line
+from zorgzaam.ui.data import cached_with_references, compute_for, data_version
+from zorgzaam.ui.frame import page_guard, page_start, source_line
 from zorgzaam.ui.overview import sector_table, sectors_map
-from zorgzaam.ui.state import area_picker
 
 with page_guard():
-    store = get_store()
-    choice = area_picker(store)
-    demo_notice(store)
-
-    st.title("Zorgzame buurten in cijfers")
-    if choice is None:
-        st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
-        st.stop()
+    store, choice = page_start("Zorgzame buurten in cijfers")
 
     st.markdown(
         f"### Gemeente {choice.gemeente_name} · eerstelijnszone {choice.elz_name}\n"

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from zorgzaam.ui.data import get_store
-from zorgzaam.ui.frame import demo_notice, page_guard, source_line
+from zorgzaam.ui.frame import page_guard, page_start, source_line
 from zorgzaam.ui.indicator_view import view_picker
 from zorgzaam.ui.selection import clear_selection, selected_sector
 from zorgzaam.ui.spatial_data import view_layers
-from zorgzaam.ui.state import area_picker
 from zorgzaam.ui import wat_sections as sections
 from zorgzaam.ui.wie_sections import view_sector_names, view_sectors
 
 with page_guard():
-    store = get_store()
-    choice = area_picker(store)
-    demo_notice(store)
-    st.title("Wat is er?")
-    if choice is None:
-        st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
-        st.stop()
+    store, choice = page_start("Wat is er?")
     view = view_picker(choice)
     source = source_line(store)
     st.markdown(

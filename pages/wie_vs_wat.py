@@ -8,24 +8,16 @@ from zorgzaam.access import lack_phrase
 from zorgzaam.catalogue import BUILTIN
 from zorgzaam.engine import available_periods
 from zorgzaam.mismatch import attention_list
-from zorgzaam.ui.data import get_store
-from zorgzaam.ui.frame import demo_notice, page_guard, source_line
+from zorgzaam.ui.frame import page_guard, page_start, source_line
 from zorgzaam.ui.indicator_view import small_threshold_input, view_picker
 from zorgzaam.ui.selection import clear_selection, selected_sector
 from zorgzaam.ui.spatial_data import view_layers
-from zorgzaam.ui.state import area_picker
 from zorgzaam.ui import whowhat_sections as sections
 from zorgzaam.ui.wie_sections import reference_results, view_sector_names, view_sectors, zone_results
 from zorgzaam.whowhat import pooled_lack_share, sector_mismatch
 
 with page_guard():
-    store = get_store()
-    choice = area_picker(store)
-    demo_notice(store)
-    st.title("Wie vs wat")
-    if choice is None:
-        st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
-        st.stop()
+    store, choice = page_start("Wie vs wat")
     view = view_picker(choice)
     small_threshold = small_threshold_input()
     source = source_line(store)

@@ -6,8 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from zorgzaam.formatting import format_number
-from zorgzaam.ui.data import get_store
-from zorgzaam.ui.frame import demo_notice, page_guard, source_line
+from zorgzaam.ui.frame import page_guard, page_start, source_line
 from zorgzaam.ui.indicator_view import (
     about_indicator,
     clear_selection,
@@ -18,17 +17,10 @@ from zorgzaam.ui.indicator_view import (
     small_threshold_input,
     view_picker,
 )
-from zorgzaam.ui.state import area_picker
 from zorgzaam.ui import wie_sections as sections
 
 with page_guard():
-    store = get_store()
-    choice = area_picker(store)
-    demo_notice(store)
-    st.title("Wie woont er?")
-    if choice is None:
-        st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
-        st.stop()
+    store, choice = page_start("Wie woont er?")
     view = view_picker(choice)
     small_threshold = small_threshold_input()
     source = source_line(store)

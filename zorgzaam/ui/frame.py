@@ -5,12 +5,16 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from ..engine import EngineError
 from ..store import Store, StoreError
+
+if TYPE_CHECKING:
+    from .state import AreaChoice
 
 log = logging.getLogger("zorgzaam")
 
@@ -30,6 +34,24 @@ def page_guard() -> Iterator[None]:
             "Er ging iets mis bij het tonen van deze pagina. Je gegevens zijn niet gewijzigd. "
             "Probeer opnieuw of kies een ander gebied; blijft het gebeuren, meld het dan aan de beheerder."
         )
+
+
+def page_start(title: str) -> tuple[Store, "AreaChoice"]:
+    """Every page's opening: the store, the area picker, the demo notice and the title.
+
+    Stops the page with a Dutch hint while no care zone and municipality can be chosen.
+    """
+    from .data import get_store
+    from .state import area_picker
+
+    store = get_store()
+    choice = area_picker(store)
+    demo_notice(store)
+    st.title(title)
+    if choice is None:
+        st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
+        st.stop()
+    return store, choice
 
 
 def demo_notice(store: Store) -> None:
