@@ -11,7 +11,7 @@ from zorgzaam.mismatch import attention_list
 from zorgzaam.ui.frame import page_guard, page_start, source_line
 from zorgzaam.ui.indicator_view import small_threshold_input, view_picker
 from zorgzaam.ui.selection import clear_selection, selected_sector
-from zorgzaam.ui.spatial_data import view_layers
+from zorgzaam.ui.spatial_data import view_layers, view_places
 from zorgzaam.ui import whowhat_sections as sections
 from zorgzaam.ui.wie_sections import reference_results, view_sector_names, view_sectors, zone_results
 from zorgzaam.whowhat import pooled_lack_share, sector_mismatch
@@ -39,11 +39,12 @@ with page_guard():
         st.info(f"Er zijn nog geen statistische sectoren voor de {view.label} in de databank.")
         st.stop()
     layers = view_layers(store, view.level, view.code)
-    zone_layers = view_layers(store, "elz", choice.elz_code)
+    # The zone's averages need its places, not its map layers.
+    zone_places = view_places(store, "elz", choice.elz_code)
     zone_names = view_sector_names(store, type(view)("elz", choice.elz_code, choice.elz_name, choice))
     results = zone_results(store, view, need.ind, period)
     population = results[results["indicator"] == "pop_total"].set_index("area_code")["value"]
-    zone_data = sector_mismatch(results, zone_layers.places, zone_names, need, measure, settings,
+    zone_data = sector_mismatch(results, zone_places, zone_names, need, measure, settings,
                                 small_threshold, population)
     data = zone_data[zone_data["statsec"].isin(names.index)].reset_index(drop=True)
     zone_label = f"gemiddelde eerstelijnszone {choice.elz_name}"

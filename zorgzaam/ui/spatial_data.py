@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import geopandas as gpd
 import pandas as pd
 import shapely
 import streamlit as st
@@ -68,5 +67,11 @@ def _cached_view_layers(_store: Store, version: str, level: str, code: str) -> V
     )
 
 
-def lambert_frame(sectors: pd.DataFrame) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(sectors, geometry="geometry", crs="EPSG:31370")
+def view_places(store: Store, level: str, code: str) -> pd.DataFrame:
+    """Only the stored per-place access table of a view (no layers for the map)."""
+    return _cached_view_places(store, data_version(store), level, code)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _cached_view_places(_store: Store, version: str, level: str, code: str) -> pd.DataFrame:
+    return _store.place_access(_store.sectors_within(level, [code]))
