@@ -375,35 +375,32 @@ def facilitator_session(store: Store, key: str, token: str) -> PollSession:
     return _authorise(store, key, token)
 
 
-def open_poll(store: Store, key: str, token: str) -> PollSession:
+def _facilitate(store: Store, key: str, token: str, **change) -> PollSession:
+    """A facilitator's change to the session (after the token check), and the session as it is now."""
     session = _authorise(store, key, token)
-    store.update_poll_session(session.session_id, is_open=True)
+    store.update_poll_session(session.session_id, **change)
     return _authorise(store, session.session_id, token)
+
+
+def open_poll(store: Store, key: str, token: str) -> PollSession:
+    return _facilitate(store, key, token, is_open=True)
 
 
 def close_poll(store: Store, key: str, token: str) -> PollSession:
-    session = _authorise(store, key, token)
-    store.update_poll_session(session.session_id, is_open=False)
-    return _authorise(store, session.session_id, token)
+    return _facilitate(store, key, token, is_open=False)
 
 
 def reveal_results(store: Store, key: str, token: str) -> PollSession:
-    session = _authorise(store, key, token)
-    store.update_poll_session(session.session_id, results_visible=True)
-    return _authorise(store, session.session_id, token)
+    return _facilitate(store, key, token, results_visible=True)
 
 
 def hide_results(store: Store, key: str, token: str) -> PollSession:
-    session = _authorise(store, key, token)
-    store.update_poll_session(session.session_id, results_visible=False)
-    return _authorise(store, session.session_id, token)
+    return _facilitate(store, key, token, results_visible=False)
 
 
 def new_round(store: Store, key: str, token: str) -> PollSession:
     """Start the next round: earlier answers are kept; the poll opens and its results are hidden again."""
-    session = _authorise(store, key, token)
-    store.update_poll_session(session.session_id, next_round=True, is_open=True, results_visible=False)
-    return _authorise(store, session.session_id, token)
+    return _facilitate(store, key, token, next_round=True, is_open=True, results_visible=False)
 
 
 @dataclass(frozen=True)
