@@ -238,3 +238,22 @@ def test_a_version_5_file_gets_the_poll_tables(tmp_path):
     assert store.record_poll_answer("s1", 1, "p", None, "4") == 1
     assert store.record_poll_answer("s1", 1, "p", "An", "5") == 1  # replaces
     assert store.poll_answers("s1")[["display_name", "value"]].values.tolist() == [["An", "5"]]
+
+
+def test_team_scores_are_replaced_all_or_nothing(tmp_db):
+    from datetime import date
+
+    store = Store.open(tmp_db)
+    day = date(2024, 5, 14)
+    store.save_team_scores("Team", day, [("detectie", 3), ("inclusie", None)], "zijbalk")
+    # The second write deletes that date's rows first, then fails on score 6 (CHECK 1-5):
+    # the delete must be rolled back with it.
+    with pytest.raises(duckdb.ConstraintException):
+        store.save_team_scores("Team", day, [("detectie", 4), ("inclusie", 6)], "zijbalk")
+    kept = store.team_scores("Team")
+    assert kept["bouwsteen"].tolist() == ["detectie", "inclusie"]
+    assert kept["score"].iloc[0] == 3 and pd.isna(kept["score"].iloc[1])
+    store.delete_team_scores("Team", date(2024, 5, 15))  # another date: nothing to delete
+    assert len(store.team_scores("Team")) == 2
+    store.delete_team_scores("Team", day)
+    assert store.team_scores("Team").empty

@@ -441,7 +441,7 @@ def reflection_prompts(bouwsteen: Bouwsteen | str, score: Any) -> list[str]:
 # --------------------------------------------------------------------------- summaries of one set of scores
 
 
-def _checked_scores(scores: Mapping[str, Any]) -> dict[str, int | None]:
+def checked_scores(scores: Mapping[str, Any]) -> dict[str, int | None]:
     """Every bouwsteen code → a valid score (missing codes are niet gescoord)."""
     unknown = [code for code in scores if code not in BOUWSTEEN_BY_CODE]
     if unknown:
@@ -458,7 +458,7 @@ def _checked_scores(scores: Mapping[str, Any]) -> dict[str, int | None]:
 def cluster_means(scores: Mapping[str, Any]) -> dict[str, float | None]:
     """Cluster code → mean of its scored bouwstenen (``None`` when none is scored),
     in ``CLUSTERS`` order. Not scored bouwstenen are left out of the mean, not counted as 0."""
-    checked = _checked_scores(scores)
+    checked = checked_scores(scores)
     out: dict[str, float | None] = {}
     for cluster in CLUSTERS:
         values = [checked[b.code] for b in in_cluster(cluster) if checked[b.code] is not None]
@@ -474,7 +474,7 @@ def light_bouwstenen(scores: Mapping[str, Any], threshold: int = 2) -> list[str]
     said so). For light in the source's sense of seed 000 ("weinig acties"), see
     ``light_by_actions``.
     """
-    checked = _checked_scores(scores)
+    checked = checked_scores(scores)
     return [code for code, score in checked.items() if score is not None and score <= threshold]
 
 
@@ -498,7 +498,7 @@ def score_table(scores: Mapping[str, Any]) -> pd.DataFrame:
     in an object column).
     ``SCORE_TABLE_HEADERS`` gives Dutch headers.
     """
-    checked = _checked_scores(scores)
+    checked = checked_scores(scores)
     rows = [
         {
             "number": b.number,

@@ -49,3 +49,12 @@ def format_value(value: float | None, status: str, unit: str, decimals: int) -> 
 def format_indicator(indicator: Indicator, value: float | None, status: str = "ok") -> str:
     return format_value(value, status, indicator.unit, indicator.decimals)
 
+
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")
+
+
+def format_date(day) -> str:
+    """date(2026, 12, 2) -> '2 december 2026'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

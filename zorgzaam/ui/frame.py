@@ -36,17 +36,20 @@ def page_guard() -> Iterator[None]:
         )
 
 
-def page_start(title: str) -> tuple[Store, "AreaChoice"]:
-    """Every page's opening: the store, the area picker, the demo notice and the title.
+def page_start(title: str, scoring_expanded: bool = False) -> tuple[Store, "AreaChoice"]:
+    """Every page's opening: the store, the area picker, the demo notice, the team's
+    self-assessment in the sidebar and the title.
 
     Stops the page with a Dutch hint while no care zone and municipality can be chosen.
     """
     from .data import get_store
     from .state import area_picker
+    from .team_sidebar import team_sidebar
 
     store = get_store()
     choice = area_picker(store)
     demo_notice(store)
+    team_sidebar(store, expanded=scoring_expanded)
     st.title(title)
     if choice is None:
         st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
