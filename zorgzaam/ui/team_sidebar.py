@@ -18,6 +18,8 @@ from .state import keep_in_url
 
 TEAM_KEY = "team"
 DATE_KEY = "score_date"
+# The team as the sidebar resolved it this run (validated, spelled as the store knows it).
+RESOLVED_TEAM_KEY = "team_resolved"
 
 
 def _score_label(score: int | None) -> str:
@@ -30,6 +32,8 @@ def score_widget_key(team: str, day: date, code: str) -> str:
 
 def current_team() -> str | None:
     """The team chosen in the sidebar (or from the URL before the sidebar ran), validated, or None."""
+    if RESOLVED_TEAM_KEY in st.session_state:
+        return st.session_state[RESOLVED_TEAM_KEY]
     raw = st.session_state.get(TEAM_KEY) or st.query_params.get(TEAM_KEY)
     try:
         return werkgroep.validate_team(raw) if raw else None
@@ -52,6 +56,7 @@ def team_picker(store: Store, container) -> str | None:
         help="De scores, notities en acties worden per werkgroep bewaard. Een nieuwe naam typen maakt een "
              "nieuwe werkgroep aan.",
     )
+    st.session_state[RESOLVED_TEAM_KEY] = None
     if not raw:
         keep_in_url(TEAM_KEY, None)
         return None
@@ -60,6 +65,9 @@ def team_picker(store: Store, container) -> str | None:
     except werkgroep.WerkgroepError as exc:
         container.error(str(exc))
         return None
+    # "werkgroep heidebeek" typed again is the existing "Werkgroep Heidebeek", not a second team.
+    team = {t.casefold(): t for t in teams}.get(team.casefold(), team)
+    st.session_state[RESOLVED_TEAM_KEY] = team
     keep_in_url(TEAM_KEY, team)
     return team
 
