@@ -589,7 +589,8 @@ def describe_spread(s: Spread) -> str:
     median = format_number(s.median, 0 if s.median is not None and s.median.is_integer() else 1)
     text = f"{answers}, mediaan {median} (van {s.minimum} tot {s.maximum})."
     if s.is_disputed:
-        text += (f" Meningen lopen uiteen: {s.far_from_median} van de {s.n} scores liggen meer dan "
+        verb = "ligt" if s.far_from_median == 1 else "liggen"
+        text += (f" Meningen lopen uiteen: {s.far_from_median} van de {s.n} scores {verb} meer dan "
                  f"1 punt van de mediaan.")
     elif s.n >= 2 and s.minimum == s.maximum:
         text += " Iedereen gaf dezelfde score."
