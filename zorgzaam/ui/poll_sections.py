@@ -15,7 +15,7 @@ import segno
 import streamlit as st
 
 from .. import bouwstenen, poll_export, polls
-from ..formatting import format_number
+from ..formatting import format_date, format_number
 from ..polls import PollError
 from ..store import Store
 from .frame import page_guard
@@ -27,8 +27,6 @@ FALLBACK_BASE_URL = "http://localhost:8501"
 
 QUESTION_SETS = ("De 9 bouwstenen scoren (1–5)", "Eigen vragen")
 KIND_BY_LABEL = {"schaal 1–5": "scale", "meerkeuze": "choice", "kort woord": "word"}
-_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december")
 # ColorBrewer YlGnBu (5 classes, colour-blind safe): low scores light, high scores dark.
 SCORE_COLOURS = {1: "#ffffcc", 2: "#a1dab4", 3: "#41b6c4", 4: "#2c7fb8", 5: "#253494"}
 DISAGREEMENT_BADGE = ":orange-badge[:material/diversity_2: meningen lopen uiteen]"
@@ -41,10 +39,6 @@ PASTE_ERROR_KEY = "poll_paste_error"
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def dutch_date(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def plain(text) -> str:
@@ -247,7 +241,7 @@ def _go_to(session_id: str, token: str) -> None:
 
 def new_poll_form(store: Store) -> None:
     st.subheader("Nieuwe peiling")
-    title = st.text_input("Titel", value=f"Bouwstenen zelfevaluatie {dutch_date(date.today())}", max_chars=120,
+    title = st.text_input("Titel", value=f"Bouwstenen zelfevaluatie {format_date(date.today())}", max_chars=120,
                           key="poll_new_title")
     question_set = st.radio("Vragen", QUESTION_SETS, key="poll_new_set", horizontal=True)
     if question_set == QUESTION_SETS[0]:
@@ -501,7 +495,7 @@ def takeover_section(store: Store, session: polls.PollSession, token: str) -> No
                 given = ", ".join(f"{bouwstenen.by_code(code).name} {score}" for code, score in saved.scores.items()
                                   if score is not None)
                 st.success(f"Bewaard: {saved.scored} van de {len(saved.scores)} bouwstenen gescoord voor "
-                           f"{saved.team} op {dutch_date(saved.assessed_on)} (ronde {round_} van deze peiling): "
+                           f"{saved.team} op {format_date(saved.assessed_on)} (ronde {round_} van deze peiling): "
                            f"{given}.")
 
 
