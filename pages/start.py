@@ -48,6 +48,13 @@ with page_guard():
                        icon=":material/storefront:")
     steps[2].page_link("pages/wie_vs_wat.py", label="**Wie vs wat?** Veel nood, ver van voorzieningen",
                        icon=":material/join_inner:")
+    st.subheader("Jullie eigen werking")
+    own = st.columns(3)
+    own[0].page_link("pages/bouwstenen.py", label="**Bouwstenen** Waar staan we op de 9 bouwstenen? Reflectie en "
+                     "acties", icon=":material/checklist:")
+    own[1].page_link("pages/peiling.py", label="**Peiling** Iedereen scoort live met de gsm",
+                     icon=":material/how_to_vote:")
+    own[2].markdown("De zelfevaluatie staat ook links in de zijbalk, op elke pagina.")
 
     st.subheader(f"De statistische sectoren van {choice.gemeente_name}")
     map_column, table_column = st.columns([5, 4])
