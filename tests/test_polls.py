@@ -310,3 +310,20 @@ def test_a_double_tap_from_many_threads_keeps_one_answer(tmp_path):
     assert polls.results(store, session.session_id, token).by_question()[1].n == 1
     assert len(store.poll_answers(session.session_id)) == 1
     close_all()
+
+
+def test_a_full_round_refuses_new_participants_but_not_those_already_in(store, monkeypatch):
+    monkeypatch.setattr(polls, "MAX_PARTICIPANTS", 3)
+    session, token = _bouwstenen(store)
+    q1, q2 = (q.question_id for q in session.questions[:2])
+    for pid in ("p-aaaaaaaa", "p-bbbbbbbb", "p-cccccccc"):
+        polls.answer(store, session.join_code, pid, q1, 3)
+    with pytest.raises(PollError, match="vol"):
+        polls.answer(store, session.join_code, "p-dddddddd", q1, 4)
+    polls.answer(store, session.join_code, "p-aaaaaaaa", q2, 5)  # someone already in answers on
+    polls.answer(store, session.join_code, "p-aaaaaaaa", q1, 1)  # and changes an answer
+    assert polls.results(store, session.session_id, token).participants == 3
+    assert set(_answers_in_store(store, session.session_id)["participant_id"]) == {
+        "p-aaaaaaaa", "p-bbbbbbbb", "p-cccccccc"}
+    polls.new_round(store, session.session_id, token)  # every round starts with room again
+    polls.answer(store, session.join_code, "p-dddddddd", q1, 4)

@@ -58,6 +58,8 @@ MAX_OPTION_CHARS = 80
 MAX_WORD_CHARS = 40
 MAX_NAME_CHARS = 40
 MAX_PARTICIPANT_ID_CHARS = 64
+# A werkgroep meeting has tens of people; the cap keeps one script with fresh ids from flooding a round.
+MAX_PARTICIPANTS = 300
 
 
 class PollError(ValueError):
@@ -333,7 +335,8 @@ def answer(store: Store, join_code: str, participant_id: str, question_id: int, 
     # one of two transactions on the same row); different participants write in parallel.
     with _answer_locks[hash((session.session_id, pid)) % len(_answer_locks)]:
         try:
-            round_ = store.record_poll_answer(session.session_id, question.question_id, pid, display_name, stored)
+            round_ = store.record_poll_answer(session.session_id, question.question_id, pid, display_name, stored,
+                                              max_participants=MAX_PARTICIPANTS)
         except StoreError as exc:
             raise PollError(str(exc)) from exc
     if round_ is None:  # closed between the check above and the write

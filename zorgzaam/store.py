@@ -33,6 +33,10 @@ class StoreError(RuntimeError):
     """A problem with the database, worded for the user (Dutch)."""
 
 
+class PollCapacityError(StoreError):
+    """A poll round has as many participants as it accepts."""
+
+
 def default_path() -> Path:
     return Path(os.environ.get("ZORGZAAM_DB") or DEFAULT_DB)
 
@@ -904,12 +908,14 @@ class Store:
         self._poll_write(work)
 
     def record_poll_answer(self, session_id: str, question_id: int, participant_id: str,
-                           display_name: str | None, value: str) -> int | None:
+                           display_name: str | None, value: str, max_participants: int | None = None) -> int | None:
         """Store (or replace) one answer in the session's current round, in one transaction.
 
         Returns the round, or None when the session is missing or closed (nothing written).
         The state is read inside the same transaction as the write. DELETE + INSERT rather than
         INSERT … ON CONFLICT DO UPDATE: the same effect at half the time (4 ms against 9 ms per answer).
+        A participant new to the round is refused (PollCapacityError) once ``max_participants``
+        others answered in it.
         """
         def work(cur):
             rows = cur.execute("SELECT state, current_round FROM poll_sessions WHERE session_id = ?",
@@ -917,6 +923,14 @@ class Store:
             if not rows or rows[0][0] != "open":
                 return None
             round_ = int(rows[0][1])
+            if max_participants is not None:
+                known, others = cur.execute(
+                    "SELECT count(*) FILTER (WHERE participant_id = ?), count(DISTINCT participant_id)"
+                    " FROM poll_answers WHERE session_id = ? AND round = ?",
+                    [participant_id, session_id, round_]).fetchall()[0]
+                if not known and others >= max_participants:
+                    raise PollCapacityError(
+                        f"Deze peiling is vol: er antwoordden al {max_participants} deelnemers in deze ronde.")
             key = [session_id, round_, int(question_id), participant_id]
             cur.execute("DELETE FROM poll_answers WHERE session_id = ? AND round = ? AND question_id = ?"
                         " AND participant_id = ?", key)
