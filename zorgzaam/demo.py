@@ -46,6 +46,7 @@ from shapely import affinity, ops
 
 from .catalogue import BUILTIN
 from .cube import CUBE_AGE_BANDS, CUBE_POSITIONS, cube_variables
+from .geometry import display_wkb, lambert_to_wgs84
 
 DEMO_DATASET_ID = "demo"
 DEMO_ELZ_CODE = "elz80"
@@ -1317,7 +1318,7 @@ def _stops(geo: _Geo, zone) -> pd.DataFrame:
     frame["name"] = frame["name"].where(~frame["name"].duplicated(), frame["name"] + " (2)")
     frame.insert(0, "stop_id", [f"demo-{k + 1:04d}" for k in range(len(frame))])
     frame["departures_per_hour"] = frame["departures_per_hour"].astype("Float64")
-    lon, lat = _TO_WGS84.transform(frame["x"].to_numpy(), frame["y"].to_numpy())
+    lon, lat = _TO_WGS84_POINTS.transform(frame["x"].to_numpy(), frame["y"].to_numpy())
     frame["lon"], frame["lat"] = lon, lat
     return frame
 
@@ -1447,18 +1448,9 @@ def _grid(rng: np.random.Generator, geo: _Geo, zone, pop2025: dict[str, int], fe
 
 # --- assembling -----------------------------------------------------------------------------
 
-_TO_WGS84 = Transformer.from_crs(31370, 4326, always_xy=True)
-
-
-def _to_wgs84(geoms: np.ndarray) -> np.ndarray:
-    return shapely.transform(geoms, lambda c: np.column_stack(_TO_WGS84.transform(c[:, 0], c[:, 1])))
-
-
-def _display(geoms: list, coverage: bool) -> list:
-    arr = np.array(geoms, dtype=object)
-    simple = shapely.coverage_simplify(arr, 5.0) if coverage and len(arr) > 1 else shapely.simplify(
-        arr, 5.0, preserve_topology=True)
-    return list(shapely.to_wkb(_to_wgs84(simple)))
+_TO_WGS84_POINTS = Transformer.from_crs(31370, 4326, always_xy=True)
+_to_wgs84 = lambert_to_wgs84
+_display = display_wkb
 
 
 def build_demo(seed: int = 2026) -> DemoData:

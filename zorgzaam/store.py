@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 import shapely
 
+from .areas import LEVEL_CODES
 from .catalogue import BUILTIN, Catalogue
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "zorgzaam.duckdb"
@@ -523,6 +524,127 @@ class Store:
             if place_access is not None and len(place_access):
                 self.replace_place_access(dataset_id, place_access, cur)
 
+    def import_dataset(
+        self,
+        dataset_id: str,
+        *,
+        title: str,
+        source: str,
+        period_label: str | None = None,
+        file_name: str | None = None,
+        areas: pd.DataFrame | None = None,
+        area_parents: pd.DataFrame | None = None,
+        observations: pd.DataFrame | None = None,
+        features: pd.DataFrame | None = None,
+        stops: pd.DataFrame | None = None,
+        grid_cells: pd.DataFrame | None = None,
+        sector_vintage: str | None = None,
+        progress=None,
+    ) -> None:
+        """Write an imported file all-or-nothing (one transaction); re-importing it replaces it.
+
+        Unlike ``replace_dataset``, areas and their parents are **merged** into what other files
+        wrote: a sector table adds names and parents to the sectors a geometry file brought, and a
+        missing value (no geometry, no area) never wipes a known one. The dataset's own
+        observations, features, stops and grid cells are replaced. ``progress(fraction, text)``
+        is called between steps.
+        """
+        def step(fraction: float, text: str) -> None:
+            if progress is not None:
+                progress(fraction, text)
+
+        with self.transaction() as cur:
+            self.sync_catalogue(cur=cur)
+            for table in ("observations", "features", "stops", "grid_cells", "datasets"):
+                cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
+            cur.execute(
+                "INSERT INTO datasets VALUES (?, ?, ?, ?, FALSE, ?, ?)",
+                [dataset_id, title, source, period_label, file_name, datetime.now(timezone.utc)],
+            )
+            if sector_vintage is not None:
+                found = cur.execute("SELECT value FROM meta WHERE key = 'sector_vintage'").fetchall()
+                if found and found[0][0] != sector_vintage:
+                    raise StoreError(
+                        f"Deze databank gebruikt de sectorindeling {found[0][0]}; dit bestand de indeling "
+                        f"{sector_vintage}. Zet de codes eerst om met een omzettingstabel, of gebruik een andere databank.")
+                cur.execute("INSERT OR REPLACE INTO meta VALUES ('sector_vintage', ?)", [sector_vintage])
+            if areas is not None and len(areas):
+                step(0.1, f"{len(areas):,} gebieden".replace(",", "."))
+                self._merge_areas(cur, areas, dataset_id)
+            if area_parents is not None and len(area_parents):
+                step(0.3, "indeling in gemeenten en zones")
+                self._insert(cur, "area_parents", area_parents, dataset_id,
+                             ["level", "code", "parent_level", "parent_code"])
+            if (areas is not None and len(areas)) or (area_parents is not None and len(area_parents)):
+                self._complete_parents(cur, dataset_id)
+            if observations is not None and len(observations):
+                step(0.5, f"{len(observations):,} cijfers".replace(",", "."))
+                self._insert_observations(cur, observations, dataset_id)
+            if features is not None and len(features):
+                step(0.7, "kaartobjecten")
+                features = features.reset_index(drop=True)
+                features = pd.concat([features.drop(columns=["minx", "miny", "maxx", "maxy"], errors="ignore"),
+                                      feature_bounds(features["geom_lambert"])], axis=1)
+                self._insert(cur, "features", features, dataset_id,
+                             ["layer", "feature_id", "category", "name", "properties", "geom_lambert", "geom_display",
+                              "minx", "miny", "maxx", "maxy"])
+            if stops is not None and len(stops):
+                step(0.8, "haltes")
+                self._insert(cur, "stops", stops, dataset_id,
+                             ["stop_id", "name", "departures_per_hour", "is_belbus", "x", "y", "lon", "lat"])
+            if grid_cells is not None and len(grid_cells):
+                step(0.9, "hectarecellen")
+                self._insert(cur, "grid_cells", grid_cells, dataset_id, ["layer", "x", "y", "value", "statsec"])
+            step(1.0, "bewaard")
+
+    @staticmethod
+    def _complete_parents(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
+        """Add the parents that follow from two files together (sector → municipality from a geometry
+        file, municipality → care zone from an area table: sector → care zone), until nothing changes.
+
+        A sector's own stated parent always wins over a derived one (the Antwerp zones split a
+        municipality by sector), so only missing (level, code, parent_level) rows are added.
+        """
+        for _ in range(len(LEVEL_CODES)):
+            added = cur.execute(
+                "INSERT INTO area_parents (level, code, parent_level, parent_code, dataset_id)"
+                " SELECT DISTINCT ON (a.level, a.code, b.parent_level) a.level, a.code, b.parent_level,"
+                " b.parent_code, ? FROM area_parents a"
+                " JOIN area_parents b ON b.level = a.parent_level AND b.code = a.parent_code"
+                " WHERE b.parent_level <> a.level AND NOT EXISTS (SELECT 1 FROM area_parents c"
+                "   WHERE c.level = a.level AND c.code = a.code AND c.parent_level = b.parent_level)"
+                " ORDER BY a.level, a.code, b.parent_level, b.parent_code",
+                [dataset_id],
+            ).fetchall()
+            if not added or not added[0][0]:
+                break
+
+    @staticmethod
+    def _merge_areas(cur: duckdb.DuckDBPyConnection, areas: pd.DataFrame, dataset_id: str) -> None:
+        columns = ["level", "code", "name", "area_ha", "geom_lambert", "geom_display"]
+        incoming = pd.DataFrame({c: areas[c] if c in areas else pd.Series([None] * len(areas), dtype=object)
+                                 for c in columns})
+        incoming["area_ha"] = pd.to_numeric(incoming["area_ha"], errors="coerce").astype("float64")
+        incoming["dataset_id"] = dataset_id
+        cur.register("incoming_areas", incoming)
+        try:
+            # A name in capitals (Statbel's "AARTSELAAR-CENTRUM") never replaces one in normal case.
+            cur.execute(
+                "INSERT INTO areas (level, code, name, area_ha, geom_lambert, geom_display, dataset_id)"
+                " SELECT level, code, coalesce(name, code), area_ha, CAST(geom_lambert AS BLOB),"
+                " CAST(geom_display AS BLOB), dataset_id FROM incoming_areas"
+                " ON CONFLICT (level, code) DO UPDATE SET"
+                " name = CASE WHEN excluded.name = excluded.code OR (excluded.name = upper(excluded.name)"
+                "   AND areas.name <> upper(areas.name)) THEN areas.name ELSE excluded.name END,"
+                " area_ha = coalesce(excluded.area_ha, areas.area_ha),"
+                " geom_lambert = coalesce(excluded.geom_lambert, areas.geom_lambert),"
+                " geom_display = coalesce(excluded.geom_display, areas.geom_display),"
+                " dataset_id = excluded.dataset_id"
+            )
+        finally:
+            with contextlib.suppress(duckdb.Error):  # after a failed statement the transaction is aborted
+                cur.unregister("incoming_areas")
+
     def replace_place_access(self, dataset_id: str, frame: pd.DataFrame,
                              cur: duckdb.DuckDBPyConnection | None = None) -> None:
         """Replace a dataset's per-place access rows (inside the caller's transaction when ``cur`` is given)."""
@@ -599,6 +721,10 @@ class Store:
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
 
     # --- reading -----------------------------------------------------------------
+
+    def sector_vintage(self) -> str | None:
+        """The sector division (2024 or 2025) of the imported sectors, once a file made it known."""
+        return self.scalar("SELECT value FROM meta WHERE key = 'sector_vintage'")
 
     def is_empty(self) -> bool:
         return self.scalar("SELECT count(*) FROM areas") == 0
