@@ -301,6 +301,19 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        8,
+        "koppeling van onbekende kolommen aan de catalogus, onthouden voor een volgende import",
+        (
+            # target_kind: 'base' (a base count), 'indicator' (a stored indicator value) or 'skip'.
+            """CREATE TABLE column_mappings (
+                column_name VARCHAR PRIMARY KEY,
+                target_kind VARCHAR NOT NULL CHECK (target_kind IN ('base', 'indicator', 'skip')),
+                target_code VARCHAR,
+                saved_at TIMESTAMP NOT NULL
+            )""",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -721,6 +734,17 @@ class Store:
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
 
     # --- reading -----------------------------------------------------------------
+
+    def column_mappings(self) -> list[tuple[str, str, str | None]]:
+        """(column name, target kind, target code) the werkgroep chose in earlier imports."""
+        return self.cursor().execute(
+            "SELECT column_name, target_kind, target_code FROM column_mappings ORDER BY column_name").fetchall()
+
+    def save_column_mappings(self, rows: list[tuple[str, str, str | None]]) -> None:
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        with self.transaction() as cur:
+            cur.executemany("INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
+                            [[c, k, t, now] for c, k, t in rows])
 
     def sector_vintage(self) -> str | None:
         """The sector division (2024 or 2025) of the imported sectors, once a file made it known."""

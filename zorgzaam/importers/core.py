@@ -87,6 +87,7 @@ class ImportPlan:
     stops: pd.DataFrame | None = None
     grid_cells: pd.DataFrame | None = None
     sector_vintage: str | None = None   # "2024" / "2025" when the file fixes the store's sector division
+    unmapped_columns: list[str] = field(default_factory=list)  # columns that still need a mapping choice
 
     def apply(self, store: Store, progress: Progress | None = None) -> None:
         """Write the plan in one transaction: all of it, or (on any error) nothing."""

@@ -1,0 +1,335 @@
+"""Figures per area: Provincies in Cijfers / Swing tables and Statbel's population per sector.
+
+Layouts (dataformats.md §2.1, §3.2–3.3):
+* **Swing upload**: ``period | geolevel | geoitem | <variable> …`` (also ``PERIODE | GEBIEDSNIVEAU |
+  GEBIED``); a ``TE VERWIJDEREN …`` name column is ignored;
+* **Swing export / selection-table JSON**: an area column (``Geo``) holding ``Naam (CODE)`` or a
+  code, a period column (``Perioden``) or ``<label>|<year>`` headers, one column per variable;
+* **Statbel** ``OPENDATA_SECTOREN_*``: ``CD_REFNIS | CD_SECTOR | TOTAL`` (or ``POPULATION``), pipe
+  separated, decimal commas.
+
+Values: numbers with a decimal point or comma. Missing-value codes (Swing): -99996 and "-" or ""
+(leeg) → ontbrekend; -99997 and "x" (verborgen by the supplier) → verborgen; -99998 and "nvt" → nvt;
+-99999 and "?" → ontbrekend. A hidden value stays missing, never 0. Any other text in a number
+column refuses the whole file.
+
+A column becomes a catalogue variable through a **mapping**: a column named like a catalogue code
+maps itself; others need the werkgroep's choice (``ColumnTarget``), which the store remembers.
+Unmapped columns are listed in the preview and not imported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..areas import SECTOR_CODE_RE, normalise_sector_code
+from ..catalogue import BUILTIN
+from ..formatting import format_number
+from ..store import Store
+from .core import ImportPlan, Preview, check_vintage, known_codes
+from .errors import ImportProblem
+from .sectors import is_split_code
+
+KIND = "cijfers"
+
+MISSING_CODES = {
+    "-99996": "ontbrekend", "": "ontbrekend", "-": "ontbrekend",
+    "-99997": "verborgen", "x": "verborgen", "X": "verborgen",
+    "-99998": "nvt", "nvt": "nvt",
+    "-99999": "ontbrekend", "?": "ontbrekend",
+}
+
+# Swing geolevels → (store level, sector division when it is a sector level).
+GEOLEVELS = {
+    # Plain "statsec" meant the division current when the file was made (2020–2024 before 2025):
+    # its vintage is read from the codes, not from the name.
+    "statsec": ("statsec", None), "statsec2025": ("statsec", "2025"),
+    "statsec2024": ("statsec", "2024"), "statsec2020": ("statsec", "2024"), "statsec2019": ("statsec", "2024"),
+    "deelgemeente": ("deelgemeente", None), "deelgemeente2024": ("deelgemeente", None),
+    "ggw7": ("wijk", None), "wijk": ("wijk", None),
+    "gemeente": ("gemeente", None), "gemeente2024": ("gemeente", None),
+    "elz": ("elz", None), "provincie": ("provincie", None), "gewest": ("gewest", None),
+}
+_NAME_CODE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[0-9A-Za-z_-]{4,12})\)\s*$")
+
+
+@dataclass(frozen=True)
+class ColumnTarget:
+    """What a column becomes: a catalogue base count or indicator (stored value), or skipped."""
+
+    kind: str            # "base" | "indicator" | "skip"
+    code: str | None = None
+
+    def label(self) -> str:
+        if self.kind == "skip":
+            return "niet importeren"
+        if self.kind == "base":
+            return f"telling: {BUILTIN.base_counts[self.code].label}"
+        return f"indicator: {BUILTIN.indicators[self.code].label}"
+
+
+def catalogue_targets() -> dict[str, ColumnTarget]:
+    """Every code a column may map to."""
+    out = {c: ColumnTarget("base", c) for c in BUILTIN.base_counts}
+    out.update({c: ColumnTarget("indicator", c) for c in BUILTIN.indicators})
+    return out
+
+
+def parse_values(column: pd.Series, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(values as float with NaN for missing, statuses) of one column; text that is no number is refused."""
+    text = column.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
+    status = text.map(MISSING_CODES).fillna("ok")
+    numeric_text = text.where(status == "ok", "")
+    # "1.234,5" → 1234.5; "45,6" → 45.6; "1234.5" stays.
+    normalised = numeric_text.map(
+        lambda t: t.replace(".", "").replace(",", ".") if "," in t else t).str.replace(" ", "", regex=False)
+    values = pd.to_numeric(normalised.replace("", np.nan), errors="coerce")
+    bad = (status == "ok") & values.isna()
+    if bad.any():
+        rows = list(bad[bad].index[:5])
+        examples = ", ".join(f"'{text[i]}'" for i in rows)
+        raise ImportProblem(f"In kolom '{name}' staat tekst waar een getal hoort: {examples}. Alleen getallen en "
+                            "de codes voor ontbrekende waarden (x, -, nvt, ?, -99996 … -99999) mogen; verbeter het "
+                            "bestand of kies het originele bestand van de bron.")
+    values = values.to_numpy(dtype=float)
+    # A Swing sentinel written as a number (-99997.0) is a status, not a value.
+    for code, state in (("-99996", "ontbrekend"), ("-99997", "verborgen"), ("-99998", "nvt"), ("-99999", "ontbrekend")):
+        hit = values == float(code)
+        status = status.mask(hit, state)
+        values[hit] = np.nan
+    values[(status != "ok").to_numpy()] = np.nan
+    return values, status.to_numpy()
+
+
+def _area_code(raw: str, level: str) -> tuple[str, str | None]:
+    """(code, name) from a cell holding a code or "Naam (CODE)"."""
+    text = str(raw).strip()
+    found = _NAME_CODE.match(text)
+    name = None
+    if found:
+        name, text = found.group("name"), found.group("code")
+    if level == "statsec":
+        text = normalise_sector_code(text)
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return text, name
+
+
+def _guess_level(codes: pd.Series) -> str | None:
+    sample = codes.dropna().astype(str).head(200).map(lambda c: _area_code(c, "statsec")[0])
+    if not len(sample):
+        return None
+    checks = [("statsec", lambda c: bool(SECTOR_CODE_RE.match(c))), ("gemeente", lambda c: bool(re.fullmatch(r"\d{5}", c))),
+              ("elz", lambda c: bool(re.fullmatch(r"elz\d+", c, re.IGNORECASE))),
+              ("wijk", lambda c: bool(re.fullmatch(r"\d{5}W[0-9A-Z]{2,3}", c)))]
+    for level, check in checks:
+        if sample.map(check).mean() > 0.95:
+            return level
+    return None
+
+
+@dataclass
+class LongTable:
+    """A figures table brought to one layout: area level, code, period, and variable columns."""
+
+    level: str
+    vintage: str | None
+    codes: pd.Series
+    periods: pd.Series
+    columns: dict[str, pd.Series]   # source column name → raw cells
+    layout: str
+
+
+def _columns_by_lower(frame: pd.DataFrame) -> dict[str, str]:
+    return {str(c).strip().lower(): c for c in frame.columns}
+
+
+def recognise(frame: pd.DataFrame) -> str | None:
+    cols = _columns_by_lower(frame)
+    if {"period", "geolevel", "geoitem"} <= set(cols) or {"periode", "gebiedsniveau", "gebied"} <= set(cols):
+        return "swing-upload"
+    if {"cd_sector", "cd_refnis"} <= set(cols) and ({"total"} & set(cols) or {"population"} & set(cols)):
+        return "statbel-bevolking"
+    if "geo" in cols or any("|" in str(c) for c in frame.columns):
+        return "swing-export"
+    return None
+
+
+def to_long(frame: pd.DataFrame, layout: str, file_names: list[str]) -> LongTable:
+    cols = _columns_by_lower(frame)
+    if layout == "swing-upload":
+        period_col = cols.get("period") or cols["periode"]
+        level_col = cols.get("geolevel") or cols["gebiedsniveau"]
+        item_col = cols.get("geoitem") or cols["gebied"]
+        geolevels = frame[level_col].dropna().astype(str).str.strip().str.lower().unique()
+        if len(geolevels) != 1:
+            raise ImportProblem(f"Dit bestand mengt gebiedsniveaus ({', '.join(geolevels[:5])}). Importeer één "
+                                "niveau per bestand (bv. alleen statsec of alleen gemeente).")
+        if geolevels[0] not in GEOLEVELS:
+            raise ImportProblem(f"Het gebiedsniveau '{geolevels[0]}' kent zorgzaam niet. Bruikbaar: "
+                                f"{', '.join(sorted(GEOLEVELS))}.")
+        level, vintage = GEOLEVELS[geolevels[0]]
+        skip = {period_col, level_col, item_col, "Unnamed: 0", ""}
+        variables = {c: frame[c] for c in frame.columns
+                     if c not in skip and not str(c).upper().startswith("TE VERWIJDEREN") and str(c).strip()}
+        return LongTable(level, vintage, frame[item_col], frame[period_col], variables, layout)
+    if layout == "statbel-bevolking":
+        total = cols.get("total") or cols["population"]
+        year = next((m.group(1) for n in file_names if (m := re.search(r"SECTOREN_(20\d{2})", n, re.I))), None)
+        if year is None:
+            raise ImportProblem("Uit de bestandsnaam blijkt niet over welk jaar dit bevolkingsbestand gaat (zoals "
+                                "OPENDATA_SECTOREN_2024.txt). Geef het bestand zijn originele naam terug.")
+        vintage = None
+        if re.search(r"_NEW", " ".join(file_names), re.I):
+            vintage = "2025"
+        elif re.search(r"_OLD", " ".join(file_names), re.I) or year < "2025":
+            vintage = "2024"
+        return LongTable("statsec", vintage, frame[cols["cd_sector"]], pd.Series(year, index=frame.index),
+                         {"pop_total": frame[total]}, layout)
+    # Swing export: an area column, a period column or "<label>|<year>" headers.
+    area_col = cols.get("geo") or frame.columns[0]
+    period_col = cols.get("perioden") or cols.get("periode") or cols.get("period")
+    level = _guess_level(frame[area_col])
+    if level is None:
+        raise ImportProblem(f"In de kolom '{area_col}' staan geen gebiedscodes (zoals 11001A00- of 11001) en geen "
+                            "namen met de code tussen haakjes. Exporteer de tabel met codes, of gebruik het "
+                            "uploadformaat period | geolevel | geoitem.")
+    variables: dict[str, pd.Series] = {}
+    periods_per_column: dict[str, str] = {}
+    for col in frame.columns:
+        if col in (area_col, period_col):
+            continue
+        label, _, year = str(col).rpartition("|")
+        if label and re.fullmatch(r"\d{4}", year.strip()):
+            variables[col] = frame[col]
+            periods_per_column[col] = year.strip()
+        else:
+            variables[col] = frame[col]
+    if period_col is None and len(periods_per_column) != len(variables):
+        raise ImportProblem("Dit bestand zegt niet over welke periode de cijfers gaan (geen kolom Perioden en "
+                            "geen '|jaar' in de kolomnamen). Exporteer de tabel met de periode erbij.")
+    if period_col is not None:
+        return LongTable(level, None, frame[area_col], frame[period_col], variables, layout)
+    # Wide by year: one long block per period.
+    blocks = []
+    for col, year in periods_per_column.items():
+        blocks.append(pd.DataFrame({"area": frame[area_col], "period": year, "column": str(col).rpartition("|")[0],
+                                    "cell": frame[col]}))
+    long = pd.concat(blocks, ignore_index=True)
+    wide = long.pivot_table(index=["area", "period"], columns="column", values="cell", aggfunc="first",
+                            dropna=False).reset_index()
+    return LongTable(level, None, wide["area"], wide["period"],
+                     {c: wide[c] for c in wide.columns if c not in ("area", "period")}, layout)
+
+
+def _vintage_from_codes(codes: pd.Series) -> str | None:
+    """2025 when the codes include sectors split by the 2025 reform (…K, …L); else unknown."""
+    clean = codes.dropna().astype(str).map(lambda c: _area_code(c, "statsec")[0])
+    split = is_split_code(clean)
+    return "2025" if split.any() else None
+
+
+def auto_mapping(columns: list[str], remembered: dict[str, ColumnTarget] | None = None) -> dict[str, ColumnTarget]:
+    """Columns named like a catalogue code map themselves; remembered choices apply to the rest."""
+    targets = catalogue_targets()
+    out: dict[str, ColumnTarget] = {}
+    for col in columns:
+        key = str(col).strip()
+        if remembered and key in remembered:
+            out[col] = remembered[key]
+        elif key in targets:
+            out[col] = targets[key]
+    return out
+
+
+def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
+                 mapping: dict[str, ColumnTarget] | None = None, layout: str | None = None) -> ImportPlan:
+    """An import plan for a figures table; ``mapping`` adds the werkgroep's choices for unknown columns."""
+    layout = layout or recognise(frame)
+    if layout is None:
+        raise ImportProblem("Dit is geen tabel die zorgzaam herkent: er is geen kolom met gebieden (geoitem, Geo, "
+                            "CD_SECTOR) gevonden. Gebruik het uploadformaat period | geolevel | geoitem | … van "
+                            "Provincies in Cijfers, of een Statbel-bestand.")
+    table = to_long(frame, layout, file_names)
+    if table.level == "statsec" and table.vintage is None:
+        table.vintage = _vintage_from_codes(table.codes)
+    if table.level == "statsec":
+        check_vintage(store, table.vintage)
+    chosen = auto_mapping(list(table.columns), remembered_mapping(store))
+    chosen.update(mapping or {})
+    mapped = {c: t for c, t in chosen.items() if c in table.columns and t.kind != "skip"}
+    unmapped = [c for c in table.columns if c not in chosen]
+    codes_names = table.codes.map(lambda v: _area_code(v, table.level) if v is not None and str(v).strip() else
+                                  (None, None))
+    codes = codes_names.map(lambda cn: cn[0])
+    periods = table.periods.map(lambda p: None if p is None or str(p).strip() == "" else str(p).split(".")[0].strip())
+    keep = codes.notna() & periods.notna()
+    if table.level == "statsec":
+        keep &= ~codes.fillna("").str.endswith("ZZZZ")
+    pieces, suppressed = [], 0
+    for col, target in mapped.items():
+        values, status = parse_values(table.columns[col][keep].reset_index(drop=True), str(col))
+        suppressed += int((status == "verborgen").sum())
+        pieces.append(pd.DataFrame({"area_level": table.level, "area_code": codes[keep].to_numpy(),
+                                    "variable": target.code, "period": periods[keep].to_numpy(),
+                                    "value": values, "status": status}))
+    observations = pd.concat(pieces, ignore_index=True) if pieces else None
+    if observations is not None:
+        dupes = observations.duplicated(subset=["area_level", "area_code", "variable", "period"], keep=False)
+        if dupes.any():
+            first = observations[dupes].iloc[0]
+            raise ImportProblem(f"Het gebied {first['area_code']} staat meer dan één keer in het bestand voor "
+                                f"{first['period']}. Elk gebied hoort één keer per periode te staan.")
+    known = known_codes(store, table.level)
+    file_codes = sorted(set(codes[keep]))
+    unmatched = [c for c in file_codes if c not in known]
+    warnings = []
+    if unmapped:
+        warnings.append(f"{len(unmapped)} kolommen zijn nog niet gekoppeld aan een telling of indicator en worden "
+                        f"niet geïmporteerd: {', '.join(map(str, unmapped[:12]))}" + (" …" if len(unmapped) > 12 else ""))
+    if not mapped:
+        warnings.append("Er is nog geen enkele kolom gekoppeld: er zou niets geïmporteerd worden.")
+    if known and unmatched:
+        warnings.append(f"{len(unmatched)} gebieden uit het bestand staan niet in de databank; hun cijfers worden "
+                        "bewaard maar verschijnen pas als die gebieden geïmporteerd zijn.")
+    periods_found = sorted(set(periods[keep]))
+    stem = re.sub(r"[^a-z0-9]+", "-", file_names[0].rsplit(".", 1)[0].lower()).strip("-") if file_names else "bestand"
+    source = "Statbel" if layout == "statbel-bevolking" else "Provincies in Cijfers"
+    description = "Statbel, bevolking per sector" if layout == "statbel-bevolking" else "Provincies in Cijfers / Swing"
+    level_note = f"Gebiedsniveau: {table.level}" + (f", sectorindeling {table.vintage}" if table.vintage else "")
+    notes = [level_note]
+    if (~keep).any():
+        notes.append(f"{format_number(int((~keep).sum()))} rijen zonder gebied of periode (of 'sector onbekend') "
+                     "overgeslagen.")
+    return ImportPlan(
+        dataset_id=f"{KIND}-{stem}",
+        title=f"Cijfers uit {file_names[0] if file_names else 'bestand'}",
+        source=source,
+        period_label=", ".join(periods_found),
+        file_name=", ".join(file_names),
+        preview=Preview(
+            kind=KIND, description=f"Cijfers per {table.level} ({description})",
+            file_names=file_names, rows=len(frame), periods=periods_found,
+            variables=[f"{c} → {t.code}" for c, t in mapped.items()],
+            matched=len(file_codes) - len(unmatched) if known else None, unmatched=unmatched if known else [],
+            suppressed=suppressed,
+            notes=notes,
+            warnings=warnings,
+        ),
+        observations=observations,
+        sector_vintage=table.vintage if table.level == "statsec" else None,
+        unmapped_columns=[str(c) for c in unmapped],
+    )
+
+
+def remembered_mapping(store: Store) -> dict[str, ColumnTarget]:
+    """The werkgroep's earlier choices, by column name."""
+    return {col: ColumnTarget(kind, code) for col, kind, code in store.column_mappings()}
+
+
+def remember_mapping(store: Store, mapping: dict[str, ColumnTarget]) -> None:
+    store.save_column_mappings([(str(c), t.kind, t.code) for c, t in mapping.items()])
