@@ -95,7 +95,7 @@ def parse_values(column: pd.Series, name: str) -> tuple[np.ndarray, np.ndarray]:
         raise ImportProblem(f"In kolom '{name}' staat tekst waar een getal hoort: {examples}. Alleen getallen en "
                             "de codes voor ontbrekende waarden (x, -, nvt, ?, -99996 … -99999) mogen; verbeter het "
                             "bestand of kies het originele bestand van de bron.")
-    values = values.to_numpy(dtype=float)
+    values = np.array(values, dtype=float)  # a writable copy
     # A Swing sentinel written as a number (-99997.0) is a status, not a value.
     for code, state in (("-99996", "ontbrekend"), ("-99997", "verborgen"), ("-99998", "nvt"), ("-99999", "ontbrekend")):
         hit = values == float(code)
