@@ -94,6 +94,46 @@ def cmd_access(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Preview and import files; each file is written all-or-nothing, area files before figures."""
+    import tempfile
+
+    from .importers import APPLY_ORDER, ImportProblem, SourceFile, plan_dataset
+    from .importers.files import collect
+
+    store = _open(args, must_exist=False)
+    try:
+        sources = [SourceFile.from_path(p) for p in args.files]
+        with tempfile.TemporaryDirectory(prefix="zorgzaam-import-") as workdir:
+            datasets = collect(sources, workdir=workdir)
+            planned = [(ds, plan_dataset(ds, store)) for ds in datasets]
+            # Areas first; figures are planned again afterwards so their codes meet the new areas.
+            planned.sort(key=lambda item: min(APPLY_ORDER.get(p.preview.kind, 1) for p in item[1]))
+            written = 0
+            for index, (dataset, plans) in enumerate(planned):
+                if index and any(p.preview.kind not in ("statsec-geometrie", "gebiedsindeling") for p in plans):
+                    plans = plan_dataset(dataset, store)
+                for plan in plans:
+                    print("\n".join(plan.preview.lines()))
+                    if plan.unmapped_columns:
+                        print("Koppel deze kolommen op de pagina Gegevens (of hernoem ze naar een catalogus-"
+                              "code, zie `python -m zorgzaam indicators`).")
+                    if args.dry_run:
+                        print("(proefdraai: niets bewaard)\n")
+                        continue
+                    if plan.observations is None and plan.areas is None:
+                        print("Niets te bewaren uit dit bestand.\n")
+                        continue
+                    plan.apply(store, progress=lambda f, text: print(f"  … {text}", file=sys.stderr))
+                    written += 1
+                    print(f"Bewaard als dataset '{plan.dataset_id}'.\n")
+    except ImportProblem as exc:
+        raise CliError(str(exc)) from exc
+    if not args.dry_run:
+        print(f"{written} import(s) bewaard in {store.path}.")
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     store = _open(args)
     counts = dict(store.level_counts().itertuples(index=False))
@@ -106,7 +146,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     lines.append("Gegevensbronnen:")
     for row in store.datasets().itertuples():
         demo = " [demo, fictief]" if row.is_demo else ""
-        lines.append(f"  {row.dataset_id}: {row.title} — bron: {row.source}, periode: {row.period_label or '?'}{demo}")
+        period = row.period_label if isinstance(row.period_label, str) and row.period_label else "?"
+        lines.append(f"  {row.dataset_id}: {row.title} — bron: {row.source}, periode: {period}{demo}")
     print("\n".join(lines))
     return 0
 
@@ -187,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     access.add_argument("--period", help="periode van de leeftijdsaantallen, bv. 2025 (standaard: de laatste)")
     access.add_argument("--db", default=argparse.SUPPRESS)
     access.set_defaults(func=cmd_access)
+
+    imp = sub.add_parser("import", help="importeer bestanden (sectoren, gebiedsindeling, cijfers); eerst een voorbeeld")
+    imp.add_argument("files", nargs="+", help="bestanden of zip-bestanden")
+    imp.add_argument("--dry-run", action="store_true", help="enkel het voorbeeld tonen, niets bewaren")
+    imp.add_argument("--db", default=argparse.SUPPRESS)
+    imp.set_defaults(func=cmd_import)
 
     query = sub.add_parser("query", help="een indicator voor gebieden")
     query.add_argument("--indicator", required=True, help="indicatorcode, bv. pct_80plus")

@@ -1,0 +1,115 @@
+"""Importing the public files a municipal analyst downloads (issue #6).
+
+``plan_sources(sources, store)`` reads the given files safely (``files``), recognises each one and
+returns its ``ImportPlan``s with a preview; ``ImportPlan.apply(store)`` writes one all-or-nothing.
+Area files come first (their codes are what figures are matched against).
+
+Recognised: Statbel sector geometry and other sector polygons (``sectors``); Provincies in Cijfers
+area tables and outlines (``area_tables``); Swing/PinC tables and Statbel population per sector
+(``figures``). Not yet: GTFS, OpenStreetMap points of interest, kernen/linten, hectare rasters
+(they get a clear message instead).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from ..store import Store
+from . import area_tables, figures, sectors
+from .core import ImportPlan, Preview
+from .errors import ImportProblem
+from .files import Dataset, SourceFile, collect, read_delimited, read_json, read_vector, read_workbook
+
+__all__ = ["ImportPlan", "ImportProblem", "Preview", "SourceFile", "plan_sources", "plan_dataset", "APPLY_ORDER"]
+
+# Plans of these kinds are applied first: figures are matched against the areas they bring.
+APPLY_ORDER = {sectors.KIND: 0, area_tables.KIND: 0, figures.KIND: 1}
+
+_NOT_YET = {
+    "gtfs": "Dit is een GTFS-dienstregeling. Die kan zorgzaam nog niet importeren; de haltes van de demo blijven "
+            "in gebruik.",
+    "raster": "Dit is een rasterbestand (GeoTIFF). Hectarerasters kan zorgzaam nog niet importeren.",
+}
+
+
+def _stem(name: str) -> str:
+    return PurePosixPath(name).stem
+
+
+def _plan_table(frame: pd.DataFrame, names: list[str], store: Store,
+                mapping: dict[str, figures.ColumnTarget] | None) -> ImportPlan | None:
+    table_kind = area_tables.recognise_table(frame)
+    if table_kind == "sectors-2025":
+        return area_tables.plan_sector_table(frame, "2025", names, store)
+    if table_kind == "sectors-2024":
+        return area_tables.plan_sector_table(frame, "2024", names, store)
+    if table_kind == "gemeente-elz":
+        return area_tables.plan_municipality_zones(frame, names, store)
+    if figures.recognise(frame) is not None:
+        return figures.plan_figures(frame, names, store, mapping)
+    return None
+
+
+def _swing_json(obj: object) -> pd.DataFrame | None:
+    """The Swing selection-table JSON ``{headers: [{name, type}], rows: [[…]]}`` as a table."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("headers"), list) or not isinstance(obj.get("rows"), list):
+        return None
+    names = [h.get("name") if isinstance(h, dict) else str(h) for h in obj["headers"]]
+    rows = [r for r in obj["rows"] if isinstance(r, list) and len(r) == len(names)]
+    if len(rows) != len(obj["rows"]):
+        raise ImportProblem("Sommige rijen van dit JSON-bestand hebben niet evenveel waarden als er kolommen zijn. "
+                            "Download de tabel opnieuw.")
+    return pd.DataFrame(rows, columns=names).astype(object)
+
+
+def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.ColumnTarget] | None = None
+                 ) -> list[ImportPlan]:
+    """The plans for one readable thing (a workbook can hold several usable sheets)."""
+    name = dataset.name
+    if dataset.kind in _NOT_YET:
+        raise ImportProblem(_NOT_YET[dataset.kind])
+    if dataset.kind == "vector":
+        gdf = read_vector(dataset.source)
+        layer = area_tables.recognise_polygons(gdf, _stem(name))
+        if layer is not None:
+            return [area_tables.plan_area_polygons(gdf, layer, [name], store)]
+        return [sectors.plan_sector_geometry(gdf, [name], store)]
+    if dataset.kind == "delimited":
+        plan = _plan_table(read_delimited(dataset.source), [name], store, mapping)
+        if plan is None:
+            raise ImportProblem(f"zorgzaam herkent de kolommen van {name} niet. Verwacht: een tabel van Provincies in "
+                                "Cijfers (period | geolevel | geoitem | …), een gebiedstabel (statsec, gemeente, elz) "
+                                "of een Statbel-bestand (CD_SECTOR, TOTAL).")
+        return [plan]
+    if dataset.kind == "workbook":
+        plans, seen = [], []
+        for sheet, frame in read_workbook(dataset.source).items():
+            seen.append(sheet)
+            plan = _plan_table(frame, [f"{name} [{sheet}]"] if sheet else [name], store, mapping)
+            if plan is not None and (plan.observations is not None or plan.areas is not None
+                                     or plan.unmapped_columns):
+                plans.append(plan)
+        if not plans:
+            raise ImportProblem(f"Geen enkel werkblad van {name} is een tabel die zorgzaam herkent (werkbladen: "
+                                f"{', '.join(seen)}). Verwacht: period | geolevel | geoitem | … of een gebiedstabel.")
+        return plans
+    if dataset.kind == "json":
+        frame = _swing_json(read_json(dataset.source))
+        if frame is None:
+            raise ImportProblem(f"{name} is een JSON-bestand dat zorgzaam niet kent. Verwacht: de tabel-JSON van "
+                                "Provincies in Cijfers (met 'headers' en 'rows'), of een GeoJSON met sectoren.")
+        return [figures.plan_figures(frame, [name], store, mapping, layout="swing-export")]
+    raise ImportProblem(f"{name}: dit soort bestand kan zorgzaam niet importeren.")  # pragma: no cover
+
+
+def plan_sources(sources: Iterable[SourceFile], store: Store, mapping: dict[str, figures.ColumnTarget] | None = None,
+                 workdir: str | os.PathLike | None = None) -> list[ImportPlan]:
+    """Every plan for the given files, area files first."""
+    plans: list[ImportPlan] = []
+    for dataset in collect(list(sources), workdir=workdir):
+        plans += plan_dataset(dataset, store, mapping)
+    return sorted(plans, key=lambda p: APPLY_ORDER.get(p.preview.kind, 1))

@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ..areas import SECTOR_CODE_RE, normalise_sector_code
+from ..areas import LEVEL_BY_CODE, SECTOR_CODE_RE, normalise_sector_code
 from ..formatting import format_number
 from ..geometry import display_wkb
 from ..store import Store
@@ -217,9 +217,11 @@ def plan_area_polygons(gdf: gpd.GeoDataFrame, layer: str, file_names: list[str],
         areas["name"] = None  # a care zone's name comes from the area tables; never overwrite it by its code
     known = known_codes(store, level)
     return ImportPlan(
-        dataset_id=f"{KIND}-vormen-{level}", title=f"Omtrek van de {level}n", source="Provincies in Cijfers",
+        dataset_id=f"{KIND}-vormen-{level}", title=f"Omtrek van de {LEVEL_BY_CODE[level].plural}",
+        source="Provincies in Cijfers",
         file_name=", ".join(file_names),
-        preview=Preview(kind=KIND, description=f"Omtrek per {level} (Provincies in Cijfers)", file_names=file_names,
+        preview=Preview(kind=KIND, description=f"Omtrek van de {LEVEL_BY_CODE[level].plural} (Provincies in Cijfers)",
+                        file_names=file_names,
                         rows=len(gdf), crs=crs_label, levels={level: len(areas)},
                         matched=sum(c in known for c in codes) if known else None,
                         unmatched=sorted(set(codes) - known) if known else [],

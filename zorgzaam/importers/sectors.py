@@ -196,6 +196,9 @@ def plan_sector_geometry(gdf: gpd.GeoDataFrame, file_names: list[str], store: St
                else pd.Series(shapely.area(geoms) / 10_000.0, index=gdf.index))
     vintage, how = detect_vintage(codes, file_names, code_col)
     check_vintage(store, vintage)
+    known = known_codes(store, "statsec")
+    if vintage is None and store.sector_vintage() and known and set(codes) <= known:
+        vintage, how = store.sector_vintage(), "alle codes staan in de gebiedsindeling van de databank"
 
     sectors = pd.DataFrame({
         "level": "statsec", "code": codes.to_numpy(),
@@ -255,7 +258,6 @@ def plan_sector_geometry(gdf: gpd.GeoDataFrame, file_names: list[str], store: St
                         "indeling 2024); de app leidt de gemeente nooit af uit de eerste cijfers van de code.")
     if vintage is None:
         warnings.append("Controleer of de cijfers die je importeert dezelfde indeling (2024 of 2025) gebruiken.")
-    known = known_codes(store, "statsec")
     matched = sum(c in known for c in codes) if known else None
     suffix = vintage or "onbekend"
     return ImportPlan(
