@@ -13,7 +13,7 @@ import pandas as pd
 from .areas import LEVEL_BY_CODE, LEVEL_CODES, UnknownLevel
 from .catalogue import BUILTIN, UnknownIndicator
 from .engine import RESULT_COLUMNS, EngineError, compute
-from .store import Store, StoreError, close_all, default_path
+from .store import Store, StoreError, close_all, default_path, demo_path
 
 
 class CliError(Exception):
@@ -27,6 +27,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _open(args: argparse.Namespace, must_exist: bool = True) -> Store:
     path = Path(args.db) if args.db else default_path()
+    if must_exist and not path.exists() and not args.db and demo_path().exists():
+        path = demo_path()  # nothing imported yet: the demo answers
     if must_exist and not path.exists():
         raise CliError(f"De databank {path} bestaat nog niet. Maak de demo met 'python -m zorgzaam demo'.")
     return Store.open(path)
@@ -56,6 +58,8 @@ def _parse_area(store: Store, text: str) -> tuple[str, str]:
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import install_demo
 
+    if not args.db:
+        args.db = str(demo_path())  # the demo never goes into the own database
     store = _open(args, must_exist=False)
     if args.if_missing and store.has_demo():
         print(f"Demodatabank staat al klaar: {store.path}")

@@ -39,7 +39,17 @@ class PollCapacityError(StoreError):
 
 
 def default_path() -> Path:
+    """The werkgroep's own database: imported data, team scores, polls."""
     return Path(os.environ.get("ZORGZAAM_DB") or DEFAULT_DB)
+
+
+def demo_path() -> Path:
+    """The fictional demo's database, a separate file so demo and real figures never mix
+    ($ZORGZAAM_DEMO_DB, or beside the own database: zorgzaam.demo.duckdb)."""
+    if os.environ.get("ZORGZAAM_DEMO_DB"):
+        return Path(os.environ["ZORGZAAM_DEMO_DB"])
+    own = default_path()
+    return own.with_name(f"{own.stem}.demo{own.suffix}")
 
 
 # --- schema -----------------------------------------------------------------
@@ -758,6 +768,10 @@ class Store:
 
     def has_demo(self) -> bool:
         return bool(self.scalar("SELECT count(*) FROM datasets WHERE is_demo"))
+
+    def has_own_data(self) -> bool:
+        """Any imported (not demo) dataset."""
+        return bool(self.scalar("SELECT count(*) FROM datasets WHERE NOT is_demo"))
 
     def areas(self, level: str | None = None, within: tuple[str, str] | None = None) -> pd.DataFrame:
         """Areas (level, code, name, area_ha), optionally inside (parent_level, parent_code)."""

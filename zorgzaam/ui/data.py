@@ -9,16 +9,55 @@ import streamlit as st
 
 from ..comparisons import Reference, with_references
 from ..engine import compute
-from ..store import Store, default_path
+from ..store import Store, default_path, demo_path
+
+# Which data the app shows: "eigen" (imported) or "demo" (fictional); in the session and the URL.
+SOURCE_KEY = "bron"
+SOURCES = {"eigen": "Eigen gegevens", "demo": "Demo (fictief)"}
+
+
+def own_store() -> Store:
+    """The werkgroep's own database (imports go here; never the demo's file)."""
+    return _open_store(str(default_path()))
+
+
+def demo_store() -> Store:
+    """The demo's database, built on first use. An own database that holds the demo (as the
+    tests and older installs have it) is used as it is."""
+    own = own_store()
+    if own.has_demo():
+        return own
+    return _open_demo(str(demo_path()))
+
+
+def source_choice() -> str:
+    """"eigen" when there is imported data and the user did not pick the demo, else "demo"."""
+    if not own_store().has_own_data():
+        return "demo"
+    wanted = st.session_state.get(SOURCE_KEY) or st.query_params.get(SOURCE_KEY)
+    return wanted if wanted in SOURCES else "eigen"
 
 
 def get_store() -> Store:
-    """The app's store; builds the fictional demo zone on the very first start."""
-    return _open_store(str(default_path()))
+    """The store the pages read: the imported data, or the demo."""
+    return demo_store() if source_choice() == "demo" else own_store()
+
+
+def stores() -> list[Store]:
+    """Every store the app may show (own first), each once."""
+    out = [own_store()]
+    if out[0].has_own_data() or not out[0].has_demo():
+        out.append(demo_store())
+    return list({s.path: s for s in out}.values())
 
 
 @st.cache_resource(show_spinner="De databank wordt geopend …")
 def _open_store(path: str) -> Store:
+    return Store.open(path)
+
+
+@st.cache_resource(show_spinner="De demo wordt klaargezet (eenmalig, ongeveer een minuut) …")
+def _open_demo(path: str) -> Store:
     store = Store.open(path)
     if store.is_empty():
         from ..demo import install_demo
@@ -28,9 +67,9 @@ def _open_store(path: str) -> Store:
 
 
 def data_version(store: Store) -> str:
-    """Changes whenever a dataset is written, so cached results follow imports."""
+    """Changes whenever a dataset is written, so cached results follow imports (and differ per store)."""
     row = store.cursor().execute("SELECT count(*), max(imported_at) FROM datasets").fetchall()[0]
-    return f"{row[0]}|{row[1]}"
+    return f"{store.path}|{row[0]}|{row[1]}"
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -46,6 +46,7 @@ def page_start(title: str, scoring_expanded: bool = False) -> tuple[Store, "Area
     from .state import area_picker
     from .team_sidebar import team_sidebar
 
+    source_picker()
     store = get_store()
     choice = area_picker(store)
     demo_notice(store)
@@ -55,6 +56,20 @@ def page_start(title: str, scoring_expanded: bool = False) -> tuple[Store, "Area
         st.info("Kies links een eerstelijnszone en een gemeente om te beginnen.")
         st.stop()
     return store, choice
+
+
+def source_picker() -> None:
+    """Choose between the imported data and the demo (only shown once something was imported)."""
+    from .data import SOURCE_KEY, SOURCES, own_store, source_choice
+
+    if not own_store().has_own_data():
+        return
+    st.session_state[SOURCE_KEY] = source_choice()  # the URL's choice on a first run; keeps it across pages
+    choice = st.sidebar.segmented_control(
+        "Gegevens", list(SOURCES), format_func=SOURCES.get, key=SOURCE_KEY, required=True,
+        help="Eigen gegevens: wat jullie importeerden (pagina Gegevens). Demo: de fictieve eerstelijnszone "
+             "Heidekempen, om de app te leren kennen. De twee worden nooit gemengd.")
+    st.query_params[SOURCE_KEY] = choice
 
 
 def demo_notice(store: Store) -> None:
