@@ -115,7 +115,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             planned.sort(key=lambda item: min(APPLY_ORDER.get(p.preview.kind, 1) for p in item[1]))
             written = 0
             for index, (dataset, plans) in enumerate(planned):
-                if index and any(p.preview.kind not in ("statsec-geometrie", "gebiedsindeling") for p in plans):
+                if index and any(APPLY_ORDER.get(p.preview.kind, 1) > 0 for p in plans):
                     plans = plan_dataset(dataset, store)
                 for plan in plans:
                     print("\n".join(plan.preview.lines()))
@@ -125,7 +125,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     if args.dry_run:
                         print("(proefdraai: niets bewaard)\n")
                         continue
-                    if plan.observations is None and plan.areas is None:
+                    if not plan.writes_something:
                         print("Niets te bewaren uit dit bestand.\n")
                         continue
                     plan.apply(store, progress=lambda f, text: print(f"  … {text}", file=sys.stderr))

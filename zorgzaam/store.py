@@ -324,6 +324,19 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        9,
+        "omzettingstabel van sectorcodes 2025 naar 2024",
+        (
+            # Each 2025 sector lies in exactly one 2024 sector (the reform split sectors), so counts on
+            # 2025 codes sum exactly to 2024 codes; the other way round cannot be done.
+            """CREATE TABLE sector_crosswalk (
+                code_2025 VARCHAR PRIMARY KEY,
+                code_2024 VARCHAR NOT NULL,
+                dataset_id VARCHAR NOT NULL
+            )""",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -333,7 +346,7 @@ MAX_NOTE_CHARS = 20_000
 
 # Tables whose rows belong to one dataset (replaced or deleted together).
 _DATASET_TABLES = ("areas", "area_parents", "observations", "features", "stops", "grid_cells", "place_access",
-                   "datasets")
+                   "sector_crosswalk", "datasets")
 
 
 def feature_bounds(geom_lambert) -> pd.DataFrame:
@@ -561,6 +574,7 @@ class Store:
         features: pd.DataFrame | None = None,
         stops: pd.DataFrame | None = None,
         grid_cells: pd.DataFrame | None = None,
+        sector_crosswalk: pd.DataFrame | None = None,
         sector_vintage: str | None = None,
         progress=None,
     ) -> None:
@@ -578,7 +592,7 @@ class Store:
 
         with self.transaction() as cur:
             self.sync_catalogue(cur=cur)
-            for table in ("observations", "features", "stops", "grid_cells", "datasets"):
+            for table in ("observations", "features", "stops", "grid_cells", "sector_crosswalk", "datasets"):
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
             cur.execute(
                 "INSERT INTO datasets VALUES (?, ?, ?, ?, FALSE, ?, ?)",
@@ -618,6 +632,9 @@ class Store:
             if grid_cells is not None and len(grid_cells):
                 step(0.9, "hectarecellen")
                 self._insert(cur, "grid_cells", grid_cells, dataset_id, ["layer", "x", "y", "value", "statsec"])
+            if sector_crosswalk is not None and len(sector_crosswalk):
+                step(0.9, "omzettingstabel")
+                self._insert(cur, "sector_crosswalk", sector_crosswalk, dataset_id, ["code_2025", "code_2024"])
             step(1.0, "bewaard")
 
     @staticmethod
@@ -755,6 +772,10 @@ class Store:
         with self.transaction() as cur:
             cur.executemany("INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
                             [[c, k, t, now] for c, k, t in rows])
+
+    def sector_crosswalk(self) -> dict[str, str]:
+        """2025 sector code → the 2024 sector it lies in (from an imported crosswalk)."""
+        return dict(self.cursor().execute("SELECT code_2025, code_2024 FROM sector_crosswalk").fetchall())
 
     def sector_vintage(self) -> str | None:
         """The sector division (2024 or 2025) of the imported sectors, once a file made it known."""

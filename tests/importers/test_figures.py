@@ -163,3 +163,36 @@ def test_the_real_antwerp_export_without_codes_says_what_to_do(realdata, store):
     frame = pd.read_csv(realdata / "antwerpen_wijken/leeftijd_per_wijk.csv", sep=";", dtype=str)
     with pytest.raises(ImportProblem, match="Exporteer de tabel met codes"):
         plan_figures(frame, ["leeftijd_per_wijk.csv"], store)
+
+
+def test_counts_on_2025_codes_are_summed_to_2024_sectors_with_the_real_crosswalk(store, realdata, population):
+    from zorgzaam.importers.vintages import plan_crosswalk, recognise_crosswalk
+
+    crosswalk = pd.read_csv(realdata / "zenvallei/statsec2025_2024_crosswalk_zennevallei_transcribed.csv", sep=";",
+                            dtype=str)
+    split = crosswalk[crosswalk["CS01012025"] != crosswalk["CS01012024"]]
+    # 2025 counts: each 2024 sector's population spread over its 2025 parts (first part gets the rest).
+    parts = crosswalk.merge(population.rename(columns={"sector_id": "CS01012024"}), on="CS01012024")
+    parts["n"] = parts.groupby("CS01012024")["CS01012025"].transform("count")
+    parts["value"] = parts["population_2025"].astype(int) // parts["n"]
+    parts.loc[~parts.duplicated("CS01012024"), "value"] += parts["population_2025"].astype(int) % parts["n"]
+    frame = pd.DataFrame({"period": "2025", "geolevel": "statsec", "geoitem": parts["CS01012025"],
+                          "pop_total": parts["value"].astype(str)})
+    with pytest.raises(ImportProblem, match="omzettingstabel"):
+        plan_figures(frame, ["upload_2025.xlsx"], store)  # no crosswalk yet: refused, nothing written
+    assert recognise_crosswalk(crosswalk) == ("CS01012025", "CS01012024")
+    plan_crosswalk(crosswalk, ("CS01012025", "CS01012024"), ["crosswalk.csv"], store).apply(store)
+    frame.loc[frame["geoitem"] == split["CS01012025"].iloc[0], "pop_total"] = "x"  # hide one part
+    plan = plan_figures(frame, ["upload_2025.xlsx"], store)
+    note = next(n for n in plan.preview.notes if "Omgezet van sectorindeling 2025 naar 2024" in n)
+    # PROVENANCE: 23101A183 and 23101A422 were absorbed into neighbours in 2025.
+    assert "2 sectoren van 2024 krijgen geen cijfer" in note and "23101A183, 23101A422" in note
+    plan.apply(store)
+    stored = store.observations(["pop_total"], ["2025"]).set_index("area_code")
+    assert len(stored) == 152
+    hidden_old = split["CS01012024"].iloc[0]
+    assert stored.loc[hidden_old, "status"] == "verborgen" and pd.isna(stored.loc[hidden_old, "value"])
+    expected = population.set_index("sector_id")["population_2025"].astype(float)
+    ok = stored[stored["status"] == "ok"]["value"]
+    pd.testing.assert_series_equal(ok.sort_index(), expected.drop([hidden_old, "23101A183", "23101A422"]).sort_index(),
+                                   check_names=False)

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from ..store import Store
-from . import area_tables, figures, sectors
+from . import area_tables, figures, sectors, vintages
 from .core import ImportPlan, Preview
 from .errors import ImportProblem
 from .files import Dataset, SourceFile, collect, read_delimited, read_json, read_vector, read_workbook
@@ -27,7 +27,7 @@ from .files import Dataset, SourceFile, collect, read_delimited, read_json, read
 __all__ = ["ImportPlan", "ImportProblem", "Preview", "SourceFile", "plan_sources", "plan_dataset", "APPLY_ORDER"]
 
 # Plans of these kinds are applied first: figures are matched against the areas they bring.
-APPLY_ORDER = {sectors.KIND: 0, area_tables.KIND: 0, figures.KIND: 1}
+APPLY_ORDER = {sectors.KIND: 0, area_tables.KIND: 0, vintages.KIND: 0, figures.KIND: 1}
 
 _NOT_YET = {
     "gtfs": "Dit is een GTFS-dienstregeling. Die kan zorgzaam nog niet importeren; de haltes van de demo blijven "
@@ -42,6 +42,9 @@ def _stem(name: str) -> str:
 
 def _plan_table(frame: pd.DataFrame, names: list[str], store: Store,
                 mapping: dict[str, figures.ColumnTarget] | None) -> ImportPlan | None:
+    crosswalk_columns = vintages.recognise_crosswalk(frame)
+    if crosswalk_columns is not None:
+        return vintages.plan_crosswalk(frame, crosswalk_columns, names, store)
     table_kind = area_tables.recognise_table(frame)
     if table_kind == "sectors-2025":
         return area_tables.plan_sector_table(frame, "2025", names, store)

@@ -86,8 +86,15 @@ class ImportPlan:
     features: pd.DataFrame | None = None
     stops: pd.DataFrame | None = None
     grid_cells: pd.DataFrame | None = None
+    sector_crosswalk: pd.DataFrame | None = None
     sector_vintage: str | None = None   # "2024" / "2025" when the file fixes the store's sector division
     unmapped_columns: list[str] = field(default_factory=list)  # columns that still need a mapping choice
+
+    @property
+    def writes_something(self) -> bool:
+        frames = (self.areas, self.area_parents, self.observations, self.features, self.stops, self.grid_cells,
+                  self.sector_crosswalk)
+        return any(f is not None and len(f) for f in frames)
 
     def apply(self, store: Store, progress: Progress | None = None) -> None:
         """Write the plan in one transaction: all of it, or (on any error) nothing."""
@@ -95,7 +102,8 @@ class ImportPlan:
             self.dataset_id, title=self.title, source=self.source, period_label=self.period_label,
             file_name=self.file_name, areas=self.areas, area_parents=self.area_parents,
             observations=self.observations, features=self.features, stops=self.stops,
-            grid_cells=self.grid_cells, sector_vintage=self.sector_vintage, progress=progress,
+            grid_cells=self.grid_cells, sector_crosswalk=self.sector_crosswalk,
+            sector_vintage=self.sector_vintage, progress=progress,
         )
 
 

@@ -33,6 +33,7 @@ from ..store import Store
 from .core import ImportPlan, Preview, check_vintage, known_codes
 from .errors import ImportProblem
 from .sectors import is_split_code
+from .vintages import absorbed_sectors, to_2024
 
 KIND = "cijfers"
 
@@ -257,7 +258,8 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
     table = to_long(frame, layout, file_names)
     if table.level == "statsec" and table.vintage is None:
         table.vintage = _vintage_from_codes(table.codes)
-    if table.level == "statsec":
+    convert = table.level == "statsec" and table.vintage == "2025" and store.sector_vintage() == "2024"
+    if table.level == "statsec" and not convert:
         check_vintage(store, table.vintage)
     chosen = auto_mapping(list(table.columns), remembered_mapping(store))
     chosen.update(mapping or {})
@@ -278,6 +280,25 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
                                     "variable": target.code, "period": periods[keep].to_numpy(),
                                     "value": values, "status": status}))
     observations = pd.concat(pieces, ignore_index=True) if pieces else None
+    conversion_note = None
+    if convert:
+        crosswalk = store.sector_crosswalk()
+        if not crosswalk:
+            raise ImportProblem("Dit bestand gebruikt de sectorindeling 2025, de databank de indeling 2024. Importeer "
+                                "eerst de omzettingstabel 2025 → 2024 (Statsect2025_2024.csv); dan worden de "
+                                "tellingen per sector van 2024 opgeteld.")
+        if observations is not None:
+            n_before = observations["area_code"].nunique()
+            observations = to_2024(observations, crosswalk)
+            conversion_note = (f"Omgezet van sectorindeling 2025 naar 2024: {n_before} sectoren opgeteld tot "
+                               f"{observations['area_code'].nunique()}.")
+            absorbed = absorbed_sectors(store, crosswalk, set(observations["area_code"]))
+            if absorbed:
+                conversion_note += (f" {len(absorbed)} sectoren van 2024 krijgen geen cijfer: ze zijn in 2025 opgegaan "
+                                    f"in een buursector, die hun inwoners meetelt ({', '.join(absorbed[:10])}). "
+                                    "Gemeente- en zonetotalen kloppen wel.")
+        codes = codes.map(lambda c: crosswalk.get(c, c) if c else c)
+        table.vintage = "2024"
     if observations is not None:
         dupes = observations.duplicated(subset=["area_level", "area_code", "variable", "period"], keep=False)
         if dupes.any():
@@ -301,7 +322,7 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
     source = "Statbel" if layout == "statbel-bevolking" else "Provincies in Cijfers"
     description = "Statbel, bevolking per sector" if layout == "statbel-bevolking" else "Provincies in Cijfers / Swing"
     level_note = f"Gebiedsniveau: {table.level}" + (f", sectorindeling {table.vintage}" if table.vintage else "")
-    notes = [level_note]
+    notes = [level_note] + ([conversion_note] if conversion_note else [])
     if (~keep).any():
         notes.append(f"{format_number(int((~keep).sum()))} rijen zonder gebied of periode (of 'sector onbekend') "
                      "overgeslagen.")
