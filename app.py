@@ -14,6 +14,7 @@ navigation = st.navigation(
         st.Page("pages/wie_vs_wat.py", title="Wie vs wat", icon=":material/join_inner:", url_path="wie-vs-wat"),
         st.Page("pages/bouwstenen.py", title="Bouwstenen", icon=":material/checklist:", url_path="bouwstenen"),
         st.Page("pages/peiling.py", title="Peiling", icon=":material/how_to_vote:", url_path="peiling"),
+        st.Page("pages/gegevens.py", title="Gegevens", icon=":material/upload_file:", url_path="gegevens"),
         # Participants reach this page only by link or QR code; they get no menu, only the questions.
         st.Page("pages/meedoen.py", title="Meedoen", icon=":material/touch_app:", url_path=PARTICIPANT_PATH,
                 visibility="hidden"),

@@ -54,6 +54,8 @@ with page_guard():
                      "acties", icon=":material/checklist:")
     own[1].page_link("pages/peiling.py", label="**Peiling** Iedereen scoort live met de gsm",
                      icon=":material/how_to_vote:")
+    own[2].page_link("pages/gegevens.py", label="**Gegevens** Eigen bestanden importeren",
+                     icon=":material/upload_file:")
     own[2].markdown("De zelfevaluatie staat ook links in de zijbalk, op elke pagina.")
 
     st.subheader(f"De statistische sectoren van {choice.gemeente_name}")

@@ -111,11 +111,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="zorgzaam-import-") as workdir:
             datasets = collect(sources, workdir=workdir)
             planned = [(ds, plan_dataset(ds, store)) for ds in datasets]
-            # Areas first; figures are planned again afterwards so their codes meet the new areas.
-            planned.sort(key=lambda item: min(APPLY_ORDER.get(p.preview.kind, 1) for p in item[1]))
+            # Area tables, then geometry, then figures (APPLY_ORDER); each is planned again once
+            # something was written, so its codes meet the new areas.
+            planned.sort(key=lambda item: min(APPLY_ORDER.get(p.preview.kind, 2) for p in item[1]))
             written = 0
             for index, (dataset, plans) in enumerate(planned):
-                if index and any(APPLY_ORDER.get(p.preview.kind, 1) > 0 for p in plans):
+                if index:  # the store changed: plan again so codes, names and the division meet it
                     plans = plan_dataset(dataset, store)
                 for plan in plans:
                     print("\n".join(plan.preview.lines()))

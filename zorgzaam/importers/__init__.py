@@ -26,8 +26,9 @@ from .files import Dataset, SourceFile, collect, read_delimited, read_json, read
 
 __all__ = ["ImportPlan", "ImportProblem", "Preview", "SourceFile", "plan_sources", "plan_dataset", "APPLY_ORDER"]
 
-# Plans of these kinds are applied first: figures are matched against the areas they bring.
-APPLY_ORDER = {sectors.KIND: 0, area_tables.KIND: 0, vintages.KIND: 0, figures.KIND: 1}
+# Order of writing: area tables and the crosswalk fix the sector division, then sector geometry
+# (which meets that division), then figures (matched against the areas).
+APPLY_ORDER = {area_tables.KIND: 0, vintages.KIND: 0, sectors.KIND: 1, figures.KIND: 2}
 
 _NOT_YET = {
     "gtfs": "Dit is een GTFS-dienstregeling. Die kan zorgzaam nog niet importeren; de haltes van de demo blijven "
@@ -115,4 +116,4 @@ def plan_sources(sources: Iterable[SourceFile], store: Store, mapping: dict[str,
     plans: list[ImportPlan] = []
     for dataset in collect(list(sources), workdir=workdir):
         plans += plan_dataset(dataset, store, mapping)
-    return sorted(plans, key=lambda p: APPLY_ORDER.get(p.preview.kind, 1))
+    return sorted(plans, key=lambda p: APPLY_ORDER.get(p.preview.kind, 2))

@@ -310,7 +310,8 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
     unmatched = [c for c in file_codes if c not in known]
     warnings = []
     if unmapped:
-        warnings.append(f"{len(unmapped)} kolommen zijn nog niet gekoppeld aan een telling of indicator en worden "
+        columns_are = "kolom is" if len(unmapped) == 1 else "kolommen zijn"
+        warnings.append(f"{len(unmapped)} {columns_are} nog niet gekoppeld aan een telling of indicator en worden "
                         f"niet geïmporteerd: {', '.join(map(str, unmapped[:12]))}" + (" …" if len(unmapped) > 12 else ""))
     if not mapped:
         warnings.append("Er is nog geen enkele kolom gekoppeld: er zou niets geïmporteerd worden.")

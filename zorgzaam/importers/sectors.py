@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 
 from ..areas import SECTOR_CODE_RE, normalise_sector_code
-from ..geometry import LAMBERT, display_wkb
+from ..geometry import LAMBERT, dissolve, simplify_in_groups, wgs84_wkb
 from ..store import Store
 from .core import ImportPlan, Preview, check_vintage, known_codes
 from .errors import ImportProblem
@@ -192,20 +192,22 @@ def plan_sector_geometry(gdf: gpd.GeoDataFrame, file_names: list[str], store: St
     name_col = _first(cols, "tx_sector_descr_nl", "T_SEC_NL", "sectorName", "statsec_naam", "naam", "name")
     area_col = _first(cols, "ms_area_ha", "M_AREA_HA")
     names = _text(gdf, name_col)
-    area_ha = (pd.to_numeric(gdf[area_col], errors="coerce") if area_col
-               else pd.Series(shapely.area(geoms) / 10_000.0, index=gdf.index))
+    computed_ha = pd.Series(shapely.area(geoms) / 10_000.0, index=gdf.index)
+    area_ha = pd.to_numeric(gdf[area_col], errors="coerce").fillna(computed_ha) if area_col else computed_ha
     vintage, how = detect_vintage(codes, file_names, code_col)
     check_vintage(store, vintage)
     known = known_codes(store, "statsec")
     if vintage is None and store.sector_vintage() and known and set(codes) <= known:
         vintage, how = store.sector_vintage(), "alle codes staan in de gebiedsindeling van de databank"
 
+    municipality_col = _first(cols, "cd_munty_refnis", r"CNIS5_\d{4}")
+    simple = simplify_in_groups(geoms, _text(gdf, municipality_col).to_numpy() if municipality_col else None)
     sectors = pd.DataFrame({
         "level": "statsec", "code": codes.to_numpy(),
         "name": (names if names is not None else codes).fillna(codes).to_numpy(),
         "area_ha": area_ha.to_numpy(dtype=float),
         "geom_lambert": list(shapely.to_wkb(geoms)),
-        "geom_display": display_wkb(geoms, coverage=True),
+        "geom_display": wgs84_wkb(simple),
     })
 
     # Parents the file itself states (Statbel files do; others get them from an area table).
@@ -232,18 +234,19 @@ def plan_sector_geometry(gdf: gpd.GeoDataFrame, file_names: list[str], store: St
         parent_rows.append(pd.DataFrame({"level": "statsec", "code": table["code"], "parent_level": level,
                                          "parent_code": table["parent"]}))
         first_names = table.groupby("parent")["name"].first()
-        unions = []
+        parent_geoms, parent_display = [None] * len(first_names), [None] * len(first_names)
         if level in ("deelgemeente", "gemeente"):
-            # A municipality's outline is the union of its sectors (exact when the file holds them all).
-            by_parent = pd.Series(list(geoms), index=codes.to_numpy()).groupby(parent_codes.to_numpy())
-            unions = {p: shapely.union_all(list(g)) for p, g in by_parent}
-        parent_geoms = [unions.get(p) for p in first_names.index] if unions else [None] * len(first_names)
+            # A municipality's outline is the union of its sectors (exact when the file holds them all);
+            # its map outline is the union of the simplified sectors, so borders match on the map.
+            groups = pd.Series(range(len(codes))).groupby(parent_codes.to_numpy()).apply(list)
+            parent_geoms = [dissolve(geoms[groups[p]]) for p in first_names.index]
+            parent_display = wgs84_wkb([dissolve(simple[groups[p]]) for p in first_names.index])
         area_rows.append(pd.DataFrame({
             "level": level, "code": first_names.index, "name": first_names.fillna(pd.Series(first_names.index,
                                                                                            index=first_names.index)),
             "area_ha": [shapely.area(g) / 10_000.0 if g is not None else None for g in parent_geoms],
             "geom_lambert": [shapely.to_wkb(g) if g is not None else None for g in parent_geoms],
-            "geom_display": (display_wkb(parent_geoms, coverage=False) if unions else [None] * len(first_names)),
+            "geom_display": parent_display,
         }))
         levels[level] = len(first_names)
 

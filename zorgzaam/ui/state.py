@@ -68,7 +68,10 @@ def _seed_from_url(key: str, valid: Collection[str]) -> None:
         if wanted in valid:
             st.session_state[key] = wanted
     elif st.session_state[key] not in valid:
-        del st.session_state[key]
+        # A choice that no longer fits (another database, a re-import) gets a valid value, not a
+        # deleted key: after a deletion the browser kept showing the old name beside the new data.
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in valid else next(iter(valid))
     else:
         # Re-assigning makes the value the widget's own input again. Without it, a page whose widgets
         # differ can get the widget back at its first option (seen going from "Wie woont er?" to
