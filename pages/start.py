@@ -19,14 +19,22 @@ with page_guard():
         "geen oordeel over een buurt."
     )
 
-    result, refs = cached_with_references(
-        store, data_version(store), START_KEY_FIGURES, "gemeente", choice.gemeente_code
-    )
-    period = str(result["period"].iloc[0])
-    source = source_line(store)
-    cards = key_figures(result, refs, source)
+    has_figures = bool(store.periods(["pop_total"]))
+    if has_figures:
+        result, refs = cached_with_references(
+            store, data_version(store), START_KEY_FIGURES, "gemeente", choice.gemeente_code
+        )
+        period = str(result["period"].iloc[0])
+        source = source_line(store)
+        cards = key_figures(result, refs, source)
+    else:
+        cards = []
+        st.info("In deze gegevens staan nog geen inwonersaantallen. Importeer ze op de pagina **Gegevens** "
+                "(bv. Statbel OPENDATA_SECTOREN of een tabel van Provincies in Cijfers); de gebieden zelf "
+                "staan er al.", icon=":material/upload_file:")
 
-    st.subheader("Kerncijfers")
+    if cards:
+        st.subheader("Kerncijfers")
     per_row = 4
     for start in range(0, len(cards), per_row):
         columns = st.columns(per_row)
@@ -36,9 +44,10 @@ with page_guard():
                 lines = [card.count_text] if card.count_text else []
                 lines += [f"{label}: **{text}**" for label, text in card.references]
                 st.markdown("  \n".join(lines) if lines else " ")
-    st.caption(f"Periode: {period} · Bron: {source} · Gemiddelden zijn verhoudingen van totalen "
-               "(alle 80-plussers van de zone gedeeld door alle inwoners van de zone), nooit een gemiddelde "
-               "van percentages.")
+    if cards:
+        st.caption(f"Periode: {period} · Bron: {source} · Gemiddelden zijn verhoudingen van totalen "
+                   "(alle 80-plussers van de zone gedeeld door alle inwoners van de zone), nooit een gemiddelde "
+                   "van percentages.")
 
     st.subheader("De analyse in drie stappen")
     steps = st.columns(3)
@@ -58,27 +67,29 @@ with page_guard():
                      icon=":material/upload_file:")
     own[2].markdown("De zelfevaluatie staat ook links in de zijbalk, op elke pagina.")
 
-    st.subheader(f"De statistische sectoren van {choice.gemeente_name}")
-    map_column, table_column = st.columns([5, 4])
-    sectors = compute_for(
-        store, ("pop_total", "pct_65plus", "pct_80plus"), level="statsec", within=("elz", choice.elz_code),
-        period=period,
-    )
-    with map_column:
-        sectors_map(store, choice, sectors)
-    with table_column:
-        sector_table(store, sectors, choice)
-        st.caption(
-            f"Periode: {period} · Bron: {source} · % t.o.v. alle inwoners van de sector. "
-            f"⚠ = minder dan {SMALL_SECTOR_THRESHOLD} inwoners: percentages steunen op weinig mensen, "
-            "voorzichtig interpreteren. x = verborgen door de bron (te klein), nooit 0."
+    if has_figures:
+        st.subheader(f"De statistische sectoren van {choice.gemeente_name}")
+        map_column, table_column = st.columns([5, 4])
+        sectors = compute_for(
+            store, ("pop_total", "pct_65plus", "pct_80plus"), level="statsec", within=("elz", choice.elz_code),
+            period=period,
         )
+        with map_column:
+            sectors_map(store, choice, sectors)
+        with table_column:
+            sector_table(store, sectors, choice)
+            st.caption(
+                f"Periode: {period} · Bron: {source} · % t.o.v. alle inwoners van de sector. "
+                f"⚠ = minder dan {SMALL_SECTOR_THRESHOLD} inwoners: percentages steunen op weinig mensen, "
+                "voorzichtig interpreteren. x = verborgen door de bron (te klein), nooit 0."
+            )
 
     st.subheader("Over de gegevens")
     datasets = store.datasets()
     for row in datasets.itertuples():
         demo = " — **fictief, enkel om de app te leren kennen**" if row.is_demo else ""
-        st.markdown(f"- **{row.title}**: bron {row.source}, periode {row.period_label or 'onbekend'}{demo}")
+        period_label = row.period_label if isinstance(row.period_label, str) and row.period_label else "onbekend"
+        st.markdown(f"- **{row.title}**: bron {row.source}, periode {period_label}{demo}")
     st.markdown(
         "Symbolen: **x** verborgen (te klein om te tonen), **-** geen gegevens, **nvt** niet van toepassing. "
         "Een ontbrekende waarde telt nooit als 0."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -78,3 +79,26 @@ def test_the_demo_is_labelled_fictional(app):
     app.run()
     assert any("fictief" in i.value for i in app.sidebar.info)
     assert any("fictief" in m.value for m in app.markdown)
+
+
+def test_own_data_with_areas_but_no_figures_says_what_to_import(tmp_path, demo_db, monkeypatch):
+    own = tmp_path / "own.duckdb"
+    store = Store.open(own)
+    store.import_dataset(
+        "gebiedsindeling-test", title="Gebiedsindeling", source="Provincies in Cijfers", period_label="2024",
+        areas=pd.DataFrame({"level": ["elz", "gemeente", "statsec"], "code": ["elz53", "23003", "23003A001"],
+                            "name": ["Zennevallei", "Beersel", "Beersel-Kern"]}),
+        area_parents=pd.DataFrame({"level": ["gemeente", "statsec"], "code": ["23003", "23003A001"],
+                                   "parent_level": ["elz", "gemeente"], "parent_code": ["elz53", "23003"]}))
+    close_all()
+    monkeypatch.setenv("ZORGZAAM_DB", str(own))
+    monkeypatch.setenv("ZORGZAAM_DEMO_DB", str(demo_db))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    at.switch_page("pages/start.py")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.sidebar.selectbox(key="elz").value == "elz53"  # the own data, not the demo
+    assert any("nog geen inwonersaantallen" in i.value for i in at.info)
+    assert any("Gebiedsindeling" in m.value and "periode 2024" in m.value for m in at.markdown)
+    assert not at.metric  # no key figures invented
+    close_all()
