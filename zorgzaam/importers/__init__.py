@@ -6,8 +6,9 @@ Area files come first (their codes are what figures are matched against).
 
 Recognised: Statbel sector geometry and other sector polygons (``sectors``); Provincies in Cijfers
 area tables and outlines (``area_tables``); Swing/PinC tables and Statbel population per sector
-(``figures``). Not yet: GTFS, OpenStreetMap points of interest, kernen/linten, hectare rasters
-(they get a clear message instead).
+(``figures``); the 2025→2024 crosswalk (``vintages``); GTFS and the "Haltes De Lijn" export
+(``transit``). Not yet: OpenStreetMap points of interest, kernen/linten, hectare rasters (they get a
+clear message instead).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from ..store import Store
-from . import area_tables, figures, sectors, vintages
+from . import area_tables, figures, sectors, transit, vintages
 from .core import ImportPlan, Preview
 from .errors import ImportProblem
 from .files import Dataset, SourceFile, collect, read_delimited, read_json, read_vector, read_workbook
@@ -28,11 +29,9 @@ __all__ = ["ImportPlan", "ImportProblem", "Preview", "SourceFile", "plan_sources
 
 # Order of writing: area tables and the crosswalk fix the sector division, then sector geometry
 # (which meets that division), then figures (matched against the areas).
-APPLY_ORDER = {area_tables.KIND: 0, vintages.KIND: 0, sectors.KIND: 1, figures.KIND: 2}
+APPLY_ORDER = {area_tables.KIND: 0, vintages.KIND: 0, sectors.KIND: 1, figures.KIND: 2, transit.KIND: 2}
 
 _NOT_YET = {
-    "gtfs": "Dit is een GTFS-dienstregeling. Die kan zorgzaam nog niet importeren; de haltes van de demo blijven "
-            "in gebruik.",
     "raster": "Dit is een rasterbestand (GeoTIFF). Hectarerasters kan zorgzaam nog niet importeren.",
 }
 
@@ -43,6 +42,8 @@ def _stem(name: str) -> str:
 
 def _plan_table(frame: pd.DataFrame, names: list[str], store: Store,
                 mapping: dict[str, figures.ColumnTarget] | None) -> ImportPlan | None:
+    if transit.recognise_haltes(frame):
+        return transit.plan_haltes(frame, names, store)
     crosswalk_columns = vintages.recognise_crosswalk(frame)
     if crosswalk_columns is not None:
         return vintages.plan_crosswalk(frame, crosswalk_columns, names, store)
@@ -74,10 +75,14 @@ def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.Colu
                  ) -> list[ImportPlan]:
     """The plans for one readable thing (a workbook can hold several usable sheets)."""
     name = dataset.name
+    if dataset.kind == "gtfs":
+        return [transit.plan_gtfs(dataset.source, [name], store)]
     if dataset.kind in _NOT_YET:
         raise ImportProblem(_NOT_YET[dataset.kind])
     if dataset.kind == "vector":
         gdf = read_vector(dataset.source)
+        if transit.recognise_haltes(gdf):
+            return [transit.plan_haltes(gdf, [name], store)]
         layer = area_tables.recognise_polygons(gdf, _stem(name))
         if layer is not None:
             return [area_tables.plan_area_polygons(gdf, layer, [name], store)]

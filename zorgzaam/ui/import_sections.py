@@ -371,10 +371,17 @@ def upload_explanation() -> None:
         "(https://statbel.fgov.be/en/open-data/population-statistical-sector-2024). Laat de bestandsnaam zoals "
         "hij is: het jaar staat erin.\n"
         "- Tabellen van **Provincies in Cijfers / Swing**: het uploadformaat (`period | geolevel | geoitem | …`), "
-        "een export met gebieden als 'Naam (CODE)', of de tabel-JSON.\n\n"
+        "een export met gebieden als 'Naam (CODE)', of de tabel-JSON.\n"
+        "- De **omzettingstabel** sectoren 2025 → 2024 (`Statsect2025_2024.csv`): tellingen op de codes van 2025 "
+        "worden dan opgeteld per sector van 2024.\n\n"
+        "**3. Haltes**\n"
+        "- De **dienstregeling van De Lijn** (GTFS-zip): haltes met het aantal vertrekken per uur op een "
+        "weekdag, de belbus apart.\n"
+        "- De laag **Haltes De Lijn** van Digitaal Vlaanderen (zonder dienstregeling: de frequentie blijft "
+        "onbekend).\n\n"
         f"Eén databank gebruikt één sectorindeling (2024 of 2025). Bestanden tot "
-        f"{format_number(MAX_FILE_BYTES // 1024**3)} GB. Nog niet mogelijk: dienstregelingen (GTFS), "
-        "OpenStreetMap, kernen en linten, hectarerasters."
+        f"{format_number(MAX_FILE_BYTES // 1024**3)} GB. Nog niet mogelijk: OpenStreetMap, kernen en linten, "
+        "hectarerasters."
     )
 
 
