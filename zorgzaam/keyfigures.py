@@ -89,15 +89,16 @@ def key_figures(
         value_text = format_indicator(ind, own["value"], status)
         if ind.is_count and status == "ok":
             value_text = format_number(own["value"])  # the label names the unit; keeps the card narrow
-        if status != "ok":
-            value_text = f"{value_text} ({STATUS_LABEL.get(status, status)})"
+        # A missing value shows its symbol ("-", "x") large and its reason on the line below, so a
+        # narrow card never cuts the reason off.
+        reason = STATUS_LABEL.get(status, status) if status != "ok" else ""
         cards.append(
             KeyFigure(
                 code=code,
                 label=ind.label,
                 value_text=value_text,
                 status=status,
-                count_text=count_text(ind, own["numerator"], own["denominator"], status),
+                count_text=reason or count_text(ind, own["numerator"], own["denominator"], status),
                 references=tuple(ref_texts),
                 help_text=help_text(ind, str(own["period"]), source),
             )
