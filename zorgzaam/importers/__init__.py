@@ -7,8 +7,8 @@ Area files come first (their codes are what figures are matched against).
 Recognised: Statbel sector geometry and other sector polygons (``sectors``); Provincies in Cijfers
 area tables and outlines (``area_tables``); Swing/PinC tables and Statbel population per sector
 (``figures``); the 2025→2024 crosswalk (``vintages``); GTFS and the "Haltes De Lijn" export
-(``transit``). Not yet: OpenStreetMap points of interest, kernen/linten, hectare rasters (they get a
-clear message instead).
+(``transit``); amenities from OpenStreetMap (tag mapping) and point lists such as the AFMPS
+pharmacies (``amenities``). Not yet: kernen/linten, hectare rasters (they get a clear message).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from ..store import Store
-from . import area_tables, figures, sectors, transit, vintages
+from . import amenities, area_tables, figures, sectors, transit, vintages
 from .core import ImportPlan, Preview
 from .errors import ImportProblem
 from .files import Dataset, SourceFile, collect, read_delimited, read_json, read_vector, read_workbook
@@ -29,7 +29,8 @@ __all__ = ["ImportPlan", "ImportProblem", "Preview", "SourceFile", "plan_sources
 
 # Order of writing: area tables and the crosswalk fix the sector division, then sector geometry
 # (which meets that division), then figures (matched against the areas).
-APPLY_ORDER = {area_tables.KIND: 0, vintages.KIND: 0, sectors.KIND: 1, figures.KIND: 2, transit.KIND: 2}
+APPLY_ORDER = {area_tables.KIND: 0, vintages.KIND: 0, sectors.KIND: 1, figures.KIND: 2, transit.KIND: 2,
+               amenities.KIND: 2}
 
 _NOT_YET = {
     "raster": "Dit is een rasterbestand (GeoTIFF). Hectarerasters kan zorgzaam nog niet importeren.",
@@ -44,6 +45,8 @@ def _plan_table(frame: pd.DataFrame, names: list[str], store: Store,
                 mapping: dict[str, figures.ColumnTarget] | None) -> ImportPlan | None:
     if transit.recognise_haltes(frame):
         return transit.plan_haltes(frame, names, store)
+    if amenities.recognise_points(frame) is not None:
+        return amenities.plan_points(frame, names, store)
     crosswalk_columns = vintages.recognise_crosswalk(frame)
     if crosswalk_columns is not None:
         return vintages.plan_crosswalk(frame, crosswalk_columns, names, store)
@@ -83,6 +86,8 @@ def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.Colu
         gdf = read_vector(dataset.source)
         if transit.recognise_haltes(gdf):
             return [transit.plan_haltes(gdf, [name], store)]
+        if amenities.recognise_points(gdf) is not None:
+            return [amenities.plan_points(gdf, [name], store)]
         layer = area_tables.recognise_polygons(gdf, _stem(name))
         if layer is not None:
             return [area_tables.plan_area_polygons(gdf, layer, [name], store)]
@@ -100,17 +105,20 @@ def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.Colu
             seen.append(sheet)
             plan = _plan_table(frame, [f"{name} [{sheet}]"] if sheet else [name], store, mapping)
             if plan is not None and (plan.observations is not None or plan.areas is not None
-                                     or plan.unmapped_columns):
+                                     or plan.features is not None or plan.unmapped_columns):
                 plans.append(plan)
         if not plans:
             raise ImportProblem(f"Geen enkel werkblad van {name} is een tabel die zorgzaam herkent (werkbladen: "
                                 f"{', '.join(seen)}). Verwacht: period | geolevel | geoitem | … of een gebiedstabel.")
         return plans
     if dataset.kind == "json":
-        frame = _swing_json(read_json(dataset.source))
+        obj = read_json(dataset.source)
+        if amenities.recognise_json(obj) is not None:
+            return [amenities.plan_json(obj, [name], store)]
+        frame = _swing_json(obj)
         if frame is None:
             raise ImportProblem(f"{name} is een JSON-bestand dat zorgzaam niet kent. Verwacht: de tabel-JSON van "
-                                "Provincies in Cijfers (met 'headers' en 'rows'), of een GeoJSON met sectoren.")
+                                "Provincies in Cijfers (met 'headers' en 'rows'), OpenStreetMap-voorzieningen of een GeoJSON.")
         return [figures.plan_figures(frame, [name], store, mapping, layout="swing-export")]
     raise ImportProblem(f"{name}: dit soort bestand kan zorgzaam niet importeren.")  # pragma: no cover
 

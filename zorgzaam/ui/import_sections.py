@@ -379,9 +379,13 @@ def upload_explanation() -> None:
         "weekdag, de belbus apart.\n"
         "- De laag **Haltes De Lijn** van Digitaal Vlaanderen (zonder dienstregeling: de frequentie blijft "
         "onbekend).\n\n"
+        "**4. Voorzieningen**\n"
+        "- **OpenStreetMap** (GeoJSON, GeoPackage, de shapefile-zip van Geofabrik, of Overpass-JSON): winkels, "
+        "apotheken, huisartsen … volgens een vaste koppeling van OSM-tags aan de categorieën van zorgzaam; wat "
+        "niet gekoppeld is, staat in het voorbeeld.\n"
+        "- De **lijst van apotheken** van het FAGG (xlsx, Lambert 2008).\n\n"
         f"Eén databank gebruikt één sectorindeling (2024 of 2025). Bestanden tot "
-        f"{format_number(MAX_FILE_BYTES // 1024**3)} GB. Nog niet mogelijk: OpenStreetMap, kernen en linten, "
-        "hectarerasters."
+        f"{format_number(MAX_FILE_BYTES // 1024**3)} GB. Nog niet mogelijk: kernen en linten, hectarerasters."
     )
 
 
