@@ -545,18 +545,7 @@ class Store:
                              ["level", "code", "parent_level", "parent_code"])
             if observations is not None and len(observations):
                 self._insert_observations(cur, observations, dataset_id)
-            if features is not None and len(features):
-                features = features.reset_index(drop=True)
-                features = pd.concat([features.drop(columns=["minx", "miny", "maxx", "maxy"], errors="ignore"),
-                                      feature_bounds(features["geom_lambert"])], axis=1)
-                self._insert(cur, "features", features, dataset_id,
-                             ["layer", "feature_id", "category", "name", "properties", "geom_lambert", "geom_display",
-                              "minx", "miny", "maxx", "maxy"])
-            if stops is not None and len(stops):
-                self._insert(cur, "stops", stops, dataset_id,
-                             ["stop_id", "name", "departures_per_hour", "is_belbus", "x", "y", "lon", "lat"])
-            if grid_cells is not None and len(grid_cells):
-                self._insert(cur, "grid_cells", grid_cells, dataset_id, ["layer", "x", "y", "value", "statsec"])
+            self._insert_layers(cur, dataset_id, features, stops, grid_cells)
             if place_access is not None and len(place_access):
                 self.replace_place_access(dataset_id, place_access, cur)
 
@@ -617,25 +606,29 @@ class Store:
             if observations is not None and len(observations):
                 step(0.5, f"{len(observations):,} cijfers".replace(",", "."))
                 self._insert_observations(cur, observations, dataset_id)
-            if features is not None and len(features):
-                step(0.7, "kaartobjecten")
-                features = features.reset_index(drop=True)
-                features = pd.concat([features.drop(columns=["minx", "miny", "maxx", "maxy"], errors="ignore"),
-                                      feature_bounds(features["geom_lambert"])], axis=1)
-                self._insert(cur, "features", features, dataset_id,
-                             ["layer", "feature_id", "category", "name", "properties", "geom_lambert", "geom_display",
-                              "minx", "miny", "maxx", "maxy"])
-            if stops is not None and len(stops):
-                step(0.8, "haltes")
-                self._insert(cur, "stops", stops, dataset_id,
-                             ["stop_id", "name", "departures_per_hour", "is_belbus", "x", "y", "lon", "lat"])
-            if grid_cells is not None and len(grid_cells):
-                step(0.9, "hectarecellen")
-                self._insert(cur, "grid_cells", grid_cells, dataset_id, ["layer", "x", "y", "value", "statsec"])
+            step(0.7, "kaartlagen")
+            self._insert_layers(cur, dataset_id, features, stops, grid_cells)
             if sector_crosswalk is not None and len(sector_crosswalk):
                 step(0.9, "omzettingstabel")
                 self._insert(cur, "sector_crosswalk", sector_crosswalk, dataset_id, ["code_2025", "code_2024"])
             step(1.0, "bewaard")
+
+    @classmethod
+    def _insert_layers(cls, cur: duckdb.DuckDBPyConnection, dataset_id: str, features: pd.DataFrame | None,
+                       stops: pd.DataFrame | None, grid_cells: pd.DataFrame | None) -> None:
+        """A dataset's map objects (with their bounds), bus stops and hectare cells."""
+        if features is not None and len(features):
+            features = features.reset_index(drop=True)
+            features = pd.concat([features.drop(columns=["minx", "miny", "maxx", "maxy"], errors="ignore"),
+                                  feature_bounds(features["geom_lambert"])], axis=1)
+            cls._insert(cur, "features", features, dataset_id,
+                        ["layer", "feature_id", "category", "name", "properties", "geom_lambert", "geom_display",
+                         "minx", "miny", "maxx", "maxy"])
+        if stops is not None and len(stops):
+            cls._insert(cur, "stops", stops, dataset_id,
+                        ["stop_id", "name", "departures_per_hour", "is_belbus", "x", "y", "lon", "lat"])
+        if grid_cells is not None and len(grid_cells):
+            cls._insert(cur, "grid_cells", grid_cells, dataset_id, ["layer", "x", "y", "value", "statsec"])
 
     @staticmethod
     def _complete_parents(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> None:

@@ -22,11 +22,6 @@ STATIONS = "irail_stations/stations.csv"
 
 
 @pytest.fixture(scope="module")
-def realdata(shared_dir):
-    return shared_dir / "realdata"
-
-
-@pytest.fixture(scope="module")
 def zennevallei(realdata) -> gpd.GeoDataFrame:
     return read_vector(SourceFile.from_path(realdata / "zenvallei/sectors.geojson")).to_crs(31370)[["geometry"]]
 

@@ -5,28 +5,17 @@ Real public files from ../shared/realdata (read there, never copied); broken var
 
 from __future__ import annotations
 
-import shutil
-
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
 
+from tests.importers.conftest import open_copy
 from zorgzaam.importers.area_tables import (plan_area_polygons, plan_municipality_zones, plan_sector_table,
                                             recognise_polygons, recognise_table)
 from zorgzaam.importers.errors import ImportProblem
 from zorgzaam.importers.sectors import detect_vintage, is_split_code, plan_sector_geometry
 from zorgzaam.store import Store, close_all
-
-
-@pytest.fixture(scope="module")
-def realdata(shared_dir):
-    return shared_dir / "realdata"
-
-
-@pytest.fixture(scope="module")
-def sectors_2024(realdata) -> pd.DataFrame:
-    return pd.read_excel(realdata / "pinc_gebiedsniveaus/statsec2024_als_basis.xlsx", dtype=object, engine="calamine")
 
 
 @pytest.fixture(scope="module")
@@ -63,10 +52,7 @@ def zone_file(tmp_path_factory, realdata, sectors_2024, zenvallei):
 @pytest.fixture
 def zone_store(zone_file, tmp_path):
     """A fresh copy of the zone store for one test."""
-    copy = tmp_path / "zone.duckdb"
-    shutil.copy(zone_file, copy)
-    yield Store.open(copy)
-    close_all()
+    yield from open_copy(zone_file, tmp_path)
 
 
 def test_the_pinc_2024_table_gives_every_level_and_the_zone_of_each_sector(store, sectors_2024):

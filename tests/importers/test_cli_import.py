@@ -18,11 +18,6 @@ def run(capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture(scope="module")
-def realdata(shared_dir):
-    return shared_dir / "realdata"
-
-
 def test_import_a_zipped_shapefile_an_area_table_and_figures_in_one_go(tmp_path, capsys, realdata):
     # A zip with a folder, as the sources ship them; given last, but areas are written first.
     archive = tmp_path / "elz.zip"

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.importers.conftest import open_copy
 from zorgzaam.engine import compute
 from zorgzaam.importers.area_tables import plan_sector_table
 from zorgzaam.importers.errors import ImportProblem
@@ -15,30 +16,18 @@ from zorgzaam.store import Store, close_all
 
 
 @pytest.fixture(scope="module")
-def realdata(shared_dir):
-    return shared_dir / "realdata"
-
-
-@pytest.fixture(scope="module")
-def zone_file(tmp_path_factory, realdata):
+def zone_file(tmp_path_factory, sectors_2024):
     """A store with the 2024 area table (so codes can be matched)."""
     path = tmp_path_factory.mktemp("fig") / "zone.duckdb"
-    table = pd.read_excel(realdata / "pinc_gebiedsniveaus/statsec2024_als_basis.xlsx", dtype=object,
-                          engine="calamine")
     store = Store.open(path)
-    plan_sector_table(table, "2024", ["statsec2024_als_basis.xlsx"], store).apply(store)
+    plan_sector_table(sectors_2024, "2024", ["statsec2024_als_basis.xlsx"], store).apply(store)
     close_all()
     return path
 
 
 @pytest.fixture
 def store(zone_file, tmp_path):
-    import shutil
-
-    copy = tmp_path / "zone.duckdb"
-    shutil.copy(zone_file, copy)
-    yield Store.open(copy)
-    close_all()
+    yield from open_copy(zone_file, tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -46,11 +46,6 @@ from zorgzaam.importers.files import (
 GEMEENTE_PARTS = ("shp", "shx", "dbf", "prj", "cpg")
 
 
-@pytest.fixture
-def realdata(shared_dir: Path) -> Path:
-    return shared_dir / "realdata"
-
-
 def read_any(sources: list[SourceFile], workdir: Path | None = None) -> list[object]:
     """What the Data page does with an upload: collect, then read each dataset by its kind."""
     out: list[object] = []
