@@ -6,7 +6,6 @@ import shutil
 import zipfile
 
 import pandas as pd
-import pytest
 
 from zorgzaam.cli import main
 from zorgzaam.store import Store, close_all
