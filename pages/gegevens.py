@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from zorgzaam.ui import access_sections
 from zorgzaam.ui import import_sections as sections
 from zorgzaam.ui.frame import page_guard
 
@@ -18,5 +19,7 @@ with page_guard():
         items = sections.show_previews(sections.planned(files))
         sections.mapping_step(items)
         sections.import_step(items)
+    st.divider()
+    access_sections.access_step()
     st.divider()
     sections.delete_step()

@@ -475,3 +475,60 @@ def test_a_failure_in_the_middle_leaves_the_store_unchanged(demo_copy, monkeypat
         compute_and_store_access(demo_copy, DEMO_DATASET_ID, DEMO_PERIODS[-1])
     assert _snapshot(demo_copy) == before
 
+
+
+# --- combining layers from separate imports -------------------------------------------------------------
+
+def _split_into_imports(store: Store) -> pd.DataFrame:
+    """Move the demo's layers into separate datasets, as imports of separate files leave them,
+    and forget its access results; returns the access table it had."""
+    had = store.place_access()
+    moves = [("features", "osm", "layer = 'voorziening'"), ("features", "kernen", "layer = 'nederzetting'"),
+             ("stops", "gtfs", "TRUE"), ("grid_cells", "raster-inwoners", "layer = 'inwoners'")]
+    cur = store.cursor()
+    for table, dataset, where in moves:
+        cur.execute(f"UPDATE {table} SET dataset_id = ? WHERE {where}", [dataset])
+        cur.execute("INSERT INTO datasets VALUES (?, ?, 'test', NULL, FALSE, NULL, now())", [dataset, dataset])
+    cur.execute("DELETE FROM place_access")
+    cur.execute("DELETE FROM observations WHERE variable IN (SELECT unnest(?))", [list(access.ACCESS_VARIABLES)])
+    return had
+
+
+def test_combined_layers_of_separate_imports_give_the_same_access(demo_copy):
+    had = _split_into_imports(demo_copy)
+    inputs = access.access_inputs(demo_copy)
+    assert inputs.blocking == [] and inputs.computed_at is None
+    assert inputs.residents_cells == len(had) and inputs.amenities["school"] > 0
+    summary = compute_and_store_access(demo_copy, None, DEMO_PERIODS[-1])
+    assert summary.dataset_id == access.ACCESS_DATASET and summary.places == len(had)
+    key = ["statsec", "x", "y"]
+    pd.testing.assert_frame_equal(demo_copy.place_access().sort_values(key).reset_index(drop=True),
+                                  had.sort_values(key).reset_index(drop=True), check_dtype=False)
+    # The engine finds the counts, now held by the derived dataset, and the result is recorded.
+    assert set(demo_copy.query_df("SELECT DISTINCT dataset_id FROM place_access")["dataset_id"]) == {
+        access.ACCESS_DATASET}
+    result = compute(demo_copy, ["pct_no_basket_1200m"], areas=[("elz", DEMO_ELZ_CODE)])
+    assert result["status"].iloc[0] == "ok"
+    after = access.access_inputs(demo_copy)
+    assert after.computed_at is not None and not after.is_stale
+
+
+def test_combined_access_replaces_every_earlier_result_and_goes_stale_after_an_import(demo_copy):
+    # The demo's own result (under the demo dataset) is replaced, never kept beside the combined one.
+    before = len(demo_copy.place_access())
+    compute_and_store_access(demo_copy, None, DEMO_PERIODS[-1])
+    assert len(demo_copy.place_access()) == before
+    n_obs = demo_copy.scalar("SELECT count(*) FROM observations WHERE variable = 'acc_pop'")
+    compute_and_store_access(demo_copy, None, DEMO_PERIODS[-1])
+    assert demo_copy.scalar("SELECT count(*) FROM observations WHERE variable = 'acc_pop'") == n_obs
+    assert not access.access_inputs(demo_copy).is_stale
+    demo_copy.import_dataset("later", title="later", source="test")
+    assert access.access_inputs(demo_copy).is_stale
+
+
+def test_combined_access_without_residents_cells_says_what_to_import(demo_copy):
+    demo_copy.cursor().execute("DELETE FROM grid_cells WHERE layer = 'inwoners'")
+    inputs = access.access_inputs(demo_copy)
+    assert inputs.blocking and "bevolkingsraster" in inputs.blocking[0]
+    with pytest.raises(ValueError, match="bevolkingsraster"):
+        compute_and_store_access(demo_copy, None, DEMO_PERIODS[-1])

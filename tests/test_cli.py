@@ -13,7 +13,7 @@ import pytest
 from tests.helpers import SECTOR_1, make_store, scaled
 from zorgzaam.cli import main
 from zorgzaam.engine import RESULT_COLUMNS
-from zorgzaam.store import close_all
+from zorgzaam.store import Store, close_all
 
 S1, S2, S3, S4 = "11111A00-", "11111A01-", "22222A00-", "22222A012"
 
@@ -145,3 +145,22 @@ def test_access_command_without_hectare_cells_is_one_dutch_line(db, capsys):
     code, out, err = run(capsys, "--db", db, "access")
     assert code == 1 and out == ""
     assert err.startswith("Fout: Geen hectarecellen met inwoners") and err.count("\n") == 1
+
+
+def test_access_command_combines_the_layers_of_an_own_database(demo_db, tmp_path, capsys):
+    import shutil
+
+    close_all()
+    copy = tmp_path / "own.duckdb"
+    shutil.copy(demo_db, copy)
+    store = Store.open(copy)
+    # As after imports: the layers in their own datasets, not a demo.
+    store.cursor().execute("UPDATE grid_cells SET dataset_id = 'raster-inwoners'")
+    store.cursor().execute("UPDATE datasets SET is_demo = FALSE")
+    store.cursor().execute("INSERT INTO datasets VALUES ('raster-inwoners', 'raster', 'test', NULL, FALSE, NULL, now())")
+    close_all()
+    code, out, err = run(capsys, "--db", copy, "access")
+    assert code == 0, err
+    assert out.startswith("Bereikbaarheid berekend uit alle geïmporteerde lagen (periode 2025): ")
+    store = Store.open(copy)
+    assert set(store.query_df("SELECT DISTINCT dataset_id FROM place_access")["dataset_id"]) == {"bereikbaarheid"}

@@ -28,7 +28,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from .catalogue import BUILTIN
+from .catalogue import BUILTIN, SOURCE_ACCESS
 from .engine import derive_counts
 from .formatting import format_number
 
@@ -584,7 +584,8 @@ class AccessSummary:
 
     def text(self) -> str:
         """A short Dutch summary."""
-        line = (f"Bereikbaarheid berekend voor {self.dataset_id} (periode {self.period}): "
+        what = "uit alle geïmporteerde lagen" if self.dataset_id == ACCESS_DATASET else f"voor {self.dataset_id}"
+        line = (f"Bereikbaarheid berekend {what} (periode {self.period}): "
                 f"{format_number(self.places)} woonplaatsen (bewoonde hectarecellen), "
                 f"{format_number(self.residents)} inwoners, {format_number(self.sectors)} sectoren, "
                 f"in {format_number(self.seconds, 1)} s.")
@@ -605,30 +606,128 @@ def build_access(features: pd.DataFrame, stops: pd.DataFrame, grid_cells: pd.Dat
     return table, access_observations(table, base_obs, period, DEFAULTS, parents)
 
 
-def compute_and_store_access(store: Store, dataset_id: str, period: str) -> AccessSummary:
-    """Read a dataset's layers, compute access and write the place table and its counts in one transaction.
+def compute_and_store_access(store: Store, dataset_id: str | None, period: str) -> AccessSummary:
+    """Read layers, compute access and write the place table and its counts in one transaction.
 
-    Earlier access results of the dataset are replaced; on any error nothing changes.
+    ``dataset_id`` names one dataset whose own layers are used (the demo). ``None`` combines every
+    layer in the store, as imports bring them from separate files (a raster of residents, a GTFS
+    feed, an OpenStreetMap extract, kernen and linten): the result is the derived dataset
+    ``ACCESS_DATASET`` and replaces every earlier access result of the store. On any error nothing
+    changes.
     """
     started = time.perf_counter()
     features = store.features(dataset_id)
     stops = store.stops(dataset_id)
     grid = store.grid_cells(dataset_id, layer="inwoners")
     if grid.empty:
-        raise ValueError(f"Dataset '{dataset_id}' heeft geen hectarecellen met inwoners.")
+        raise ValueError(f"Dataset '{dataset_id}' heeft geen hectarecellen met inwoners." if dataset_id else
+                         "Er zijn geen hectarecellen met inwoners: importeer eerst een bevolkingsraster (inwoners per ha).")
     variables = ["pop_total"] + list(AGE_GROUPS.values()) + [
         p for v in AGE_GROUPS.values() for p in BUILTIN.base_counts[v].sum_of]
     base_obs = store.observations(variables, [str(period)])
     parents = store.parents("statsec")
     table, obs = build_access(features, stops, grid, base_obs, str(period), parents)
+    target = dataset_id or ACCESS_DATASET
     with store.transaction() as cur:
         store.sync_catalogue(cur=cur)  # an older store learns the access indicators
-        store.replace_place_access(dataset_id, table, cur)
-        store.replace_observations(dataset_id, obs, ACCESS_VARIABLES, cur)
+        if dataset_id is None:
+            # One access result per store: the combined one replaces any other.
+            cur.execute("DELETE FROM place_access")
+            cur.execute("DELETE FROM observations WHERE variable IN (SELECT unnest(?))", [list(ACCESS_VARIABLES)])
+            store.record_dataset(ACCESS_DATASET, title=ACCESS_TITLE, source=SOURCE_ACCESS,
+                                 period_label=str(period), cur=cur)
+        store.replace_place_access(target, table, cur)
+        store.replace_observations(target, obs, ACCESS_VARIABLES, cur)
     present = set(amenity_points(features)["category"])
     return AccessSummary(
-        dataset_id=dataset_id, period=str(period), places=len(table), residents=float(table["residents"].sum()),
+        dataset_id=target, period=str(period), places=len(table), residents=float(table["residents"].sum()),
         sectors=int(table["statsec"].nunique()), observations=len(obs),
         seconds=time.perf_counter() - started,
         missing_categories=tuple(c for c in AMENITY_CATEGORIES if c not in present),
+    )
+
+
+# --- what the store holds for the computation -----------------------------------------------------
+
+ACCESS_DATASET = "bereikbaarheid"
+ACCESS_TITLE = "Bereikbaarheid per woonplaats (berekend)"
+
+
+@dataclass(frozen=True)
+class AccessInputs:
+    """The layers a combined access computation would use, counted (for the Gegevens page and the CLI)."""
+
+    residents_cells: int
+    residents: float
+    residents_sectors: int
+    population_period: str | None
+    amenities: dict[str, int]
+    stops: int
+    stops_with_frequency: int
+    settlements: dict[str, int]
+    computed_at: object | None       # when the stored access was computed (None: never)
+    newest_import: object | None     # the newest import of anything else
+
+    @property
+    def blocking(self) -> list[str]:
+        """Why the computation cannot run yet (Dutch), empty when it can."""
+        out = []
+        if not self.residents_cells:
+            out.append("hectarecellen met inwoners (een bevolkingsraster, inwoners per ha, GeoTIFF in Lambert)")
+        if self.population_period is None:
+            out.append("inwonersaantallen per sector (bv. Statbel OPENDATA_SECTOREN of een tabel van "
+                       "Provincies in Cijfers)")
+        return out
+
+    @property
+    def is_stale(self) -> bool:
+        """Something was imported after the stored access was computed."""
+        return (self.computed_at is not None and self.newest_import is not None
+                and self.newest_import > self.computed_at)
+
+    def lines(self) -> list[str]:
+        """What the computation will use, in Dutch."""
+        amen = ", ".join(f"{CATEGORY_LABELS[c]} {format_number(n)}" for c, n in self.amenities.items() if n)
+        missing = [CATEGORY_LABELS[c] for c in AMENITY_CATEGORIES if not self.amenities.get(c)]
+        out = [
+            f"Woonplaatsen: {format_number(self.residents_cells)} bewoonde hectarecellen, "
+            f"{format_number(self.residents)} inwoners in {format_number(self.residents_sectors)} sectoren",
+            f"Inwonersaantallen (65+, 80+) per sector: periode {self.population_period or 'ontbreekt'}",
+            f"Voorzieningen: {amen or 'geen'}",
+            f"Bushaltes: {format_number(self.stops)} (waarvan {format_number(self.stops_with_frequency)} "
+            "met een dienstregeling)",
+            "Kernen, linten, verspreide bebouwing: " + (", ".join(
+                f"{k} {format_number(n)}" for k, n in self.settlements.items() if n) or "geen (elke woonplaats telt als 'elders')"),
+        ]
+        if missing:
+            out.append(f"Zonder voorzieningen van het type {', '.join(missing)}: die tellen als niet bereikbaar.")
+        if self.stops > self.stops_with_frequency:
+            out.append("Haltes zonder dienstregeling tellen niet mee voor 'een bus binnen 400 m'.")
+        return out
+
+
+def access_inputs(store: Store) -> AccessInputs:
+    """Count what the store holds for the combined access computation (cheap queries only)."""
+    cells = store.query_df("SELECT count(*) AS n, coalesce(sum(value), 0) AS residents, count(DISTINCT statsec) AS s"
+                           " FROM grid_cells WHERE layer = 'inwoners' AND value > 0 AND statsec IS NOT NULL")
+    periods = store.periods(["pop_total"])
+    amenity_rows = store.query_df("SELECT category, count(*) AS n FROM features WHERE layer = 'voorziening'"
+                                  " GROUP BY category")
+    amenities = {c: 0 for c in AMENITY_CATEGORIES}
+    amenities.update({r.category: int(r.n) for r in amenity_rows.itertuples() if r.category in amenities})
+    stops = store.query_df("SELECT count(*) AS n, count(departures_per_hour) AS f FROM stops WHERE NOT is_belbus")
+    settle_rows = store.query_df("SELECT category, count(*) AS n FROM features WHERE layer = 'nederzetting'"
+                                 " GROUP BY category")
+    settlements = {"kernen": 0, "linten": 0, "verspreide bebouwing": 0}
+    names = {"kern": "kernen", "lint": "linten", "verspreid": "verspreide bebouwing"}
+    for r in settle_rows.itertuples():
+        if r.category in names:
+            settlements[names[r.category]] = int(r.n)
+    computed = store.scalar("SELECT max(imported_at) FROM datasets WHERE dataset_id = ?", [ACCESS_DATASET])
+    newest = store.scalar("SELECT max(imported_at) FROM datasets WHERE dataset_id <> ?", [ACCESS_DATASET])
+    return AccessInputs(
+        residents_cells=int(cells["n"].iloc[0]), residents=float(cells["residents"].iloc[0]),
+        residents_sectors=int(cells["s"].iloc[0]), population_period=periods[-1] if periods else None,
+        amenities=amenities, stops=int(stops["n"].iloc[0]), stops_with_frequency=int(stops["f"].iloc[0]),
+        settlements=settlements, computed_at=computed, newest_import=newest,
     )

@@ -80,10 +80,13 @@ def cmd_access(args: argparse.Namespace) -> int:
             raise CliError(f"Dataset '{args.dataset}' heeft geen hectarecellen met inwoners."
                            + (f" Wel: {', '.join(with_cells)}." if with_cells else ""))
         dataset = args.dataset
+    elif not with_cells:
+        raise CliError("Geen hectarecellen met inwoners in de databank: er valt geen bereikbaarheid te berekenen. "
+                       "Importeer eerst een bevolkingsraster (inwoners per ha).")
+    elif store.has_own_data():
+        dataset = None  # imported layers come from separate files: combine them all
     elif len(with_cells) == 1:
         dataset = with_cells[0]
-    elif not with_cells:
-        raise CliError("Geen hectarecellen met inwoners in de databank: er valt geen bereikbaarheid te berekenen.")
     else:
         raise CliError(f"Meerdere datasets met hectarecellen ({', '.join(with_cells)}); kies er een met --dataset.")
     periods = store.periods(["pop_total"])
@@ -229,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     inds.set_defaults(func=cmd_indicators)
 
     access = sub.add_parser("access", help="bereken de bereikbaarheid van voorzieningen en bus per hectarecel opnieuw")
-    access.add_argument("--dataset", help="dataset met de ruimtelijke lagen (standaard: de enige met hectarecellen)")
+    access.add_argument("--dataset", help="één dataset met alle ruimtelijke lagen (standaard: alle geïmporteerde lagen samen, of de demo)")
     access.add_argument("--period", help="periode van de leeftijdsaantallen, bv. 2025 (standaard: de laatste)")
     access.add_argument("--db", default=argparse.SUPPRESS)
     access.set_defaults(func=cmd_access)

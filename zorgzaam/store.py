@@ -678,6 +678,13 @@ class Store:
             with contextlib.suppress(duckdb.Error):  # after a failed statement the transaction is aborted
                 cur.unregister("incoming_areas")
 
+    def record_dataset(self, dataset_id: str, *, title: str, source: str, period_label: str | None,
+                       cur: duckdb.DuckDBPyConnection) -> None:
+        """(Re)write the datasets row of a result zorgzaam derives itself (inside the caller's transaction)."""
+        cur.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
+        cur.execute("INSERT INTO datasets VALUES (?, ?, ?, ?, FALSE, NULL, ?)",
+                    [dataset_id, title, source, period_label, datetime.now(timezone.utc)])
+
     def replace_place_access(self, dataset_id: str, frame: pd.DataFrame,
                              cur: duckdb.DuckDBPyConnection | None = None) -> None:
         """Replace a dataset's per-place access rows (inside the caller's transaction when ``cur`` is given)."""
