@@ -7,7 +7,7 @@ import streamlit as st
 from zorgzaam.ui.frame import page_guard, page_start, source_line
 from zorgzaam.ui.indicator_view import view_picker
 from zorgzaam.ui.selection import clear_selection, selected_sector
-from zorgzaam.ui.spatial_data import view_layers
+from zorgzaam.ui.spatial_data import layer_sources, view_layers
 from zorgzaam.ui import wat_sections as sections
 from zorgzaam.ui.wie_sections import view_sector_names, view_sectors
 
@@ -33,7 +33,8 @@ with page_guard():
     if display_frame.empty:
         st.info(f"Er is nog geen kaart van de sectoren van de {view.label}.")
     else:
-        sections.render_map(layers, display_frame, keys, rescale, categories, selected, source)
+        sections.render_map(layers, display_frame, keys, rescale, categories, selected, source,
+                            layer_sources(store))
 
     if selected:
         head, button = st.columns([6, 1], vertical_alignment="bottom")

@@ -75,3 +75,27 @@ def view_places(store: Store, level: str, code: str) -> pd.DataFrame:
 @st.cache_data(max_entries=16, show_spinner=False)
 def _cached_view_places(_store: Store, version: str, level: str, code: str) -> pd.DataFrame:
     return _store.place_access(_store.sectors_within(level, [code]))
+
+
+def layer_sources(store: Store) -> dict[str, str]:
+    """Per map layer key, the sources of the datasets that wrote it (imports come from different files)."""
+    return _cached_layer_sources(store, data_version(store))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _cached_layer_sources(_store: Store, version: str) -> dict[str, str]:
+    queries = {
+        "walkability": "SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = 'walkability'",
+        "inwoners": "SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = 'inwoners'",
+        "bushaltes": "SELECT DISTINCT dataset_id FROM stops",
+        "sectoren": "SELECT DISTINCT dataset_id FROM areas WHERE level = 'statsec' AND geom_display IS NOT NULL",
+    }
+    titles = _store.datasets().set_index("dataset_id")
+    out = {}
+    for key, sql in queries.items():
+        ids = [d for d in _store.query_df(sql)["dataset_id"] if d in titles.index]
+        if ids:
+            out[key] = ", ".join(dict.fromkeys(
+                f"{titles.at[d, 'source']}" + (f" ({titles.at[d, 'period_label']})" if titles.at[d, "period_label"]
+                                                else "") for d in ids))
+    return out

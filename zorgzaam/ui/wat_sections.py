@@ -82,10 +82,11 @@ def _selection_layer(frame, selected: str | None) -> list[pdk.Layer]:
 
 
 def render_map(layers: ViewLayers, display_frame, keys: list[str], rescale: bool, categories: list[str],
-               selected: str | None, source: str) -> None:
+               selected: str | None, source: str, layer_sources: dict[str, str] | None = None) -> None:
     """The layers switched on, the selected sector outlined (and zoomed to), one legend per visible layer."""
     walk_cells = layers.walkability
-    sources = {"sectoren": source, "bushaltes": source, "walkability": source, "inwoners": source}
+    sources = {"sectoren": source, "bushaltes": source, "walkability": source, "inwoners": source,
+               **(layer_sources or {})}
     deck_layers = spatial_layers(
         keys, sectors=display_frame, features=layers.features, stops=layers.stops, walkability=walk_cells,
         residents=layers.residents, rescale=rescale, categories=categories, sources=sources,
