@@ -532,3 +532,24 @@ def test_combined_access_without_residents_cells_says_what_to_import(demo_copy):
     assert inputs.blocking and "bevolkingsraster" in inputs.blocking[0]
     with pytest.raises(ValueError, match="bevolkingsraster"):
         compute_and_store_access(demo_copy, None, DEMO_PERIODS[-1])
+
+
+def test_stops_without_any_timetable_leave_the_bus_counts_unknown(demo_store):
+    period = DEMO_PERIODS[-1]
+    variables = ["pop_total", "pop_age_65plus", "pop_age_80_89", "pop_age_90plus"]
+    base = demo_store.observations(variables, [period])
+    stops = demo_store.stops(DEMO_DATASET_ID)
+    args = (demo_store.features(DEMO_DATASET_ID), demo_store.grid_cells(DEMO_DATASET_ID, layer="inwoners"), base,
+            period, demo_store.parents("statsec"))
+    _, with_times = access.build_access(args[0], stops, *args[1:])
+    bus = with_times["variable"].str.contains("_no_bus_")
+    assert bus.any() and (with_times.loc[bus, "status"] == "ok").any()
+    # The same stops as the Haltes export gives them: places, no departures.
+    _, without = access.build_access(args[0], stops.assign(departures_per_hour=np.nan), *args[1:])
+    bus = without["variable"].str.contains("_no_bus_")
+    assert (without.loc[bus, "status"] == "ontbrekend").all() and without.loc[bus, "value"].isna().all()
+    # Everything else is as before.
+    pd.testing.assert_frame_equal(without[~bus].reset_index(drop=True), with_times[~bus].reset_index(drop=True),
+                                  check_dtype=False)
+    assert not access.has_timetable(stops.assign(departures_per_hour=np.nan))
+    assert access.has_timetable(stops)

@@ -603,7 +603,21 @@ def build_access(features: pd.DataFrame, stops: pd.DataFrame, grid_cells: pd.Dat
     """
     places = residential_places(grid_cells)
     table = compute_place_access(places, amenity_points(features), stops, features)
-    return table, access_observations(table, base_obs, period, DEFAULTS, parents)
+    obs = access_observations(table, base_obs, period, DEFAULTS, parents)
+    if not has_timetable(stops):
+        # Stops without any timetable (the Haltes export alone) cannot tell who lacks a bus: unknown, not all.
+        unknown = obs["variable"].str.contains("_no_bus_")
+        obs["value"] = obs["value"].mask(unknown)
+        obs.loc[unknown, "status"] = "ontbrekend"
+    return table, obs
+
+
+def has_timetable(stops: pd.DataFrame | None) -> bool:
+    """Whether any regular stop has a known number of departures (a GTFS feed was imported)."""
+    if stops is None or stops.empty:
+        return False
+    regular = stops[~stops["is_belbus"].astype(bool)]
+    return bool(pd.to_numeric(regular["departures_per_hour"], errors="coerce").notna().any())
 
 
 def compute_and_store_access(store: Store, dataset_id: str | None, period: str) -> AccessSummary:
@@ -701,7 +715,10 @@ class AccessInputs:
         ]
         if missing:
             out.append(f"Zonder voorzieningen van het type {', '.join(missing)}: die tellen als niet bereikbaar.")
-        if self.stops > self.stops_with_frequency:
+        if self.stops and not self.stops_with_frequency:
+            out.append("Geen enkele halte heeft een dienstregeling (importeer de GTFS van De Lijn): hoeveel "
+                       "inwoners geen bus in de buurt hebben, blijft dan onbekend.")
+        elif self.stops > self.stops_with_frequency:
             out.append("Haltes zonder dienstregeling tellen niet mee voor 'een bus binnen 400 m'.")
         return out
 
