@@ -553,3 +553,26 @@ def test_stops_without_any_timetable_leave_the_bus_counts_unknown(demo_store):
                                   check_dtype=False)
     assert not access.has_timetable(stops.assign(departures_per_hour=np.nan))
     assert access.has_timetable(stops)
+
+
+def _amenity(fid, category, dx, dy, dataset):
+    return {"layer": "voorziening", "feature_id": fid, "category": category, "name": fid,
+            "geom_lambert": shapely.to_wkb(_pt(dx, dy)), "dataset_id": dataset}
+
+
+def test_the_same_amenity_from_two_imports_counts_once():
+    features = pd.DataFrame([
+        _amenity("afmps-1", "apotheek", 0, 0, "afmps"),
+        _amenity("osm-1", "apotheek", 12, 5, "osm"),          # the same pharmacy, 13 m away
+        _amenity("osm-2", "apotheek", 500, 0, "osm"),         # another one
+        _amenity("osm-3", "huisarts", 5, 0, "osm"),           # another category on the same spot
+        _amenity("afmps-2", "apotheek", 800, 0, "afmps"),
+        _amenity("afmps-3", "apotheek", 810, 0, "afmps"),     # two of one list stay two
+        {"layer": "nederzetting", "feature_id": "k", "category": "kern", "name": "k",
+         "geom_lambert": shapely.to_wkb(_box(-10, -10, 10, 10)), "dataset_id": "kernen"},
+    ])
+    kept = access.without_duplicate_amenities(features)
+    assert sorted(kept["feature_id"]) == ["afmps-1", "afmps-2", "afmps-3", "k", "osm-2", "osm-3"]
+    # One import alone is never touched.
+    single = features[features["dataset_id"] != "osm"]
+    assert len(access.without_duplicate_amenities(single)) == len(single)

@@ -581,6 +581,7 @@ class AccessSummary:
     observations: int
     seconds: float
     missing_categories: tuple[str, ...]
+    duplicates: int = 0  # amenities two imports both hold, counted once
 
     def text(self) -> str:
         """A short Dutch summary."""
@@ -592,6 +593,9 @@ class AccessSummary:
         if self.missing_categories:
             labels = ", ".join(CATEGORY_LABELS[c] for c in self.missing_categories)
             line += f" Geen enkele voorziening van het type: {labels} (telt als niet bereikbaar)."
+        if self.duplicates:
+            line += (f" {format_number(self.duplicates)} voorzieningen stonden in twee geïmporteerde lijsten "
+                     f"(minder dan {format_number(DUPLICATE_RADIUS_M)} m uit elkaar) en tellen één keer.")
         return line
 
 
@@ -610,6 +614,39 @@ def build_access(features: pd.DataFrame, stops: pd.DataFrame, grid_cells: pd.Dat
         obs["value"] = obs["value"].mask(unknown)
         obs.loc[unknown, "status"] = "ontbrekend"
     return table, obs
+
+
+#: Two amenities of one category from different imports this close (metres) are the same place.
+DUPLICATE_RADIUS_M = 30.0
+
+
+def without_duplicate_amenities(features: pd.DataFrame, radius: float = DUPLICATE_RADIUS_M) -> pd.DataFrame:
+    """``features`` without the amenities another import already has (same category, within ``radius``).
+
+    The AFMPS list and OpenStreetMap both hold the pharmacies: counting both would double the counts
+    within 400 m and 1,2 km. Of each pair the feature of the dataset listed first (by id) is kept; a
+    single dataset's own points are never merged (two doctors in one building stay two).
+    """
+    if "dataset_id" not in features.columns or features.empty:
+        return features
+    rows = features[(features["layer"] == "voorziening") & features["category"].isin(AMENITY_CATEGORIES)]
+    if rows["dataset_id"].nunique() < 2:
+        return features
+    points = shapely.point_on_surface(_geoms(rows["geom_lambert"]))
+    xy = np.column_stack([shapely.get_x(points), shapely.get_y(points)])
+    datasets = rows["dataset_id"].to_numpy(dtype=object)
+    categories = rows["category"].to_numpy(dtype=object)
+    order = {d: i for i, d in enumerate(sorted(set(datasets)))}
+    drop = np.zeros(len(rows), dtype=bool)
+    for category in np.unique(categories):
+        idx = np.flatnonzero(categories == category)
+        if len({datasets[i] for i in idx}) < 2:
+            continue
+        pairs = cKDTree(xy[idx]).query_pairs(radius, output_type="ndarray")
+        for a, b in idx[pairs] if len(pairs) else []:
+            if datasets[a] != datasets[b] and not (drop[a] or drop[b]):
+                drop[b if order[datasets[b]] > order[datasets[a]] else a] = True
+    return features.drop(index=rows.index[drop])
 
 
 def has_timetable(stops: pd.DataFrame | None) -> bool:
@@ -631,6 +668,11 @@ def compute_and_store_access(store: Store, dataset_id: str | None, period: str) 
     """
     started = time.perf_counter()
     features = store.features(dataset_id)
+    duplicates = 0
+    if dataset_id is None:
+        all_features = len(features)
+        features = without_duplicate_amenities(features)
+        duplicates = all_features - len(features)
     stops = store.stops(dataset_id)
     grid = store.grid_cells(dataset_id, layer="inwoners")
     if grid.empty:
@@ -658,6 +700,7 @@ def compute_and_store_access(store: Store, dataset_id: str | None, period: str) 
         sectors=int(table["statsec"].nunique()), observations=len(obs),
         seconds=time.perf_counter() - started,
         missing_categories=tuple(c for c in AMENITY_CATEGORIES if c not in present),
+        duplicates=duplicates,
     )
 
 
