@@ -810,6 +810,19 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         return self.query_df(sql + " ORDER BY a.level, a.code", params)
 
+    def areas_by_mapped_sectors(self, level: str, within: tuple[str, str] | None = None) -> list[str]:
+        """Codes of ``level`` with at least one mapped sector, most mapped sectors first
+        (optionally only the sectors inside ``within`` = (parent level, parent code))."""
+        sql = ("SELECT p.parent_code FROM area_parents p JOIN areas a ON a.level = 'statsec' AND a.code = p.code"
+               " AND a.geom_display IS NOT NULL WHERE p.level = 'statsec' AND p.parent_level = ?")
+        params: list = [level]
+        if within is not None:
+            sql += (" AND p.code IN (SELECT code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
+                    " AND parent_code = ?)")
+            params += list(within)
+        rows = self.cursor().execute(sql + " GROUP BY 1 ORDER BY count(*) DESC, 1", params).fetchall()
+        return [r[0] for r in rows]
+
     def find_area(self, code: str, level: str | None = None) -> pd.DataFrame:
         sql = "SELECT level, code, name FROM areas WHERE code = ?"
         params = [code]

@@ -97,6 +97,16 @@ def _cached_areas(_store: Store, version: str, level: str, within: tuple[str, st
     return _store.areas(level, within=within)
 
 
+def busiest_areas(store: Store, level: str, within: tuple[str, str] | None = None) -> list[str]:
+    """Areas of ``level`` ordered by their number of sectors with a map (most first)."""
+    return _cached_busiest(store, data_version(store), level, within)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_busiest(_store: Store, version: str, level: str, within: tuple[str, str] | None) -> list[str]:
+    return _store.areas_by_mapped_sectors(level, within)
+
+
 def compute_for(store: Store, indicators: Sequence[str], **kwargs) -> pd.DataFrame:
     kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()}
     if kwargs.get("areas") is not None:

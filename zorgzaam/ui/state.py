@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..store import Store
-from .data import areas_of
+from .data import areas_of, busiest_areas
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def area_picker(store: Store) -> AreaChoice | None:
         return None
     zone_names = dict(zip(zones["code"], zones["name"]))
     st.sidebar.markdown("### Jouw gebied")
-    _seed_from_url("elz", zone_names)
+    _seed_from_url("elz", zone_names, busiest_areas(store, "elz"))
     elz = st.sidebar.selectbox(
         "Eerstelijnszone",
         list(zone_names),
@@ -48,7 +48,7 @@ def area_picker(store: Store) -> AreaChoice | None:
         st.sidebar.warning("Deze eerstelijnszone heeft nog geen gemeenten in de databank.")
         return None
     names = dict(zip(municipalities["code"], municipalities["name"]))
-    _seed_from_url("gemeente", names)
+    _seed_from_url("gemeente", names, busiest_areas(store, "gemeente", within=("elz", elz)))
     gemeente = st.sidebar.selectbox(
         "Gemeente",
         sorted(names, key=lambda c: names[c]),
@@ -61,12 +61,21 @@ def area_picker(store: Store) -> AreaChoice | None:
     return AreaChoice(elz, zone_names[elz], gemeente, names[gemeente])
 
 
-def _seed_from_url(key: str, valid: Collection[str]) -> None:
-    """Take the choice from the URL on a session's first run; drop a choice that no longer fits."""
+def _seed_from_url(key: str, valid: Collection[str], preferred: Collection[str] = ()) -> None:
+    """Take the choice from the URL on a session's first run; drop a choice that no longer fits.
+
+    Without a choice in the URL, the first of ``preferred`` that is valid: the area with the most
+    mapped sectors, not the first of the alphabet (an imported Flanders-wide area table lists 57
+    zones when the sector maps cover one).
+    """
     if key not in st.session_state:
         wanted = st.query_params.get(key)
         if wanted in valid:
             st.session_state[key] = wanted
+        else:
+            first = next((c for c in preferred if c in valid), None)
+            if first is not None:
+                st.session_state[key] = first
     elif st.session_state[key] not in valid:
         # A choice that no longer fits (another database, a re-import) gets a valid value, not a
         # deleted key: after a deletion the browser kept showing the old name beside the new data.

@@ -10,7 +10,7 @@ from ..access import BASKET_GROUPS, CATEGORY_LABELS
 from ..environment import SETTLEMENT_LABELS, amenities_near, amenity_counts, settlement_shares
 from ..formatting import format_number
 from ..layers import AMENITIES, LAYERS, RESCALE_WARNING, layer_legends, legend_html, spatial_deck, spatial_layers
-from ..layers import walkability_bounds
+from ..layers import SETTLEMENT_KEYS, walkability_bounds
 from ..maps import fit_view, polygon_rows
 from .selection import map_key, ranking_table_key
 from .spatial_data import ViewLayers
@@ -81,10 +81,30 @@ def _selection_layer(frame, selected: str | None) -> list[pdk.Layer]:
                       line_width_min_pixels=4, pickable=False)]
 
 
+def layer_has_data(layers: ViewLayers, key: str) -> bool:
+    """Whether the view holds anything for a layer key (a switched-on layer without data gets no legend)."""
+    features = layers.features
+    if key in SETTLEMENT_KEYS.values():
+        category = {v: k for k, v in SETTLEMENT_KEYS.items()}[key]
+        return bool(len(features)) and bool(((features["layer"] == "nederzetting")
+                                             & (features["category"] == category)).any())
+    if key == "voorzieningen":
+        return bool(len(layers.amenities))
+    if key == "bushaltes":
+        return bool(len(layers.stops))
+    if key == "walkability":
+        return bool(len(layers.walkability))
+    if key == "inwoners":
+        return bool(len(layers.residents))
+    return True
+
+
 def render_map(layers: ViewLayers, display_frame, keys: list[str], rescale: bool, categories: list[str],
                selected: str | None, source: str, layer_sources: dict[str, str] | None = None) -> None:
     """The layers switched on, the selected sector outlined (and zoomed to), one legend per visible layer."""
     walk_cells = layers.walkability
+    empty = [k for k in keys if not layer_has_data(layers, k)]
+    keys = [k for k in keys if k not in empty]
     sources = {"sectoren": source, "bushaltes": source, "walkability": source, "inwoners": source,
                **(layer_sources or {})}
     deck_layers = spatial_layers(
@@ -107,6 +127,9 @@ def render_map(layers: ViewLayers, display_frame, keys: list[str], rescale: bool
         st.markdown("".join(legend_html(legend) for legend in legends), unsafe_allow_html=True)
         if selected:
             st.caption("Dikke zwarte rand: de gekozen sector")
+        if empty:
+            st.caption("Geen gegevens in dit gebied voor: " + ", ".join(LAYERS[k].label for k in empty)
+                       + ". Importeer ze op de pagina Gegevens.")
     st.caption(
         "Klik op een sector (laag 'Statistische sectoren') of kies hem in de tabel hieronder. Wijs een punt aan "
         f"voor naam, soort en bron. Bron: {source}. Kaart zonder achtergrond: werkt ook zonder internet."

@@ -1,0 +1,71 @@
+"""The analysis pages on an own database built from real public files (AppTest)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+from zorgzaam.importers import SourceFile, plan_sources
+from zorgzaam.store import Store, close_all
+
+
+@pytest.fixture(scope="module")
+def prepared_own(shared_dir, tmp_path_factory) -> Path:
+    """The real Flemish area table (every zone), the 154 Zennevallei sector maps, their 2025 population
+    (Statbel layout) and the AFMPS pharmacies: no bus stops, no kernen."""
+    realdata = shared_dir / "realdata"
+    folder = tmp_path_factory.mktemp("own")
+    pop = pd.read_csv(realdata / "zenvallei/population_2025_sectors_transcribed.csv", dtype=str)
+    pd.DataFrame({"CD_REFNIS": pop["sector_id"].str[:5], "CD_SECTOR": pop["sector_id"],
+                  "TOTAL": pop["population_2025"], "TX_DESCR_NL": "x"}).to_csv(
+        folder / "OPENDATA_SECTOREN_2025_OLD.txt", sep="|", index=False, encoding="utf-8-sig")
+    path = folder / "own.duckdb"
+    store = Store.open(path)
+    files = [realdata / "pinc_gebiedsniveaus/statsec2024_als_basis.xlsx", realdata / "zenvallei/sectors.geojson",
+             folder / "OPENDATA_SECTOREN_2025_OLD.txt", realdata / "pharmacies_be/Lst_Pharmacies_pub_Extended.xlsx"]
+    for file in files:
+        for plan in plan_sources([SourceFile.from_path(file)], store):
+            plan.apply(store)
+    close_all()
+    return path
+
+
+@pytest.fixture
+def own_db(prepared_own, tmp_path, demo_db, monkeypatch) -> Path:
+    path = tmp_path / "own.duckdb"
+    shutil.copy(prepared_own, path)
+    monkeypatch.setenv("ZORGZAAM_DB", str(path))
+    monkeypatch.setenv("ZORGZAAM_DEMO_DB", str(demo_db))
+    yield path
+    close_all()
+
+
+def test_the_pages_open_on_the_zone_with_sector_maps_not_the_first_of_the_alphabet(own_db):
+    store = Store.open(own_db)
+    zones = store.areas("elz")
+    assert len(zones) > 50  # the area table lists every Flemish zone
+    assert store.areas_by_mapped_sectors("elz") == ["elz53"]
+    busiest = store.areas_by_mapped_sectors("gemeente", within=("elz", "elz53"))
+    assert len(busiest) == 7
+    mapped = store.query_df("SELECT p.parent_code AS g, count(*) AS n FROM area_parents p JOIN areas a"
+                            " ON a.level = 'statsec' AND a.code = p.code AND a.geom_display IS NOT NULL"
+                            " WHERE p.level = 'statsec' AND p.parent_level = 'gemeente' GROUP BY 1")
+    assert busiest[0] == mapped.sort_values(["n", "g"], ascending=[False, True])["g"].iloc[0]
+    close_all()
+
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/wat_is_er.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.sidebar.selectbox(key="elz").value == "elz53"
+    assert at.sidebar.selectbox(key="gemeente").value == busiest[0]
+    captions = [c.value for c in at.caption]
+    # Layers switched on without data in the view get no legend but one line that says where to get them.
+    missing = next(c for c in captions if c.startswith("Geen gegevens in dit gebied voor: "))
+    assert "Bushaltes" in missing and "Kernen" in missing and "Voorzieningen" not in missing
+    assert any("FAGG/AFMPS" in c for c in captions)
