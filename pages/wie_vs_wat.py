@@ -39,6 +39,12 @@ with page_guard():
         st.info(f"Er zijn nog geen statistische sectoren voor de {view.label} in de databank.")
         st.stop()
     layers = view_layers(store, view.level, view.code)
+    if layers.places.empty:
+        st.info(f"Voor de {view.label} is nog geen bereikbaarheid per woonplaats berekend, dus valt er geen wie "
+                "tegenover wat te zetten. Op de pagina **Gegevens**: importeer een bevolkingsraster (inwoners per "
+                "hectare), voorzieningen en haltes, en kies daar **Bereikbaarheid berekenen**.",
+                icon=":material/route:")
+        st.stop()
     # The zone's averages need its places, not its map layers.
     zone_places = view_places(store, "elz", choice.elz_code)
     zone_names = view_sector_names(store, type(view)("elz", choice.elz_code, choice.elz_name, choice))

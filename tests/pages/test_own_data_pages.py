@@ -69,3 +69,14 @@ def test_the_pages_open_on_the_zone_with_sector_maps_not_the_first_of_the_alphab
     missing = next(c for c in captions if c.startswith("Geen gegevens in dit gebied voor: "))
     assert "Bushaltes" in missing and "Kernen" in missing and "Voorzieningen" not in missing
     assert any("FAGG/AFMPS" in c for c in captions)
+
+
+def test_wie_vs_wat_without_computed_access_says_what_to_do_instead_of_finding_no_mismatch(own_db):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/wie_vs_wat.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    infos = [i.value for i in at.info]
+    assert len(infos) == 1 and "nog geen bereikbaarheid per woonplaats berekend" in infos[0]
+    assert "Bereikbaarheid berekenen" in infos[0]
+    assert not any("hoogste derde" in m.value for m in at.markdown)
