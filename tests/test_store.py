@@ -257,3 +257,72 @@ def test_team_scores_are_replaced_all_or_nothing(tmp_db):
     assert len(store.team_scores("Team")) == 2
     store.delete_team_scores("Team", day)
     assert store.team_scores("Team").empty
+
+
+def test_a_version_9_file_gets_version_10_and_keeps_its_mappings_and_catalogue(tmp_path):
+    path = tmp_path / "v9.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=9)
+    con.execute("INSERT INTO column_mappings VALUES ('v9999_alleenwonend', 'base', 'pop_alone_75plus', now())")
+    con.execute("INSERT INTO base_counts VALUES ('pop_total', 'Aantal inwoners', 'inwoners', [])")
+    con.execute("INSERT INTO observations VALUES ('statsec', '11111A00-', 'pop_total', '2020', 812, 'ok', 'old')")
+    con.close()
+
+    store = Store.open(path)
+    assert store.schema_version() == SCHEMA_VERSION >= 10
+    assert store.column_mappings() == [("v9999_alleenwonend", "base", "pop_alone_75plus")]
+    assert store.column_mapping_rows()[0]["label"] is None
+    assert store.observations(["pop_total"], ["2020"])["value"].tolist() == [812]
+    assert store.scalar("SELECT is_builtin FROM base_counts WHERE code = 'pop_total'") is True
+    assert store.amenity_tag_mappings() == {}
+    # The new kind is accepted now (the CHECK of version 8 refused it).
+    store.save_column_mappings([("v2506_elek_res_n", "extra", "user_aansluitingen", "Aansluitingen",
+                                 "aansluitingen", "pop_total", 1000.0)])
+    rows = {r["column_name"]: r for r in store.column_mapping_rows()}
+    assert rows["v2506_elek_res_n"]["multiplier"] == 1000.0 and rows["v2506_elek_res_n"]["denominator"] == "pop_total"
+
+
+def _user_indicator():
+    from zorgzaam.catalogue import extra_indicator
+
+    return extra_indicator("Elektriciteitsaansluitingen", "aansluitingen", "hh_private", 100, source="eigen bestand")
+
+
+def test_user_indicators_survive_sync_and_reopen_and_the_catalogue_follows_writes(tmp_path):
+    from zorgzaam.catalogue import BUILTIN, USER_THEME
+
+    store = make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): {"pop_total": 10}})
+    assert store.catalogue() is BUILTIN  # nothing of the werkgroep's own yet
+    base, ind = _user_indicator()
+    store.save_user_indicator(base, ind)
+    catalogue = store.catalogue()
+    assert catalogue.indicator(ind.code) == ind and catalogue.base_counts[base.code] == base
+    assert store.catalogue() is catalogue  # cached until the next write
+    assert catalogue.by_theme()[USER_THEME] == [ind]
+    assert list(catalogue.by_theme())[-1] == USER_THEME
+    # Every import syncs the built-in catalogue: the user rows stay.
+    make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): {"pop_total": 11}})
+    assert store.scalar("SELECT count(*) FROM base_counts WHERE code = ?", [base.code]) == 1
+    close_all()
+    reopened = Store.open(tmp_path / "t.duckdb")
+    assert reopened.catalogue().indicator(ind.code) == ind
+    reopened.delete_user_indicator(ind.code)
+    assert reopened.catalogue() is BUILTIN
+    assert not reopened.scalar("SELECT count(*) FROM base_counts WHERE code = ?", [base.code])
+    with pytest.raises(StoreError, match="user_"):
+        reopened.save_user_indicator(BUILTIN.base_counts["pop_total"], ind)
+
+
+def test_remembered_mappings_are_forgotten_one_by_one_or_all(tmp_db):
+    store = Store.open(tmp_db)
+    store.save_column_mappings([("a", "base", "pop_total"), ("b", "skip", None), ("c'; DROP TABLE x; --", "skip",
+                                                                                    None)])
+    assert store.forget_column_mappings(["b", "c'; DROP TABLE x; --", "onbekend"]) == 2
+    assert [r[0] for r in store.column_mappings()] == ["a"]
+    assert store.forget_column_mappings() == 1 and store.column_mappings() == []
+    store.save_amenity_tag_mappings({"shop=florist": "voedingswinkel", "amenity=bench": None})
+    assert store.amenity_tag_mappings() == {"amenity=bench": None, "shop=florist": "voedingswinkel"}
+    store.save_amenity_tag_mappings({"shop=florist": "supermarkt"})  # replaces
+    assert store.amenity_tag_mappings()["shop=florist"] == "supermarkt"
+    assert store.forget_amenity_tag_mappings(["amenity=bench"]) == 1
+    assert store.forget_amenity_tag_mappings() == 1 and store.amenity_tag_mappings() == {}

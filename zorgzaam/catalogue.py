@@ -8,6 +8,8 @@ quantitative analysis of "Duurzaam werken aan zorgzame buurten" (see
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 # Signals an indicator can give (the source's signaalindicatoren).
@@ -30,6 +32,15 @@ THEMES: tuple[str, ...] = (
     "gezondheid",
     "voorzieningen en bereikbaarheid",
 )
+
+# The werkgroep's own indicators (an extra column of an imported file, ``extra_indicator``): their
+# theme, and the prefixes of the codes of their base count and indicator.
+USER_THEME = "eigen indicatoren"
+USER_PREFIX = "user_"
+USER_INDICATOR_PREFIX = "eigen_"
+# Denominators an extra indicator may use (a base count of the catalogue), and its multipliers.
+EXTRA_DENOMINATORS: tuple[str, ...] = ("pop_total", "hh_private")
+EXTRA_MULTIPLIERS: dict[float, str] = {1.0: "per eenheid", 100.0: "%", 1000.0: "per 1.000"}
 
 # Direction: "hoger" = a higher value raises the signal, "lager" = a lower one
 # does, "neutraal" = context only, no automatic signal.
@@ -577,11 +588,79 @@ class Catalogue:
         except KeyError:
             raise UnknownIndicator(code) from None
 
+    def has_data(self, code: str, variables: set[str]) -> bool:
+        """Whether an indicator can be computed from the stored ``variables`` (its counts, a count's
+        parts, or a stored value of the indicator itself)."""
+        if code in variables:
+            return True
+
+        def count_known(c: str) -> bool:
+            count = self.count(c)
+            return c in variables or bool(count and count.sum_of and all(p in variables for p in count.sum_of))
+
+        ind = self.indicators.get(code)
+        return ind is not None and all(count_known(c) for c in ind.base_counts)
+
     def by_theme(self) -> dict[str, list[Indicator]]:
         grouped: dict[str, list[Indicator]] = {t: [] for t in THEMES}
         for ind in self.indicators.values():
             grouped.setdefault(ind.theme, []).append(ind)
         return {t: inds for t, inds in grouped.items() if inds}
+
+
+_SINGULAR = {"inwoners": "inwoner", "huishoudens": "huishouden"}
+
+
+def user_slug(label: str) -> str:
+    """'Aantal elektriciteitsaansluitingen' → 'aantal_elektriciteitsaansluitingen' (a-z, 0-9 and _)."""
+    text = unicodedata.normalize("NFKD", str(label)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:40].strip("_")
+
+
+def extra_indicator(label: str, unit: str, denominator: str | None = None, multiplier: float = 1.0,
+                    source: str = "eigen bestand", column: str | None = None) -> tuple[BaseCount, Indicator]:
+    """The user base count (``user_<slug>``) and indicator (``eigen_<slug>``) of an extra indicator.
+
+    The count must be additive (a number of people, connections, kWh … per area): the indicator is the
+    count itself, or the ratio of sums count / ``denominator`` × ``multiplier``, so it aggregates to
+    any level like every other indicator. Raises ValueError (Dutch) for an invalid choice.
+    """
+    label, unit = " ".join(str(label).split()), " ".join(str(unit).split())
+    slug = user_slug(label)
+    if not slug:
+        raise ValueError("Geef de eigen indicator een naam (met letters of cijfers).")
+    if not unit:
+        raise ValueError(f"Geef de eenheid van '{label}' (bv. aansluitingen, kWh, personen).")
+    if denominator is not None and denominator not in EXTRA_DENOMINATORS:
+        raise ValueError(f"'{denominator}' kan geen noemer zijn. Kies: "
+                         f"{', '.join(BUILTIN.base_counts[d].label.lower() for d in EXTRA_DENOMINATORS)} of geen.")
+    multiplier = float(multiplier or 1.0)
+    if multiplier not in EXTRA_MULTIPLIERS:
+        raise ValueError("Kies als vermenigvuldiging 1, 100 (%) of 1.000 (per 1.000).")
+    base = BaseCount(f"{USER_PREFIX}{slug}", label, unit)
+    origin = f" Uit de kolom '{column}' van een geïmporteerd bestand." if column else ""
+    if denominator is None:
+        ind = Indicator(
+            code=f"{USER_INDICATOR_PREFIX}{slug}", label=label, theme=USER_THEME,
+            definition=f"Eigen indicator van de werkgroep: {label} ({unit}), opgeteld per gebied.{origin}",
+            formula=base.code, numerator=(base.code,), denominator=(), multiplier=1.0, unit=unit,
+            denominator_kind="", source=source, decimals=0)
+        return base, ind
+    den = BUILTIN.base_counts[denominator]
+    if multiplier == 100.0:
+        shown_unit, decimals = "%", 1
+    elif multiplier == 1000.0:
+        shown_unit, decimals = f"{unit} per 1.000 {den.unit}", 1
+    else:
+        shown_unit, decimals = f"{unit} per {_SINGULAR.get(den.unit, den.unit)}", 2
+    times = "" if multiplier == 1.0 else f" × {multiplier:,.0f}".replace(",", ".")
+    ind = Indicator(
+        code=f"{USER_INDICATOR_PREFIX}{slug}", label=f"{label} ({shown_unit})", theme=USER_THEME,
+        definition=(f"Eigen indicator van de werkgroep: {label} ({unit}) t.o.v. {den.label.lower()}{times}, "
+                    f"als verhouding van de totalen per gebied.{origin}"),
+        formula=f"{base.code} / {denominator}{times}", numerator=(base.code,), denominator=(denominator,),
+        multiplier=multiplier, unit=shown_unit, denominator_kind=den.unit, source=source, decimals=decimals)
+    return base, ind
 
 
 class UnknownIndicator(KeyError):

@@ -113,13 +113,22 @@ def cmd_import(args: argparse.Namespace) -> int:
         sources = [SourceFile.from_path(p) for p in args.files]
         with tempfile.TemporaryDirectory(prefix="zorgzaam-import-") as workdir:
             datasets = collect(sources, workdir=workdir)
-            planned = [(ds, plan_dataset(ds, store)) for ds in datasets]
+            planned: list = []
+            for ds in datasets:
+                try:
+                    planned.append((ds, plan_dataset(ds, store)))
+                except ImportProblem:
+                    if len(datasets) == 1:
+                        raise
+                    # It may need what the other files bring (a raster needs the sectors): plan it last.
+                    planned.append((ds, None))
             # Area tables, then geometry, then figures (APPLY_ORDER); each is planned again once
             # something was written, so its codes meet the new areas.
-            planned.sort(key=lambda item: min(APPLY_ORDER.get(p.preview.kind, 2) for p in item[1]))
+            planned.sort(key=lambda item: 3 if item[1] is None else
+                         min(APPLY_ORDER.get(p.preview.kind, 2) for p in item[1]))
             written = 0
             for index, (dataset, plans) in enumerate(planned):
-                if index:  # the store changed: plan again so codes, names and the division meet it
+                if index or plans is None:  # the store changed: plan again so codes and division meet it
                     plans = plan_dataset(dataset, store)
                 for plan in plans:
                     print("\n".join(plan.preview.lines()))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .catalogue import BUILTIN, Catalogue
+from .catalogue import Catalogue
 from .engine import compute
 from .store import Store
 
@@ -69,9 +69,11 @@ def with_references(
     level: str,
     code: str,
     period: str | None = None,
-    catalogue: Catalogue = BUILTIN,
+    catalogue: Catalogue | None = None,
 ) -> tuple[pd.DataFrame, list[Reference]]:
     """Indicators for an area and its references, one row per (area, indicator).
+
+    ``catalogue`` defaults to the store's (with the werkgroep's own indicators).
 
     Adds a ``role`` column: "gebied" for the area itself, else the reference label.
     """

@@ -227,12 +227,15 @@ def compute(
     level: str | None = None,
     within: tuple[str, str] | None = None,
     period: str | None = None,
-    catalogue: Catalogue = BUILTIN,
+    catalogue: Catalogue | None = None,
 ) -> pd.DataFrame:
     """Indicators for the given areas (or all areas of ``level`` within an area) in one period.
 
-    Returns one row per area and indicator with RESULT_COLUMNS.
+    ``catalogue`` defaults to the store's (``Store.catalogue()``: the built-in one with the
+    werkgroep's own indicators). Returns one row per area and indicator with RESULT_COLUMNS.
     """
+    if catalogue is None:
+        catalogue = store.catalogue()
     indicators = [catalogue.indicator(c) for c in indicator_codes]
     targets = resolve_targets(store, areas=areas, level=level, within=within)
     if period is None:

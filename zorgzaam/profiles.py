@@ -79,9 +79,12 @@ def trend(
     code: str,
     indicator: str,
     periods: Sequence[str] | None = None,
-    catalogue: Catalogue = BUILTIN,
+    catalogue: Catalogue | None = None,
 ) -> pd.DataFrame:
-    """An area and its references over every period: period, role, area_name, value, value_text, status."""
+    """An area and its references over every period: period, role, area_name, value, value_text, status.
+
+    ``catalogue`` defaults to the store's (with the werkgroep's own indicators)."""
+    catalogue = catalogue if catalogue is not None else store.catalogue()
     ind = catalogue.indicator(indicator)
     periods = list(periods) if periods is not None else available_periods(store, [ind], catalogue)
     frames = []

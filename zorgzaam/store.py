@@ -22,8 +22,8 @@ import duckdb
 import pandas as pd
 import shapely
 
-from .areas import LEVEL_CODES
-from .catalogue import BUILTIN, Catalogue
+from .areas import LEVEL_CODES, finer_levels
+from .catalogue import BUILTIN, USER_PREFIX, BaseCount, Catalogue, Indicator
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "zorgzaam.duckdb"
 
@@ -337,6 +337,36 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        10,
+        "eigen indicatoren, onthouden koppeling van OSM-tags",
+        (
+            # The werkgroep's own OSM tag → category choices; category NULL = not imported.
+            """CREATE TABLE amenity_tag_mappings (
+                tag VARCHAR PRIMARY KEY,
+                category VARCHAR,
+                saved_at TIMESTAMP NOT NULL
+            )""",
+            # User base counts (an extra indicator's count) survive sync_catalogue.
+            "ALTER TABLE base_counts ADD COLUMN is_builtin BOOLEAN DEFAULT TRUE",
+            # column_mappings gets the kind 'extra' (a CHECK cannot be altered: the table is rebuilt)
+            # with the extra indicator's label, unit, denominator (a base count) and multiplier.
+            """CREATE TABLE column_mappings_v10 (
+                column_name VARCHAR PRIMARY KEY,
+                target_kind VARCHAR NOT NULL CHECK (target_kind IN ('base', 'indicator', 'skip', 'extra')),
+                target_code VARCHAR,
+                saved_at TIMESTAMP NOT NULL,
+                label VARCHAR,
+                unit VARCHAR,
+                denominator VARCHAR,
+                multiplier DOUBLE
+            )""",
+            "INSERT INTO column_mappings_v10 (column_name, target_kind, target_code, saved_at)"
+            " SELECT column_name, target_kind, target_code, saved_at FROM column_mappings",
+            "DROP TABLE column_mappings",
+            "ALTER TABLE column_mappings_v10 RENAME TO column_mappings",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -488,11 +518,12 @@ class Store:
     def sync_catalogue(self, catalogue: Catalogue = BUILTIN, cur: duckdb.DuckDBPyConnection | None = None) -> None:
         """Write the built-in catalogue (replacing the built-in rows, keeping user ones)."""
         cur = cur or self.cursor()
-        cur.execute("DELETE FROM base_counts")
+        cur.execute("DELETE FROM base_counts WHERE is_builtin IS NOT FALSE")
         cur.executemany(
-            "INSERT INTO base_counts VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO base_counts (code, label, unit, sum_of, is_builtin) VALUES (?, ?, ?, ?, TRUE)",
             [[b.code, b.label, b.unit, list(b.sum_of)]
-             for b in [*catalogue.base_counts.values(), *catalogue.computed_counts.values()]],
+             for b in [*catalogue.base_counts.values(), *catalogue.computed_counts.values()]
+             if not b.code.startswith(USER_PREFIX)],
         )
         cur.execute("DELETE FROM indicators WHERE is_builtin")
         cur.executemany(
@@ -601,6 +632,7 @@ class Store:
                 step(0.3, "indeling in gemeenten en zones")
                 self._insert(cur, "area_parents", area_parents, dataset_id,
                              ["level", "code", "parent_level", "parent_code"])
+                self._settle_zones(cur, dataset_id)
             if (areas is not None and len(areas)) or (area_parents is not None and len(area_parents)):
                 self._complete_parents(cur, dataset_id)
             if observations is not None and len(observations):
@@ -651,6 +683,32 @@ class Store:
             ).fetchall()
             if not added or not added[0][0]:
                 break
+
+    @staticmethod
+    def _settle_zones(cur: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
+        """A municipality's (or wijk's) care zone follows its sectors' care zones (the Antwerp split).
+
+        For the areas this import touched (their own care-zone row, or a sector's care-zone row): all
+        sectors in one zone → that zone; sectors in several zones → no care zone (each sector is
+        compared with its own). Other rows are left alone.
+        """
+        rows = cur.execute(
+            "SELECT p.level, p.code, list(DISTINCT z.parent_code ORDER BY z.parent_code) FROM area_parents p"
+            " JOIN area_parents m ON m.level = 'statsec' AND m.parent_level = p.level AND m.parent_code = p.code"
+            " JOIN area_parents z ON z.level = 'statsec' AND z.code = m.code AND z.parent_level = 'elz'"
+            " WHERE p.parent_level = 'elz' AND p.level <> 'statsec'"
+            " GROUP BY p.level, p.code, p.parent_code, p.dataset_id"
+            " HAVING (p.dataset_id = ? OR bool_or(z.dataset_id = ?))"
+            " AND (count(DISTINCT z.parent_code) > 1 OR min(z.parent_code) <> p.parent_code)",
+            [dataset_id, dataset_id],
+        ).fetchall()
+        for level, code, zones in rows:
+            if len(zones) > 1:
+                cur.execute("DELETE FROM area_parents WHERE level = ? AND code = ? AND parent_level = 'elz'",
+                            [level, code])
+            else:
+                cur.execute("UPDATE area_parents SET parent_code = ?, dataset_id = ? WHERE level = ? AND code = ?"
+                            " AND parent_level = 'elz'", [zones[0], dataset_id, level, code])
 
     @staticmethod
     def _merge_areas(cur: duckdb.DuckDBPyConnection, areas: pd.DataFrame, dataset_id: str) -> None:
@@ -767,11 +825,120 @@ class Store:
         return self.cursor().execute(
             "SELECT column_name, target_kind, target_code FROM column_mappings ORDER BY column_name").fetchall()
 
-    def save_column_mappings(self, rows: list[tuple[str, str, str | None]]) -> None:
+    _MAPPING_COLUMNS = ("column_name", "target_kind", "target_code", "label", "unit", "denominator", "multiplier")
+
+    def column_mapping_rows(self) -> list[dict]:
+        """Every remembered column mapping with an extra indicator's label, unit, denominator and multiplier."""
+        rows = self.cursor().execute(
+            f"SELECT {', '.join(self._MAPPING_COLUMNS)} FROM column_mappings ORDER BY column_name").fetchall()
+        return [dict(zip(self._MAPPING_COLUMNS, r)) for r in rows]
+
+    def save_column_mappings(self, rows: list[tuple]) -> None:
+        """Remember (column, kind, code) rows, optionally followed by label, unit, denominator, multiplier."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        padded = [list(r) + [None] * (7 - len(r)) for r in rows]
+        with self.transaction() as cur:
+            cur.executemany(
+                f"INSERT OR REPLACE INTO column_mappings ({', '.join(self._MAPPING_COLUMNS)}, saved_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [[*r, now] for r in padded])
+
+    def forget_column_mappings(self, columns: Iterable[str] | None = None) -> int:
+        """Forget remembered column mappings (all when ``columns`` is None); returns how many."""
+        with self.transaction() as cur:
+            if columns is None:
+                n = cur.execute("SELECT count(*) FROM column_mappings").fetchall()[0][0]
+                cur.execute("DELETE FROM column_mappings")
+            else:
+                names = [str(c) for c in columns]
+                n = cur.execute("SELECT count(*) FROM column_mappings WHERE column_name IN (SELECT unnest(?))",
+                                [names]).fetchall()[0][0]
+                cur.execute("DELETE FROM column_mappings WHERE column_name IN (SELECT unnest(?))", [names])
+        return int(n)
+
+    def amenity_tag_mappings(self) -> dict[str, str | None]:
+        """OSM tag → category the werkgroep chose (None: not imported)."""
+        return dict(self.cursor().execute("SELECT tag, category FROM amenity_tag_mappings ORDER BY tag").fetchall())
+
+    def save_amenity_tag_mappings(self, mapping: dict[str, str | None]) -> None:
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         with self.transaction() as cur:
-            cur.executemany("INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
-                            [[c, k, t, now] for c, k, t in rows])
+            cur.executemany("INSERT OR REPLACE INTO amenity_tag_mappings (tag, category, saved_at) VALUES (?, ?, ?)",
+                            [[str(t), c or None, now] for t, c in mapping.items()])
+
+    def forget_amenity_tag_mappings(self, tags: Iterable[str] | None = None) -> int:
+        """Forget remembered tag mappings (all when ``tags`` is None); returns how many."""
+        with self.transaction() as cur:
+            if tags is None:
+                n = cur.execute("SELECT count(*) FROM amenity_tag_mappings").fetchall()[0][0]
+                cur.execute("DELETE FROM amenity_tag_mappings")
+            else:
+                names = [str(t) for t in tags]
+                n = cur.execute("SELECT count(*) FROM amenity_tag_mappings WHERE tag IN (SELECT unnest(?))",
+                                [names]).fetchall()[0][0]
+                cur.execute("DELETE FROM amenity_tag_mappings WHERE tag IN (SELECT unnest(?))", [names])
+        return int(n)
+
+    # --- the werkgroep's own indicators ------------------------------------------------
+
+    def save_user_indicator(self, base: BaseCount, indicator: Indicator) -> None:
+        """Write (or replace) a user base count and the indicator built on it (``is_builtin`` FALSE)."""
+        if not base.code.startswith(USER_PREFIX):
+            raise StoreError(f"Een eigen telling heeft een code die begint met '{USER_PREFIX}' (niet '{base.code}').")
+        i = indicator
+        with self.transaction() as cur:
+            cur.execute("INSERT OR REPLACE INTO base_counts (code, label, unit, sum_of, is_builtin)"
+                        " VALUES (?, ?, ?, ?, FALSE)", [base.code, base.label, base.unit, []])
+            cur.execute(
+                "INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+                [i.code, i.label, i.theme, i.definition, i.formula, list(i.numerator), list(i.denominator),
+                 i.multiplier, i.unit, i.denominator_kind, i.source, list(i.signals), i.direction, i.decimals])
+            self._bump_catalogue(cur)
+
+    def delete_user_indicator(self, code: str) -> None:
+        """Remove a user indicator (and its base count when no other user indicator uses it)."""
+        with self.transaction() as cur:
+            rows = cur.execute("SELECT numerator FROM indicators WHERE code = ? AND NOT is_builtin", [code]).fetchall()
+            cur.execute("DELETE FROM indicators WHERE code = ? AND NOT is_builtin", [code])
+            for base in (rows[0][0] if rows else []):
+                used = cur.execute("SELECT count(*) FROM indicators WHERE NOT is_builtin AND list_contains("
+                                   "list_concat(numerator, denominator), ?)", [base]).fetchall()[0][0]
+                if not used:
+                    cur.execute("DELETE FROM base_counts WHERE code = ? AND is_builtin = FALSE", [base])
+            self._bump_catalogue(cur)
+
+    @staticmethod
+    def _bump_catalogue(cur: duckdb.DuckDBPyConnection) -> None:
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('catalogue_version', ?)", [str(time.time_ns())])
+
+    def catalogue(self) -> Catalogue:
+        """The built-in catalogue with the werkgroep's own base counts and indicators (theme
+        "eigen indicatoren"); cached per store until a user indicator is written."""
+        version = self.scalar("SELECT value FROM meta WHERE key = 'catalogue_version'")
+        cached = getattr(self, "_catalogue_cache", None)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        catalogue = BUILTIN
+        if version is not None and self.schema_version() >= 10:
+            cur = self.cursor()
+            bases = cur.execute("SELECT code, label, unit FROM base_counts WHERE is_builtin = FALSE").fetchall()
+            names = ["code", "label", "theme", "definition", "formula", "numerator", "denominator", "multiplier",
+                     "unit", "denominator_kind", "source", "signals", "direction", "decimals"]
+            rows = cur.execute(f"SELECT {', '.join(names)} FROM indicators WHERE NOT is_builtin ORDER BY label"
+                               ).fetchall()
+            inds = []
+            for row in rows:
+                values = dict(zip(names, row))
+                for key in ("numerator", "denominator", "signals"):
+                    values[key] = tuple(values[key] or ())
+                inds.append(Indicator(**values))
+            if bases or inds:
+                catalogue = Catalogue(
+                    base_counts={**BUILTIN.base_counts, **{c: BaseCount(c, lab, u) for c, lab, u in bases}},
+                    indicators={**BUILTIN.indicators, **{i.code: i for i in inds if i.code not in BUILTIN.indicators}},
+                    computed_counts=BUILTIN.computed_counts,
+                )
+        self._catalogue_cache = (version, catalogue)
+        return catalogue
 
     def sector_crosswalk(self) -> dict[str, str]:
         """2025 sector code → the 2024 sector it lies in (from an imported crosswalk)."""
@@ -795,14 +962,23 @@ class Store:
         return bool(self.scalar("SELECT count(*) FROM datasets WHERE NOT is_demo"))
 
     def areas(self, level: str | None = None, within: tuple[str, str] | None = None) -> pd.DataFrame:
-        """Areas (level, code, name, area_ha), optionally inside (parent_level, parent_code)."""
+        """Areas (level, code, name, area_ha), optionally inside (parent_level, parent_code).
+
+        Inside means: the area's own parent is that one, or (for a finer level) at least one of its
+        sectors lies in it — Antwerpen (no single care zone) is found under each of its zones.
+        """
         sql = "SELECT a.level, a.code, a.name, a.area_ha FROM areas a"
         params: list = []
         where = []
         if within is not None:
-            sql += (" JOIN area_parents p ON p.level = a.level AND p.code = a.code"
-                    " AND p.parent_level = ? AND p.parent_code = ?")
-            params += list(within)
+            where.append(
+                "(EXISTS (SELECT 1 FROM area_parents p WHERE p.level = a.level AND p.code = a.code"
+                " AND p.parent_level = ? AND p.parent_code = ?)"
+                " OR EXISTS (SELECT 1 FROM area_parents s JOIN area_parents t ON t.level = 'statsec'"
+                " AND t.code = s.code WHERE s.level = 'statsec' AND s.parent_level = ? AND s.parent_code = ?"
+                " AND t.parent_level = a.level AND t.parent_code = a.code AND list_contains(?::VARCHAR[], a.level)))")
+            finer = [lv for lv in finer_levels(within[0]) if lv != "statsec"] if within[0] in LEVEL_CODES else []
+            params += [*within, *within, finer]
         if level is not None:
             where.append("a.level = ?")
             params.append(level)

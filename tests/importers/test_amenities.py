@@ -147,6 +147,33 @@ def test_mapping_override(store):
         amenities.plan_points(_osm_layer(), ["halle.geojson"], mapping={"shop=florist": "bloemist"})
 
 
+def test_tag_counts_list_mapped_and_unmapped_tags_and_remembered_choices_apply(store):
+    plan = amenities.plan_points(_osm_layer(), ["halle.geojson"], store)
+    # Imported rows by their deciding tag (the Paris and duplicate pharmacy are left out), then "niet gekoppeld".
+    assert amenities.tag_counts(plan) == {"amenity=pharmacy": 2, "shop=florist": 2, "amenity=doctors": 1,
+                                          "shop=bakery": 1, "leisure=park": 1}
+    store.save_amenity_tag_mappings({"shop=florist": "voedingswinkel", "leisure=park": None})
+    remembered = amenities.plan_points(_osm_layer(), ["halle.geojson"], store)
+    assert amenities.category_counts(remembered) == {"apotheek": 2, "voedingswinkel": 2, "huisarts": 1, "bakker": 1}
+    assert amenities.tag_counts(remembered)["leisure=park"] == 1  # still listed, as "niet gekoppeld"
+    # The caller's mapping goes over the remembered one; without a store nothing is remembered.
+    over = amenities.plan_points(_osm_layer(), ["halle.geojson"], store, mapping={"shop=florist": None})
+    assert "voedingswinkel" not in amenities.category_counts(over)
+    assert amenities.category_counts(amenities.plan_points(_osm_layer(), ["halle.geojson"]))["groen"] == 1
+
+
+def test_plan_sources_passes_the_amenity_mapping(store, tmp_path):
+    from zorgzaam.importers import SourceFile as Source, plan_sources
+
+    data = _osm_layer().drop_duplicates("@id").to_json().encode()
+    (plain,) = plan_sources([Source.from_bytes("halle.geojson", data)], store, workdir=tmp_path)
+    assert amenities.category_counts(plain)["groen"] == 1
+    (edited,) = plan_sources([Source.from_bytes("halle.geojson", data)], store, workdir=tmp_path,
+                             amenity_mapping={"leisure=park": None, "shop=florist": "supermarkt"})
+    counts = amenities.category_counts(edited)
+    assert "groen" not in counts and counts["supermarkt"] == 2
+
+
 def test_geofabrik_fclass_and_lambert_layer():
     pts = [shapely.Point(148_000 + 50 * k, 160_000) for k in range(4)]
     gdf = gpd.GeoDataFrame({"osm_id": ["11", "12", "13", "14"], "code": [2101, 2501, 2503, 2502],

@@ -68,3 +68,41 @@ def test_the_antwerp_stad_in_cijfers_wijken_match_the_pinc_wijken(realdata, tmp_
         assert found.codes["Donk"] == donk
     finally:
         close_all()
+
+
+def test_the_antwerp_export_imports_per_wijk_by_name(realdata, tmp_path):
+    from zorgzaam.importers.figures import ColumnTarget, plan_figures
+
+    store = Store.open(tmp_path / "antwerp.duckdb")
+    try:
+        parts = [SourceFile.from_path(realdata / "pinc_gebiedsniveaus" / f"ggw7.{e}")
+                 for e in ("shp", "shx", "dbf", "prj", "cpg")]
+        for plan in plan_sources(parts, store):
+            plan.apply(store)
+        frame = pd.read_csv(realdata / "antwerpen_wijken/leeftijd_per_wijk.csv", sep=";", dtype=str)
+        mapping = {"Aantal 80 tem 89-jarigen": ColumnTarget("base", "pop_age_80_89"),
+                   "Aantal 90+'ers": ColumnTarget("base", "pop_age_90plus")}
+        plan = plan_figures(frame, ["leeftijd_per_wijk.csv"], store, mapping)
+        lines = "\n".join(plan.preview.lines())
+        assert "Gebieden herkend op hun naam (wijk): 67 van 67" in lines
+        assert plan.preview.periods == ["2025"] and plan.preview.matched == 67
+        assert len(plan.unmapped_columns) == 8  # the other age bands wait for the mapping step
+        plan.apply(store)
+        pinc = gpd.read_file(realdata / "pinc_gebiedsniveaus/ggw7.dbf")
+        amandus = pinc.loc[pinc["naam"].str.startswith("Amandus"), "geoitem"].iloc[0]
+        obs = store.observations(["pop_age_80_89", "pop_age_90plus"], ["2025"]).set_index(["area_code", "variable"])
+        row = frame[frame["Wijken"] == "Amandus - Atheneum"].iloc[0]
+        assert obs.loc[(amandus, "pop_age_80_89"), "value"] == float(row["Aantal 80 tem 89-jarigen|2025"])
+        assert obs.loc[(amandus, "pop_age_90plus"), "value"] == float(row["Aantal 90+'ers|2025"])
+        assert set(obs.reset_index()["area_code"]) <= set(pinc["geoitem"])
+        assert len(obs) == 2 * 67
+        # "." is the export's hidden small count: kept as hidden, never 0; an empty cell is missing.
+        lillo = pinc.loc[pinc["naam"] == "Lillo (Antwerpen)", "geoitem"].iloc[0]
+        assert obs.loc[(lillo, "pop_age_80_89"), "status"] == "verborgen"
+        assert pd.isna(obs.loc[(lillo, "pop_age_80_89"), "value"])
+        bezali = pinc.loc[pinc["naam"].str.startswith("Haven Bezali"), "geoitem"].iloc[0]
+        assert obs.loc[(bezali, "pop_age_80_89"), "status"] == "ontbrekend"
+        hidden = frame[["Aantal 80 tem 89-jarigen|2025", "Aantal 90+'ers|2025"]] == "."
+        assert plan.preview.suppressed == int(hidden.sum().sum()) > 0
+    finally:
+        close_all()

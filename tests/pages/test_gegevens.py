@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -162,7 +163,7 @@ def test_an_unknown_column_is_mapped_remembered_imported_and_can_be_deleted(own_
     upload(at, [("alleenwonend.csv", FIGURES)])
     assert_clean(at)
     assert any(f"niet geïmporteerd: {COLUMN}" in w.value for w in at.warning)
-    assert any("eigen naam en eenheid" in m.value and "kan nog niet" in m.value for m in at.markdown)
+    assert any("eigen indicator" in m.value and "teller en de noemer" in m.value for m in at.markdown)
     assert at.button(key="gegevens_importeren").disabled  # no column mapped: nothing to import
     choice = at.selectbox(key=f"gegevens_kolom|{COLUMN}")
     assert "telling: Alleenwonenden 75 jaar en ouder (pop_alone_75plus)" in choice.options
@@ -202,3 +203,166 @@ def test_an_unknown_column_is_mapped_remembered_imported_and_can_be_deleted(own_
     assert_clean(again)
     assert [s.value for s in again.success] == ["'Cijfers uit alleenwonend.csv' is verwijderd."]
     assert store.datasets().empty and store.observations(["pop_alone_75plus"], ["2024"]).empty
+
+
+# --- OpenStreetMap tags --------------------------------------------------------------------------------
+
+def osm_geojson() -> bytes:
+    """Five amenities in Halle: two pharmacies, a bakery and two florists (not mapped by default)."""
+    points = [("node/1", "Apotheek Halle", {"amenity": "pharmacy"}, 4.236), ("node/2", "Apotheek Zuid",
+              {"amenity": "pharmacy"}, 4.237), ("node/3", "Bakkerij Sas", {"shop": "bakery"}, 4.241),
+              ("node/4", "Bloemen Jan", {"shop": "florist"}, 4.242), ("node/5", "Bloemen Piet", {"shop": "florist"},
+                                                                        4.243)]
+    features = [{"type": "Feature", "properties": {"@id": i, "name": n, **tags},
+                 "geometry": {"type": "Point", "coordinates": [x, 50.735]}} for i, n, tags, x in points]
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def table_of(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The (read-only) table with exactly these columns."""
+    return next(d.value for d in at.dataframe if list(d.value.columns) == list(columns))
+
+
+def categories_line(at: AppTest) -> str:
+    block = next(b for b in previews(at) if "halle_osm.geojson" in b)
+    return next(line for line in block.split("  \n") if line.startswith("Voorzieningen per categorie"))
+
+
+def test_osm_tags_are_shown_edited_remembered_and_forgotten(own_db):
+    at = open_gegevens()
+    defaults = table_of(at, "OSM-tag", "categorie", "soort")  # the full default mapping, read-only
+    assert ("shop=supermarket", "supermarkt") in set(zip(defaults["OSM-tag"], defaults["categorie"]))
+    upload(at, [("halle_osm.geojson", osm_geojson())])
+    assert_clean(at)
+    assert categories_line(at) == "Voorzieningen per categorie: bakker 1, apotheek 2"
+    assert any("Niet gekoppeld (niet geïmporteerd): shop=florist (2)" in b for b in previews(at))
+    (editor,) = at.data_editor
+    table = editor.value
+    assert dict(zip(table["OSM-tag"], table["categorie"])) == {
+        "amenity=pharmacy": "apotheek", "shop=florist": "niet importeren", "shop=bakery": "bakker"}
+    assert at.button(key="gegevens_tags_toepassen").disabled  # nothing changed yet
+
+    # The werkgroep calls florists "voedingswinkel" and does not want the bakery.
+    rows = list(table["OSM-tag"])
+    at.session_state[editor.key] = {"edited_rows": {rows.index("shop=florist"): {"categorie": "voedingswinkel"},
+                                                    rows.index("shop=bakery"): {"categorie": "niet importeren"}},
+                                    "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert_clean(at)
+    at.button(key="gegevens_tags_toepassen").click()
+    at.run()
+    assert_clean(at)
+    assert categories_line(at) == "Voorzieningen per categorie: voedingswinkel 2, apotheek 2"
+    store = Store.open(own_db)
+    assert store.amenity_tag_mappings() == {"shop=bakery": None, "shop=florist": "voedingswinkel"}
+    assert store.datasets().empty  # remembered, nothing imported
+
+    # A new session uses the remembered tags; the list of remembered mappings can forget one.
+    again = open_gegevens()
+    upload(again, [("halle_osm.geojson", osm_geojson())])
+    assert categories_line(again) == "Voorzieningen per categorie: voedingswinkel 2, apotheek 2"
+    remembered = table_of(again, "OSM-tag", "categorie")
+    assert list(remembered["OSM-tag"]) == ["shop=bakery", "shop=florist"]
+    assert list(remembered["categorie"]) == ["niet importeren", "voedingswinkel"]
+    again.multiselect(key="gegevens_vergeet_tags").set_value(["shop=bakery"])
+    again.run()
+    again.button(key="gegevens_vergeet_tags_knop").click()
+    again.run()
+    assert_clean(again)
+    assert [s.value for s in again.success] == ["1 tagkoppeling vergeten."]
+    assert store.amenity_tag_mappings() == {"shop=florist": "voedingswinkel"}
+    assert categories_line(again) == "Voorzieningen per categorie: voedingswinkel 2, bakker 1, apotheek 2"
+    again.button(key="gegevens_vergeet_alle_tags").click()
+    again.run()
+    assert_clean(again)
+    assert store.amenity_tag_mappings() == {}
+    assert categories_line(again) == "Voorzieningen per categorie: bakker 1, apotheek 2"
+
+
+def test_remembered_column_mappings_are_listed_and_forgotten(own_db):
+    store = Store.open(own_db)
+    store.save_column_mappings([(COLUMN, "base", "pop_alone_75plus"), ("v_ander", "skip", None)])
+    at = open_gegevens()
+    listed = table_of(at, "kolom", "gekoppeld aan")
+    assert dict(zip(listed["kolom"], listed["gekoppeld aan"])) == {
+        COLUMN: "telling: Alleenwonenden 75 jaar en ouder (pop_alone_75plus)", "v_ander": "niet importeren"}
+    upload(at, [("alleenwonend.csv", FIGURES)])
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("gegevens_kolom|")]  # remembered
+    at.multiselect(key="gegevens_vergeet_kolommen").set_value([COLUMN])
+    at.run()
+    at.button(key="gegevens_vergeet_kolommen_knop").click()
+    at.run()
+    assert_clean(at)
+    assert [s.value for s in at.success] == ["1 kolomkoppeling vergeten."]
+    assert store.column_mappings() == [("v_ander", "skip", None)]
+    assert at.selectbox(key=f"gegevens_kolom|{COLUMN}").value is None  # asked again
+    at.button(key="gegevens_vergeet_alle_kolommen").click()
+    at.run()
+    assert_clean(at)
+    assert store.column_mappings() == []
+    assert any("nog geen onthouden koppelingen" in c.value for c in at.caption)
+
+
+# --- an extra indicator ------------------------------------------------------------------------------
+
+CONNECTIONS = (b"period;geolevel;geoitem;v2506_elek_res_n\n"
+               b"2025;statsec;11111A00-;500\n2025;statsec;11111A01-;300\n"
+               b"2025;statsec;22222A00-;120\n2025;statsec;22222A012;80\n")
+
+
+def test_an_extra_indicator_is_mapped_imported_and_picked_on_the_wie_woont_er_page(own_db):
+    from tests.helpers import make_store
+
+    make_store(own_db, {("statsec", "11111A00-"): {"pop_total": 1000}, ("statsec", "11111A01-"): {"pop_total": 2000},
+                        ("statsec", "22222A00-"): {"pop_total": 400}, ("statsec", "22222A012"): {"pop_total": 600}})
+    at = open_gegevens()
+    upload(at, [("aansluitingen.csv", CONNECTIONS)])
+    column = "v2506_elek_res_n"
+    choice = at.selectbox(key=f"gegevens_kolom|{column}")
+    assert "eigen indicator: een telling met een eigen naam en eenheid" in choice.options
+    choice.set_value("extra")
+    at.run()
+    assert_clean(at)
+    at.text_input(key=f"gegevens_extra_naam|{column}").input("Elektriciteitsaansluitingen")
+    at.text_input(key=f"gegevens_extra_eenheid|{column}").input("aansluitingen")
+    at.selectbox(key=f"gegevens_extra_noemer|{column}").set_value("pop_total")
+    at.run()
+    at.selectbox(key=f"gegevens_extra_maal|{column}").set_value(1000.0)
+    at.button(key="gegevens_koppeling_toepassen").click()
+    at.run()
+    assert_clean(at)
+    assert any(f"{column} → user_elektriciteitsaansluitingen" in b for b in previews(at))
+    at.button(key="gegevens_importeren").click()
+    at.run()
+    assert_clean(at)
+    assert [s.value for s in at.success] == [
+        "aansluitingen.csv: bewaard als 'Cijfers uit aansluitingen.csv' — 4 cijfers "
+        "(user_elektriciteitsaansluitingen; 2025)."]
+    listed = table_of(at, "kolom", "gekoppeld aan")
+    assert listed["gekoppeld aan"].iloc[0] == ("eigen indicator: Elektriciteitsaansluitingen (aansluitingen), "
+                                               "gedeeld door aantal inwoners (pop_total) × 1.000")
+
+    # The Wie woont er? picker lists it under "eigen indicatoren", with its unit and source.
+    at.query_params["elz"] = "elz1"
+    at.query_params["gemeente"] = "11111"
+    at.switch_page("pages/wie_woont_er.py")
+    at.run()
+    assert_clean(at)
+    picker = at.selectbox(key="indicator")
+    code = "eigen_elektriciteitsaansluitingen"
+    assert picker.options[-1] == ("Eigen indicatoren › Elektriciteitsaansluitingen (aansluitingen per 1.000 "
+                                  "inwoners) (bron: Provincies in Cijfers, aansluitingen.csv)")
+    picker.set_value(code)
+    at.run()
+    assert_clean(at)
+    # Eenstad: (500 + 300) / (1000 + 2000) × 1000 = 266,7; the zone: 1000 / 4000 × 1000 = 250,0.
+    text = " ".join(m.value for m in at.markdown)
+    assert "266,7 aansluitingen per 1.000 inwoners" in text and "250,0 aansluitingen per 1.000 inwoners" in text
+    # A selected sector gets its trend and ranking for the extra indicator too (500 / 1000 × 1000 = 500).
+    at.query_params["sector"] = "11111A00-"
+    at.session_state["sector"] = "11111A00-"
+    at.run()
+    assert_clean(at)
+    assert any("Sector Sector 11111A00- (11111A00-)" in h.value for h in at.subheader)
+    assert "500,0 aansluitingen per 1.000 inwoners" in " ".join(m.value for m in at.markdown) + " ".join(
+        str(d.value.to_dict()) for d in at.dataframe)

@@ -80,3 +80,23 @@ def test_wie_vs_wat_without_computed_access_says_what_to_do_instead_of_finding_n
     assert len(infos) == 1 and "nog geen bereikbaarheid per woonplaats berekend" in infos[0]
     assert "Bereikbaarheid berekenen" in infos[0]
     assert not any("hoogste derde" in m.value for m in at.markdown)
+
+
+def test_wie_woont_er_opens_on_an_indicator_the_own_data_can_show(own_db):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/wie_woont_er.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    picker = at.selectbox(key="indicator")
+    assert picker.value == "pop_total"  # only population was imported
+    labels = dict(zip(picker.options, picker.options))
+    assert any(o.endswith("% 80-plussers · geen cijfers") for o in labels)
+    assert not any(o.endswith("Aantal inwoners · geen cijfers") for o in labels)
+    store = Store.open(own_db)
+    halle = store.query_df("SELECT sum(value) AS v FROM observations o JOIN area_parents p ON p.level = 'statsec'"
+                           " AND p.code = o.area_code AND p.parent_level = 'gemeente' AND p.parent_code = '23027'"
+                           " WHERE o.variable = 'pop_total'")["v"].iloc[0]
+    close_all()
+    summary = next(m.value for m in at.markdown if m.value.startswith("**Aantal inwoners**"))
+    assert at.sidebar.selectbox(key="gemeente").value == "23027"  # Halle: the most mapped sectors (41)
+    assert f"gemeente Halle: **{int(halle):,} inwoners**".replace(",", ".") in summary

@@ -8,19 +8,20 @@ Recognised: Statbel sector geometry and other sector polygons (``sectors``); Pro
 area tables and outlines (``area_tables``); Swing/PinC tables and Statbel population per sector
 (``figures``); the 2025→2024 crosswalk (``vintages``); GTFS and the "Haltes De Lijn" export
 (``transit``); amenities from OpenStreetMap (tag mapping) and point lists such as the AFMPS
-pharmacies (``amenities``). Not yet: kernen/linten, hectare rasters (they get a clear message).
+pharmacies (``amenities``); hectare rasters (GeoTIFF: inwoners, walkability, voorzieningenniveau) as grid
+cells (``rasters``); kernen, linten and verspreide bebouwing (``settlements``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 
 import pandas as pd
 
 from ..store import Store
-from . import amenities, area_tables, figures, sectors, transit, vintages
+from . import amenities, area_tables, figures, rasters, sectors, settlements, transit, vintages
 from .core import ImportPlan, Preview
 from .errors import ImportProblem
 from .files import Dataset, SourceFile, collect, read_delimited, read_json, read_vector, read_workbook
@@ -30,11 +31,7 @@ __all__ = ["ImportPlan", "ImportProblem", "Preview", "SourceFile", "plan_sources
 # Order of writing: area tables and the crosswalk fix the sector division, then sector geometry
 # (which meets that division), then figures (matched against the areas).
 APPLY_ORDER = {area_tables.KIND: 0, vintages.KIND: 0, sectors.KIND: 1, figures.KIND: 2, transit.KIND: 2,
-               amenities.KIND: 2}
-
-_NOT_YET = {
-    "raster": "Dit is een rasterbestand (GeoTIFF). Hectarerasters kan zorgzaam nog niet importeren.",
-}
+               amenities.KIND: 2, rasters.KIND: 2, settlements.KIND: 2}
 
 
 def _stem(name: str) -> str:
@@ -42,11 +39,12 @@ def _stem(name: str) -> str:
 
 
 def _plan_table(frame: pd.DataFrame, names: list[str], store: Store,
-                mapping: dict[str, figures.ColumnTarget] | None) -> ImportPlan | None:
+                mapping: dict[str, figures.ColumnTarget] | None,
+                amenity_mapping: Mapping[str, str | None] | None = None) -> ImportPlan | None:
     if transit.recognise_haltes(frame):
         return transit.plan_haltes(frame, names, store)
     if amenities.recognise_points(frame) is not None:
-        return amenities.plan_points(frame, names, store)
+        return amenities.plan_points(frame, names, store, mapping=amenity_mapping)
     crosswalk_columns = vintages.recognise_crosswalk(frame)
     if crosswalk_columns is not None:
         return vintages.plan_crosswalk(frame, crosswalk_columns, names, store)
@@ -57,6 +55,10 @@ def _plan_table(frame: pd.DataFrame, names: list[str], store: Store,
         return area_tables.plan_sector_table(frame, "2024", names, store)
     if table_kind == "gemeente-elz":
         return area_tables.plan_municipality_zones(frame, names, store)
+    if table_kind == "antwerp-zones":
+        return area_tables.plan_antwerp_zones(frame, names, store)
+    if table_kind == "names":
+        return area_tables.plan_names(frame, names, store)
     if figures.recognise(frame) is not None:
         return figures.plan_figures(frame, names, store, mapping)
     return None
@@ -74,26 +76,35 @@ def _swing_json(obj: object) -> pd.DataFrame | None:
     return pd.DataFrame(rows, columns=names).astype(object)
 
 
-def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.ColumnTarget] | None = None
-                 ) -> list[ImportPlan]:
-    """The plans for one readable thing (a workbook can hold several usable sheets)."""
+def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.ColumnTarget] | None = None,
+                 *, raster_layer: str | None = None,
+                 amenity_mapping: Mapping[str, str | None] | None = None) -> list[ImportPlan]:
+    """The plans for one readable thing (a workbook can hold several usable sheets).
+
+    ``amenity_mapping`` (OSM tag → category, None: not imported) is laid over the default and the
+    remembered tag mapping of amenities (``amenities.plan_points``).
+
+    ``raster_layer`` says which layer a hectare raster is (``rasters.LAYERS``) when its name does not.
+    """
     name = dataset.name
     if dataset.kind == "gtfs":
         return [transit.plan_gtfs(dataset.source, [name], store)]
-    if dataset.kind in _NOT_YET:
-        raise ImportProblem(_NOT_YET[dataset.kind])
+    if dataset.kind == "raster":
+        return [rasters.plan_raster(dataset.source, [name], store, layer=raster_layer)]
     if dataset.kind == "vector":
         gdf = read_vector(dataset.source)
         if transit.recognise_haltes(gdf):
             return [transit.plan_haltes(gdf, [name], store)]
         if amenities.recognise_points(gdf) is not None:
-            return [amenities.plan_points(gdf, [name], store)]
+            return [amenities.plan_points(gdf, [name], store, mapping=amenity_mapping)]
         layer = area_tables.recognise_polygons(gdf, _stem(name))
         if layer is not None:
             return [area_tables.plan_area_polygons(gdf, layer, [name], store)]
+        if settlements.recognise(gdf, _stem(name)):
+            return [settlements.plan_settlements(gdf, [name], store)]
         return [sectors.plan_sector_geometry(gdf, [name], store)]
     if dataset.kind == "delimited":
-        plan = _plan_table(read_delimited(dataset.source), [name], store, mapping)
+        plan = _plan_table(read_delimited(dataset.source), [name], store, mapping, amenity_mapping)
         if plan is None:
             raise ImportProblem(f"zorgzaam herkent de kolommen van {name} niet. Verwacht: een tabel van Provincies in "
                                 "Cijfers (period | geolevel | geoitem | …), een gebiedstabel (statsec, gemeente, elz) "
@@ -103,7 +114,7 @@ def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.Colu
         plans, seen = [], []
         for sheet, frame in read_workbook(dataset.source).items():
             seen.append(sheet)
-            plan = _plan_table(frame, [f"{name} [{sheet}]"] if sheet else [name], store, mapping)
+            plan = _plan_table(frame, [f"{name} [{sheet}]"] if sheet else [name], store, mapping, amenity_mapping)
             if plan is not None and (plan.observations is not None or plan.areas is not None
                                      or plan.features is not None or plan.unmapped_columns):
                 plans.append(plan)
@@ -114,7 +125,7 @@ def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.Colu
     if dataset.kind == "json":
         obj = read_json(dataset.source)
         if amenities.recognise_json(obj) is not None:
-            return [amenities.plan_json(obj, [name], store)]
+            return [amenities.plan_json(obj, [name], store, mapping=amenity_mapping)]
         frame = _swing_json(obj)
         if frame is None:
             raise ImportProblem(f"{name} is een JSON-bestand dat zorgzaam niet kent. Verwacht: de tabel-JSON van "
@@ -124,9 +135,10 @@ def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.Colu
 
 
 def plan_sources(sources: Iterable[SourceFile], store: Store, mapping: dict[str, figures.ColumnTarget] | None = None,
-                 workdir: str | os.PathLike | None = None) -> list[ImportPlan]:
+                 workdir: str | os.PathLike | None = None,
+                 amenity_mapping: Mapping[str, str | None] | None = None) -> list[ImportPlan]:
     """Every plan for the given files, area files first."""
     plans: list[ImportPlan] = []
     for dataset in collect(list(sources), workdir=workdir):
-        plans += plan_dataset(dataset, store, mapping)
+        plans += plan_dataset(dataset, store, mapping, amenity_mapping=amenity_mapping)
     return sorted(plans, key=lambda p: APPLY_ORDER.get(p.preview.kind, 2))

@@ -18,7 +18,8 @@ Inputs:
   FAGG/AFMPS list of public pharmacies → ``apotheek``. The iRail list of railway stations is
   recognised and refused: a station is no category of the basic basket (``AMENITY_CATEGORIES``).
 
-Mapping (``OSM_TAG_MAPPING``, overridable per call): a key ``"tag=value"`` (or a bare Geofabrik
+Mapping (``OSM_TAG_MAPPING``, overridden by the werkgroep's remembered choices in the store and per
+call): a key ``"tag=value"`` (or a bare Geofabrik
 ``fclass`` value) → category. A row's tags are tried in the order of ``TAG_KEYS`` and the first
 mapped one wins; rows none of whose tags is mapped are not imported and counted in the preview
 ("Niet gekoppeld: shop=florist (12) …") by their first tag.
@@ -492,6 +493,24 @@ def _build(frame: pd.DataFrame, geoms: gpd.GeoSeries, code: int, *, file_names: 
     )
 
 
+def tag_counts(plan: ImportPlan) -> dict[str, int]:
+    """Rows per OSM tag of an OSM plan: the tag that decided each imported row's category, and the
+    first tag of each row left out ("Niet gekoppeld"); most frequent first. Empty for other plans."""
+    counts: Counter = Counter()
+    if plan.features is not None and len(plan.features):
+        for props in plan.features["properties"]:
+            tag = json.loads(props).get("tag") if props else None
+            if tag:
+                counts[tag] += 1
+    for note in plan.preview.notes:
+        if note.startswith("Niet gekoppeld (niet geïmporteerd): "):
+            text = note.split(": ", 1)[1].split(" … en ", 1)[0]
+            for found in re.finditer(r"(?:^|, )(.+?) \(([\d.]+)\)(?=, |$)", text):
+                if found.group(1) != "zonder herkenbare tag":
+                    counts[found.group(1)] += int(found.group(2).replace(".", ""))
+    return dict(counts.most_common())
+
+
 def category_counts(plan: ImportPlan) -> dict[str, int]:
     """Features per category of a plan (for the page and tests)."""
     if plan.features is None:
@@ -504,9 +523,10 @@ def plan_points(frame: pd.DataFrame, file_names: list[str], store: Store | None 
                 crs: int | str | None = None) -> ImportPlan:
     """The plan for a vector layer or a table of amenities.
 
-    ``mapping`` lays "tag=value"/fclass → category over ``OSM_TAG_MAPPING``; ``category`` gives
-    every row one category (for a table without tags); ``crs`` states the CRS of X/Y columns.
-    ``store`` is accepted for symmetry with the other importers (nothing is matched against it).
+    ``mapping`` lays "tag=value"/fclass → category over ``OSM_TAG_MAPPING`` and over the choices
+    the werkgroep made before (``store.amenity_tag_mappings()``, when a store is given);
+    ``category`` gives every row one category (for a table without tags); ``crs`` states the CRS
+    of X/Y columns. Nothing is matched against the store.
     """
     label = file_names[0] if file_names else "bestand"
     if frame is None or len(frame) == 0:
@@ -549,7 +569,8 @@ def plan_points(frame: pd.DataFrame, file_names: list[str], store: Store | None 
                                 f"categorie ({', '.join(AMENITY_CATEGORIES)}).")
         source = "OpenStreetMap (Geofabrik)" if layout == "geofabrik" else "OpenStreetMap"
         description = f"Voorzieningen uit OpenStreetMap ({label})"
-        categories, used = _categorise(_row_tags(frame), effective_mapping(mapping))
+        remembered = store.amenity_tag_mappings() if store is not None else {}
+        categories, used = _categorise(_row_tags(frame), effective_mapping({**remembered, **dict(mapping or {})}))
     return _build(frame, geoms, code, file_names=file_names, source=source, description=description,
                   categories=categories, used=used, id_prefix="rij", notes=notes)
 

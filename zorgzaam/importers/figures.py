@@ -15,7 +15,10 @@ column refuses the whole file.
 
 A column becomes a catalogue variable through a **mapping**: a column named like a catalogue code
 maps itself; others need the werkgroep's choice (``ColumnTarget``), which the store remembers.
-Unmapped columns are listed in the preview and not imported.
+Unmapped columns are listed in the preview and not imported. An **extra** target keeps a column the
+catalogue does not know as an additive count with its own label and unit (a user base count and
+indicator in the store's catalogue, ``catalogue.extra_indicator``); a share, mean or score cannot be
+one (``NOT_ADDITIVE_TEXT``).
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ import numpy as np
 import pandas as pd
 
 from ..areas import SECTOR_CODE_RE, normalise_sector_code
-from ..catalogue import BUILTIN
+from ..catalogue import BUILTIN, BaseCount, Indicator, extra_indicator
 from ..formatting import format_number
 from ..store import Store
 from .core import ImportPlan, Preview, check_vintage, known_codes
 from .errors import ImportProblem
+from .names import level_from_header, match_names, store_areas_for_names
 from .sectors import is_split_code
 from .vintages import absorbed_sectors, to_2024
 
@@ -39,7 +43,8 @@ KIND = "cijfers"
 
 MISSING_CODES = {
     "-99996": "ontbrekend", "": "ontbrekend", "-": "ontbrekend",
-    "-99997": "verborgen", "x": "verborgen", "X": "verborgen",
+    # A Stad in Cijfers / Swing export shows a small count it hides as "." (e.g. Lillo in the Antwerp export).
+    "-99997": "verborgen", "x": "verborgen", "X": "verborgen", ".": "verborgen",
     "-99998": "nvt", "nvt": "nvt",
     "-99999": "ontbrekend", "?": "ontbrekend",
 }
@@ -60,17 +65,56 @@ _NAME_CODE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[0-9A-Za-z_-]{4,12})\)\s*$
 
 @dataclass(frozen=True)
 class ColumnTarget:
-    """What a column becomes: a catalogue base count or indicator (stored value), or skipped."""
+    """What a column becomes: a catalogue base count or indicator (stored value), skipped, or an
+    **extra** indicator: an additive count with its own label and unit (``name``, ``unit``), stored as
+    the user base count ``code`` (``user_<slug>``), optionally divided by a catalogue base count
+    (``denominator``) × ``multiplier`` (``catalogue.extra_indicator``). Build one with ``extra()``."""
 
-    kind: str            # "base" | "indicator" | "skip"
+    kind: str            # "base" | "indicator" | "skip" | "extra"
     code: str | None = None
+    name: str | None = None
+    unit: str | None = None
+    denominator: str | None = None
+    multiplier: float | None = None
+
+    @classmethod
+    def extra(cls, name: str, unit: str, denominator: str | None = None, multiplier: float = 1.0) -> ColumnTarget:
+        """An extra indicator; raises ImportProblem (Dutch) for a missing name or unit or an invalid choice."""
+        try:
+            base, _ind = extra_indicator(name, unit, denominator, multiplier)
+        except ValueError as exc:
+            raise ImportProblem(str(exc)) from exc
+        return cls("extra", base.code, base.label, base.unit, denominator,
+                   float(multiplier) if denominator else 1.0)
+
+    def indicator(self, source: str = "eigen bestand", column: str | None = None) -> tuple[BaseCount, Indicator]:
+        """The user base count and indicator of an extra target."""
+        return extra_indicator(self.name or "", self.unit or "", self.denominator, self.multiplier or 1.0,
+                               source=source, column=column)
 
     def label(self) -> str:
         if self.kind == "skip":
             return "niet importeren"
+        if self.kind == "extra":
+            return f"eigen indicator: {self.name} ({self.unit})"
         if self.kind == "base":
-            return f"telling: {BUILTIN.base_counts[self.code].label}"
-        return f"indicator: {BUILTIN.indicators[self.code].label}"
+            base = BUILTIN.base_counts.get(self.code)
+            return f"telling: {base.label if base else self.code}"
+        ind = BUILTIN.indicators.get(self.code)
+        return f"indicator: {ind.label if ind else self.code}"
+
+
+#: Column names that suggest a value that does not add up over areas (a share, a mean, a score).
+_NOT_ADDITIVE = re.compile(r"(^|[_\s])(pct|perc|percentage|percent|procent|aandeel|gem|gemiddeld\w*|mediaan|score|index|ratio|"
+                           r"verhouding|per\d*|dichtheid)([_\s]|$)|%", re.IGNORECASE)
+
+NOT_ADDITIVE_TEXT = ("Een percentage, gemiddelde of score telt niet op over sectoren heen en kan dus geen eigen "
+                     "indicator zijn: importeer dan de teller en de noemer elk als telling.")
+
+
+def looks_not_additive(column: str) -> bool:
+    """Whether a column's name suggests a share, mean or score (not an additive count)."""
+    return bool(_NOT_ADDITIVE.search(str(column)))
 
 
 def catalogue_targets() -> dict[str, ColumnTarget]:
@@ -94,7 +138,7 @@ def parse_values(column: pd.Series, name: str) -> tuple[np.ndarray, np.ndarray]:
         rows = list(bad[bad].index[:5])
         examples = ", ".join(f"'{text[i]}'" for i in rows)
         raise ImportProblem(f"In kolom '{name}' staat tekst waar een getal hoort: {examples}. Alleen getallen en "
-                            "de codes voor ontbrekende waarden (x, -, nvt, ?, -99996 … -99999) mogen; verbeter het "
+                            "de codes voor ontbrekende waarden (x, ., -, nvt, ?, -99996 … -99999) mogen; verbeter het "
                             "bestand of kies het originele bestand van de bron.")
     values = np.array(values, dtype=float)  # a writable copy
     # A Swing sentinel written as a number (-99997.0) is a status, not a value.
@@ -126,11 +170,40 @@ def _guess_level(codes: pd.Series) -> str | None:
         return None
     checks = [("statsec", lambda c: bool(SECTOR_CODE_RE.match(c))), ("gemeente", lambda c: bool(re.fullmatch(r"\d{5}", c))),
               ("elz", lambda c: bool(re.fullmatch(r"elz\d+", c, re.IGNORECASE))),
-              ("wijk", lambda c: bool(re.fullmatch(r"\d{5}W[0-9A-Z]{2,3}", c)))]
+              ("wijk", lambda c: bool(re.fullmatch(r"\d{5}[A-Z][0-9A-Z]{1,3}", c)))]
     for level, check in checks:
         if sample.map(check).mean() > 0.95:
             return level
     return None
+
+
+#: The level of a table whose area column holds names only, until they are matched (``names``).
+BY_NAME = "naam"
+
+
+def _codes_from_names(table: "LongTable", store: Store) -> tuple[list[str], list[str]]:
+    """Replace the names of a codeless export by area codes; (notes, warnings) for the preview."""
+    found = match_names(table.codes, store_areas_for_names(store), level_from_header(table.area_header))
+    if found is None:
+        raise ImportProblem(
+            f"In de kolom '{table.area_header}' staan geen gebiedscodes (zoals 11001A00- of 11001) en de namen "
+            "passen niet bij de gebieden in de databank. Importeer eerst de gebieden met hun namen (bv. de wijken "
+            "ggw7 van Provincies in Cijfers), exporteer de tabel met codes, of gebruik het uploadformaat "
+            "period | geolevel | geoitem.")
+    table.level = found.level
+    table.codes = table.codes.map(lambda n: found.codes.get(str(n).strip()) if n is not None else None)
+    total = len(found.codes) + len(found.unmatched) + len(found.ambiguous)
+    notes = [f"Gebieden herkend op hun naam ({found.level}): {format_number(len(found.codes))} van "
+             f"{format_number(total)}. Controleer het voorbeeld: de namen van de bron en van de databank verschillen "
+             "soms ('Amandus - Atheneum' is 'Amandus & Atheneum (Antwerpen)')."]
+    warnings = []
+    if found.unmatched:
+        warnings.append(f"Niet herkend, niet geïmporteerd: {', '.join(found.unmatched[:20])}"
+                        + (" …" if len(found.unmatched) > 20 else ""))
+    if found.ambiguous:
+        warnings.append("Past bij meer dan één gebied, niet geïmporteerd: " + "; ".join(
+            f"{n} ({', '.join(c)})" for n, c in list(found.ambiguous.items())[:10]))
+    return notes, warnings
 
 
 @dataclass
@@ -143,15 +216,24 @@ class LongTable:
     periods: pd.Series
     columns: dict[str, pd.Series]   # source column name → raw cells
     layout: str
+    area_header: str | None = None  # the area column's header (its level when codes are names)
 
 
 def _columns_by_lower(frame: pd.DataFrame) -> dict[str, str]:
     return {str(c).strip().lower(): c for c in frame.columns}
 
 
+_UPLOAD_KEYS = {"period", "geolevel", "geoitem", "periode", "gebiedsniveau", "gebied", ""}
+
+
 def recognise(frame: pd.DataFrame) -> str | None:
     cols = _columns_by_lower(frame)
     if {"period", "geolevel", "geoitem"} <= set(cols) or {"periode", "gebiedsniveau", "gebied"} <= set(cols):
+        # An empty upload template (PinC's naam_onderwerp_001 … columns without a value) is no figures table.
+        values = [c for k, c in cols.items()
+                  if k not in _UPLOAD_KEYS and not k.startswith(("te verwijderen", "unnamed"))]
+        if values and frame[values].map(lambda v: v is None or v != v or str(v).strip() == "").all().all():
+            return None
         return "swing-upload"
     if {"cd_sector", "cd_refnis"} <= set(cols) and ({"total"} & set(cols) or {"population"} & set(cols)):
         return "statbel-bevolking"
@@ -194,11 +276,8 @@ def to_long(frame: pd.DataFrame, layout: str, file_names: list[str]) -> LongTabl
     # Swing export: an area column, a period column or "<label>|<year>" headers.
     area_col = cols.get("geo") or frame.columns[0]
     period_col = cols.get("perioden") or cols.get("periode") or cols.get("period")
-    level = _guess_level(frame[area_col])
-    if level is None:
-        raise ImportProblem(f"In de kolom '{area_col}' staan geen gebiedscodes (zoals 11001A00- of 11001) en geen "
-                            "namen met de code tussen haakjes. Exporteer de tabel met codes, of gebruik het "
-                            "uploadformaat period | geolevel | geoitem.")
+    # No codes: names only (Stad in Cijfers), matched to the store's areas in plan_figures.
+    level = _guess_level(frame[area_col]) or BY_NAME
     variables: dict[str, pd.Series] = {}
     periods_per_column: dict[str, str] = {}
     for col in frame.columns:
@@ -214,7 +293,7 @@ def to_long(frame: pd.DataFrame, layout: str, file_names: list[str]) -> LongTabl
         raise ImportProblem("Dit bestand zegt niet over welke periode de cijfers gaan (geen kolom Perioden en "
                             "geen '|jaar' in de kolomnamen). Exporteer de tabel met de periode erbij.")
     if period_col is not None:
-        return LongTable(level, None, frame[area_col], frame[period_col], variables, layout)
+        return LongTable(level, None, frame[area_col], frame[period_col], variables, layout, str(area_col))
     # Wide by year: one long block per period.
     blocks = []
     for col, year in periods_per_column.items():
@@ -224,7 +303,7 @@ def to_long(frame: pd.DataFrame, layout: str, file_names: list[str]) -> LongTabl
     wide = long.pivot_table(index=["area", "period"], columns="column", values="cell", aggfunc="first",
                             dropna=False).reset_index()
     return LongTable(level, None, wide["area"], wide["period"],
-                     {c: wide[c] for c in wide.columns if c not in ("area", "period")}, layout)
+                     {c: wide[c] for c in wide.columns if c not in ("area", "period")}, layout, str(area_col))
 
 
 def _vintage_from_codes(codes: pd.Series) -> str | None:
@@ -256,6 +335,10 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
                             "CD_SECTOR) gevonden. Gebruik het uploadformaat period | geolevel | geoitem | … van "
                             "Provincies in Cijfers, of een Statbel-bestand.")
     table = to_long(frame, layout, file_names)
+    name_notes: list[str] = []
+    name_warnings: list[str] = []
+    if table.level == BY_NAME:
+        name_notes, name_warnings = _codes_from_names(table, store)
     if table.level == "statsec" and table.vintage is None:
         table.vintage = _vintage_from_codes(table.codes)
     convert = table.level == "statsec" and table.vintage == "2025" and store.sector_vintage() == "2024"
@@ -323,7 +406,8 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
     source = "Statbel" if layout == "statbel-bevolking" else "Provincies in Cijfers"
     description = "Statbel, bevolking per sector" if layout == "statbel-bevolking" else "Provincies in Cijfers / Swing"
     level_note = f"Gebiedsniveau: {table.level}" + (f", sectorindeling {table.vintage}" if table.vintage else "")
-    notes = [level_note] + ([conversion_note] if conversion_note else [])
+    notes = [level_note] + name_notes + ([conversion_note] if conversion_note else [])
+    warnings += name_warnings
     if (~keep).any():
         notes.append(f"{format_number(int((~keep).sum()))} rijen zonder gebied of periode (of 'sector onbekend') "
                      "overgeslagen.")
@@ -350,8 +434,22 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
 
 def remembered_mapping(store: Store) -> dict[str, ColumnTarget]:
     """The werkgroep's earlier choices, by column name."""
-    return {col: ColumnTarget(kind, code) for col, kind, code in store.column_mappings()}
+    out = {}
+    for row in store.column_mapping_rows():
+        if row["target_kind"] == "extra":
+            out[row["column_name"]] = ColumnTarget("extra", row["target_code"], row["label"], row["unit"],
+                                                   row["denominator"], row["multiplier"])
+        else:
+            out[row["column_name"]] = ColumnTarget(row["target_kind"], row["target_code"])
+    return out
 
 
-def remember_mapping(store: Store, mapping: dict[str, ColumnTarget]) -> None:
-    store.save_column_mappings([(str(c), t.kind, t.code) for c, t in mapping.items()])
+def remember_mapping(store: Store, mapping: dict[str, ColumnTarget], sources: dict[str, str] | None = None) -> None:
+    """Remember the choices; an extra target also writes its user base count and indicator to the
+    store's catalogue (``sources``: the source to name per column, e.g. "Provincies in Cijfers")."""
+    for col, target in mapping.items():
+        if target.kind == "extra":
+            base, ind = target.indicator((sources or {}).get(str(col), "eigen bestand"), str(col))
+            store.save_user_indicator(base, ind)
+    store.save_column_mappings([(str(c), t.kind, t.code, t.name, t.unit, t.denominator, t.multiplier)
+                                for c, t in mapping.items()])

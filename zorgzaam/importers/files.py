@@ -14,7 +14,7 @@ Typical use (the Data page and ``python -m zorgzaam import``)::
             elif ds.kind == "workbook":  sheets = read_workbook(ds.source) # {sheet: DataFrame}
             elif ds.kind == "json":      obj = read_json(ds.source)
             elif ds.kind == "gtfs":      stops = read_delimited(zip_member(ds.source, "stops.txt"))
-            elif ds.kind == "raster":    ...                                # a GeoTIFF, recognised only
+            elif ds.kind == "raster":    ...                                # a GeoTIFF (importers.rasters)
 
 API
 ---

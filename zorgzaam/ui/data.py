@@ -68,8 +68,11 @@ def _open_demo(path: str) -> Store:
 
 def data_version(store: Store) -> str:
     """Changes whenever a dataset is written, so cached results follow imports (and differ per store)."""
-    row = store.cursor().execute("SELECT count(*), max(imported_at) FROM datasets").fetchall()[0]
-    return f"{store.path}|{row[0]}|{row[1]}"
+    row = store.cursor().execute(
+        "SELECT count(*), max(imported_at), (SELECT max(value) FROM meta WHERE key = 'catalogue_version')"
+        " FROM datasets").fetchall()[0]
+    # The catalogue version changes when an extra indicator is (re)defined without a new import.
+    return f"{store.path}|{row[0]}|{row[1]}|{row[2]}"
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -95,6 +98,16 @@ def areas_of(store: Store, level: str, within: tuple[str, str] | None = None) ->
 @st.cache_data(max_entries=64, show_spinner=False)
 def _cached_areas(_store: Store, version: str, level: str, within: tuple[str, str] | None) -> pd.DataFrame:
     return _store.areas(level, within=within)
+
+
+def stored_variables(store: Store) -> frozenset[str]:
+    """Every variable with an observation in the store (cached per data version)."""
+    return _cached_variables(store, data_version(store))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _cached_variables(_store: Store, version: str) -> frozenset[str]:
+    return frozenset(_store.variables())
 
 
 def busiest_areas(store: Store, level: str, within: tuple[str, str] | None = None) -> list[str]:

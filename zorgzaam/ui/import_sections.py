@@ -7,8 +7,10 @@ The flow, nothing written before the last step:
    blocks the others;
 2. preview: each file is read and planned against the **own** database (``importers.plan_dataset``);
    plans are cached in the session until the database or the column mapping changes;
-3. mapping: columns the catalogue does not know get a choice (a base count, an indicator, or not
-   imported), remembered in the own database (``importers.figures.remember_mapping``);
+3. mapping: columns the catalogue does not know get a choice (a base count, an indicator, an extra
+   indicator with its own label and unit, or not imported), remembered in the own database
+   (``importers.figures.remember_mapping``); the OSM tags of an amenities file get an editable
+   tag → category table, remembered too (``Store.save_amenity_tag_mappings``); both can be forgotten;
 4. import: area files first (``importers.APPLY_ORDER``; area tables before sector geometry), a file
    planned again when something was written before it so its codes meet the new areas (as
    ``python -m zorgzaam import`` does), each plan in one transaction (all or nothing), with a
@@ -26,11 +28,12 @@ from pathlib import PurePosixPath
 import pandas as pd
 import streamlit as st
 
+from ..access import CATEGORY_LABELS
 from ..areas import LEVEL_BY_CODE, LEVEL_CODES
-from ..catalogue import BUILTIN
+from ..catalogue import BUILTIN, EXTRA_DENOMINATORS, EXTRA_MULTIPLIERS
 from ..formatting import format_date, format_number
 from ..importers import APPLY_ORDER, ImportPlan, ImportProblem, SourceFile, plan_dataset
-from ..importers import figures, sectors
+from ..importers import amenities, figures, sectors
 from ..importers.files import MAX_FILE_BYTES, SHAPEFILE_PARTS, Dataset, collect
 from ..importers.figures import ColumnTarget
 from ..store import Store, StoreError, demo_path
@@ -44,17 +47,21 @@ ROUND_KEY = "gegevens_upload_round"    # bumped after an import: a fresh, empty 
 FILES_KEY = "gegevens_files"           # {file_id: (name, bytes)}
 PLANS_KEY = "gegevens_plans"           # {unit key: PlannedUnit}
 MAPPING_KEY = "gegevens_mapping"       # {column: ColumnTarget} chosen in this session
+TAGS_KEY = "gegevens_tags"             # {OSM tag: category or None} chosen in this session
+TAGS_ROUND_KEY = "gegevens_tags_round"  # bumped after the tag table is applied: a fresh editor
 FLASH_KEY = "gegevens_flash"           # outcomes of the last import or deletion, shown once
 AREA_AFTER_KEY = "gegevens_area_after"  # (elz, gemeente) to show after an import, set before the pickers run
 
 UPLOAD_TYPES = ["zip", "geojson", "json", "shp", "shx", "dbf", "prj", "cpg", "gpkg", "sqlite", "csv", "txt",
-                "xlsx", "xls"]
+                "xlsx", "xls", "tif", "tiff"]
 #: Unmatched codes are listed inline up to this many, in an expander beyond.
 INLINE_CODES = 10
 #: Rows of the sample table under a preview.
 SAMPLE_ROWS = 10
 
 _SKIP = "skip"
+_EXTRA = "extra"
+NOT_IMPORTED = "niet importeren"
 UNEXPECTED = ("zorgzaam kon {what} niet verwerken door een onverwachte fout. Er is niets bewaard. Controleer of "
               "het het originele bestand van de bron is; blijft het gebeuren, meld het dan aan de beheerder.")
 
@@ -73,9 +80,10 @@ class PlannedDataset:
 
     @property
     def uses_mapping(self) -> bool:
-        """Whether a changed column mapping can change this plan (figures, or a problem while planning)."""
-        return self.dataset is not None and (self.problem is not None
-                                             or any(p.preview.kind == figures.KIND for p in self.plans))
+        """Whether a changed column or tag mapping can change this plan (figures, amenities, or a problem
+        while planning)."""
+        return self.dataset is not None and (self.problem is not None or any(
+            p.preview.kind in (figures.KIND, amenities.KIND) for p in self.plans))
 
     @property
     def writable(self) -> list[ImportPlan]:
@@ -112,7 +120,8 @@ def upload_units(files: dict[str, tuple[str, bytes]]) -> dict[tuple[str, ...], l
 
 
 def plan_unit(files: dict[str, tuple[str, bytes]], ids: Sequence[str], store: Store,
-              mapping: dict[str, ColumnTarget], store_key: str, mapping_key: tuple) -> PlannedUnit:
+              mapping: dict[str, ColumnTarget], store_key: str, mapping_key: tuple,
+              amenity_mapping: dict[str, str | None] | None = None) -> PlannedUnit:
     """Read and plan one unit against ``store``; every problem is kept, nothing is written."""
     names = [files[i][0] for i in ids]
     workdir = tempfile.TemporaryDirectory(prefix="zorgzaam-upload-")
@@ -128,7 +137,8 @@ def plan_unit(files: dict[str, tuple[str, bytes]], ids: Sequence[str], store: St
     else:
         for dataset in datasets:
             try:
-                items.append(PlannedDataset(dataset.label, dataset, plans=plan_dataset(dataset, store, mapping)))
+                items.append(PlannedDataset(dataset.label, dataset, plans=plan_dataset(
+                    dataset, store, mapping, amenity_mapping=amenity_mapping)))
             except ImportProblem as exc:
                 items.append(PlannedDataset(dataset.label, dataset, problem=exc))
             except Exception:  # noqa: BLE001 - see above; the other files still get their preview
@@ -154,7 +164,8 @@ def _apply_order(item: PlannedDataset) -> int:
 
 
 def import_planned(store: Store, items: Sequence[PlannedDataset], mapping: dict[str, ColumnTarget],
-                   progress: Callable[[float, str], None] | None = None) -> list[Outcome]:
+                   progress: Callable[[float, str], None] | None = None,
+                   amenity_mapping: dict[str, str | None] | None = None) -> list[Outcome]:
     """Write every writable plan, each all-or-nothing; a file is planned again when something was
     written before it (its codes then meet the new areas, like the CLI)."""
     todo = sorted((i for i in items if i.problem is None and i.writable), key=_apply_order)
@@ -173,7 +184,7 @@ def import_planned(store: Store, items: Sequence[PlannedDataset], mapping: dict[
         plans = item.writable
         if written and item.dataset is not None:
             try:
-                plans = [p for p in plan_dataset(item.dataset, store, mapping)
+                plans = [p for p in plan_dataset(item.dataset, store, mapping, amenity_mapping=amenity_mapping)
                          if p.areas is not None or p.observations is not None]
             except ImportProblem as exc:
                 outcomes.append(Outcome(item.label, False, f"{item.label}: niets bewaard. {exc.message}"))
@@ -242,15 +253,36 @@ def area_after_import(store: Store, plans: Sequence[ImportPlan], current_elz: st
 
 
 def target_options() -> dict[str, ColumnTarget]:
-    """Every choice of the mapping step: not imported, each base count, each indicator."""
-    out = {_SKIP: ColumnTarget("skip")}
+    """Every choice of the mapping step: not imported, an extra indicator (its label and unit are asked
+    next to it), each base count, each indicator."""
+    out = {_SKIP: ColumnTarget("skip"), _EXTRA: ColumnTarget("extra")}
     out.update({f"base:{c}": ColumnTarget("base", c) for c in BUILTIN.base_counts})
     out.update({f"indicator:{c}": ColumnTarget("indicator", c) for c in BUILTIN.indicators})
     return out
 
 
 def target_label(key: str) -> str:
+    if key == _EXTRA:
+        return "eigen indicator: een telling met een eigen naam en eenheid"
     target = target_options()[key]
+    return target.label() if target.kind == "skip" else f"{target.label()} ({target.code})"
+
+
+def _denominator_label(code: str | None) -> str:
+    return "niets (de telling zelf)" if code is None else f"{BUILTIN.base_counts[code].label.lower()} ({code})"
+
+
+def _multiplier_label(value: float) -> str:
+    return {1.0: "1 (per eenheid)", 100.0: "100 (%)", 1000.0: "1.000 (per 1.000)"}[value]
+
+
+def remembered_target_text(target: ColumnTarget) -> str:
+    """'telling: Alleenwonenden 75 jaar en ouder (pop_alone_75plus)', 'eigen indicator: … per 1.000 inwoners'."""
+    if target.kind == "extra":
+        if target.denominator is None:
+            return target.label()
+        return f"{target.label()}, gedeeld door {_denominator_label(target.denominator)} × " \
+               f"{format_number(target.multiplier or 1.0)}"
     return target.label() if target.kind == "skip" else f"{target.label()} ({target.code})"
 
 
@@ -381,11 +413,19 @@ def upload_explanation() -> None:
         "onbekend).\n\n"
         "**4. Voorzieningen**\n"
         "- **OpenStreetMap** (GeoJSON, GeoPackage, de shapefile-zip van Geofabrik, of Overpass-JSON): winkels, "
-        "apotheken, huisartsen … volgens een vaste koppeling van OSM-tags aan de categorieën van zorgzaam; wat "
-        "niet gekoppeld is, staat in het voorbeeld.\n"
+        "apotheken, huisartsen … volgens een koppeling van OSM-tags aan de categorieën van zorgzaam (hieronder); "
+        "in het voorbeeld kan je ze per tag aanpassen, ook voor wat niet gekoppeld is.\n"
         "- De **lijst van apotheken** van het FAGG (xlsx, Lambert 2008).\n\n"
+        "**5. Woonomgeving** (na de sectoren)\n"
+        "- **Hectarerasters** (GeoTIFF in Lambert 72 of 2008, 100 m of fijner) van Departement Omgeving: "
+        "inwoners per hectare (bv. `ni_inw_ha_vlaa_2019`), de walkabilityscore, het voorzieningenniveau. Welke "
+        "laag het is, leest zorgzaam uit de bestandsnaam (inw, walkab, voorz). Elke cel krijgt de sector waarin "
+        "ze ligt.\n"
+        "- **Kernen, linten en verspreide bebouwing** (GeoJSON, GeoPackage of shapefile): de soort komt uit een "
+        "kolom (kern / lint / verspreid) of uit de bestandsnaam (`kernen`, `linten`, `verspreide_bebouwing`).\n"
+        "- Met een bevolkingsraster berekent zorgzaam daarna de **bereikbaarheid per woonplaats** (onderaan).\n\n"
         f"Eén databank gebruikt één sectorindeling (2024 of 2025). Bestanden tot "
-        f"{format_number(MAX_FILE_BYTES // 1024**3)} GB. Nog niet mogelijk: kernen en linten, hectarerasters."
+        f"{format_number(MAX_FILE_BYTES // 1024**3)} GB."
     )
 
 
@@ -412,8 +452,11 @@ def planned(files: dict[str, tuple[str, bytes]]) -> list[PlannedUnit]:
     """The units of the upload planned against the own database, from the session while still valid."""
     own = own_store()
     mapping: dict[str, ColumnTarget] = st.session_state.get(MAPPING_KEY, {})
+    tags: dict[str, str | None] = st.session_state.get(TAGS_KEY, {})
     store_key = data_version(own)
-    mapping_key = (tuple(own.column_mappings()), tuple(sorted((c, t.kind, t.code or "") for c, t in mapping.items())))
+    mapping_key = (tuple(tuple(r.values()) for r in own.column_mapping_rows()),
+                   tuple(sorted((c, repr(t)) for c, t in mapping.items())),
+                   tuple(own.amenity_tag_mappings().items()), tuple(sorted(tags.items())))
     cache: dict[tuple[str, ...], PlannedUnit] = st.session_state.setdefault(PLANS_KEY, {})
     units = upload_units(files)
     for key in [k for k in cache if k not in units]:
@@ -427,7 +470,7 @@ def planned(files: dict[str, tuple[str, bytes]]) -> list[PlannedUnit]:
             if unit is not None:
                 unit.close()
             with st.spinner(f"{', '.join(files[i][0] for i in ids)} wordt gelezen …"):
-                unit = plan_unit(files, ids, own, mapping, store_key, mapping_key)
+                unit = plan_unit(files, ids, own, mapping, store_key, mapping_key, amenity_mapping=tags)
             cache[key] = unit
         out.append(unit)
     return out
@@ -511,37 +554,207 @@ def show_previews(units: Sequence[PlannedUnit]) -> list[PlannedDataset]:
 
 
 def mapping_step(items: Sequence[PlannedDataset]) -> None:
-    """A choice per column the catalogue does not know, applied and remembered with one button."""
+    """A choice per column the catalogue does not know, applied and remembered with one button.
+
+    An extra indicator gets its name, unit and (optionally) a denominator and multiplier beside it."""
     columns = list(dict.fromkeys(c for item in items for plan in item.plans for c in plan.unmapped_columns))
     if not columns:
         return
+    sources = {c: f"{plan.source}, {plan.preview.file_names[0] if plan.preview.file_names else 'eigen bestand'}"
+               for item in items for plan in item.plans for c in plan.unmapped_columns}
     options = target_options()
     st.subheader("Kolommen koppelen")
     st.markdown(
         "zorgzaam kent deze kolommen niet. Kies per kolom wat erin staat: een **telling** uit de catalogus "
-        "(een aantal, zoals inwoners of huishoudens, waaruit de app zelf percentages berekent) of een "
-        "**indicator** (een kant-en-klare waarde, die de app toont zoals ze is), of *niet importeren*. "
-        "Wat je kiest, onthoudt zorgzaam voor de volgende keer. Een kolom die je niet kiest, wordt niet "
-        "geïmporteerd.\n\n"
-        "Een eigen, extra indicator met een eigen naam en eenheid toevoegen kan nog niet; dat komt in een "
-        "volgende stap. Kies tot dan *niet importeren* voor zo'n kolom."
+        "(een aantal, zoals inwoners of huishoudens, waaruit de app zelf percentages berekent), een "
+        "**indicator** (een kant-en-klare waarde, die de app toont zoals ze is), een **eigen indicator** (een "
+        "aantal dat de catalogus niet kent, zoals het aantal elektriciteitsaansluitingen, met een eigen naam en "
+        "eenheid) of *niet importeren*. Wat je kiest, onthoudt zorgzaam voor de volgende keer. Een kolom die je "
+        "niet kiest, wordt niet geïmporteerd.\n\n"
+        "Een eigen indicator wordt per gebied opgeteld (sector, gemeente, eerstelijnszone), eventueel gedeeld "
+        "door het aantal inwoners of huishoudens. " + figures.NOT_ADDITIVE_TEXT
     )
-    with st.form("gegevens_koppeling"):
-        for col in columns:
-            st.selectbox(f"Kolom '{col}'", list(options), index=None, format_func=target_label,
-                         placeholder="nog niet gekozen", key=f"gegevens_kolom|{col}")
-        submitted = st.form_submit_button("Koppeling toepassen", icon=":material/link:")
-    if submitted:
-        chosen = {col: options[key] for col in columns
-                  if (key := st.session_state.get(f"gegevens_kolom|{col}")) is not None}
-        if not chosen:
-            st.warning("Kies eerst voor minstens één kolom wat erin staat.")
+    for col in columns:
+        key = st.selectbox(f"Kolom '{col}'", list(options), index=None, format_func=target_label,
+                           placeholder="nog niet gekozen", key=f"gegevens_kolom|{col}")
+        if key == _EXTRA:
+            with st.container(border=True):
+                if figures.looks_not_additive(col):
+                    st.warning(f"De naam '{col}' doet denken aan een percentage, gemiddelde of score. "
+                               + figures.NOT_ADDITIVE_TEXT, icon=":material/warning:")
+                name_col, unit_col = st.columns(2)
+                name_col.text_input("Naam van de eigen indicator", key=f"gegevens_extra_naam|{col}",
+                                    placeholder="bv. aantal elektriciteitsaansluitingen")
+                unit_col.text_input("Eenheid van de telling", key=f"gegevens_extra_eenheid|{col}",
+                                    placeholder="bv. aansluitingen, kWh, personen")
+                den_col, mult_col = st.columns(2)
+                denominator = den_col.selectbox(
+                    "Delen door", [None, *EXTRA_DENOMINATORS], format_func=_denominator_label,
+                    key=f"gegevens_extra_noemer|{col}",
+                    help="Zonder noemer toont de app het aantal zelf; met een noemer de verhouding van de totalen, "
+                         "bv. aansluitingen per 1.000 inwoners.")
+                mult_col.selectbox("Vermenigvuldigen met", list(EXTRA_MULTIPLIERS), format_func=_multiplier_label,
+                                   key=f"gegevens_extra_maal|{col}", disabled=denominator is None)
+    if not st.button("Koppeling toepassen", icon=":material/link:", key="gegevens_koppeling_toepassen"):
+        return
+    chosen: dict[str, ColumnTarget] = {}
+    for col in columns:
+        key = st.session_state.get(f"gegevens_kolom|{col}")
+        if key is None:
+            continue
+        if key != _EXTRA:
+            chosen[col] = options[key]
+            continue
+        try:
+            chosen[col] = ColumnTarget.extra(
+                st.session_state.get(f"gegevens_extra_naam|{col}") or "",
+                st.session_state.get(f"gegevens_extra_eenheid|{col}") or "",
+                st.session_state.get(f"gegevens_extra_noemer|{col}"),
+                st.session_state.get(f"gegevens_extra_maal|{col}") or 1.0)
+        except ImportProblem as exc:
+            st.warning(f"Kolom '{col}': {exc.message}")
             return
-        figures.remember_mapping(own_store(), chosen)
-        mapping = dict(st.session_state.get(MAPPING_KEY, {}))
-        mapping.update(chosen)
-        st.session_state[MAPPING_KEY] = mapping
+    if not chosen:
+        st.warning("Kies eerst voor minstens één kolom wat erin staat.")
+        return
+    figures.remember_mapping(own_store(), chosen, sources)
+    mapping = dict(st.session_state.get(MAPPING_KEY, {}))
+    mapping.update(chosen)
+    st.session_state[MAPPING_KEY] = mapping
+    st.rerun()
+
+
+def default_tag_mapping() -> None:
+    """The built-in OSM tag → category mapping, read-only, so a werkgroep sees what 'supermarkt' means."""
+    with st.expander("Welke OpenStreetMap-tags horen bij welke voorziening?", icon=":material/sell:"):
+        st.markdown(
+            "Bij het importeren van OpenStreetMap kijkt zorgzaam naar de tags van elk punt (zoals "
+            "`shop=supermarket`) en kent zo een soort voorziening toe. Dit is de vaste koppeling; wat niet in de "
+            "lijst staat, wordt niet geïmporteerd. Bij een OpenStreetMap-bestand kan je ze hieronder per tag "
+            "aanpassen. Geofabrik-bestanden gebruiken de korte naam (kolom *fclass*)."
+        )
+        rows = [(tag, CATEGORY_LABELS.get(cat, cat)) for tag, cat in amenities.OSM_TAG_MAPPING.items()]
+        frame = pd.DataFrame(rows, columns=["OSM-tag", "categorie"])
+        frame["soort"] = ["OSM-tag" if "=" in t else "Geofabrik (fclass)" for t in frame["OSM-tag"]]
+        st.dataframe(frame.sort_values(["soort", "categorie", "OSM-tag"], ascending=[False, True, True]),
+                     hide_index=True, width="stretch", key="gegevens_standaard_tags")
+
+
+def osm_tag_counts(items: Sequence[PlannedDataset]) -> dict[str, int]:
+    """Rows per OSM tag over every OpenStreetMap plan of the upload (mapped and 'niet gekoppeld')."""
+    counts: dict[str, int] = {}
+    for item in items:
+        for plan in item.plans:
+            if plan.preview.kind == amenities.KIND:
+                for tag, n in amenities.tag_counts(plan).items():
+                    counts[tag] = counts.get(tag, 0) + n
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def tag_mapping_step(items: Sequence[PlannedDataset]) -> None:
+    """An editable OSM tag → category table for the tags of the previewed OpenStreetMap files; applying
+    it plans them again and remembers the changed tags in the own database."""
+    counts = osm_tag_counts(items)
+    if not counts:
+        return
+    own = own_store()
+    session: dict[str, str | None] = st.session_state.get(TAGS_KEY, {})
+    current = amenities.effective_mapping({**own.amenity_tag_mappings(), **session})
+    by_label = {label: code for code, label in CATEGORY_LABELS.items()}
+    shown = pd.DataFrame({
+        "OSM-tag": list(counts),
+        "categorie": [CATEGORY_LABELS.get(current[t], current[t]) if t in current else NOT_IMPORTED for t in counts],
+        "rijen": list(counts.values()),
+    })
+    st.subheader("OpenStreetMap-tags koppelen")
+    st.markdown(
+        "Deze tags staan in het OpenStreetMap-bestand. Kies per tag welke voorziening het is, of *niet "
+        "importeren*. Klik daarna op **Koppeling van tags toepassen**: het voorbeeld wordt opnieuw opgebouwd en "
+        "zorgzaam onthoudt je keuze voor de volgende keer."
+    )
+    round_ = st.session_state.get(TAGS_ROUND_KEY, 0)
+    edited = st.data_editor(
+        shown, key=f"gegevens_osm_tags_{round_}", hide_index=True, width="stretch", num_rows="fixed",
+        disabled=["OSM-tag", "rijen"],
+        column_config={
+            "OSM-tag": st.column_config.TextColumn("OSM-tag"),
+            "categorie": st.column_config.SelectboxColumn(
+                "categorie", options=[*CATEGORY_LABELS.values(), NOT_IMPORTED], required=True),
+            "rijen": st.column_config.NumberColumn("rijen in het bestand", format="localized"),
+        })
+    changed = {tag: (by_label.get(new) if new != NOT_IMPORTED else None)
+               for tag, old, new in zip(shown["OSM-tag"], shown["categorie"], edited["categorie"])
+               if new != old and new is not None}
+    if st.button("Koppeling van tags toepassen", icon=":material/link:", disabled=not changed,
+                 key="gegevens_tags_toepassen"):
+        own.save_amenity_tag_mappings(changed)
+        st.session_state[TAGS_KEY] = {**session, **changed}
+        st.session_state[TAGS_ROUND_KEY] = round_ + 1
         st.rerun()
+
+
+def remembered_step() -> None:
+    """The remembered column and tag mappings, each to forget one by one or all together."""
+    own = own_store()
+    columns = figures.remembered_mapping(own)
+    tags = own.amenity_tag_mappings()
+    with st.expander("Onthouden koppelingen", icon=":material/bookmark:"):
+        st.markdown(
+            "zorgzaam onthoudt wat je koppelde: welke kolom welke telling of indicator is, en welke "
+            "OpenStreetMap-tag welke voorziening. Vergeet je een koppeling, dan vraagt zorgzaam het bij het "
+            "volgende bestand opnieuw. Wat al geïmporteerd is, blijft staan."
+        )
+        if not columns and not tags:
+            st.caption("Er zijn nog geen onthouden koppelingen.")
+            return
+        if columns:
+            st.markdown("**Kolommen**")
+            st.dataframe(pd.DataFrame({"kolom": list(columns),
+                                       "gekoppeld aan": [remembered_target_text(t) for t in columns.values()]}),
+                         hide_index=True, width="stretch", key="gegevens_onthouden_kolommen")
+            picked = st.multiselect("Welke kolommen vergeten?", list(columns), key="gegevens_vergeet_kolommen",
+                                    placeholder="kies kolommen")
+            one, every = st.columns(2)
+            if one.button("Gekozen kolommen vergeten", disabled=not picked, key="gegevens_vergeet_kolommen_knop"):
+                _forget_columns(own, picked)
+            if every.button("Alle kolomkoppelingen vergeten", key="gegevens_vergeet_alle_kolommen"):
+                _forget_columns(own, None)
+        if tags:
+            st.markdown("**OpenStreetMap-tags**")
+            st.dataframe(pd.DataFrame({"OSM-tag": list(tags),
+                                       "categorie": [CATEGORY_LABELS.get(c, c) if c else NOT_IMPORTED
+                                                     for c in tags.values()]}),
+                         hide_index=True, width="stretch", key="gegevens_onthouden_tags")
+            picked = st.multiselect("Welke tags vergeten?", list(tags), key="gegevens_vergeet_tags",
+                                    placeholder="kies tags")
+            one, every = st.columns(2)
+            if one.button("Gekozen tags vergeten", disabled=not picked, key="gegevens_vergeet_tags_knop"):
+                _forget_tags(own, picked)
+            if every.button("Alle tagkoppelingen vergeten", key="gegevens_vergeet_alle_tags"):
+                _forget_tags(own, None)
+
+
+def _forget_columns(own: Store, columns: list[str] | None) -> None:
+    n = own.forget_column_mappings(columns)
+    mapping = st.session_state.get(MAPPING_KEY, {})
+    st.session_state[MAPPING_KEY] = {} if columns is None else {c: t for c, t in mapping.items() if c not in columns}
+    for col in (columns if columns is not None else list(mapping)):
+        st.session_state.pop(f"gegevens_kolom|{col}", None)
+    st.session_state.pop("gegevens_vergeet_kolommen", None)
+    what = "1 kolomkoppeling" if n == 1 else f"{format_number(n)} kolomkoppelingen"
+    st.session_state[FLASH_KEY] = [Outcome("koppelingen", True, f"{what} vergeten.")]
+    st.rerun()
+
+
+def _forget_tags(own: Store, tags: list[str] | None) -> None:
+    n = own.forget_amenity_tag_mappings(tags)
+    session = st.session_state.get(TAGS_KEY, {})
+    st.session_state[TAGS_KEY] = {} if tags is None else {t: c for t, c in session.items() if t not in tags}
+    st.session_state[TAGS_ROUND_KEY] = st.session_state.get(TAGS_ROUND_KEY, 0) + 1
+    st.session_state.pop("gegevens_vergeet_tags", None)
+    what = "1 tagkoppeling" if n == 1 else f"{format_number(n)} tagkoppelingen"
+    st.session_state[FLASH_KEY] = [Outcome("koppelingen", True, f"{what} vergeten.")]
+    st.rerun()
 
 
 def import_step(items: Sequence[PlannedDataset]) -> None:
@@ -566,7 +779,8 @@ def import_step(items: Sequence[PlannedDataset]) -> None:
         return
     bar = st.progress(0.0, text="Importeren …")
     outcomes = import_planned(own, items, st.session_state.get(MAPPING_KEY, {}),
-                              progress=lambda fraction, text: bar.progress(fraction, text=text))
+                              progress=lambda fraction, text: bar.progress(fraction, text=text),
+                              amenity_mapping=st.session_state.get(TAGS_KEY, {}))
     bar.progress(1.0, text="Klaar")
     st.session_state[FLASH_KEY] = outcomes
     written = [o.plan for o in outcomes if o.ok and o.plan is not None]

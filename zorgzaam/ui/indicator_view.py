@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from ..catalogue import BUILTIN, SIGNALS, Indicator
+from ..catalogue import SIGNALS, USER_THEME, Indicator
 from ..classify import METHODS
 from ..engine import available_periods
 from ..keyfigures import SMALL_SECTOR_THRESHOLD, help_text
@@ -72,26 +72,42 @@ def small_threshold_input() -> int:
 
 
 def indicator_label(ind: Indicator) -> str:
+    """'Geslacht en leeftijd › % 80-plussers'; the werkgroep's own indicators with unit and source."""
+    if ind.theme == USER_THEME:
+        unit = "" if ind.unit in ind.label else f"{ind.unit}; "
+        return f"{ind.theme.capitalize()} › {ind.label} ({unit}bron: {ind.source})"
     return f"{ind.theme.capitalize()} › {ind.label}"
 
 
-def indicator_picker(container=None) -> Indicator:
-    """One searchable list, grouped by theme in the source's order."""
+def indicator_picker(container=None, store: Store | None = None) -> Indicator:
+    """One searchable list, grouped by theme in the source's order; the werkgroep's own indicators
+    (theme "eigen indicatoren") last. ``store`` defaults to the store the pages read."""
+    from .data import get_store
+
+    from .data import stored_variables
+
     container = container or st
-    codes = [ind.code for inds in BUILTIN.by_theme().values() for ind in inds]
+    store = store or get_store()
+    catalogue = store.catalogue()
+    codes = [ind.code for inds in catalogue.by_theme().values() for ind in inds]
+    variables = stored_variables(store)
+    with_data = {c for c in codes if catalogue.has_data(c, variables)}
     seed_widget("indicator", codes)
     if "indicator" not in st.session_state:
-        st.session_state["indicator"] = DEFAULT_INDICATOR
+        # Own data often holds a few counts only: open on an indicator it can show.
+        st.session_state["indicator"] = (DEFAULT_INDICATOR if DEFAULT_INDICATOR in with_data or not with_data
+                                         else next(c for c in codes if c in with_data))
     code = container.selectbox(
         "Indicator (per thema)",
         codes,
-        format_func=lambda c: indicator_label(BUILTIN.indicator(c)),
+        format_func=lambda c: indicator_label(catalogue.indicator(c)) + ("" if c in with_data
+                                                                            else " · geen cijfers"),
         key="indicator",
         persist_state="session",
         help="Typ om te zoeken. De indicatoren staan per thema van de kwantitatieve analyse.",
     )
     keep_in_url("indicator", code)
-    return BUILTIN.indicator(code)
+    return catalogue.indicator(code)
 
 
 def period_picker(store: Store, ind: Indicator, container=None) -> str | None:
@@ -136,7 +152,7 @@ def about_indicator(ind: Indicator, period: str, source: str) -> str:
         "neutraal": "geen richting: enkel context",
     }[ind.direction]
     return (
-        f"#### {ind.label}\n{help_text(ind, period, source)}  \n"
+        f"#### {ind.label}\n{help_text(ind, period, ind.source if ind.theme == USER_THEME else source)}  \n"
         f"**Kan wijzen op:** {signals} ({direction}).\n\n"
         "Cijfers geven enkel een signaal om te verkennen, geen oordeel over een buurt."
     )

@@ -260,7 +260,9 @@ def render_ranking(
 ) -> pd.DataFrame:
     pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
     view = sectors[sectors["area_code"].isin(view_codes)]
-    ranked = ranking(view, ind.code, small_threshold, pop)
+    from .data import get_store
+
+    ranked = ranking(view, ind.code, small_threshold, pop, catalogue=get_store().catalogue())
     ranked["small"] |= ranked["population"].isna() & (small_threshold > 0)
     shown = ranked.dropna(subset=["value"])
     colours = [
