@@ -10,7 +10,9 @@ Generates, in the real layouts (fixed seed, no downloads):
   Statbel columns, polygons in Lambert 72 (wobbly outlines with ``--vertices`` points each, default
   300, on a grid so they form a coverage like the real sectors);
 * a Provincies in Cijfers upload table (``period | geolevel | geoitem | <20 base counts>``) for the
-  same sectors and two periods, as xlsx and as csv with decimal commas and "x" for hidden values.
+  same sectors and two periods, as xlsx and as csv with decimal commas and "x" for hidden values;
+* a hectare raster of residents over the same extent (GeoTIFF, Lambert 72, 100 m, LZW, nodata
+  -9999, like Departement Omgeving's ``ni_inw_ha_vlaa_2019``).
 Each import runs in its own process (``python -m zorgzaam import``) into a fresh database, timed
 with ``/usr/bin/time``-style ``resource`` accounting of the child: wall time and peak RSS.
 JSON goes to stdout, progress to stderr. See bench/README.md.
@@ -93,6 +95,24 @@ def geometry_file(path: Path, codes: list[str], munis: list[str], rng: np.random
     return archive
 
 
+def residents_raster(path: Path, n_sectors: int, rng: np.random.Generator) -> Path:
+    """A 100 m residents raster over the generated sectors' extent (about Flanders' size)."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    side = int(np.ceil(np.sqrt(n_sectors)))
+    left, top = 19_000.0, 150_000.0 + side * 1_000.0 + 1_000.0
+    width, height = side * 25 + 20, side * 10 + 20
+    values = rng.gamma(0.5, 40.0, size=(height, width)).astype("float32")
+    values[rng.random((height, width)) < 0.45] = -9999.0  # uninhabited hectares
+    out = path / "ni_inw_ha_vlaa_2019.tif"
+    with rasterio.open(out, "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
+                       crs="EPSG:31370", transform=from_origin(left, top, 100, 100), nodata=-9999.0,
+                       compress="lzw", tiled=True) as dst:
+        dst.write(values, 1)
+    return out
+
+
 def figures_table(codes: list[str], rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     for period in ("2024", "2025"):
@@ -144,15 +164,16 @@ def main() -> int:
     hidden = table.copy().astype(str)
     hidden.loc[hidden.sample(frac=0.02, random_state=1).index, "pop_age_90plus"] = "x"
     hidden.to_csv(csv, sep=";", index=False)
-    sizes = {p.name: round(p.stat().st_size / 1e6, 1) for p in (geo, xlsx, csv)}
+    raster = residents_raster(work, len(codes), rng)
+    sizes = {p.name: round(p.stat().st_size / 1e6, 1) for p in (geo, xlsx, csv, raster)}
     log(f"files: {sizes}")
     results = {}
     for label, files in (("sector geometry (zip GeoJSON)", [geo]), ("figures table (xlsx)", [xlsx]),
-                         ("figures table (csv)", [csv])):
+                         ("figures table (csv)", [csv]), ("residents raster (GeoTIFF 100 m)", [raster])):
         db = work / f"bench-{len(results)}.duckdb"
         if db.exists():
             db.unlink()
-        if label.startswith("figures"):  # figures need their sectors: import the geometry first (not timed)
+        if not label.startswith("sector"):  # figures and cells need their sectors: geometry first (not timed)
             subprocess.run([sys.executable, "-m", "zorgzaam", "--db", str(db), "import", str(geo)], cwd=ROOT,
                            capture_output=True, check=True)
         log(f"import {label} …")

@@ -74,3 +74,21 @@ def test_without_a_residents_raster_the_button_waits_and_says_what_is_missing(ow
     at = open_gegevens()
     assert _button(at).disabled
     assert any("Nog nodig voor de berekening: hectarecellen met inwoners" in c.value for c in at.caption)
+
+
+def test_deleting_a_map_layer_removes_it_and_the_access_computed_with_it(own_db):
+    at = open_gegevens()
+    _button(at).click().run()
+    store = Store.open(own_db)
+    assert store.scalar("SELECT count(*) FROM place_access") > 0
+    at.selectbox(key="gegevens_weg").set_value("raster-inwoners").run()
+    at.checkbox(key="gegevens_weg_zeker").check().run()
+    at.button(key="gegevens_weg_knop").click().run()
+    assert not at.exception
+    assert store.scalar("SELECT count(*) FROM grid_cells WHERE layer = 'inwoners'") == 0
+    assert store.scalar("SELECT count(*) FROM place_access") == 0
+    assert store.scalar("SELECT count(*) FROM datasets WHERE dataset_id = ?", [access.ACCESS_DATASET]) == 0
+    assert any("bereikbaarheid is mee verwijderd" in s.value for s in at.success)
+    # Figures and other layers stay.
+    assert store.scalar("SELECT count(*) FROM stops") > 0 and store.scalar("SELECT count(*) FROM observations") > 0
+    assert _button(at).disabled

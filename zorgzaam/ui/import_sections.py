@@ -28,7 +28,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 import streamlit as st
 
-from ..access import CATEGORY_LABELS
+from ..access import ACCESS_DATASET, CATEGORY_LABELS
 from ..areas import LEVEL_BY_CODE, LEVEL_CODES
 from ..catalogue import BUILTIN, EXTRA_DENOMINATORS, EXTRA_MULTIPLIERS
 from ..formatting import format_date, format_number
@@ -792,30 +792,43 @@ def import_step(items: Sequence[PlannedDataset]) -> None:
     st.rerun()
 
 
+#: Dataset id prefixes of imports that can be removed on their own: figures and map layers (nothing
+#: else refers to them). Areas merge across files and stay.
+DELETABLE_PREFIXES = (f"{figures.KIND}-", "haltes-", "voorzieningen-", "raster-", "nederzetting-")
+_LAYER_PREFIXES = DELETABLE_PREFIXES[1:]
+
+
 def delete_step() -> None:
-    """Remove imported figures again (areas cannot be removed one file at a time; see the text)."""
+    """Remove imported figures or map layers again (areas cannot be removed one file at a time; see the text)."""
     own = own_store()
     rows = own.datasets()
-    rows = rows[~rows["is_demo"] & rows["dataset_id"].str.startswith(f"{figures.KIND}-")]
-    with st.expander("Geïmporteerde cijfers verwijderen", icon=":material/delete:"):
+    rows = rows[~rows["is_demo"] & rows["dataset_id"].str.startswith(DELETABLE_PREFIXES)]
+    with st.expander("Geïmporteerde cijfers of kaartlagen verwijderen", icon=":material/delete:"):
         st.markdown(
-            "Je kan geïmporteerde **cijfers** weer verwijderen: alle waarden uit dat bestand verdwijnen uit de "
-            "eigen databank. Waarden die dat bestand bij het importeren verving (dezelfde variabele, hetzelfde "
-            "gebied en jaar uit een eerder bestand) komen niet terug: importeer dat eerdere bestand dan opnieuw. "
-            "De sectorindeling (2024 of 2025) van de databank blijft vastliggen.\n\n"
+            "Je kan geïmporteerde **cijfers** en **kaartlagen** (haltes, voorzieningen, hectarerasters, kernen en "
+            "linten) weer verwijderen: alles uit dat bestand verdwijnt uit de eigen databank. Waarden die dat "
+            "bestand bij het importeren verving (dezelfde variabele, hetzelfde gebied en jaar uit een eerder "
+            "bestand) komen niet terug: importeer dat eerdere bestand dan opnieuw. Wie een kaartlaag verwijdert, "
+            "verwijdert ook de berekende bereikbaarheid; bereken die daarna opnieuw. De sectorindeling (2024 of "
+            "2025) van de databank blijft vastliggen.\n\n"
             "**Gebieden** (sectoren, gemeenten, eerstelijnszones en hun omtrek) kan je hier niet verwijderen: "
             "elk gebiedsbestand vult aan wat een ander bracht (een sector krijgt zijn vorm uit het ene bestand en "
             "zijn gemeente uit het andere). Eén bestand weghalen zou de gebieden half laten staan. Wil je met "
             "een lege databank herbeginnen, vraag het dan aan de beheerder."
         )
         if rows.empty:
-            st.caption("Er zijn nog geen geïmporteerde cijfers.")
+            st.caption("Er zijn nog geen geïmporteerde cijfers of kaartlagen.")
             return
         titles = dict(zip(rows["dataset_id"], rows["title"]))
-        chosen = st.selectbox("Welke cijfers?", list(titles), format_func=titles.get, key="gegevens_weg")
-        sure = st.checkbox("Ja, verwijder deze cijfers uit de eigen databank", key="gegevens_weg_zeker")
+        chosen = st.selectbox("Welk bestand?", list(titles), format_func=titles.get, key="gegevens_weg")
+        sure = st.checkbox("Ja, verwijder dit uit de eigen databank", key="gegevens_weg_zeker")
         if st.button("Verwijderen", icon=":material/delete:", disabled=not sure, key="gegevens_weg_knop"):
             own.delete_dataset(chosen)
-            st.session_state[FLASH_KEY] = [Outcome(titles[chosen], True, f"'{titles[chosen]}' is verwijderd.")]
+            text = f"'{titles[chosen]}' is verwijderd."
+            if chosen.startswith(_LAYER_PREFIXES) and ACCESS_DATASET in set(own.datasets()["dataset_id"]):
+                # Access computed with this layer would describe a layer that is gone.
+                own.delete_dataset(ACCESS_DATASET)
+                text += " De berekende bereikbaarheid is mee verwijderd: bereken ze opnieuw (hierboven)."
+            st.session_state[FLASH_KEY] = [Outcome(titles[chosen], True, text)]
             st.session_state.pop("gegevens_weg_zeker", None)
             st.rerun()
