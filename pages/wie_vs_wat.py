@@ -14,7 +14,8 @@ from zorgzaam.ui.selection import clear_selection, selected_sector
 from zorgzaam.ui.spatial_data import view_layers, view_places
 from zorgzaam.ui import whowhat_sections as sections
 from zorgzaam.ui.wie_sections import reference_results, view_sector_names, view_sectors, zone_results
-from zorgzaam.whowhat import pooled_lack_share, sector_mismatch
+from zorgzaam.ui.data import stored_variables
+from zorgzaam.whowhat import NEEDS, pooled_lack_share, sector_mismatch
 
 with page_guard():
     store, choice = page_start("Wie vs wat")
@@ -37,6 +38,15 @@ with page_guard():
     names = view_sector_names(store, view)
     if names.empty:
         st.info(f"Er zijn nog geen statistische sectoren voor de {view.label} in de databank.")
+        st.stop()
+    variables = stored_variables(store)
+    if not BUILTIN.has_data(need.indicator, variables):
+        counts = ", ".join(f"'{BUILTIN.count(c).label.lower()}'" for c in need.ind.base_counts if BUILTIN.count(c))
+        with_data = [n.label for n in NEEDS.values() if BUILTIN.has_data(n.indicator, variables)]
+        st.info(f"Voor '{need.label}' zijn er geen cijfers in de databank: daarvoor zijn {counts} per sector nodig "
+                "(bv. uit Provincies in Cijfers; importeer ze op de pagina **Gegevens**). "
+                + (f"Wel beschikbaar: {', '.join(with_data)}." if with_data else
+                   "Voor geen enkele 'wie' zijn er nu cijfers."), icon=":material/info:")
         st.stop()
     layers = view_layers(store, view.level, view.code)
     if layers.places.empty:

@@ -87,7 +87,7 @@ class PlannedDataset:
 
     @property
     def writable(self) -> list[ImportPlan]:
-        return [p for p in self.plans if p.areas is not None or p.observations is not None]
+        return [p for p in self.plans if p.writes_something]
 
 
 @dataclass
@@ -169,7 +169,10 @@ def import_planned(store: Store, items: Sequence[PlannedDataset], mapping: dict[
     """Write every writable plan, each all-or-nothing; a file is planned again when something was
     written before it (its codes then meet the new areas, like the CLI)."""
     todo = sorted((i for i in items if i.problem is None and i.writable), key=_apply_order)
-    total = sum(len(i.writable) for i in todo) or 1
+    # A file that could not be planned may need what the others bring (a raster needs the sectors):
+    # it is tried once more at the end, after they are written.
+    retry = [i for i in items if i.problem is not None and i.dataset is not None] if todo else []
+    total = sum(len(i.writable) for i in todo) + len(retry) or 1
     done = 0
     written = False
     outcomes: list[Outcome] = []
@@ -180,20 +183,24 @@ def import_planned(store: Store, items: Sequence[PlannedDataset], mapping: dict[
                 progress(min(1.0, (done + fraction) / total), f"{text}: {what}")
         return report
 
-    for item in todo:
+    for item in todo + retry:
         plans = item.writable
+        if item in retry and not written:
+            outcomes.append(Outcome(item.label, False, f"{item.label}: niets bewaard. {item.problem.message}"))
+            done += 1
+            continue
         if written and item.dataset is not None:
             try:
                 plans = [p for p in plan_dataset(item.dataset, store, mapping, amenity_mapping=amenity_mapping)
-                         if p.areas is not None or p.observations is not None]
+                         if p.writes_something]
             except ImportProblem as exc:
                 outcomes.append(Outcome(item.label, False, f"{item.label}: niets bewaard. {exc.message}"))
-                done += len(item.writable)
+                done += len(item.writable) or 1
                 continue
             if not plans:
                 outcomes.append(Outcome(item.label, False, f"{item.label}: niets bewaard; er bleef niets over om "
                                                            "te importeren."))
-                done += len(item.writable)
+                done += len(item.writable) or 1
                 continue
         for plan in plans:
             label = ", ".join(plan.preview.file_names) or item.label
@@ -224,6 +231,16 @@ def written_text(plan: ImportPlan) -> str:
         variables = ", ".join(dict.fromkeys(obs["variable"]))
         periods = ", ".join(sorted(set(obs["period"])))
         parts.append(f"{format_number(len(obs))} cijfers ({variables}; {periods})")
+    if plan.features is not None and len(plan.features):
+        what = {"voorziening": "voorzieningen", "nederzetting": "kernen, linten of verspreide bebouwing"}
+        for layer, n in plan.features["layer"].value_counts().items():
+            parts.append(f"{format_number(int(n))} {what.get(layer, 'kaartobjecten')}")
+    if plan.stops is not None and len(plan.stops):
+        parts.append(f"{format_number(len(plan.stops))} haltes")
+    if plan.grid_cells is not None and len(plan.grid_cells):
+        parts.append(f"{format_number(len(plan.grid_cells))} hectarecellen")
+    if plan.sector_crosswalk is not None and len(plan.sector_crosswalk):
+        parts.append(f"{format_number(len(plan.sector_crosswalk))} omzettingen van sectorcodes")
     return ", ".join(parts) or "niets"
 
 
@@ -539,11 +556,17 @@ def show_previews(units: Sequence[PlannedUnit]) -> list[PlannedDataset]:
     """A preview per file (or one Dutch error); returns every planned dataset."""
     st.subheader("Voorbeeld: wat er bewaard zou worden")
     items = [item for unit in units for item in unit.items]
+    brings_areas = any(p.areas is not None and len(p.areas) for item in items for p in item.plans)
     for item in items:
         with st.container(border=True):
             if item.problem is not None:
                 st.markdown(f"**{item.label}**")
-                st.error(item.problem.message, icon=":material/error:")
+                if brings_areas and item.dataset is not None:
+                    # import_planned tries it again once the areas of the other files are written.
+                    st.warning(f"{item.problem.message} Dit bestand wordt bij het importeren na de gebieden uit "
+                               "de andere bestanden nog eens gelezen.", icon=":material/schedule:")
+                else:
+                    st.error(item.problem.message, icon=":material/error:")
                 if item.problem.details:
                     with st.expander("Details"):
                         st.text("\n".join(item.problem.details))
