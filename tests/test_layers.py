@@ -248,7 +248,7 @@ def test_residents_by_ruimtemonitor_classes():
 # --- legends ----------------------------------------------------------------------------------
 
 def test_a_legend_per_layer():
-    legends = L.layer_legends(list(L.LAYERS))
+    legends = L.layer_legends(list(L.LAYERS), facilities_labels=["waarde 1"])
     assert sorted(leg.key for leg in legends) == sorted(L.LAYERS)
     assert all(leg.items and leg.title for leg in legends)
     stops = next(leg for leg in legends if leg.key == "bushaltes")
@@ -322,3 +322,20 @@ def test_all_layers_of_the_demo_zone(demo_db):
     full = L.payload_bytes(L.spatial_deck(layers, VIEW))
     light = L.payload_bytes(L.spatial_deck(L.walkability_layers(walk, pickable=False), VIEW))
     assert 0 < light < full
+
+
+def test_facilities_level_classes_and_layers():
+    from zorgzaam.layers import FACILITIES_COLOURS, facilities_classes, facilities_layers, layer_legends
+
+    # A class raster (whole values): each value its own class, missing stays missing.
+    classes, labels = facilities_classes(pd.Series([1.0, 4.0, 2.0, np.nan, 4.0]))
+    assert classes.tolist() == [0, 2, 1, pd.NA, 2] and labels == ["waarde 1", "waarde 2", "waarde 4"]
+    # A continuous raster: five equal ranges.
+    classes, labels = facilities_classes(pd.Series([0.0, 2.5, 10.0]))
+    assert classes.tolist() == [0, 1, 4] and labels[0] == "0,0 – 2,0" and len(labels) == len(FACILITIES_COLOURS)
+    cells = pd.DataFrame({"x": [150_050.0, 150_150.0, 150_250.0], "y": [200_050.0] * 3, "value": [1.0, 2.0, np.nan]})
+    layers = facilities_layers(cells, source="Departement Omgeving")
+    assert [layer.id for layer in layers] == ["voorzieningenniveau-0", "voorzieningenniveau-1", "voorzieningenniveau-x"]
+    legend = layer_legends(["voorzieningenniveau"], facilities_labels=["waarde 1", "waarde 2"])[0]
+    assert [i.label for i in legend.items] == ["waarde 1", "waarde 2", "geen waarde"]
+    assert legend.items[0].colour == FACILITIES_COLOURS[0]

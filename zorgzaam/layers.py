@@ -66,13 +66,16 @@ LAYERS: dict[str, LayerSpec] = {
         LayerSpec("inwoners", "Inwoners per hectare", "Hoeveel inwoners er per hectare wonen.", False),
         LayerSpec("walkability", "Walkability",
                   "Hoe beloopbaar elke hectare is (woondichtheid, functiemix, verbindingen), 0 tot 100.", False),
+        LayerSpec("voorzieningenniveau", "Voorzieningenniveau",
+                  "Hoe goed elke hectare van voorzieningen voorzien is (hectareraster van Departement Omgeving).",
+                  False),
         LayerSpec("voorzieningen", "Voorzieningen", "Winkels, zorg, school, post, bank, zitbanken, groen ...", True),
         LayerSpec("bushaltes", "Bushaltes", "Haltes met het aantal vertrekken per uur op een weekdag; belbus apart.",
                   True),
     )
 }
 DRAW_ORDER: tuple[str, ...] = (
-    "walkability", "inwoners", "verspreid", "kernen", "linten", "sectoren", "voorzieningen", "bushaltes",
+    "voorzieningenniveau", "walkability", "inwoners", "verspreid", "kernen", "linten", "sectoren", "voorzieningen", "bushaltes",
 )
 
 # --- colours --------------------------------------------------------------------------------
@@ -159,6 +162,12 @@ RESCALE_WARNING = (
 RESIDENT_COLOURS: tuple[RGB, ...] = (
     (255, 255, 212), (254, 217, 142), (254, 153, 41), (217, 95, 14), (153, 52, 4),
 )
+# Facilities level: ColorBrewer Purples, so it is not confused with walkability or residents.
+FACILITIES_COLOURS: tuple[RGB, ...] = (
+    (242, 240, 247), (203, 201, 226), (158, 154, 200), (117, 107, 177), (84, 39, 143),
+)
+#: A facilities raster with at most this many distinct whole values is shown class by class.
+FACILITIES_MAX_CLASSES = len(FACILITIES_COLOURS)
 # The Ruimtemonitor legend (inwoners per ha): 1-30, 31-60, 61-120, 121-240, more.
 RESIDENT_EDGES: tuple[float, ...] = (30.0, 60.0, 120.0, 240.0)
 HECTARE_SIDE_M = 100.0
@@ -296,6 +305,32 @@ def walkability_legend(lo: float = 0.0, hi: float = 100.0, rescaled: bool = Fals
     return Legend("walkability", title, items, tuple(notes))
 
 
+def facilities_classes(values: object) -> tuple[pd.Series, list[str]]:
+    """Colour class per cell and the legend labels for a facilities-level raster.
+
+    The source publishes classes (whole numbers): with few distinct values each value is its own
+    class ("waarde 3"); otherwise five equal ranges between the lowest and highest value. The
+    meaning of a value comes from the source's own legend, which the map names.
+    """
+    array = to_float_array(values)
+    known = np.unique(array[~np.isnan(array)])
+    if known.size and known.size <= FACILITIES_MAX_CLASSES and np.all(known == np.round(known)):
+        position = np.searchsorted(known, array).astype("float64")
+        position[np.isnan(array)] = np.nan
+        return pd.Series(position).astype("Int64"), [f"waarde {format_number(v)}" for v in known]
+    lo, hi = (float(known.min()), float(known.max())) if known.size else (0.0, 1.0)
+    classes = ramp_classes(pd.Series(array), lo, hi, len(FACILITIES_COLOURS))
+    edges = _equal_edges(lo, hi, len(FACILITIES_COLOURS))
+    return classes, [f"{format_number(a, 1)} – {format_number(b, 1)}" for a, b in zip(edges[:-1], edges[1:])]
+
+
+def facilities_legend(labels: Sequence[str]) -> Legend:
+    items = tuple(LegendItem(c, label) for c, label in zip(FACILITIES_COLOURS, labels))
+    return Legend("voorzieningenniveau", "Voorzieningenniveau (per hectare)", items + (
+        LegendItem(MISSING_COLOUR, "geen waarde"),), ("De betekenis van elke waarde staat in de legende van de bron "
+                                                      "(Departement Omgeving).",))
+
+
 def residents_legend() -> Legend:
     edges = (1.0,) + RESIDENT_EDGES
     labels = [f"{format_number(a if i == 0 else a + 1)} – {format_number(b)}"
@@ -307,8 +342,8 @@ def residents_legend() -> Legend:
 
 
 def layer_legends(keys: Iterable[str], categories: Iterable[str] | None = None,
-                  walkability_range: tuple[float, float] = WALKABILITY_SCALE, rescaled: bool = False
-                  ) -> list[Legend]:
+                  walkability_range: tuple[float, float] = WALKABILITY_SCALE, rescaled: bool = False,
+                  facilities_labels: Sequence[str] = ()) -> list[Legend]:
     """Legends of the chosen registry keys, in drawing order top first (as a reader scans)."""
     chosen = set(keys)
     out = []
@@ -329,6 +364,8 @@ def layer_legends(keys: Iterable[str], categories: Iterable[str] | None = None,
             out.append(walkability_legend(*walkability_range, rescaled=rescaled))
         elif key == "inwoners":
             out.append(residents_legend())
+        elif key == "voorzieningenniveau" and facilities_labels:
+            out.append(facilities_legend(facilities_labels))
     return out
 
 
@@ -666,6 +703,17 @@ def residents_layers(cells: pd.DataFrame, source: str = "", pickable: bool = Tru
     return cell_layers("inwoners", cells, classes, RESIDENT_COLOURS, labels, source)
 
 
+def facilities_layers(cells: pd.DataFrame, source: str = "", pickable: bool = True) -> list[pdk.Layer]:
+    """Facilities level per hectare as 100 m squares ('voorzieningenniveau-0' …)."""
+    classes, _ = facilities_classes(cells["value"].reset_index(drop=True))
+    labels = None
+    if pickable:
+        values = to_float_array(cells["value"])
+        labels = ["Voorzieningenniveau: geen waarde" if np.isnan(v) else f"Voorzieningenniveau {format_number(v, 1)}"
+                  for v in values]
+    return cell_layers("voorzieningenniveau", cells, classes, FACILITIES_COLOURS, labels, source)
+
+
 def spatial_layers(
     keys: Iterable[str],
     sectors: pd.DataFrame | None = None,
@@ -677,6 +725,7 @@ def spatial_layers(
     categories: Iterable[str] | None = None,
     sources: dict[str, str] | None = None,
     cells_pickable: bool = True,
+    facilities: pd.DataFrame | None = None,
 ) -> list[pdk.Layer]:
     """The layers of the chosen registry keys in ``DRAW_ORDER``; a key without data is skipped.
 
@@ -694,6 +743,8 @@ def spatial_layers(
             out.extend(walkability_layers(walkability, rescale, sources.get("walkability", ""), cells_pickable))
         elif key == "inwoners" and residents is not None and len(residents):
             out.extend(residents_layers(residents, sources.get("inwoners", ""), cells_pickable))
+        elif key == "voorzieningenniveau" and facilities is not None and len(facilities):
+            out.extend(facilities_layers(facilities, sources.get("voorzieningenniveau", ""), cells_pickable))
         elif key in ("verspreid", "kernen", "linten") and features is not None:
             category = {v: k for k, v in SETTLEMENT_KEYS.items()}[key]
             out.extend(settlement_layers(features, (category,)))

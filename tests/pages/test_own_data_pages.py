@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -116,3 +117,38 @@ def test_wie_woont_er_opens_on_an_indicator_the_own_data_can_show(own_db):
     summary = next(m.value for m in at.markdown if m.value.startswith("**Aantal inwoners**"))
     assert at.sidebar.selectbox(key="gemeente").value == "23027"  # Halle: the most mapped sectors (41)
     assert f"gemeente Halle: **{int(halle):,} inwoners**".replace(",", ".") in summary
+
+
+def test_an_imported_facilities_raster_is_a_map_layer_with_its_own_legend(own_db, tmp_path):
+    import numpy as np
+    import rasterio
+    import shapely
+    from rasterio.transform import from_origin
+
+    store = Store.open(own_db)
+    halle = store.sectors_within("gemeente", ["23027"])
+    geoms = store.geometries("statsec", halle, display=False)
+    union = shapely.union_all(shapely.from_wkb([bytes(g) for g in geoms["geometry"]]))
+    x0, y0, x1, y1 = (round(v, -2) for v in union.bounds)
+    width, height = int((x1 - x0) / 100), int((y1 - y0) / 100)
+    values = (np.arange(width * height) % 4 + 1).reshape(height, width).astype("float32")
+    path = tmp_path / "ni_huish_basisvoorz_ha_vlaa_2013.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
+                       crs="EPSG:31370", transform=from_origin(x0, y1, 100, 100), nodata=-9999) as dst:
+        dst.write(values, 1)
+    for plan in plan_sources([SourceFile.from_path(path)], store):
+        plan.apply(store)
+    cells = store.grid_cells(layer="voorzieningenniveau", statsecs=halle)
+    assert len(cells) > 1000 and set(cells["value"]) == {1.0, 2.0, 3.0, 4.0}
+    close_all()
+
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params["lagen"] = "sectoren,voorzieningenniveau"
+    at.switch_page("pages/wat_is_er.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    legend = next(m.value for m in at.markdown if "Voorzieningenniveau (per hectare)" in m.value)
+    assert all(f"waarde {v}" in legend for v in (1, 2, 3, 4))
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    ids = {layer["id"] for layer in deck["layers"]}
+    assert {"voorzieningenniveau-0", "voorzieningenniveau-3"} <= ids

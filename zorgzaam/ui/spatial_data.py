@@ -31,6 +31,7 @@ class ViewLayers:
     amenities: pd.DataFrame  # feature_id, category, name, x, y (Lambert), statsec (sector it lies in)
     stops: pd.DataFrame  # stop_id, name, departures_per_hour, is_belbus, x, y, lon, lat
     walkability: pd.DataFrame  # x, y, value, statsec
+    facilities: pd.DataFrame  # voorzieningenniveau: x, y, value, statsec
     residents: pd.DataFrame  # x, y, value, statsec
     places: pd.DataFrame  # the stored per-place access table of the view's sectors
 
@@ -48,7 +49,7 @@ def _cached_view_layers(_store: Store, version: str, level: str, code: str) -> V
     sectors = sectors[[g is not None and not g.is_empty for g in sectors["geometry"]]].reset_index(drop=True)
     if sectors.empty:
         empty = pd.DataFrame()
-        return ViewLayers(tuple(codes), sectors, empty, empty, empty, empty, empty,
+        return ViewLayers(tuple(codes), sectors, empty, empty, empty, empty, empty, empty,
                           _store.place_access(codes))
     minx, miny, maxx, maxy = shapely.total_bounds(sectors["geometry"].to_numpy())
     bbox = (minx - MARGIN_M, miny - MARGIN_M, maxx + MARGIN_M, maxy + MARGIN_M)
@@ -62,6 +63,7 @@ def _cached_view_layers(_store: Store, version: str, level: str, code: str) -> V
         amenities=amenities,
         stops=_store.stops(bbox=bbox),
         walkability=_store.grid_cells(layer="walkability", statsecs=codes),
+        facilities=_store.grid_cells(layer="voorzieningenniveau", statsecs=codes),
         residents=_store.grid_cells(layer="inwoners", statsecs=codes),
         places=_store.place_access(codes),
     )
@@ -87,6 +89,7 @@ def _cached_layer_sources(_store: Store, version: str) -> dict[str, str]:
     queries = {
         "walkability": "SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = 'walkability'",
         "inwoners": "SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = 'inwoners'",
+        "voorzieningenniveau": "SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = 'voorzieningenniveau'",
         "bushaltes": "SELECT DISTINCT dataset_id FROM stops",
         "sectoren": "SELECT DISTINCT dataset_id FROM areas WHERE level = 'statsec' AND geom_display IS NOT NULL",
     }

@@ -10,7 +10,7 @@ from ..access import BASKET_GROUPS, CATEGORY_LABELS
 from ..environment import SETTLEMENT_LABELS, amenities_near, amenity_counts, settlement_shares
 from ..formatting import format_number
 from ..layers import AMENITIES, LAYERS, RESCALE_WARNING, layer_legends, legend_html, spatial_deck, spatial_layers
-from ..layers import SETTLEMENT_KEYS, walkability_bounds
+from ..layers import SETTLEMENT_KEYS, facilities_classes, walkability_bounds
 from ..maps import fit_view, polygon_rows
 from .selection import map_key, ranking_table_key
 from .spatial_data import ViewLayers
@@ -96,6 +96,8 @@ def layer_has_data(layers: ViewLayers, key: str) -> bool:
         return bool(len(layers.walkability))
     if key == "inwoners":
         return bool(len(layers.residents))
+    if key == "voorzieningenniveau":
+        return bool(len(layers.facilities))
     return True
 
 
@@ -110,8 +112,9 @@ def render_map(layers: ViewLayers, display_frame, keys: list[str], rescale: bool
     deck_layers = spatial_layers(
         keys, sectors=display_frame, features=layers.features, stops=layers.stops, walkability=walk_cells,
         residents=layers.residents, rescale=rescale, categories=categories, sources=sources,
+        facilities=layers.facilities,
         # Tooltips on tens of thousands of hectares would triple what the browser receives.
-        cells_pickable=max(len(walk_cells), len(layers.residents)) <= PICKABLE_CELLS,
+        cells_pickable=max(len(walk_cells), len(layers.residents), len(layers.facilities)) <= PICKABLE_CELLS,
     ) + _selection_layer(display_frame, selected)
     focus = display_frame[display_frame["code"] == selected] if selected else display_frame
     deck = spatial_deck(deck_layers, fit_view(focus if len(focus) else display_frame))
@@ -121,7 +124,9 @@ def render_map(layers: ViewLayers, display_frame, keys: list[str], rescale: bool
                         selection_mode="single-object")
     with legend_col:
         walk_range = walkability_bounds(walk_cells["value"], rescale) if len(walk_cells) else (0.0, 100.0)
-        legends = layer_legends(keys, categories, walkability_range=walk_range, rescaled=rescale)
+        facilities_labels = facilities_classes(layers.facilities["value"])[1] if len(layers.facilities) else []
+        legends = layer_legends(keys, categories, walkability_range=walk_range, rescaled=rescale,
+                                facilities_labels=facilities_labels)
         if not legends:
             st.caption("Geen lagen gekozen.")
         st.markdown("".join(legend_html(legend) for legend in legends), unsafe_allow_html=True)
