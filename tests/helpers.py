@@ -82,6 +82,7 @@ SECTOR_1 = {
     "insured_total": 990, "insured_chronic": 198, "insured_antidepressants": 99,
     "hh_known_tenure": 380, "hh_tenant": 95, "social_rental_dwellings": 12,
     "pop_non_belgian_birth_nat": 50, "pop_non_belgian_origin": 150,
+    "tax_returns": 520, "net_taxable_income": 19_500_000, "hh_statbel": 410, "cars": 451,
 }
 
 

@@ -78,6 +78,8 @@ EXPECTED_SECTOR_1 = {
     "pct_non_belgian_origin": 15.0,
     "pct_chronic_condition": 20.0,
     "pct_antidepressants": 10.0,
+    "avg_net_taxable_income": 37_500.0,  # 19,5 million euro / 520 returns
+    "cars_per_household": 1.1,  # 451 cars / 410 households
 }
 
 

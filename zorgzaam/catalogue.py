@@ -153,6 +153,11 @@ def _base_counts() -> tuple[BaseCount, ...]:
         BaseCount("social_rental_dwellings", "Sociale huurwoningen", "woningen"),
         BaseCount("pop_non_belgian_birth_nat", "Inwoners met niet-Belgische geboortenationaliteit", "inwoners"),
         BaseCount("pop_non_belgian_origin", "Inwoners van niet-Belgische herkomst", "inwoners"),
+        # Statbel TF_PSNL_INC_TAX_SECTOR and TF_CAR_HH_SECTOR (dataformats.md §2.3, §2.4).
+        BaseCount("tax_returns", "Aangiften personenbelasting met een inkomen (niet nul)", "aangiften"),
+        BaseCount("net_taxable_income", "Totaal netto belastbaar inkomen", "euro"),
+        BaseCount("hh_statbel", "Huishoudens (Statbel, telling bij de wagens)", "huishoudens"),
+        BaseCount("cars", "Personenwagens van de huishoudens", "wagens"),
     ]
     return tuple(b)
 
@@ -502,6 +507,42 @@ def _indicators() -> tuple[Indicator, ...]:
             "uitgeschreven voorschriften; dit staat niet noodzakelijk gelijk aan het eigenlijke gebruik.",
             "insured_antidepressants", "insured_total", "rechthebbenden", SOURCE_IMA,
             ("zorgnood", "eenzaamheid"), "hoger", "indicators.md §1 rij 9b",
+        ),
+        Indicator(
+            code="avg_net_taxable_income",
+            label="Gemiddeld netto belastbaar inkomen per aangifte",
+            theme="socio-economisch",
+            definition="Totaal netto belastbaar inkomen gedeeld door het aantal aangiften met een inkomen "
+                       "(aanslagjaar: het jaar ná het inkomensjaar). Een gemiddelde, geen mediaan: een paar hoge "
+                       "inkomens trekken het op. Statbel verbergt sectoren met te weinig aangiften.",
+            formula="net_taxable_income / tax_returns",
+            numerator=("net_taxable_income",),
+            denominator=("tax_returns",),
+            multiplier=1.0,
+            unit="euro",
+            denominator_kind="aangiften",
+            source=SOURCE_STATBEL,
+            decimals=0,
+            source_ref="dataformats.md §2.3 (TF_PSNL_INC_TAX_SECTOR)",
+            notes="Lagere inkomens betekenen vaak minder mantelzorgers (indicators.md); zorgzaam geeft er geen "
+                  "automatisch signaal op, de werkgroep leest het als context.",
+        ),
+        Indicator(
+            code="cars_per_household",
+            label="Wagens per huishouden",
+            theme="wonen",
+            definition="Aantal personenwagens van de huishoudens gedeeld door het aantal huishoudens (Statbel). "
+                       "Weinig wagens kan betekenen dat bewoners op het openbaar vervoer of op anderen aangewezen "
+                       "zijn.",
+            formula="cars / hh_statbel",
+            numerator=("cars",),
+            denominator=("hh_statbel",),
+            multiplier=1.0,
+            unit="per huishouden",
+            denominator_kind="huishoudens",
+            source=SOURCE_STATBEL,
+            decimals=2,
+            source_ref="dataformats.md §2.4 (TF_CAR_HH_SECTOR)",
         ),
     ]
     out += _access_indicators()

@@ -45,6 +45,8 @@ MISSING_CODES = {
     "-99996": "ontbrekend", "": "ontbrekend", "-": "ontbrekend",
     # A Stad in Cijfers / Swing export shows a small count it hides as "." (e.g. Lillo in the Antwerp export).
     "-99997": "verborgen", "x": "verborgen", "X": "verborgen", ".": "verborgen",
+    # Statbel's fiscal files hide sectors with too few returns as "C" (older .txt) or "*".
+    "C": "verborgen", "*": "verborgen",
     "-99998": "nvt", "nvt": "nvt",
     "-99999": "ontbrekend", "?": "ontbrekend",
 }
@@ -226,8 +228,19 @@ def _columns_by_lower(frame: pd.DataFrame) -> dict[str, str]:
 _UPLOAD_KEYS = {"period", "geolevel", "geoitem", "periode", "gebiedsniveau", "gebied", ""}
 
 
+#: Statbel's fiscal income per sector (TF_PSNL_INC_TAX_SECTOR) and cars per sector (TF_CAR_HH_SECTOR):
+#: file column → catalogue count; the column names changed between releases (dataformats.md §2.3–2.4).
+STATBEL_INCOME = {"ms_nbr_non_zero_inc": "tax_returns", "ms_tot_net_taxable_inc": "net_taxable_income"}
+STATBEL_CARS = {"total_huish": "hh_statbel", "ms_tot_hh": "hh_statbel", "total_wagens": "cars", "ms_tot_cars": "cars"}
+
+
 def recognise(frame: pd.DataFrame) -> str | None:
     cols = _columns_by_lower(frame)
+    sector_col = {"cd_sector", "cd_refnis_sector"} & set(cols)
+    if "cd_year" in cols and sector_col and set(STATBEL_INCOME) <= set(cols):
+        return "statbel-inkomen"
+    if "cd_year" in cols and sector_col and len({STATBEL_CARS[c] for c in set(STATBEL_CARS) & set(cols)}) == 2:
+        return "statbel-wagens"
     if {"period", "geolevel", "geoitem"} <= set(cols) or {"periode", "gebiedsniveau", "gebied"} <= set(cols):
         # An empty upload template (PinC's naam_onderwerp_001 … columns without a value) is no figures table.
         values = [c for k, c in cols.items()
@@ -260,6 +273,17 @@ def to_long(frame: pd.DataFrame, layout: str, file_names: list[str]) -> LongTabl
         variables = {c: frame[c] for c in frame.columns
                      if c not in skip and not str(c).upper().startswith("TE VERWIJDEREN") and str(c).strip()}
         return LongTable(level, vintage, frame[item_col], frame[period_col], variables, layout)
+    if layout in ("statbel-inkomen", "statbel-wagens"):
+        wanted = STATBEL_INCOME if layout == "statbel-inkomen" else STATBEL_CARS
+        sector_col = cols.get("cd_sector") or cols["cd_refnis_sector"]
+        variables = {code: frame[cols[c]] for c, code in wanted.items() if c in cols}
+        if layout == "statbel-inkomen":
+            # Statbel leaves the total of a sector with too few returns empty (the .txt wrote "C"): hidden.
+            variables = {code: col.map(lambda v: "C" if v is None or str(v).strip() in ("", "nan") else v)
+                         for code, col in variables.items()}
+        # These files still use the 2020–2024 sectors (dataformats.md §2.3); a 2025 split code says otherwise.
+        vintage = _vintage_from_codes(frame[sector_col]) or "2024"
+        return LongTable("statsec", vintage, frame[sector_col], frame[cols["cd_year"]], variables, layout)
     if layout == "statbel-bevolking":
         total = cols.get("total") or cols["population"]
         year = next((m.group(1) for n in file_names if (m := re.search(r"SECTOREN_(20\d{2})", n, re.I))), None)
@@ -403,8 +427,11 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
                         "bewaard maar verschijnen pas als die gebieden geïmporteerd zijn.")
     periods_found = sorted(set(periods[keep]))
     stem = re.sub(r"[^a-z0-9]+", "-", file_names[0].rsplit(".", 1)[0].lower()).strip("-") if file_names else "bestand"
-    source = "Statbel" if layout == "statbel-bevolking" else "Provincies in Cijfers"
-    description = "Statbel, bevolking per sector" if layout == "statbel-bevolking" else "Provincies in Cijfers / Swing"
+    source = "Statbel" if layout.startswith("statbel") else "Provincies in Cijfers"
+    description = {"statbel-bevolking": "Statbel, bevolking per sector",
+                   "statbel-inkomen": "Statbel, fiscale inkomens per sector (TF_PSNL_INC_TAX_SECTOR)",
+                   "statbel-wagens": "Statbel, huishoudens en wagens per sector (TF_CAR_HH_SECTOR)",
+                   }.get(layout, "Provincies in Cijfers / Swing")
     level_note = f"Gebiedsniveau: {table.level}" + (f", sectorindeling {table.vintage}" if table.vintage else "")
     notes = [level_note] + name_notes + ([conversion_note] if conversion_note else [])
     warnings += name_warnings

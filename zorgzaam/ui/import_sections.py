@@ -419,6 +419,8 @@ def upload_explanation() -> None:
         "[statbel.fgov.be › Bevolking per statistische sector]"
         "(https://statbel.fgov.be/en/open-data/population-statistical-sector-2024). Laat de bestandsnaam zoals "
         "hij is: het jaar staat erin.\n"
+        "- De **fiscale inkomens per sector** (`TF_PSNL_INC_TAX_SECTOR`, gemiddeld netto belastbaar inkomen per "
+        "aangifte) en de **huishoudens en wagens per sector** (`TF_CAR_HH_SECTOR`) van Statbel.\n"
         "- Tabellen van **Provincies in Cijfers / Swing**: het uploadformaat (`period | geolevel | geoitem | …`), "
         "een export met gebieden als 'Naam (CODE)', of de tabel-JSON.\n"
         "- De **omzettingstabel** sectoren 2025 → 2024 (`Statsect2025_2024.csv`): tellingen op de codes van 2025 "
