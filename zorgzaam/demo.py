@@ -927,6 +927,14 @@ def _derive(pop: np.ndarray, coll: np.ndarray, rates: dict, draw, extra: dict | 
     nb = int(draw(c["pop_total"], rates["nb"]))
     c["pop_non_belgian_birth_nat"] = nb
     c["pop_non_belgian_origin"] = nb + int(draw(c["pop_total"] - nb, rates["origin_extra"]))
+    # Statbel-style fiscal income and cars (fictional): fewer returns and lower incomes where more
+    # households rent, more cars per household in the villages with few tenants.
+    returns = int(draw(c["pop_age_18_64"] + c["pop_age_65plus"], 0.82))
+    c["tax_returns"] = returns
+    # (Amounts and car counts are no binomial draws: an average income is no probability.)
+    c["net_taxable_income"] = int(round(returns * (44_000.0 - 22_000.0 * float(rates["tenant"]))))
+    c["hh_statbel"] = hh
+    c["cars"] = int(round(hh * (1.25 - 0.8 * float(rates["tenant"]))))
     missing = set(STORED_COUNTS) ^ set(c)
     assert not missing, f"demo: base counts out of step with the catalogue: {sorted(missing)}"
     return {k: c[k] for k in STORED_COUNTS}
