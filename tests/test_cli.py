@@ -164,3 +164,43 @@ def test_access_command_combines_the_layers_of_an_own_database(demo_db, tmp_path
     assert out.startswith("Bereikbaarheid berekend uit alle geïmporteerde lagen (periode 2025): ")
     store = Store.open(copy)
     assert set(store.query_df("SELECT DISTINCT dataset_id FROM place_access")["dataset_id"]) == {"bereikbaarheid"}
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+def test_report_writes_the_summary_table_as_xlsx_and_csv(demo_db, tmp_path, capsys):
+    import openpyxl
+
+    from zorgzaam.demo import TOWN_CODE
+
+    xlsx = tmp_path / "samenvatting.xlsx"
+    code, out, err = run(capsys, "--db", demo_db, "report", "--area", TOWN_CODE, "--output", xlsx)
+    assert code == 0, err
+    assert out.startswith(f"XLSX geschreven: {xlsx}")
+    book = openpyxl.load_workbook(xlsx, read_only=True)
+    assert {"Samenvatting", "Cijfers", "Indicatoren", "Over dit bestand"} <= set(book.sheetnames)
+    store = Store.open(demo_db)
+    sectors = store.sectors_within("gemeente", [TOWN_CODE])
+    close_all()
+    codes = [row[0] for row in book["Samenvatting"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert sorted(codes) == sorted(sectors)
+    csv = tmp_path / "samenvatting.csv"
+    code, _, err = run(capsys, "--db", demo_db, "report", "--area", sectors[0], "--area", sectors[1],
+                       "--format", "csv", "--output", csv)
+    assert code == 0, err
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbfSectorcode;Sector;Gemeente")
+    frame = pd.read_csv(csv, sep=";", encoding="utf-8-sig", dtype=str)
+    assert sorted(frame["Sectorcode"]) == sorted(sectors[:2])
+
+
+def test_report_refuses_unknown_or_mixed_areas_in_one_dutch_line(demo_db, tmp_path, capsys):
+    from zorgzaam.demo import DEMO_ELZ_CODE, TOWN_CODE
+
+    code, _, err = run(capsys, "--db", demo_db, "report", "--area", "99999", "--output", tmp_path / "x.xlsx")
+    assert code == 1 and err.startswith("Fout: Gebied '99999' staat niet in de databank") and err.count("\n") == 1
+    code, _, err = run(capsys, "--db", demo_db, "report", "--area", TOWN_CODE, "--area", DEMO_ELZ_CODE,
+                       "--output", tmp_path / "x.xlsx")
+    assert code == 1 and "Geef één of meer statistische sectoren" in err
+    code, _, err = run(capsys, "--db", demo_db, "report", "--area", TOWN_CODE, "--output", tmp_path / "x.doc")
+    assert code == 1 and "Onbekend formaat 'doc'" in err
+    assert not (tmp_path / "x.xlsx").exists()

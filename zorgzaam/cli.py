@@ -151,6 +151,54 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_FORMATS = ("pdf", "html", "xlsx", "csv")
+
+
+def report_scope(store: Store, codes: list[str]) -> dict:
+    """``--area`` codes → the scope of a report: sectors, or one municipality, or one care zone."""
+    levels = {}
+    for code in codes:
+        found = store.find_area(code)
+        if found.empty:
+            raise CliError(f"Gebied '{code}' staat niet in de databank. Zoek codes met 'python -m zorgzaam query'.")
+        levels[code] = found["level"].iloc[0] if len(found) == 1 else sorted(found["level"])[0]
+    kinds = set(levels.values())
+    if kinds == {"statsec"}:
+        return {"sector_codes": list(codes)}
+    if len(codes) == 1 and kinds <= {"gemeente", "elz"}:
+        return {"municipality": codes[0]} if kinds == {"gemeente"} else {"elz": codes[0]}
+    raise CliError("Geef één of meer statistische sectoren, of één gemeente of één eerstelijnszone "
+                   f"(gekregen: {', '.join(f'{c} ({lv})' for c, lv in levels.items())}).")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Build a sector profile (PDF/HTML) or the summary table (XLSX/CSV) for the given areas."""
+    store = _open(args)
+    scope = report_scope(store, args.area)
+    fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
+    if fmt not in REPORT_FORMATS:
+        raise CliError(f"Onbekend formaat '{fmt}'. Kies uit: {', '.join(REPORT_FORMATS)}.")
+    try:
+        if fmt in ("xlsx", "csv"):
+            from .reports import summary_table
+
+            build = summary_table.summary_xlsx if fmt == "xlsx" else summary_table.summary_csv
+            data = build(store, period=args.period, team=args.team, **scope)
+        else:
+            from .reports import profile
+
+            if "elz" in scope:
+                raise CliError("Een profiel maakt zorgzaam per sector of per gemeente; geef een gemeente of sectoren.")
+            doc = profile.build_profiles(store, period=args.period, team=args.team, **scope)
+            data = profile.profile_pdf(doc) if fmt == "pdf" else profile.profile_html(doc).encode("utf-8")
+    except (ValueError, LookupError) as exc:  # EngineError, StoreError … carry a Dutch message
+        raise CliError(str(exc)) from exc
+    out = Path(args.output)
+    out.write_bytes(data)
+    print(f"{fmt.upper()} geschreven: {out} ({len(data) / 1024:,.0f} kB)".replace(",", "."))
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     store = _open(args)
     counts = dict(store.level_counts().itertuples(index=False))
@@ -245,6 +293,16 @@ def build_parser() -> argparse.ArgumentParser:
     access.add_argument("--period", help="periode van de leeftijdsaantallen, bv. 2025 (standaard: de laatste)")
     access.add_argument("--db", default=argparse.SUPPRESS)
     access.set_defaults(func=cmd_access)
+
+    report = sub.add_parser("report", help="sectorprofiel (pdf, html) of samenvattende tabel (xlsx, csv)")
+    report.add_argument("--area", action="append", required=True,
+                        help="sectorcode (herhaalbaar), of één gemeente- of zonecode")
+    report.add_argument("--format", choices=REPORT_FORMATS, help="standaard: volgens de extensie van --output")
+    report.add_argument("--output", required=True, help="het bestand om te schrijven")
+    report.add_argument("--period", help="periode, bv. 2025 (standaard: de laatste)")
+    report.add_argument("--team", help="werkgroep (voor notities, bouwstenen en peilingen)")
+    report.add_argument("--db", default=argparse.SUPPRESS)
+    report.set_defaults(func=cmd_report)
 
     imp = sub.add_parser("import", help="importeer bestanden (sectoren, gebiedsindeling, cijfers); eerst een voorbeeld")
     imp.add_argument("files", nargs="+", help="bestanden of zip-bestanden")

@@ -1,0 +1,1 @@
+"""Exports and reports: summary table, profiles, map and chart images."""
