@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from zorgzaam.formatting import format_number
+from zorgzaam.ui import take_home
+from zorgzaam.ui.team_sidebar import current_team
 from zorgzaam.ui.frame import page_guard, page_start, source_line
 from zorgzaam.ui.indicator_view import (
     about_indicator,
@@ -108,3 +110,10 @@ with page_guard():
     with tab_summary, page_guard():
         sections.render_summary_questions(store, view, period, summary, zone_sectors, zone_values, view_codes,
                                           small_codes, zone_label)
+
+    with st.expander("Meenemen: samenvattende tabel en profiel", icon=":material/download:"), page_guard():
+        st.caption(f"Voor de {view.label}, periode {period}. Jullie notities en bouwstenen gaan mee wanneer jullie "
+                   "werkgroep gekozen is (zijbalk).")
+        take_home.offer(store, take_home.analysis_documents(
+            store, view.level, view.code, view.label, period,
+            (selected, names[selected]) if selected else None, current_team()))

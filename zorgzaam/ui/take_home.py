@@ -1,0 +1,129 @@
+"""Meenemen: the documents a werkgroep takes home from a page (issue #7).
+
+Each document is made on request (a button), kept in the session and then offered for download:
+building a workbook for a municipality takes seconds, so nothing is built on every rerun, and a
+problem is one Dutch sentence instead of a broken file. The domain builds the bytes
+(``zorgzaam.reports``); this module only asks for them and offers them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ..store import Store
+from .data import data_version
+
+log = logging.getLogger("zorgzaam")
+
+MIME = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "png": "image/png",
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document a page offers: what it is, its file name and how it is built."""
+
+    key: str
+    label: str
+    file_name: str
+    build: Callable[[], bytes]
+    help: str = ""
+
+    @property
+    def extension(self) -> str:
+        return self.file_name.rsplit(".", 1)[-1]
+
+
+def file_slug(text: str) -> str:
+    """'Gemeente Heidebeek 2025' → 'gemeente-heidebeek-2025' (safe in a file name)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "zorgzaam"
+
+
+def _state_key(store: Store, document: Document) -> str:
+    # The data version is part of the key: a document made before an import is not offered after it.
+    return f"meenemen|{document.key}|{document.file_name}|{data_version(store)}"
+
+
+def offer(store: Store, documents: list[Document], columns: int = 3) -> None:
+    """A 'make' button per document; once made, its download button (kept for the session)."""
+    cols = st.columns(columns)
+    for i, document in enumerate(documents):
+        with cols[i % columns]:
+            key = _state_key(store, document)
+            made = st.session_state.get(key)
+            if made is None:
+                if st.button(f"{document.label} maken", key=f"maak_{document.key}", icon=":material/description:",
+                             help=document.help or None, width="stretch"):
+                    with st.spinner(f"{document.label} wordt gemaakt …"):
+                        try:
+                            st.session_state[key] = document.build()
+                            st.session_state[f"meenemen_laatst_{document.key}"] = key
+                        except (ValueError, LookupError) as exc:  # the domain's Dutch sentence
+                            st.error(f"{document.label}: {exc}", icon=":material/error:")
+                        except Exception:  # never a traceback on the page; the log has it
+                            log.exception("building %s failed", document.file_name)
+                            st.error(f"{document.label} kon niet gemaakt worden door een onverwachte fout. Er is "
+                                     "niets veranderd; meld het aan de beheerder.", icon=":material/error:")
+                    made = st.session_state.get(key)
+            if made is not None:
+                st.download_button(
+                    f"{document.label} downloaden ({len(made) / 1024:,.0f} kB)".replace(",", "."),
+                    data=made, file_name=document.file_name, mime=MIME.get(document.extension),
+                    key=f"download_{document.key}", icon=":material/download:", on_click="ignore", width="stretch",
+                    type="primary",
+                )
+
+
+def built(store: Store, document: Document) -> bytes | None:
+    """The bytes of a document made in this session (tests and other sections read them here)."""
+    return st.session_state.get(_state_key(store, document))
+
+
+def analysis_documents(store: Store, level: str, code: str, label: str, period: str | None,
+                       sector: tuple[str, str] | None = None, team: str | None = None) -> list[Document]:
+    """What the analysis pages offer: the samenvattende tabel of the view, and the profile of the
+    chosen sector (or of the municipality and its sectors)."""
+    from ..reports import summary_table
+
+    scope = {"municipality": code} if level == "gemeente" else {"elz": code}
+    stem = file_slug(f"{label} {period or ''}")
+    docs = [
+        Document("samenvatting_xlsx", "Samenvattende tabel (XLSX)", f"samenvatting-{stem}.xlsx",
+                 lambda: summary_table.summary_xlsx(store, period=period, team=team, **scope),
+                 "Per sector wat opvalt (signalen, ruimtelijke analyse, mismatch, jullie notities), met de cijfers, "
+                 "de uitleg per indicator en jullie bouwstenen."),
+        Document("samenvatting_csv", "Samenvattende tabel (CSV)", f"samenvatting-{stem}.csv",
+                 lambda: summary_table.summary_csv(store, period=period, team=team, **scope)),
+    ]
+    try:
+        from ..reports import profile
+    except ImportError:  # pragma: no cover - the profile module ships with the reports package
+        return docs
+    if sector is not None:
+        what, profile_scope = f"sector {sector[1]}", {"sector_codes": [sector[0]]}
+    elif level == "gemeente":
+        what, profile_scope = label, {"municipality": code}
+    else:
+        return docs  # a profile of every sector of a zone is a book, not a meeting document
+    pstem = file_slug(f"profiel {what} {period or ''}")
+    docs += [
+        Document("profiel_pdf", f"Profiel {what} (PDF)", f"{pstem}.pdf",
+                 lambda: profile.profile_pdf(profile.build_profiles(store, period=period, team=team, **profile_scope)),
+                 "Om af te drukken (A4): kaart, kerncijfers naast gemeente, zone en Vlaanderen, signalen, "
+                 "bereikbaarheid en jullie notities."),
+        Document("profiel_html", f"Profiel {what} (HTML)", f"{pstem}.html",
+                 lambda: profile.profile_html(profile.build_profiles(store, period=period, team=team,
+                                                                     **profile_scope)).encode("utf-8"),
+                 "Eén zelfstandig bestand om te mailen of te openen in een browser."),
+    ]
+    return docs
