@@ -7,6 +7,7 @@ import streamlit as st
 from zorgzaam import werkgroep
 from zorgzaam.ui.bouwstenen_sections import (action_form, render_action_list, render_action_map, render_balance,
                                              render_history, render_reflection, render_scores)
+from zorgzaam.ui import take_home
 from zorgzaam.ui.frame import page_guard, page_start
 from zorgzaam.ui.spatial_data import view_layers
 from zorgzaam.ui.team_sidebar import current_team
@@ -46,3 +47,11 @@ with page_guard():
             render_action_map(store, choice, stored, layers)
     with history_tab:
         render_history(history, store, team)
+
+    if history:
+        with st.expander("Meenemen: scores als afbeelding en werkboek", icon=":material/download:"), page_guard():
+            st.caption("Voor het reflectie- en terugkoppelingsdocument: de laatste scores per cluster (met de vorige "
+                       "als ruit), en een werkboek met alle scores, de peilingen die jullie overnamen en de "
+                       f"samenvattende tabel van de gemeente {choice.gemeente_name}.")
+            take_home.offer(store, take_home.bouwstenen_documents(store, team, choice.gemeente_code,
+                                                                  choice.gemeente_name))

@@ -199,3 +199,23 @@ def test_a_team_typed_in_other_case_is_the_existing_team(app, demo_db):
     assert score_box(app, team, "detectie").value == 4
     assert app.query_params["team"] in (team, [team])
     assert team.casefold() not in [t for t in store.teams() if t != team]
+
+
+def test_the_scores_image_and_workbook_are_made_on_request(app, demo_db):
+    import io
+
+    import openpyxl
+    from PIL import Image
+
+    team = "Werkgroep meenemen"
+    store = Store.open(demo_db)
+    werkgroep.save_scores(store, team, TODAY, {"detectie": 2, "inclusie": 5})
+    open_app_page(app, PAGE, team=team)
+    app.button(key="maak_bouwstenen_png").click().run()
+    app.button(key="maak_bouwstenen_xlsx").click().run()
+    assert not app.exception and not app.error
+    image = Image.open(io.BytesIO(app.session_state[app.session_state["meenemen_laatst_bouwstenen_png"]]))
+    assert image.size[0] >= 1200 and len(image.convert("RGB").getcolors(maxcolors=1 << 24)) > 10
+    book = openpyxl.load_workbook(io.BytesIO(app.session_state[app.session_state["meenemen_laatst_bouwstenen_xlsx"]]))
+    values = [c for row in book["Bouwstenen"].iter_rows(values_only=True) for c in row]
+    assert "Detectie" in values and 2 in values and 5 in values

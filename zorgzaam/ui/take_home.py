@@ -127,3 +127,18 @@ def analysis_documents(store: Store, level: str, code: str, label: str, period: 
                  "Eén zelfstandig bestand om te mailen of te openen in een browser."),
     ]
     return docs
+
+
+def bouwstenen_documents(store: Store, team: str, municipality: str, municipality_name: str) -> list[Document]:
+    """What the Bouwstenen page offers: the team's latest scores as an image, and the workbook."""
+    from ..reports import bouwstenen_image, summary_table
+
+    stem = file_slug(f"{team} {municipality_name}")
+    return [
+        Document("bouwstenen_png", "Scores als afbeelding (PNG)", f"bouwstenen-{stem}.png",
+                 lambda: bouwstenen_image.bouwstenen_png(store, team),
+                 "De laatste zelfevaluatie per cluster; lichte bouwstenen in oranje, de vorige score als ruit."),
+        Document("bouwstenen_xlsx", "Werkboek (XLSX)", f"werkboek-{stem}.xlsx",
+                 lambda: summary_table.summary_xlsx(store, municipality=municipality, team=team),
+                 "Alle scores per datum, de overgenomen peilingen en de samenvattende tabel van de gemeente."),
+    ]
