@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from zorgzaam.ui import take_home
 from zorgzaam.ui.frame import page_guard, page_start, source_line
 from zorgzaam.ui.indicator_view import view_picker
 from zorgzaam.ui.selection import clear_selection, selected_sector
@@ -48,3 +49,9 @@ with page_guard():
     st.subheader(f"Per sector van de {view.label}")
     with page_guard():
         sections.render_sector_table(sections.sector_table(layers, names), selected, source)
+
+    if not display_frame.empty:
+        with st.expander("Meenemen: kaart", icon=":material/download:"), page_guard():
+            take_home.offer(store, [take_home.spatial_map_document(
+                store, layers.amenities, list(names.index), categories, view_label=view.label, source=source,
+                selected=selected)])

@@ -8,6 +8,7 @@ from zorgzaam.access import lack_phrase
 from zorgzaam.catalogue import BUILTIN
 from zorgzaam.engine import available_periods
 from zorgzaam.mismatch import attention_list
+from zorgzaam.ui import take_home
 from zorgzaam.ui.frame import page_guard, page_start, source_line
 from zorgzaam.ui.indicator_view import small_threshold_input, view_picker
 from zorgzaam.ui.selection import clear_selection, selected_sector
@@ -103,3 +104,9 @@ with page_guard():
         sections.render_scatter(data, need, zone_need, zone_lack, label, selected)
     with tab_summary, page_guard():
         sections.render_summary(store, view, period, attention, need, measure, settings)
+
+    if not frame.empty:
+        with st.expander("Meenemen: kaart", icon=":material/download:"), page_guard():
+            take_home.offer(store, [take_home.mismatch_map_document(
+                store, data, need, f"{need.group_label} die {lack_phrase(measure, settings)} wonen",
+                list(names.index), period=period, view_label=view.label, source=source, selected=selected)])

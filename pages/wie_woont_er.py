@@ -114,6 +114,10 @@ with page_guard():
     with st.expander("Meenemen: samenvattende tabel en profiel", icon=":material/download:"), page_guard():
         st.caption(f"Voor de {view.label}, periode {period}. Jullie notities en bouwstenen gaan mee wanneer jullie "
                    "werkgroep gekozen is (zijbalk).")
-        take_home.offer(store, take_home.analysis_documents(
-            store, view.level, view.code, view.label, period,
-            (selected, names[selected]) if selected else None, current_team()))
+        documents = take_home.analysis_documents(store, view.level, view.code, view.label, period,
+                                                 (selected, names[selected]) if selected else None, current_team())
+        if not frame.empty:
+            documents.insert(0, take_home.indicator_map_document(
+                store, sectors, ind, view_codes, period=period, method=method, view_label=view.label, source=source,
+                reference=zone_value, reference_label=zone_label, small=small_codes, selected=selected))
+        take_home.offer(store, documents)

@@ -85,7 +85,8 @@ def test_creating_a_bouwstenen_poll_puts_the_facilitator_link_in_the_url(app, st
     assert any("begeleiderslink" in w.value and "bladwijzer" in w.value for w in app.warning)
     assert {"poll_close", "poll_reveal", "poll_new_round", "poll_take"} <= button_keys(app)
     assert {d.label for d in app.download_button} == {"Antwoorden als CSV",
-                                                      "Antwoorden en resultaten als Excel (XLSX)"}
+                                                      "Antwoorden en resultaten als Excel (XLSX)",
+                                                      "Verdeling van ronde 1 als afbeelding (PNG)"}
     # The token is shown only as part of the facilitator link, never beside the join code.
     assert not any(token in m.value for m in app.markdown)
 

@@ -46,3 +46,33 @@ def test_a_profile_of_the_chosen_sector_is_offered_beside_the_table(app):
     labels = [b.label for b in at.button if b.key and b.key.startswith("maak_")]
     assert any(label.startswith("Samenvattende tabel (XLSX)") for label in labels)
     assert any("Profiel sector" in label and "(PDF)" in label for label in labels)
+
+
+def test_the_map_is_made_as_an_a3_png_with_the_pages_colours(app):
+    import io
+
+    from PIL import Image
+
+    at = open_app_page(app, PAGE, indicator="pct_80plus")
+    at.button(key="maak_kaart_png").click().run()
+    assert not at.exception and not at.error
+    image = Image.open(io.BytesIO(_made(at, "kaart_png")))
+    assert image.size[0] >= 2480 and image.size[1] >= 1754  # A3 landscape at 150 dpi
+    assert len(image.convert("RGB").getcolors(maxcolors=1 << 24)) > 50  # not blank
+
+
+def test_wie_vs_wat_and_wat_is_er_maps_are_made_as_print_pngs(app):
+    import io
+
+    from PIL import Image
+
+    at = open_app_page(app, "pages/wie_vs_wat.py")
+    at.button(key="maak_kaart_wievswat_png").click().run()
+    assert not at.exception and not at.error
+    image = Image.open(io.BytesIO(_made(at, "kaart_wievswat_png")))
+    assert image.size[0] >= 2480 and len(image.convert("RGB").getcolors(maxcolors=1 << 24)) > 50
+    at = open_app_page(at, "pages/wat_is_er.py")
+    at.button(key="maak_kaart_watiser_png").click().run()
+    assert not at.exception and not at.error
+    image = Image.open(io.BytesIO(_made(at, "kaart_watiser_png")))
+    assert image.size[0] >= 2480 and len(image.convert("RGB").getcolors(maxcolors=1 << 24)) > 20

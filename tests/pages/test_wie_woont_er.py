@@ -229,3 +229,11 @@ def test_access_indicators_are_on_the_map_like_any_other(app, demo_db):
     headline = next(m.value for m in app.markdown if m.value.startswith(f"**{ind.label}**"))
     assert f"{format_indicator(ind, zone['value'], zone['status'])}" in headline
     assert zone["status"] == "ok"  # a ratio of sums over the zone, despite one hidden sector
+
+
+def test_a_changed_small_sector_threshold_lives_in_the_url(app):
+    at = open_page(app, klein="400")
+    assert at.sidebar.number_input(key="klein").value == 400
+    assert at.query_params["klein"] == "400"
+    at.sidebar.number_input(key="klein").set_value(100).run()  # back to the default: not in the link
+    assert "klein" not in at.query_params

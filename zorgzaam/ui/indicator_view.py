@@ -57,6 +57,11 @@ def view_picker(choice: AreaChoice) -> View:
 
 
 def small_threshold_input() -> int:
+    """The small-sector threshold in the sidebar; a changed one lives in the URL (``klein``)."""
+    if "klein" not in st.session_state:
+        wanted = str(st.query_params.get("klein", ""))
+        if wanted.isdigit() and 0 <= int(wanted) <= 5000:
+            st.session_state["klein"] = int(wanted)
     value = st.sidebar.number_input(
         "Kleine sector: minder dan … inwoners",
         min_value=0,
@@ -68,6 +73,7 @@ def small_threshold_input() -> int:
         help="Percentages van sectoren met weinig inwoners steunen op weinig mensen. Ze krijgen een * op de "
         "kaart en een ⚠ in de tabellen: trek er geen grote conclusies uit.",
     )
+    keep_in_url("klein", None if int(value) == SMALL_SECTOR_THRESHOLD else str(int(value)))
     return int(value)
 
 

@@ -534,6 +534,17 @@ def export_section(store: Store, session: polls.PollSession, token: str) -> None
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
     st.caption("CSV: puntkomma-gescheiden, voor Excel. Excel: de bladen antwoorden, resultaten (per ronde en vraag) "
                "en peiling.")
+    if any(q.kind == "scale" for q in session.questions):
+        from ..reports.bouwstenen_image import poll_round_png
+
+        round_ = session.current_round
+        st.download_button(
+            f"Verdeling van ronde {round_} als afbeelding (PNG)",
+            data=lambda: poll_round_png(polls.results(store, sid, token, round_), title=f"{session.title} · ronde "
+                                                                                       f"{round_}"),
+            file_name=f"{stem}-ronde-{round_}.png", mime="image/png", key="poll_png", on_click="ignore",
+            icon=":material/bar_chart:", help="Per vraag hoeveel deelnemers elke score gaven, met de mediaan: "
+                                              "anoniem, voor het verslag.")
 
 
 def facilitator_view(store: Store, session: polls.PollSession, token: str) -> None:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from ..store import Store
@@ -142,3 +143,71 @@ def bouwstenen_documents(store: Store, team: str, municipality: str, municipalit
                  lambda: summary_table.summary_xlsx(store, municipality=municipality, team=team),
                  "Alle scores per datum, de overgenomen peilingen en de samenvattende tabel van de gemeente."),
     ]
+
+
+def indicator_map_document(store: Store, results, ind, codes: list[str], *, period: str, method: str,
+                           view_label: str, source: str, reference: float | None, reference_label: str,
+                           small: set[str], selected: str | None) -> Document:
+    """The map of the "Wie woont er?" page as a PNG for print (A3 landscape, 150 dpi)."""
+    from ..reports import map_image
+
+    def build() -> bytes:
+        geo = store.geometries("statsec", codes, display=False)
+        rows = results[results["indicator"] == ind.code].drop_duplicates("area_code").set_index("area_code")
+        return map_image.indicator_map_png(
+            geo, rows["value"], ind, source=source, period=period, view_label=view_label, method=method,
+            reference=reference, reference_label=reference_label, statuses=rows["status"], small=small,
+            highlight=[selected] if selected else [])
+
+    stem = file_slug(f"kaart {ind.label} {view_label} {period}")
+    return Document("kaart_png", "Kaart (PNG, A3)", f"{stem}.png", build,
+                    "De kaart zoals op het scherm, met legende, titel, bron, schaalstok en noordpijl; om op groot "
+                    "formaat af te drukken.")
+
+
+def mismatch_map_document(store: Store, data, need, measure_text: str, codes: list[str], *, period: str,
+                          view_label: str, source: str, selected: str | None) -> Document:
+    """The bivariate map of the "Wie vs wat" page as a PNG for print (A3 landscape)."""
+    from ..mismatch import bivariate_classes, tertile_classes
+    from ..reports import map_image
+
+    def build() -> bytes:
+        geo = store.geometries("statsec", codes, display=False)
+        by_code = data.set_index("statsec")
+        sector_codes = pd.Series([str(c) for c in geo["code"]])
+        classes = bivariate_classes(sector_codes.map(by_code["need_value"]), sector_codes.map(by_code["lack_share"]))
+        _, need_bounds = tertile_classes(data["need_value"])
+        _, lack_bounds = tertile_classes(data["lack_share"])
+        small = sector_codes.map(by_code["small"]).fillna(True).astype(bool)
+        return map_image.sector_map_png(
+            geo, title=f"Wie vs wat: {need.label} tegenover {measure_text}", subtitle=f"{view_label} · periode {period}",
+            source=source, period=period, colours=list(classes["colour"]),
+            legend=map_image.bivariate_legend_items(need_bounds, lack_bounds,
+                                                    need_unit="" if need.use_count else need.ind.unit,
+                                                    need_decimals=0 if need.use_count else 1),
+            legend_title="Nood × te ver (telkens een derde van de sectoren)", highlight=[selected] if selected else [],
+            marks=["*" if s else "" for s in small],
+            notes=[f"Klassen: telkens een derde van de sectoren van de {view_label}.",
+                   "* weinig inwoners (of aantal verborgen): voorzichtig interpreteren"])
+
+    stem = file_slug(f"kaart wie vs wat {need.label} {view_label} {period}")
+    return Document("kaart_wievswat_png", "Kaart (PNG, A3)", f"{stem}.png", build,
+                    "De kaart van wie tegenover wat, met legende, titel, bron, schaalstok en noordpijl.")
+
+
+def spatial_map_document(store: Store, amenities, codes: list[str], categories: list[str], *, view_label: str,
+                         source: str, selected: str | None) -> Document:
+    """The sectors with the chosen amenities of the "Wat is er?" page as a PNG for print (A3 landscape)."""
+    from ..reports import map_image
+
+    def build() -> bytes:
+        geo = store.geometries("statsec", codes, display=False)
+        points = map_image.amenity_points(amenities, categories) if len(amenities) else []
+        legend = map_image.highlight_legend("gekozen sector") if selected else []
+        return map_image.sector_map_png(
+            geo, title="Wat is er? Voorzieningen per statistische sector", subtitle=view_label, source=source,
+            legend=legend, legend_title="Legende", highlight=[selected] if selected else [], points=points)
+
+    stem = file_slug(f"kaart voorzieningen {view_label}")
+    return Document("kaart_watiser_png", "Kaart (PNG, A3)", f"{stem}.png", build,
+                    "De sectoren met de gekozen voorzieningen, met legende, titel, bron, schaalstok en noordpijl.")
