@@ -204,3 +204,24 @@ def test_report_refuses_unknown_or_mixed_areas_in_one_dutch_line(demo_db, tmp_pa
     code, _, err = run(capsys, "--db", demo_db, "report", "--area", TOWN_CODE, "--output", tmp_path / "x.doc")
     assert code == 1 and "Onbekend formaat 'doc'" in err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_report_writes_a_sector_profile_as_pdf_and_html(demo_db, tmp_path, capsys):
+    from pypdf import PdfReader
+
+    from zorgzaam.demo import TOWN_CODE
+
+    store = Store.open(demo_db)
+    sector = store.sectors_within("gemeente", [TOWN_CODE])[0]
+    name = store.find_area(sector, "statsec")["name"].iloc[0]
+    close_all()
+    pdf = tmp_path / "profiel.pdf"
+    code, out, err = run(capsys, "--db", demo_db, "report", "--area", sector, "--output", pdf)
+    assert code == 0, err
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert sector in text and name in text
+    html = tmp_path / "profiel.html"
+    code, _, err = run(capsys, "--db", demo_db, "report", "--area", sector, "--format", "html", "--output", html)
+    assert code == 0, err
+    page = html.read_text(encoding="utf-8")
+    assert sector in page and "<img" in page and "src=\"http" not in page
