@@ -692,6 +692,14 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
     sig_colour = "#b35806"
     width = A4[0] - 40 * mm
 
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def fit(text: str, col_width: float, colour: str | None = None):
+        if stringWidth(text, regular, 7.6) <= col_width - 5.5:
+            return text
+        body = _x(text)
+        return Paragraph(f"<font color='{colour}'>{body}</font>" if colour else body, cell_r)
+
     def figure_table(section: ProfileSection, rows: list[FigureRow]) -> Table:
         n_refs = len(section.reference_labels)
         label_w = 52 * mm
@@ -707,9 +715,12 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
                 data.append([Paragraph(_x(theme.capitalize()), head_cell)] + [""] * (2 + n_refs))
                 i = len(data) - 1
                 styles += [("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f2f2f2"))]
-            # Plain strings for the figures (one line each; far faster than a Paragraph per cell).
-            data.append([Paragraph(_x(r.label), cell), r.value + (f" {SIGNAL_MARK}" if r.signal else ""), r.count,
-                         *r.references])
+            # Plain strings for the figures (far faster than a Paragraph per cell); a text wider than its
+            # column ("41,6 per 100 inwoners 20-64 jaar") becomes a Paragraph, which wraps instead of overlapping.
+            value = r.value + (f" {SIGNAL_MARK}" if r.signal else "")
+            figures = [fit(t, w, sig_colour if (k == 0 and r.signal) else None)
+                       for k, (t, w) in enumerate(zip([value, r.count, *r.references], [rest, count_w] + [rest] * n_refs))]
+            data.append([Paragraph(_x(r.label), cell), *figures])
             if r.signal:
                 styles.append(("TEXTCOLOR", (1, len(data) - 1), (1, len(data) - 1), colors.HexColor(sig_colour)))
         table = Table(data, colWidths=[label_w, rest, count_w] + [rest] * n_refs, repeatRows=1)
