@@ -4,7 +4,8 @@
 # Creates .venv and installs requirements-dev.txt when it changed, makes sure
 # Debian's chromium + chromium-driver are present for the browser (e2e)
 # tests (installs them with apt-get when run as root or with passwordless
-# sudo), then runs pytest with the given arguments. Exit code = pytest's.
+# sudo), then runs pytest with the given arguments. Without arguments: the suite without the browser
+# tests on two workers, then the browser tests alone. Exit code = pytest's (the first failing run's).
 # Never downloads a browser of its own (no `playwright install`).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
@@ -44,4 +45,17 @@ if ! ensure_chromium; then
     fi
 fi
 
-exec .venv/bin/python -m pytest "$@"
+if [ "$#" -gt 0 ]; then
+    exec .venv/bin/python -m pytest "$@"
+fi
+
+# The whole suite: everything but the browser tests on two workers (pytest-xdist), then the browser
+# tests on their own, because they time real clicks and must not share the machine with other tests.
+status=0
+.venv/bin/python -m pytest -n "${ZZ_TEST_WORKERS:-2}" -m "not e2e" || status=$?
+e2e_status=0
+.venv/bin/python -m pytest -m e2e || e2e_status=$?
+if [ "$status" -ne 0 ]; then
+    exit "$status"
+fi
+exit "$e2e_status"
