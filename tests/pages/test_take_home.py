@@ -10,6 +10,7 @@ import pandas as pd
 from tests.pages.conftest import open_app_page
 from zorgzaam.demo import TOWN_CODE
 from zorgzaam.engine import compute
+from zorgzaam.formatting import format_number
 from zorgzaam.store import Store
 
 PAGE = "pages/wie_woont_er.py"
@@ -58,6 +59,8 @@ def test_the_map_is_made_as_an_a3_png_with_the_pages_colours(app):
     assert not at.exception and not at.error
     image = Image.open(io.BytesIO(_made(at, "kaart_png")))
     assert image.size[0] >= 2480 and image.size[1] >= 1754  # A3 landscape at 150 dpi
+    size = format_number(len(_made(at, "kaart_png")) / 1024)
+    assert f"Kaart (PNG, A3) downloaden ({size} kB)" in [d.label for d in at.download_button]
     assert len(image.convert("RGB").getcolors(maxcolors=1 << 24)) > 50  # not blank
 
 
@@ -76,3 +79,4 @@ def test_wie_vs_wat_and_wat_is_er_maps_are_made_as_print_pngs(app):
     assert not at.exception and not at.error
     image = Image.open(io.BytesIO(_made(at, "kaart_watiser_png")))
     assert image.size[0] >= 2480 and len(image.convert("RGB").getcolors(maxcolors=1 << 24)) > 20
+

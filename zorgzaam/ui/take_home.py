@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from ..formatting import format_number
 from ..store import Store
 from .data import data_version
 
@@ -78,7 +79,7 @@ def offer(store: Store, documents: list[Document], columns: int = 3) -> None:
                     made = st.session_state.get(key)
             if made is not None:
                 st.download_button(
-                    f"{document.label} downloaden ({len(made) / 1024:,.0f} kB)".replace(",", "."),
+                    f"{document.label} downloaden ({format_number(len(made) / 1024)} kB)",
                     data=made, file_name=document.file_name, mime=MIME.get(document.extension),
                     key=f"download_{document.key}", icon=":material/download:", on_click="ignore", width="stretch",
                     type="primary",
