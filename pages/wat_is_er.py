@@ -54,4 +54,4 @@ with page_guard():
         with st.expander("Meenemen: kaart", icon=":material/download:"), page_guard():
             take_home.offer(store, [take_home.spatial_map_document(
                 store, layers.amenities, list(names.index), categories, view_label=view.label, source=source,
-                selected=selected)])
+                selected=selected, stops=layers.stops if "bushaltes" in keys else None)])

@@ -197,16 +197,26 @@ def mismatch_map_document(store: Store, data, need, measure_text: str, codes: li
 
 
 def spatial_map_document(store: Store, amenities, codes: list[str], categories: list[str], *, view_label: str,
-                         source: str, selected: str | None) -> Document:
-    """The sectors with the chosen amenities of the "Wat is er?" page as a PNG for print (A3 landscape)."""
+                         source: str, selected: str | None, stops=None) -> Document:
+    """The sectors with the chosen amenities (and bus stops) of the "Wat is er?" page as a PNG for print."""
+    from ..layers import STOP_COLOUR
     from ..reports import map_image
 
     def build() -> bytes:
         geo = store.geometries("statsec", codes, display=False)
         points = map_image.amenity_points(amenities, categories) if len(amenities) else []
+        if stops is not None and len(stops):
+            regular = stops[~stops["is_belbus"].astype(bool)]
+            frequent = pd.to_numeric(regular["departures_per_hour"], errors="coerce") >= 1
+            for rows, label, size in ((regular[~frequent], "bushalte (minder dan 1 vertrek per uur of onbekend)", 10),
+                                      (regular[frequent], "bushalte (minstens 1 vertrek per uur)", 30)):
+                if len(rows):
+                    points.append(map_image.PointLayer(list(rows["x"]), list(rows["y"]), tuple(STOP_COLOUR), label,
+                                                       size=size, marker="s"))
         legend = map_image.highlight_legend("gekozen sector") if selected else []
         return map_image.sector_map_png(
-            geo, title="Wat is er? Voorzieningen per statistische sector", subtitle=view_label, source=source,
+            geo, title="Wat is er? Voorzieningen en bushaltes per statistische sector", subtitle=view_label,
+            source=source,
             legend=legend, legend_title="Legende", highlight=[selected] if selected else [], points=points)
 
     stem = file_slug(f"kaart voorzieningen {view_label}")
