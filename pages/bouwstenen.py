@@ -53,5 +53,11 @@ with page_guard():
             st.caption("Voor het reflectie- en terugkoppelingsdocument: de laatste scores per cluster (met de vorige "
                        "als ruit), en een werkboek met alle scores, de peilingen die jullie overnamen en de "
                        f"samenvattende tabel van de gemeente {choice.gemeente_name}.")
-            take_home.offer(store, take_home.bouwstenen_documents(store, team, choice.gemeente_code,
-                                                                  choice.gemeente_name))
+            documents = take_home.bouwstenen_documents(store, team, choice.gemeente_code, choice.gemeente_name)
+            actions_now = werkgroep.actions(store, team)
+            if actions_now:
+                sectors_now = view_layers(store, "gemeente", choice.gemeente_code).sectors_lambert
+                if len(sectors_now):
+                    documents.append(take_home.action_map_document(store, team, actions_now, sectors_now,
+                                                                   choice.gemeente_name))
+            take_home.offer(store, documents)

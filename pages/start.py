@@ -7,6 +7,7 @@ import streamlit as st
 from zorgzaam.keyfigures import SMALL_SECTOR_THRESHOLD, START_KEY_FIGURES, key_figures
 from zorgzaam.ui.data import cached_with_references, compute_for, data_version
 from zorgzaam.ui.frame import page_guard, page_start, source_line
+from zorgzaam.ui import take_home
 from zorgzaam.ui.overview import sector_table, sectors_map
 
 with page_guard():
@@ -76,6 +77,10 @@ with page_guard():
         )
         with map_column:
             sectors_map(store, choice, sectors)
+            with st.popover("Kaart meenemen (PNG, A3)", icon=":material/download:"), page_guard():
+                take_home.offer(store, [take_home.overview_map_document(
+                    store, choice.elz_code, choice.elz_name, choice.gemeente_code, choice.gemeente_name, source)],
+                    columns=1)
         with table_column:
             sector_table(store, sectors, choice)
             st.caption(

@@ -6,9 +6,11 @@ import io
 
 import openpyxl
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
+from tests.conftest import REPO_ROOT
 from tests.pages.conftest import open_app_page
-from zorgzaam.demo import TOWN_CODE
+from zorgzaam.demo import DEMO_ELZ_CODE, TOWN_CODE
 from zorgzaam.engine import compute
 from zorgzaam.formatting import format_number
 from zorgzaam.store import Store
@@ -80,3 +82,33 @@ def test_wie_vs_wat_and_wat_is_er_maps_are_made_as_print_pngs(app):
     image = Image.open(io.BytesIO(_made(at, "kaart_watiser_png")))
     assert image.size[0] >= 2480 and len(image.convert("RGB").getcolors(maxcolors=1 << 24)) > 20
 
+
+
+def test_start_and_bouwstenen_maps_are_made_as_print_pngs(app, demo_db):
+    import io
+    from datetime import date
+
+    from PIL import Image
+
+    from zorgzaam import bouwstenen, werkgroep
+
+    at = open_app_page(app, "pages/start.py")
+    at.button(key="maak_kaart_overzicht_png").click().run()
+    assert not at.exception and not at.error
+    image = Image.open(io.BytesIO(_made(at, "kaart_overzicht_png")))
+    assert image.size[0] >= 2480 and len(image.convert("RGB").getcolors(maxcolors=1 << 24)) > 20
+
+    team = "Werkgroep kaart"
+    store = Store.open(demo_db)
+    werkgroep.save_scores(store, team, date.today(), {"detectie": 3})
+    sector = store.sectors_within("gemeente", [TOWN_CODE])[0]
+    werkgroep.save_action(store, team, bouwstenen.validate_action("Buurtwandeling", ["detectie"], "lopend",
+                                                                  place=sector))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)  # a new session: the team from the URL
+    at.query_params["elz"] = DEMO_ELZ_CODE
+    at.query_params["gemeente"] = TOWN_CODE
+    at = open_app_page(at, "pages/bouwstenen.py", team=team)
+    at.button(key="maak_kaart_acties_png").click().run()
+    assert not at.exception and not at.error
+    image = Image.open(io.BytesIO(_made(at, "kaart_acties_png")))
+    assert image.size[0] >= 2480 and len(image.convert("RGB").getcolors(maxcolors=1 << 24)) > 20

@@ -222,3 +222,59 @@ def spatial_map_document(store: Store, amenities, codes: list[str], categories: 
     stem = file_slug(f"kaart voorzieningen {view_label}")
     return Document("kaart_watiser_png", "Kaart (PNG, A3)", f"{stem}.png", build,
                     "De sectoren met de gekozen voorzieningen, met legende, titel, bron, schaalstok en noordpijl.")
+
+
+def overview_map_document(store: Store, elz_code: str, elz_name: str, municipality: str,
+                          municipality_name: str, source: str) -> Document:
+    """The Start page's map: the care zone's sectors, the chosen municipality's highlighted, as a print PNG."""
+    from ..reports import map_image
+
+    def build() -> bytes:
+        codes = store.sectors_within("elz", [elz_code])
+        geo = store.geometries("statsec", codes, display=False)
+        mine = store.sectors_within("gemeente", [municipality])
+        names = store.geometries("gemeente", list(dict.fromkeys(store.parents("statsec", codes).get(
+            "gemeente", pd.Series(dtype=object)).dropna())), display=False)
+        return map_image.sector_map_png(
+            geo, title=f"Eerstelijnszone {elz_name}: de statistische sectoren",
+            subtitle=f"gemeente {municipality_name} gemarkeerd", source=source, highlight=mine,
+            legend=map_image.highlight_legend(f"sectoren van {municipality_name}", "andere gemeenten van de zone"),
+            labels=names if len(names) else None)
+
+    return Document("kaart_overzicht_png", "Kaart (PNG, A3)", f"{file_slug(f'kaart zone {elz_name}')}.png", build,
+                    "De sectoren van de eerstelijnszone met de gekozen gemeente, om af te drukken.")
+
+
+def action_map_document(store: Store, team: str, stored, sectors_lambert, municipality_name: str) -> Document:
+    """The Bouwstenen page's map: sectors shaded by their number of actions, placed actions as dots."""
+    from pyproj import Transformer
+
+    from .. import werkgroep
+    from ..reports import map_image
+    from .bouwstenen_sections import ACTION_FILL, STATUS_COLOURS
+
+    def build() -> bytes:
+        codes = list(sectors_lambert["code"])
+        geo = store.geometries("statsec", codes, display=False)
+        per_sector = werkgroep.actions_per_sector(stored, sectors_lambert).set_index("code")
+        totals = geo["code"].map(per_sector["total"]).fillna(0).astype(int)
+        colours = [tuple(ACTION_FILL[min(t, 3)][:3]) for t in totals]
+        legend = [map_image.MapLegendItem(tuple(c[:3]), label)
+                  for c, label in zip(ACTION_FILL, ("geen actie", "1 actie", "2 acties", "3 of meer"))]
+        to_lambert = Transformer.from_crs(4326, 31370, always_xy=True)
+        points = []
+        for status, colour in STATUS_COLOURS.items():
+            placed = [s.action.point for s in stored if s.action.point is not None and s.action.status == status]
+            if placed:
+                x, y = to_lambert.transform([p[0] for p in placed], [p[1] for p in placed])
+                rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+                points.append(map_image.PointLayer(list(x), list(y), rgb, f"actie {status} (punt)", size=60))
+        without = int((totals == 0).sum())
+        return map_image.sector_map_png(
+            geo, title=f"Acties van {team} per statistische sector", subtitle=f"gemeente {municipality_name}",
+            source="werkgroep (eigen invoer)", colours=colours, legend=legend, legend_title="Acties in de sector",
+            points=points, notes=[f"{without} van de {len(geo)} sectoren hebben nog geen actie."])
+
+    return Document("kaart_acties_png", "Kaart van de acties (PNG, A3)",
+                    f"{file_slug(f'acties {team} {municipality_name}')}.png", build,
+                    "Waar zijn er initiatieven en waar niet: om af te drukken voor de volgende bijeenkomst.")
