@@ -54,4 +54,6 @@ with page_guard():
         with st.expander("Meenemen: kaart", icon=":material/download:"), page_guard():
             take_home.offer(store, [take_home.spatial_map_document(
                 store, layers.amenities, list(names.index), categories, view_label=view.label, source=source,
-                selected=selected, stops=layers.stops if "bushaltes" in keys else None)])
+                selected=selected, stops=layers.stops if "bushaltes" in keys else None,
+                settlements=tuple(c for c, k in (("kern", "kernen"), ("lint", "linten"), ("verspreid", "verspreid"))
+                                  if k in keys))])

@@ -177,3 +177,28 @@ def test_degrees_are_refused_with_a_dutch_sentence():
     frame = pd.DataFrame({"code": ["a"], "name": ["A"], "geometry": [shapely.box(4.3, 51.0, 4.4, 51.1)]})
     with pytest.raises(ValueError, match="Lambert 72"):
         sector_map_png(frame, title="t", source="s", page="A4", dpi=50)
+
+
+def test_overlays_draw_kernen_and_linten_over_the_sectors():
+    import io
+
+    import shapely
+    from PIL import Image
+
+    from zorgzaam.reports.map_image import Overlay, sector_map_png
+
+    square = shapely.box(150_000, 200_000, 152_000, 202_000)
+    sectors = pd.DataFrame({"code": ["11111A00-"], "name": ["Proef"], "geometry": [square]})
+    kern = Overlay([shapely.box(150_500, 200_500, 151_500, 201_500)], (215, 48, 39), "Kern")
+    lint = Overlay([shapely.LineString([(150_100, 201_900), (151_900, 201_900)])], (230, 171, 2), "Lint")
+    plain = Image.open(io.BytesIO(sector_map_png(sectors, title="t", source="s", page="A4", dpi=100))).convert("RGB")
+    drawn = Image.open(io.BytesIO(sector_map_png(sectors, title="t", source="s", page="A4", dpi=100,
+                                                 overlays=[kern, lint]))).convert("RGB")
+
+    def near(im, colour):
+        return sum(n for n, c in im.getcolors(maxcolors=1 << 24) if max(abs(a - b) for a, b in zip(c, colour)) <= 12)
+    assert near(drawn, (230, 171, 2)) > 50 and near(plain, (230, 171, 2)) == 0
+    # The kern is drawn half transparent over the grey sector: a reddish colour appears that was not there.
+    def reds(im):
+        return sum(n for n, (r, g, b) in im.getcolors(maxcolors=1 << 24) if r > 200 and g < 160 and b < 160)
+    assert reds(drawn) > reds(plain) + 1000

@@ -73,6 +73,15 @@ class PointLayer:
 # --------------------------------------------------------------------------- legends and colours
 
 
+@dataclass(frozen=True)
+class Overlay:
+    """Shapes drawn over the sectors (kernen, linten): Lambert geometries, one colour, a legend label."""
+
+    geoms: Sequence[object]
+    colour: RGB
+    label: str
+
+
 def legend_items(classes: Classification, counts: bool = True) -> list[MapLegendItem]:
     """The legend rows of a classification, exactly as the pages label them ("12,3 – 15,6 % (4)")."""
     return [MapLegendItem(tuple(e.colour), f"{e.label} ({e.count})" if counts else e.label)
@@ -312,6 +321,7 @@ def sector_map_png(
     orientation: str = "landscape",
     dpi: int = 150,
     on: date | None = None,
+    overlays: Sequence[Overlay] = (),
 ) -> bytes:
     """A sector map as PNG for print: title, the map north up with a scale bar and north arrow,
     a legend box beside it and the source line below.
@@ -327,7 +337,8 @@ def sector_map_png(
     fig_w, fig_h = _figure_size(page, orientation, dpi)
     return _render(sectors, title=title, source=source, period=period, colours=colours, legend=legend,
                    legend_title=legend_title, highlight=highlight, points=points, marks=marks, labels=labels,
-                   notes=notes, subtitle=subtitle, size=(fig_w, fig_h), dpi=dpi, on=on, compact=False)
+                   notes=notes, subtitle=subtitle, size=(fig_w, fig_h), dpi=dpi, on=on, compact=False,
+                   overlays=overlays)
 
 
 def profile_map_png(
@@ -355,7 +366,7 @@ def profile_map_png(
 
 
 def _render(sectors: pd.DataFrame, *, title, source, period, colours, legend, legend_title, highlight, points,
-            marks, labels, notes, subtitle, size, dpi, on, compact) -> bytes:
+            marks, labels, notes, subtitle, size, dpi, on, compact, overlays: Sequence[Overlay] = ()) -> bytes:
     geoms = _geometries(sectors)
     codes = [str(c) for c in sectors["code"]]
     chosen = set(highlight)
@@ -410,6 +421,19 @@ def _render(sectors: pd.DataFrame, *, title, source, period, colours, legend, le
     map_ax.axis("off")
 
     _draw_sectors(map_ax, geoms, fills, is_chosen, 0.6 if compact else 0.9, marks, base * 0.9)
+    for overlay in overlays:  # over the sectors, under the points
+        colour = _rgb(overlay.colour)
+        for geom in overlay.geoms:
+            if geom is None or geom.is_empty:
+                continue
+            path = _path(geom)
+            if path is not None:
+                map_ax.add_patch(PathPatch(path, facecolor=(*colour, 0.55), edgecolor=colour, linewidth=0.8,
+                                           zorder=3))
+            for line in getattr(geom, "geoms", [geom]):
+                if line.geom_type in ("LineString", "LinearRing"):
+                    xy = np.asarray(line.coords)[:, :2]
+                    map_ax.plot(xy[:, 0], xy[:, 1], color=colour, linewidth=2.2, solid_capstyle="round", zorder=4)
     for layer in points:
         map_ax.scatter(np.asarray(layer.x, dtype=float), np.asarray(layer.y, dtype=float), s=layer.size,
                        c=[_rgb(layer.colour)], marker=layer.marker, edgecolors="#222222", linewidths=0.6, zorder=5)

@@ -197,14 +197,31 @@ def mismatch_map_document(store: Store, data, need, measure_text: str, codes: li
 
 
 def spatial_map_document(store: Store, amenities, codes: list[str], categories: list[str], *, view_label: str,
-                         source: str, selected: str | None, stops=None) -> Document:
-    """The sectors with the chosen amenities (and bus stops) of the "Wat is er?" page as a PNG for print."""
-    from ..layers import STOP_COLOUR
+                         source: str, selected: str | None, stops=None, settlements: tuple[str, ...] = ()
+                         ) -> Document:
+    """The sectors with the chosen amenities, bus stops and settlement layers (kern, lint, verspreid) of the
+    "Wat is er?" page as a PNG for print."""
+    import shapely
+
+    from ..layers import SETTLEMENT_COLOURS, SETTLEMENT_LABELS, STOP_COLOUR
     from ..reports import map_image
 
     def build() -> bytes:
         geo = store.geometries("statsec", codes, display=False)
         points = map_image.amenity_points(amenities, categories) if len(amenities) else []
+        overlays, legend_rows = [], []
+        if settlements:
+            sector_geoms = shapely.from_wkb([bytes(g) for g in geo["geometry"] if g is not None])
+            bbox = tuple(shapely.total_bounds(sector_geoms)) if len(sector_geoms) else None
+            found = store.features(layer="nederzetting", bbox=bbox) if bbox else pd.DataFrame()
+            for category in settlements:
+                rows = found[found["category"] == category] if len(found) else found
+                if len(rows):
+                    geoms = list(shapely.from_wkb([bytes(g) for g in rows["geom_lambert"]]))
+                    overlays.append(map_image.Overlay(geoms, tuple(SETTLEMENT_COLOURS[category]),
+                                                      SETTLEMENT_LABELS[category]))
+                    legend_rows.append(map_image.MapLegendItem(tuple(SETTLEMENT_COLOURS[category]),
+                                                               SETTLEMENT_LABELS[category]))
         if stops is not None and len(stops):
             regular = stops[~stops["is_belbus"].astype(bool)]
             frequent = pd.to_numeric(regular["departures_per_hour"], errors="coerce") >= 1
@@ -213,11 +230,11 @@ def spatial_map_document(store: Store, amenities, codes: list[str], categories: 
                 if len(rows):
                     points.append(map_image.PointLayer(list(rows["x"]), list(rows["y"]), tuple(STOP_COLOUR), label,
                                                        size=size, marker="s"))
-        legend = map_image.highlight_legend("gekozen sector") if selected else []
+        legend = (map_image.highlight_legend("gekozen sector") if selected else []) + legend_rows
         return map_image.sector_map_png(
             geo, title="Wat is er? Voorzieningen en bushaltes per statistische sector", subtitle=view_label,
-            source=source,
-            legend=legend, legend_title="Legende", highlight=[selected] if selected else [], points=points)
+            source=source, legend=legend, legend_title="Legende", highlight=[selected] if selected else [],
+            points=points, overlays=overlays)
 
     stem = file_slug(f"kaart voorzieningen {view_label}")
     return Document("kaart_watiser_png", "Kaart (PNG, A3)", f"{stem}.png", build,
