@@ -844,15 +844,17 @@ class Store:
 
     def forget_column_mappings(self, columns: Iterable[str] | None = None) -> int:
         """Forget remembered column mappings (all when ``columns`` is None); returns how many."""
+        return self._forget("column_mappings", "column_name", columns)
+
+    def _forget(self, table: str, key: str, values: Iterable[str] | None) -> int:
+        """Delete remembered rows of ``table`` whose ``key`` is in ``values`` (all when None); how many.
+        ``table`` and ``key`` are this module's own names, never user input."""
+        where, params = "", []
+        if values is not None:
+            where, params = f" WHERE {key} IN (SELECT unnest(?))", [[str(v) for v in values]]
         with self.transaction() as cur:
-            if columns is None:
-                n = cur.execute("SELECT count(*) FROM column_mappings").fetchall()[0][0]
-                cur.execute("DELETE FROM column_mappings")
-            else:
-                names = [str(c) for c in columns]
-                n = cur.execute("SELECT count(*) FROM column_mappings WHERE column_name IN (SELECT unnest(?))",
-                                [names]).fetchall()[0][0]
-                cur.execute("DELETE FROM column_mappings WHERE column_name IN (SELECT unnest(?))", [names])
+            n = cur.execute(f"SELECT count(*) FROM {table}{where}", params).fetchall()[0][0]
+            cur.execute(f"DELETE FROM {table}{where}", params)
         return int(n)
 
     def amenity_tag_mappings(self) -> dict[str, str | None]:
@@ -867,16 +869,7 @@ class Store:
 
     def forget_amenity_tag_mappings(self, tags: Iterable[str] | None = None) -> int:
         """Forget remembered tag mappings (all when ``tags`` is None); returns how many."""
-        with self.transaction() as cur:
-            if tags is None:
-                n = cur.execute("SELECT count(*) FROM amenity_tag_mappings").fetchall()[0][0]
-                cur.execute("DELETE FROM amenity_tag_mappings")
-            else:
-                names = [str(t) for t in tags]
-                n = cur.execute("SELECT count(*) FROM amenity_tag_mappings WHERE tag IN (SELECT unnest(?))",
-                                [names]).fetchall()[0][0]
-                cur.execute("DELETE FROM amenity_tag_mappings WHERE tag IN (SELECT unnest(?))", [names])
-        return int(n)
+        return self._forget("amenity_tag_mappings", "tag", tags)
 
     # --- the werkgroep's own indicators ------------------------------------------------
 

@@ -29,3 +29,15 @@ def open_copy(prepared: Path, tmp_path: Path) -> Iterator[Store]:
     shutil.copy(prepared, copy)
     yield Store.open(copy)
     close_all()
+
+
+@pytest.fixture(scope="session")
+def zone_file(tmp_path_factory, sectors_2024) -> Path:
+    """A prepared store with the real 2024 area table: every Flemish sector, municipality and care zone."""
+    from zorgzaam.importers.area_tables import plan_sector_table
+
+    path = tmp_path_factory.mktemp("zone2024") / "zone.duckdb"
+    store = Store.open(path)
+    plan_sector_table(sectors_2024, "2024", ["statsec2024_als_basis.xlsx"], store).apply(store)
+    close_all()
+    return path

@@ -9,7 +9,6 @@ import pytest
 from tests.importers.conftest import open_copy
 from zorgzaam.catalogue import BUILTIN, USER_THEME, extra_indicator
 from zorgzaam.engine import compute
-from zorgzaam.importers.area_tables import plan_sector_table
 from zorgzaam.importers.errors import ImportProblem
 from zorgzaam.importers.figures import (NOT_ADDITIVE_TEXT, ColumnTarget, looks_not_additive, plan_figures,
                                         remember_mapping, remembered_mapping)
@@ -17,16 +16,6 @@ from zorgzaam.store import Store, close_all
 
 ELEK = "pinc_uploads/upload_elektriciteit_verbruik.xlsx"
 HALLE, ZONE = "23027", "elz53"
-
-
-@pytest.fixture(scope="module")
-def zone_file(tmp_path_factory, sectors_2024):
-    """A store with the 2024 area table (all Flemish sectors, municipalities and care zones)."""
-    path = tmp_path_factory.mktemp("extra") / "zone.duckdb"
-    store = Store.open(path)
-    plan_sector_table(sectors_2024, "2024", ["statsec2024_als_basis.xlsx"], store).apply(store)
-    close_all()
-    return path
 
 
 @pytest.fixture

@@ -8,21 +8,10 @@ import pytest
 
 from tests.importers.conftest import open_copy
 from zorgzaam.engine import compute
-from zorgzaam.importers.area_tables import plan_sector_table
 from zorgzaam.importers.errors import ImportProblem
 from zorgzaam.importers.figures import (ColumnTarget, parse_values, plan_figures, recognise, remember_mapping,
                                         remembered_mapping)
 from zorgzaam.store import Store, close_all
-
-
-@pytest.fixture(scope="module")
-def zone_file(tmp_path_factory, sectors_2024):
-    """A store with the 2024 area table (so codes can be matched)."""
-    path = tmp_path_factory.mktemp("fig") / "zone.duckdb"
-    store = Store.open(path)
-    plan_sector_table(sectors_2024, "2024", ["statsec2024_als_basis.xlsx"], store).apply(store)
-    close_all()
-    return path
 
 
 @pytest.fixture

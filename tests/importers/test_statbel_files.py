@@ -15,18 +15,7 @@ import pytest
 from tests.importers.conftest import open_copy
 from zorgzaam.engine import compute
 from zorgzaam.importers import SourceFile, plan_sources
-from zorgzaam.importers.area_tables import plan_sector_table
 from zorgzaam.importers.figures import recognise
-from zorgzaam.store import Store, close_all
-
-
-@pytest.fixture(scope="module")
-def zone_file(tmp_path_factory, sectors_2024):
-    path = tmp_path_factory.mktemp("statbel") / "zone.duckdb"
-    store = Store.open(path)
-    plan_sector_table(sectors_2024, "2024", ["statsec2024_als_basis.xlsx"], store).apply(store)
-    close_all()
-    return path
 
 
 @pytest.fixture

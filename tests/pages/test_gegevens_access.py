@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO_ROOT
+from tests.pages.test_gegevens import open_gegevens
 from zorgzaam import access
 from zorgzaam.formatting import format_number
 from zorgzaam.store import Store, close_all
@@ -34,14 +34,6 @@ def own_db(tmp_path, demo_db, monkeypatch) -> Path:
     monkeypatch.setenv("ZORGZAAM_DEMO_DB", str(demo_db))
     yield path
     close_all()
-
-
-def open_gegevens() -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
-    at.switch_page("pages/gegevens.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def _button(at: AppTest):

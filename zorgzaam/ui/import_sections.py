@@ -737,26 +737,27 @@ def remembered_step() -> None:
             st.dataframe(pd.DataFrame({"kolom": list(columns),
                                        "gekoppeld aan": [remembered_target_text(t) for t in columns.values()]}),
                          hide_index=True, width="stretch", key="gegevens_onthouden_kolommen")
-            picked = st.multiselect("Welke kolommen vergeten?", list(columns), key="gegevens_vergeet_kolommen",
-                                    placeholder="kies kolommen")
-            one, every = st.columns(2)
-            if one.button("Gekozen kolommen vergeten", disabled=not picked, key="gegevens_vergeet_kolommen_knop"):
-                _forget_columns(own, picked)
-            if every.button("Alle kolomkoppelingen vergeten", key="gegevens_vergeet_alle_kolommen"):
-                _forget_columns(own, None)
+            _forget_controls(list(columns), "kolommen", "kolomkoppelingen", "gegevens_vergeet_kolommen",
+                             "gegevens_vergeet_alle_kolommen", lambda chosen: _forget_columns(own, chosen))
         if tags:
             st.markdown("**OpenStreetMap-tags**")
             st.dataframe(pd.DataFrame({"OSM-tag": list(tags),
                                        "categorie": [CATEGORY_LABELS.get(c, c) if c else NOT_IMPORTED
                                                      for c in tags.values()]}),
                          hide_index=True, width="stretch", key="gegevens_onthouden_tags")
-            picked = st.multiselect("Welke tags vergeten?", list(tags), key="gegevens_vergeet_tags",
-                                    placeholder="kies tags")
-            one, every = st.columns(2)
-            if one.button("Gekozen tags vergeten", disabled=not picked, key="gegevens_vergeet_tags_knop"):
-                _forget_tags(own, picked)
-            if every.button("Alle tagkoppelingen vergeten", key="gegevens_vergeet_alle_tags"):
-                _forget_tags(own, None)
+            _forget_controls(list(tags), "tags", "tagkoppelingen", "gegevens_vergeet_tags",
+                             "gegevens_vergeet_alle_tags", lambda chosen: _forget_tags(own, chosen))
+
+
+def _forget_controls(options: list[str], what: str, mappings: str, key: str, all_key: str,
+                     forget: Callable[[list[str] | None], None]) -> None:
+    """Pick remembered entries to forget, or forget them all (``forget(None)``)."""
+    picked = st.multiselect(f"Welke {what} vergeten?", options, key=key, placeholder=f"kies {what}")
+    one, every = st.columns(2)
+    if one.button(f"Gekozen {what} vergeten", disabled=not picked, key=f"{key}_knop"):
+        forget(picked)
+    if every.button(f"Alle {mappings} vergeten", key=all_key):
+        forget(None)
 
 
 def _forget_columns(own: Store, columns: list[str] | None) -> None:
