@@ -167,7 +167,12 @@ def test_facilitator_sees_two_phones_answer_live_then_closes_and_reveals(page, a
     wait_for_text(page, "Detectie: 2 scores, mediaan 3,5 (van 2 tot 5). Meningen lopen uiteen: 2 van de 2 scores "
                         "liggen meer dan 1 punt van de mediaan.")
     assert page.get_by_text("Inclusie: 1 score").count() == 0  # one answer is no disagreement
-    chart_labels = page.locator('[data-testid="stPlotlyChart"] text').all_text_contents()
+    chart_labels: list[str] = []
+    for _ in range(40):  # plotly draws its chart a moment after the table (seen empty once in CI)
+        chart_labels = page.locator('[data-testid="stPlotlyChart"] text').all_text_contents()
+        if "Detectie (n=2) ⚠" in chart_labels:
+            break
+        page.wait_for_timeout(250)
     assert "Detectie (n=2) ⚠" in chart_labels and "Inclusie (n=1)" in chart_labels, chart_labels
     print(f"\nde begeleider zag beide deelnemers {seen_after:.1f} s na het laatste antwoord")
 
