@@ -125,6 +125,7 @@ class Question:
     text: str
     options: tuple[str, ...] = ()
     bouwsteen: str | None = None
+    step: int | None = None  # the meeting step it belongs to (zorgzaam.meetings); None in a plain poll
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,21 @@ class PollSession:
     current_round: int
     created_at: datetime
     questions: tuple[Question, ...]
+    current_step: int | None = None
 
     def question(self, question_id: int) -> Question | None:
         return next((q for q in self.questions if q.question_id == question_id), None)
+
+    @property
+    def follows_steps(self) -> bool:
+        """True for a meeting's poll: its questions belong to steps."""
+        return any(q.step is not None for q in self.questions)
+
+    def visible_questions(self) -> tuple[Question, ...]:
+        """What participants see and may answer: in a meeting only the current step's questions."""
+        if not self.follows_steps:
+            return self.questions
+        return tuple(q for q in self.questions if q.step is not None and q.step == self.current_step)
 
 
 def bouwstenen_questions() -> list[dict]:
@@ -160,11 +173,12 @@ def _clean_text(value, what: str, max_chars: int) -> str:
     return text
 
 
-def _validate_questions(questions: Iterable[Mapping | Question]) -> list[Question]:
+def _validate_questions(questions: Iterable[Mapping | Question], allow_empty: bool = False) -> list[Question]:
     out: list[Question] = []
     for i, spec in enumerate(questions, start=1):
         if isinstance(spec, Question):
-            spec = {"kind": spec.kind, "text": spec.text, "options": spec.options, "bouwsteen": spec.bouwsteen}
+            spec = {"kind": spec.kind, "text": spec.text, "options": spec.options, "bouwsteen": spec.bouwsteen,
+                    "step": spec.step}
         kind = spec.get("kind")
         if kind not in KINDS:
             raise PollError(f"Vraag {i} heeft een onbekend soort ({kind!r}); kies schaal, keuze of woord.")
@@ -178,9 +192,11 @@ def _validate_questions(questions: Iterable[Mapping | Question]) -> list[Questio
             if len({o.casefold() for o in options}) != len(options):
                 raise PollError(f"Vraag {i} heeft twee keer dezelfde keuzemogelijkheid.")
         bouwsteen = spec.get("bouwsteen") or None
+        step = spec.get("step")
         out.append(Question(question_id=i, position=i, kind=kind, text=text, options=options,
-                            bouwsteen=str(bouwsteen) if bouwsteen else None))
-    if not out:
+                            bouwsteen=str(bouwsteen) if bouwsteen else None,
+                            step=None if step is None else int(step)))
+    if not out and not allow_empty:
         raise PollError("Een peiling heeft minstens één vraag nodig.")
     if len(out) > MAX_QUESTIONS:
         raise PollError(f"Een peiling heeft hoogstens {MAX_QUESTIONS} vragen.")
@@ -254,7 +270,8 @@ def _questions(store: Store, session_id: str) -> tuple[Question, ...]:
         return cached
     questions = tuple(
         Question(question_id=int(r["question_id"]), position=int(r["position"]), kind=r["kind"], text=r["text"],
-                 options=tuple(json.loads(r["options"])) if r["options"] else (), bouwsteen=r["bouwsteen"] or None)
+                 options=tuple(json.loads(r["options"])) if r["options"] else (), bouwsteen=r["bouwsteen"] or None,
+                 step=None if r["step"] is None else int(r["step"]))
         for r in store.poll_questions(session_id)
     )
     if questions:  # never cache "no questions" (a session is written with its questions in one transaction)
@@ -269,7 +286,8 @@ def _load(store: Store, row: dict) -> PollSession:
     questions = _questions(store, row["session_id"])
     return PollSession(session_id=row["session_id"], title=row["title"], join_code=row["join_code"],
                        is_open=row["state"] == "open", results_visible=bool(row["results_visible"]),
-                       current_round=int(row["current_round"]), created_at=row["created_at"], questions=questions)
+                       current_round=int(row["current_round"]), created_at=row["created_at"], questions=questions,
+                       current_step=None if row.get("current_step") is None else int(row["current_step"]))
 
 
 def find_session(store: Store, join_code: str) -> PollSession | None:
@@ -294,13 +312,18 @@ def _require(store: Store, join_code: str) -> PollSession:
 
 
 def create_session(store: Store, title: str, questions: Iterable[Mapping | Question], *,
-                   open_now: bool = True) -> tuple[PollSession, str]:
-    """A new session (results hidden, round 1) and its facilitator token, returned only here."""
+                   open_now: bool = True, token: str | None = None, allow_empty: bool = False
+                   ) -> tuple[PollSession, str]:
+    """A new session (results hidden, round 1) and its facilitator token, returned only here.
+
+    A meeting passes its own ``token`` (one link controls the meeting and its poll) and may have
+    no questions at all (``allow_empty``): participants then only look at the big screen.
+    """
     clean_title = _clean_text(title, "De titel van de peiling", MAX_TITLE_CHARS)
-    checked = _validate_questions(questions)
-    token = new_facilitator_token()
+    checked = _validate_questions(questions, allow_empty=allow_empty)
+    token = token or new_facilitator_token()
     rows = [(q.question_id, q.position, q.kind, q.text, json.dumps(list(q.options), ensure_ascii=False)
-             if q.kind == "choice" else None, q.bouwsteen) for q in checked]
+             if q.kind == "choice" else None, q.bouwsteen, q.step) for q in checked]
     for _ in range(20):
         session_id = secrets.token_hex(8)
         if store.create_poll_session(session_id, clean_title, new_join_code(), hash_token(token), open_now, rows):
@@ -329,6 +352,8 @@ def answer(store: Store, join_code: str, participant_id: str, question_id: int, 
     question = session.question(qid) if qid is not None else None
     if question is None:
         raise PollError("Deze vraag hoort niet bij deze peiling.")
+    if question not in session.visible_questions():
+        raise PollError("Deze vraag staat nu niet open; kijk op het grote scherm welke vraag aan de beurt is.")
     stored = validate_value(question, value)
     display_name = _validate_name(name)
     # One participant's writes go one at a time (a double tap would otherwise make DuckDB abort

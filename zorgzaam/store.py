@@ -367,6 +367,65 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "ALTER TABLE column_mappings_v10 RENAME TO column_mappings",
         ),
     ),
+    (
+        11,
+        "bijeenkomsten van de werkgroep: agenda, stappen, notities; peilingvragen per stap",
+        (
+            # A poll question may belong to one step of a meeting; participants then see (and may
+            # answer) only the questions of the session's current step. NULL: a plain poll.
+            "ALTER TABLE poll_questions ADD COLUMN step INTEGER",
+            "ALTER TABLE poll_sessions ADD COLUMN current_step INTEGER",
+            # A meeting (zorgzaam.meetings). agenda: JSON list of {kind, title, minutes}; sectors and
+            # indicators: JSON lists of codes. The facilitator's token is the one of the meeting's poll
+            # session (only its SHA-256 here, as there). state: gepland → bezig → afgerond.
+            """CREATE TABLE meetings (
+                meeting_id VARCHAR PRIMARY KEY,
+                team VARCHAR NOT NULL,
+                title VARCHAR NOT NULL,
+                meeting_date DATE NOT NULL,
+                template VARCHAR,
+                municipality VARCHAR,
+                sectors JSON NOT NULL,
+                indicators JSON NOT NULL,
+                agenda JSON NOT NULL,
+                state VARCHAR NOT NULL CHECK (state IN ('gepland', 'bezig', 'afgerond')),
+                token_hash VARCHAR,
+                poll_session_id VARCHAR,
+                current_step INTEGER,
+                step_started_at TIMESTAMP,
+                started_at TIMESTAMP,
+                finished_at TIMESTAMP,
+                next_meeting DATE,
+                created_at TIMESTAMP NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+            # Each visit of a step (a step may be visited twice): the minutes report the time spent.
+            """CREATE TABLE meeting_step_visits (
+                meeting_id VARCHAR NOT NULL,
+                step INTEGER NOT NULL,
+                started_at TIMESTAMP NOT NULL,
+                ended_at TIMESTAMP,
+                PRIMARY KEY (meeting_id, step, started_at)
+            )""",
+            # The note-taker's text per step and field ('notities', a summary question's number, 'afspraken' …).
+            """CREATE TABLE meeting_notes (
+                meeting_id VARCHAR NOT NULL,
+                step INTEGER NOT NULL,
+                field VARCHAR NOT NULL,
+                notes VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL,
+                PRIMARY KEY (meeting_id, step, field)
+            )""",
+            # The facilitator's grouping of the definition keywords (normalised keyword → domain).
+            """CREATE TABLE meeting_keywords (
+                meeting_id VARCHAR NOT NULL,
+                step INTEGER NOT NULL,
+                keyword VARCHAR NOT NULL,
+                domain VARCHAR NOT NULL,
+                PRIMARY KEY (meeting_id, step, keyword)
+            )""",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -1207,7 +1266,8 @@ class Store:
 
     def create_poll_session(self, session_id: str, title: str, join_code: str, token_hash: str, is_open: bool,
                             questions: list[tuple]) -> bool:
-        """Write a poll session with its questions (question_id, position, kind, text, options_json, bouwsteen).
+        """Write a poll session with its questions (question_id, position, kind, text, options_json, bouwsteen,
+        step).
 
         False (nothing written) when the join code is already taken, so the caller draws another.
         """
@@ -1215,11 +1275,13 @@ class Store:
 
         def work(cur):
             cur.execute(
-                "INSERT INTO poll_sessions VALUES (?, ?, ?, ?, ?, FALSE, 1, ?)",
+                "INSERT INTO poll_sessions (session_id, title, join_code, token_hash, state, results_visible,"
+                " current_round, created_at) VALUES (?, ?, ?, ?, ?, FALSE, 1, ?)",
                 [session_id, title, join_code, token_hash, "open" if is_open else "closed", now],
             )
             cur.executemany(
-                "INSERT INTO poll_questions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO poll_questions (session_id, question_id, position, kind, text, options, bouwsteen, step)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [[session_id, *q] for q in questions],
             )
 
@@ -1234,7 +1296,7 @@ class Store:
     def poll_session(self, key: str) -> dict | None:
         """A poll session by session id or join code (with its token hash), or None."""
         names = ["session_id", "title", "join_code", "token_hash", "state", "results_visible", "current_round",
-                 "created_at"]
+                 "created_at", "current_step"]
         rows = self.cursor().execute(
             f"SELECT {', '.join(names)} FROM poll_sessions WHERE session_id = ? OR join_code = ?", [key, key]
         ).fetchall()
@@ -1249,19 +1311,24 @@ class Store:
         )
 
     def poll_questions(self, session_id: str) -> list[dict]:
-        """question_id, position, kind, text, options (JSON text), bouwsteen of a session, in order."""
-        names = ["question_id", "position", "kind", "text", "options", "bouwsteen"]
+        """question_id, position, kind, text, options (JSON text), bouwsteen, step of a session, in order."""
+        names = ["question_id", "position", "kind", "text", "options", "bouwsteen", "step"]
         rows = self.cursor().execute(  # fetchall, not .df(): a DataFrame costs milliseconds per answer
-            "SELECT question_id, position, kind, text, CAST(options AS VARCHAR), bouwsteen"
+            "SELECT question_id, position, kind, text, CAST(options AS VARCHAR), bouwsteen, step"
             " FROM poll_questions WHERE session_id = ? ORDER BY position, question_id",
             [session_id],
         ).fetchall()
         return [dict(zip(names, r)) for r in rows]
 
     def update_poll_session(self, session_id: str, *, is_open: bool | None = None,
-                            results_visible: bool | None = None, next_round: bool = False) -> None:
-        """Open/close a session, show/hide its results, or move it to the next round."""
+                            results_visible: bool | None = None, next_round: bool = False,
+                            current_step: int | None | type(...) = ...) -> None:
+        """Open/close a session, show/hide its results, move it to the next round, or show another step
+        (``current_step``: a meeting step, or None for no step; left alone when not given)."""
         def work(cur):
+            if current_step is not ...:
+                cur.execute("UPDATE poll_sessions SET current_step = ? WHERE session_id = ?",
+                            [current_step, session_id])
             if is_open is not None:
                 cur.execute("UPDATE poll_sessions SET state = ? WHERE session_id = ?",
                             ["open" if is_open else "closed", session_id])
@@ -1412,6 +1479,112 @@ class Store:
         rows = self.cursor().execute(f"SELECT {cols} FROM team_actions WHERE team = ? ORDER BY action_id",
                                      [team]).fetchall()
         return [dict(zip(names, r)) for r in rows]
+
+    # --- meetings (validation and logic in zorgzaam.meetings) ---------------------------------
+
+    _MEETING_COLUMNS = ("meeting_id", "team", "title", "meeting_date", "template", "municipality", "sectors",
+                        "indicators", "agenda", "state", "token_hash", "poll_session_id", "current_step",
+                        "step_started_at", "started_at", "finished_at", "next_meeting", "created_at", "updated_at")
+    _MEETING_JSON = ("sectors", "indicators", "agenda")
+
+    def _meeting_rows(self, where: str, params: list) -> list[dict]:
+        names = self._MEETING_COLUMNS
+        cols = ", ".join(f"CAST({n} AS VARCHAR)" if n in self._MEETING_JSON else n for n in names)
+        rows = self.cursor().execute(f"SELECT {cols} FROM meetings {where}", params).fetchall()
+        return [dict(zip(names, r)) for r in rows]
+
+    def save_meeting(self, row: dict) -> None:
+        """Insert or replace a meeting (``row`` has every column; JSON columns as text)."""
+        names = self._MEETING_COLUMNS
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM meetings WHERE meeting_id = ?", [row["meeting_id"]])
+            cur.execute(f"INSERT INTO meetings ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                        [row[n] for n in names])
+
+    def meeting(self, meeting_id: str) -> dict | None:
+        rows = self._meeting_rows("WHERE meeting_id = ?", [str(meeting_id)])
+        return rows[0] if rows else None
+
+    def meetings(self, team: str | None = None) -> list[dict]:
+        """Meetings (of one team, or all), newest meeting date first."""
+        if team is None:
+            return self._meeting_rows("ORDER BY meeting_date DESC, created_at DESC", [])
+        return self._meeting_rows("WHERE team = ? ORDER BY meeting_date DESC, created_at DESC", [team])
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        """A meeting with its notes, keywords and step visits (its poll session and answers stay)."""
+        with self.transaction() as cur:
+            for table in ("meeting_notes", "meeting_keywords", "meeting_step_visits", "meetings"):
+                cur.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting_id])
+
+    def move_meeting(self, meeting_id: str, *, state: str, current_step: int | None, poll_session_id: str | None,
+                     started: bool = False, finished: bool = False) -> None:
+        """Change a meeting's state and current step in one transaction: the open step visit is closed, a
+        new one opened for ``current_step``, and the poll session shows that step's questions (and is
+        closed when the meeting is finished)."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+
+        def work(cur):
+            cur.execute("UPDATE meeting_step_visits SET ended_at = ? WHERE meeting_id = ? AND ended_at IS NULL",
+                        [now, meeting_id])
+            if current_step is not None:
+                cur.execute("INSERT INTO meeting_step_visits VALUES (?, ?, ?, NULL)", [meeting_id, current_step, now])
+            cur.execute(
+                "UPDATE meetings SET state = ?, current_step = ?, step_started_at = ?, updated_at = ?,"
+                " started_at = CASE WHEN ? THEN ? ELSE started_at END,"
+                " finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE meeting_id = ?",
+                [state, current_step, now if current_step is not None else None, now, started, now, finished, now,
+                 meeting_id])
+            if poll_session_id:
+                cur.execute("UPDATE poll_sessions SET current_step = ?, state = ? WHERE session_id = ?",
+                            [current_step, "closed" if finished else "open", poll_session_id])
+
+        self._poll_write(work)
+
+    def set_next_meeting(self, meeting_id: str, day: date | None) -> None:
+        with self.transaction() as cur:
+            cur.execute("UPDATE meetings SET next_meeting = ?, updated_at = ? WHERE meeting_id = ?",
+                        [day, datetime.now(timezone.utc).replace(tzinfo=None), meeting_id])
+
+    def meeting_step_visits(self, meeting_id: str) -> pd.DataFrame:
+        """step, started_at, ended_at (NULL while the step is on screen), oldest first."""
+        rows = self.cursor().execute(
+            "SELECT step, started_at, ended_at FROM meeting_step_visits WHERE meeting_id = ? ORDER BY started_at",
+            [meeting_id]).fetchall()
+        return pd.DataFrame(rows, columns=["step", "started_at", "ended_at"])
+
+    def save_meeting_note(self, meeting_id: str, step: int, field: str, notes: str) -> None:
+        """Store (or replace) the note of a step's field; empty text removes it."""
+        text = (notes or "").strip()
+        if len(text) > MAX_NOTE_CHARS:
+            raise StoreError(
+                f"Deze notitie is te lang ({len(text):,} tekens; maximum {MAX_NOTE_CHARS:,}). "
+                "Kort ze in of verdeel ze over de stappen.".replace(",", ".")
+            )
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM meeting_notes WHERE meeting_id = ? AND step = ? AND field = ?",
+                        [meeting_id, int(step), field])
+            if text:
+                cur.execute("INSERT INTO meeting_notes VALUES (?, ?, ?, ?, ?)",
+                            [meeting_id, int(step), field, text, datetime.now(timezone.utc).replace(tzinfo=None)])
+
+    def meeting_notes(self, meeting_id: str) -> dict[tuple[int, str], str]:
+        rows = self.cursor().execute("SELECT step, field, notes FROM meeting_notes WHERE meeting_id = ?",
+                                     [meeting_id]).fetchall()
+        return {(int(step), field): notes for step, field, notes in rows}
+
+    def save_meeting_keywords(self, meeting_id: str, step: int, domains: dict[str, str]) -> None:
+        """Replace the step's keyword → domain grouping."""
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM meeting_keywords WHERE meeting_id = ? AND step = ?", [meeting_id, int(step)])
+            if domains:
+                cur.executemany("INSERT INTO meeting_keywords VALUES (?, ?, ?, ?)",
+                                [[meeting_id, int(step), k, d] for k, d in domains.items()])
+
+    def meeting_keywords(self, meeting_id: str, step: int) -> dict[str, str]:
+        rows = self.cursor().execute("SELECT keyword, domain FROM meeting_keywords WHERE meeting_id = ? AND step = ?",
+                                     [meeting_id, int(step)]).fetchall()
+        return dict(rows)
 
     def file_size(self) -> int:
         return self.path.stat().st_size if self.path.exists() else 0
