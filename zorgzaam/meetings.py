@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -532,6 +533,17 @@ def time_per_step(store: Store, meeting: Meeting, now: datetime | None = None) -
         ended = v.ended_at if v.ended_at is not None and not pd.isna(v.ended_at) else end_now
         out[int(v.step)] = out.get(int(v.step), 0.0) + max((ended - v.started_at).total_seconds(), 0) / 60
     return out
+
+
+def local_time(moment: datetime | None, zone: str = "Europe/Brussels") -> str:
+    """A stored UTC moment as the meeting's clock time ("14:02"), "-" when there is none."""
+    if moment is None or pd.isna(moment):
+        return "-"
+    try:
+        tz = ZoneInfo(zone)
+    except ZoneInfoNotFoundError:  # a machine without time zone data: UTC rather than nothing
+        tz = timezone.utc
+    return moment.replace(tzinfo=timezone.utc).astimezone(tz).strftime("%H:%M")
 
 
 def format_clock(seconds: float) -> str:

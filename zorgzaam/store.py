@@ -1541,6 +1541,10 @@ class Store:
 
         self._poll_write(work)
 
+    def meeting_for_poll(self, poll_session_id: str) -> bool:
+        """True when the poll session belongs to a meeting."""
+        return bool(self.scalar("SELECT count(*) FROM meetings WHERE poll_session_id = ?", [poll_session_id]))
+
     def set_next_meeting(self, meeting_id: str, day: date | None) -> None:
         with self.transaction() as cur:
             cur.execute("UPDATE meetings SET next_meeting = ?, updated_at = ? WHERE meeting_id = ?",

@@ -75,3 +75,129 @@ class MinutesDocument:
     source_line: str                       # the data's sources and periods
     made_on: date
     anonymous_note: str = field(default=ANONYMOUS_NOTE)
+
+
+# --------------------------------------------------------------------------- gathering
+
+
+def poll_result(result) -> PollQuestionResult:
+    """A polls.QuestionResult as the minutes print it: every score (also those nobody gave), or every word."""
+    from .. import bouwstenen
+    from ..formatting import format_number
+
+    q = result.question
+    if q.kind == "scale":
+        distribution = tuple((f"{s} · {bouwstenen.SCALE[s]}", int(result.distribution.get(s, 0))) for s in bouwstenen.SCALE)
+        median = None if result.median is None else format_number(result.median, 0 if float(result.median).is_integer()
+                                                                    else 1)
+        spread = None
+        if result.n:
+            spread = f"van {result.min} tot {result.max}" + (" · meningen lopen uiteen" if result.disagreement else "")
+        return PollQuestionResult(q.text, q.kind, result.n, distribution, median, spread)
+    return PollQuestionResult(q.text, q.kind, result.n,
+                              tuple((str(k), int(v)) for k, v in result.distribution.items()))
+
+
+def _source_line(store) -> str:
+    datasets = store.datasets()
+    if datasets.empty:
+        return "Bron: zorgzaam (geen cijfers in de databank)"
+    parts = []
+    for row in datasets.itertuples(index=False):
+        period = getattr(row, "period_label", None)
+        text = str(row.source) + (f" ({period})" if isinstance(period, str) and period else "")
+        if text not in parts:
+            parts.append(text)
+    return "Bron: " + "; ".join(parts) + " · peilingen en notities: de werkgroep"
+
+
+def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date | None = None) -> MinutesDocument:
+    """The minutes of a meeting (also of one still running: what happened so far)."""
+    from .. import meeting_content, meetings, werkgroep
+
+    meeting = meetings.get(store, meeting_id)
+    if meeting is None:
+        raise LookupError("Deze bijeenkomst bestaat niet (meer).")
+    notes = meetings.notes(store, meeting.meeting_id)
+    spent = meetings.time_per_step(store, meeting)
+    place = None
+    names: dict[str, str] = {}
+    if meeting.municipality:
+        found = store.find_area(meeting.municipality, "gemeente")
+        place = found["name"].iloc[0] if not found.empty else meeting.municipality
+        names = dict(meeting_content.municipality_sectors(store, meeting.municipality)[["code", "name"]].to_numpy())
+    source = _source_line(store)
+    map_source = source.removeprefix("Bron: ").split(" · ")[0]
+    steps = []
+    for i, item in enumerate(meeting.agenda):
+        block = item.block
+        res = meetings.step_results(store, meeting, i)
+        shown = i in spent
+        step = dict(number=i + 1, title=item.title, purpose=block.purpose, planned_minutes=item.minutes,
+                    spent_minutes=spent.get(i), participants=res.participants if res is not None else None,
+                    polls=tuple(poll_result(r) for r in res.questions) if res is not None else ())
+        if item.kind == "definitie":
+            step["clusters"] = tuple((c.domain or "", ", ".join(c.words), c.total)
+                                     for c in meetings.step_clusters(store, meeting, i))
+        if shown and meeting.municipality and item.kind in ("wie", "wat", "wie_vs_wat"):
+            if item.kind == "wie":
+                usable = meeting_content.usable_indicators(store, meeting.indicators or
+                                                           meeting_content.DEFAULT_INDICATORS)
+                figures = meeting_content.sector_figures(store, meeting.municipality, meeting.sectors, usable)
+                if not figures.empty:
+                    step["table_title"] = f"Cijfers van de gekozen sectoren, periode {figures.period}"
+                    step["table"] = figures.table
+                    if with_maps and usable:
+                        png = meeting_content.indicator_map(store, meeting.municipality, meeting.sectors, usable[0],
+                                                            figures.period, source=map_source, on=today)
+                        if png:
+                            label = store.catalogue().indicator(usable[0]).label
+                            step["images"] = ((f"{label} per statistische sector, periode {figures.period}; "
+                                               "dikke rand: de gekozen sectoren", png),)
+            elif item.kind == "wat":
+                figures = meeting_content.sector_figures(store, meeting.municipality, meeting.sectors,
+                                                         meeting_content.ACCESS_INDICATORS)
+                if not figures.empty:
+                    step["table_title"] = f"Bereikbaarheid en bebouwing, periode {figures.period}"
+                    step["table"] = figures.table
+                if with_maps:
+                    png, _counts = meeting_content.amenities_map(store, meeting.municipality, meeting.sectors,
+                                                                 source=map_source)
+                    if png:
+                        step["images"] = (("Voorzieningen per statistische sector; dikke rand: de gekozen sectoren",
+                                           png),)
+            else:
+                table = meeting_content.findings(store, meeting.municipality, meeting.sectors)
+                if not table.empty:
+                    step["table_title"] = "Signalen, omgeving en wie vs wat per gekozen sector"
+                    step["table"] = table
+        step["notes"] = tuple(MinutesNote(f.label, notes[(i, f.key)]) for f in block.note_fields
+                              if notes.get((i, f.key), "").strip())
+        steps.append(MinutesStep(**step))
+
+    stored = werkgroep.actions(store, meeting.team)
+    actions = None
+    if stored:
+        actions = werkgroep.actions_table(stored, names).rename(columns=werkgroep.ACTION_TABLE_HEADERS)
+        actions["Nr."] = actions["Nr."].astype(str)
+
+        def is_new(item) -> str:
+            if meeting.started_at is None:
+                return ""
+            end = meeting.finished_at
+            return "nieuw" if item.created_at >= meeting.started_at and (end is None or item.created_at <= end) else ""
+
+        actions.insert(1, "Nieuw", [is_new(s) for s in stored])
+    agreements = "\n\n".join(notes[(i, meetings.AGREEMENTS_FIELD)] for i in meeting.steps_of("afspraken")
+                             if notes.get((i, meetings.AGREEMENTS_FIELD), "").strip())
+    scores = meetings.progress_table(store, meeting.team)
+    agenda = tuple((i + 1, item.title, item.minutes, spent.get(i)) for i, item in enumerate(meeting.agenda))
+    return MinutesDocument(
+        title=meeting.title, team=meeting.team, meeting_date=meeting.meeting_date, place=place,
+        sectors=tuple(f"{names.get(c, c)} ({c})" for c in meeting.sectors),
+        started=meetings.local_time(meeting.started_at) if meeting.started_at else None,
+        finished=meetings.local_time(meeting.finished_at) if meeting.finished_at else None,
+        participants=meetings.participants(store, meeting), agenda=agenda, steps=tuple(steps), actions=actions,
+        agreements=agreements, next_meeting=meeting.next_meeting,
+        scores=scores if scores.shape[1] > 1 else None, source_line=source, made_on=today or date.today(),
+    )

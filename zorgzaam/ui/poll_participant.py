@@ -79,9 +79,13 @@ def _save(store: Store, join_code: str, pid: str, question_id: int, key: str) ->
 
 
 def _save_name(store: Store, join_code: str, pid: str) -> None:
-    """A name typed after answering goes with the answers already given."""
+    """A name typed after answering goes with the answers already given (those that can still change)."""
     try:
+        session = polls.find_session(store, join_code)
+        open_ids = {q.question_id for q in session.visible_questions()} if session else set()
         for question_id, value in polls.my_answers(store, join_code, pid).items():
+            if question_id not in open_ids:
+                continue
             polls.answer(store, join_code, pid, question_id, value, name=st.session_state.get(NAME_KEY))
         st.session_state[_error_key(NAME_KEY)] = None
     except PollError as exc:
@@ -101,7 +105,8 @@ def question_control(store: Store, session: polls.PollSession, pid: str, questio
     _seed(key, question, stored)
     disabled = not session.is_open
     callback = dict(on_change=_save, args=(store, session.join_code, pid, question.question_id, key))
-    label = f"**{question.position}. {question.text}**"
+    # A meeting's questions come one step at a time: their numbers across the meeting would puzzle.
+    label = f"**{question.text}**" if question.step is not None else f"**{question.position}. {question.text}**"
     if question.kind == "scale":
         st.radio(label, list(polls.SCALE_VALUES), index=None, format_func=score_label, key=key,
                  disabled=disabled, **callback)
@@ -144,15 +149,20 @@ def render_public_results(res: polls.RoundResults) -> None:
         st.markdown("\n".join(lines))
 
 
+def _seen(session: polls.PollSession) -> tuple[bool, int, int | None]:
+    return session.is_open, session.current_round, session.current_step
+
+
 @st.fragment(run_every=3)
-def watch(store: Store, join_code: str, seen: tuple[bool, int]) -> None:
-    """Every 3 s: redraw the whole page when the poll opened, closed or started a new round (a typed
-    word is only lost then); show the results, above the questions, while the facilitator reveals them."""
+def watch(store: Store, join_code: str, seen: tuple[bool, int, int | None]) -> None:
+    """Every 3 s: redraw the whole page when the poll opened, closed, started a new round or (in a
+    meeting) moved to another step (a typed word is only lost then); show the results, above the
+    questions, while the facilitator reveals them."""
     with page_guard():
         session = polls.find_session(store, join_code)
         if session is None:
             return
-        if (session.is_open, session.current_round) != seen:
+        if _seen(session) != seen:
             st.rerun()
         res = polls.public_results(store, join_code)
         if res is not None:
@@ -160,7 +170,31 @@ def watch(store: Store, join_code: str, seen: tuple[bool, int]) -> None:
             st.divider()
 
 
+def meeting_view(store: Store, session: polls.PollSession) -> None:
+    """A meeting's poll: only the current step's questions, anonymous (no name field); between
+    questions the phone asks to look at the big screen and follows the facilitator by itself."""
+    pid, mine = participant_id(store, session.join_code)
+    st.header(session.title)
+    watch(store, session.join_code, _seen(session))
+    visible = session.visible_questions()
+    if not session.is_open:
+        st.info("De bijeenkomst is afgelopen. Bedankt om mee te doen!", icon=":material/celebration:")
+        return
+    if not visible:
+        st.info("Kijk mee op het grote scherm. Zodra er een vraag voor jou is, verschijnt ze hier vanzelf.",
+                icon=":material/cast:")
+        return
+    st.markdown("Kies je antwoord; het wordt meteen bewaard en je kunt het veranderen zolang deze stap loopt. "
+                "Je antwoorden zijn anoniem.")
+    for question in visible:
+        with st.container(border=True):
+            question_control(store, session, pid, question, mine.get(question.question_id))
+
+
 def participant_view(store: Store, session: polls.PollSession) -> None:
+    if session.follows_steps or store.meeting_for_poll(session.session_id):
+        meeting_view(store, session)
+        return
     pid, mine = participant_id(store, session.join_code)
     st.header(session.title)
     if session.is_open:
@@ -171,7 +205,7 @@ def participant_view(store: Store, session: polls.PollSession) -> None:
                    icon=":material/lock:")
     if session.current_round > 1:
         st.caption(f"Ronde {session.current_round}")
-    watch(store, session.join_code, (session.is_open, session.current_round))
+    watch(store, session.join_code, _seen(session))
     st.text_input("Je naam (mag leeg blijven)", key=NAME_KEY, max_chars=polls.MAX_NAME_CHARS,
                   disabled=not session.is_open, on_change=_save_name, args=(store, session.join_code, pid))
     if st.session_state.get(_error_key(NAME_KEY)):

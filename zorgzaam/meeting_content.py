@@ -1,0 +1,203 @@
+"""What the analysis steps of a meeting show: the chosen sectors' figures, maps and findings.
+
+The same functions feed the big screen (pages/bijeenkomst.py) and the minutes
+(zorgzaam.reports.minutes), so the verslag holds what the werkgroep saw. Every figure comes
+from the engine and the formatter the analysis pages use: hidden values stay "x", missing "-".
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from .access import amenity_points
+from .catalogue import Indicator
+from .comparisons import with_references
+from .engine import available_periods, compute
+from .environment import amenity_counts, category_label, locate_amenities
+from .formatting import format_indicator
+from .keyfigures import SMALL_SECTOR_THRESHOLD
+from .store import Store
+
+# The Wie woont er? step's indicators when the facilitator chose none.
+DEFAULT_INDICATORS = ("pct_80plus", "pct_alone_75plus", "pct_single_person_hh", "pct_tenants",
+                      "pct_increased_reimbursement_20_64")
+# The Wat is er? step: access and settlement per sector.
+ACCESS_INDICATORS = ("pct_no_basket_1200m", "pct_80plus_no_basket_1200m", "pct_no_bus_400m",
+                     "pct_80plus_no_bus_400m", "pct_in_kern", "pct_in_lint", "pct_in_verspreid")
+SMALL_MARK = "*"
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """Formatted figures: one row per indicator, a column per chosen sector then the references."""
+
+    table: pd.DataFrame
+    period: str | None
+    small: tuple[str, ...]      # chosen sectors with few inhabitants (or a hidden count)
+    indicators: tuple[str, ...]  # the indicators shown (with figures for this period)
+
+    @property
+    def empty(self) -> bool:
+        return self.table.empty
+
+
+def municipality_sectors(store: Store, municipality: str | None) -> pd.DataFrame:
+    """code, name of the municipality's sectors (code order)."""
+    if not municipality:
+        return pd.DataFrame(columns=["code", "name"])
+    codes = store.sectors_within("gemeente", [municipality])
+    areas = store.areas("statsec")
+    return areas[areas["code"].isin(codes)][["code", "name"]].sort_values("code").reset_index(drop=True)
+
+
+def shown_sectors(store: Store, municipality: str | None, sectors: Sequence[str]) -> list[str]:
+    """The chosen sectors that exist in the store (the whole municipality when none were chosen)."""
+    known = municipality_sectors(store, municipality)
+    if sectors:
+        return [c for c in sectors if c in set(known["code"])]
+    return list(known["code"])
+
+
+def usable_indicators(store: Store, codes: Sequence[str]) -> list[str]:
+    """The indicators of ``codes`` that the store has figures for (catalogue order kept as given)."""
+    catalogue = store.catalogue()
+    out = []
+    for code in codes:
+        try:
+            ind = catalogue.indicator(code)
+        except KeyError:
+            continue
+        if available_periods(store, [ind], catalogue):
+            out.append(code)
+    return out
+
+
+def latest_common_period(store: Store, codes: Sequence[str]) -> str | None:
+    catalogue = store.catalogue()
+    periods = [p for c in codes for p in available_periods(store, [catalogue.indicator(c)], catalogue)]
+    return max(periods) if periods else None
+
+
+def sector_figures(store: Store, municipality: str | None, sectors: Sequence[str], indicators: Sequence[str],
+                   period: str | None = None, small_threshold: int = SMALL_SECTOR_THRESHOLD) -> FigureTable:
+    """The chosen sectors beside their municipality, care zone and Flanders, for each indicator with figures."""
+    codes = usable_indicators(store, indicators)
+    shown = shown_sectors(store, municipality, sectors)
+    if not codes or not shown or not municipality:
+        return FigureTable(pd.DataFrame(), None, (), tuple(codes))
+    catalogue = store.catalogue()
+    period = period or latest_common_period(store, codes)
+    wanted = list(dict.fromkeys(["pop_total", *codes]))
+    per_sector = compute(store, wanted, areas=[("statsec", c) for c in shown], period=period)
+    refs_result, refs = with_references(store, wanted, "gemeente", municipality, period)
+    names = dict(zip(*municipality_sectors(store, municipality)[["code", "name"]].T.to_numpy()))
+    pop = per_sector[per_sector["indicator"] == "pop_total"].set_index("area_code")
+    small = tuple(c for c in shown if small_threshold > 0 and not (
+        pop["status"].get(c) == "ok" and pop["value"].get(c, 0) >= small_threshold))
+    columns: dict[str, list[str]] = {"Indicator": []}
+    sector_labels = {c: f"{names.get(c, c)} ({c}){' ' + SMALL_MARK if c in small else ''}" for c in shown}
+    for label in sector_labels.values():
+        columns[label] = []
+    own = refs_result[refs_result["role"] == "gebied"]
+    municipality_name = store.find_area(municipality, "gemeente")["name"].iloc[0] \
+        if not store.find_area(municipality, "gemeente").empty else municipality
+    ref_columns = [(f"gemeente {municipality_name}", own)] + [
+        (r.label, refs_result[(refs_result["area_level"] == r.level) & (refs_result["area_code"] == r.code)])
+        for r in refs]
+    for label, _ in ref_columns:
+        columns[label] = []
+    rows_for = {c: per_sector[per_sector["area_code"] == c].set_index("indicator") for c in shown}
+    for code in ["pop_total", *(c for c in codes if c != "pop_total")]:
+        ind: Indicator = catalogue.indicator(code)
+        columns["Indicator"].append(ind.label)
+        for c, label in sector_labels.items():
+            rows = rows_for[c]
+            columns[label].append(format_indicator(ind, rows["value"].get(code), rows["status"].get(code))
+                                  if code in rows.index else "-")
+        for label, frame in ref_columns:
+            hit = frame[frame["indicator"] == code]
+            columns[label].append(format_indicator(ind, hit["value"].iloc[0], hit["status"].iloc[0])
+                                  if len(hit) else "-")
+    return FigureTable(pd.DataFrame(columns), period, small, tuple(codes))
+
+
+def indicator_map(store: Store, municipality: str, sectors: Sequence[str], indicator: str, period: str | None,
+                  *, source: str, page: str = "A4", dpi: int = 110, on: date | None = None) -> bytes | None:
+    """The municipality's sectors coloured by one indicator, the chosen sectors outlined (PNG)."""
+    from .reports.map_image import indicator_map_png
+
+    codes = store.sectors_within("gemeente", [municipality])
+    geo = store.geometries("statsec", codes, display=False)
+    if geo.empty:
+        return None
+    ind = store.catalogue().indicator(indicator)
+    result = compute(store, list(dict.fromkeys(["pop_total", indicator])), level="statsec",
+                     within=("gemeente", municipality), period=period)
+    rows = result[result["indicator"] == indicator].drop_duplicates("area_code").set_index("area_code")
+    pop = result[result["indicator"] == "pop_total"].set_index("area_code")
+    small = [c for c in codes if not (pop["status"].get(c) == "ok" and pop["value"].get(c, 0) >= SMALL_SECTOR_THRESHOLD)]
+    name = store.find_area(municipality, "gemeente")
+    label = f"gemeente {name['name'].iloc[0]}" if not name.empty else municipality
+    return indicator_map_png(geo, rows["value"], ind, source=source, period=period or "-", view_label=label,
+                             statuses=rows["status"], small=small, highlight=list(sectors), page=page, dpi=dpi, on=on)
+
+
+def amenities_map(store: Store, municipality: str, sectors: Sequence[str], *, source: str, page: str = "A4",
+                  dpi: int = 110) -> tuple[bytes | None, pd.DataFrame]:
+    """The municipality's sectors with the amenities (chosen sectors outlined) as a PNG, and the number of
+    amenities per category in each chosen sector (code → category label → count)."""
+    from .reports import map_image
+
+    codes = store.sectors_within("gemeente", [municipality])
+    raw = store.geometries("statsec", codes, display=False)
+    if raw.empty:
+        return None, pd.DataFrame()
+    geo = raw.assign(geometry=list(shapely.from_wkb([bytes(g) for g in raw["geometry"]])))
+    minx, miny, maxx, maxy = shapely.total_bounds(np.array(list(geo["geometry"]), dtype=object))
+    points = amenity_points(store.features(layer="voorziening", bbox=(minx, miny, maxx, maxy)))
+    counts = pd.DataFrame()
+    chosen = [c for c in sectors if c in set(geo["code"])] or list(geo["code"])
+    if not points.empty:
+        counts = amenity_counts(points, locate_amenities(points, geo[["code", "geometry"]]), chosen)
+        counts.columns = [category_label(c) for c in counts.columns]
+    layers = map_image.amenity_points(points) if not points.empty else []
+    name = store.find_area(municipality, "gemeente")
+    label = f"gemeente {name['name'].iloc[0]}" if not name.empty else municipality
+    png = map_image.sector_map_png(
+        raw, title="Wat is er? Voorzieningen per statistische sector", subtitle=label, source=source,
+        legend=map_image.highlight_legend("gekozen sector") if sectors else [], legend_title="Legende",
+        highlight=list(sectors), points=layers, page=page, dpi=dpi)
+    return png, counts
+
+
+def amenity_table(counts: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The counts per chosen sector as formatted text: one row per category, a column per sector."""
+    if counts.empty:
+        return pd.DataFrame()
+    table = counts.T.astype(int).astype(str)
+    table.columns = [f"{names.get(c, c)} ({c})" for c in counts.index]
+    return table.rename_axis("Voorziening").reset_index()
+
+
+def findings(store: Store, municipality: str, sectors: Sequence[str]) -> pd.DataFrame:
+    """Per chosen sector the signals, the spatial findings and the Wie-vs-wat sentence (the samenvattende
+    tabel's words), as formatted text."""
+    from .reports.summary_table import summary_rows
+
+    rows = summary_rows(store, municipality=municipality)
+    if sectors:
+        rows = rows[rows["code"].isin(list(sectors))]
+    return pd.DataFrame({
+        "Sector": [f"{n} ({c}){' ' + SMALL_MARK if s else ''}" for n, c, s in zip(rows["name"], rows["code"],
+                                                                                  rows["small"])],
+        "Signalen": rows["signals"].to_list(),
+        "Wat is er": rows["spatial"].to_list(),
+        "Wie vs wat": rows["mismatch"].to_list(),
+    })

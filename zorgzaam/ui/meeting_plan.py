@@ -1,0 +1,450 @@
+"""Sections of the Bijeenkomsten page: plan a werkgroep meeting, find it back, start it, take the verslag home.
+
+The meeting itself (agenda, state, poll, notes) lives in zorgzaam.meetings; the big screen that leads
+it is pages/bijeenkomst.py. The facilitator token that ``meetings.start`` hands out once is kept in
+the session (``TOKENS_KEY``) so whoever started a meeting in this browser can lead it further.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from .. import bouwstenen, meeting_content, meetings
+from ..formatting import format_date
+from ..meetings import BLOCKS, TEMPLATES, Meeting, MeetingError
+from ..store import Store
+from . import take_home
+from .data import SOURCE_KEY, data_version, source_choice
+from .poll_sections import SCORE_COLOURS
+from .state import AreaChoice
+
+PRESENTER_PAGE = "pages/bijeenkomst.py"
+# {meeting_id: facilitator token} of the meetings started (or opened) in this browser session;
+# the presenter page reads and fills it too.
+TOKENS_KEY = "meeting_tokens"
+FLASH_KEY = "meeting_plan_flash"
+ROUND_KEY = "meeting_plan_round"  # bumped after planning, so the form starts empty again
+CUSTOM = "zelf"  # "Zelf samenstellen": an empty agenda to fill
+
+BLOCK_COLUMN, TITLE_COLUMN, MINUTES_COLUMN = "Blok", "Titel", "Minuten"
+KIND_BY_TITLE = {b.title: kind for kind, b in BLOCKS.items()}
+STATE_BADGES = {
+    "gepland": ":blue-badge[:material/event: gepland]",
+    "bezig": ":orange-badge[:material/play_circle: bezig]",
+    "afgerond": ":green-badge[:material/task_alt: afgerond]",
+}
+CELL = re.compile(r"^\s*(\d+)\s*\(n=(\d+)\)\s*$")
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _tokens() -> dict[str, str]:
+    tokens = st.session_state.get(TOKENS_KEY)
+    if not isinstance(tokens, dict):
+        tokens = {}
+        st.session_state[TOKENS_KEY] = tokens
+    return tokens
+
+
+def _local_time(moment: datetime | None) -> str | None:
+    """A stored UTC moment as Belgian wall-clock time: '2 december 2026 om 19:05'."""
+    if moment is None or pd.isna(moment):
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        local = moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Brussels"))
+    except Exception:  # noqa: BLE001 - no time zone data: show UTC rather than nothing
+        local = moment
+    return f"{format_date(local.date())} om {local:%H:%M}"
+
+
+def _plural(n: int, one: str, more: str) -> str:
+    return f"{n} {one if n == 1 else more}"
+
+
+def _is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        if pd.isna(value):
+            return True
+    except (TypeError, ValueError):
+        pass
+    return isinstance(value, str) and not value.strip()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _usable_indicators(_store: Store, version: str) -> list[str]:
+    return meeting_content.usable_indicators(_store, list(_store.catalogue().indicators))
+
+
+def _indicator_labels(store: Store) -> dict[str, str]:
+    catalogue = store.catalogue()
+    return {code: catalogue.indicator(code).label for code in _usable_indicators(store, data_version(store))}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _sector_names(_store: Store, version: str, municipality: str | None) -> dict[str, str]:
+    frame = meeting_content.municipality_sectors(_store, municipality)
+    return dict(zip(frame["code"], frame["name"]))
+
+
+# --------------------------------------------------------------------------- the agenda editor
+
+
+def agenda_frame(agenda) -> pd.DataFrame:
+    """The editor's table for an agenda (AgendaItems or (kind, title, minutes))."""
+    rows = [(BLOCKS[i.kind].title, i.title, i.minutes) for i in agenda]
+    return pd.DataFrame({
+        BLOCK_COLUMN: pd.Series([r[0] for r in rows], dtype="object"),
+        TITLE_COLUMN: pd.Series([r[1] for r in rows], dtype="object"),
+        MINUTES_COLUMN: pd.Series([r[2] for r in rows], dtype="Int64"),
+    })
+
+
+def agenda_from_frame(frame: pd.DataFrame) -> list[dict]:
+    """The edited table as agenda items for meetings.plan: fully empty rows are ignored, a row without
+    a block is an error; an empty title or duration takes the block's own."""
+    items = []
+    for n, row in enumerate(frame.itertuples(index=False), start=1):
+        block, title, minutes = row
+        if _is_empty(block) and _is_empty(title) and _is_empty(minutes):
+            continue
+        kind = KIND_BY_TITLE.get(block) if not _is_empty(block) else None
+        if kind is None:
+            raise MeetingError(f"Kies bij rij {n} een blok.")
+        if _is_empty(minutes):
+            minutes = BLOCKS[kind].minutes
+        else:
+            try:
+                minutes = int(minutes)
+            except (TypeError, ValueError):
+                raise MeetingError(f"Geef bij rij {n} een duur in minuten.") from None
+        items.append({"kind": kind, "title": "" if _is_empty(title) else str(title), "minutes": minutes})
+    return items
+
+
+def _planned_minutes(frame: pd.DataFrame) -> int:
+    total = 0
+    for block, _title, minutes in frame.itertuples(index=False):
+        if not _is_empty(minutes):
+            try:
+                total += int(minutes)
+            except (TypeError, ValueError):
+                pass
+        elif not _is_empty(block) and block in KIND_BY_TITLE:
+            total += BLOCKS[KIND_BY_TITLE[block]].minutes
+    return total
+
+
+def agenda_editor(initial: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The agenda as an editable table, the planned time under it."""
+    edited = st.data_editor(
+        initial, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            BLOCK_COLUMN: st.column_config.SelectboxColumn(
+                BLOCK_COLUMN, options=list(KIND_BY_TITLE), required=True, width="medium",
+                help="Wat voor agendapunt: bepaalt wat het grote scherm en de gsm's tonen."),
+            TITLE_COLUMN: st.column_config.TextColumn(
+                TITLE_COLUMN, max_chars=meetings.MAX_TITLE_CHARS, width="large",
+                help="Leeg laten: de naam van het blok."),
+            MINUTES_COLUMN: st.column_config.NumberColumn(
+                MINUTES_COLUMN, min_value=1, max_value=meetings.MAX_MINUTES, step=1, format="%d",
+                help=f"1 tot {meetings.MAX_MINUTES} minuten. Leeg laten: de voorgestelde duur van het blok."),
+        },
+    )
+    total = _planned_minutes(edited)
+    hours, rest = divmod(total, 60)
+    extra = f" ({hours} u {rest:02d})" if hours else ""
+    st.caption(f"Samen {total} minuten{extra}. Een rij toevoegen kan onderaan de tabel; een rij weghalen door ze "
+               "aan te vinken en te verwijderen.")
+    return edited
+
+
+def blocks_explained() -> None:
+    with st.expander("Wat doet elk blok?", icon=":material/help:"):
+        st.markdown("\n".join(f"- **{b.title}** (± {b.minutes} minuten): {b.purpose}" for b in BLOCKS.values()))
+
+
+# --------------------------------------------------------------------------- the form (new or change)
+
+
+@dataclass(frozen=True)
+class FormValues:
+    title: str
+    meeting_date: date
+    sectors: list[str]
+    indicators: list[str]
+
+
+def _meeting_fields(store: Store, municipality: str | None, prefix: str, *, title: str, day: date,
+                    sectors: tuple[str, ...] = (), indicators: tuple[str, ...] | None = None) -> FormValues:
+    """Title, date, sectors and indicators (the agenda editor comes after)."""
+    c1, c2 = st.columns([3, 1])
+    title_value = c1.text_input("Titel van de bijeenkomst", value=title, key=f"{prefix}_title",
+                                max_chars=meetings.MAX_TITLE_CHARS)
+    day_value = c2.date_input("Datum", value=day, format="DD/MM/YYYY", key=f"{prefix}_date",
+                              min_value=date(2000, 1, 1), max_value=date(date.today().year + 10, 12, 31))
+    names = _sector_names(store, data_version(store), municipality)
+    chosen = st.multiselect(
+        "Sectoren", list(names), default=[c for c in sectors if c in names],
+        format_func=lambda c: f"{names.get(c, c)} ({c})", key=f"{prefix}_sectors",
+        max_selections=meetings.MAX_SECTORS, placeholder="Hele gemeente",
+        help="De statistische sectoren die de stappen Wie woont er?, Wat is er? en Wie vs wat tonen. "
+             "Leeg: de hele gemeente.")
+    labels = _indicator_labels(store)
+    default = [c for c in (meeting_content.DEFAULT_INDICATORS if indicators is None else indicators) if c in labels]
+    picked = st.multiselect(
+        "Cijfers bij Wie woont er?", list(labels), default=default[:meetings.MAX_INDICATORS],
+        format_func=lambda c: labels.get(c, c), key=f"{prefix}_indicators", max_selections=meetings.MAX_INDICATORS,
+        help=f"De indicatoren die de stap Wie woont er? per gekozen sector toont, naast gemeente, zone en Vlaanderen "
+             f"(hoogstens {meetings.MAX_INDICATORS}).")
+    return FormValues(title_value, day_value, chosen, picked)
+
+
+def _plan(store: Store, team: str, values: FormValues, agenda: pd.DataFrame, *, template: str | None,
+          municipality: str | None, meeting_id: str | None = None) -> Meeting | None:
+    """meetings.plan with the form's values; a refusal is one Dutch sentence on the page."""
+    try:
+        return meetings.plan(store, team=team, title=values.title, meeting_date=values.meeting_date,
+                             agenda=agenda_from_frame(agenda), template=template, municipality=municipality,
+                             sectors=values.sectors, indicators=values.indicators, meeting_id=meeting_id)
+    except ValueError as exc:  # MeetingError and friends: the domain's sentence
+        st.error(str(exc), icon=":material/error:")
+        return None
+
+
+def new_meeting_form(store: Store, team: str, choice: AreaChoice) -> None:
+    """Nieuwe bijeenkomst: a template, the practical details and the agenda."""
+    round_ = st.session_state.get(ROUND_KEY, 0)
+    prefix = f"plan{round_}"
+    options = [*TEMPLATES, CUSTOM]
+    template = st.radio(
+        "Vertrek van", options, key=f"{prefix}_template", horizontal=True,
+        format_func=lambda c: TEMPLATES[c].title if c in TEMPLATES else "Zelf samenstellen")
+    if template in TEMPLATES:
+        st.caption(TEMPLATES[template].about)
+        agenda, title = TEMPLATES[template].agenda(), TEMPLATES[template].title
+    else:
+        st.caption("Een lege agenda: voeg zelf de blokken toe die jullie nodig hebben.")
+        agenda, title = (), ""
+    # The template is part of the keys: another template starts from its own title and agenda.
+    values = _meeting_fields(store, choice.gemeente_code, f"{prefix}_{template}", title=title, day=date.today())
+    st.markdown("**Agenda**")
+    edited = agenda_editor(agenda_frame(agenda), key=f"{prefix}_agenda_{template}")
+    blocks_explained()
+    if st.button("Bijeenkomst plannen", type="primary", icon=":material/event_available:", key=f"{prefix}_submit"):
+        meeting = _plan(store, team, values, edited, template=template if template in TEMPLATES else None,
+                        municipality=choice.gemeente_code)
+        if meeting is not None:
+            st.session_state[FLASH_KEY] = (f"Bijeenkomst '{meeting.title}' gepland op "
+                                           f"{format_date(meeting.meeting_date)}.")
+            st.session_state[ROUND_KEY] = round_ + 1
+            st.rerun()
+
+
+# --------------------------------------------------------------------------- the list
+
+
+def _go_lead(meeting_id: str, token: str) -> None:
+    st.switch_page(PRESENTER_PAGE, query_params={"id": meeting_id, "beheer": token, SOURCE_KEY: source_choice()})
+
+
+def minutes_documents(store: Store, meeting: Meeting) -> list[take_home.Document]:
+    """The verslag of a finished meeting as PDF, Word and HTML (built on request)."""
+    meeting_id = meeting.meeting_id
+    stem = f"verslag-{take_home.file_slug(meeting.title)}-{meeting.meeting_date.isoformat()}"
+
+    def pdf() -> bytes:
+        from ..reports.minutes import build_minutes
+        from ..reports.minutes_render import minutes_pdf
+
+        return minutes_pdf(build_minutes(store, meeting_id))
+
+    def docx() -> bytes:
+        from ..reports.minutes import build_minutes
+        from ..reports.minutes_render import minutes_docx
+
+        return minutes_docx(build_minutes(store, meeting_id))
+
+    def html() -> bytes:
+        from ..reports.minutes import build_minutes
+        from ..reports.minutes_render import minutes_html
+
+        return minutes_html(build_minutes(store, meeting_id)).encode("utf-8")
+
+    return [
+        take_home.Document(f"verslag_pdf_{meeting_id}", "Verslag (PDF)", f"{stem}.pdf", pdf,
+                           "Om af te drukken of te mailen: de agenda, wat er op het scherm stond, de antwoorden en "
+                           "de notities."),
+        take_home.Document(f"verslag_docx_{meeting_id}", "Verslag (Word)", f"{stem}.docx", docx,
+                           "Om verder te bewerken in Word of LibreOffice."),
+        take_home.Document(f"verslag_html_{meeting_id}", "Verslag (HTML)", f"{stem}.html", html,
+                           "Eén zelfstandig bestand om te mailen of te openen in een browser."),
+    ]
+
+
+def _summary_line(meeting: Meeting) -> str:
+    sectors = _plural(len(meeting.sectors), "sector", "sectoren") if meeting.sectors else "hele gemeente"
+    return (f"{_plural(len(meeting.agenda), 'stap', 'stappen')} · {meeting.planned_minutes} minuten · {sectors}")
+
+
+def _planned_actions(store: Store, meeting: Meeting) -> None:
+    mid = meeting.meeting_id
+    c1, c2 = st.columns([2, 1])
+    if c1.button("Start de bijeenkomst", type="primary", icon=":material/play_arrow:", key=f"start_{mid}",
+                 width="stretch", help="Begint bij de eerste stap. Je krijgt een begeleiderslink: bewaar ze, want "
+                                       "alleen daarmee kan je de bijeenkomst leiden."):
+        try:
+            started, token = meetings.start(store, mid)
+        except MeetingError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        _tokens()[started.meeting_id] = token
+        _go_lead(started.meeting_id, token)
+    with c2.popover("Verwijderen", icon=":material/delete:", width="stretch", key=f"delete_popover_{mid}"):
+        st.markdown(f"De bijeenkomst **{meeting.title}** en haar agenda verwijderen?")
+        if st.button("Ja, verwijderen", key=f"delete_{mid}", icon=":material/delete_forever:"):
+            meetings.delete(store, mid)
+            st.session_state[FLASH_KEY] = f"Bijeenkomst '{meeting.title}' verwijderd."
+            st.rerun()
+    with st.expander("Agenda aanpassen", icon=":material/edit_calendar:"):
+        prefix = f"edit_{mid}"
+        values = _meeting_fields(store, meeting.municipality, prefix, title=meeting.title, day=meeting.meeting_date,
+                                 sectors=meeting.sectors, indicators=meeting.indicators)
+        edited = agenda_editor(agenda_frame(meeting.agenda), key=f"{prefix}_agenda")
+        if st.button("Wijzigingen bewaren", icon=":material/save:", key=f"{prefix}_save"):
+            changed = _plan(store, meeting.team, values, edited, template=meeting.template,
+                            municipality=meeting.municipality, meeting_id=mid)
+            if changed is not None:
+                st.session_state[FLASH_KEY] = f"Bijeenkomst '{changed.title}' aangepast."
+                st.rerun()
+
+
+def _running_actions(store: Store, meeting: Meeting) -> None:
+    step = meeting.current_step
+    if step is not None and 0 <= step < len(meeting.agenda):
+        st.caption(f"Nu op het scherm: stap {step + 1} van {len(meeting.agenda)}, {meeting.agenda[step].title}.")
+    token = _tokens().get(meeting.meeting_id)
+    if token:
+        if st.button("Verder leiden", type="primary", icon=":material/slideshow:", key=f"lead_{meeting.meeting_id}"):
+            _go_lead(meeting.meeting_id, token)
+    else:
+        st.caption("Deze bijeenkomst loopt. Wie ze leidt, opent ze met de begeleiderslink die bij de start "
+                   "verscheen (bewaar die link als bladwijzer).")
+
+
+def _finished_actions(store: Store, meeting: Meeting) -> None:
+    started, finished = _local_time(meeting.started_at), _local_time(meeting.finished_at)
+    when = []
+    if started:
+        when.append(f"gestart {started}")
+    if finished:
+        when.append(f"afgerond {finished}")
+    lines = ["Liep: " + ", ".join(when) + "."] if when else []
+    if meeting.next_meeting is not None:
+        lines.append(f"Volgende bijeenkomst: **{format_date(meeting.next_meeting)}**.")
+    if lines:
+        st.markdown("  \n".join(lines))
+    st.caption("Het verslag: de agenda, wat er op het scherm stond, de antwoorden op de gsm's en de notities.")
+    take_home.offer(store, minutes_documents(store, meeting))
+
+
+def meeting_list(store: Store, team: str, listed: list[Meeting]) -> None:
+    """Bijeenkomsten van {team}: newest first, each with what can be done in its state."""
+    st.subheader(f"Bijeenkomsten van {team}")
+    if not listed:
+        st.caption("Nog geen bijeenkomsten. Plan er hierboven een.")
+        return
+    for meeting in listed:
+        with st.container(border=True, key=f"meeting_{meeting.meeting_id}"):
+            st.markdown(f"**{meeting.title}** · {format_date(meeting.meeting_date)} "
+                        f"{STATE_BADGES.get(meeting.state, meeting.state)}")
+            st.caption(_summary_line(meeting))
+            if meeting.state == "gepland":
+                _planned_actions(store, meeting)
+            elif meeting.state == "bezig":
+                _running_actions(store, meeting)
+            else:
+                _finished_actions(store, meeting)
+
+
+# --------------------------------------------------------------------------- progress over meetings
+
+
+def _parse_cell(text: Any) -> tuple[int | None, str]:
+    match = CELL.match(str(text))
+    if not match:
+        return None, ""
+    return int(match.group(1)), f"{match.group(1)} (n={match.group(2)})"
+
+
+def progress_chart(table: pd.DataFrame) -> go.Figure:
+    """Bouwstenen × meetings, coloured by the group's score (1–5), the cell text '3 (n=7)'."""
+    columns = [c for c in table.columns if c != "Bouwsteen"]
+    parsed = [[_parse_cell(table[c].iloc[r]) for c in columns] for r in range(len(table))]
+    z = [[p[0] for p in row] for row in parsed]
+    text = [[p[1] for p in row] for row in parsed]
+    scale = []
+    for score in range(1, 6):
+        scale += [[(score - 1) / 5, SCORE_COLOURS[score]], [score / 5, SCORE_COLOURS[score]]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=columns, y=list(table["Bouwsteen"]), text=text, texttemplate="%{text}", zmin=0.5, zmax=5.5,
+        colorscale=scale, xgap=2, ygap=2, hoverongaps=False,
+        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
+        colorbar=dict(title="Score", tickvals=[1, 2, 3, 4, 5],
+                      ticktext=[f"{s} {bouwstenen.SCALE[s]}" for s in range(1, 6)]),
+    ))
+    fig.update_layout(height=120 + 42 * len(table), margin=dict(l=10, r=10, t=10, b=10),
+                      yaxis=dict(autorange="reversed"), xaxis=dict(side="top", type="category"))
+    return fig
+
+
+def progress_section(store: Store, team: str) -> None:
+    st.subheader("Vooruitgang: de bouwstenen per bijeenkomst")
+    table = meetings.progress_table(store, team)
+    if len([c for c in table.columns if c != "Bouwsteen"]) == 0:
+        st.info("Nog geen bijeenkomst met bouwstenenscores. Zodra een bijeenkomst met het blok 'Bouwstenen scoren' "
+                "loopt of afgerond is, verschijnen de scores hier, bijeenkomst naast bijeenkomst.")
+        return
+    st.caption("Per bouwsteen de mediaan van de groep, naar beneden afgerond: een bouwsteen krijgt 4 pas als minstens "
+               "de helft 4 of meer gaf. n is het aantal antwoorden; '-' is niet gescoord. Oudste bijeenkomst links.")
+    st.plotly_chart(progress_chart(table), width="stretch", key="meeting_progress_chart",
+                    config={"displaylogo": False})
+    st.dataframe(table, hide_index=True, width="stretch", key="meeting_progress_table")
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def intro() -> None:
+    st.markdown(
+        "Plan hier de bijeenkomsten van jullie werkgroep. De app leidt de bijeenkomst stap voor stap op het grote "
+        "scherm, zoals het ondersteuningspakket zorgzame buurten ze beschrijft: kennismaken, samen een visie "
+        "vormen, de buurtanalyse lezen, de bouwstenen scoren en acties afspreken. De deelnemers doen mee met hun "
+        "gsm (een QR-code op het scherm), zonder account. Na afloop staat het verslag klaar om mee te nemen.")
+
+
+def render(store: Store, choice: AreaChoice, team: str) -> None:
+    """The whole Bijeenkomsten page below its title, for a chosen team."""
+    intro()
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        st.success(flash, icon=":material/check:")
+    listed = meetings.meetings(store, team)
+    with st.expander("Nieuwe bijeenkomst", icon=":material/add:", expanded=not listed):
+        new_meeting_form(store, team, choice)
+    meeting_list(store, team, listed)
+    progress_section(store, team)
