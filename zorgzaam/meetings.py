@@ -82,7 +82,8 @@ BLOCKS: dict[str, Block] = {b.kind: b for b in (
     Block(
         "checkin", "Kennismaking: deed je onlangs iets zorgzaam?", 10,
         "Iedereen antwoordt met één woord op de gsm; de woorden verschijnen op het scherm.",
-        prompts=("Deed je onlangs iets zorgzaam?", "Wie zit er in ons team, en wie moet er misschien nog bij?"),
+        prompts=("Wie zit er in ons team, en wie moet er misschien nog bij?",
+                 "Wat doet iedereen in zijn of haar domein?"),
         questions=({"kind": "word", "text": "Deed je onlangs iets zorgzaam? Zeg het in één woord."},),
         note_fields=(_NOTES,),
     ),
@@ -93,8 +94,7 @@ BLOCKS: dict[str, Block] = {b.kind: b for b in (
                  "Als deze werkgroep slaagt, hoe ziet je buurt er dan uit?",
                  "Er zijn geen slechte ideeën; veel is goed; bouw verder op het idee van je buur.",
                  "Wat delen we? Waar verschillen we? Wat benadrukt elk beleidsdomein?"),
-        questions=tuple({"kind": "word", "text": f"Een kenmerk van een zorgzame buurt ({n})"} for n in
-                        ("eerste kernwoord", "tweede kernwoord", "derde kernwoord")),
+        questions=tuple({"kind": "word", "text": f"{n} kernwoord"} for n in ("Eerste", "Tweede", "Derde")),
         note_fields=(NoteField(DEFINITION_FIELD, "Onze definitie van een zorgzame buurt",
                                "Een korte gedeelde definitie, in de woorden van de groep."), _NOTES),
     ),
@@ -312,6 +312,11 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def _today() -> date:
+    """The meeting's day (a function, so tests can hold a meeting on another day)."""
+    return date.today()
+
+
 def _validate_codes(values: Iterable[Any] | None, what: str, limit: int) -> tuple[str, ...]:
     codes = tuple(dict.fromkeys(str(v).strip() for v in (values or ()) if str(v).strip()))
     if len(codes) > limit:
@@ -332,6 +337,12 @@ def _validate_day(value: Any, what: str) -> date:
         except ValueError:
             pass
     raise MeetingError(f"Geef {what} als datum.")
+
+
+def for_poll(store: Store, poll_session_id: str) -> Meeting | None:
+    """The meeting a poll session belongs to (None for a plain poll)."""
+    found = [m for m in meetings(store) if m.poll_session_id == poll_session_id]
+    return found[0] if found else None
 
 
 def get(store: Store, meeting_id: str) -> Meeting | None:
@@ -403,7 +414,9 @@ def start(store: Store, meeting_id: str) -> tuple[Meeting, str]:
                                           allow_empty=True)
     except polls.PollError as exc:
         raise MeetingError(str(exc)) from exc
-    store.save_meeting(_row(meeting, token_hash=polls.hash_token(token), poll_session_id=session.session_id))
+    # A meeting is dated the day it is held (it may have been planned for another day).
+    store.save_meeting(_row(meeting, token_hash=polls.hash_token(token), poll_session_id=session.session_id,
+                            meeting_date=_today()))
     store.move_meeting(meeting.meeting_id, state="bezig", current_step=0, poll_session_id=session.session_id,
                        started=True)
     return get(store, meeting.meeting_id), token
@@ -464,8 +477,8 @@ def finish(store: Store, meeting_id: str, token: str) -> tuple[Meeting, werkgroe
     saved = None
     scores = bouwsteen_scores(store, meeting)
     if scores and any(v is not None for v in scores.values()):
-        day = (meeting.started_at or _now()).date()
-        saved = werkgroep.save_scores(store, meeting.team, min(day, date.today()), scores, source="peiling",
+        saved = werkgroep.save_scores(store, meeting.team, min(meeting.meeting_date, _today()), scores,
+                                      source="peiling",
                                       poll_session_id=meeting.poll_session_id, poll_round=1)
     return meeting, saved
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -38,7 +39,8 @@ def _finished_meeting(store: Store, team: str, title: str, day: date, scores: di
     """A meeting planned, started, scored on the phones at its bouwstenen step and finished, via the domain."""
     planned = meetings.plan(store, team=team, title=title, meeting_date=day, agenda=TEMPLATES["toetsen"].agenda(),
                             template="toetsen", municipality=TOWN_CODE)
-    meeting, token = meetings.start(store, planned.meeting_id)
+    with mock.patch.object(meetings, "_today", return_value=day):  # held on ``day``
+        meeting, token = meetings.start(store, planned.meeting_id)
     step = meeting.steps_of("bouwstenen")[0]
     meetings.go_to(store, meeting.meeting_id, token, step)
     session = polls.facilitator_session(store, meeting.poll_session_id, token)
@@ -47,8 +49,13 @@ def _finished_meeting(store: Store, team: str, title: str, day: date, scores: di
     for code, values in scores.items():
         for pid, value in zip(participants, values):
             polls.answer(store, session.join_code, pid, by_bouwsteen[code], value)
-    meetings.finish(store, meeting.meeting_id, token)
+    with mock.patch.object(meetings, "_today", return_value=day):
+        meetings.finish(store, meeting.meeting_id, token)
     return meeting.meeting_id
+
+
+def _progress_table(at: AppTest):
+    return next(d.value for d in at.dataframe if d.editing_mode == "read_only" and "Bouwsteen" in d.value.columns)
 
 
 def _heatmap(at: AppTest) -> dict:
@@ -68,7 +75,7 @@ def test_planning_from_the_analysis_template_stores_its_agenda_and_lists_it_as_p
     store = Store.open(demo_db)
     open_app_page(app, PAGE, team=team)
     form = next(e for e in app.expander if e.label == "Nieuwe bijeenkomst")
-    assert form.proto.expandable.expanded  # no meetings yet: the form is open
+    assert form.proto.expanded  # no meetings yet: the form is open
     assert "Nog geen bijeenkomsten" in _captions(app)
 
     app.radio(key="plan0_template").set_value("analyse").run()
@@ -107,7 +114,7 @@ def test_planning_from_the_analysis_template_stores_its_agenda_and_lists_it_as_p
     assert "6 stappen · 90 minuten · 2 sectoren" in _captions(app)
     assert app.button(key=f"start_{meeting.meeting_id}").label == "Start de bijeenkomst"
     # The form starts afresh (and closed now that there is a meeting).
-    assert not next(e for e in app.expander if e.label == "Nieuwe bijeenkomst").proto.expandable.expanded
+    assert not next(e for e in app.expander if e.label == "Nieuwe bijeenkomst").proto.expanded
     assert app.radio(key="plan1_template").value == "visievorming"
 
 
@@ -133,11 +140,19 @@ def test_an_invalid_agenda_or_title_shows_the_dutch_sentence_and_stores_nothing(
     assert [e.value for e in app.error] == ["Kies bij rij 7 een blok."]
     assert meetings.meetings(store, team) == []
 
-    # A title of 200 characters.
-    app.session_state["plan0_agenda_visievorming"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
-    app.text_input(key="plan0_visievorming_title").input("x" * 200)
+    # A step title of 200 characters (the table's max_chars is only a hint in the browser).
+    app.session_state["plan0_agenda_visievorming"] = {
+        "edited_rows": {0: {"Titel": "x" * 200}}, "added_rows": [], "deleted_rows": []}
+    app.run()
     app.button(key="plan0_submit").click().run()
-    assert [e.value for e in app.error] == ["De titel van de bijeenkomst is te lang (200 tekens; maximum 120)."]
+    assert [e.value for e in app.error] == ["De titel van agendapunt 1 is te lang (200 tekens; maximum 120)."]
+    assert meetings.meetings(store, team) == []
+
+    # An emptied meeting title (a long one is cut to 120 characters by the input itself).
+    app.session_state["plan0_agenda_visievorming"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
+    app.text_input(key="plan0_visievorming_title").input("   ")
+    app.button(key="plan0_submit").click().run()
+    assert [e.value for e in app.error] == ["De titel van de bijeenkomst is leeg."]
     assert meetings.meetings(store, team) == []
 
 
@@ -233,11 +248,13 @@ def test_a_finished_meeting_offers_its_verslag_and_its_scores_in_the_progress(ap
     assert not app.exception and not app.error
     assert "afgerond]" in _markdown(app)
     assert f"Volgende bijeenkomst: **{format_date(TODAY + timedelta(days=60))}**" in _markdown(app)
-    assert "gestart " in _markdown(app) and "afgerond " in _markdown(app)
+    held = meetings.get(store, mid)
+    assert held.started_at is not None and held.finished_at is not None
+    assert "Gehouden op " in _markdown(app) or "Gestart op " in _markdown(app)  # (around midnight: two days)
     labels = {app.button(key=f"maak_verslag_{ext}_{mid}").label for ext in ("pdf", "docx", "html")}
     assert labels == {"Verslag (PDF) maken", "Verslag (Word) maken", "Verslag (HTML) maken"}
 
-    table = next(d.value for d in app.dataframe if d.key == "meeting_progress_table")
+    table = _progress_table(app)
     column = f"{day.strftime('%d/%m/%Y')} Toetsen voorjaar"
     assert list(table.columns) == ["Bouwsteen", column]
     by_name = dict(zip(table["Bouwsteen"], table[column]))
@@ -275,7 +292,7 @@ def test_two_finished_meetings_stand_side_by_side_in_date_order(app, demo_db):
     _finished_meeting(store, team, "Tweede", later, {"detectie": [4, 4, 5]})   # planned first, held later
     _finished_meeting(store, team, "Eerste", earlier, {"detectie": [2]})
     open_app_page(app, PAGE, team=team)
-    table = next(d.value for d in app.dataframe if d.key == "meeting_progress_table")
+    table = _progress_table(app)
     first, second = f"{earlier.strftime('%d/%m/%Y')} Eerste", f"{later.strftime('%d/%m/%Y')} Tweede"
     assert list(table.columns) == ["Bouwsteen", first, second]
     detectie = table[table["Bouwsteen"] == "Detectie"].iloc[0]

@@ -55,17 +55,31 @@ def _tokens() -> dict[str, str]:
     return tokens
 
 
-def _local_time(moment: datetime | None) -> str | None:
-    """A stored UTC moment as Belgian wall-clock time: '2 december 2026 om 19:05'."""
+def _local(moment: datetime | None) -> datetime | None:
+    """A stored UTC moment (naive) as Belgian wall-clock time."""
     if moment is None or pd.isna(moment):
         return None
     try:
         from zoneinfo import ZoneInfo
 
-        local = moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Brussels"))
+        return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Brussels"))
     except Exception:  # noqa: BLE001 - no time zone data: show UTC rather than nothing
-        local = moment
-    return f"{format_date(local.date())} om {local:%H:%M}"
+        return moment
+
+
+def when_held(meeting: Meeting) -> str | None:
+    """'Gehouden op 2 december 2026, van 19:02 tot 21:05.' (or only the start, or only the end)."""
+    start, end = _local(meeting.started_at), _local(meeting.finished_at)
+    if start is not None and end is not None:
+        if start.date() == end.date():
+            return f"Gehouden op {format_date(start.date())}, van {start:%H:%M} tot {end:%H:%M}."
+        return f"Gestart op {format_date(start.date())} om {start:%H:%M}, afgerond op {format_date(end.date())} " \
+               f"om {end:%H:%M}."
+    if start is not None:
+        return f"Gestart op {format_date(start.date())} om {start:%H:%M}."
+    if end is not None:
+        return f"Afgerond op {format_date(end.date())} om {end:%H:%M}."
+    return None
 
 
 def _plural(n: int, one: str, more: str) -> str:
@@ -158,10 +172,10 @@ def agenda_editor(initial: pd.DataFrame, key: str) -> pd.DataFrame:
                 BLOCK_COLUMN, options=list(KIND_BY_TITLE), required=True, width="medium",
                 help="Wat voor agendapunt: bepaalt wat het grote scherm en de gsm's tonen."),
             TITLE_COLUMN: st.column_config.TextColumn(
-                TITLE_COLUMN, max_chars=meetings.MAX_TITLE_CHARS, width="large",
+                TITLE_COLUMN, max_chars=meetings.MAX_TITLE_CHARS, width="medium",
                 help="Leeg laten: de naam van het blok."),
             MINUTES_COLUMN: st.column_config.NumberColumn(
-                MINUTES_COLUMN, min_value=1, max_value=meetings.MAX_MINUTES, step=1, format="%d",
+                MINUTES_COLUMN, min_value=1, max_value=meetings.MAX_MINUTES, step=1, format="%d", width="small",
                 help=f"1 tot {meetings.MAX_MINUTES} minuten. Leeg laten: de voorgestelde duur van het blok."),
         },
     )
@@ -347,13 +361,8 @@ def _running_actions(store: Store, meeting: Meeting) -> None:
 
 
 def _finished_actions(store: Store, meeting: Meeting) -> None:
-    started, finished = _local_time(meeting.started_at), _local_time(meeting.finished_at)
-    when = []
-    if started:
-        when.append(f"gestart {started}")
-    if finished:
-        when.append(f"afgerond {finished}")
-    lines = ["Liep: " + ", ".join(when) + "."] if when else []
+    held = when_held(meeting)
+    lines = [held] if held else []
     if meeting.next_meeting is not None:
         lines.append(f"Volgende bijeenkomst: **{format_date(meeting.next_meeting)}**.")
     if lines:
@@ -400,15 +409,19 @@ def progress_chart(table: pd.DataFrame) -> go.Figure:
     scale = []
     for score in range(1, 6):
         scale += [[(score - 1) / 5, SCORE_COLOURS[score]], [score / 5, SCORE_COLOURS[score]]]
+    scale_labels = [[bouwstenen.SCALE.get(v, "niet gescoord") if v else "niet gescoord" for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
         z=z, x=columns, y=list(table["Bouwsteen"]), text=text, texttemplate="%{text}", zmin=0.5, zmax=5.5,
-        colorscale=scale, xgap=2, ygap=2, hoverongaps=False,
-        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
-        colorbar=dict(title="Score", tickvals=[1, 2, 3, 4, 5],
-                      ticktext=[f"{s} {bouwstenen.SCALE[s]}" for s in range(1, 6)]),
+        colorscale=scale, xgap=2, ygap=2, hoverongaps=False, customdata=scale_labels,
+        hovertemplate="%{y}<br>%{x}<br>%{text}: %{customdata}<extra></extra>",
+        colorbar=dict(title="Score", tickvals=[1, 2, 3, 4, 5], ticktext=["1", "2", "3", "4", "5"], thickness=14),
     ))
-    fig.update_layout(height=120 + 42 * len(table), margin=dict(l=10, r=10, t=10, b=10),
-                      yaxis=dict(autorange="reversed"), xaxis=dict(side="top", type="category"))
+    # A date over its title: the column heads stay readable side by side.
+    heads = [label.replace(" ", "<br>", 1) for label in columns]
+    fig.update_layout(height=150 + 42 * len(table), margin=dict(l=10, r=10, t=10, b=10),
+                      yaxis=dict(autorange="reversed"),
+                      xaxis=dict(side="top", type="category", tickmode="array", tickvals=columns, ticktext=heads,
+                                 tickangle=0))
     return fig
 
 

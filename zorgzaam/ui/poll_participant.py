@@ -173,10 +173,15 @@ def watch(store: Store, join_code: str, seen: tuple[bool, int, int | None]) -> N
 def meeting_view(store: Store, session: polls.PollSession) -> None:
     """A meeting's poll: only the current step's questions, anonymous (no name field); between
     questions the phone asks to look at the big screen and follows the facilitator by itself."""
+    from .. import meetings
+
     pid, mine = participant_id(store, session.join_code)
     st.header(session.title)
     watch(store, session.join_code, _seen(session))
     visible = session.visible_questions()
+    meeting = meetings.for_poll(store, session.session_id)
+    if meeting is not None and meeting.current_item is not None and visible:
+        st.subheader(meeting.current_item.title)
     if not session.is_open:
         st.info("De bijeenkomst is afgelopen. Bedankt om mee te doen!", icon=":material/celebration:")
         return
@@ -192,7 +197,7 @@ def meeting_view(store: Store, session: polls.PollSession) -> None:
 
 
 def participant_view(store: Store, session: polls.PollSession) -> None:
-    if session.follows_steps or store.meeting_for_poll(session.session_id):
+    if session.follows_steps or store.meeting_for_poll(session.session_id):  # a meeting without questions too
         meeting_view(store, session)
         return
     pid, mine = participant_id(store, session.join_code)
