@@ -233,7 +233,7 @@ def test_a_version_5_file_gets_the_poll_tables(tmp_path):
     assert {"poll_sessions", "poll_questions", "poll_answers"} <= tables
     assert store.summary_notes("gemeente", "11002", "2024") == {"q1": "bewaard"}
     assert store.create_poll_session("s1", "Peiling", "ABCDEF", "0" * 64, True,
-                                     [(1, 1, "scale", "Detectie", None, "detectie")])
+                                     [(1, 1, "scale", "Detectie", None, "detectie", None)])
     assert not store.create_poll_session("s2", "Andere", "ABCDEF", "1" * 64, True, [])  # join code taken
     assert store.record_poll_answer("s1", 1, "p", None, "4") == 1
     assert store.record_poll_answer("s1", 1, "p", "An", "5") == 1  # replaces

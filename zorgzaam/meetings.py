@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import hmac
 import json
+import numbers
 import secrets
 import unicodedata
 from collections import Counter
@@ -224,10 +225,14 @@ def validate_agenda(items: Iterable[Mapping | AgendaItem]) -> tuple[AgendaItem, 
         if kind not in BLOCKS:
             raise MeetingError(f"Agendapunt {i} heeft een onbekend soort blok; kies er een uit de lijst.")
         title = _clean_title(spec.get("title") or BLOCKS[kind].title, f"De titel van agendapunt {i}")
-        try:
-            minutes = int(spec.get("minutes"))
-        except (TypeError, ValueError):
-            raise MeetingError(f"Geef bij agendapunt {i} een duur in minuten.") from None
+        raw = spec.get("minutes")
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        if isinstance(raw, str) and raw.strip().isdigit():
+            raw = int(raw.strip())
+        if isinstance(raw, bool) or not isinstance(raw, numbers.Integral):
+            raise MeetingError(f"Geef bij agendapunt {i} een duur in hele minuten.")
+        minutes = int(raw)
         if not 1 <= minutes <= MAX_MINUTES:
             raise MeetingError(f"De duur van agendapunt {i} moet tussen 1 en {MAX_MINUTES} minuten liggen.")
         out.append(AgendaItem(kind, title, minutes))
@@ -313,8 +318,11 @@ def _now() -> datetime:
 
 
 def _today() -> date:
-    """The meeting's day (a function, so tests can hold a meeting on another day)."""
-    return date.today()
+    """The meeting's day in Belgium, whatever the server's time zone (a function, so tests can move it)."""
+    try:
+        return datetime.now(ZoneInfo("Europe/Brussels")).date()
+    except ZoneInfoNotFoundError:  # pragma: no cover - a machine without time zone data
+        return date.today()
 
 
 def _validate_codes(values: Iterable[Any] | None, what: str, limit: int) -> tuple[str, ...]:
@@ -414,11 +422,11 @@ def start(store: Store, meeting_id: str) -> tuple[Meeting, str]:
                                           allow_empty=True)
     except polls.PollError as exc:
         raise MeetingError(str(exc)) from exc
-    # A meeting is dated the day it is held (it may have been planned for another day).
-    store.save_meeting(_row(meeting, token_hash=polls.hash_token(token), poll_session_id=session.session_id,
-                            meeting_date=_today()))
-    store.move_meeting(meeting.meeting_id, state="bezig", current_step=0, poll_session_id=session.session_id,
-                       started=True)
+    # A meeting is dated the day it is held (it may have been planned for another day). One transaction
+    # checks that it is still planned: of two starts at once (a double click) only one gets a token.
+    if not store.start_meeting(meeting.meeting_id, polls.hash_token(token), session.session_id, _today()):
+        store.update_poll_session(session.session_id, is_open=False)
+        raise MeetingError("Deze bijeenkomst is al begonnen. Open ze met de begeleiderslink die je toen kreeg.")
     return get(store, meeting.meeting_id), token
 
 
@@ -489,14 +497,18 @@ def reopen(store: Store, meeting_id: str, token: str) -> Meeting:
     if meeting.state != "afgerond":
         return meeting
     store.move_meeting(meeting.meeting_id, state="bezig", current_step=len(meeting.agenda) - 1,
-                       poll_session_id=meeting.poll_session_id)
+                       poll_session_id=meeting.poll_session_id, reopened=True)
     return get(store, meeting.meeting_id)
 
 
 def save_note(store: Store, meeting_id: str, token: str, step: int, field_key: str, text: Any) -> None:
     """The note-taker's text of one field of one step (empty removes it)."""
     meeting = authorise(store, meeting_id, token)
-    if not 0 <= int(step) < len(meeting.agenda):
+    try:
+        step = int(step)
+    except (TypeError, ValueError):
+        step = -1
+    if not 0 <= step < len(meeting.agenda):
         raise MeetingError("Deze stap hoort niet bij deze bijeenkomst.")
     keys = {f.key for f in meeting.agenda[int(step)].block.note_fields}
     if field_key not in keys:
@@ -561,8 +573,8 @@ def local_time(moment: datetime | None, zone: str = "Europe/Brussels") -> str:
 
 def format_clock(seconds: float) -> str:
     """mm:ss (or h:mm:ss), with a minus sign when over time."""
-    sign = "−" if seconds < 0 else ""
     s = int(abs(seconds))
+    sign = "−" if seconds < 0 and s else ""
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
     return f"{sign}{h}:{m:02d}:{sec:02d}" if h else f"{sign}{m}:{sec:02d}"

@@ -1279,11 +1279,12 @@ class Store:
                 " current_round, created_at) VALUES (?, ?, ?, ?, ?, FALSE, 1, ?)",
                 [session_id, title, join_code, token_hash, "open" if is_open else "closed", now],
             )
-            cur.executemany(
-                "INSERT INTO poll_questions (session_id, question_id, position, kind, text, options, bouwsteen, step)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [[session_id, *q] for q in questions],
-            )
+            if questions:  # a meeting may have none (DuckDB refuses an empty executemany)
+                cur.executemany(
+                    "INSERT INTO poll_questions (session_id, question_id, position, kind, text, options, bouwsteen,"
+                    " step) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [[session_id, *q] for q in questions],
+                )
 
         try:
             self._poll_write(work)
@@ -1512,13 +1513,15 @@ class Store:
         return self._meeting_rows("WHERE team = ? ORDER BY meeting_date DESC, created_at DESC", [team])
 
     def delete_meeting(self, meeting_id: str) -> None:
-        """A meeting with its notes, keywords and step visits (its poll session and answers stay)."""
+        """A meeting with its notes, keywords and step visits (its poll session and answers stay, closed)."""
         with self.transaction() as cur:
+            cur.execute("UPDATE poll_sessions SET state = 'closed' WHERE session_id IN"
+                        " (SELECT poll_session_id FROM meetings WHERE meeting_id = ?)", [meeting_id])
             for table in ("meeting_notes", "meeting_keywords", "meeting_step_visits", "meetings"):
                 cur.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting_id])
 
     def move_meeting(self, meeting_id: str, *, state: str, current_step: int | None, poll_session_id: str | None,
-                     started: bool = False, finished: bool = False) -> None:
+                     started: bool = False, finished: bool = False, reopened: bool = False) -> None:
         """Change a meeting's state and current step in one transaction: the open step visit is closed, a
         new one opened for ``current_step``, and the poll session shows that step's questions (and is
         closed when the meeting is finished)."""
@@ -1532,9 +1535,9 @@ class Store:
             cur.execute(
                 "UPDATE meetings SET state = ?, current_step = ?, step_started_at = ?, updated_at = ?,"
                 " started_at = CASE WHEN ? THEN ? ELSE started_at END,"
-                " finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE meeting_id = ?",
+                " finished_at = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE finished_at END WHERE meeting_id = ?",
                 [state, current_step, now if current_step is not None else None, now, started, now, finished, now,
-                 meeting_id])
+                 reopened, meeting_id])
             if poll_session_id:
                 cur.execute("UPDATE poll_sessions SET current_step = ?, state = ? WHERE session_id = ?",
                             [current_step, "closed" if finished else "open", poll_session_id])
@@ -1544,6 +1547,26 @@ class Store:
     def meeting_for_poll(self, poll_session_id: str) -> bool:
         """True when the poll session belongs to a meeting."""
         return bool(self.scalar("SELECT count(*) FROM meetings WHERE poll_session_id = ?", [poll_session_id]))
+
+    def start_meeting(self, meeting_id: str, token_hash: str, poll_session_id: str, meeting_date: date) -> bool:
+        """Start a planned meeting at step 0 in one transaction; False (nothing changed) when it is no longer
+        planned (another start came first)."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+
+        def work(cur):
+            found = cur.execute("SELECT state FROM meetings WHERE meeting_id = ?", [meeting_id]).fetchall()
+            if not found or found[0][0] != "gepland":
+                return False
+            cur.execute(
+                "UPDATE meetings SET state = 'bezig', token_hash = ?, poll_session_id = ?, meeting_date = ?,"
+                " current_step = 0, step_started_at = ?, started_at = ?, updated_at = ? WHERE meeting_id = ?",
+                [token_hash, poll_session_id, meeting_date, now, now, now, meeting_id])
+            cur.execute("INSERT INTO meeting_step_visits VALUES (?, 0, ?, NULL)", [meeting_id, now])
+            cur.execute("UPDATE poll_sessions SET current_step = 0, state = 'open' WHERE session_id = ?",
+                        [poll_session_id])
+            return True
+
+        return self._poll_write(work)
 
     def set_next_meeting(self, meeting_id: str, day: date | None) -> None:
         with self.transaction() as cur:

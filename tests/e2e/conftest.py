@@ -200,8 +200,9 @@ class StreamlitServer:
 
 
 def start_streamlit(script: str | Path, db_path: str | Path, log_path: str | Path | None = None,
-                    cwd: str | Path = REPO_ROOT, timeout: float = SERVER_START_TIMEOUT) -> StreamlitServer:
-    """Start ``streamlit run script`` on a free local port with ZORGZAAM_DB=db_path.
+                    cwd: str | Path = REPO_ROOT, timeout: float = SERVER_START_TIMEOUT,
+                    port: int | None = None) -> StreamlitServer:
+    """Start ``streamlit run script`` on a free local port (or ``port``: a restart) with ZORGZAAM_DB=db_path.
 
     Returns once /_stcore/health answers "ok"; fails the test (with the server's
     log) when the server dies or does not answer within ``timeout`` seconds.
@@ -209,7 +210,7 @@ def start_streamlit(script: str | Path, db_path: str | Path, log_path: str | Pat
     """
     db_path = Path(db_path)
     log_path = Path(log_path) if log_path else db_path.with_name("streamlit.log")
-    port = free_port()
+    port = port or free_port()
     env = dict(os.environ, ZORGZAAM_DB=str(db_path), PYTHONUNBUFFERED="1")
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(script),
@@ -219,7 +220,7 @@ def start_streamlit(script: str | Path, db_path: str | Path, log_path: str | Pat
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
     ]
-    with open(log_path, "wb") as log:
+    with open(log_path, "ab") as log:
         process = subprocess.Popen(cmd, cwd=str(cwd), env=env, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
     server = StreamlitServer(url=f"http://127.0.0.1:{port}", port=port, db_path=db_path,

@@ -540,27 +540,8 @@ def notes_panel(store: Store, meeting: Meeting, token: str) -> None:
 # --------------------------------------------------------------------------- whole views
 
 
-def minutes_documents(store: Store, meeting: Meeting) -> list:
-    """The verslag as PDF, Word and HTML (made on request, see take_home.offer)."""
-    from ..reports.minutes import build_minutes
-    from ..reports.minutes_render import minutes_docx, minutes_html, minutes_pdf
-    from .take_home import Document, file_slug
-
-    stem = f"verslag-{file_slug(meeting.title)}-{meeting.meeting_date.isoformat()}"
-    mid = meeting.meeting_id
-    return [
-        Document(f"verslag_pdf_{mid}", "Verslag (PDF)", f"{stem}.pdf",
-                 lambda: minutes_pdf(build_minutes(store, mid)),
-                 "Klaar om te versturen: agenda, peilingen (verdelingen), kaarten, notities, acties en afspraken."),
-        Document(f"verslag_docx_{mid}", "Verslag (Word)", f"{stem}.docx",
-                 lambda: minutes_docx(build_minutes(store, mid)), "Hetzelfde verslag, om verder te bewerken."),
-        Document(f"verslag_html_{mid}", "Verslag (HTML)", f"{stem}.html",
-                 lambda: minutes_html(build_minutes(store, mid)).encode("utf-8"),
-                 "Eén webpagina met alles erin, ook zonder internet te openen."),
-    ]
-
-
 def finished_view(store: Store, meeting: Meeting, token: str) -> None:
+    from .meeting_plan import minutes_documents
     from .take_home import offer
 
     st.title(meeting.title)

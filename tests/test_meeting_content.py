@@ -1,0 +1,144 @@
+"""What the analysis steps of a meeting show (zorgzaam.meeting_content), on a copy of the demo store."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from PIL import Image
+
+from zorgzaam import meeting_content as mc
+from zorgzaam.comparisons import with_references
+from zorgzaam.demo import DEMO_ELZ_CODE, TINY_SECTOR, TOWN_CODE, WZC_SECTOR
+from zorgzaam.engine import compute
+from zorgzaam.formatting import format_indicator
+from zorgzaam.store import Store, close_all
+
+INDICATORS = ["pct_80plus", "pct_alone_75plus", "pct_single_person_hh"]
+NO_FIGURES = "pct_tenants"  # its counts are removed from the copy below
+OTHER_TOWN_SECTOR = "13092A03-"
+
+
+@pytest.fixture(scope="module")
+def store(demo_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("meeting_content") / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    store = Store.open(path)
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM observations WHERE variable IN ('hh_tenant', 'hh_known_tenure', 'pct_tenants')")
+    yield store
+    close_all()
+
+
+@pytest.fixture(scope="module")
+def figures(store):
+    return mc.sector_figures(store, TOWN_CODE, [WZC_SECTOR, TINY_SECTOR], [*INDICATORS, NO_FIGURES, "bestaat_niet"])
+
+
+def _label(store, code):
+    return store.catalogue().indicator(code).label
+
+
+def _formatted(store, code, level, area, period):
+    rows = compute(store, [code], areas=[(level, area)], period=period)
+    row = rows[rows["indicator"] == code].iloc[0]
+    return format_indicator(store.catalogue().indicator(code), row["value"], row["status"])
+
+
+def test_usable_indicators_leave_out_those_without_figures(store):
+    assert mc.usable_indicators(store, [*INDICATORS, NO_FIGURES, "bestaat_niet"]) == INDICATORS
+    assert mc.usable_indicators(store, [NO_FIGURES]) == []
+    assert mc.usable_indicators(store, []) == []
+
+
+def test_sector_figures_rows_and_columns(store, figures):
+    table = figures.table
+    assert figures.indicators == tuple(INDICATORS)
+    assert figures.period == max(store.periods())
+    assert list(table["Indicator"]) == ["Aantal inwoners", *(_label(store, c) for c in INDICATORS)]
+    assert _label(store, NO_FIGURES) not in set(table["Indicator"])
+    columns = list(table.columns)
+    assert columns[0] == "Indicator"
+    assert columns[1] == f"Ter Heide ({WZC_SECTOR})"
+    assert columns[2].startswith("Industriezone De Vaart") and columns[2].endswith(f"({TINY_SECTOR}) *")
+    assert columns[3] == "gemeente Heidebeek"
+    assert "eerstelijnszone" in columns[4] and "Heidekempen" in columns[4]
+    assert columns[5] == "Vlaanderen" and len(columns) == 6
+    assert figures.small == (TINY_SECTOR,)
+    assert not figures.empty
+
+
+def test_sector_figures_values_are_the_engines(store, figures):
+    table = figures.table.set_index("Indicator")
+    period = figures.period
+    refs, _ = with_references(store, ["pop_total", *INDICATORS], "gemeente", TOWN_CODE, period)
+    zone_col, region_col = table.columns[3], table.columns[4]
+    for code in ["pop_total", *INDICATORS]:
+        row = table.loc["Aantal inwoners" if code == "pop_total" else _label(store, code)]
+        assert row.iloc[0] == _formatted(store, code, "statsec", WZC_SECTOR, period)
+        assert row.iloc[2] == _formatted(store, code, "gemeente", TOWN_CODE, period)
+        for col, level, area in ((zone_col, "elz", DEMO_ELZ_CODE), (region_col, "gewest", None)):
+            hit = refs[(refs["indicator"] == code) & (refs["area_level"] == level)]
+            assert len(hit) == 1 and (area is None or hit["area_code"].iloc[0] == area)
+            ind = store.catalogue().indicator(code)
+            assert row[col] == format_indicator(ind, hit["value"].iloc[0], hit["status"].iloc[0])
+    # the sector figures differ from the municipality's (not a copied column)
+    assert table.loc[_label(store, "pct_80plus")].iloc[0] != table.loc[_label(store, "pct_80plus")].iloc[2]
+
+
+def test_sector_figures_tiny_sector_is_hidden_never_zero(store, figures):
+    tiny = figures.table.iloc[:, 2]
+    assert list(tiny[1:]) == ["x"] * len(INDICATORS)
+    assert "0" not in set(tiny) and not any(v.startswith("0") for v in tiny)
+    assert tiny.iloc[0] == _formatted(store, "pop_total", "statsec", TINY_SECTOR, figures.period)
+
+
+def test_sector_figures_without_a_choice_shows_the_whole_municipality(store):
+    whole = mc.sector_figures(store, TOWN_CODE, [], ["pct_80plus"])
+    expected = mc.shown_sectors(store, TOWN_CODE, [])
+    assert expected == sorted(store.sectors_within("gemeente", [TOWN_CODE])) and len(expected) > 5
+    sector_columns = list(whole.table.columns[1:-3])
+    assert len(sector_columns) == len(expected)
+    assert all(f"({code})" in col for code, col in zip(expected, sector_columns))
+    assert TINY_SECTOR in whole.small
+
+
+def test_shown_sectors_and_empty_cases(store):
+    assert mc.shown_sectors(store, TOWN_CODE, [WZC_SECTOR, OTHER_TOWN_SECTOR, "bestaat-niet"]) == [WZC_SECTOR]
+    assert mc.shown_sectors(store, None, [WZC_SECTOR]) == []
+    assert mc.sector_figures(store, TOWN_CODE, [WZC_SECTOR], [NO_FIGURES]).empty
+    assert mc.sector_figures(store, None, [WZC_SECTOR], INDICATORS).empty
+    assert mc.sector_figures(store, TOWN_CODE, [OTHER_TOWN_SECTOR], INDICATORS).empty
+
+
+def test_indicator_map_is_a_sensible_png(store):
+    png = mc.indicator_map(store, TOWN_CODE, [WZC_SECTOR], "pct_80plus", max(store.periods()), source="demo")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert 20_000 < len(png) < 5_000_000
+    width, height = Image.open(io.BytesIO(png)).size
+    assert 600 <= width <= 3000 and 600 <= height <= 4000
+
+
+def test_amenities_map_and_table(store):
+    png, counts = mc.amenities_map(store, TOWN_CODE, [WZC_SECTOR, TINY_SECTOR], source="demo")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    assert list(counts.index) == [WZC_SECTOR, TINY_SECTOR]
+    assert counts.to_numpy().sum() > 0
+    names = dict(mc.municipality_sectors(store, TOWN_CODE)[["code", "name"]].to_numpy())
+    table = mc.amenity_table(counts, names)
+    assert list(table.columns) == ["Voorziening", f"Ter Heide ({WZC_SECTOR})",
+                                   f"{names[TINY_SECTOR]} ({TINY_SECTOR})"]
+    assert list(table["Voorziening"]) == list(counts.columns)
+    for i, category in enumerate(counts.columns):
+        assert table.iloc[i, 1] == str(int(counts.loc[WZC_SECTOR, category]))
+        assert table.iloc[i, 2] == str(int(counts.loc[TINY_SECTOR, category]))
+    assert mc.amenity_table(counts.iloc[0:0, 0:0], names).empty
+
+
+def test_findings_rows_only_the_chosen_sectors(store):
+    rows = mc.findings(store, TOWN_CODE, [WZC_SECTOR, TINY_SECTOR])
+    assert list(rows.columns) == ["Sector", "Signalen", "Wat is er", "Wie vs wat"]
+    assert list(rows["Sector"]) == [f"Ter Heide ({WZC_SECTOR})", f"Industriezone De Vaart ({TINY_SECTOR}) *"]
+    everything = mc.findings(store, TOWN_CODE, [])
+    assert len(everything) == len(mc.shown_sectors(store, TOWN_CODE, []))
