@@ -225,3 +225,42 @@ def test_report_writes_a_sector_profile_as_pdf_and_html(demo_db, tmp_path, capsy
     assert code == 0, err
     page = html.read_text(encoding="utf-8")
     assert sector in page and "<img" in page and "src=\"http" not in page
+
+
+def test_meetings_lists_them_and_minutes_writes_the_verslag(tmp_path, capsys):
+    import docx
+
+    from zorgzaam import meetings, polls
+
+    path = tmp_path / "meetings.duckdb"
+    store = Store.open(path)
+    planned = meetings.plan(store, team="Werkgroep CLI", title="Toetsen", meeting_date="2026-03-01",
+                            agenda=meetings.TEMPLATES["toetsen"].agenda())
+    meeting, token = meetings.start(store, planned.meeting_id)
+    code = store.poll_session(meeting.poll_session_id)["join_code"]
+    checkin = polls.find_session(store, code).visible_questions()[0].question_id
+    polls.answer(store, code, "p1", checkin, "fietsen")
+    meetings.save_note(store, meeting.meeting_id, token, 0, "notities", "Iemand hielp een buur verhuizen.")
+    close_all()
+
+    status, out, err = run(capsys, "--db", path, "meetings", "--format", "csv")
+    assert status == 0, err
+    rows = pd.read_csv(io.StringIO(out), dtype=str)
+    assert rows[["meeting_id", "team", "title", "state"]].values.tolist() == [
+        [meeting.meeting_id, "Werkgroep CLI", "Toetsen", "bezig"]]
+
+    target = tmp_path / "verslag.docx"
+    status, out, err = run(capsys, "--db", path, "minutes", "--meeting", meeting.meeting_id, "--output", target)
+    assert status == 0, err
+    assert out.startswith(f"Verslag (DOCX) geschreven: {target}")
+    text = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+    assert "Iemand hielp een buur verhuizen." in text
+    cells = [c.text for t in docx.Document(str(target)).tables for row in t.rows for c in row.cells]
+    assert "fietsen" in cells
+
+    status, _, err = run(capsys, "--db", path, "minutes", "--meeting", "bestaatniet", "--output", tmp_path / "x.pdf")
+    assert status == 1 and err.startswith("Fout: Deze bijeenkomst bestaat niet") and err.count("\n") == 1
+    status, _, err = run(capsys, "--db", path, "minutes", "--meeting", meeting.meeting_id,
+                         "--output", tmp_path / "x.txt")
+    assert status == 1 and "Onbekend formaat 'txt'" in err
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.txt").exists()

@@ -199,6 +199,52 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+MINUTES_FORMATS = ("pdf", "docx", "html")
+
+
+def cmd_meetings(args: argparse.Namespace) -> int:
+    """The werkgroep meetings in the database (optionally of one team), newest first."""
+    from . import meetings
+
+    store = _open(args)
+    rows = [{"meeting_id": m.meeting_id, "team": m.team, "title": m.title, "date": m.meeting_date.isoformat(),
+             "state": m.state, "steps": len(m.agenda), "planned_minutes": m.planned_minutes,
+             "next_meeting": m.next_meeting.isoformat() if m.next_meeting else ""}
+            for m in meetings.meetings(store, args.team)]
+    columns = ["meeting_id", "team", "title", "date", "state", "steps", "planned_minutes", "next_meeting"]
+    if args.format == "csv":
+        pd.DataFrame(rows, columns=columns).to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        print("Nog geen bijeenkomsten.")
+    else:
+        for r in rows:
+            print(f"{r['meeting_id']}  {r['date']}  {r['state']:<8}  {r['team']}: {r['title']} "
+                  f"({r['steps']} stappen, {r['planned_minutes']} min)")
+    return 0
+
+
+def cmd_minutes(args: argparse.Namespace) -> int:
+    """Write the verslag of a meeting as PDF, Word or HTML."""
+    from .reports.minutes import build_minutes
+    from .reports.minutes_render import minutes_docx, minutes_html, minutes_pdf
+
+    store = _open(args)
+    fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
+    if fmt not in MINUTES_FORMATS:
+        raise CliError(f"Onbekend formaat '{fmt}'. Kies uit: {', '.join(MINUTES_FORMATS)}.")
+    try:
+        doc = build_minutes(store, args.meeting)
+    except (ValueError, LookupError) as exc:
+        raise CliError(f"{exc} Zoek de code met 'python -m zorgzaam meetings'.") from exc
+    data = {"pdf": minutes_pdf, "docx": minutes_docx}.get(fmt, lambda d: minutes_html(d).encode("utf-8"))(doc)
+    out = Path(args.output)
+    out.write_bytes(data)
+    print(f"Verslag ({fmt.upper()}) geschreven: {out} ({len(data) / 1024:,.0f} kB)".replace(",", "."))
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     store = _open(args)
     counts = dict(store.level_counts().itertuples(index=False))
@@ -303,6 +349,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--team", help="werkgroep (voor notities, bouwstenen en peilingen)")
     report.add_argument("--db", default=argparse.SUPPRESS)
     report.set_defaults(func=cmd_report)
+
+    meet = sub.add_parser("meetings", help="de bijeenkomsten van de werkgroepen")
+    meet.add_argument("--team", help="alleen de bijeenkomsten van deze werkgroep")
+    meet.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    meet.add_argument("--db", default=argparse.SUPPRESS)
+    meet.set_defaults(func=cmd_meetings)
+
+    mins = sub.add_parser("minutes", help="het verslag van een bijeenkomst (pdf, docx, html)")
+    mins.add_argument("--meeting", required=True, help="de code van de bijeenkomst (zie 'meetings')")
+    mins.add_argument("--format", choices=MINUTES_FORMATS, help="standaard: volgens de extensie van --output")
+    mins.add_argument("--output", required=True, help="het bestand om te schrijven")
+    mins.add_argument("--db", default=argparse.SUPPRESS)
+    mins.set_defaults(func=cmd_minutes)
 
     imp = sub.add_parser("import", help="importeer bestanden (sectoren, gebiedsindeling, cijfers); eerst een voorbeeld")
     imp.add_argument("files", nargs="+", help="bestanden of zip-bestanden")
