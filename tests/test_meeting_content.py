@@ -56,39 +56,41 @@ def test_sector_figures_rows_and_columns(store, figures):
     table = figures.table
     assert figures.indicators == tuple(INDICATORS)
     assert figures.period == max(store.periods())
-    assert list(table["Indicator"]) == ["Aantal inwoners", *(_label(store, c) for c in INDICATORS)]
-    assert _label(store, NO_FIGURES) not in set(table["Indicator"])
-    columns = list(table.columns)
-    assert columns[0] == "Indicator"
-    assert columns[1] == f"Ter Heide ({WZC_SECTOR})"
-    assert columns[2].startswith("Industriezone De Vaart") and columns[2].endswith(f"({TINY_SECTOR}) *")
-    assert columns[3] == "gemeente Heidebeek"
-    assert "eerstelijnszone" in columns[4] and "Heidekempen" in columns[4]
-    assert columns[5] == "Vlaanderen" and len(columns) == 6
+    assert list(table.columns) == ["Gebied", "Aantal inwoners", *(_label(store, c) for c in INDICATORS)]
+    assert _label(store, NO_FIGURES) not in set(table.columns)
+    areas = list(table["Gebied"])
+    # The references first (they stay in view above a long list of sectors), then the chosen sectors.
+    assert areas[0] == "gemeente Heidebeek"
+    assert "eerstelijnszone" in areas[1] and "Heidekempen" in areas[1]
+    assert areas[2] == "Vlaanderen"
+    assert areas[3] == f"Ter Heide ({WZC_SECTOR})"
+    assert areas[4].startswith("Industriezone De Vaart") and areas[4].endswith(f"({TINY_SECTOR}) *")
+    assert len(areas) == 5
     assert figures.small == (TINY_SECTOR,)
     assert not figures.empty
 
 
 def test_sector_figures_values_are_the_engines(store, figures):
-    table = figures.table.set_index("Indicator")
+    table = figures.table.set_index("Gebied")
     period = figures.period
     refs, _ = with_references(store, ["pop_total", *INDICATORS], "gemeente", TOWN_CODE, period)
-    zone_col, region_col = table.columns[3], table.columns[4]
+    zone_row, region_row = table.index[1], table.index[2]
     for code in ["pop_total", *INDICATORS]:
-        row = table.loc["Aantal inwoners" if code == "pop_total" else _label(store, code)]
-        assert row.iloc[0] == _formatted(store, code, "statsec", WZC_SECTOR, period)
-        assert row.iloc[2] == _formatted(store, code, "gemeente", TOWN_CODE, period)
-        for col, level, area in ((zone_col, "elz", DEMO_ELZ_CODE), (region_col, "gewest", None)):
+        column = table["Aantal inwoners" if code == "pop_total" else _label(store, code)]
+        assert column[f"Ter Heide ({WZC_SECTOR})"] == _formatted(store, code, "statsec", WZC_SECTOR, period)
+        assert column["gemeente Heidebeek"] == _formatted(store, code, "gemeente", TOWN_CODE, period)
+        for row, level, area in ((zone_row, "elz", DEMO_ELZ_CODE), (region_row, "gewest", None)):
             hit = refs[(refs["indicator"] == code) & (refs["area_level"] == level)]
             assert len(hit) == 1 and (area is None or hit["area_code"].iloc[0] == area)
             ind = store.catalogue().indicator(code)
-            assert row[col] == format_indicator(ind, hit["value"].iloc[0], hit["status"].iloc[0])
-    # the sector figures differ from the municipality's (not a copied column)
-    assert table.loc[_label(store, "pct_80plus")].iloc[0] != table.loc[_label(store, "pct_80plus")].iloc[2]
+            assert column[row] == format_indicator(ind, hit["value"].iloc[0], hit["status"].iloc[0])
+    # the sector figures differ from the municipality's (not a copied row)
+    pct80 = table[_label(store, "pct_80plus")]
+    assert pct80[f"Ter Heide ({WZC_SECTOR})"] != pct80["gemeente Heidebeek"]
 
 
 def test_sector_figures_tiny_sector_is_hidden_never_zero(store, figures):
-    tiny = figures.table.iloc[:, 2]
+    tiny = figures.table.iloc[4, 1:]
     assert list(tiny[1:]) == ["x"] * len(INDICATORS)
     assert "0" not in set(tiny) and not any(v.startswith("0") for v in tiny)
     assert tiny.iloc[0] == _formatted(store, "pop_total", "statsec", TINY_SECTOR, figures.period)
@@ -98,9 +100,9 @@ def test_sector_figures_without_a_choice_shows_the_whole_municipality(store):
     whole = mc.sector_figures(store, TOWN_CODE, [], ["pct_80plus"])
     expected = mc.shown_sectors(store, TOWN_CODE, [])
     assert expected == sorted(store.sectors_within("gemeente", [TOWN_CODE])) and len(expected) > 5
-    sector_columns = list(whole.table.columns[1:-3])
-    assert len(sector_columns) == len(expected)
-    assert all(f"({code})" in col for code, col in zip(expected, sector_columns))
+    sector_rows = list(whole.table["Gebied"][3:])
+    assert len(sector_rows) == len(expected)
+    assert all(f"({code})" in row for code, row in zip(expected, sector_rows))
     assert TINY_SECTOR in whole.small
 
 

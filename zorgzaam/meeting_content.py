@@ -36,7 +36,8 @@ SMALL_MARK = "*"
 
 @dataclass(frozen=True)
 class FigureTable:
-    """Formatted figures: one row per indicator, a column per chosen sector then the references."""
+    """Formatted figures: a column per indicator (inhabitants first); one row per reference area (the
+    municipality, the care zone, Flanders), then one per chosen sector."""
 
     table: pd.DataFrame
     period: str | None
@@ -101,31 +102,25 @@ def sector_figures(store: Store, municipality: str | None, sectors: Sequence[str
     pop = per_sector[per_sector["indicator"] == "pop_total"].set_index("area_code")
     small = tuple(c for c in shown if small_threshold > 0 and not (
         pop["status"].get(c) == "ok" and pop["value"].get(c, 0) >= small_threshold))
-    columns: dict[str, list[str]] = {"Indicator": []}
-    sector_labels = {c: f"{names.get(c, c)} ({c}){' ' + SMALL_MARK if c in small else ''}" for c in shown}
-    for label in sector_labels.values():
-        columns[label] = []
     own = refs_result[refs_result["role"] == "gebied"]
-    municipality_name = store.find_area(municipality, "gemeente")["name"].iloc[0] \
-        if not store.find_area(municipality, "gemeente").empty else municipality
-    ref_columns = [(f"gemeente {municipality_name}", own)] + [
+    found = store.find_area(municipality, "gemeente")
+    municipality_name = found["name"].iloc[0] if not found.empty else municipality
+    # The references first: with a whole municipality's sectors below, they stay in view.
+    areas: list[tuple[str, pd.DataFrame]] = [(f"gemeente {municipality_name}", own)] + [
         (r.label, refs_result[(refs_result["area_level"] == r.level) & (refs_result["area_code"] == r.code)])
         for r in refs]
-    for label, _ in ref_columns:
-        columns[label] = []
-    rows_for = {c: per_sector[per_sector["area_code"] == c].set_index("indicator") for c in shown}
-    for code in ["pop_total", *(c for c in codes if c != "pop_total")]:
-        ind: Indicator = catalogue.indicator(code)
-        columns["Indicator"].append(ind.label)
-        for c, label in sector_labels.items():
-            rows = rows_for[c]
-            columns[label].append(format_indicator(ind, rows["value"].get(code), rows["status"].get(code))
-                                  if code in rows.index else "-")
-        for label, frame in ref_columns:
-            hit = frame[frame["indicator"] == code]
-            columns[label].append(format_indicator(ind, hit["value"].iloc[0], hit["status"].iloc[0])
-                                  if len(hit) else "-")
-    return FigureTable(pd.DataFrame(columns), period, small, tuple(codes))
+    areas += [(f"{names.get(c, c)} ({c}){' ' + SMALL_MARK if c in small else ''}",
+               per_sector[per_sector["area_code"] == c]) for c in shown]
+    rows = []
+    for label, frame in areas:
+        by_code = frame.drop_duplicates("indicator").set_index("indicator")
+        row = {"Gebied": label}
+        for code in ["pop_total", *(c for c in codes if c != "pop_total")]:
+            ind: Indicator = catalogue.indicator(code)
+            row[ind.label] = (format_indicator(ind, by_code["value"][code], by_code["status"][code])
+                              if code in by_code.index else "-")
+        rows.append(row)
+    return FigureTable(pd.DataFrame(rows), period, small, tuple(codes))
 
 
 def indicator_map(store: Store, municipality: str, sectors: Sequence[str], indicator: str, period: str | None,

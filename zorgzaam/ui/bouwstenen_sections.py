@@ -175,7 +175,8 @@ def action_form(store: Store, team: str, layers: ViewLayers, initial: StoredActi
                               placeholder="bv. Burenbabbels in de Heistertseweg")
         codes = st.multiselect("Bouwsteen/bouwstenen", [b.code for b in bouwstenen.BOUWSTENEN],
                                default=list(a.bouwstenen) if a else [],
-                               format_func=lambda c: bouwstenen.by_code(c).name, key=f"{prefix}_codes")
+                               format_func=lambda c: bouwstenen.by_code(c).name, key=f"{prefix}_codes",
+                               placeholder="Kies een of meer bouwstenen")
         statuses = list(bouwstenen.ACTION_STATUSES)
         status = st.radio("Status", statuses, index=statuses.index(a.status) if a else 0,
                           format_func=lambda s: bouwstenen.ACTION_STATUSES[s], key=f"{prefix}_status")

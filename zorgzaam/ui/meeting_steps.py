@@ -202,6 +202,10 @@ def agenda_jump(store: Store, meeting: Meeting, token: str) -> None:
     st.caption(f"Gepland samen {meeting.planned_minutes} minuten.")
 
 
+def _answered(n: int) -> str:
+    return f"{n} deelnemer antwoordde op de gsm" if n == 1 else f"{n} deelnemers antwoordden op hun gsm"
+
+
 def format_minutes(value: float | None) -> str:
     if value is None:
         return "-"
@@ -423,8 +427,8 @@ def wie_vs_wat_step(store: Store, meeting: Meeting) -> None:
     if table.empty:
         st.info("Er zijn geen sectoren om te tonen.")
         return
-    st.dataframe(table, hide_index=True, width="stretch", key="meeting_findings",
-                 column_config={"Sector": st.column_config.TextColumn(width="small")})
+    # A static table: its long sentences wrap, where a data grid would cut them off.
+    st.table(table.set_index("Sector"))
     st.caption("Signalen volgens de standaardregel van de app, de bereikbaarheid en de zin van Wie vs wat per sector "
                "(zoals in de samenvattende tabel). Een signaal is een vraag om te verkennen, geen oordeel. "
                f"{meeting_content.SMALL_MARK} weinig inwoners: voorzichtig interpreteren.")
@@ -548,7 +552,7 @@ def finished_view(store: Store, meeting: Meeting, token: str) -> None:
     started = meetings.local_time(meeting.started_at)
     finished = meetings.local_time(meeting.finished_at)
     st.success(f"De bijeenkomst is afgerond ({format_date(meeting.meeting_date)}, {started}–{finished}). "
-               f"{meetings.participants(store, meeting)} deelnemers antwoordden op hun gsm.",
+               f"{_answered(meetings.participants(store, meeting))}.",
                icon=":material/flag:")
     saved = st.session_state.get(f"meeting_saved_{meeting.meeting_id}")
     if saved:
@@ -568,6 +572,7 @@ def finished_view(store: Store, meeting: Meeting, token: str) -> None:
     }), hide_index=True, width="stretch", key="meeting_done_agenda")
     st.button("Heropenen (bv. om een notitie aan te vullen)", key="meeting_reopen", icon=":material/undo:",
               on_click=_act, args=(store, meeting.meeting_id, token, "reopen"))
+    st.page_link("pages/bijeenkomsten.py", label="Naar alle bijeenkomsten en de vooruitgang", icon=":material/event:")
 
 
 def planned_view(store: Store, meeting: Meeting, source: str | None) -> None:
