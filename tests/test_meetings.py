@@ -656,3 +656,17 @@ def test_action_added_after_reopen_is_new_in_the_minutes(store):
     doc = build_minutes(store, meeting.meeting_id, with_maps=False)
     assert list(doc.actions["Nieuw"]) == ["nieuw"]
     assert doc.finished is None
+
+
+def test_schedule_line_gives_start_and_planned_end_in_belgian_time():
+    from datetime import datetime
+
+    base = meetings.validate_agenda([{"kind": "eigen", "title": "Punt", "minutes": 50},
+                                     {"kind": "eigen", "title": "Nog een punt", "minutes": 40}])
+    meeting = meetings.Meeting(
+        meeting_id="m", team="T", title="t", meeting_date=datetime(2026, 1, 15).date(), template=None,
+        municipality=None, sectors=(), indicators=(), agenda=base, state="bezig", poll_session_id=None,
+        current_step=0, step_started_at=None, started_at=datetime(2026, 1, 15, 13, 2), finished_at=None,
+        next_meeting=None, created_at=datetime(2026, 1, 15, 12, 0))
+    assert meetings.schedule_line(meeting) == "Gestart om 14:02 · gepland einde 15:32"
+    assert meetings.schedule_line(meeting.__class__(**{**meeting.__dict__, "started_at": None})) == ""

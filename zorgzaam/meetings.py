@@ -571,6 +571,14 @@ def local_time(moment: datetime | None, zone: str = "Europe/Brussels") -> str:
     return moment.replace(tzinfo=timezone.utc).astimezone(tz).strftime("%H:%M")
 
 
+def schedule_line(meeting: Meeting) -> str:
+    """"Gestart om 14:02 · gepland einde 15:32" (local time), "" before the start."""
+    if meeting.started_at is None:
+        return ""
+    end = meeting.started_at + timedelta(minutes=meeting.planned_minutes)
+    return f"Gestart om {local_time(meeting.started_at)} · gepland einde {local_time(end)}"
+
+
 def format_clock(seconds: float) -> str:
     """mm:ss (or h:mm:ss), with a minus sign when over time."""
     s = int(abs(seconds))

@@ -199,7 +199,7 @@ def agenda_jump(store: Store, meeting: Meeting, token: str) -> None:
         st.button(f"{i + 1}. {item.title} ({item.minutes} min{used_text})", key=f"meeting_jump_{i}",
                   disabled=i == meeting.current_step, width="stretch",
                   on_click=_act, args=(store, meeting.meeting_id, token, "go_to", i))
-    st.caption(f"Gepland samen {meeting.planned_minutes} minuten.")
+    st.caption(f"Gepland samen {meeting.planned_minutes} minuten. {meetings.schedule_line(meeting)}")
 
 
 def _answered(n: int) -> str:
