@@ -670,3 +670,17 @@ def test_schedule_line_gives_start_and_planned_end_in_belgian_time():
         next_meeting=None, created_at=datetime(2026, 1, 15, 12, 0))
     assert meetings.schedule_line(meeting) == "Gestart om 14:02 · gepland einde 15:32"
     assert meetings.schedule_line(meeting.__class__(**{**meeting.__dict__, "started_at": None})) == ""
+
+
+def test_the_maps_shown_in_a_wie_step_are_remembered_apart_from_the_notes(store):
+    meeting, token, _code = _start(store, template="analyse")
+    wie = meeting.steps_of("wie")[0]
+    meetings.record_shown(store, meeting.meeting_id, token, wie, "pct_80plus")
+    meetings.record_shown(store, meeting.meeting_id, token, wie, "pct_tenants")
+    meetings.record_shown(store, meeting.meeting_id, token, wie, "pct_80plus")  # shown again: once
+    assert meetings.shown_indicators(store, meeting.meeting_id, wie) == ["pct_80plus", "pct_tenants"]
+    assert meetings.notes(store, meeting.meeting_id) == {}  # not a note of the note-taker
+    with pytest.raises(MeetingError, match="geen kaart"):
+        meetings.record_shown(store, meeting.meeting_id, token, 0, "pct_80plus")  # the check-in
+    with pytest.raises(MeetingError, match="Geen toegang"):
+        meetings.record_shown(store, meeting.meeting_id, "verkeerd", wie, "pct_65plus")

@@ -47,6 +47,7 @@ MAX_INDICATORS = 12
 NOTES_FIELD = "notities"
 DEFINITION_FIELD = "definitie"
 AGREEMENTS_FIELD = "afspraken"
+SHOWN_FIELD = "_getoond"  # not a note: the indicators whose map was on screen (JSON list)
 STATES = {"gepland": "gepland", "bezig": "bezig", "afgerond": "afgerond"}
 
 
@@ -523,8 +524,29 @@ def save_note(store: Store, meeting_id: str, token: str, step: int, field_key: s
 
 
 def notes(store: Store, meeting_id: str) -> dict[tuple[int, str], str]:
-    """(step, field) → text."""
-    return store.meeting_notes(str(meeting_id))
+    """(step, field) → the note-taker's text (the shown-maps record is not a note)."""
+    return {k: v for k, v in store.meeting_notes(str(meeting_id)).items() if k[1] != SHOWN_FIELD}
+
+
+def record_shown(store: Store, meeting_id: str, token: str, step: int, indicator: str) -> None:
+    """Remember that the map of ``indicator`` was on screen in a Wie woont er? step (for the verslag)."""
+    meeting = authorise(store, meeting_id, token)
+    if not 0 <= int(step) < len(meeting.agenda) or meeting.agenda[int(step)].kind != "wie":
+        raise MeetingError("Deze stap toont geen kaart van een indicator.")
+    shown = shown_indicators(store, meeting.meeting_id, int(step))
+    if indicator in shown:
+        return
+    store.save_meeting_note(meeting.meeting_id, int(step), SHOWN_FIELD, json.dumps([*shown, str(indicator)[:80]]))
+
+
+def shown_indicators(store: Store, meeting_id: str, step: int) -> list[str]:
+    """The indicators whose map was shown in a step, in the order they were first shown."""
+    text = store.meeting_notes(str(meeting_id)).get((int(step), SHOWN_FIELD))
+    try:
+        found = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(c) for c in found] if isinstance(found, list) else []
 
 
 def set_next_meeting(store: Store, meeting_id: str, token: str, day: Any) -> Meeting:
@@ -560,15 +582,21 @@ def time_per_step(store: Store, meeting: Meeting, now: datetime | None = None) -
     return out
 
 
-def local_time(moment: datetime | None, zone: str = "Europe/Brussels") -> str:
-    """A stored UTC moment as the meeting's clock time ("14:02"), "-" when there is none."""
+def local_moment(moment: datetime | None, zone: str = "Europe/Brussels") -> datetime | None:
+    """A stored UTC moment (naive) as Belgian wall-clock time (None stays None)."""
     if moment is None or pd.isna(moment):
-        return "-"
+        return None
     try:
         tz = ZoneInfo(zone)
     except ZoneInfoNotFoundError:  # a machine without time zone data: UTC rather than nothing
         tz = timezone.utc
-    return moment.replace(tzinfo=timezone.utc).astimezone(tz).strftime("%H:%M")
+    return moment.replace(tzinfo=timezone.utc).astimezone(tz)
+
+
+def local_time(moment: datetime | None, zone: str = "Europe/Brussels") -> str:
+    """A stored UTC moment as the meeting's clock time ("14:02"), "-" when there is none."""
+    local = local_moment(moment, zone)
+    return "-" if local is None else local.strftime("%H:%M")
 
 
 def schedule_line(meeting: Meeting) -> str:

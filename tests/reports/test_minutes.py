@@ -248,3 +248,31 @@ def test_build_minutes_holds_no_name_or_id(doc):
 def test_unknown_meeting(store):
     with pytest.raises(LookupError):
         build_minutes(store, "bestaat-niet")
+
+
+def test_the_verslag_draws_the_maps_that_were_on_screen(demo_db, tmp_path):
+    import shutil
+
+    from zorgzaam import meetings
+    from zorgzaam.demo import TOWN_CODE, WZC_SECTOR
+    from zorgzaam.reports.minutes import build_minutes
+    from zorgzaam.store import Store, close_all
+
+    path = tmp_path / "maps.duckdb"
+    shutil.copy(demo_db, path)
+    store = Store.open(path)
+    try:
+        planned = meetings.plan(store, team="Werkgroep kaarten", title="Kaarten", meeting_date="2026-12-02",
+                                agenda=[{"kind": "wie", "minutes": 20}], municipality=TOWN_CODE, sectors=[WZC_SECTOR],
+                                indicators=["pct_80plus", "pct_tenants", "pct_single_person_hh"])
+        meeting, token = meetings.start(store, planned.meeting_id)
+        first = build_minutes(store, meeting.meeting_id)
+        assert [caption.split(" per ")[0] for caption, _ in first.steps[0].images] == ["% 80-plussers"]
+        meetings.record_shown(store, meeting.meeting_id, token, 0, "pct_tenants")
+        meetings.record_shown(store, meeting.meeting_id, token, 0, "pct_80plus")
+        doc = build_minutes(store, meeting.meeting_id)
+        assert [caption.split(" per ")[0] for caption, _ in doc.steps[0].images] == ["% huurders", "% 80-plussers"]
+        assert all(png[:4] == b"\x89PNG" for _, png in doc.steps[0].images)
+        assert doc.steps[0].images[0][1] != doc.steps[0].images[1][1]
+    finally:
+        close_all()

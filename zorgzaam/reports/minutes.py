@@ -147,13 +147,17 @@ def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date
                 if not figures.empty:
                     step["table_title"] = f"Cijfers van de gekozen sectoren, periode {figures.period}"
                     step["table"] = figures.table
-                    if with_maps and usable:
-                        png = meeting_content.indicator_map(store, meeting.municipality, meeting.sectors, usable[0],
+                    # The maps that were on screen (the first indicator when none was recorded).
+                    shown = [c for c in meetings.shown_indicators(store, meeting.meeting_id, i) if c in usable]
+                    images = []
+                    for code in (shown or usable[:1]) if with_maps else ():
+                        png = meeting_content.indicator_map(store, meeting.municipality, meeting.sectors, code,
                                                             figures.period, source=map_source, on=today)
                         if png:
-                            label = store.catalogue().indicator(usable[0]).label
-                            step["images"] = ((f"{label} per statistische sector, periode {figures.period}; "
-                                               "dikke rand: de gekozen sectoren", png),)
+                            label = store.catalogue().indicator(code).label
+                            images.append((f"{label} per statistische sector, periode {figures.period}; "
+                                           "dikke rand: de gekozen sectoren", png))
+                    step["images"] = tuple(images)
             elif item.kind == "wat":
                 figures = meeting_content.sector_figures(store, meeting.municipality, meeting.sectors,
                                                          meeting_content.ACCESS_INDICATORS)

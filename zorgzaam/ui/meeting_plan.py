@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -55,21 +55,9 @@ def _tokens() -> dict[str, str]:
     return tokens
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    """A stored UTC moment (naive) as Belgian wall-clock time."""
-    if moment is None or pd.isna(moment):
-        return None
-    try:
-        from zoneinfo import ZoneInfo
-
-        return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Brussels"))
-    except Exception:  # noqa: BLE001 - no time zone data: show UTC rather than nothing
-        return moment
-
-
 def when_held(meeting: Meeting) -> str | None:
     """'Gehouden op 2 december 2026, van 19:02 tot 21:05.' (or only the start, or only the end)."""
-    start, end = _local(meeting.started_at), _local(meeting.finished_at)
+    start, end = meetings.local_moment(meeting.started_at), meetings.local_moment(meeting.finished_at)
     if start is not None and end is not None:
         if start.date() == end.date():
             return f"Gehouden op {format_date(start.date())}, van {start:%H:%M} tot {end:%H:%M}."

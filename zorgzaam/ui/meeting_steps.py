@@ -20,11 +20,11 @@ from ..meetings import Meeting, MeetingError
 from ..store import Store
 from .data import data_version, stores
 from .frame import page_guard, source_line
+from .meeting_plan import TOKENS_KEY
 from .poll_sections import base_url, qr_png, render_results
 
 PRESENTER_PATH = "bijeenkomst"
 PARTICIPANT_PATH = "meedoen"
-TOKENS_KEY = "meeting_tokens"   # {meeting_id: token} of the meetings started or opened in this browser session
 FLASH_KEY = "meeting_flash"
 # The package's post-it colours per domain (one colour per beleidsdomein), colour-blind safe enough on a projector.
 DOMAIN_COLOURS = {"wonen": "#fdd49e", "welzijn": "#c7e9c0", "zorg": "#c6dbef", "vrije tijd": "#fcc5c0",
@@ -366,7 +366,7 @@ def figures_table(figures: meeting_content.FigureTable, what: str) -> None:
     st.caption(" ".join(notes))
 
 
-def wie_step(store: Store, meeting: Meeting) -> None:
+def wie_step(store: Store, meeting: Meeting, token: str) -> None:
     if not meeting.municipality:
         _no_municipality()
         return
@@ -380,6 +380,10 @@ def wie_step(store: Store, meeting: Meeting) -> None:
     source = source_line(store)
     indicator = st.segmented_control("Op de kaart", usable, default=usable[0], key=f"meeting_map_ind_{meeting.meeting_id}",
                                      format_func=lambda c: catalogue.indicator(c).label) or usable[0]
+    try:  # the verslag shows the maps that were on screen
+        meetings.record_shown(store, meeting.meeting_id, token, meeting.current_step, indicator)
+    except MeetingError:
+        pass
     figures = _figures(store, version, meeting.municipality, meeting.sectors, tuple(usable))
     map_col, table_col = st.columns([5, 6])
     with map_col:
@@ -485,7 +489,7 @@ def step_content(store: Store, meeting: Meeting, token: str) -> None:
         live_clusters(store, meeting.meeting_id, step)
         grouping_editor(store, meeting, token, step)
     elif kind == "wie":
-        wie_step(store, meeting)
+        wie_step(store, meeting, token)
     elif kind == "wat":
         prompts(item)
         wat_step(store, meeting)
