@@ -48,12 +48,13 @@ from zorgzaam.store import Store
 store = Store.open(sys.argv[1])
 meeting = meetings.get(store, sys.argv[2])
 case = sys.argv[3]
+indicators = mc.usable_indicators(store, meeting.indicators or mc.DEFAULT_INDICATORS)
 t1 = time.perf_counter()
 out = {}
 if case == "wie_figures":
-    out["rows"] = len(mc.sector_figures(store, meeting.municipality, meeting.sectors, meeting.indicators).table)
+    out["rows"] = len(mc.sector_figures(store, meeting.municipality, meeting.sectors, indicators).table)
 elif case == "wie_map":
-    out["bytes"] = len(mc.indicator_map(store, meeting.municipality, meeting.sectors, meeting.indicators[0], None,
+    out["bytes"] = len(mc.indicator_map(store, meeting.municipality, meeting.sectors, indicators[0], None,
                                         source="bench"))
 elif case == "wat_map":
     out["bytes"] = len(mc.amenities_map(store, meeting.municipality, meeting.sectors, source="bench")[0])
@@ -78,6 +79,7 @@ def log(msg: str) -> None:
 
 def prepare(db: Path, municipality: str | None, n_sectors: int) -> str:
     from zorgzaam import meetings, polls
+    from zorgzaam.meeting_content import DEFAULT_INDICATORS
     from zorgzaam.store import Store, close_all
 
     store = Store.open(db)
@@ -86,7 +88,7 @@ def prepare(db: Path, municipality: str | None, n_sectors: int) -> str:
     sectors = sorted(store.sectors_within("gemeente", [municipality]))[:n_sectors] if n_sectors else []
     planned = meetings.plan(store, team="Bench", title="Analyse (bench)", meeting_date=datetime.now().date(),
                             agenda=meetings.TEMPLATES["analyse"].agenda(), template="analyse",
-                            municipality=municipality, sectors=sectors)
+                            municipality=municipality, sectors=sectors, indicators=DEFAULT_INDICATORS)
     meeting, token = meetings.start(store, planned.meeting_id)
     code = store.poll_session(meeting.poll_session_id)["join_code"]
     question = polls.find_session(store, code).visible_questions()[0].question_id

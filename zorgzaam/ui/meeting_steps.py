@@ -9,6 +9,7 @@ page itself only reads it back; reloading the presenter link continues where the
 from __future__ import annotations
 
 import html
+import logging
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -30,6 +31,7 @@ FLASH_KEY = "meeting_flash"
 DOMAIN_COLOURS = {"wonen": "#fdd49e", "welzijn": "#c7e9c0", "zorg": "#c6dbef", "vrije tijd": "#fcc5c0",
                   "ruimtelijke ordening": "#d9d9d9", "doelgroep": "#dadaeb", "ander": "#fff7bc"}
 NO_DOMAIN_COLOUR = "#fffbe6"
+log = logging.getLogger("zorgzaam")
 
 
 def on_presenter_page() -> bool:
@@ -329,7 +331,7 @@ def live_poll(store: Store, meeting_id: str, step: int) -> None:
         render_results(res, key=f"meeting_poll_{step}")
 
 
-@st.cache_data(max_entries=32, show_spinner="De kaart wordt getekend …")
+@st.cache_data(max_entries=32, show_spinner=False)
 def _indicator_map(_store: Store, version: str, municipality: str, sectors: tuple[str, ...], indicator: str,
                    period: str | None, source: str) -> bytes | None:
     return meeting_content.indicator_map(_store, municipality, list(sectors), indicator, period, source=source)
@@ -341,12 +343,12 @@ def _figures(_store: Store, version: str, municipality: str, sectors: tuple[str,
     return meeting_content.sector_figures(_store, municipality, list(sectors), list(indicators))
 
 
-@st.cache_data(max_entries=16, show_spinner="De voorzieningen worden geteld …")
+@st.cache_data(max_entries=16, show_spinner=False)
 def _amenities(_store: Store, version: str, municipality: str, sectors: tuple[str, ...], source: str):
     return meeting_content.amenities_map(_store, municipality, list(sectors), source=source)
 
 
-@st.cache_data(max_entries=16, show_spinner="De bevindingen worden verzameld …")
+@st.cache_data(max_entries=16, show_spinner=False)
 def _findings(_store: Store, version: str, municipality: str, sectors: tuple[str, ...]) -> pd.DataFrame:
     return meeting_content.findings(_store, municipality, list(sectors))
 
@@ -384,9 +386,10 @@ def wie_step(store: Store, meeting: Meeting, token: str) -> None:
         meetings.record_shown(store, meeting.meeting_id, token, meeting.current_step, indicator)
     except MeetingError:
         pass
-    figures = _figures(store, version, meeting.municipality, meeting.sectors, tuple(usable))
+    with st.spinner("De cijfers worden berekend …"):
+        figures = _figures(store, version, meeting.municipality, meeting.sectors, tuple(usable))
     map_col, table_col = st.columns([5, 6])
-    with map_col:
+    with map_col, st.spinner("De kaart wordt getekend …"):
         png = _indicator_map(store, version, meeting.municipality, meeting.sectors, indicator, figures.period, source)
         if png:
             st.image(png, width="stretch")
@@ -403,7 +406,8 @@ def wat_step(store: Store, meeting: Meeting) -> None:
         return
     version = data_version(store)
     source = source_line(store)
-    png, counts = _amenities(store, version, meeting.municipality, meeting.sectors, source)
+    with st.spinner("De voorzieningen worden geteld …"):
+        png, counts = _amenities(store, version, meeting.municipality, meeting.sectors, source)
     map_col, table_col = st.columns([5, 6])
     with map_col:
         if png:
@@ -427,7 +431,8 @@ def wie_vs_wat_step(store: Store, meeting: Meeting) -> None:
     if not meeting.municipality:
         _no_municipality()
         return
-    table = _findings(store, data_version(store), meeting.municipality, meeting.sectors)
+    with st.spinner("De bevindingen worden verzameld …"):
+        table = _findings(store, data_version(store), meeting.municipality, meeting.sectors)
     if table.empty:
         st.info("Er zijn geen sectoren om te tonen.")
         return
@@ -472,6 +477,29 @@ def agreements_step(store: Store, meeting: Meeting, token: str) -> None:
                   on_change=_save_next_meeting, args=(store, meeting.meeting_id, token, key))
     if meeting.next_meeting:
         st.caption(f"Bewaard: {format_date(meeting.next_meeting)}.")
+
+
+def prepare_next_step(store: Store, meeting: Meeting) -> None:
+    """Compute (and cache) what the next step shows, after this step is on screen: the figures of a whole
+    municipality take seconds, and the facilitator spends minutes on a step, so "Volgende" shows at once.
+    Pure computation without st calls, so it never draws anything on this step."""
+    nxt = meeting.next_item
+    if nxt is None or not meeting.municipality or nxt.kind not in ("wie", "wat", "wie_vs_wat"):
+        return
+    version, source = data_version(store), source_line(store)
+    try:
+        if nxt.kind == "wie":
+            usable = meeting_content.usable_indicators(store, meeting.indicators or meeting_content.DEFAULT_INDICATORS)
+            if usable:
+                figures = _figures(store, version, meeting.municipality, meeting.sectors, tuple(usable))
+                _indicator_map(store, version, meeting.municipality, meeting.sectors, usable[0], figures.period, source)
+        elif nxt.kind == "wat":
+            _amenities(store, version, meeting.municipality, meeting.sectors, source)
+            _figures(store, version, meeting.municipality, meeting.sectors, meeting_content.ACCESS_INDICATORS)
+        else:
+            _findings(store, version, meeting.municipality, meeting.sectors)
+    except Exception:  # noqa: BLE001 - only a head start; the step itself shows any problem in Dutch
+        log.debug("preparing the next step failed", exc_info=True)
 
 
 def step_content(store: Store, meeting: Meeting, token: str) -> None:
@@ -607,3 +635,4 @@ def running_view(store: Store, meeting: Meeting, token: str) -> None:
         st.markdown("Met deze link leid je de bijeenkomst verder, ook na een herstart of op een andere computer. "
                     "Wie hem heeft, kan de bijeenkomst bedienen: deel hem niet met de deelnemers.")
         st.code(presenter_link(meeting.meeting_id, token, st.query_params.get("bron")), language=None)
+    prepare_next_step(store, meeting)
