@@ -144,3 +144,12 @@ def test_findings_rows_only_the_chosen_sectors(store):
     assert list(rows["Sector"]) == [f"Ter Heide ({WZC_SECTOR})", f"Industriezone De Vaart ({TINY_SECTOR}) *"]
     everything = mc.findings(store, TOWN_CODE, [])
     assert len(everything) == len(mc.shown_sectors(store, TOWN_CODE, []))
+
+
+def test_mismatch_map_is_a_png_of_the_municipality_and_none_without_access(store, tmp_path):
+    png = mc.mismatch_map(store, TOWN_CODE, [WZC_SECTOR], source="demo")
+    assert png[:4] == b"\x89PNG"
+    image = Image.open(io.BytesIO(png))
+    assert image.size[0] > 1000 and len(set(image.convert("RGB").getdata())) > 20  # coloured, not blank
+    empty = Store.open(tmp_path / "leeg.duckdb")
+    assert mc.mismatch_map(empty, TOWN_CODE, [], source="-") is None

@@ -196,3 +196,31 @@ def findings(store: Store, municipality: str, sectors: Sequence[str]) -> pd.Data
         "Wat is er": rows["spatial"].to_list(),
         "Wie vs wat": rows["mismatch"].to_list(),
     })
+
+
+def mismatch_map(store: Store, municipality: str, sectors: Sequence[str], *, source: str, page: str = "A4",
+                 dpi: int = 110) -> bytes | None:
+    """The Wie vs wat map of the municipality as the page opens it (% 80-plussers against living farther
+    than 1,2 km from the basic basket), the chosen sectors outlined; None without access figures or map."""
+    from .access import DEFAULTS, lack_phrase
+    from .reports.map_image import mismatch_map_png
+    from .whowhat import DEFAULT_NEED, NEEDS, sector_mismatch
+
+    codes = sorted(store.sectors_within("gemeente", [municipality]))
+    geo = store.geometries("statsec", codes, display=False)
+    places = store.place_access(codes)
+    if geo.empty or places.empty:
+        return None
+    need, measure = NEEDS[DEFAULT_NEED], "basket"
+    period = latest_common_period(store, [need.indicator])
+    results = compute(store, ["pop_total", need.indicator], level="statsec", within=("gemeente", municipality),
+                      period=period)
+    pop = results[results["indicator"] == "pop_total"].set_index("area_code")
+    population = pop["value"].where(pop["status"] == "ok")
+    names = municipality_sectors(store, municipality).set_index("code")["name"]
+    data = sector_mismatch(results, places, names, need, measure, DEFAULTS, SMALL_SECTOR_THRESHOLD, population)
+    found = store.find_area(municipality, "gemeente")
+    label = f"gemeente {found['name'].iloc[0]}" if not found.empty else municipality
+    return mismatch_map_png(geo, data, need, f"{need.group_label} die {lack_phrase(measure, DEFAULTS)} wonen",
+                            period=period or "-", view_label=label, source=source, highlight=list(sectors),
+                            page=page, dpi=dpi, title="Wie vs wat: 80-plussers en het basispakket")

@@ -499,3 +499,29 @@ def indicator_map_png(
         legend_title=classes.title(ind.label), highlight=highlight, marks=marks, notes=notes, page=page,
         orientation=orientation, dpi=dpi, on=on,
     )
+
+
+def mismatch_map_png(sectors: pd.DataFrame, data: pd.DataFrame, need, measure_text: str, *, period: str,
+                     view_label: str, source: str, highlight: Iterable[str] = (), page: str = "A3",
+                     dpi: int = 150, title: str | None = None) -> bytes:
+    """The "Wie vs wat" map: need against lack of access in 3 × 3 classes (each a third of the sectors),
+    small sectors marked "*". ``data`` is whowhat.sector_mismatch's frame for these sectors."""
+    from ..mismatch import bivariate_classes, tertile_classes
+
+    by_code = data.set_index("statsec")
+    sector_codes = pd.Series([str(c) for c in sectors["code"]])
+    classes = bivariate_classes(sector_codes.map(by_code["need_value"]), sector_codes.map(by_code["lack_share"]))
+    _, need_bounds = tertile_classes(data["need_value"])
+    _, lack_bounds = tertile_classes(data["lack_share"])
+    small = sector_codes.map(by_code["small"]).fillna(True).astype(bool)
+    return sector_map_png(
+        sectors, title=title or f"Wie vs wat: {need.label} tegenover {measure_text}",
+        subtitle=f"{view_label} · periode {period}",
+        source=source, period=period, colours=list(classes["colour"]),
+        legend=bivariate_legend_items(need_bounds, lack_bounds, need_unit="" if need.use_count else need.ind.unit,
+                                      need_decimals=0 if need.use_count else 1),
+        legend_title="Nood × te ver (telkens een derde van de sectoren)", highlight=list(highlight),
+        marks=["*" if s else "" for s in small],
+        notes=([f"{need.label} tegenover {measure_text}."] if title else [])
+        + [f"Klassen: telkens een derde van de sectoren van de {view_label}.",
+           "* weinig inwoners (of aantal verborgen): voorzichtig interpreteren"], page=page, dpi=dpi)

@@ -175,6 +175,12 @@ def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date
                 if not table.empty:
                     step["table_title"] = "Signalen, omgeving en wie vs wat per gekozen sector"
                     step["table"] = table
+                png = meeting_content.mismatch_map(store, meeting.municipality, meeting.sectors,
+                                                   source=map_source) if with_maps else None
+                if png:
+                    step["images"] = (("Wie vs wat: % 80-plussers tegenover wie verder dan 1,2 km van het basispakket "
+                                       "woont, telkens een derde van de sectoren per klasse; dikke rand: de gekozen "
+                                       "sectoren", png),)
         step["notes"] = tuple(MinutesNote(f.label, notes[(i, f.key)]) for f in block.note_fields
                               if notes.get((i, f.key), "").strip())
         steps.append(MinutesStep(**step))

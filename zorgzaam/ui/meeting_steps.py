@@ -349,6 +349,12 @@ def _amenities(_store: Store, version: str, municipality: str, sectors: tuple[st
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def _mismatch_map(_store: Store, version: str, municipality: str, sectors: tuple[str, ...], source: str
+                  ) -> bytes | None:
+    return meeting_content.mismatch_map(_store, municipality, list(sectors), source=source)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def _findings(_store: Store, version: str, municipality: str, sectors: tuple[str, ...]) -> pd.DataFrame:
     return meeting_content.findings(_store, municipality, list(sectors))
 
@@ -431,8 +437,17 @@ def wie_vs_wat_step(store: Store, meeting: Meeting) -> None:
     if not meeting.municipality:
         _no_municipality()
         return
+    version = data_version(store)
+    with st.spinner("De kaart wordt getekend …"):
+        png = _mismatch_map(store, version, meeting.municipality, meeting.sectors, source_line(store))
     with st.spinner("De bevindingen worden verzameld …"):
-        table = _findings(store, data_version(store), meeting.municipality, meeting.sectors)
+        table = _findings(store, version, meeting.municipality, meeting.sectors)
+    if png:
+        left, _right = st.columns([5, 2])
+        left.image(png, width="stretch")
+    else:
+        st.info("Er is nog geen bereikbaarheid berekend: de kaart van wie tegenover wat ontbreekt. Bereken ze op "
+                "de pagina Gegevens.")
     if table.empty:
         st.info("Er zijn geen sectoren om te tonen.")
         return
@@ -497,6 +512,7 @@ def prepare_next_step(store: Store, meeting: Meeting) -> None:
             _amenities(store, version, meeting.municipality, meeting.sectors, source)
             _figures(store, version, meeting.municipality, meeting.sectors, meeting_content.ACCESS_INDICATORS)
         else:
+            _mismatch_map(store, version, meeting.municipality, meeting.sectors, source)
             _findings(store, version, meeting.municipality, meeting.sectors)
     except Exception:  # noqa: BLE001 - only a head start; the step itself shows any problem in Dutch
         log.debug("preparing the next step failed", exc_info=True)

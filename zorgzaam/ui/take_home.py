@@ -170,27 +170,12 @@ def indicator_map_document(store: Store, results, ind, codes: list[str], *, peri
 def mismatch_map_document(store: Store, data, need, measure_text: str, codes: list[str], *, period: str,
                           view_label: str, source: str, selected: str | None) -> Document:
     """The bivariate map of the "Wie vs wat" page as a PNG for print (A3 landscape)."""
-    from ..mismatch import bivariate_classes, tertile_classes
     from ..reports import map_image
 
     def build() -> bytes:
         geo = store.geometries("statsec", codes, display=False)
-        by_code = data.set_index("statsec")
-        sector_codes = pd.Series([str(c) for c in geo["code"]])
-        classes = bivariate_classes(sector_codes.map(by_code["need_value"]), sector_codes.map(by_code["lack_share"]))
-        _, need_bounds = tertile_classes(data["need_value"])
-        _, lack_bounds = tertile_classes(data["lack_share"])
-        small = sector_codes.map(by_code["small"]).fillna(True).astype(bool)
-        return map_image.sector_map_png(
-            geo, title=f"Wie vs wat: {need.label} tegenover {measure_text}", subtitle=f"{view_label} · periode {period}",
-            source=source, period=period, colours=list(classes["colour"]),
-            legend=map_image.bivariate_legend_items(need_bounds, lack_bounds,
-                                                    need_unit="" if need.use_count else need.ind.unit,
-                                                    need_decimals=0 if need.use_count else 1),
-            legend_title="Nood × te ver (telkens een derde van de sectoren)", highlight=[selected] if selected else [],
-            marks=["*" if s else "" for s in small],
-            notes=[f"Klassen: telkens een derde van de sectoren van de {view_label}.",
-                   "* weinig inwoners (of aantal verborgen): voorzichtig interpreteren"])
+        return map_image.mismatch_map_png(geo, data, need, measure_text, period=period, view_label=view_label,
+                                          source=source, highlight=[selected] if selected else [])
 
     stem = file_slug(f"kaart wie vs wat {need.label} {view_label} {period}")
     return Document("kaart_wievswat_png", "Kaart (PNG, A3)", f"{stem}.png", build,
