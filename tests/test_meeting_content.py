@@ -144,6 +144,10 @@ def test_findings_rows_only_the_chosen_sectors(store):
     assert list(rows["Sector"]) == [f"Ter Heide ({WZC_SECTOR})", f"Industriezone De Vaart ({TINY_SECTOR}) *"]
     everything = mc.findings(store, TOWN_CODE, [])
     assert len(everything) == len(mc.shown_sectors(store, TOWN_CODE, []))
+    # Every sector says something: the attention sentence, or that it does not stand out.
+    sentences = [t for t in everything["Wie vs wat"] if t != mc.NOT_IN_ATTENTION]
+    assert sentences and all(t.startswith("In ") for t in sentences)
+    assert mc.NOT_IN_ATTENTION in set(everything["Wie vs wat"])
 
 
 def test_mismatch_map_is_a_png_of_the_municipality_and_none_without_access(store, tmp_path):

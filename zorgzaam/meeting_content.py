@@ -32,6 +32,8 @@ DEFAULT_INDICATORS = ("pct_80plus", "pct_alone_75plus", "pct_single_person_hh", 
 ACCESS_INDICATORS = ("pct_no_basket_1200m", "pct_80plus_no_basket_1200m", "pct_no_bus_400m",
                      "pct_80plus_no_bus_400m", "pct_in_kern", "pct_in_lint", "pct_in_verspreid")
 SMALL_MARK = "*"
+NOT_IN_ATTENTION = ("Valt niet op: niet in het hoogste derde van de gemeente voor zowel % 80-plussers als "
+                    "afstand tot het basispakket.")
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,9 @@ def findings(store: Store, municipality: str, sectors: Sequence[str]) -> pd.Data
                                                                                   rows["small"])],
         "Signalen": rows["signals"].to_list(),
         "Wat is er": rows["spatial"].to_list(),
-        "Wie vs wat": rows["mismatch"].to_list(),
+        # Only sectors in the top third for both need and lack of access get a sentence.
+        "Wie vs wat": [text if isinstance(text, str) and text.strip() else NOT_IN_ATTENTION
+                       for text in rows["mismatch"]],
     })
 
 
