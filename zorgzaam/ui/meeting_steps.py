@@ -365,7 +365,8 @@ def _no_municipality() -> None:
 
 
 def figures_table(figures: meeting_content.FigureTable, what: str) -> None:
-    st.dataframe(figures.table, hide_index=True, width="stretch", key=f"meeting_figures_{what}")
+    # A static table: the indicator names wrap in the header, so every column fits beside the map.
+    st.table(figures.table.set_index("Gebied"))
     notes = [f"Periode {figures.period}. Gemiddelden van gebieden zijn verhoudingen van totalen, nooit een gemiddelde "
              "van percentages. x = verborgen door de bron, - = geen gegevens; nooit 0."]
     if figures.small:
