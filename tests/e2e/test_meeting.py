@@ -144,7 +144,9 @@ def test_a_short_meeting_from_check_in_to_minutes_survives_a_restart(server, con
     expect(clusters).to_contain_text("×2")  # "buren" and "burenhulp" grouped
     note(facilitator, "Onze definitie van een zorgzame buurt", "Een buurt waar je op elkaar kunt rekenen.")
 
-    next_step(facilitator, 3, 5)
+    # A presentation clicker sends PageDown (outside a note field).
+    facilitator.keyboard.press("PageDown")
+    step_title(facilitator, 3, 5)
     for phone in phones:
         wait_for_text(phone, "Kijk mee op het grote scherm", timeout=FOLLOW_MS)
 

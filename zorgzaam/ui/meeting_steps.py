@@ -159,12 +159,14 @@ def top_bar(store: Store, meeting: Meeting, token: str, session: polls.PollSessi
                 join_box(session)
     with buttons:
         b1, b2 = st.columns([1, 2])
-        b1.button("Vorige", key="meeting_prev", icon=":material/arrow_back:", width="stretch",
+        # PageUp/PageDown: what a presentation clicker sends.
+        b1.button("Vorige", key="meeting_prev", icon=":material/arrow_back:", width="stretch", shortcut="PageUp",
                   disabled=meeting.current_step == 0,
                   on_click=_act, args=(store, meeting.meeting_id, token, "previous_step"))
         if nxt is not None:
             b2.button("Volgende", key="meeting_next", type="primary", icon=":material/arrow_forward:",
-                      width="stretch", on_click=_act, args=(store, meeting.meeting_id, token, "next_step"))
+                      width="stretch", shortcut="PageDown",
+                      on_click=_act, args=(store, meeting.meeting_id, token, "next_step"))
         else:
             b2.button("Afronden", key="meeting_finish", type="primary", icon=":material/flag:", width="stretch",
                       on_click=_finish, args=(store, meeting.meeting_id, token))
@@ -202,6 +204,7 @@ def agenda_jump(store: Store, meeting: Meeting, token: str) -> None:
                   disabled=i == meeting.current_step, width="stretch",
                   on_click=_act, args=(store, meeting.meeting_id, token, "go_to", i))
     st.caption(f"Gepland samen {meeting.planned_minutes} minuten. {meetings.schedule_line(meeting)}")
+    st.caption("Sneltoetsen (ook voor een presentatieklikker): PageDown = volgende stap, PageUp = vorige stap.")
 
 
 def _answered(n: int) -> str:
