@@ -646,6 +646,11 @@ def planned_view(store: Store, meeting: Meeting, source: str | None) -> None:
 
 
 def running_view(store: Store, meeting: Meeting, token: str) -> None:
+    hint = f"meeting_link_hint_{meeting.meeting_id}"
+    if not st.session_state.get(hint):  # once per browser session
+        st.session_state[hint] = True
+        st.toast("Bewaar deze pagina als bladwijzer: met deze link leid je de bijeenkomst verder, ook na een "
+                 "herstart. Deel hem niet met de deelnemers.", icon=":material/key:", duration="long")
     session = polls.find_session(store, store.poll_session(meeting.poll_session_id)["join_code"]) \
         if meeting.poll_session_id else None
     top_bar(store, meeting, token, session)
