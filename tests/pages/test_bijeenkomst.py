@@ -46,7 +46,7 @@ def test_a_planned_meeting_starts_from_its_page_and_shows_its_first_step(app, st
     assert "stap 1 van 5" in _texts(app)
     assert "Deed je onlangs iets zorgzaam? Zeg het in één woord." in _texts(app)
     assert app.button(key="meeting_prev").disabled
-    assert "**Hierna:** Wat verstaan we onder een zorgzame buurt? (30 min)" in _texts(app)
+    assert "<b>Hierna:</b> Wat verstaan we onder een zorgzame buurt? (30 min)" in _texts(app)
 
 
 def test_without_the_token_nobody_leads_the_meeting(app, store):

@@ -127,7 +127,7 @@ function tick() {{
   s.textContent = r < 0 ? 'over tijd (gepland {item.minutes} min)' : 'resterend van {item.minutes} min';
 }}
 tick(); setInterval(tick, 1000);
-</script>""", height=78)
+</script>""", height=92)
 
 
 def join_box(session: polls.PollSession) -> None:
@@ -143,22 +143,18 @@ def join_box(session: polls.PollSession) -> None:
 def top_bar(store: Store, meeting: Meeting, token: str, session: polls.PollSession | None) -> None:
     item = meeting.current_item
     n = len(meeting.agenda)
-    left, clock, upcoming, buttons = st.columns([4.2, 1.6, 2.4, 2.8], vertical_alignment="center")
+    nxt = meeting.next_item
+    upcoming = f"{nxt.title} ({nxt.minutes} min)" if nxt else "afronden en het verslag"
+    left, clock, controls = st.columns([4.4, 1.5, 4.1], vertical_alignment="center")
     with left:
         st.markdown(f"<div style='font-size:0.95rem;color:#555'>{html.escape(meeting.title)} · stap "
                     f"{meeting.current_step + 1} van {n}</div><div style='font-size:2rem;font-weight:800;"
-                    f"line-height:1.15'>{html.escape(item.title)}</div>", unsafe_allow_html=True)
+                    f"line-height:1.15'>{html.escape(item.title)}</div><div style='font-size:0.95rem;color:#333;"
+                    f"margin-top:0.2em'><b>Hierna:</b> {html.escape(upcoming)}</div>", unsafe_allow_html=True)
     with clock:
         timer(meeting)
-    with upcoming:
-        nxt = meeting.next_item
-        text = f"**Hierna:** {nxt.title} ({nxt.minutes} min)" if nxt else "**Hierna:** afronden en het verslag"
-        st.markdown(text)
-        if session is not None:
-            with st.popover(f"Meedoen · code {session.join_code}", icon=":material/qr_code_2:", width="stretch"):
-                join_box(session)
-    with buttons:
-        b1, b2 = st.columns([1, 2])
+    with controls:
+        b1, b2 = st.columns([1, 1.3])
         # PageUp/PageDown: what a presentation clicker sends.
         b1.button("Vorige", key="meeting_prev", icon=":material/arrow_back:", width="stretch", shortcut="PageUp",
                   disabled=meeting.current_step == 0,
@@ -170,7 +166,12 @@ def top_bar(store: Store, meeting: Meeting, token: str, session: polls.PollSessi
         else:
             b2.button("Afronden", key="meeting_finish", type="primary", icon=":material/flag:", width="stretch",
                       on_click=_finish, args=(store, meeting.meeting_id, token))
-        with st.popover("Agenda", icon=":material/list:", width="stretch"):
+        p1, p2 = st.columns([1.45, 1])
+        if session is not None:
+            with p1.popover(f"Meedoen · {session.join_code}", icon=":material/qr_code_2:", width="stretch",
+                            help="De QR-code en de link voor de gsm's"):
+                join_box(session)
+        with p2.popover("Agenda", icon=":material/list:", width="stretch"):
             agenda_jump(store, meeting, token)
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
