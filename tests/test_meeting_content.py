@@ -159,3 +159,29 @@ def test_mismatch_map_is_a_png_of_the_municipality_and_none_without_access(store
     assert image.size[0] > 1000 and len(colours) > 20  # coloured, not blank
     empty = Store.open(tmp_path / "leeg.duckdb")
     assert mc.mismatch_map(empty, TOWN_CODE, [], source="-") is None
+
+
+def test_summary_prefills_name_the_chosen_sectors_like_the_analysis_pages(store):
+    from zorgzaam.signals import SignalRule, evaluate, signal_indicators, summarise
+    from zorgzaam.summary import QUESTIONS, signal_standouts, standouts_text
+
+    chosen = [WZC_SECTOR]
+    prefills = mc.summary_prefills(store, TOWN_CODE, chosen)
+    assert {"2.1", "2.2", "2.3", "2.4", "8.1"} <= set(prefills)
+    # 2.2: the page's standouts for the chosen sector (default rule, against the care zone)
+    codes = [i.code for i in signal_indicators()]  # the Wie woont er? page's order
+    period = mc.latest_common_period(store, ["pct_80plus"])
+    zone_sectors = compute(store, codes, level="statsec", within=("elz", DEMO_ELZ_CODE), period=period)
+    zone = compute(store, codes, areas=[("elz", DEMO_ELZ_CODE)], period=period).set_index("indicator")
+    summary = summarise(evaluate(zone_sectors, zone["value"].where(zone["status"] == "ok"), SignalRule()))
+    question = next(q for q in QUESTIONS if q.number == "2.2")
+    assert prefills["2.2"] == standouts_text(signal_standouts(question, summary, chosen))
+    assert f"({WZC_SECTOR})" in prefills["2.2"]
+    # only the chosen sector is named, never another of the municipality
+    others = set(mc.shown_sectors(store, TOWN_CODE, [])) - set(chosen)
+    assert not any(f"({code})" in text for code in others for text in prefills.values())
+    # 8.1: this sector is not in the municipality's top third for both, and the sentence says so
+    assert prefills["8.1"].startswith("Geen van de gekozen sectoren hoort in gemeente Heidebeek")
+    # the whole municipality: the page's own answer, naming sectors of the top third
+    whole = mc.summary_prefills(store, TOWN_CODE, [])
+    assert whole["8.1"].startswith("In gemeente Heidebeek vallen") and whole["8.2"].startswith("Signalen om te verkennen")

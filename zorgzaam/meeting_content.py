@@ -228,3 +228,66 @@ def mismatch_map(store: Store, municipality: str, sectors: Sequence[str], *, sou
     return mismatch_map_png(geo, data, need, f"{need.group_label} die {lack_phrase(measure, DEFAULTS)} wonen",
                             period=period or "-", view_label=label, source=source, highlight=list(sectors),
                             page=page, dpi=dpi, title="Wie vs wat: 80-plussers en het basispakket")
+
+
+def summary_prefills(store: Store, municipality: str, sectors: Sequence[str]) -> dict[str, str]:
+    """What the analysis pages fill in beside the summary questions, for the chosen sectors (Markdown):
+    2.1 the highest composition figures, 2.2–2.4 the sectors where the app's default signal rule raises the
+    question's signals, 8.1 and 8.2 the Wie vs wat answers. Empty when the municipality has no care zone."""
+    from .access import DEFAULTS, lack_phrase
+    from .mismatch import attention_list, mismatch_summary
+    from .signals import SignalRule, evaluate, signal_indicators, summarise
+    from .summary import COMPOSITION_INDICATORS, QUESTIONS, composition_standouts, signal_standouts, standouts_text
+    from .whowhat import DEFAULT_NEED, NEEDS, sector_mismatch
+
+    elz = store.parent_of("gemeente", municipality, "elz")
+    view = shown_sectors(store, municipality, sectors)
+    if not elz or not view:
+        return {}
+    # The page's order (catalogue order): the standouts list a sector's indicators in it.
+    signal_order = [i.code for i in signal_indicators()]
+    signal_codes = set(signal_order)
+    codes = list(dict.fromkeys([*signal_order, *COMPOSITION_INDICATORS, "pop_total"]))
+    period = latest_common_period(store, [c for c in codes if c in set(usable_indicators(store, codes))])
+    zone_sectors = compute(store, codes, level="statsec", within=("elz", elz), period=period)
+    zone = compute(store, codes, areas=[("elz", elz)], period=period).set_index("indicator")
+    zone_values = zone["value"].where(zone["status"] == "ok")
+    pop = zone_sectors[zone_sectors["indicator"] == "pop_total"].set_index("area_code")
+    small = sorted(c for c in view if not (pop["status"].get(c) == "ok"
+                                           and pop["value"].get(c, 0) >= SMALL_SECTOR_THRESHOLD))
+    summary = summarise(evaluate(zone_sectors[zone_sectors["indicator"].isin(signal_codes)], zone_values,
+                                 SignalRule()))
+    zone_name = store.find_area(elz, "elz")
+    zone_label = f"gemiddelde eerstelijnszone {zone_name['name'].iloc[0]}" if not zone_name.empty else "eerstelijnszone"
+    out = {}
+    for q in QUESTIONS:
+        items = (signal_standouts(q, summary, view, small) if q.signals else
+                 composition_standouts(zone_sectors, zone_values, view, small, zone_label=zone_label,
+                                       catalogue=store.catalogue()))
+        out[q.number] = standouts_text(items)
+    # The thirds are those of the whole municipality (as on the Wie vs wat page); only the chosen sectors are named.
+    names = municipality_sectors(store, municipality).set_index("code")["name"]
+    places = store.place_access(list(names.index))
+    need = NEEDS[DEFAULT_NEED]
+    if not places.empty:
+        phrase = lack_phrase("basket", DEFAULTS)
+        population = pop["value"].where(pop["status"] == "ok")
+        data = sector_mismatch(zone_sectors, places, names, need, "basket", DEFAULTS, SMALL_SECTOR_THRESHOLD,
+                               population)
+        attention = attention_list(data, need.group_label, "woont " + phrase)
+        found = store.find_area(municipality, "gemeente")
+        view_label = f"gemeente {found['name'].iloc[0]}" if not found.empty else municipality
+        if not sectors:
+            out.update(mismatch_summary(attention, view_label, need_label=need.label.replace("% ", "aandeel ").lower(),
+                                        lack_label=f"aandeel {need.group_label} dat {phrase} woont",
+                                        group_label=need.group_label))
+            return out
+        chosen = attention[attention["statsec"].isin(view)]
+        if chosen.empty:
+            out["8.1"] = (f"Geen van de gekozen sectoren hoort in {view_label} bij het hoogste derde voor zowel "
+                          f"{need.label} als het aandeel {need.group_label} dat {phrase} woont.")
+        else:
+            out["8.1"] = "\n".join(f"- {sentence}" for sentence in chosen["sentence"])
+            out["8.2"] = ("Signalen om te verkennen (het hoogste derde van de gemeente voor beide): "
+                          + ", ".join(str(n) for n in chosen["name"]) + ".")
+    return out

@@ -125,3 +125,16 @@ def test_a_phone_sees_only_the_current_steps_question(app, store):
     meetings.finish(store, meeting.meeting_id, token)
     phone.run()
     assert any("De bijeenkomst is afgelopen" in i.value for i in phone.info) and not phone.radio
+
+
+def test_the_wie_step_shows_what_the_figures_say_beside_its_summary_questions(app, store):
+    meeting, token = meetings.start(store, _plan(store, template="analyse", title="Analyse").meeting_id)
+    wie = meeting.steps_of("wie")[0]
+    meetings.go_to(store, meeting.meeting_id, token, wie)
+    open_app_page(app, PAGE, id=meeting.meeting_id, beheer=token)
+    assert "Wie leeft er in je buurt(en)?" in " ".join(t.label for t in app.text_area)
+    captions = [c.value for c in app.caption if "wat de cijfers tonen" in c.value]
+    assert len(captions) == 4  # 2.1 to 2.4
+    assert f"Ter Heide** ({WZC_SECTOR})" in _texts(app)  # a signal standout of the chosen sector
+    # the map of the first indicator was recorded for the verslag
+    assert meetings.shown_indicators(store, meeting.meeting_id, wie) == ["pct_80plus"]

@@ -359,6 +359,11 @@ def _mismatch_map(_store: Store, version: str, municipality: str, sectors: tuple
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def _prefills(_store: Store, version: str, municipality: str, sectors: tuple[str, ...]) -> dict[str, str]:
+    return meeting_content.summary_prefills(_store, municipality, list(sectors))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def _findings(_store: Store, version: str, municipality: str, sectors: tuple[str, ...]) -> pd.DataFrame:
     return meeting_content.findings(_store, municipality, list(sectors))
 
@@ -508,6 +513,8 @@ def prepare_next_step(store: Store, meeting: Meeting) -> None:
         return
     version, source = data_version(store), source_line(store)
     try:
+        if nxt.kind in ("wie", "wie_vs_wat"):
+            _prefills(store, version, meeting.municipality, meeting.sectors)
         if nxt.kind == "wie":
             usable = meeting_content.usable_indicators(store, meeting.indicators or meeting_content.DEFAULT_INDICATORS)
             if usable:
@@ -581,12 +588,20 @@ def notes_panel(store: Store, meeting: Meeting, token: str) -> None:
     step = meeting.current_step
     fields = meeting.current_item.block.note_fields
     stored = meetings.notes(store, meeting.meeting_id)
+    prefills: dict[str, str] = {}
+    if meeting.municipality and meeting.current_item.kind in ("wie", "wie_vs_wat"):
+        with st.spinner("Wat opvalt in de cijfers wordt opgezocht …"):
+            prefills = _prefills(store, data_version(store), meeting.municipality, meeting.sectors)
     with st.expander(f"Notities bij stap {step + 1}", icon=":material/edit_note:", expanded=True):
         st.caption("Noteer wát er gezegd wordt, niet wie het zegt. Alles wordt meteen bewaard en komt in het verslag.")
         for f in fields:
             key = _note_key(meeting.meeting_id, step, f.key)
             if key not in st.session_state:
                 st.session_state[key] = stored.get((step, f.key), "")
+            if prefills.get(f.key):  # what the analysis page fills in beside this question
+                with st.container(border=True):
+                    st.caption(f"**{f.label}** · wat de cijfers tonen (standaardregel van de app):")
+                    st.markdown(prefills[f.key])
             st.text_area(f.label, key=key, placeholder=f.placeholder, height=110,
                          on_change=_save_note, args=(store, meeting.meeting_id, token, step, f.key))
             error = st.session_state.get(f"{key}|error")
