@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..formatting import format_date, format_number
 from .minutes import MinutesDocument, MinutesStep, PollQuestionResult
-from .profile import _x, register_fonts
+from .profile import _x, a4_pdf, register_fonts
 
 NO_NOTES = "Geen notities."
 NO_ACTIONS = "Nog geen acties."
@@ -243,9 +243,7 @@ def minutes_pdf(doc: MinutesDocument) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.pdfgen import canvas as rl_canvas
-    from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
     regular, bold = register_fonts()
     rl_config.useA85 = 0  # binary image streams (ASCII85 in pure Python is slow for images)
@@ -315,57 +313,9 @@ def minutes_pdf(doc: MinutesDocument) -> bytes:
             label = [Paragraph(f"<b>{_x(block.label)}</b>", styles["label"])] if block.label else []
             story += label + [Paragraph(_x(block.text), note_style)]
 
-    header_text = f"Verslag: {doc.title}"
     day = format_date(doc.meeting_date)
-    footer_text = doc.source_line
-
-    def clip(text: str, room: float) -> str:
-        if stringWidth(text, regular, 8) <= room:
-            return text
-        while text and stringWidth(text + "…", regular, 8) > room:
-            text = text[:-1]
-        return text + "…"
-
-    class NumberedCanvas(rl_canvas.Canvas):
-        """Draws header and footer after layout, so every page knows the page count."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            w, h = A4
-            page = f"pagina {self._pageNumber} / {total}"
-            self.saveState()
-            self.setFont(regular, 8)
-            self.setFillColor(colors.HexColor("#444444"))
-            self.drawString(20 * mm, h - 12 * mm, clip(header_text, width - stringWidth(day, regular, 8) - 6 * mm))
-            self.drawRightString(w - 20 * mm, h - 12 * mm, day)
-            self.setStrokeColor(colors.HexColor("#bbbbbb"))
-            self.line(20 * mm, h - 13.5 * mm, w - 20 * mm, h - 13.5 * mm)
-            self.line(20 * mm, 13.5 * mm, w - 20 * mm, 13.5 * mm)
-            self.drawString(20 * mm, 9.5 * mm, clip(footer_text, width - stringWidth(page, regular, 8) - 6 * mm))
-            self.drawRightString(w - 20 * mm, 9.5 * mm, page)
-            self.restoreState()
-
-    buffer = io.BytesIO()
-    template = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                                 bottomMargin=18 * mm, title=header_text, author=AUTHOR,
-                                 subject=f"{doc.team} · {day}", lang="nl-BE")
-    template.build(story, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
+    return a4_pdf(story, header=f"Verslag: {doc.title}", date_text=day, footer=doc.source_line,
+                  subject=f"{doc.team} · {day}", author=AUTHOR)
 
 
 # --------------------------------------------------------------------------- DOCX

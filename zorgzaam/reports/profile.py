@@ -661,6 +661,68 @@ def _x(text: object) -> str:
     return html.escape(str(text), quote=False).replace("\n", "<br/>")
 
 
+def a4_pdf(story: list, *, header: str, date_text: str, footer: str, subject: str = "", author: str = "zorgzaam"
+           ) -> bytes:
+    """Lay out a reportlab story on A4 portrait (20 mm margins) with, on every page, the header and date at the
+    top and the footer and "pagina x / y" at the bottom (clipped with "…" where they would overlap)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas as rl_canvas
+    from reportlab.platypus import SimpleDocTemplate
+
+    regular, _bold = register_fonts()
+    width = A4[0] - 40 * mm
+
+    def clip(text: str, room: float) -> str:
+        if stringWidth(text, regular, 8) <= room:
+            return text
+        while text and stringWidth(text + "…", regular, 8) > room:
+            text = text[:-1]
+        return text + "…"
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        """Draws header and footer after layout, so every page knows the page count."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):  # noqa: N802 - reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            w, h = A4
+            page = f"pagina {self._pageNumber} / {total}"
+            self.saveState()
+            self.setFont(regular, 8)
+            self.setFillColor(colors.HexColor("#444444"))
+            self.drawString(20 * mm, h - 12 * mm, clip(header, width - stringWidth(date_text, regular, 8) - 6 * mm))
+            self.drawRightString(w - 20 * mm, h - 12 * mm, date_text)
+            self.setStrokeColor(colors.HexColor("#bbbbbb"))
+            self.line(20 * mm, h - 13.5 * mm, w - 20 * mm, h - 13.5 * mm)
+            self.line(20 * mm, 13.5 * mm, w - 20 * mm, 13.5 * mm)
+            self.drawString(20 * mm, 9.5 * mm, clip(footer, width - stringWidth(page, regular, 8) - 6 * mm))
+            self.drawRightString(w - 20 * mm, 9.5 * mm, page)
+            self.restoreState()
+
+    buffer = io.BytesIO()
+    template = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
+                                 bottomMargin=18 * mm, title=header, author=author, subject=subject, lang="nl-BE")
+    template.build(story, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
+
+
 def profile_pdf(doc: ProfileDocument) -> bytes:
     """The document as an A4 portrait PDF: header (title, date) and footer (page x/y, source) on every
     page, tables that split across pages with their header repeated, each section on a new page."""
@@ -669,9 +731,7 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas as rl_canvas
-    from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                    TableStyle)
+    from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
     regular, bold = register_fonts()
     from reportlab import rl_config
@@ -794,51 +854,9 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
     story += [Spacer(1, 4 * mm), Paragraph("<b>Bronnen</b>", base)] + [Paragraph(_x(x), small) for x in doc.sources]
     story.append(Paragraph(_x("De cijfers geven enkel een signaal; de werkgroep beslist wat ze betekenen."), small))
 
-    header_text = doc.title
-    created = format_date(doc.created)
-    footer_text = doc.source_line
-
-    class NumberedCanvas(rl_canvas.Canvas):
-        """Draws header and footer after layout, so every page knows the page count."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            w, h = A4
-            self.saveState()
-            self.setFont(regular, 8)
-            self.setFillColor(colors.HexColor("#444444"))
-            title = header_text if len(header_text) < 95 else header_text[:92] + "…"
-            self.drawString(20 * mm, h - 12 * mm, title)
-            self.drawRightString(w - 20 * mm, h - 12 * mm, created)
-            self.setStrokeColor(colors.HexColor("#bbbbbb"))
-            self.line(20 * mm, h - 13.5 * mm, w - 20 * mm, h - 13.5 * mm)
-            self.line(20 * mm, 13.5 * mm, w - 20 * mm, 13.5 * mm)
-            self.drawString(20 * mm, 9.5 * mm, footer_text)
-            self.drawRightString(w - 20 * mm, 9.5 * mm, f"pagina {self._pageNumber} / {total}")
-            self.restoreState()
-
-    buffer = io.BytesIO()
-    template = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                                 bottomMargin=18 * mm, title=doc.title, author="zorgzaam", subject=doc.subtitle,
-                                 lang="nl-BE")
-    template.build(story, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
+    return a4_pdf(story, header=doc.title, date_text=format_date(doc.created), footer=doc.source_line,
+                  subject=doc.subtitle)
 
 
-__all__ = ["FigureRow", "NoteLine", "ProfileDocument", "ProfileError", "ProfileSection", "SignalLine",
+__all__ = ["a4_pdf", "FigureRow", "NoteLine", "ProfileDocument", "ProfileError", "ProfileSection", "SignalLine",
            "build_profiles", "profile_html", "profile_pdf", "register_fonts"]
