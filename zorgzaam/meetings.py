@@ -202,19 +202,12 @@ TEMPLATES: dict[str, Template] = {t.code: t for t in (
 )}
 
 
-def _has_control_chars(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text)
-
-
 def _clean_title(value: Any, what: str) -> str:
-    text = " ".join(str(value or "").split())
-    if not text:
-        raise MeetingError(f"{what} is leeg.")
-    if len(text) > MAX_TITLE_CHARS:
-        raise MeetingError(f"{what} is te lang ({len(text)} tekens; maximum {MAX_TITLE_CHARS}).")
-    if _has_control_chars(text):
-        raise MeetingError(f"{what} bevat tekens die niet toegelaten zijn.")
-    return text
+    """A title as the polls clean theirs (whitespace collapsed, 1–120 characters, no control characters)."""
+    try:
+        return polls.clean_text(value, what, MAX_TITLE_CHARS)
+    except polls.PollError as exc:
+        raise MeetingError(str(exc)) from None
 
 
 def validate_agenda(items: Iterable[Mapping | AgendaItem]) -> tuple[AgendaItem, ...]:

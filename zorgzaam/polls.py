@@ -162,7 +162,8 @@ def bouwstenen_questions() -> list[dict]:
     return [{"kind": "scale", "text": b.name, "bouwsteen": b.code} for b in bouwstenen.BOUWSTENEN]
 
 
-def _clean_text(value, what: str, max_chars: int) -> str:
+def clean_text(value, what: str, max_chars: int) -> str:
+    """One line of user text: whitespace collapsed, not empty, not too long, no control characters."""
     text = " ".join(str(value or "").split())
     if not text:
         raise PollError(f"{what} is leeg.")
@@ -182,10 +183,10 @@ def _validate_questions(questions: Iterable[Mapping | Question], allow_empty: bo
         kind = spec.get("kind")
         if kind not in KINDS:
             raise PollError(f"Vraag {i} heeft een onbekend soort ({kind!r}); kies schaal, keuze of woord.")
-        text = _clean_text(spec.get("text"), f"De tekst van vraag {i}", MAX_QUESTION_CHARS)
+        text = clean_text(spec.get("text"), f"De tekst van vraag {i}", MAX_QUESTION_CHARS)
         options: tuple[str, ...] = ()
         if kind == "choice":
-            options = tuple(_clean_text(o, f"Een keuzemogelijkheid van vraag {i}", MAX_OPTION_CHARS)
+            options = tuple(clean_text(o, f"Een keuzemogelijkheid van vraag {i}", MAX_OPTION_CHARS)
                             for o in (spec.get("options") or ()))
             if len(options) < 2 or len(options) > MAX_OPTIONS:
                 raise PollError(f"Vraag {i} heeft tussen 2 en {MAX_OPTIONS} keuzemogelijkheden nodig.")
@@ -319,7 +320,7 @@ def create_session(store: Store, title: str, questions: Iterable[Mapping | Quest
     A meeting passes its own ``token`` (one link controls the meeting and its poll) and may have
     no questions at all (``allow_empty``): participants then only look at the big screen.
     """
-    clean_title = _clean_text(title, "De titel van de peiling", MAX_TITLE_CHARS)
+    clean_title = clean_text(title, "De titel van de peiling", MAX_TITLE_CHARS)
     checked = _validate_questions(questions, allow_empty=allow_empty)
     token = token or new_facilitator_token()
     rows = [(q.question_id, q.position, q.kind, q.text, json.dumps(list(q.options), ensure_ascii=False)

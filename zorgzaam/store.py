@@ -433,6 +433,15 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 # Longest note kept (a meeting's notes, not a document).
 MAX_NOTE_CHARS = 20_000
 
+
+def _checked_note(notes: str | None, hint: str) -> str:
+    """A note as kept (stripped), or StoreError in Dutch when it is too long; ``hint`` says what to do instead."""
+    text = (notes or "").strip()
+    if len(text) > MAX_NOTE_CHARS:
+        raise StoreError(f"Deze notitie is te lang ({len(text):,} tekens; maximum {MAX_NOTE_CHARS:,}). ".replace(",", ".")
+                         + hint)
+    return text
+
 # Tables whose rows belong to one dataset (replaced or deleted together).
 _DATASET_TABLES = ("areas", "area_parents", "observations", "features", "stops", "grid_cells", "place_access",
                    "sector_crosswalk", "datasets")
@@ -1146,12 +1155,7 @@ class Store:
 
     def save_summary_note(self, area_level: str, area_code: str, period: str, question: str, notes: str) -> None:
         """Store (or replace) the werkgroep's note for one summary question; empty text removes it."""
-        text = (notes or "").strip()
-        if len(text) > MAX_NOTE_CHARS:
-            raise StoreError(
-                f"Deze notitie is te lang ({len(text):,} tekens; maximum {MAX_NOTE_CHARS:,}). "
-                "Kort ze in of bewaar lange teksten in jullie verslag.".replace(",", ".")
-            )
+        text = _checked_note(notes, "Kort ze in of bewaar lange teksten in jullie verslag.")
         with self.transaction() as cur:
             cur.execute(
                 "DELETE FROM summary_notes WHERE area_level = ? AND area_code = ? AND period = ? AND question = ?",
@@ -1421,12 +1425,7 @@ class Store:
 
     def save_bouwsteen_note(self, team: str, bouwsteen: str, notes: str) -> None:
         """Store (or replace) the team's reflection note on a bouwsteen; empty text removes it."""
-        text = (notes or "").strip()
-        if len(text) > MAX_NOTE_CHARS:
-            raise StoreError(
-                f"Deze notitie is te lang ({len(text):,} tekens; maximum {MAX_NOTE_CHARS:,}). "
-                "Kort ze in of bewaar lange teksten in jullie verslag.".replace(",", ".")
-            )
+        text = _checked_note(notes, "Kort ze in of bewaar lange teksten in jullie verslag.")
         with self.transaction() as cur:
             cur.execute("DELETE FROM bouwsteen_notes WHERE team = ? AND bouwsteen = ?", [team, bouwsteen])
             if text:
@@ -1582,12 +1581,7 @@ class Store:
 
     def save_meeting_note(self, meeting_id: str, step: int, field: str, notes: str) -> None:
         """Store (or replace) the note of a step's field; empty text removes it."""
-        text = (notes or "").strip()
-        if len(text) > MAX_NOTE_CHARS:
-            raise StoreError(
-                f"Deze notitie is te lang ({len(text):,} tekens; maximum {MAX_NOTE_CHARS:,}). "
-                "Kort ze in of verdeel ze over de stappen.".replace(",", ".")
-            )
+        text = _checked_note(notes, "Kort ze in of verdeel ze over de stappen.")
         with self.transaction() as cur:
             cur.execute("DELETE FROM meeting_notes WHERE meeting_id = ? AND step = ? AND field = ?",
                         [meeting_id, int(step), field])
