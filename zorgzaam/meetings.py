@@ -343,8 +343,8 @@ def _validate_day(value: Any, what: str) -> date:
 
 def for_poll(store: Store, poll_session_id: str) -> Meeting | None:
     """The meeting a poll session belongs to (None for a plain poll)."""
-    found = [m for m in meetings(store) if m.poll_session_id == poll_session_id]
-    return found[0] if found else None
+    meeting_id = store.meeting_for_poll(poll_session_id)
+    return get(store, meeting_id) if meeting_id else None
 
 
 def get(store: Store, meeting_id: str) -> Meeting | None:

@@ -1543,9 +1543,9 @@ class Store:
 
         self._poll_write(work)
 
-    def meeting_for_poll(self, poll_session_id: str) -> bool:
-        """True when the poll session belongs to a meeting."""
-        return bool(self.scalar("SELECT count(*) FROM meetings WHERE poll_session_id = ?", [poll_session_id]))
+    def meeting_for_poll(self, poll_session_id: str) -> str | None:
+        """The id of the meeting the poll session belongs to (None for a plain poll)."""
+        return self.scalar("SELECT meeting_id FROM meetings WHERE poll_session_id = ? LIMIT 1", [poll_session_id])
 
     def start_meeting(self, meeting_id: str, token_hash: str, poll_session_id: str, meeting_date: date) -> bool:
         """Start a planned meeting at step 0 in one transaction; False (nothing changed) when it is no longer
