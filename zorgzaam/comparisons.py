@@ -70,6 +70,7 @@ def with_references(
     code: str,
     period: str | None = None,
     catalogue: Catalogue | None = None,
+    exact_period: bool = False,
 ) -> tuple[pd.DataFrame, list[Reference]]:
     """Indicators for an area and its references, one row per (area, indicator).
 
@@ -79,7 +80,8 @@ def with_references(
     """
     refs = references(store, level, code)
     areas = [(level, code)] + [(r.level, r.code) for r in refs]
-    result = compute(store, indicator_codes, areas=areas, period=period, catalogue=catalogue)
+    result = compute(store, indicator_codes, areas=areas, period=period, catalogue=catalogue,
+                     exact_period=exact_period)
     roles = {(level, code): "gebied"} | {(r.level, r.code): r.label for r in refs}
     result["role"] = [roles[(lv, c)] for lv, c in zip(result["area_level"], result["area_code"])]
     return result, refs

@@ -28,6 +28,7 @@ from .store import Store
 
 RESULT_COLUMNS = [
     "area_code", "area_level", "area_name", "indicator", "period", "numerator", "denominator", "value", "status",
+    "approx", "coverage", "coverage_of",
 ]
 
 # Worst status first: it wins when counts are combined.
@@ -228,8 +229,15 @@ def compute(
     within: tuple[str, str] | None = None,
     period: str | None = None,
     catalogue: Catalogue | None = None,
+    exact_period: bool = False,
 ) -> pd.DataFrame:
-    """Indicators for the given areas (or all areas of ``level`` within an area) in one period.
+    """Indicators for the given areas (or all areas of ``level`` within an area), up to one period.
+
+    Each indicator comes, per area, from its own latest period up to ``period`` (default: the latest
+    period of any of the indicators) in which it has data: the ``period`` column says which. A hidden
+    value in that period stays hidden (it never falls back to an older year); an area without data in
+    any period up to ``period`` is "ontbrekend" with ``period`` as asked. Numerator and denominator
+    always come from the same period. ``exact_period`` asks for that one period only (a trend).
 
     ``catalogue`` defaults to the store's (``Store.catalogue()``: the built-in one with the
     werkgroep's own indicators). Returns one row per area and indicator with RESULT_COLUMNS.
@@ -240,6 +248,54 @@ def compute(
     targets = resolve_targets(store, areas=areas, level=level, within=within)
     if period is None:
         period = latest_period(store, indicators, catalogue)
+    period = str(period)
+    if exact_period:
+        return _compute_period(store, indicators, targets, period, catalogue)
+
+    # Indicators with the same candidate periods are computed together, newest period first.
+    known = store.variable_periods(needed_variables(indicators, catalogue) + [i.code for i in indicators])
+    by_variable = known.groupby("variable")["period"].agg(set).to_dict() if not known.empty else {}
+    groups: dict[tuple[str, ...], list[Indicator]] = {}
+    for ind in indicators:
+        wanted = needed_variables([ind], catalogue) + [ind.code]
+        candidates = sorted({p for v in wanted for p in by_variable.get(v, ()) if p <= period}, reverse=True)
+        groups.setdefault(tuple(candidates) or (period,), []).append(ind)
+
+    frames: list[pd.DataFrame] = []
+    for candidates, group in groups.items():
+        todo = targets
+        missing: pd.DataFrame | None = None
+        for p in candidates:
+            result = _compute_period(store, group, todo, p, catalogue)
+            if missing is not None:  # only the pairs still without data
+                result = result.merge(missing, on=["area_level", "area_code", "indicator"])
+            gap = result["status"] == "ontbrekend"
+            frames.append(result[~gap])
+            missing = result.loc[gap, ["area_level", "area_code", "indicator"]]
+            if missing.empty:
+                break
+            keys = set(zip(missing["area_level"], missing["area_code"]))
+            todo = targets[[k in keys for k in zip(targets["level"], targets["code"])]]
+        else:
+            frames.append(result[gap].assign(period=period))
+    result = pd.concat(frames, ignore_index=True)
+    order_ind = {c: k for k, c in enumerate(dict.fromkeys(indicator_codes))}
+    order_area = {k: n for n, k in enumerate(zip(targets["level"], targets["code"]))}
+    result = result.assign(
+        _i=result["indicator"].map(order_ind),
+        _a=[order_area[k] for k in zip(result["area_level"], result["area_code"])],
+    ).sort_values(["_i", "_a"], kind="stable").drop(columns=["_i", "_a"])
+    return result[RESULT_COLUMNS].reset_index(drop=True)
+
+
+def _compute_period(
+    store: Store,
+    indicators: Sequence[Indicator],
+    targets: pd.DataFrame,
+    period: str,
+    catalogue: Catalogue,
+) -> pd.DataFrame:
+    """Every indicator for every target area in exactly one period."""
     variables = needed_variables(indicators, catalogue)
     indicator_vars = [i.code for i in indicators]
     target_keys = list(zip(targets["level"], targets["code"]))
@@ -308,7 +364,97 @@ def compute(
         for ind in indicators
     ]
     result = pd.concat(rows, ignore_index=True)
+    result = _partial_values(result, indicators, resolver, members)
     return result[RESULT_COLUMNS]
+
+
+# A partial reference is shown only when its known part covers at least this share
+# (of the denominator, or of the sectors when the denominator is not known everywhere).
+MIN_PARTIAL_COVERAGE = 0.5
+
+
+def _partial_values(
+    result: pd.DataFrame, indicators: Sequence[Indicator], resolver: _Resolver, members: pd.DataFrame
+) -> pd.DataFrame:
+    """Fill ``approx`` and ``coverage`` for areas whose value is blocked by hidden or absent sectors.
+
+    The approximation is the same ratio of sums over the sectors whose counts are all known. Its
+    coverage is the share of the area's denominator in those sectors when the denominator is known
+    in every sector (``coverage_of`` = the denominator's unit), else the share of its sectors
+    (``coverage_of`` = "sectoren"). Below MIN_PARTIAL_COVERAGE, or without any data, the area is
+    "ontbrekend": a reference that is mostly unknown is not shown as one.
+    """
+    result = result.assign(approx=np.nan, coverage=np.nan, coverage_of="")
+    todo = (result["area_level"] != "statsec") & result["status"].isin(["onvolledig", "ontbrekend"])
+    if not todo.any() or members.empty or "statsec" not in members:
+        return result
+    sector_values = resolver.values("statsec")
+    if sector_values.empty:
+        return result
+    ok = sector_values["status"].isin(["ok", "nvt"])
+    data = ok | sector_values["status"].isin(["verborgen", "onvolledig"])
+    wide_value = sector_values.assign(value=sector_values["value"].where(ok, 0.0)).pivot_table(
+        index="area_code", columns="variable", values="value", aggfunc="first")
+    wide_ok = sector_values.assign(ok=ok).pivot_table(index="area_code", columns="variable", values="ok",
+                                                      aggfunc="first").astype(bool)
+    wide_data = sector_values.assign(d=data).pivot_table(index="area_code", columns="variable", values="d",
+                                                         aggfunc="first").astype(bool)
+    by_code = {i.code: i for i in indicators}
+    for (lvl, ind_code), rows in result[todo].groupby(["area_level", "indicator"], sort=False):
+        if lvl not in members:
+            continue
+        ind = by_code[ind_code]
+        counts = [c for c in ind.base_counts if c in wide_value]
+        if len(counts) < len(ind.base_counts):
+            continue
+        link = members[["statsec", lvl]].dropna()
+        link = link[link[lvl].isin(rows["area_code"])]
+        if link.empty:
+            continue
+        sec = link["statsec"].to_numpy()
+        val = wide_value.reindex(sec)[counts].fillna(0.0)
+        all_ok = wide_ok.reindex(sec)[counts].fillna(False).all(axis=1).to_numpy()
+        any_data = wide_data.reindex(sec)[counts].fillna(False).any(axis=1).to_numpy()
+        frame = pd.DataFrame({"area_code": link[lvl].to_numpy(), "ok": all_ok, "data": any_data})
+        frame["num"] = val[list(ind.numerator)].sum(axis=1).to_numpy() * all_ok
+        if ind.denominator:
+            den_ok = wide_ok.reindex(sec)[list(ind.denominator)].fillna(False).all(axis=1).to_numpy()
+            den = val[list(ind.denominator)].sum(axis=1).to_numpy()
+            frame["den"] = den * all_ok
+            frame["den_all"] = den
+            frame["den_ok"] = den_ok
+        else:
+            frame["den"] = 0.0
+            frame["den_all"] = 0.0
+            frame["den_ok"] = False
+        agg = frame.groupby("area_code").agg(
+            n=("ok", "size"), n_ok=("ok", "sum"), n_data=("data", "sum"), num=("num", "sum"), den=("den", "sum"),
+            den_all=("den_all", "sum"), den_known=("den_ok", "all"),
+        )
+        for idx, code in zip(rows.index, rows["area_code"]):
+            if code not in agg.index:
+                continue
+            a = agg.loc[code]
+            if a["n_data"] == 0:
+                continue  # nothing known in the sectors: the status from the counts stands
+            if a["n_ok"] == 0:
+                result.loc[idx, "status"] = "onvolledig"  # every sector with data is hidden
+                continue
+            if ind.denominator and a["den_known"] and a["den_all"] > 0:
+                cover, cover_of = a["den"] / a["den_all"], ind.denominator_kind or "noemer"
+            else:
+                cover, cover_of = a["n_ok"] / a["n"], "sectoren"
+            if cover < MIN_PARTIAL_COVERAGE:
+                result.loc[idx, ["status", "value"]] = ["ontbrekend", np.nan]
+                continue
+            if ind.denominator:
+                if a["den"] == 0:
+                    continue
+                approx = a["num"] / a["den"] * ind.multiplier
+            else:
+                approx = a["num"]
+            result.loc[idx, ["status", "approx", "coverage", "coverage_of"]] = ["onvolledig", approx, cover, cover_of]
+    return result
 
 
 def _indicator_rows(

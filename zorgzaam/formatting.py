@@ -17,7 +17,7 @@ MISSING_SYMBOL = {
 STATUS_LABEL = {
     "ok": "",
     "verborgen": "verborgen (te klein om te tonen)",
-    "onvolledig": "niet op te tellen: bevat verborgen waarden",
+    "onvolledig": "onvolledig: bevat verborgen of ontbrekende sectoren",
     "ontbrekend": "geen gegevens",
     "nvt": "niet van toepassing (noemer is 0)",
 }
@@ -48,6 +48,56 @@ def format_value(value: float | None, status: str, unit: str, decimals: int) -> 
 
 def format_indicator(indicator: Indicator, value: float | None, status: str = "ok") -> str:
     return format_value(value, status, indicator.unit, indicator.decimals)
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _get(row, key: str, default=None):
+    """A field of an engine result row: a mapping, a Series or a namedtuple."""
+    if hasattr(row, "get"):
+        value = row.get(key, default)
+    else:
+        value = getattr(row, key, default)
+    return default if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def format_coverage(coverage: float | None, coverage_of: str | None) -> str:
+    """0.9993, 'aangiften' -> '99,9 % van de aangiften'."""
+    if not _present(coverage) or not coverage_of:
+        return ""
+    share = math.floor(float(coverage) * 1000) / 10  # never round a partial up to 100 %
+    return f"{format_number(share, 1)} % van de {coverage_of}"
+
+
+def format_approx(indicator: Indicator, approx: float | None, coverage: float | None = None,
+                  coverage_of: str | None = None, with_coverage: bool = True) -> str:
+    """An incomplete total over its known part: '≈ 41.863 euro · 99,9 % van de aangiften'."""
+    text = "≈ " + format_number(approx, indicator.decimals) + unit_suffix(indicator.unit)
+    cover = format_coverage(coverage, coverage_of) if with_coverage else ""
+    return f"{text} · {cover}" if cover else text
+
+
+def period_note(period, asked: str | None) -> str:
+    """' (2023)' when a figure comes from another period than the one asked for, else ''."""
+    if not asked or period is None or str(period) in ("", "nan", "None") or str(period) == str(asked):
+        return ""
+    return f" ({period})"
+
+
+def format_figure(indicator: Indicator, row, asked_period: str | None = None, with_coverage: bool = True) -> str:
+    """One engine result row as text: the value, '≈ …' for an incomplete total (with its coverage),
+    or the missing symbol; the row's own year in brackets when it differs from ``asked_period``."""
+    status = _get(row, "status", "ontbrekend")
+    approx = _get(row, "approx")
+    if status == "onvolledig" and approx is not None:
+        text = format_approx(indicator, approx, _get(row, "coverage"), _get(row, "coverage_of"), with_coverage)
+    else:
+        text = format_indicator(indicator, _get(row, "value"), status)
+    if status in ("ontbrekend",):
+        return text  # no data up to the period asked: no year to show
+    return text + period_note(_get(row, "period"), asked_period)
 
 
 

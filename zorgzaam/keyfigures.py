@@ -8,7 +8,7 @@ import pandas as pd
 
 from .catalogue import BUILTIN, Catalogue, Indicator
 from .comparisons import Reference
-from .formatting import STATUS_LABEL, format_indicator, format_number
+from .formatting import STATUS_LABEL, format_figure, format_number, period_note
 
 START_KEY_FIGURES: tuple[str, ...] = (
     "pop_total",
@@ -23,6 +23,19 @@ START_KEY_FIGURES: tuple[str, ...] = (
 
 # Below this many inhabitants a sector's percentages rest on very few people.
 SMALL_SECTOR_THRESHOLD = 100
+
+
+def small_sector_flags(sectors: pd.DataFrame, threshold: int) -> pd.Series:
+    """Per area_code: whether a sector has fewer inhabitants than ``threshold`` or a hidden number.
+
+    ``sectors`` is an engine result with ``pop_total`` rows (each from its own latest period). A sector
+    without population data is not flagged: unknown is not small.
+    """
+    pop = sectors[sectors["indicator"] == "pop_total"].drop_duplicates("area_code").set_index("area_code")
+    if threshold <= 0 or pop.empty:
+        return pd.Series(False, index=pop.index, dtype=bool)
+    small = pop["status"].eq("ok") & pd.to_numeric(pop["value"], errors="coerce").lt(threshold)
+    return (small | pop["status"].isin(["verborgen"])).astype(bool)
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,7 @@ def key_figures(
 ) -> list[KeyFigure]:
     """Cards for every indicator in ``result`` (rows with a ``role`` column from with_references)."""
     cards = []
+    asked = str(result["period"].max()) if not result.empty else None
     for code, rows in result.groupby("indicator", sort=False):
         ind = catalogue.indicator(code)
         own = rows[rows["role"] == "gebied"].iloc[0]
@@ -84,11 +98,12 @@ def key_figures(
                 continue
             r = hit.iloc[0]
             label = ref.total_label if ind.is_count else ref.label
-            ref_texts.append((label, format_indicator(ind, r["value"], r["status"])))
+            ref_texts.append((label, format_figure(ind, r, asked)))
         status = own["status"]
-        value_text = format_indicator(ind, own["value"], status)
+        value_text = format_figure(ind, own, asked, with_coverage=False)
         if ind.is_count and status == "ok":
-            value_text = format_number(own["value"])  # the label names the unit; keeps the card narrow
+            # the label names the unit; keeps the card narrow
+            value_text = format_number(own["value"]) + period_note(own["period"], asked)
         # A missing value shows its symbol ("-", "x") large and its reason on the line below, so a
         # narrow card never cuts the reason off.
         reason = STATUS_LABEL.get(status, status) if status != "ok" else ""

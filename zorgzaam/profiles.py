@@ -9,7 +9,7 @@ import pandas as pd
 
 from .catalogue import BUILTIN, THEMES, Catalogue
 from .comparisons import Reference, with_references
-from .formatting import format_indicator, format_number
+from .formatting import format_figure, format_indicator, format_number
 from .engine import available_periods, needed_variables
 from .store import Store
 
@@ -40,6 +40,8 @@ def sector_profile(
         codes = [c for c in profile_indicators(catalogue)
                  if c in present or present.intersection(needed_variables([catalogue.indicator(c)], catalogue))]
     result, refs = with_references(store, codes, "statsec", sector_code, period, catalogue)
+    if period is None and not result.empty:
+        period = str(result["period"].max())  # the latest period: each figure says when it is older
     # One lookup table per area (indicator -> row), not a filter per indicator and reference.
     by_area = {key: rows.set_index("indicator") for key, rows in result.groupby(["area_level", "area_code"])}
     own = by_area[("statsec", sector_code)].reindex(codes)
@@ -54,7 +56,7 @@ def sector_profile(
         "period": own["period"].astype(str).to_numpy(),
         "value": np.where(ok, own["value"].astype(float).to_numpy(), np.nan),
         "status": own["status"].to_numpy(),
-        "value_text": [format_indicator(i, v, st) for i, v, st in zip(inds, own["value"], own["status"])],
+        "value_text": [format_figure(i, r, period) for i, (_, r) in zip(inds, own.iterrows())],
         "numerator": own["numerator"].to_numpy(),
         "denominator": own["denominator"].to_numpy(),
     })
@@ -64,7 +66,9 @@ def sector_profile(
         status = rows["status"].fillna("ontbrekend")
         values = np.where(status.eq("ok"), pd.to_numeric(rows["value"], errors="coerce"), np.nan)
         frame[f"ref_{ref.level}"] = values
-        frame[f"ref_{ref.level}_text"] = [format_indicator(i, v, st) for i, v, st in zip(inds, values, status)]
+        frame[f"ref_{ref.level}_status"] = status.to_numpy()
+        frame[f"ref_{ref.level}_text"] = [format_figure(i, r, period) for i, (_, r) in
+                                          zip(inds, rows.assign(status=status).iterrows())]
     zone = frame["ref_elz"] if "ref_elz" in frame else pd.Series(np.nan, index=frame.index)
     usable = zone.gt(0) & frame["value"].notna() & ~frame["is_count"]
     frame["index_elz"] = np.where(usable, frame["value"] / zone.where(usable) * 100, np.nan)
@@ -89,7 +93,7 @@ def trend(
     periods = list(periods) if periods is not None else available_periods(store, [ind], catalogue)
     frames = []
     for period in periods:
-        result, _ = with_references(store, [indicator], level, code, period, catalogue)
+        result, _ = with_references(store, [indicator], level, code, period, catalogue, exact_period=True)
         frames.append(result)
     if not frames:
         return pd.DataFrame(columns=["period", "role", "area_name", "value", "value_text", "status"])
@@ -119,7 +123,8 @@ def ranking(
     part = part.sort_values(["value", "area_code"], ascending=[False, True], na_position="last")
     part["rank"] = range(1, len(part) + 1)
     part.loc[part["value"].isna(), "rank"] = pd.NA
-    part["value_text"] = [format_indicator(ind, v, s) for v, s in zip(part["value"], part["status"])]
+    asked = str(sectors["period"].max()) if not sectors.empty else None
+    part["value_text"] = [format_figure(ind, r, asked) for _, r in part.iterrows()]
     part["count_text"] = [
         (f"{format_number(n)} / {format_number(d)}" if s == "ok" and not ind.is_count else "")
         for n, d, s in zip(part["numerator"], part["denominator"], part["status"])

@@ -1127,6 +1127,13 @@ class Store:
             rows = self.cursor().execute("SELECT DISTINCT period FROM observations ORDER BY period").fetchall()
         return [r[0] for r in rows]
 
+    def variable_periods(self, variables: list[str]) -> pd.DataFrame:
+        """Each (variable, period) with at least one observation of ``variables``."""
+        return self.cursor().execute(
+            "SELECT DISTINCT variable, period FROM observations WHERE variable IN (SELECT unnest(?))",
+            [list(variables)],
+        ).df()
+
     def variables(self) -> set[str]:
         """Every variable with at least one observation (e.g. no access counts before layers are imported)."""
         rows = self.cursor().execute("SELECT DISTINCT variable FROM observations").fetchall()

@@ -117,14 +117,18 @@ def indicator_picker(container=None, store: Store | None = None) -> Indicator:
 
 
 def period_picker(store: Store, ind: Indicator, container=None) -> str | None:
+    """The period asked for: every figure comes from its own latest period up to it."""
     container = container or st
-    periods = available_periods(store, [ind])
-    if not periods:
+    if not available_periods(store, [ind]):
         return None
+    periods = store.periods()
     seed_widget("periode", periods)
     if st.session_state.get("periode") not in periods:
         st.session_state["periode"] = periods[-1]
-    period = container.selectbox("Periode", periods, key="periode", persist_state="session")
+    period = container.selectbox(
+        "Periode", periods, key="periode", persist_state="session", format_func=lambda p: f"tot en met {p}",
+        help="Elk cijfer komt van zijn laatste jaar tot en met deze periode; een ouder jaar staat erbij.",
+    )
     keep_in_url("periode", period)
     return period
 

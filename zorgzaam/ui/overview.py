@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ..catalogue import BUILTIN
-from ..formatting import format_indicator, format_number
+from ..formatting import format_figure, format_number
 from ..keyfigures import SMALL_SECTOR_THRESHOLD
 from ..maps import area_frame, overview_deck
 from ..store import Store
@@ -18,11 +18,12 @@ from .state import AreaChoice
 def wide_table(sectors: pd.DataFrame) -> pd.DataFrame:
     """One row per sector: raw value and formatted text of each indicator."""
     out = sectors[["area_code", "area_name"]].drop_duplicates().set_index("area_code")
+    asked = str(sectors["period"].max()) if "period" in sectors and not sectors.empty else None
     for code, rows in sectors.groupby("indicator", sort=False):
         ind = BUILTIN.indicator(code)
         rows = rows.set_index("area_code")
         out[code] = rows["value"]
-        out[f"{code}_text"] = [format_indicator(ind, v, s) for v, s in zip(rows["value"], rows["status"])]
+        out[f"{code}_text"] = [format_figure(ind, r, asked) for _, r in rows.iterrows()]
     return out
 
 

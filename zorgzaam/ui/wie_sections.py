@@ -10,8 +10,8 @@ import streamlit as st
 from ..catalogue import BUILTIN, SIGNALS, Indicator
 from ..classify import METHODS, classify
 from ..comparisons import Reference
-from ..formatting import MISSING_SYMBOL, STATUS_LABEL, format_indicator, format_number
-from ..keyfigures import count_text
+from ..formatting import MISSING_SYMBOL, STATUS_LABEL, format_figure, format_indicator, format_number
+from ..keyfigures import count_text, small_sector_flags
 from ..maps import choropleth_deck, legend_html
 from ..profiles import ranking
 from ..signals import RULE_KINDS, SignalRule, evaluate, signal_indicators, signal_matrix, summarise
@@ -109,9 +109,9 @@ def render_map(
         st.warning(f"{exc} De kaart toont daarom kwantielen.")
         classes = classify(values, method="kwantielen", unit=ind.unit, decimals=ind.decimals)
     fill = classes.colour_of(values)
-    small = codes.map(pop).lt(small_threshold).fillna(small_threshold > 0).astype(bool)
+    small = codes.map(small_sector_flags(sectors, small_threshold)).fillna(False).astype(bool)
     zone_text = format_indicator(ind, zone_value) if zone_value is not None else "-"
-    frame["waarde"] = [format_indicator(ind, v, s) for v, s in zip(values, status)]
+    frame["waarde"] = [format_figure(ind, r, period) for _, r in part.reindex(codes).iterrows()]
     frame["status_tekst"] = [STATUS_LABEL.get(s, "") for s in status]
     frame["teller"] = [
         count_text(ind, n, d, s) for n, d, s in zip(codes.map(part["numerator"]), codes.map(part["denominator"]), status)
@@ -263,7 +263,7 @@ def render_ranking(
     from .data import get_store
 
     ranked = ranking(view, ind.code, small_threshold, pop, catalogue=get_store().catalogue())
-    ranked["small"] |= ranked["population"].isna() & (small_threshold > 0)
+    ranked["small"] = ranked["area_code"].map(small_sector_flags(sectors, small_threshold)).fillna(False)
     shown = ranked.dropna(subset=["value"])
     colours = [
         SELECTED_COLOUR if c == selected else (SMALL_COLOUR if s else OTHER_COLOUR)
