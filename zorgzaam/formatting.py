@@ -86,6 +86,17 @@ def period_note(period, asked: str | None) -> str:
     return f" ({period})"
 
 
+def period_caption(periods, asked: str | None) -> str:
+    """The period line of a view: 'periode 2025', or 'cijfers van 2023 (laatste jaar tot en met 2025)',
+    or 'cijfers van 2022–2023 (elk zijn laatste jaar tot en met 2025)' when areas differ."""
+    used = sorted({str(p) for p in periods if p is not None and str(p) not in ("", "nan", "None")})
+    if not used or used == [str(asked)] or asked is None:
+        return f"periode {asked if asked is not None else (used[-1] if used else '-')}"
+    if len(used) == 1:
+        return f"cijfers van {used[0]} (laatste jaar tot en met {asked})"
+    return f"cijfers van {used[0]}–{used[-1]} (elk zijn laatste jaar tot en met {asked})"
+
+
 def format_figure(indicator: Indicator, row, asked_period: str | None = None, with_coverage: bool = True) -> str:
     """One engine result row as text: the value, '≈ …' for an incomplete total (with its coverage),
     or the missing symbol; the row's own year in brackets when it differs from ``asked_period``."""
