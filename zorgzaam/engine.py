@@ -414,7 +414,8 @@ def _partial_values(
         sec = link["statsec"].to_numpy()
         val = wide_value.reindex(sec)[counts].fillna(0.0)
         all_ok = wide_ok.reindex(sec)[counts].fillna(False).all(axis=1).to_numpy()
-        any_data = wide_data.reindex(sec)[counts].fillna(False).any(axis=1).to_numpy()
+        # A sector has data for the indicator when each of its counts is known or hidden.
+        any_data = wide_data.reindex(sec)[counts].fillna(False).all(axis=1).to_numpy()
         frame = pd.DataFrame({"area_code": link[lvl].to_numpy(), "ok": all_ok, "data": any_data})
         frame["num"] = val[list(ind.numerator)].sum(axis=1).to_numpy() * all_ok
         if ind.denominator:
@@ -475,7 +476,8 @@ def _indicator_rows(
     status = pd.Series(np.asarray(_STATUS_ORDER, dtype=object)[ranks], index=index)
 
     def total(codes: tuple[str, ...]) -> pd.Series:
-        out = pd.Series(0.0, index=index)
+        # No counts (a score given per area only): no numerator or denominator, never 0.
+        out = pd.Series(0.0 if codes else np.nan, index=index)
         for c in codes:
             out = out + (wide_value[c].astype(float) if c in wide_value else np.nan)
         return out

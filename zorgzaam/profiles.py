@@ -37,8 +37,7 @@ def sector_profile(
         # Indicators without any data in the store (e.g. access before spatial layers are imported)
         # are left out: computing their references would search every sector of Flanders for nothing.
         present = store.variables()
-        codes = [c for c in profile_indicators(catalogue)
-                 if c in present or present.intersection(needed_variables([catalogue.indicator(c)], catalogue))]
+        codes = [c for c in profile_indicators(catalogue) if catalogue.has_data(c, present)]
     result, refs = with_references(store, codes, "statsec", sector_code, period, catalogue)
     if period is None and not result.empty:
         period = str(result["period"].max())  # the latest period: each figure says when it is older
