@@ -364,7 +364,8 @@ def _compute_period(
         for ind in indicators
     ]
     result = pd.concat(rows, ignore_index=True)
-    result = _partial_values(result, indicators, resolver, members)
+    summed = {(lvl, code) for lvl, codes in need_sum.items() for code in codes}
+    result = _partial_values(result, indicators, resolver, members, summed)
     return result[RESULT_COLUMNS]
 
 
@@ -374,7 +375,8 @@ MIN_PARTIAL_COVERAGE = 0.5
 
 
 def _partial_values(
-    result: pd.DataFrame, indicators: Sequence[Indicator], resolver: _Resolver, members: pd.DataFrame
+    result: pd.DataFrame, indicators: Sequence[Indicator], resolver: _Resolver, members: pd.DataFrame,
+    summed: set[tuple[str, str]],
 ) -> pd.DataFrame:
     """Fill ``approx`` and ``coverage`` for areas whose value is blocked by hidden or absent sectors.
 
@@ -385,7 +387,9 @@ def _partial_values(
     "ontbrekend": a reference that is mostly unknown is not shown as one.
     """
     result = result.assign(approx=np.nan, coverage=np.nan, coverage_of="")
-    todo = (result["area_level"] != "statsec") & result["status"].isin(["onvolledig", "ontbrekend"])
+    # Only areas whose every sector was loaded to be summed (not a stored value, nor a parent of a target).
+    todo = result["status"].isin(["onvolledig", "ontbrekend"]) & pd.Series(
+        [k in summed for k in zip(result["area_level"], result["area_code"])], index=result.index)
     if not todo.any() or members.empty or "statsec" not in members:
         return result
     sector_values = resolver.values("statsec")
