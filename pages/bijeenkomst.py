@@ -31,7 +31,11 @@ with page_guard():
         meeting = meetings.authorise(store, meeting.meeting_id, token)
     except MeetingError as exc:
         st.title(meeting.title)
-        st.error(f"{exc} Open de begeleiderslink die je bij de start kreeg (in je adresbalk of bladwijzer).")
+        if meeting.token_hash is None:  # finished without its link: nobody leads it any more
+            st.error(str(exc))
+            st.page_link("pages/bijeenkomsten.py", label="Naar Bijeenkomsten", icon=":material/event:")
+        else:
+            st.error(f"{exc} Open de begeleiderslink die je bij de start kreeg (in je adresbalk of bladwijzer).")
         st.stop()
     steps.remember(meeting.meeting_id, token)
     if st.query_params.get("beheer") != token:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from zorgzaam.ui.frame import page_guard, page_start
-from zorgzaam.ui.meeting_plan import render
+from zorgzaam.ui.meeting_plan import open_by_link, render
 from zorgzaam.ui.team_sidebar import current_team
 
 with page_guard():
@@ -14,5 +14,6 @@ with page_guard():
     if team is None:
         st.info("Kies of typ links in de zijbalk, bij 'Zelfevaluatie bouwstenen', de naam van jullie werkgroep. "
                 "Daarna plannen jullie hier de bijeenkomsten van die werkgroep en vinden jullie ze terug.")
+        open_by_link()  # a facilitator link needs no team
         st.stop()
     render(store, choice, team)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from zorgzaam.keyfigures import SMALL_SECTOR_THRESHOLD, START_KEY_FIGURES, key_figures
+from zorgzaam.sources import dataset_label
 from zorgzaam.ui.data import cached_with_references, compute_for, data_version
 from zorgzaam.ui.frame import page_guard, page_start, source_line
 from zorgzaam.ui import take_home
@@ -26,7 +27,7 @@ with page_guard():
             store, data_version(store), START_KEY_FIGURES, "gemeente", choice.gemeente_code
         )
         period = str(result["period"].iloc[0])
-        source = source_line(store)
+        source = source_line(store, START_KEY_FIGURES, period=period)
         cards = key_figures(result, refs, source)
     else:
         cards = []
@@ -79,12 +80,14 @@ with page_guard():
             sectors_map(store, choice, sectors)
             with st.popover("Kaart meenemen (PNG, A3)", icon=":material/download:"), page_guard():
                 take_home.offer(store, [take_home.overview_map_document(
-                    store, choice.elz_code, choice.elz_name, choice.gemeente_code, choice.gemeente_name, source)],
+                    store, choice.elz_code, choice.elz_name, choice.gemeente_code, choice.gemeente_name,
+                    source_line(store, layers=("sectoren",)))],
                     columns=1)
         with table_column:
             sector_table(store, sectors, choice)
+            table_source = source_line(store, ("pop_total", "pct_65plus", "pct_80plus"), ("sectoren",), period=period)
             st.caption(
-                f"Periode: {period} · Bron: {source} · % t.o.v. alle inwoners van de sector. "
+                f"Periode: {period} · Bron: {table_source} · % t.o.v. alle inwoners van de sector. "
                 f"⚠ = minder dan {SMALL_SECTOR_THRESHOLD} inwoners: percentages steunen op weinig mensen, "
                 "voorzichtig interpreteren. x = verborgen door de bron (te klein), nooit 0."
             )
@@ -94,7 +97,8 @@ with page_guard():
     for row in datasets.itertuples():
         demo = " — **fictief, enkel om de app te leren kennen**" if row.is_demo else ""
         period_label = row.period_label if isinstance(row.period_label, str) and row.period_label else "onbekend"
-        st.markdown(f"- **{row.title}**: bron {row.source}, periode {period_label}{demo}")
+        source_text = dataset_label(row.dataset_id, row.source, row.file_name)
+        st.markdown(f"- **{row.title}**: bron {source_text}, periode {period_label}{demo}")
     st.markdown(
         "Symbolen: **x** verborgen (te klein om te tonen), **-** geen gegevens, **nvt** niet van toepassing. "
         "Een ontbrekende waarde telt nooit als 0."

@@ -15,7 +15,6 @@ from zorgzaam.ui.wie_sections import view_sector_names, view_sectors
 with page_guard():
     store, choice = page_start("Wat is er?")
     view = view_picker(choice)
-    source = source_line(store)
     st.markdown(
         "Welke voorzieningen zijn er en waar liggen ze? Wonen de mensen in een kern, langs een lint of verspreid? "
         "Zijn de voorzieningen en de bus bereikbaar voor wie er woont? Zet lagen aan en uit; een tekort is geen "
@@ -31,6 +30,8 @@ with page_guard():
     keys, rescale = sections.layer_toggles()
     categories = sections.category_picker(layers) if "voorzieningen" in keys else []
     selected = selected_sector(names, page=sections.PAGE)
+    # Each caption names only the datasets of what it shows (the layers switched on, the chosen amenities).
+    source = source_line(store, layers=keys, categories=categories)
     if display_frame.empty:
         st.info(f"Er is nog geen kaart van de sectoren van de {view.label}.")
     else:
@@ -48,12 +49,15 @@ with page_guard():
 
     st.subheader(f"Per sector van de {view.label}")
     with page_guard():
-        sections.render_sector_table(sections.sector_table(layers, names), selected, source)
+        sections.render_sector_table(sections.sector_table(layers, names), selected, source_line(
+            store, ["pct_in_kern"], ("sectoren", "voorzieningen")))
 
     if not display_frame.empty:
         with st.expander("Meenemen: kaart", icon=":material/download:"), page_guard():
             take_home.offer(store, [take_home.spatial_map_document(
-                store, layers.amenities, list(names.index), categories, view_label=view.label, source=source,
+                store, layers.amenities, list(names.index), categories, view_label=view.label,
+                source=source_line(store, layers=["sectoren", "voorzieningen"] + [
+                    k for k in ("bushaltes", "kernen", "linten", "verspreid") if k in keys], categories=categories),
                 selected=selected, stops=layers.stops if "bushaltes" in keys else None,
                 settlements=tuple(c for c, k in (("kern", "kernen"), ("lint", "linten"), ("verspreid", "verspreid"))
                                   if k in keys))])

@@ -22,7 +22,6 @@ with page_guard():
     store, choice = page_start("Wie vs wat")
     view = view_picker(choice)
     small_threshold = small_threshold_input()
-    source = source_line(store)
     st.markdown(
         "Waar wonen veel mensen met een nood ver van wat ze nodig hebben? Kies **wie** (bv. 80-plussers) en "
         "**wat** (bv. een bakker of een bus die elk uur passeert). Een mismatch is geen oordeel over een buurt, "
@@ -36,6 +35,8 @@ with page_guard():
                 "bewoonde hectarecellen.")
         st.stop()
     period = periods[-1]
+    # The need's figures and the access computation (with the layers it read), not every import.
+    source = source_line(store, [need.indicator, "pct_no_basket_1200m"], period=period)
     names = view_sector_names(store, view)
     if names.empty:
         st.info(f"Er zijn nog geen statistische sectoren voor de {view.label} in de databank.")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from zorgzaam.cube import cube_variables
 from zorgzaam.formatting import format_number
+from zorgzaam.signals import signal_indicators
 from zorgzaam.ui import take_home
 from zorgzaam.ui.team_sidebar import current_team
 from zorgzaam.ui.frame import page_guard, page_start, source_line
@@ -25,7 +27,6 @@ with page_guard():
     store, choice = page_start("Wie woont er?")
     view = view_picker(choice)
     small_threshold = small_threshold_input()
-    source = source_line(store)
 
     st.markdown(
         "Wie leeft er in onze buurten? Waar wijzen de cijfers op een **signaal** van eenzaamheid, sociaal "
@@ -36,6 +37,7 @@ with page_guard():
     ind = indicator_picker(pick_col)
     period = period_picker(store, ind, period_col)
     method = method_picker()
+    source = source_line(store, [ind.code], period=period)  # only this indicator's datasets, with their period
     with about_col.popover("Uitleg", icon=":material/info:", width="stretch"):
         st.markdown(about_indicator(ind, period or "-", source))
     if period is None:
@@ -91,7 +93,7 @@ with page_guard():
             sections.render_profile(store, selected, ind, period, source)
         with trend_col, page_guard():
             st.markdown(f"**Evolutie: {ind.label}**")
-            sections.render_trend(store, selected, ind, source)
+            sections.render_trend(store, selected, ind, source_line(store, [ind.code]))
     else:
         st.info("Klik op een sector op de kaart of kies een rij in de rangschikking om zijn profiel te zien.")
 
@@ -102,14 +104,16 @@ with page_guard():
         sections.render_ranking(sectors, view_codes, ind, references, selected, small_threshold, period, source)
     with tab_signals, page_guard():
         rule = sections.signal_rule_controls()
-        evaluation, summary, zone_values, zone_sectors = sections.signal_data(store, view, period, rule)
+        evaluation, summary, zone_values, zone_sectors, states = sections.signal_data(store, view, period, rule)
         sections.render_signals(summary, evaluation, name_frame, small_codes, selected, rule, zone_label, period,
-                                source)
+                                source_line(store, [i.code for i in signal_indicators(store.catalogue())],
+                                            period=period), states=states)
     with tab_cube, page_guard():
-        sections.render_cube(store, view, names, selected, period, source)
+        sections.render_cube(store, view, names, selected, period,
+                             source_line(store, variables=cube_variables(), period=period))
     with tab_summary, page_guard():
         sections.render_summary_questions(store, view, period, summary, zone_sectors, zone_values, view_codes,
-                                          small_codes, zone_label)
+                                          small_codes, zone_label, states=states)
 
     with st.expander("Meenemen: samenvattende tabel en profiel", icon=":material/download:"), page_guard():
         st.caption(f"Voor de {view.label}, periode {period}. Jullie notities en bouwstenen gaan mee wanneer jullie "

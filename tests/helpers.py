@@ -88,3 +88,57 @@ SECTOR_1 = {
 
 def scaled(base: dict[str, float], factor: float) -> dict[str, float]:
     return {k: round(v * factor) for k, v in base.items()}
+
+
+# Stores for the three outcomes of a signal (signal, geen signaal, geen gegevens).
+STANDS_OUT = "22222A012"  # the sector with many 80-plussers in ``signal_rows("raised")``
+HIDDEN = "11111A01-"  # the sector whose figures the source hid in ``signal_rows("raised")``
+
+
+def signal_rows(kind: str) -> dict[tuple[str, str], dict[str, float | str]]:
+    """Observations for ``make_store``:
+
+    * ``"absent"``: only the number of inhabitants, none of the signal indicators;
+    * ``"flat"``: every sector the same as ``SECTOR_1``, so each equals the care zone and nothing stands out;
+    * ``"raised"``: as flat, but ``STANDS_OUT`` has 200 inhabitants of 80-89 (21 % 80-plussers against 10,5 %
+      in the care zone) and ``HIDDEN`` is hidden ("x") everywhere; the care zone's totals are stored (they
+      include the hidden sector, which has ``SECTOR_1``'s values).
+    """
+    if kind == "absent":
+        return {("statsec", c): {"pop_total": 900 + 100 * k} for k, c in enumerate(SECTORS)}
+    rows: dict[tuple[str, str], dict[str, float | str]] = {("statsec", c): dict(SECTOR_1) for c in SECTORS}
+    if kind == "flat":
+        return rows
+    rows[("statsec", STANDS_OUT)] = {**SECTOR_1, "pop_age_80_89": 200}
+    rows[("statsec", HIDDEN)] = {k: "x" for k in SECTOR_1}
+    rows[("elz", "elz1")] = {k: v * 4 + (140 if k == "pop_age_80_89" else 0) for k, v in SECTOR_1.items()}
+    return rows
+
+
+def signal_store_states(path, kind: str):
+    """(store, engine rows of the zone's sectors, care-zone values, evaluation, states) of the default rule over
+    a ``signal_rows(kind)`` store at ``path``, computed as the Signalen tab does."""
+    from zorgzaam.catalogue import BUILTIN
+    from zorgzaam.engine import compute
+    from zorgzaam.signals import SignalRule, evaluate, signal_indicators, signal_states
+    from zorgzaam.summary import COMPOSITION_INDICATORS
+
+    store = make_store(path, signal_rows(kind))
+    signal_codes = [i.code for i in signal_indicators()]
+    codes = list(dict.fromkeys([*signal_codes, *COMPOSITION_INDICATORS]))
+    sectors = compute(store, codes, level="statsec", within=("elz", "elz1"))
+    zone = compute(store, codes, areas=[("elz", "elz1")]).set_index("indicator")
+    zone_values = zone["value"].where(zone["status"] == "ok")
+    evaluation = evaluate(sectors[sectors["indicator"].isin(signal_codes)], zone_values, SignalRule())
+    return store, sectors, zone_values, evaluation, signal_states(evaluation, list(SECTORS), BUILTIN,
+                                                                   store.variables())
+
+
+def signal_store(path, kind: str, with_access: bool = False) -> Store:
+    """A ``signal_rows(kind)`` store; ``with_access`` adds access counts per sector (90 % of the residents
+    within reach of the basic basket), so the Wie vs wat part runs without its "wie"."""
+    rows = signal_rows(kind)
+    if with_access:
+        rows = {key: ({**values, "acc_pop": 1000, "acc_pop_no_basket_1200m": 100} if key[0] == "statsec" else values)
+                for key, values in rows.items()}
+    return make_store(path, rows)

@@ -264,3 +264,93 @@ def test_meetings_lists_them_and_minutes_writes_the_verslag(tmp_path, capsys):
                          "--output", tmp_path / "x.txt")
     assert status == 1 and "Onbekend formaat 'txt'" in err
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.txt").exists()
+
+
+def _running_meeting(path, title: str = "Kwijt"):
+    from zorgzaam import meetings
+
+    store = Store.open(path)
+    planned = meetings.plan(store, team="Werkgroep CLI", title=title, meeting_date="2026-03-01",
+                            agenda=meetings.TEMPLATES["toetsen"].agenda())
+    meeting, token = meetings.start(store, planned.meeting_id)
+    meetings.save_note(store, meeting.meeting_id, token, 0, "notities", "Soep voor de buren.")
+    close_all()
+    return meeting, token
+
+
+def test_meetings_finish_ends_a_meeting_whose_link_is_lost(tmp_path, capsys):
+    from zorgzaam import meetings, polls
+
+    path = tmp_path / "meetings.duckdb"
+    meeting, token = _running_meeting(path)
+    status, out, err = run(capsys, "--db", path, "meetings", "--finish", meeting.meeting_id)
+    assert status == 0, err
+    assert out.startswith(f"Bijeenkomst {meeting.meeting_id} (Kwijt) afgesloten zonder begeleiderslink: de peiling "
+                          "is gesloten")
+    assert f"minutes --meeting {meeting.meeting_id}" in out
+    store = Store.open(path)
+    after = meetings.get(store, meeting.meeting_id)
+    assert after.state == "afgerond" and after.token_hash is None and after.finished_at is not None
+    assert store.poll_session(meeting.poll_session_id)["state"] == "closed"
+    assert meetings.notes(store, meeting.meeting_id) == {(0, "notities"): "Soep voor de buren."}  # kept for the verslag
+    with pytest.raises(meetings.MeetingError):
+        meetings.authorise(store, meeting.meeting_id, token)
+    with pytest.raises(polls.PollError):
+        polls.facilitator_session(store, meeting.poll_session_id, token)
+    close_all()
+
+    status, out, _ = run(capsys, "--db", path, "meetings", "--finish", meeting.meeting_id)
+    assert status == 0 and out.strip() == f"Bijeenkomst {meeting.meeting_id} (Kwijt) was al afgerond."
+    status, out, err = run(capsys, "--db", path, "minutes", "--meeting", meeting.meeting_id,
+                           "--output", tmp_path / "verslag.html")
+    assert status == 0, err
+    assert "Soep voor de buren." in (tmp_path / "verslag.html").read_text(encoding="utf-8")
+
+
+def test_meetings_delete_needs_yes_and_says_what_it_removes(tmp_path, capsys):
+    from zorgzaam import meetings
+
+    path = tmp_path / "meetings.duckdb"
+    meeting, _token = _running_meeting(path, "Weg")
+    status, out, err = run(capsys, "--db", path, "meetings", "--delete", meeting.meeting_id)
+    assert status == 1 and out == "" and err.count("\n") == 1
+    assert err.startswith(f"Fout: Bijeenkomst {meeting.meeting_id} (Weg) niet verwijderd: bevestig met --yes. ")
+    assert meetings.DELETE_CONSEQUENCES in err
+    store = Store.open(path)
+    assert meetings.get(store, meeting.meeting_id).state == "bezig"  # nothing changed
+    close_all()
+
+    status, out, err = run(capsys, "--db", path, "meetings", "--delete", meeting.meeting_id, "--yes")
+    assert status == 0, err
+    assert out.strip() == f"Bijeenkomst {meeting.meeting_id} (Weg) verwijderd."
+    store = Store.open(path)
+    assert meetings.get(store, meeting.meeting_id) is None and meetings.notes(store, meeting.meeting_id) == {}
+    assert store.poll_session(meeting.poll_session_id)["state"] == "closed"
+    close_all()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--finish", "bestaatniet"], "Fout: Bijeenkomst 'bestaatniet' bestaat niet."),
+    (["--delete", "bestaatniet", "--yes"], "Fout: Bijeenkomst 'bestaatniet' bestaat niet."),
+    (["--yes"], "Fout: --yes hoort bij --delete ID."),
+])
+def test_meetings_finish_and_delete_refusals(tmp_path, capsys, args, message):
+    path = tmp_path / "meetings.duckdb"
+    _running_meeting(path)
+    status, out, err = run(capsys, "--db", path, "meetings", *args)
+    assert status == 1 and err.startswith(message) and err.count("\n") == 1
+
+
+def test_meetings_finish_refuses_a_planned_meeting(tmp_path, capsys):
+    from zorgzaam import meetings
+
+    path = tmp_path / "meetings.duckdb"
+    store = Store.open(path)
+    planned = meetings.plan(store, team="Werkgroep CLI", title="Later", meeting_date="2026-03-01",
+                            agenda=meetings.TEMPLATES["toetsen"].agenda())
+    close_all()
+    status, _, err = run(capsys, "--db", path, "meetings", "--finish", planned.meeting_id)
+    assert status == 1 and err.startswith("Fout: Deze bijeenkomst is nog niet begonnen")
+    store = Store.open(path)
+    assert meetings.get(store, planned.meeting_id).state == "gepland"
+    close_all()

@@ -145,8 +145,12 @@ def test_findings_rows_only_the_chosen_sectors(store):
     assert list(rows["Sector"]) == [f"Ter Heide ({WZC_SECTOR})", f"Industriezone De Vaart ({TINY_SECTOR}) *"]
     everything = mc.findings(store, TOWN_CODE, [])
     assert len(everything) == len(mc.shown_sectors(store, TOWN_CODE, []))
-    # Every sector says something: the attention sentence, or that it does not stand out.
-    sentences = [t for t in everything["Wie vs wat"] if t != mc.NOT_IN_ATTENTION]
+    # Every sector says something: the attention sentence, that it does not stand out, or (hidden "x") that it
+    # cannot be told: a hidden value never reads as "does not stand out".
+    tiny = everything["Sector"].str.contains(TINY_SECTOR, regex=False)
+    assert list(everything.loc[tiny, "Wie vs wat"]) == [
+        "Niet te bepalen: % 80-plussers is verborgen door de bron (te klein)."]
+    sentences = [t for t in everything.loc[~tiny, "Wie vs wat"] if t != mc.NOT_IN_ATTENTION]
     assert sentences and all(t.startswith("In ") for t in sentences)
     assert mc.NOT_IN_ATTENTION in set(everything["Wie vs wat"])
 
@@ -185,3 +189,39 @@ def test_summary_prefills_name_the_chosen_sectors_like_the_analysis_pages(store)
     # the whole municipality: the page's own answer, naming sectors of the top third
     whole = mc.summary_prefills(store, TOWN_CODE, [])
     assert whole["8.1"].startswith("In gemeente Heidebeek vallen") and whole["8.2"].startswith("Signalen om te verkennen")
+
+
+def test_findings_say_no_data_where_the_indicators_are_absent(tmp_path):
+    from tests.helpers import signal_store
+
+    absent = mc.findings(signal_store(tmp_path / "absent.duckdb", "absent", with_access=True), "11111", [])
+    assert list(absent["Sector"]) == ["Sector 11111A00- (11111A00-)", "Sector 11111A01- (11111A01-)"]
+    assert absent["Signalen"].str.startswith("Geen gegevens: importeer leeftijd").all()
+    assert not absent["Signalen"].str.contains("Geen signaal").any()
+    # the Wie vs wat has access but no "wie": no data, never "valt niet op"
+    assert set(absent["Wie vs wat"]) == {"Geen gegevens: importeer leeftijd per sector (bv. uit Provincies in Cijfers)."}
+    close_all()
+    flat = mc.findings(signal_store(tmp_path / "flat.duckdb", "flat"), "11111", [])
+    assert set(flat["Signalen"]) == {"Geen signaal volgens de regel"}
+
+
+def test_the_map_opens_on_an_indicator_with_data_for_the_towns_sectors(demo_db, tmp_path):
+    """% 80-plussers has figures in the store (other towns) but none for this town's sectors: its map would be
+    all grey, so the step (and the verslag) open on the next indicator."""
+    path = tmp_path / "gap.duckdb"
+    shutil.copy(demo_db, path)
+    gap = Store.open(path)
+    town = list(gap.sectors_within("gemeente", [TOWN_CODE]))
+    variables = ("pop_age_80_89", "pop_age_90plus", "pop_age_80plus")
+    with gap.transaction() as cur:
+        cur.execute(f"DELETE FROM observations WHERE area_level = 'statsec' AND variable IN ({', '.join('?' * 3)}) "
+                    f"AND area_code IN ({', '.join('?' * len(town))})", [*variables, *town])
+    wanted = ["pct_80plus", "pct_alone_75plus", "pct_single_person_hh"]
+    period = mc.latest_common_period(gap, wanted)
+    assert mc.usable_indicators(gap, wanted) == wanted  # other towns still have 80-plussers
+    assert mc.indicators_with_data(gap, TOWN_CODE, wanted, period) == ["pct_alone_75plus", "pct_single_person_hh"]
+    assert mc.map_indicator(gap, TOWN_CODE, wanted, period) == "pct_alone_75plus"
+    other_town = gap.parent_of("statsec", OTHER_TOWN_SECTOR, "gemeente")
+    assert other_town and mc.indicators_with_data(gap, other_town, wanted, period) == wanted
+    assert mc.map_indicator(gap, TOWN_CODE, ["pct_80plus"], period) == "pct_80plus"  # nothing better: the first
+    assert mc.map_indicator(gap, TOWN_CODE, ["bestaat_niet"], period) is None

@@ -13,7 +13,7 @@ import pytest
 from zorgzaam import bouwstenen, meetings, polls, werkgroep
 from zorgzaam.meetings import BLOCKS, TEMPLATES, MeetingError
 from zorgzaam.polls import PollError
-from zorgzaam.store import MAX_NOTE_CHARS, Store, close_all, migrate
+from zorgzaam.store import MAX_NOTE_CHARS, SCHEMA_VERSION, Store, close_all, migrate
 
 TEAM = "Werkgroep zorgzaam Heidebeek"
 OTHER_TEAM = "Werkgroep Vennebroek"
@@ -601,7 +601,7 @@ def test_migration_from_schema_10_keeps_plain_polls(path):
     con.close()
 
     store = Store.open(path)
-    assert store.schema_version() == 11
+    assert store.schema_version() == SCHEMA_VERSION
     for table in ("meetings", "meeting_step_visits", "meeting_notes", "meeting_keywords"):
         assert store.scalar(f"SELECT count(*) FROM {table}") == 0
     assert [r["step"] for r in store.poll_questions("s-oud")] == [None, None]
@@ -684,3 +684,68 @@ def test_the_maps_shown_in_a_wie_step_are_remembered_apart_from_the_notes(store)
         meetings.record_shown(store, meeting.meeting_id, token, 0, "pct_80plus")  # the check-in
     with pytest.raises(MeetingError, match="Geen toegang"):
         meetings.record_shown(store, meeting.meeting_id, "verkeerd", wie, "pct_65plus")
+
+
+# --------------------------------------------------------------------------- a lost facilitator link
+
+
+def test_finish_lost_needs_the_confirmation_and_gives_nobody_a_token(store):
+    meeting, token, code = _start(store, day=date.today())  # toetsen: bouwstenen at step 1
+    mid = meeting.meeting_id
+    meetings.next_step(store, mid, token)
+    q = _qids(store, meeting, 1)
+    polls.answer(store, code, "p1", q[0], 4)
+    polls.answer(store, code, "p2", q[0], 2)
+    text = meetings.finish_lost_consequences(store, meetings.get(store, mid))
+    assert text.startswith(meetings.FINISH_LOST_CONSEQUENCES) and f"zelfevaluatie van {TEAM}" in text
+    with pytest.raises(MeetingError) as refused:
+        meetings.finish_lost(store, mid)
+    assert str(refused.value) == f"{text} Bevestig eerst dat je ze wilt afsluiten."
+    with pytest.raises(MeetingError):
+        meetings.finish_lost(store, mid, confirmed="ja")  # only True confirms
+    still = meetings.get(store, mid)
+    assert still.state == "bezig" and still.current_step == 1 and _session(store, still).is_open
+
+    result = meetings.finish_lost(store, mid, confirmed=True)
+    assert len(result) == 2 and not isinstance(result[1], str)  # the meeting and its assessment, no token
+    finished, saved = result
+    assert finished.state == "afgerond" and finished.token_hash is None and finished.current_step is None
+    assert saved is not None and saved.scores[B[0]] == 3 and saved.team == TEAM  # as an ordinary finish does
+    assert not _session(store, finished).is_open
+    with pytest.raises(PollError, match="gesloten"):
+        polls.answer(store, code, "p3", q[1], 3)
+    with pytest.raises(MeetingError, match="zonder begeleiderslink afgesloten"):
+        meetings.reopen(store, mid, token)
+    with pytest.raises(PollError, match="Geen toegang"):
+        polls.open_poll(store, meeting.poll_session_id, token)
+    # Again: nothing changes, nothing is saved twice.
+    again, saved_again = meetings.finish_lost(store, mid, confirmed=True)
+    assert again.finished_at == finished.finished_at and saved_again is None
+    assert len(werkgroep.assessments(store, TEAM)) == 1
+
+
+def test_finish_lost_refuses_a_planned_or_unknown_meeting(store):
+    planned = _plan(store)
+    with pytest.raises(MeetingError, match="nog niet begonnen"):
+        meetings.finish_lost(store, planned.meeting_id, confirmed=True)
+    assert meetings.get(store, planned.meeting_id).state == "gepland"
+    with pytest.raises(MeetingError, match="bestaat niet"):
+        meetings.finish_lost(store, "bestaatniet", confirmed=True)
+
+
+def test_delete_lost_needs_the_confirmation(store):
+    meeting, token, code = _start(store)
+    mid = meeting.meeting_id
+    meetings.save_note(store, mid, token, 0, meetings.NOTES_FIELD, "Iets gezegd.")
+    with pytest.raises(MeetingError) as refused:
+        meetings.delete_lost(store, mid)
+    assert str(refused.value).startswith(meetings.DELETE_CONSEQUENCES)
+    assert meetings.get(store, mid) is not None and meetings.notes(store, mid)
+    deleted = meetings.delete_lost(store, mid, confirmed=True)
+    assert deleted.meeting_id == mid and meetings.get(store, mid) is None and meetings.notes(store, mid) == {}
+    row = store.poll_session(meeting.poll_session_id)
+    assert row["state"] == "closed"
+    with pytest.raises(PollError, match="Geen toegang"):
+        polls.facilitator_session(store, meeting.poll_session_id, token)
+    assert "verwijderd" in meetings.delete_consequences(_plan(store)) and \
+        "verslag" not in meetings.delete_consequences(_plan(store))

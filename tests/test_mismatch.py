@@ -215,3 +215,28 @@ def test_summary_without_standouts():
 def test_summary_singular():
     attention = attention_list(_view(), GROUP, PHRASE).iloc[:1]
     assert "valt 1 statistische sector op" in mismatch_summary(attention, "Lozel", "a", "b", GROUP)["8.1"]
+
+
+def test_without_known_values_the_answers_say_no_data_never_that_nothing_stands_out():
+    from zorgzaam.mismatch import gap_sentence
+
+    data = pd.DataFrame({"statsec": ["A", "B"], "name": ["Alfa", "Beta"], "need_value": [np.nan, np.nan],
+                         "lack_share": [0.5, np.nan], "group_count": [np.nan, np.nan]})
+    attention = attention_list(data, "inwoners van 80+", "woont ver")
+    answers = mismatch_summary(attention, "gemeente X", "aandeel 80-plussers", "aandeel ver", "inwoners van 80+",
+                               data=data, no_data_reason="importeer leeftijd per sector")
+    assert answers == {"8.1": "Geen gegevens: importeer leeftijd per sector.",
+                       "8.2": "Geen gegevens: importeer leeftijd per sector."}
+    # one sector known: the usual answer, with the other counted apart
+    data.loc[0, "need_value"] = 12.0
+    partial = mismatch_summary(attention_list(data, "inwoners van 80+", "woont ver"), "gemeente X",
+                               "aandeel 80-plussers", "aandeel ver", "inwoners van 80+", data=data)
+    assert partial["8.1"].startswith("In gemeente X valt geen statistische sector op")
+    assert partial["8.1"].endswith("Voor 1 van de 2 sectoren ontbreken de cijfers of zijn ze verborgen: daar valt "
+                                   "niets te bepalen.")
+    assert gap_sentence("% 80-plussers", "verborgen", 0.5) == \
+        "Niet te bepalen: % 80-plussers is verborgen door de bron (te klein)."
+    assert gap_sentence("% 80-plussers", "ontbrekend", 0.5) == \
+        "Geen gegevens: % 80-plussers ontbreekt voor deze sector."
+    assert gap_sentence("% 80-plussers", "ok", np.nan).startswith("Geen gegevens: geen bereikbaarheid")
+    assert gap_sentence("% 80-plussers", "ok", 0.2) is None

@@ -99,3 +99,97 @@ def test_quintile_rule_with_ties_at_the_bottom_raises_only_real_standouts():
     result = evaluate(sectors("pct_same_address", tied_top), pd.Series({"pct_same_address": 92.0}),
                       SignalRule("kwintiel"))
     assert set(result.loc[result["raised"], "area_code"]) == {"S9"}
+
+
+# --- three outcomes: a signal, geen signaal, geen gegevens (stores of tests/helpers.py) --------------------
+
+from zorgzaam.catalogue import BUILTIN  # noqa: E402
+from zorgzaam.engine import compute  # noqa: E402
+from zorgzaam.signals import (  # noqa: E402
+    NO_DATA, NOT_RAISED, RAISED, import_hint, no_data_note, sector_signal_lines, sector_signal_summary,
+    signal_count_text, signal_states, view_signal_lines,
+)
+from tests.helpers import HIDDEN, SECTORS, STANDS_OUT, make_store, signal_rows, signal_store_states  # noqa: E402
+
+
+def store_states(tmp_path, kind: str):
+    """(evaluation, states) of the default rule over the helpers' care zone, as the Signalen tab computes them."""
+    *_, evaluation, states = signal_store_states(tmp_path / f"{kind}.duckdb", kind)
+    return evaluation, states
+
+
+def test_without_the_signal_indicators_every_outcome_is_no_data_with_what_to_import(tmp_path):
+    evaluation, states = store_states(tmp_path, "absent")
+    assert set(states.frame["state"]) == {NO_DATA}
+    assert not evaluation["raised"].any()
+    matrix = signal_matrix(summarise(evaluation), list(SECTORS), states)
+    assert matrix.isna().all().all()  # never 0
+    assert {signal_count_text(v) for v in matrix.to_numpy().ravel()} == {"-"}
+    # Kansen needs the 30-69 age bands, the 40-79 / 80+ ratio and origin: age and origin per sector.
+    lines = dict(sector_signal_lines(evaluation, states, "11111A00-", SignalRule(), "zone"))
+    assert lines["Kansen"] == "geen gegevens: importeer leeftijd en herkomst per sector (bv. uit Provincies in Cijfers)"
+    assert all(text.startswith("geen gegevens: importeer leeftijd") for text in lines.values())
+    assert "IMA-atlas" in lines["Zorg- en ondersteuningsnood"]  # chronic conditions come from the IMA-atlas
+    cell = sector_signal_summary(states, "11111A00-")
+    assert cell.startswith("Geen gegevens: importeer leeftijd, woonstabiliteit, huishoudens")
+    assert "geen signaal" not in cell.lower()
+    assert dict(view_signal_lines(summarise(evaluation), states, list(SECTORS)))["Kansen"] == lines["Kansen"]
+    assert no_data_note(states, list(SECTORS)).startswith("Geen gegevens voor Eenzaamheid, Sociaal isolement")
+
+
+def test_indicators_present_and_not_raised_are_no_signal(tmp_path):
+    evaluation, states = store_states(tmp_path, "flat")
+    assert set(states.frame["state"]) == {NOT_RAISED}
+    assert (states.frame["n_assessed"] == states.frame["n_indicators"]).all()  # every indicator was judged
+    matrix = signal_matrix(summarise(evaluation), list(SECTORS), states)
+    assert (matrix == 0).all().all()
+    lines = sector_signal_lines(evaluation, states, "22222A00-", SignalRule(), "zone")
+    assert [text for _, text in lines] == ["geen signaal"] * 5
+    assert sector_signal_summary(states, "22222A00-") == "Geen signaal volgens de regel"
+    assert no_data_note(states, list(SECTORS)) == ""
+    assert all(text == "geen signaal volgens de regel"
+               for _, text in view_signal_lines(summarise(evaluation), states, list(SECTORS)))
+
+
+def test_raised_hidden_and_judged_sectors_side_by_side(tmp_path):
+    evaluation, states = store_states(tmp_path, "raised")
+    assert states.state(STANDS_OUT, "eenzaamheid") == RAISED
+    assert states.state("22222A00-", "eenzaamheid") == NOT_RAISED
+    # Hidden values neither raise nor silence a signal: the hidden sector has no data.
+    assert {states.state(HIDDEN, s) for s in ("eenzaamheid", "kans", "zorgnood")} == {NO_DATA}
+    lines = dict(sector_signal_lines(evaluation, states, STANDS_OUT, SignalRule(), "gemiddelde eerstelijnszone Test"))
+    assert "% 80-plussers 21,0 % (gemiddelde eerstelijnszone Test: 10,5 %)" in lines["Eenzaamheid"]
+    assert lines["Kansen"] == "geen signaal"
+    hidden = dict(sector_signal_lines(evaluation, states, HIDDEN, SignalRule(), "zone"))
+    assert hidden["Eenzaamheid"].startswith("geen gegevens: ")
+    assert "verborgen of onbekend voor deze sector" in hidden["Eenzaamheid"] and "importeer" not in hidden["Eenzaamheid"]
+    matrix = signal_matrix(summarise(evaluation), list(SECTORS), states)
+    assert matrix.loc[STANDS_OUT, "eenzaamheid"] >= 1 and matrix.loc["22222A00-", "eenzaamheid"] == 0
+    assert pd.isna(matrix.loc[HIDDEN, "eenzaamheid"])
+    assert sector_signal_summary(states, STANDS_OUT).startswith("Eenzaamheid (")
+    by_signal = dict(view_signal_lines(summarise(evaluation), states, list(SECTORS)))
+    assert by_signal["Eenzaamheid"].startswith(f"1 van de 4 sectoren, de meeste indicatoren eerst: Sector {STANDS_OUT}")
+    assert by_signal["Eenzaamheid"].endswith("(geen gegevens voor 1 van de 4 sectoren)")
+
+
+def test_a_partly_imported_signal_says_how_many_indicators_were_judged(tmp_path):
+    rows = {key: {"pop_total": 1000, "pop_age_80_89": 50 + 10 * k, "pop_age_90plus": 5}
+            for k, key in enumerate(signal_rows("absent"))}
+    store = make_store(tmp_path / "part.duckdb", rows)
+    codes = [i.code for i in signal_indicators()]
+    sectors = compute(store, codes, level="statsec", within=("elz", "elz1"))
+    zone = compute(store, codes, areas=[("elz", "elz1")]).set_index("indicator")
+    evaluation = evaluate(sectors, zone["value"].where(zone["status"] == "ok"), SignalRule())
+    states = signal_states(evaluation, list(SECTORS), BUILTIN, store.variables())
+    n_loneliness = sum("eenzaamheid" in i.signals for i in signal_indicators())
+    # Only % 80-plussers, % 80-89 and % 90+ can be judged for loneliness; kansen has nothing.
+    text = dict(sector_signal_lines(evaluation, states, "11111A00-", SignalRule(), "zone"))["Eenzaamheid"]
+    assert text == f"geen signaal (3 van {n_loneliness} indicatoren met gegevens)"
+    assert states.state("11111A00-", "kans") == NO_DATA
+    # % alleenwonend 75-plussers needs the alone-living 75+ (household position) and all 75+ (age band).
+    assert import_hint(["pct_80plus", "pct_alone_75plus"], store.variables()) == \
+        "importeer huishoudens en leeftijd per sector (bv. uit Provincies in Cijfers)"
+    assert import_hint(["pct_80plus"], store.variables()) == ""
+    assert sector_signal_summary(states, "11111A00-").startswith(
+        "Geen signaal volgens de regel voor Eenzaamheid, Sociaal isolement en Zorg- en ondersteuningsnood; "
+        "geen gegevens voor Onbeantwoorde zorgnood en Kansen: importeer leeftijd")

@@ -42,3 +42,54 @@ def test_composition_standouts_skip_small_sectors_and_name_the_zone():
 def test_standouts_text_says_so_when_nothing_stands_out():
     assert standouts_text([]).startswith("Geen sectoren vallen op")
     assert len(QUESTIONS) == 4 and QUESTIONS[0].text == "Wie leeft er in je buurt(en)?"
+
+
+# --- the answer beside a question: standouts, "geen sector valt op", or "geen gegevens" ---------------------
+
+from zorgzaam.signals import summarise  # noqa: E402
+from zorgzaam.summary import NOTHING_STANDS_OUT, question_text  # noqa: E402
+from tests.helpers import HIDDEN, SECTORS, STANDS_OUT, signal_store_states  # noqa: E402
+
+
+def answers(tmp_path, kind: str, markdown: bool = True) -> dict[str, str]:
+    _, sectors, zone_values, evaluation, states = signal_store_states(tmp_path / f"{kind}.duckdb", kind)
+    summary, view = summarise(evaluation), list(SECTORS)
+    out = {}
+    for q in QUESTIONS:
+        items = (signal_standouts(q, summary, view) if q.signals else
+                 composition_standouts(sectors, zone_values, view, zone_label="gemiddelde eerstelijnszone Testzone"))
+        out[q.number] = question_text(q, items, states, view, markdown=markdown)
+    return out
+
+
+def test_questions_without_their_indicators_say_no_data_and_what_to_import(tmp_path):
+    texts = answers(tmp_path, "absent")
+    assert texts["2.4"] == "Geen gegevens: importeer leeftijd en herkomst per sector (bv. uit Provincies in Cijfers)."
+    assert texts["2.2"].startswith("Geen gegevens: importeer leeftijd, woonstabiliteit, huishoudens")
+    # 2.1 (who lives here) needs age, households, tenure and origin
+    assert texts["2.1"] == ("Geen gegevens: importeer leeftijd, huishoudens, eigendomstitel en herkomst per sector "
+                            "(bv. uit Provincies in Cijfers).")
+    assert not any(NOTHING_STANDS_OUT in t for t in texts.values())
+
+
+def test_questions_with_data_and_nothing_raised_say_no_sector_stands_out(tmp_path):
+    texts = answers(tmp_path, "flat")
+    assert texts["2.2"] == texts["2.3"] == texts["2.4"] == NOTHING_STANDS_OUT
+    assert texts["2.1"].startswith("- Hoogste ")  # the composition is there, even when nothing stands out
+
+
+def test_questions_name_the_standouts_and_the_sectors_without_data(tmp_path):
+    texts = answers(tmp_path, "raised")
+    lines = texts["2.2"].split("\n")
+    assert lines[0].startswith(f"- **Sector {STANDS_OUT}** ({STANDS_OUT}): ") and "% 80-plussers" in lines[0]
+    assert lines[-1] == f"- Geen gegevens voor 1 van de 4 sectoren: Sector {HIDDEN}."
+    # kansen: the mantelzorgratio of the two ordinary sectors (470 / 70 = 6,7) is at least 1,25 × the zone's
+    # (1.880 / 420 = 4,5); the sector with many 80-plussers is lower; the hidden sector is named apart
+    assert texts["2.4"].split("\n") == [
+        f"- **Sector {code}** ({code}): Mantelzorgratio (potentiële burenhulpratio)" for code in ("11111A00-",
+                                                                                                "22222A00-")
+    ] + [f"- Geen gegevens voor 1 van de 4 sectoren: Sector {HIDDEN}."]
+    (tmp_path / "plain").mkdir()
+    plain = answers(tmp_path / "plain", "raised", markdown=False)["2.2"]
+    assert plain.startswith(f"Sector {STANDS_OUT} ({STANDS_OUT}): ") and "**" not in plain
+    assert plain.endswith(f"\nGeen gegevens voor 1 van de 4 sectoren: Sector {HIDDEN}.")

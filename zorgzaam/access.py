@@ -606,7 +606,7 @@ def build_access(features: pd.DataFrame, stops: pd.DataFrame, grid_cells: pd.Dat
     ``parents``: one row per sector, ``code`` and a parent code per level (``Store.parents("statsec")``).
     """
     places = residential_places(grid_cells)
-    table = compute_place_access(places, amenity_points(features), stops, features)
+    table = compute_place_access(places, distinct_amenity_points(features), stops, features)
     obs = access_observations(table, base_obs, period, DEFAULTS, parents)
     if not has_timetable(stops):
         # Stops without any timetable (the Haltes export alone) cannot tell who lacks a bus: unknown, not all.
@@ -643,10 +643,27 @@ def without_duplicate_amenities(features: pd.DataFrame, radius: float = DUPLICAT
         if len({datasets[i] for i in idx}) < 2:
             continue
         pairs = cKDTree(xy[idx]).query_pairs(radius, output_type="ndarray")
+        # In row order (the store's: dataset, layer, feature id), so any part of the map that holds a whole
+        # group of nearby points keeps the same ones as the whole store does.
+        pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
         for a, b in idx[pairs] if len(pairs) else []:
             if datasets[a] != datasets[b] and not (drop[a] or drop[b]):
                 drop[b if order[datasets[b]] > order[datasets[a]] else a] = True
     return features.drop(index=rows.index[drop])
+
+
+def distinct_amenity_points(features: pd.DataFrame) -> pd.DataFrame:
+    """The amenities as points (``amenity_points``), each place once: what access counts, and what every count
+    of amenities (the Wat is er? table, the meeting step, the profile) counts the same way.
+
+    ``features`` should reach at least ``DUPLICATE_MARGIN_M`` beyond the area counted, so a point's twin from
+    another list is seen (``amenities_in_sectors`` in zorgzaam.environment reads it so).
+    """
+    return amenity_points(without_duplicate_amenities(features))
+
+
+#: How far beyond an area features are read so that duplicates across its border are recognised.
+DUPLICATE_MARGIN_M = 10 * DUPLICATE_RADIUS_M
 
 
 def has_timetable(stops: pd.DataFrame | None) -> bool:

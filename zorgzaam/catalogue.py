@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Signals an indicator can give (the source's signaalindicatoren).
 SIGNALS: dict[str, str] = {
@@ -61,6 +61,8 @@ class BaseCount:
     unit: str  # inwoners, huishoudens, leerlingen, rechthebbenden, woningen
     # A derived count is the sum of these counts when it is not stored itself.
     sum_of: tuple[str, ...] = ()
+    # What to import for it, as read after "importeer …" ("leeftijd", "huishoudens"); see ``import_hint``.
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,13 @@ class Indicator:
 
     @property
     def is_count(self) -> bool:
-        return not self.denominator
+        return bool(self.numerator) and not self.denominator
+
+    @property
+    def per_area_only(self) -> bool:
+        """A value given per area without counts (an unweighted score of the werkgroep's own): never
+        summed or averaged, so larger areas have no value."""
+        return not self.numerator and not self.denominator
 
     @property
     def base_counts(self) -> tuple[str, ...]:
@@ -159,7 +167,36 @@ def _base_counts() -> tuple[BaseCount, ...]:
         BaseCount("hh_statbel", "Huishoudens (Statbel, telling bij de wagens)", "huishoudens"),
         BaseCount("cars", "Personenwagens van de huishoudens", "wagens"),
     ]
-    return tuple(b)
+    return tuple(replace(c, topic=_topic(c.code)) for c in b)
+
+
+# What a werkgroep imports to get a base count (the topic of its table at the source), by code prefix (first match).
+_TOPICS: tuple[tuple[str, str], ...] = (
+    ("pop_total", "inwoners"),
+    ("pop_men", "geslacht"),
+    ("pop_women", "geslacht"),
+    ("pop_age_", "leeftijd"),
+    ("pop_same_address", "woonstabiliteit"),
+    ("hh_statbel", "wagens"),
+    ("hh_known_tenure", "eigendomstitel"),
+    ("hh_tenant", "eigendomstitel"),
+    ("hh_", "huishoudens"),
+    ("pop_alone_", "huishoudens"),
+    ("pupils_", "onderwijs"),
+    ("insured_20_64", "verhoogde tegemoetkoming"),
+    ("insured_65plus", "vervangingsinkomen"),
+    ("insured_", "gezondheid"),
+    ("social_rental_dwellings", "sociale huurwoningen"),
+    ("pop_non_belgian_", "herkomst"),
+    ("tax_returns", "inkomen"),
+    ("net_taxable_income", "inkomen"),
+    ("cars", "wagens"),
+    ("acc_", "bereikbaarheid"),
+)
+
+
+def _topic(code: str) -> str:
+    return next((topic for prefix, topic in _TOPICS if code.startswith(prefix)), "")
 
 
 def _computed_counts() -> tuple[BaseCount, ...]:
@@ -187,7 +224,7 @@ def _computed_counts() -> tuple[BaseCount, ...]:
                       f"Inwoners {group} verder dan 400 m van een bushalte met minstens 1 vertrek per uur (geschat)",
                       "inwoners"),
         ]
-    return tuple(b)
+    return tuple(replace(c, topic=_topic(c.code)) for c in b)
 
 
 def _pct(
@@ -702,6 +739,94 @@ def extra_indicator(label: str, unit: str, denominator: str | None = None, multi
         formula=f"{base.code} / {denominator}{times}", numerator=(base.code,), denominator=(denominator,),
         multiplier=multiplier, unit=shown_unit, denominator_kind=den.unit, source=source, decimals=decimals)
     return base, ind
+
+
+#: The kinds of an extra indicator: a count (summed), the ratio of two columns (a ratio of sums), or a
+#: score / percentage / average given per area (a weighted mean with a weight column, else per sector only).
+EXTRA_KINDS: dict[str, str] = {
+    "count": "een telling (opgeteld per gebied)",
+    "ratio": "een verhouding van twee kolommen (teller / noemer)",
+    "score": "een score, percentage of gemiddelde per gebied",
+}
+#: Suffixes of the user counts of a ratio (the denominator column) and of a weighted score.
+RATIO_DENOMINATOR_SUFFIX = "_noemer"
+WEIGHTED_SUFFIX, WEIGHT_SUFFIX = "_gewogen", "_gewicht"
+PER_SECTOR_ONLY_TEXT = "alleen per sector; geen gewogen gemiddelde voor grotere gebieden"
+
+
+def extra_definition(label: str, unit: str, kind: str = "count", *, denominator: str | None = None,
+                     multiplier: float = 1.0, other_column: str | None = None, source: str = "eigen bestand",
+                     column: str | None = None) -> tuple[tuple[BaseCount, ...], Indicator]:
+    """The user base counts and the indicator of an extra indicator of any kind (``EXTRA_KINDS``).
+
+    * ``count``: ``extra_indicator`` (one count, optionally over a catalogue ``denominator``);
+    * ``ratio``: the column (``user_<slug>``) over the column ``other_column`` (``user_<slug>_noemer``)
+      × ``multiplier``, both stored as counts: a ratio of sums at every level;
+    * ``score``: with a weight column ``other_column``: the counts score × weight (``user_<slug>_gewogen``)
+      and weight (``user_<slug>_gewicht``), their ratio of sums being the weighted mean at every level;
+      without one: no counts, the value is stored for the indicator itself per area (never summed).
+
+    Raises ValueError (Dutch) for an invalid choice."""
+    if kind not in EXTRA_KINDS:
+        raise ValueError(f"Onbekende soort eigen indicator '{kind}'. Kies: {', '.join(EXTRA_KINDS)}.")
+    if kind == "count":
+        base, ind = extra_indicator(label, unit, denominator, multiplier, source=source, column=column)
+        return (base,), ind
+    label, unit = " ".join(str(label).split()), " ".join(str(unit).split())
+    slug = user_slug(label)
+    if not slug:
+        raise ValueError("Geef de eigen indicator een naam (met letters of cijfers).")
+    if not unit:
+        raise ValueError(f"Geef de eenheid van '{label}' (bv. %, score 0-10, kWh per aansluiting).")
+    slug = slug[:32].strip("_")  # room for the suffixes of the counts
+    origin = f" Uit de kolom '{column}' van een geïmporteerd bestand." if column else ""
+    code = f"{USER_INDICATOR_PREFIX}{slug}"
+    if kind == "ratio":
+        if not other_column:
+            raise ValueError(f"Kies de kolom waardoor '{label}' gedeeld wordt (de noemer).")
+        multiplier = float(multiplier or 1.0)
+        if multiplier not in EXTRA_MULTIPLIERS:
+            raise ValueError("Kies als vermenigvuldiging 1, 100 (%) of 1.000 (per 1.000).")
+        shown_unit = "%" if multiplier == 100.0 else unit
+        num = BaseCount(f"{USER_PREFIX}{slug}", f"{label}: teller ({column or label})", column or label)
+        den = BaseCount(f"{USER_PREFIX}{slug}{RATIO_DENOMINATOR_SUFFIX}", f"{label}: noemer ({other_column})",
+                        other_column)
+        times = "" if multiplier == 1.0 else f" × {multiplier:,.0f}".replace(",", ".")
+        ind = Indicator(
+            code=code, label=f"{label} ({shown_unit})", theme=USER_THEME,
+            definition=(f"Eigen indicator van de werkgroep: {label}, de verhouding van de kolommen "
+                        f"'{column or '?'}' en '{other_column}'{times}, als verhouding van de totalen per gebied.{origin}"),
+            formula=f"{num.code} / {den.code}{times}", numerator=(num.code,), denominator=(den.code,),
+            multiplier=multiplier, unit=shown_unit, denominator_kind=f"kolom {other_column}", source=source,
+            decimals=1 if multiplier != 1.0 else 2)
+        return (num, den), ind
+    if other_column:
+        weighted = BaseCount(f"{USER_PREFIX}{slug}{WEIGHTED_SUFFIX}", f"{label} × {other_column}", unit)
+        weight = BaseCount(f"{USER_PREFIX}{slug}{WEIGHT_SUFFIX}", f"{label}: gewicht ({other_column})", other_column)
+        ind = Indicator(
+            code=code, label=f"{label} ({unit})", theme=USER_THEME,
+            definition=(f"Eigen indicator van de werkgroep: {label} ({unit}), per gebied gegeven en voor grotere "
+                        f"gebieden het gemiddelde gewogen met '{other_column}' (nooit opgeteld).{origin}"),
+            formula=f"{weighted.code} / {weight.code}", numerator=(weighted.code,), denominator=(weight.code,),
+            multiplier=1.0, unit=unit, denominator_kind=f"gewicht {other_column}", source=source, decimals=1)
+        return (weighted, weight), ind
+    ind = Indicator(
+        code=code, label=f"{label} ({unit})", theme=USER_THEME,
+        definition=(f"Eigen indicator van de werkgroep: {label} ({unit}), zoals per gebied gegeven; "
+                    f"{PER_SECTOR_ONLY_TEXT}.{origin}"),
+        formula=code, numerator=(), denominator=(), multiplier=1.0, unit=unit, denominator_kind="", source=source,
+        decimals=1)
+    return (), ind
+
+
+def user_kind(indicator: Indicator) -> str:
+    """The kind (``EXTRA_KINDS``) of a user indicator, read from its counts (so it survives a reopen)."""
+    if indicator.per_area_only:
+        return "score"
+    own_denominator = [c for c in indicator.denominator if c.startswith(USER_PREFIX)]
+    if own_denominator and own_denominator[0].endswith(WEIGHT_SUFFIX):
+        return "score"
+    return "ratio" if own_denominator else "count"
 
 
 class UnknownIndicator(KeyError):

@@ -101,14 +101,67 @@ def cmd_access(args: argparse.Namespace) -> int:
     return 0
 
 
+#: ``--extra`` kinds in Dutch → ``catalogue.EXTRA_KINDS``.
+EXTRA_KIND_WORDS = {"telling": "count", "verhouding": "ratio", "score": "score"}
+MAP_SYNTAX = "--map KOLOM=CODE (een code uit 'python -m zorgzaam indicators' of een telling, of - om over te slaan)"
+
+
+def import_mapping(maps: list[str], extras: list[str], store: Store) -> dict:
+    """``--map KOLOM=CODE`` and ``--extra KOLOM=SOORT:NAAM:EENHEID[:KOLOM2]`` as column targets.
+
+    CODE: a catalogue base count or indicator, an own indicator the werkgroep made before (its code),
+    or ``-`` (not imported). Raises CliError (Dutch) for an unknown code or a malformed choice."""
+    from .importers import ImportProblem
+    from .importers.figures import ColumnTarget, catalogue_targets, remembered_mapping
+
+    targets = {**catalogue_targets(), **{c: ColumnTarget("base", c) for c in BUILTIN.base_counts}}  # a count first
+    own = {}
+    for target in remembered_mapping(store).values():
+        if target.kind == "extra":
+            own[str(target.code)] = target
+            own[target.indicator()[1].code] = target
+    out = {}
+    for item in maps:
+        column, sep, code = item.rpartition("=")
+        column, code = column.strip(), code.strip()
+        if not sep or not column or not code:
+            raise CliError(f"'{item}' is geen koppeling: schrijf {MAP_SYNTAX}.")
+        if code in ("-", "skip"):
+            out[column] = ColumnTarget("skip")
+        elif code in targets:
+            out[column] = targets[code]
+        elif code in own:
+            out[column] = own[code]
+        else:
+            raise CliError(f"Onbekende code '{code}' in --map {column}={code}: kies een telling of indicator uit de "
+                           "catalogus (zie 'python -m zorgzaam indicators'), bv. pop_total, of - om de kolom over te "
+                           "slaan.")
+    for item in extras:
+        column, sep, spec = item.partition("=")
+        parts = [p.strip() for p in spec.split(":")]
+        if not sep or len(parts) not in (3, 4) or parts[0] not in EXTRA_KIND_WORDS:
+            raise CliError(f"'{item}' is geen eigen indicator: schrijf --extra KOLOM=SOORT:NAAM:EENHEID[:KOLOM2] met "
+                           "SOORT telling, verhouding (KOLOM2 = de noemer) of score (KOLOM2 = een gewicht, optioneel).")
+        kind = EXTRA_KIND_WORDS[parts[0]]
+        try:
+            out[column.strip()] = ColumnTarget.extra(parts[1], parts[2], measure=kind,
+                                                     other_column=parts[3] if len(parts) == 4 else None)
+        except ImportProblem as exc:
+            raise CliError(f"--extra {column.strip()}: {exc}") from exc
+    return out
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Preview and import files; each file is written all-or-nothing, area files before figures."""
     import tempfile
 
     from .importers import APPLY_ORDER, ImportProblem, SourceFile, plan_dataset
+    from .importers.figures import remember_mapping
     from .importers.files import collect
 
     store = _open(args, must_exist=False)
+    mapping = import_mapping(args.map, args.extra, store)
+    period = args.period
     try:
         sources = [SourceFile.from_path(p) for p in args.files]
         with tempfile.TemporaryDirectory(prefix="zorgzaam-import-") as workdir:
@@ -116,7 +169,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             planned: list = []
             for ds in datasets:
                 try:
-                    planned.append((ds, plan_dataset(ds, store)))
+                    planned.append((ds, plan_dataset(ds, store, mapping, period=period)))
                 except ImportProblem:
                     if len(datasets) == 1:
                         raise
@@ -129,12 +182,21 @@ def cmd_import(args: argparse.Namespace) -> int:
             written = 0
             for index, (dataset, plans) in enumerate(planned):
                 if index or plans is None:  # the store changed: plan again so codes and division meet it
-                    plans = plan_dataset(dataset, store)
+                    plans = plan_dataset(dataset, store, mapping, period=period)
                 for plan in plans:
                     print("\n".join(plan.preview.lines()))
+                    if plan.lacking_period and not plan.writes_something:
+                        raise CliError(f"Uit de kolomnamen van {', '.join(plan.preview.file_names)} blijkt niet over "
+                                       f"welk jaar de cijfers gaan ({', '.join(plan.lacking_period)}): geef het met "
+                                       "--period JAAR, bv. --period 2025.")
+                    if plan.unmapped_columns and not plan.writes_something:
+                        first = plan.unmapped_columns[0]
+                        raise CliError(f"Geen enkele kolom van {', '.join(plan.preview.file_names)} is gekoppeld; "
+                                       f"koppel {', '.join(plan.unmapped_columns[:12])}"
+                                       + (" …" if len(plan.unmapped_columns) > 12 else "")
+                                       + f" met {MAP_SYNTAX}, bv. --map {first}=pop_total of --map {first}=-.")
                     if plan.unmapped_columns:
-                        print("Koppel deze kolommen op de pagina Gegevens (of hernoem ze naar een catalogus-"
-                              "code, zie `python -m zorgzaam indicators`).")
+                        print(f"Koppel de overige kolommen met {MAP_SYNTAX}, of op de pagina Gegevens.")
                     if args.dry_run:
                         print("(proefdraai: niets bewaard)\n")
                         continue
@@ -142,6 +204,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                         print("Niets te bewaren uit dit bestand.\n")
                         continue
                     plan.apply(store, progress=lambda f, text: print(f"  … {text}", file=sys.stderr))
+                    if mapping and plan.value_columns:  # remember the choices (and write own indicators)
+                        remember_mapping(store, {c: t for c, t in mapping.items() if c in plan.value_columns},
+                                         {c: f"eigen bestand, {plan.preview.file_names[0]}" for c in mapping})
                     written += 1
                     print(f"Bewaard als dataset '{plan.dataset_id}'.\n")
     except ImportProblem as exc:
@@ -207,6 +272,10 @@ def cmd_meetings(args: argparse.Namespace) -> int:
     from . import meetings
 
     store = _open(args)
+    if args.finish or args.delete:
+        return _meeting_lost_link(store, args)
+    if args.yes:
+        raise CliError("--yes hoort bij --delete ID.")
     rows = [{"meeting_id": m.meeting_id, "team": m.team, "title": m.title, "date": m.meeting_date.isoformat(),
              "state": m.state, "steps": len(m.agenda), "planned_minutes": m.planned_minutes,
              "next_meeting": m.next_meeting.isoformat() if m.next_meeting else ""}
@@ -222,6 +291,41 @@ def cmd_meetings(args: argparse.Namespace) -> int:
         for r in rows:
             print(f"{r['meeting_id']}  {r['date']}  {r['state']:<8}  {r['team']}: {r['title']} "
                   f"({r['steps']} stappen, {r['planned_minutes']} min)")
+    return 0
+
+
+def _meeting_lost_link(store: Store, args: argparse.Namespace) -> int:
+    """``meetings --finish ID`` / ``--delete ID --yes``: a meeting whose facilitator link is lost."""
+    from . import meetings
+    from .formatting import format_date
+
+    if args.finish and args.delete:
+        raise CliError("Geef --finish óf --delete, niet allebei.")
+    meeting_id = args.finish or args.delete
+    meeting = meetings.get(store, meeting_id)
+    if meeting is None:
+        raise CliError(f"Bijeenkomst '{meeting_id}' bestaat niet. Zoek de code met 'python -m zorgzaam meetings'.")
+    try:
+        if args.finish:
+            if meeting.state == "afgerond":
+                print(f"Bijeenkomst {meeting.meeting_id} ({meeting.title}) was al afgerond.")
+                return 0
+            _, saved = meetings.finish_lost(store, meeting.meeting_id, confirmed=True)
+            print(f"Bijeenkomst {meeting.meeting_id} ({meeting.title}) afgesloten zonder begeleiderslink: de peiling "
+                  "is gesloten, de telefoons kunnen niet meer antwoorden en de begeleiderslink werkt niet meer. Het "
+                  f"verslag blijft beschikbaar: python -m zorgzaam minutes --meeting {meeting.meeting_id} "
+                  "--output verslag.pdf")
+            if saved is not None:
+                print(f"Zelfevaluatie bewaard: {saved.scored} bouwstenen voor {saved.team} op "
+                      f"{format_date(saved.assessed_on)}.")
+            return 0
+        if not args.yes:
+            raise CliError(f"Bijeenkomst {meeting.meeting_id} ({meeting.title}) niet verwijderd: bevestig met --yes. "
+                           f"{meetings.delete_consequences(meeting)}")
+        meetings.delete_lost(store, meeting.meeting_id, confirmed=True)
+    except meetings.MeetingError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"Bijeenkomst {meeting.meeting_id} ({meeting.title}) verwijderd.")
     return 0
 
 
@@ -353,6 +457,11 @@ def build_parser() -> argparse.ArgumentParser:
     meet = sub.add_parser("meetings", help="de bijeenkomsten van de werkgroepen")
     meet.add_argument("--team", help="alleen de bijeenkomsten van deze werkgroep")
     meet.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    meet.add_argument("--finish", metavar="ID", help="sluit een lopende bijeenkomst af zonder begeleiderslink "
+                                                     "(de peiling sluit, de link werkt niet meer; het verslag blijft)")
+    meet.add_argument("--delete", metavar="ID", help="verwijder een bijeenkomst (met notities; geen verslag meer); "
+                                                     "alleen samen met --yes")
+    meet.add_argument("--yes", action="store_true", help="bevestig --delete")
     meet.add_argument("--db", default=argparse.SUPPRESS)
     meet.set_defaults(func=cmd_meetings)
 
@@ -366,6 +475,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="importeer bestanden (sectoren, gebiedsindeling, cijfers); eerst een voorbeeld")
     imp.add_argument("files", nargs="+", help="bestanden of zip-bestanden")
     imp.add_argument("--dry-run", action="store_true", help="enkel het voorbeeld tonen, niets bewaren")
+    imp.add_argument("--map", action="append", default=[], metavar="KOLOM=CODE",
+                     help="koppel een kolom aan een telling of indicator (herhaalbaar), - = niet importeren")
+    imp.add_argument("--extra", action="append", default=[], metavar="KOLOM=SOORT:NAAM:EENHEID[:KOLOM2]",
+                     help="een eigen indicator: SOORT telling, verhouding (KOLOM2 = noemer) of score "
+                          "(KOLOM2 = gewicht, optioneel)")
+    imp.add_argument("--period", help="jaar van een tabel zonder periodekolom (standaard: het jaar in de kolomnaam)")
     imp.add_argument("--db", default=argparse.SUPPRESS)
     imp.set_defaults(func=cmd_import)
 

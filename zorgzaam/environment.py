@@ -2,15 +2,24 @@
 
 Pure functions on DataFrames in Belgian Lambert 72 (EPSG:31370): distances in
 metres, straight line. Used by the "Wat is er?" page and the reports.
+
+Every count of amenities goes through ``sector_amenities``: the amenities of all
+imported lists with each place once (``access.distinct_amenity_points``, the same
+rule as access), so a pharmacy in both the AFMPS list and OpenStreetMap counts once.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from .access import AMENITY_CATEGORIES, CATEGORY_LABELS, SETTLEMENT_CLASSES
+from .access import AMENITY_CATEGORIES, CATEGORY_LABELS, DUPLICATE_MARGIN_M, SETTLEMENT_CLASSES, distinct_amenity_points
+
+if TYPE_CHECKING:
+    from .store import Store
 
 SETTLEMENT_LABELS = {
     "kern": "kern",
@@ -56,6 +65,34 @@ def locate_amenities(amenities: pd.DataFrame, sectors: pd.DataFrame) -> pd.Serie
     # A point on a shared border is "within" neither; a point inside is within exactly one.
     out[point_idx] = codes[sector_idx]
     return pd.Series(out, index=amenities.index, dtype="object")
+
+
+def sector_amenities(features: pd.DataFrame, sectors: pd.DataFrame) -> pd.DataFrame:
+    """The distinct amenities among ``features`` (each place once, as access counts them) as points with the
+    ``statsec`` they lie in (None outside every sector): feature_id, category, name, x, y, statsec.
+
+    ``sectors`` has ``code`` and ``geometry`` (shapely, Lambert 72).
+    """
+    points = distinct_amenity_points(features)
+    points["statsec"] = locate_amenities(points, sectors).to_numpy()
+    return points
+
+
+def amenities_in_sectors(store: Store, sectors: pd.DataFrame, margin: float = 0.0) -> pd.DataFrame:
+    """``sector_amenities`` of the store's amenities in and within ``margin`` metres around ``sectors``.
+
+    Read a little wider (``DUPLICATE_MARGIN_M``) so that a point's twin from another list just across the
+    edge is still recognised.
+    """
+    geoms = [g for g in sectors["geometry"] if g is not None and not g.is_empty]
+    if not geoms:
+        return sector_amenities(pd.DataFrame({"layer": [], "category": []}), sectors)
+    minx, miny, maxx, maxy = shapely.total_bounds(np.array(geoms, dtype=object))
+    reach = margin + DUPLICATE_MARGIN_M
+    features = store.features(layer="voorziening", bbox=(minx - reach, miny - reach, maxx + reach, maxy + reach))
+    points = sector_amenities(features, sectors)
+    inside = (points["x"].between(minx - margin, maxx + margin) & points["y"].between(miny - margin, maxy + margin))
+    return points[inside.to_numpy()].reset_index(drop=True)
 
 
 def amenity_counts(amenities: pd.DataFrame, sector_of: pd.Series, codes: list[str]) -> pd.DataFrame:

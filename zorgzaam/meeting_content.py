@@ -12,15 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import shapely
 
-from .access import amenity_points
 from .catalogue import Indicator
 from .comparisons import with_references
 from .engine import available_periods, compute
-from .environment import amenity_counts, category_label, locate_amenities
+from .environment import amenities_in_sectors, amenity_counts, category_label
 from .formatting import format_indicator
 from .keyfigures import SMALL_SECTOR_THRESHOLD
 from .store import Store
@@ -34,6 +32,22 @@ ACCESS_INDICATORS = ("pct_no_basket_1200m", "pct_80plus_no_basket_1200m", "pct_n
 SMALL_MARK = "*"
 NOT_IN_ATTENTION = ("Valt niet op: niet in het hoogste derde van de gemeente voor zowel % 80-plussers als "
                     "afstand tot het basispakket.")
+
+
+def step_source(store: Store, kind: str, indicators: Sequence[str] = (), period: str | None = None) -> str:
+    """The source line of an analysis step's figures: only the datasets it shows (``zorgzaam.sources``).
+
+    ``kind`` "wie": the ``indicators`` on its map or in its table (at ``period``); "wat": the amenities and the
+    access computation with the layers it read; "wie_vs_wat": the default need and access.
+    """
+    from .sources import source_text
+    from .whowhat import DEFAULT_NEED
+
+    if kind == "wie":
+        return source_text(store, list(indicators), ("sectoren",), period=period)
+    if kind == "wat":
+        return source_text(store, list(ACCESS_INDICATORS), ("sectoren", "voorzieningen"))
+    return source_text(store, [DEFAULT_NEED, "pct_no_basket_1200m"], ("sectoren",))
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,29 @@ def usable_indicators(store: Store, codes: Sequence[str]) -> list[str]:
         if available_periods(store, [ind], catalogue):
             out.append(code)
     return out
+
+
+def indicators_with_data(store: Store, municipality: str | None, indicators: Sequence[str],
+                         period: str | None) -> list[str]:
+    """The usable ``indicators`` with a value (status ok) for at least one sector of the municipality in
+    ``period``: the map of any other would be all grey."""
+    codes = usable_indicators(store, indicators)
+    if not codes or not municipality:
+        return []
+    result = compute(store, codes, level="statsec", within=("gemeente", municipality), period=period)
+    found = set(result.loc[result["status"] == "ok", "indicator"])
+    return [c for c in codes if c in found]
+
+
+def map_indicator(store: Store, municipality: str | None, indicators: Sequence[str],
+                  period: str | None) -> str | None:
+    """The indicator a meeting's map opens on: the first of ``indicators`` with figures for the municipality's
+    sectors in ``period`` (else the first usable one; None without any)."""
+    with_data = indicators_with_data(store, municipality, indicators, period)
+    if with_data:
+        return with_data[0]
+    usable = usable_indicators(store, indicators)
+    return usable[0] if usable else None
 
 
 def latest_common_period(store: Store, codes: Sequence[str]) -> str | None:
@@ -157,12 +194,11 @@ def amenities_map(store: Store, municipality: str, sectors: Sequence[str], *, so
     if raw.empty:
         return None, pd.DataFrame()
     geo = raw.assign(geometry=list(shapely.from_wkb([bytes(g) for g in raw["geometry"]])))
-    minx, miny, maxx, maxy = shapely.total_bounds(np.array(list(geo["geometry"]), dtype=object))
-    points = amenity_points(store.features(layer="voorziening", bbox=(minx, miny, maxx, maxy)))
+    points = amenities_in_sectors(store, geo[["code", "geometry"]])  # each place once, as access counts
     counts = pd.DataFrame()
     chosen = [c for c in sectors if c in set(geo["code"])] or list(geo["code"])
     if not points.empty:
-        counts = amenity_counts(points, locate_amenities(points, geo[["code", "geometry"]]), chosen)
+        counts = amenity_counts(points, points["statsec"], chosen)
         counts.columns = [category_label(c) for c in counts.columns]
     layers = map_image.amenity_points(points) if not points.empty else []
     name = store.find_area(municipality, "gemeente")
@@ -236,8 +272,8 @@ def summary_prefills(store: Store, municipality: str, sectors: Sequence[str]) ->
     question's signals, 8.1 and 8.2 the Wie vs wat answers. Empty when the municipality has no care zone."""
     from .access import DEFAULTS, lack_phrase
     from .mismatch import attention_list, mismatch_summary
-    from .signals import SignalRule, evaluate, signal_indicators, summarise
-    from .summary import COMPOSITION_INDICATORS, QUESTIONS, composition_standouts, signal_standouts, standouts_text
+    from .signals import SignalRule, evaluate, import_hint, signal_indicators, signal_states, summarise
+    from .summary import COMPOSITION_INDICATORS, QUESTIONS, composition_standouts, question_text, signal_standouts
     from .whowhat import DEFAULT_NEED, NEEDS, sector_mismatch
 
     elz = store.parent_of("gemeente", municipality, "elz")
@@ -255,8 +291,10 @@ def summary_prefills(store: Store, municipality: str, sectors: Sequence[str]) ->
     pop = zone_sectors[zone_sectors["indicator"] == "pop_total"].set_index("area_code")
     small = sorted(c for c in view if not (pop["status"].get(c) == "ok"
                                            and pop["value"].get(c, 0) >= SMALL_SECTOR_THRESHOLD))
-    summary = summarise(evaluate(zone_sectors[zone_sectors["indicator"].isin(signal_codes)], zone_values,
-                                 SignalRule()))
+    evaluation = evaluate(zone_sectors[zone_sectors["indicator"].isin(signal_codes)], zone_values, SignalRule())
+    summary = summarise(evaluation)
+    variables = store.variables()
+    states = signal_states(evaluation, view, store.catalogue(), variables)
     zone_name = store.find_area(elz, "elz")
     zone_label = f"gemiddelde eerstelijnszone {zone_name['name'].iloc[0]}" if not zone_name.empty else "eerstelijnszone"
     out = {}
@@ -264,7 +302,7 @@ def summary_prefills(store: Store, municipality: str, sectors: Sequence[str]) ->
         items = (signal_standouts(q, summary, view, small) if q.signals else
                  composition_standouts(zone_sectors, zone_values, view, small, zone_label=zone_label,
                                        catalogue=store.catalogue()))
-        out[q.number] = standouts_text(items)
+        out[q.number] = question_text(q, items, states, view)
     # The thirds are those of the whole municipality (as on the Wie vs wat page); only the chosen sectors are named.
     names = municipality_sectors(store, municipality).set_index("code")["name"]
     places = store.place_access(list(names.index))
@@ -280,10 +318,16 @@ def summary_prefills(store: Store, municipality: str, sectors: Sequence[str]) ->
         if not sectors:
             out.update(mismatch_summary(attention, view_label, need_label=need.label.replace("% ", "aandeel ").lower(),
                                         lack_label=f"aandeel {need.group_label} dat {phrase} woont",
-                                        group_label=need.group_label))
+                                        group_label=need.group_label, data=data,
+                                        no_data_reason=import_hint([need.indicator], variables, store.catalogue())))
             return out
         chosen = attention[attention["statsec"].isin(view)]
-        if chosen.empty:
+        chosen_data = data[data["statsec"].isin(view)]
+        if not (chosen_data["need_value"].notna() & chosen_data["lack_share"].notna()).any():
+            out.update(mismatch_summary(attention.iloc[0:0], view_label, need.label, need.group_label,
+                                        need.group_label, data=chosen_data,
+                                        no_data_reason=import_hint([need.indicator], variables, store.catalogue())))
+        elif chosen.empty:
             out["8.1"] = (f"Geen van de gekozen sectoren hoort in {view_label} bij het hoogste derde voor zowel "
                           f"{need.label} als het aandeel {need.group_label} dat {phrase} woont.")
         else:

@@ -427,6 +427,9 @@ def start(store: Store, meeting_id: str) -> tuple[Meeting, str]:
 def authorise(store: Store, meeting_id: str, token: str) -> Meeting:
     """The meeting when ``token`` is its facilitator token."""
     meeting = get(store, meeting_id)
+    if meeting is not None and meeting.state == "afgerond" and meeting.token_hash is None:
+        raise MeetingError("Deze bijeenkomst werd zonder begeleiderslink afgesloten en kan niet meer geleid worden. "
+                           "Het verslag staat op de pagina Bijeenkomsten.")
     if meeting is None or meeting.token_hash is None or not isinstance(token, str) or not token:
         raise MeetingError("Geen toegang: deze bijeenkomst bestaat niet, is nog niet begonnen of de "
                            "begeleiderslink klopt niet.")
@@ -470,11 +473,21 @@ def finish(store: Store, meeting_id: str, token: str) -> tuple[Meeting, werkgroe
     """End the meeting: the poll closes, and the bouwstenen scores of its poll (the group's median,
     rounded down) become the team's self-assessment of the meeting's day. Returns that assessment
     (None without bouwstenen answers)."""
-    meeting = authorise(store, meeting_id, token)
+    return _finish(store, authorise(store, meeting_id, token))
+
+
+def _revoked_hash() -> str:
+    """The hash of a token nobody is given: stored in place of a facilitator token to end it."""
+    return polls.hash_token(secrets.token_urlsafe(32))
+
+
+def _finish(store: Store, meeting: Meeting, *, revoke: bool = False
+            ) -> tuple[Meeting, werkgroep.Assessment | None]:
     if meeting.state == "afgerond":
         return meeting, None
     store.move_meeting(meeting.meeting_id, state="afgerond", current_step=None,
-                       poll_session_id=meeting.poll_session_id, finished=True)
+                       poll_session_id=meeting.poll_session_id, finished=True,
+                       revoke_token=_revoked_hash() if revoke else None)
     meeting = get(store, meeting.meeting_id)
     saved = None
     scores = bouwsteen_scores(store, meeting)
@@ -483,6 +496,67 @@ def finish(store: Store, meeting_id: str, token: str) -> tuple[Meeting, werkgroe
                                       source="peiling",
                                       poll_session_id=meeting.poll_session_id, poll_round=1)
     return meeting, saved
+
+
+# --------------------------------------------------------------------------- a lost facilitator link
+
+FINISH_LOST_CONSEQUENCES = (
+    "De bijeenkomst wordt afgesloten: de peiling sluit, de telefoons kunnen niet meer antwoorden en de "
+    "begeleiderslink werkt niet meer om verder te gaan. Het verslag blijft beschikbaar.")
+DELETE_CONSEQUENCES = (
+    "De bijeenkomst wordt verwijderd met haar agenda, notities en kernwoorden: er is daarna geen verslag meer. "
+    "De peiling sluit, de telefoons kunnen niet meer antwoorden en de begeleiderslink werkt niet meer. "
+    "Dit kan niet ongedaan gemaakt worden.")
+
+
+def finish_lost_consequences(store: Store, meeting: Meeting) -> str:
+    """What finishing ``meeting`` without its facilitator link does, as one Dutch paragraph."""
+    text = FINISH_LOST_CONSEQUENCES
+    scores = bouwsteen_scores(store, meeting)
+    if scores and any(v is not None for v in scores.values()):
+        text += (" De bouwstenenscores van de groep worden, zoals bij elke afgeronde bijeenkomst, de zelfevaluatie "
+                 f"van {meeting.team}.")
+    return text
+
+
+def delete_consequences(meeting: Meeting) -> str:
+    """What deleting ``meeting`` does, as one Dutch paragraph."""
+    if meeting.state == "gepland":
+        return "De geplande bijeenkomst en haar agenda worden verwijderd. Dit kan niet ongedaan gemaakt worden."
+    text = DELETE_CONSEQUENCES
+    if meeting.state == "afgerond":
+        text += " Een zelfevaluatie die al uit haar bouwstenenscores bewaard werd, blijft bij het team."
+    return text
+
+
+def finish_lost(store: Store, meeting_id: str, *, confirmed: bool = False
+                ) -> tuple[Meeting, werkgroep.Assessment | None]:
+    """Finish a running meeting whose facilitator link is lost, as ``finish`` does, once ``confirmed`` (the
+    user read ``finish_lost_consequences``). Nobody receives a token: the lost one stops working too, so the
+    meeting cannot be reopened, its poll not be opened again. A finished meeting stays as it is."""
+    meeting = get(store, meeting_id)
+    if meeting is None:
+        raise MeetingError("Deze bijeenkomst bestaat niet (meer); vernieuw de pagina.")
+    if meeting.state == "gepland":
+        raise MeetingError("Deze bijeenkomst is nog niet begonnen; er is niets af te sluiten. Verwijder ze als ze "
+                           "niet doorgaat.")
+    if meeting.state == "afgerond":
+        return meeting, None
+    if confirmed is not True:
+        raise MeetingError(f"{finish_lost_consequences(store, meeting)} Bevestig eerst dat je ze wilt afsluiten.")
+    return _finish(store, meeting, revoke=True)
+
+
+def delete_lost(store: Store, meeting_id: str, *, confirmed: bool = False) -> Meeting:
+    """Delete a meeting whatever its state, without its facilitator link, once ``confirmed`` (the user read
+    ``delete_consequences``); its poll's facilitator token ends too. Returns the meeting as it was."""
+    meeting = get(store, meeting_id)
+    if meeting is None:
+        raise MeetingError("Deze bijeenkomst bestaat niet (meer); vernieuw de pagina.")
+    if confirmed is not True:
+        raise MeetingError(f"{delete_consequences(meeting)} Bevestig eerst dat je ze wilt verwijderen.")
+    store.delete_meeting(meeting.meeting_id, revoke_token=_revoked_hash())
+    return meeting
 
 
 def reopen(store: Store, meeting_id: str, token: str) -> Meeting:

@@ -30,6 +30,7 @@ import pandas as pd
 
 from .classify import MISSING_COLOUR, MISSING_LABEL, to_float_array
 from .formatting import format_number, unit_suffix
+from .signals import no_data_sentence
 
 RGB = tuple[int, int, int]
 
@@ -292,6 +293,19 @@ def _join(items: Sequence[str], limit: int) -> str:
     return text
 
 
+def gap_sentence(need_label: str, need_status: Any, lack_share: Any) -> str | None:
+    """Why a sector can have no Wie-vs-wat finding: its need is hidden by the source, or has no data, or
+    its access is unknown (no inhabited places). None when both are known: then it is in the attention
+    list or it does not stand out."""
+    if need_status in ("verborgen", "onvolledig"):
+        return f"Niet te bepalen: {need_label} is verborgen door de bron (te klein)."
+    if need_status != "ok":
+        return no_data_sentence(f"{need_label} ontbreekt voor deze sector")
+    if _known(lack_share) is None:
+        return no_data_sentence("geen bereikbaarheid per woonplaats voor deze sector (geen bewoonde hectarecellen)")
+    return None
+
+
 def mismatch_summary(
     attention: pd.DataFrame,
     view_name: str,
@@ -299,19 +313,35 @@ def mismatch_summary(
     lack_label: str,
     group_label: str,
     limit: int = 5,
+    data: pd.DataFrame | None = None,
+    no_data_reason: str = "",
 ) -> dict[str, str]:
     """Pre-filled answers to questions 8.1 and 8.2 (``MISMATCH_QUESTIONS``) from ``attention_list``.
 
     ``need_label`` and ``lack_label`` read after "een hoog": "aandeel 80-plussers",
     "aandeel 80-plussers ver van een bakker". At most ``limit`` sectors are named.
+    ``data``: the view's sectors (``need_value``, ``lack_share``): without a sector that has both, the
+    answers say "Geen gegevens" (with ``no_data_reason``, e.g. what to import) instead of "no sector stands
+    out"; sectors without both are counted in 8.1.
     """
     n = len(attention)
     scope = f"(telkens het hoogste derde binnen {view_name})"
+    unknown_note = ""
+    if data is not None:
+        known = int((pd.Series(to_float_array(data["need_value"])).notna()
+                     & pd.Series(to_float_array(data["lack_share"])).notna()).sum())
+        if known == 0:
+            sentence = no_data_sentence(no_data_reason or f"voor geen enkele sector van {view_name} zijn zowel het "
+                                        f"{need_label} als het {lack_label} bekend")
+            return {"8.1": sentence, "8.2": sentence}
+        if known < len(data):
+            unknown_note = (f" Voor {len(data) - known} van de {len(data)} sectoren ontbreken de cijfers of zijn ze "
+                            "verborgen: daar valt niets te bepalen.")
     if n == 0:
         return {
             "8.1": (f"In {view_name} valt geen statistische sector op met tegelijk een hoog {need_label} en een "
                     f"hoog {lack_label} {scope}. Een mismatch binnen een sector is daarmee niet uitgesloten: "
-                    "bekijk ook de kaart en vraag hoe bewoners het beleven."),
+                    "bekijk ook de kaart en vraag hoe bewoners het beleven." + unknown_note),
             "8.2": (f"Deze combinatie wijst geen statistische sector in {view_name} aan. Bekijk ook andere "
                     "combinaties van wie en wat, en wat de werkgroep en de bewoners zelf opmerken."),
         }
@@ -329,7 +359,7 @@ def mismatch_summary(
         names.append(f"{r.name} (weinig inwoners)" if r.small else str(r.name))
     subject = "valt 1 statistische sector" if n == 1 else f"vallen {n} statistische sectoren"
     answer_81 = (f"In {view_name} {subject} op met tegelijk een hoog {need_label} en een hoog {lack_label} "
-                 f"{scope}: {_join(details, limit)}. {SIGNAL_NOTE}")
+                 f"{scope}: {_join(details, limit)}. {SIGNAL_NOTE}{unknown_note}")
     answer_82 = (f"Signalen om te verkennen: {_join(names, limit)}. Daar gaan binnen {view_name} een hoog "
                  f"{need_label} en een hoog {lack_label} samen, wat de buurt potentieel kwetsbaar kan maken door "
                  "de woonomgeving. Toets het ter plaatse en bij de bewoners: hoe beleven zij de afstand "

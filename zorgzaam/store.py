@@ -13,7 +13,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -424,6 +424,16 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 domain VARCHAR NOT NULL,
                 PRIMARY KEY (meeting_id, step, keyword)
             )""",
+        ),
+    ),
+    (
+        12,
+        "soort van een eigen indicator (telling, verhouding, score) en zijn tweede kolom",
+        (
+            # extra_kind: 'count' | 'ratio' | 'score' (NULL: a count, as before); other_column: the
+            # denominator column of a ratio or the weight column of a score.
+            "ALTER TABLE column_mappings ADD COLUMN extra_kind VARCHAR",
+            "ALTER TABLE column_mappings ADD COLUMN other_column VARCHAR",
         ),
     ),
 )
@@ -893,7 +903,8 @@ class Store:
         return self.cursor().execute(
             "SELECT column_name, target_kind, target_code FROM column_mappings ORDER BY column_name").fetchall()
 
-    _MAPPING_COLUMNS = ("column_name", "target_kind", "target_code", "label", "unit", "denominator", "multiplier")
+    _MAPPING_COLUMNS = ("column_name", "target_kind", "target_code", "label", "unit", "denominator", "multiplier",
+                        "extra_kind", "other_column")
 
     def column_mapping_rows(self) -> list[dict]:
         """Every remembered column mapping with an extra indicator's label, unit, denominator and multiplier."""
@@ -902,13 +913,15 @@ class Store:
         return [dict(zip(self._MAPPING_COLUMNS, r)) for r in rows]
 
     def save_column_mappings(self, rows: list[tuple]) -> None:
-        """Remember (column, kind, code) rows, optionally followed by label, unit, denominator, multiplier."""
+        """Remember (column, kind, code) rows, optionally followed by label, unit, denominator, multiplier,
+        extra kind and other column."""
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        padded = [list(r) + [None] * (7 - len(r)) for r in rows]
+        n = len(self._MAPPING_COLUMNS)
+        padded = [list(r) + [None] * (n - len(r)) for r in rows]
         with self.transaction() as cur:
             cur.executemany(
                 f"INSERT OR REPLACE INTO column_mappings ({', '.join(self._MAPPING_COLUMNS)}, saved_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [[*r, now] for r in padded])
+                f" VALUES ({', '.join('?' * (n + 1))})", [[*r, now] for r in padded])
 
     def forget_column_mappings(self, columns: Iterable[str] | None = None) -> int:
         """Forget remembered column mappings (all when ``columns`` is None); returns how many."""
@@ -941,14 +954,19 @@ class Store:
 
     # --- the werkgroep's own indicators ------------------------------------------------
 
-    def save_user_indicator(self, base: BaseCount, indicator: Indicator) -> None:
-        """Write (or replace) a user base count and the indicator built on it (``is_builtin`` FALSE)."""
-        if not base.code.startswith(USER_PREFIX):
-            raise StoreError(f"Een eigen telling heeft een code die begint met '{USER_PREFIX}' (niet '{base.code}').")
+    def save_user_indicator(self, base: BaseCount | Sequence[BaseCount], indicator: Indicator) -> None:
+        """Write (or replace) the user base count(s) and the indicator built on them (``is_builtin`` FALSE).
+        Its kind (``catalogue.EXTRA_KINDS``) lies in its counts: none for a score given per area only, two
+        for a ratio of two columns or a weighted score (``catalogue.user_kind``)."""
+        bases = [base] if isinstance(base, BaseCount) else list(base)
+        for b in bases:
+            if not b.code.startswith(USER_PREFIX):
+                raise StoreError(f"Een eigen telling heeft een code die begint met '{USER_PREFIX}' (niet '{b.code}').")
         i = indicator
         with self.transaction() as cur:
-            cur.execute("INSERT OR REPLACE INTO base_counts (code, label, unit, sum_of, is_builtin)"
-                        " VALUES (?, ?, ?, ?, FALSE)", [base.code, base.label, base.unit, []])
+            for b in bases:
+                cur.execute("INSERT OR REPLACE INTO base_counts (code, label, unit, sum_of, is_builtin)"
+                            " VALUES (?, ?, ?, ?, FALSE)", [b.code, b.label, b.unit, []])
             cur.execute(
                 "INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
                 [i.code, i.label, i.theme, i.definition, i.formula, list(i.numerator), list(i.denominator),
@@ -958,7 +976,8 @@ class Store:
     def delete_user_indicator(self, code: str) -> None:
         """Remove a user indicator (and its base count when no other user indicator uses it)."""
         with self.transaction() as cur:
-            rows = cur.execute("SELECT numerator FROM indicators WHERE code = ? AND NOT is_builtin", [code]).fetchall()
+            rows = cur.execute("SELECT list_concat(numerator, denominator) FROM indicators"
+                               " WHERE code = ? AND NOT is_builtin", [code]).fetchall()
             cur.execute("DELETE FROM indicators WHERE code = ? AND NOT is_builtin", [code])
             for base in (rows[0][0] if rows else []):
                 used = cur.execute("SELECT count(*) FROM indicators WHERE NOT is_builtin AND list_contains("
@@ -1138,6 +1157,25 @@ class Store:
         """Every variable with at least one observation (e.g. no access counts before layers are imported)."""
         rows = self.cursor().execute("SELECT DISTINCT variable FROM observations").fetchall()
         return {r[0] for r in rows}
+
+    def variable_datasets(self, variables: list[str]) -> pd.DataFrame:
+        """Which dataset holds which of ``variables`` for which period: dataset_id, variable, period (each once)."""
+        return self.query_df("SELECT DISTINCT dataset_id, variable, period FROM observations"
+                             " WHERE variable IN (SELECT unnest(?)) ORDER BY dataset_id, variable, period",
+                             [list(variables)])
+
+    def layer_datasets(self) -> pd.DataFrame:
+        """Which dataset wrote which spatial layer: kind (features, grid, stops, areas), layer, category, dataset_id.
+
+        ``features``: layer and category of the features (voorziening/apotheek, nederzetting/kern …); ``grid``:
+        the hectare layer (inwoners, walkability …); ``stops``: the bus stops; ``areas``: a level with geometry.
+        """
+        return self.query_df(
+            "SELECT DISTINCT 'features' AS kind, layer, category, dataset_id FROM features"
+            " UNION ALL SELECT DISTINCT 'grid', layer, NULL, dataset_id FROM grid_cells"
+            " UNION ALL SELECT DISTINCT 'stops', 'bushaltes', NULL, dataset_id FROM stops"
+            " UNION ALL SELECT DISTINCT 'areas', level, NULL, dataset_id FROM areas WHERE geom_lambert IS NOT NULL"
+            " ORDER BY kind, layer, category, dataset_id")
 
     def level_counts(self) -> pd.DataFrame:
         return self.query_df("SELECT level, count(*) AS n FROM areas GROUP BY level")
@@ -1518,19 +1556,25 @@ class Store:
             return self._meeting_rows("ORDER BY meeting_date DESC, created_at DESC", [])
         return self._meeting_rows("WHERE team = ? ORDER BY meeting_date DESC, created_at DESC", [team])
 
-    def delete_meeting(self, meeting_id: str) -> None:
-        """A meeting with its notes, keywords and step visits (its poll session and answers stay, closed)."""
+    def delete_meeting(self, meeting_id: str, revoke_token: str | None = None) -> None:
+        """A meeting with its notes, keywords and step visits (its poll session and answers stay, closed;
+        with ``revoke_token``, a hash no one holds a token for, the poll's facilitator token ends too)."""
         with self.transaction() as cur:
             cur.execute("UPDATE poll_sessions SET state = 'closed' WHERE session_id IN"
                         " (SELECT poll_session_id FROM meetings WHERE meeting_id = ?)", [meeting_id])
+            if revoke_token is not None:
+                cur.execute("UPDATE poll_sessions SET token_hash = ? WHERE session_id IN"
+                            " (SELECT poll_session_id FROM meetings WHERE meeting_id = ?)", [revoke_token, meeting_id])
             for table in ("meeting_notes", "meeting_keywords", "meeting_step_visits", "meetings"):
                 cur.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting_id])
 
     def move_meeting(self, meeting_id: str, *, state: str, current_step: int | None, poll_session_id: str | None,
-                     started: bool = False, finished: bool = False, reopened: bool = False) -> None:
+                     started: bool = False, finished: bool = False, reopened: bool = False,
+                     revoke_token: str | None = None) -> None:
         """Change a meeting's state and current step in one transaction: the open step visit is closed, a
         new one opened for ``current_step``, and the poll session shows that step's questions (and is
-        closed when the meeting is finished)."""
+        closed when the meeting is finished). ``revoke_token`` (a hash no one holds a token for) ends the
+        facilitator token: the meeting keeps none and its poll session gets this hash."""
         now = datetime.now(timezone.utc).replace(tzinfo=None)
 
         def work(cur):
@@ -1547,6 +1591,11 @@ class Store:
             if poll_session_id:
                 cur.execute("UPDATE poll_sessions SET current_step = ?, state = ? WHERE session_id = ?",
                             [current_step, "closed" if finished else "open", poll_session_id])
+            if revoke_token is not None:
+                cur.execute("UPDATE meetings SET token_hash = NULL WHERE meeting_id = ?", [meeting_id])
+                if poll_session_id:
+                    cur.execute("UPDATE poll_sessions SET token_hash = ? WHERE session_id = ?",
+                                [revoke_token, poll_session_id])
 
         self._poll_write(work)
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .catalogue import BUILTIN, Catalogue
 from .formatting import format_indicator
+from .signals import MAX_LABELS, SignalStates, import_hint, join_and, no_data_sentence
 
 
 @dataclass(frozen=True)
@@ -111,15 +112,59 @@ def composition_standouts(
     return out
 
 
-def standouts_text(items: Sequence[StandOut], with_codes: bool = True) -> str:
-    """Markdown bullet list; the composition items carry their own sentence."""
+NOTHING_STANDS_OUT = "Geen sectoren vallen op volgens de huidige regel."
+
+
+def standouts_text(items: Sequence[StandOut], with_codes: bool = True, markdown: bool = True) -> str:
+    """Markdown bullet list (``markdown=False``: plain lines); the composition items carry their own sentence."""
     if not items:
-        return "Geen sectoren vallen op volgens de huidige regel."
+        return NOTHING_STANDS_OUT
     lines = []
     for item in items:
         if item.text.startswith("Hoogste "):
-            lines.append(f"- {item.text}")
+            lines.append(f"- {item.text}" if markdown else item.text)
         else:
             code = f" ({item.area_code})" if with_codes else ""
-            lines.append(f"- **{item.area_name}**{code}: {item.text}")
+            lines.append(f"- **{item.area_name}**{code}: {item.text}" if markdown else
+                         f"{item.area_name}{code}: {item.text}")
     return "\n".join(lines)
+
+
+def question_text(
+    question: SummaryQuestion,
+    items: Sequence[StandOut],
+    states: SignalStates | None = None,
+    view_codes: Sequence[str] = (),
+    *,
+    with_codes: bool = True,
+    markdown: bool = True,
+    catalogue: Catalogue = BUILTIN,
+) -> str:
+    """What the app fills in beside a summary question: its standouts, "no sector stands out" only when the
+    sectors have data for the question's signals, and otherwise "Geen gegevens" with what to import.
+
+    ``items``: ``signal_standouts`` or ``composition_standouts`` of the question; ``states``:
+    ``signals.signal_states`` over (at least) ``view_codes``. Without ``states`` the standouts alone.
+    """
+    if states is None:
+        return standouts_text(items, with_codes, markdown)
+    codes = list(view_codes)
+    if not question.signals:
+        if items:
+            return standouts_text(items, with_codes, markdown)
+        hint = import_hint([c for c in COMPOSITION_INDICATORS if c in catalogue.indicators],
+                           set(states.variables or ()), catalogue) if states.variables is not None else ""
+        return no_data_sentence(hint or "de cijfers zijn verborgen of onbekend, of de sectoren hebben weinig inwoners")
+    with_data = states.with_data(codes, question.signals)
+    if not with_data:
+        return no_data_sentence(states.reason(None, question.signals))
+    text = standouts_text(items, with_codes, markdown)
+    lacking = [c for c in codes if c not in set(with_data)]
+    if lacking:
+        names = states.frame.drop_duplicates("area_code").set_index("area_code")["area_name"]
+        shown = [str(names.get(c, c)) for c in lacking[:MAX_LABELS]]
+        more = f" (+ {len(lacking) - MAX_LABELS} andere)" if len(lacking) > MAX_LABELS else ""
+        note = (f"Geen gegevens voor {len(lacking)} van de {len(codes)} sectoren: "
+                f"{join_and(shown) if not more else ', '.join(shown)}{more}.")
+        text += "\n" + (f"- {note}" if markdown and items else note)
+    return text

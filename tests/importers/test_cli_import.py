@@ -54,3 +54,77 @@ def test_dry_run_writes_nothing_and_a_bad_file_is_one_dutch_line(tmp_path, capsy
     code, out, err = run(capsys, "--db", db, "import", broken)
     assert code == 1 and err.startswith("Fout: ") and "Traceback" not in err
     assert err.count("\n") == 1
+
+
+# --- a plain table through the command line: --map KOLOM=CODE, --period ----------------------------------
+
+def _zone_copy(zone_file, tmp_path):
+    db = tmp_path / "zone.duckdb"
+    shutil.copy(zone_file, db)
+    return db
+
+
+def _observation_count(db) -> int:
+    store = Store.open(db)
+    try:
+        return store.scalar("SELECT count(*) FROM observations")
+    finally:
+        close_all()
+
+
+def test_the_plain_population_csv_imports_with_map(zone_file, tmp_path, capsys, realdata):
+    db = _zone_copy(zone_file, tmp_path)
+    csv = realdata / "zenvallei/population_2025_sectors_transcribed.csv"
+    population = pd.read_csv(csv, dtype=str)
+    code, out, err = run(capsys, "--db", db, "import", csv, "--map", "population_2025=pop_total",
+                         "--map", "area_ha=-")
+    assert code == 0, err
+    assert "Variabelen: population_2025 → pop_total" in out and "Perioden: 2025" in out
+    assert "density_per_ha" in out and "--map KOLOM=CODE" in out  # the column left out, and how to map it
+    store = Store.open(db)
+    stored = store.observations(["pop_total"], ["2025"])
+    assert len(stored) == 154
+    assert stored["value"].sum() == population["population_2025"].astype(int).sum()
+    from zorgzaam.importers.figures import ColumnTarget, remembered_mapping
+    assert remembered_mapping(store)["population_2025"] == ColumnTarget("base", "pop_total")
+    close_all()
+    # --period overrides the year in the column's name.
+    code, out, err = run(capsys, "--db", db, "import", csv, "--map", "population_2025=pop_total", "--period", "2024")
+    assert code == 0, err
+    store = Store.open(db)
+    assert store.observations(["pop_total"], ["2024"])["value"].sum() == population["population_2025"].astype(int).sum()
+    close_all()
+
+
+def test_an_unmapped_plain_table_or_an_unknown_code_is_one_dutch_line(zone_file, tmp_path, capsys, realdata):
+    db = _zone_copy(zone_file, tmp_path)
+    before = _observation_count(db)
+    csv = realdata / "zenvallei/population_2025_sectors_transcribed.csv"
+    code, _out, err = run(capsys, "--db", db, "import", csv)
+    assert code == 1 and err.startswith("Fout: Geen enkele kolom van population_2025_sectors_transcribed.csv is "
+                                        "gekoppeld") and err.count("\n") == 1
+    assert "population_2025, area_ha, density_per_ha" in err and "--map KOLOM=CODE" in err
+    code, _out, err = run(capsys, "--db", db, "import", csv, "--map", "population_2025=pop_totaal")
+    assert code == 1 and err.startswith("Fout: Onbekende code 'pop_totaal' in --map population_2025=pop_totaal")
+    assert err.count("\n") == 1
+    code, _out, err = run(capsys, "--db", db, "import", csv, "--map", "population_2025")
+    assert code == 1 and "is geen koppeling" in err
+    # No year in the names of the scores file: the period is asked for.
+    code, _out, err = run(capsys, "--db", db, "import", realdata / "zenvallei/scores_flat_derived.csv",
+                          "--extra", "final=score:Hittekwetsbaarheid:score 0-10")
+    assert code == 1 and "--period" in err and err.count("\n") == 1
+    assert _observation_count(db) == before
+
+
+def test_the_heat_scores_import_as_a_score_from_the_command_line(zone_file, tmp_path, capsys, realdata):
+    db = _zone_copy(zone_file, tmp_path)
+    scores = pd.read_csv(realdata / "zenvallei/scores_flat_derived.csv", dtype=str)
+    code, out, err = run(capsys, "--db", db, "import", realdata / "zenvallei/scores_flat_derived.csv",
+                         "--extra", "final=score:Hittekwetsbaarheid:score 0-10", "--period", "2024")
+    assert code == 0, err
+    code, out, err = run(capsys, "--db", db, "query", "--indicator", "eigen_hittekwetsbaarheid",
+                         "--area", "23100", "--area", "23100A10-", "--period", "2024")
+    assert code == 0, err
+    rows = {line.split(",")[0]: line.split(",") for line in out.splitlines()[1:]}
+    assert rows["23100"][8] == "ontbrekend" and rows["23100"][7] == ""  # Linkebeek: no sum of scores
+    assert float(rows["23100A10-"][7]) == float(scores.set_index("sectorId").loc["23100A10-", "final"])

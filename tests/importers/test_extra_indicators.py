@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from tests.importers.conftest import open_copy
-from zorgzaam.catalogue import BUILTIN, USER_THEME, extra_indicator
+from zorgzaam.catalogue import BUILTIN, USER_THEME, extra_indicator, user_kind
 from zorgzaam.engine import compute
 from zorgzaam.importers.errors import ImportProblem
 from zorgzaam.importers.figures import (NOT_ADDITIVE_TEXT, ColumnTarget, looks_not_additive, plan_figures,
@@ -146,3 +146,130 @@ def test_a_percentage_or_score_column_is_recognised_as_not_additive():
     for column in ("v2506_elek_res_n", "v2506_gas_res_cons", "aantal_zonnepanelen"):
         assert not looks_not_additive(column), column
     assert NOT_ADDITIVE_TEXT.count(".") == 1 and "teller en de noemer" in NOT_ADDITIVE_TEXT
+
+
+# --- kinds of extra indicators: count, ratio of two columns, score (weighted or per sector only) -----------
+
+BEERSEL = "23003"
+LINKEBEEK = "23100"
+SCORES = "zenvallei/scores_flat_derived.csv"
+
+
+def _kind_import(store, frame, name, mapping, period=None):
+    """As the Gegevens page does: remember the choices (writing the own indicators), then plan and import."""
+    remember_mapping(store, mapping, {c: f"eigen bestand, {name}" for c in mapping})
+    plan = plan_figures(frame, [name], store, period=period)
+    plan.apply(store)
+    return plan
+
+
+def _of(frame: pd.DataFrame, nis: str) -> pd.DataFrame:
+    """The rows of one municipality (its sector codes start with its NIS code), numbers as floats."""
+    rows = frame[frame["sector_id"].str.startswith(nis)]
+    return rows.assign(**{c: pd.to_numeric(rows[c]) for c in ("population_2025", "area_ha", "density_per_ha")})
+
+
+def test_a_count_is_summed_and_a_ratio_of_two_columns_is_a_ratio_of_sums(store, population):
+    count = ColumnTarget.extra("Eigen inwoners", "inwoners")
+    ratio = ColumnTarget.extra("Inwoners per hectare", "inwoners per ha", measure="ratio", other_column="area_ha")
+    frame = population.assign(inwoners_2025=population["population_2025"])
+    plan = _kind_import(store, frame, "bevolking.csv", {"inwoners_2025": count, "population_2025": ratio,
+                                                        "density_per_ha": ColumnTarget("skip")})
+    assert plan.unmapped_columns == []  # area_ha is the ratio's denominator, not a column of its own
+    catalogue = store.catalogue()
+    summed = catalogue.indicator("eigen_eigen_inwoners")
+    per_ha = catalogue.indicator(ratio.code)
+    assert user_kind(summed) == "count" and user_kind(per_ha) == "ratio"
+    assert per_ha.numerator == ("user_inwoners_per_hectare",)
+    assert per_ha.denominator == ("user_inwoners_per_hectare_noemer",)
+
+    got = compute(store, [summed.code, per_ha.code], areas=[("gemeente", BEERSEL), ("elz", ZONE)], period="2025")
+    got = got.set_index(["area_code", "indicator"])
+    beersel = _of(population, BEERSEL)
+    assert len(beersel) == 39
+    assert got.loc[(BEERSEL, summed.code), "value"] == beersel["population_2025"].sum()
+    assert got.loc[(BEERSEL, per_ha.code), "value"] == pytest.approx(
+        beersel["population_2025"].sum() / beersel["area_ha"].sum())
+    # Never the mean of the sectors' densities.
+    assert got.loc[(BEERSEL, per_ha.code), "value"] != pytest.approx(beersel["density_per_ha"].mean(), rel=1e-3)
+    zone = _of(population, "")
+    assert got.loc[(ZONE, per_ha.code), "value"] == pytest.approx(
+        zone["population_2025"].sum() / zone["area_ha"].sum())
+
+
+def test_a_score_with_a_weight_is_the_weighted_mean_at_every_level(store, population):
+    # The density per sector is an average: weighted by the area it gives the density of the municipality.
+    score = ColumnTarget.extra("Dichtheid", "inwoners per ha", measure="score", other_column="area_ha")
+    assert score.label().endswith("gemiddelde gewogen met de kolom 'area_ha'")
+    _kind_import(store, population, "dichtheid.csv", {"density_per_ha": score,
+                                                      "population_2025": ColumnTarget("skip")}, period="2025")
+    ind = store.catalogue().indicator(score.code)
+    assert user_kind(ind) == "score" and ind.numerator == ("user_dichtheid_gewogen",)
+    assert ind.denominator == ("user_dichtheid_gewicht",)
+    beersel = _of(population, BEERSEL)
+    by_hand = (beersel["density_per_ha"] * beersel["area_ha"]).sum() / beersel["area_ha"].sum()
+    got = compute(store, [score.code], areas=[("gemeente", BEERSEL)], period="2025").iloc[0]
+    assert got["status"] == "ok" and got["value"] == pytest.approx(by_hand)
+    assert got["value"] != pytest.approx(beersel["density_per_ha"].mean(), rel=1e-3)  # not the plain mean
+    assert got["value"] != pytest.approx(beersel["density_per_ha"].sum(), rel=1e-3)   # never summed
+    one = beersel.iloc[3]
+    sector = compute(store, [score.code], areas=[("statsec", one["sector_id"])], period="2025").iloc[0]
+    assert sector["value"] == pytest.approx(one["density_per_ha"])
+
+
+def test_a_score_without_a_weight_is_shown_per_sector_only(store, realdata):
+    # The real heat-vulnerability scores (0-10): Linkebeek's seven sectors must never add up to "33 score".
+    scores = pd.read_csv(realdata / SCORES, dtype=str)
+    score = ColumnTarget.extra("Hittekwetsbaarheid", "score 0-10", measure="score")
+    plan = _kind_import(store, scores, "scores_flat_derived.csv", {"final": score}, period="2024")
+    assert "sectorName" in " ".join(plan.preview.notes)  # text columns are left out, not refused
+    ind = store.catalogue().indicator(score.code)
+    assert ind.per_area_only and not ind.is_count and user_kind(ind) == "score"
+    assert "alleen per sector; geen gewogen gemiddelde voor grotere gebieden" in ind.definition
+
+    linkebeek = scores[scores["sectorId"].str.startswith(LINKEBEEK)]
+    assert len(linkebeek) == 7 and pd.to_numeric(linkebeek["final"]).notna().all()
+    got = compute(store, [ind.code], areas=[("gemeente", LINKEBEEK), ("elz", ZONE)], period="2024")
+    assert (got["status"] == "ontbrekend").all() and got["value"].isna().all()
+    assert got["numerator"].isna().all()  # no "0" beside a missing value
+    from zorgzaam.formatting import format_number
+    assert format_number(got["value"].iloc[0]) == "-"
+    sectors = compute(store, [ind.code], level="statsec", within=("gemeente", LINKEBEEK), period="2024")
+    expected = pd.to_numeric(linkebeek.set_index("sectorId")["final"])
+    assert sectors.set_index("area_code")["value"].to_dict() == expected.to_dict()
+    # A sector with "insufficient-data" has no score: missing, never 0.
+    empty = scores[scores["final"].isna()]["sectorId"].iloc[0]
+    none = compute(store, [ind.code], areas=[("statsec", empty)], period="2024").iloc[0]
+    assert none["status"] == "ontbrekend" and pd.isna(none["value"])
+
+
+def test_the_kind_of_an_own_indicator_survives_a_reopen(store, population):
+    targets = {"population_2025": ColumnTarget.extra("Inwoners per ha", "per ha", measure="ratio",
+                                                     other_column="area_ha"),
+               "density_per_ha": ColumnTarget.extra("Dichtheid", "per ha", measure="score", other_column="area_ha"),
+               "area_ha": ColumnTarget.extra("Oppervlakte", "ha")}
+    _kind_import(store, population, "bevolking.csv", targets, period="2025")
+    before = {t.code: store.catalogue().indicator(t.indicator()[1].code) for t in targets.values()}
+    close_all()
+    reopened = Store.open(store.path)
+    assert remembered_mapping(reopened) == targets
+    catalogue = reopened.catalogue()
+    for target in targets.values():
+        ind = catalogue.indicator(target.indicator()[1].code)
+        assert ind == before[target.code]
+        assert user_kind(ind) == target.measure
+    reopened.delete_user_indicator("eigen_dichtheid")
+    assert "user_dichtheid_gewicht" not in reopened.catalogue().base_counts
+
+
+def test_a_kind_needs_its_second_column():
+    with pytest.raises(ImportProblem, match="noemer"):
+        ColumnTarget.extra("Verhouding", "per ha", measure="ratio")
+    with pytest.raises(ImportProblem, match="soort"):
+        ColumnTarget.extra("Iets", "x", measure="gemiddelde")
+    unweighted = ColumnTarget.extra("Score", "score 0-10", measure="score", other_column=" ")
+    assert unweighted.other_column is None and unweighted.code == "eigen_score"
+    assert unweighted.writes("final") == [(("final",), "eigen_score")]
+    weighted = ColumnTarget.extra("Score", "score 0-10", measure="score", other_column="inwoners")
+    assert weighted.writes("final") == [(("final", "inwoners"), "user_score_gewogen"),
+                                        (("inwoners",), "user_score_gewicht")]

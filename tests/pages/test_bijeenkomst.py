@@ -5,6 +5,9 @@ The state is read back from the database the app writes: the step on screen, the
 
 from __future__ import annotations
 
+import html
+import shutil
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -12,7 +15,7 @@ from tests.conftest import REPO_ROOT
 from tests.pages.conftest import open_app_page
 from zorgzaam import meetings, polls
 from zorgzaam.demo import TOWN_CODE, WZC_SECTOR
-from zorgzaam.store import Store
+from zorgzaam.store import Store, close_all
 
 PAGE = "pages/bijeenkomst.py"
 PHONE = "pages/meedoen.py"
@@ -138,3 +141,104 @@ def test_the_wie_step_shows_what_the_figures_say_beside_its_summary_questions(ap
     assert f"Ter Heide** ({WZC_SECTOR})" in _texts(app)  # a signal standout of the chosen sector
     # the map of the first indicator was recorded for the verslag
     assert meetings.shown_indicators(store, meeting.meeting_id, wie) == ["pct_80plus"]
+
+
+# --- what the big screen showed wrongly: "-" as a bullet, an all-grey map, "None", localhost --------------------
+
+NO_80PLUS = ("pop_age_80_89", "pop_age_90plus", "pop_age_80plus")
+
+
+@pytest.fixture
+def gap_app(demo_db, tmp_path, monkeypatch):
+    """The app on a copy of the demo where the town's sectors have no 80-plussers counts (other towns do):
+    % 80-plussers is an indicator of the store, but its map of this town would be all grey."""
+    path = tmp_path / "gap.duckdb"
+    shutil.copy(demo_db, path)
+    store = Store.open(path)
+    town = list(store.sectors_within("gemeente", [TOWN_CODE]))
+    with store.transaction() as cur:
+        cur.execute(f"DELETE FROM observations WHERE area_level = 'statsec' AND variable IN "
+                    f"({', '.join('?' * len(NO_80PLUS))}) AND area_code IN ({', '.join('?' * len(town))})",
+                    [*NO_80PLUS, *town])
+    close_all()
+    monkeypatch.setenv("ZORGZAAM_DB", str(path))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    yield at, path
+    close_all()
+
+
+def test_the_wie_step_opens_its_map_on_an_indicator_with_data_and_shows_dashes_as_text(gap_app):
+    app, path = gap_app
+    store = Store.open(path)
+    planned = meetings.plan(store, team="Werkgroep pagina", title="Grijze kaart", meeting_date="2026-12-01",
+                            agenda=meetings.TEMPLATES["analyse"].agenda(), template="analyse", municipality=TOWN_CODE,
+                            sectors=[WZC_SECTOR], indicators=["pct_80plus", "pct_alone_75plus"])
+    meeting, token = meetings.start(store, planned.meeting_id)
+    wie = meeting.steps_of("wie")[0]
+    meetings.go_to(store, meeting.meeting_id, token, wie)
+    open_app_page(app, PAGE, id=meeting.meeting_id, beheer=token)
+    (control,) = [b for b in app.button_group if b.key == f"meeting_map_ind_{meeting.meeting_id}"]
+    assert control.value == "pct_alone_75plus"
+    labels = [o.content for o in control.proto.options]
+    assert labels == ["% 80-plussers (geen gegevens)", "% alleenwonend 75-plussers"]
+    assert meetings.shown_indicators(store, meeting.meeting_id, wie) == ["pct_alone_75plus"]
+
+    (table,) = app.table
+    cells = table.value
+    # st.table reads Markdown: a bare "-" would be drawn as a bullet. Every cell is escaped text ...
+    assert not (cells.astype(str) == "-").any().any()
+    shown = cells.map(html.unescape)
+    shown.index = [html.unescape(i) for i in shown.index]
+    shown.columns = [html.unescape(c) for c in shown.columns]
+    # ... that reads as the formatted figure: "-" for the sector without 80-plussers, nowhere "None".
+    sector_row = next(i for i in shown.index if WZC_SECTOR in i)
+    assert shown.loc[sector_row, "% 80-plussers"] == "-"
+    assert shown.loc[sector_row, "% alleenwonend 75-plussers"].endswith(" %")
+    assert not shown.isin(["None", "nan"]).any().any()
+
+
+def test_the_presenter_warns_when_phones_cannot_reach_the_join_link(app, store, monkeypatch):
+    monkeypatch.delenv("ZORGZAAM_PUBLIC_URL", raising=False)
+    meeting, token = meetings.start(store, _plan(store, title="Lokaal").meeting_id)
+    open_app_page(app, PAGE, id=meeting.meeting_id, beheer=token)
+    warnings = [w.value for w in app.warning if w.value.startswith("Telefoons")]
+    assert warnings and all(w.startswith("Telefoons in de zaal kunnen localhost niet bereiken. Zet "
+                                         "ZORGZAAM_PUBLIC_URL op het adres van deze computer in het netwerk, bv. "
+                                         "http://192.168.1.20:8501") for w in warnings)
+
+    monkeypatch.setenv("ZORGZAAM_PUBLIC_URL", "http://10.1.2.3:8501")
+    app.run()
+    assert not [w for w in app.warning if w.value.startswith("Telefoons")]
+    code = store.poll_session(meeting.poll_session_id)["join_code"]
+    link = f"http://10.1.2.3:8501/meedoen?code={code}"
+    assert any(f"[{link}]({link})" in m.value for m in app.markdown)  # the join box (popover)
+    assert not any("localhost" in m.value and "meedoen" in m.value for m in app.markdown)
+
+
+def test_a_meeting_finished_without_its_link_no_longer_opens_with_the_old_link(app, store):
+    meeting, token = meetings.start(store, _plan(store, title="Afgesloten zonder link").meeting_id)
+    meetings.finish_lost(store, meeting.meeting_id, confirmed=True)
+    open_app_page(app, "pages/bijeenkomsten.py")
+    app.query_params["id"] = meeting.meeting_id
+    app.query_params["beheer"] = token
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        "Deze bijeenkomst werd zonder begeleiderslink afgesloten en kan niet meer geleid worden. Het verslag staat "
+        "op de pagina Bijeenkomsten."]
+    assert not [b for b in app.button if b.key in ("meeting_reopen", "meeting_next", "meeting_finish")]
+
+
+def test_ungrouped_keywords_show_an_empty_domain_not_none(app, store):
+    meeting, token = meetings.start(store, _plan(store, title="Kernwoorden").meeting_id)
+    meetings.go_to(store, meeting.meeting_id, token, 1)  # visievorming: the definition
+    session = polls.find_session(store, store.poll_session(meeting.poll_session_id)["join_code"])
+    first = next(q for q in session.questions if q.step == 1)
+    polls.answer(store, session.join_code, polls.new_participant_id(), first.question_id, "buren")
+    polls.answer(store, session.join_code, polls.new_participant_id(), first.question_id, "respect")
+    meetings.save_keyword_domains(store, meeting.meeting_id, token, 1, {"respect": "welzijn"})
+    open_app_page(app, PAGE, id=meeting.meeting_id, beheer=token)
+    (editor,) = [d for d in app.dataframe if d.key.startswith(f"meeting_domains_{meeting.meeting_id}_1_")]
+    domains = dict(zip(editor.value["Kernwoord"], editor.value["Domein"]))
+    assert domains == {"buren": "", "respect": "welzijn"}

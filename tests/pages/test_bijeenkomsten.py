@@ -67,7 +67,10 @@ def test_without_a_team_the_page_asks_for_one_and_shows_no_form(app):
     open_app_page(app, PAGE)
     assert any("Zelfevaluatie bouwstenen" in i.value and "werkgroep" in i.value for i in app.info)
     assert not [b for b in app.button if b.label == "Bijeenkomst plannen"]
-    assert not app.main.expander and not app.dataframe
+    assert not app.dataframe
+    # Only the field to reopen a running meeting by its facilitator link, which needs no team.
+    assert [e.label for e in app.main.expander] == ["Een lopende bijeenkomst verder leiden"]
+    assert app.text_input(key="meeting_paste_link").label == "Begeleiderslink"
 
 
 def test_planning_from_the_analysis_template_stores_its_agenda_and_lists_it_as_planned(app, demo_db):
@@ -302,3 +305,105 @@ def test_two_finished_meetings_stand_side_by_side_in_date_order(app, demo_db):
     # The list shows the newest first.
     markdown = _markdown(app)
     assert markdown.index("**Tweede**") < markdown.index("**Eerste**")
+
+
+# --- a running meeting whose presenter tab was closed ----------------------------------------------------
+
+
+def _running(store: Store, team: str, title: str, step: int = 0) -> tuple[meetings.Meeting, str]:
+    planned = meetings.plan(store, team=team, title=title, meeting_date=TODAY, agenda=TEMPLATES["analyse"].agenda(),
+                            template="analyse", municipality=TOWN_CODE)
+    meeting, token = meetings.start(store, planned.meeting_id)
+    if step:
+        meeting = meetings.go_to(store, meeting.meeting_id, token, step)
+    return meeting, token
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.success])
+
+
+def test_a_pasted_facilitator_link_reopens_the_presenter_at_the_same_step(app, demo_db):
+    team = "Werkgroep link plakken"
+    store = Store.open(demo_db)
+    meeting, token = _running(store, team, "Tabblad dicht", step=2)
+    open_app_page(app, PAGE, team=team)
+    assert "meeting_tokens" not in app.session_state or meeting.meeting_id not in app.session_state["meeting_tokens"]
+    assert not [b for b in app.button if b.label == "Verder leiden"]
+
+    app.text_input(key="meeting_paste_link").input(
+        f"https://zorgzaam.example/bijeenkomst?id={meeting.meeting_id}&beheer={token}&bron=demo").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    assert app.query_params["id"] in (meeting.meeting_id, [meeting.meeting_id])
+    assert app.query_params["beheer"] in (token, [token])
+    # The presenter: the meeting as it was, at step 3 of 6 (nothing moved).
+    assert "stap 3 van 6" in _texts(app) and "Wat is er?" in _texts(app)
+    assert app.button(key="meeting_next").label == "Volgende"
+    assert meetings.get(store, meeting.meeting_id).current_step == 2
+    assert app.session_state["meeting_tokens"][meeting.meeting_id] == token
+
+
+def test_a_pasted_text_that_is_not_the_facilitator_link_opens_nothing(app, demo_db):
+    team = "Werkgroep verkeerde link"
+    store = Store.open(demo_db)
+    meeting, token = _running(store, team, "Verkeerde link", step=1)
+    open_app_page(app, PAGE, team=team)
+    app.text_input(key="meeting_paste_link").input(
+        f"https://zorgzaam.example/bijeenkomst?id={meeting.meeting_id}").run()
+    assert [e.value for e in app.error] == [
+        "Dit is geen begeleiderslink: die bevat '?id=…&beheer=…'. Kopieer de volledige link uit je bladwijzer of "
+        "adresbalk."]
+    app.text_input(key="meeting_paste_link").input(
+        f"https://zorgzaam.example/bijeenkomst?id={meeting.meeting_id}&beheer=geraden").run()
+    assert [e.value for e in app.error] == [
+        "Geen toegang: alleen wie de begeleiderslink heeft, kan deze bijeenkomst leiden."]
+    assert "beheer" not in app.query_params and not app.session_state["meeting_tokens"].get(meeting.meeting_id)
+    assert meetings.get(store, meeting.meeting_id).current_step == 1
+
+
+def test_a_meeting_whose_link_is_lost_is_finished_after_the_confirmation(app, demo_db):
+    team = "Werkgroep link kwijt"
+    store = Store.open(demo_db)
+    meeting, token = _running(store, team, "Link kwijt", step=3)
+    before = meetings.get(store, meeting.meeting_id)
+    assert before.state == "bezig" and before.token_hash is not None
+    assert store.poll_session(meeting.poll_session_id)["state"] == "open"
+    open_app_page(app, PAGE, team=team)
+    assert meetings.FINISH_LOST_CONSEQUENCES in _markdown(app)  # the confirmation names what follows
+    assert meetings.get(store, meeting.meeting_id).state == "bezig"  # opening the page changes nothing
+
+    app.button(key=f"finish_lost_{meeting.meeting_id}").click().run()
+    assert not app.exception and not app.error
+    after = meetings.get(store, meeting.meeting_id)
+    assert after.state == "afgerond" and after.finished_at is not None and after.current_step is None
+    assert after.token_hash is None  # nobody holds a token for it, not even the lost link
+    assert store.poll_session(meeting.poll_session_id)["state"] == "closed"
+    with pytest.raises(meetings.MeetingError, match="zonder begeleiderslink afgesloten"):
+        meetings.authorise(store, meeting.meeting_id, token)
+    with pytest.raises(polls.PollError):
+        polls.facilitator_session(store, meeting.poll_session_id, token)  # nor the poll by the old link
+    assert "Bijeenkomst 'Link kwijt' afgesloten. Het verslag staat hieronder klaar." in [s.value for s in app.success]
+    assert "afgerond]" in _markdown(app)
+    assert app.button(key=f"maak_verslag_pdf_{meeting.meeting_id}").label == "Verslag (PDF) maken"
+    assert not [k for k in app.session_state["meeting_tokens"] if k == meeting.meeting_id]
+
+
+def test_a_meeting_whose_link_is_lost_is_deleted_after_the_confirmation(app, demo_db):
+    team = "Werkgroep link kwijt weg"
+    store = Store.open(demo_db)
+    meeting, token = _running(store, team, "Weg ermee", step=1)
+    meetings.save_note(store, meeting.meeting_id, token, 1, meetings.NOTES_FIELD, "Een notitie.")
+    open_app_page(app, PAGE, team=team)
+    assert meetings.DELETE_CONSEQUENCES in _markdown(app)
+    assert meetings.get(store, meeting.meeting_id) is not None
+
+    app.button(key=f"delete_lost_{meeting.meeting_id}").click().run()
+    assert not app.exception and not app.error
+    assert meetings.get(store, meeting.meeting_id) is None and meetings.meetings(store, team) == []
+    assert meetings.notes(store, meeting.meeting_id) == {}
+    assert store.poll_session(meeting.poll_session_id)["state"] == "closed"
+    with pytest.raises(polls.PollError):
+        polls.facilitator_session(store, meeting.poll_session_id, token)
+    assert "Bijeenkomst 'Weg ermee' verwijderd." in [s.value for s in app.success]
+    assert "Nog geen bijeenkomsten" in _captions(app)

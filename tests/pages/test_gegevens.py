@@ -319,7 +319,7 @@ def test_an_extra_indicator_is_mapped_imported_and_picked_on_the_wie_woont_er_pa
     upload(at, [("aansluitingen.csv", CONNECTIONS)])
     column = "v2506_elek_res_n"
     choice = at.selectbox(key=f"gegevens_kolom|{column}")
-    assert "eigen indicator: een telling met een eigen naam en eenheid" in choice.options
+    assert "eigen indicator: een telling, verhouding of score met een eigen naam en eenheid" in choice.options
     choice.set_value("extra")
     at.run()
     assert_clean(at)
@@ -366,3 +366,39 @@ def test_an_extra_indicator_is_mapped_imported_and_picked_on_the_wie_woont_er_pa
     assert any("Sector Sector 11111A00- (11111A00-)" in h.value for h in at.subheader)
     assert "500,0 aansluitingen per 1.000 inwoners" in " ".join(m.value for m in at.markdown) + " ".join(
         str(d.value.to_dict()) for d in at.dataframe)
+
+
+def test_a_plain_table_gets_its_period_from_a_column_name_and_an_extra_indicator_of_a_kind(own_db, realdata):
+    """The plain population CSV (sector_id, population_2025, area_ha, density_per_ha): population as a count,
+    the density as a score weighted by the area, the area not imported."""
+    population = pd.read_csv(realdata / "zenvallei/population_2025_sectors_transcribed.csv", dtype=str)
+    at = open_gegevens()
+    upload(at, [("bevolking.csv", (realdata / "zenvallei/population_2025_sectors_transcribed.csv").read_bytes())])
+    assert_clean(at)
+    period = at.text_input(key="gegevens_periode|bevolking.csv")
+    assert period.value == "" and period.placeholder == "2025 (uit de kolomnaam)"
+    at.selectbox(key="gegevens_kolom|population_2025").set_value("base:pop_total")
+    at.selectbox(key="gegevens_kolom|area_ha").set_value("skip")
+    at.selectbox(key="gegevens_kolom|density_per_ha").set_value("extra")
+    at.run()
+    assert_clean(at)
+    # "…_per_ha" is no count: a score is proposed.
+    assert at.radio(key="gegevens_extra_soort|density_per_ha").value == "score"
+    at.text_input(key="gegevens_extra_naam|density_per_ha").input("Dichtheid")
+    at.text_input(key="gegevens_extra_eenheid|density_per_ha").input("inwoners per ha")
+    weight = at.selectbox(key="gegevens_extra_andere|density_per_ha")
+    assert weight.options[0] == "geen gewicht: alleen per sector" and "area_ha" in weight.options
+    weight.set_value("area_ha")
+    at.button(key="gegevens_koppeling_toepassen").click()
+    at.run()
+    assert_clean(at)
+    assert any("population_2025 → pop_total" in b and "Perioden: 2025" in b for b in previews(at))
+    at.button(key="gegevens_importeren").click()
+    at.run()
+    assert_clean(at)
+    store = Store.open(own_db)
+    assert store.observations(["pop_total"], ["2025"])["value"].sum() == population["population_2025"].astype(int).sum()
+    weights = store.observations(["user_dichtheid_gewicht"], ["2025"])
+    assert weights["value"].sum() == pytest.approx(pd.to_numeric(population["area_ha"]).sum())
+    assert remembered_mapping(store)["density_per_ha"] == ColumnTarget.extra(
+        "Dichtheid", "inwoners per ha", measure="score", other_column="area_ha")

@@ -91,6 +91,43 @@ def test_creating_a_bouwstenen_poll_puts_the_facilitator_link_in_the_url(app, st
     assert not any(token in m.value for m in app.markdown)
 
 
+LOCAL_WARNING = "Telefoons in de zaal kunnen localhost niet bereiken. Zet ZORGZAAM_PUBLIC_URL op"
+
+
+def test_the_join_link_on_localhost_comes_with_a_warning_what_to_set(app, store, monkeypatch):
+    monkeypatch.delenv("ZORGZAAM_PUBLIC_URL", raising=False)
+    session, token = polls.create_session(store, "Zonder adres", polls.bouwstenen_questions())
+    open_facilitator(app, session.session_id, token)
+    warnings = [w.value for w in app.warning if w.value.startswith("Telefoons")]
+    assert len(warnings) == 1 and warnings[0].startswith(LOCAL_WARNING) and "http://192.168.1.20:8501" in warnings[0]
+
+
+def test_the_join_link_and_qr_code_use_zorgzaam_public_url(app, store, monkeypatch):
+    monkeypatch.setenv("ZORGZAAM_PUBLIC_URL", "http://192.168.1.20:8501/")
+    session, token = polls.create_session(store, "Met adres", polls.bouwstenen_questions())
+    open_facilitator(app, session.session_id, token)
+    link = f"http://192.168.1.20:8501/meedoen?code={session.join_code}"
+    assert any(f"[{link}]({link})" in m.value for m in app.markdown)
+    assert app.image and app.image[0].captions[0] == f"QR-code: {link}"
+    assert not any("localhost" in m.value for m in app.markdown)
+    assert not any(w.value.startswith("Telefoons") for w in app.warning)
+
+
+def test_the_join_link_uses_streamlits_browser_server_address(app, store, monkeypatch):
+    from streamlit import config
+
+    monkeypatch.delenv("ZORGZAAM_PUBLIC_URL", raising=False)
+    get_option, manual = config.get_option, config.is_manually_set
+    settings = {"browser.serverAddress": "10.0.0.7", "server.port": 8600}
+    monkeypatch.setattr(config, "is_manually_set", lambda key: key == "browser.serverAddress" or manual(key))
+    monkeypatch.setattr(config, "get_option", lambda key: settings.get(key, get_option(key)))
+    session, token = polls.create_session(store, "Met serveradres", polls.bouwstenen_questions())
+    open_facilitator(app, session.session_id, token)
+    link = f"http://10.0.0.7:8600/meedoen?code={session.join_code}"
+    assert app.image and app.image[0].captions[0] == f"QR-code: {link}"
+    assert not any(w.value.startswith("Telefoons") for w in app.warning)
+
+
 def test_own_questions_from_the_editor_and_a_validation_error_creates_nothing(app, store):
     open_app_page(app, PAGE)
     before = len(store.poll_sessions())

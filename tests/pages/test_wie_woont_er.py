@@ -125,13 +125,17 @@ def test_signal_table_counts_follow_the_rule_shown(app, demo_db):
     matrix = signal_matrix(summarise(evaluate(sectors, zone, SignalRule())), store.sectors_within("gemeente",
                                                                                                 [TOWN_CODE]))
     table = table_with(app, "Eenzaamheid").set_index("Code")
-    assert (table["Eenzaamheid"] == matrix.loc[table.index, "eenzaamheid"]).all()
-    assert (table["Kansen"] == matrix.loc[table.index, "kans"]).all()
+    # Every demo sector has data for these signals, except the tiny one whose values are all hidden: "-", never 0.
+    want = matrix.loc[table.index].astype(str)
+    want.loc[TINY_SECTOR] = "-"
+    assert (table["Eenzaamheid"] == want["eenzaamheid"]).all()
+    assert (table["Kansen"] == want["kans"]).all()
+    assert table.loc[TINY_SECTOR, "Eenzaamheid"] == "-"
     assert matrix["eenzaamheid"].sum() > 0  # the demo raises some signals: the comparison is not vacuous
     assert any("minstens **1,25 ×**" in m.value for m in app.markdown)
     # a stricter rule raises fewer signals
     app.number_input(key="factor").set_value(2.0).run()
-    strict = table_with(app, "Eenzaamheid")["Eenzaamheid"].sum()
+    strict = sum(int(v) for v in table_with(app, "Eenzaamheid")["Eenzaamheid"] if v != "-")
     assert strict < matrix["eenzaamheid"].sum()
 
 
@@ -237,3 +241,35 @@ def test_a_changed_small_sector_threshold_lives_in_the_url(app):
     assert at.query_params["klein"] == "400"
     at.sidebar.number_input(key="klein").set_value(100).run()  # back to the default: not in the link
     assert "klein" not in at.query_params
+
+
+@pytest.mark.parametrize("kind", ["absent", "flat"])
+def test_signals_tab_says_no_data_not_zero_when_the_indicators_are_absent(tmp_path, monkeypatch, kind):
+    from tests.helpers import SECTORS, signal_store
+    from zorgzaam.store import close_all
+
+    signal_store(tmp_path / "signals.duckdb", kind)
+    close_all()
+    monkeypatch.setenv("ZORGZAAM_DB", str(tmp_path / "signals.duckdb"))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    at.query_params["elz"] = "elz1"
+    at.query_params["gemeente"] = "11111"
+    open_page(at, sector="11111A00-")
+    table = table_with(at, "Eenzaamheid").set_index("Code")
+    assert set(table.index) == {c for c in SECTORS if c.startswith("11111")}
+    texts = [m.value for m in at.markdown]
+    sector_lines = next(t for t in texts if t.startswith("- **Eenzaamheid**: "))
+    questions = "\n".join(t for t in texts if "Geen" in t)
+    if kind == "absent":
+        assert (table[["Eenzaamheid", "Kansen"]] == "-").all().all()  # not 0
+        assert "- **Kansen**: geen gegevens: importeer leeftijd en herkomst per sector (bv. uit Provincies in " \
+               "Cijfers)" in sector_lines
+        assert any(i.value.startswith("Geen gegevens voor Eenzaamheid") for i in at.info)
+        assert "Geen gegevens: importeer leeftijd en herkomst per sector" in questions  # 2.4
+        assert "Geen sectoren vallen op" not in questions and "valt op volgens deze regel" not in questions
+    else:
+        assert (table[["Eenzaamheid", "Kansen"]] == "0").all().all()
+        assert sector_lines.startswith("- **Eenzaamheid**: geen signaal\n")
+        assert "Geen sectoren vallen op volgens de huidige regel." in questions
+        assert not any(i.value.startswith("Geen gegevens") for i in at.info)
+    close_all()

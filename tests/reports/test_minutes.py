@@ -17,7 +17,7 @@ from zorgzaam import bouwstenen, meeting_content, meetings, polls, werkgroep
 from zorgzaam.bouwstenen import validate_action
 from zorgzaam.demo import TINY_SECTOR, TOWN_CODE, WZC_SECTOR
 from zorgzaam.formatting import format_date
-from zorgzaam.reports.minutes import build_minutes, poll_result
+from zorgzaam.reports.minutes import AGREEMENTS_MOVED, build_minutes, poll_result
 from zorgzaam.reports.minutes_render import minutes_docx, minutes_html, minutes_pdf, share_text
 from zorgzaam.store import Store, close_all
 
@@ -172,8 +172,10 @@ def test_notes_with_their_field_labels(doc):
     assert [(n.label, n.text) for n in doc.steps[0].notes] == [("Notities", CHECKIN_NOTE)]
     wie_label = next(f.label for f in meetings.BLOCKS["wie"].note_fields if f.key == "2.1")
     assert [(n.label, n.text) for n in doc.steps[2].notes] == [(wie_label, WIE_NOTE)]
-    assert [(n.label, n.text) for n in doc.steps[6].notes] == [("Afspraken", AGREEMENTS)]
-    assert all(not s.notes for i, s in enumerate(doc.steps) if i not in (0, 2, 6))
+    # The agreements typed in the Afspraken step are the document's Afspraken, printed once (not also as a note).
+    assert doc.steps[6].notes == () and doc.steps[6].remark == AGREEMENTS_MOVED
+    assert all(not s.notes for i, s in enumerate(doc.steps) if i not in (0, 2))
+    assert all(s.remark is None for i, s in enumerate(doc.steps) if i != 6)
     assert doc.agreements == AGREEMENTS and doc.next_meeting == NEXT
 
 
@@ -232,6 +234,18 @@ def test_rendered_documents_hold_the_content(rendered, fmt):
     assert "Rondvraag" in text
 
 
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+def test_the_agreements_are_printed_once_and_no_cell_says_none(rendered, fmt):
+    text = rendered[fmt]
+    if fmt == "html":
+        import html as html_lib
+        text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    assert text.count(AGREEMENTS) == 1
+    assert AGREEMENTS_MOVED in text
+    assert text.index(AGREEMENTS_MOVED) < text.index(AGREEMENTS)  # the step points ahead to the Afspraken section
+    assert not re.search(r"\bNone\b", text) and not re.search(r"\bnan\b", text)
+
+
 @pytest.mark.parametrize("fmt", ["pdf", "docx_xml", "html"])
 def test_no_participant_is_named(rendered, fmt):
     text = rendered[fmt]
@@ -276,3 +290,23 @@ def test_the_verslag_draws_the_maps_that_were_on_screen(demo_db, tmp_path):
         assert doc.steps[0].images[0][1] != doc.steps[0].images[1][1]
     finally:
         close_all()
+
+
+def test_the_verslag_says_no_data_where_the_signal_indicators_are_absent(tmp_path):
+    from tests.helpers import signal_store
+
+    def verslag(kind: str, **kwargs) -> str:
+        store = signal_store(tmp_path / f"{kind}.duckdb", kind, **kwargs)
+        planned = meetings.plan(store, team="Werkgroep drie toestanden", title="Analyse", meeting_date=DAY,
+                                agenda=[{"kind": "wie_vs_wat", "minutes": 20}], municipality="11111", sectors=[])
+        meeting, _ = meetings.start(store, planned.meeting_id)
+        page = minutes_html(build_minutes(store, meeting.meeting_id, with_maps=False)).replace("&#x27;", "'")
+        close_all()
+        return page
+
+    absent = verslag("absent", with_access=True)
+    assert "Geen gegevens: importeer leeftijd, woonstabiliteit, huishoudens" in absent
+    assert "Geen gegevens: importeer leeftijd per sector (bv. uit Provincies in Cijfers)." in absent  # wie vs wat
+    assert "Geen signaal" not in absent and meeting_content.NOT_IN_ATTENTION not in absent
+    flat = verslag("flat")
+    assert "Geen signaal volgens de regel" in flat and "Geen gegevens" not in flat

@@ -216,3 +216,26 @@ def test_an_earlier_period_is_named_and_keeps_hidden_values_missing(store):
     expected = compute(store, ["pct_80plus"], areas=[("statsec", TINY_SECTOR)], period="2020").iloc[0]
     assert rows["pct_80plus"].value == format_indicator(BUILTIN.indicator("pct_80plus"), expected["value"],
                                                         expected["status"])
+
+
+def test_profile_says_no_data_where_the_signal_indicators_are_absent_and_no_signal_where_present(tmp_path):
+    from tests.helpers import signal_store
+
+    def text(kind: str) -> str:
+        doc = build_profiles(signal_store(tmp_path / f"{kind}.duckdb", kind), municipality="11111", with_maps=False)
+        page = profile_html(doc).replace("&#x27;", "'")
+        close_all()
+        return page
+
+    absent = text("absent")
+    # each sector, each signal: no data, with what to import; never "nothing stands out"
+    assert absent.count("<b>Kansen</b>: geen gegevens: importeer leeftijd en herkomst per sector "
+                        "(bv. uit Provincies in Cijfers)</li>") == 3  # the municipality and its 2 sectors
+    assert "Geen enkele indicator valt op" not in absent and "geen signaal" not in absent.lower()
+    assert "Geen sectoren vallen op" not in absent
+    assert "Geen gegevens: importeer leeftijd en herkomst per sector (bv. uit Provincies in Cijfers)." in absent  # 2.4
+    flat = text("flat")
+    assert flat.count("<b>Eenzaamheid</b>: geen signaal</li>") == 2  # both sectors
+    assert "<b>Eenzaamheid</b>: geen signaal volgens de regel</li>" in flat  # the municipality
+    assert "</b>: geen gegevens" not in flat  # no signal line says so (the Wie vs wat has no access: it may)
+    assert "Geen gegevens: er is nog geen bereikbaarheid per woonplaats berekend (pagina Gegevens)." in flat

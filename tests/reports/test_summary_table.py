@@ -203,6 +203,10 @@ def test_rows_name_signals_spatial_findings_and_notes(store, workbook, prepared)
 
 def test_mismatch_sentence_only_for_sectors_that_stand_out(store):
     rows = st.summary_rows(store, TOWN_CODE, period=PERIOD)
+    # The tiny sector's 80-plussers are hidden ("x"): it cannot be told, which the cell says (not empty).
+    tiny = rows["code"] == TINY_SECTOR
+    assert list(rows.loc[tiny, "mismatch"]) == ["Niet te bepalen: % 80-plussers is verborgen door de bron (te klein)."]
+    rows = rows[~tiny]
     flagged = rows[rows["mismatch"] != ""]
     assert 0 < len(flagged) < len(rows)
     for r in flagged.itertuples():
@@ -317,3 +321,27 @@ def test_team_poll_rounds_and_file_stem(store, prepared):
     assert st.team_poll_rounds(store, "Een ander team") == []
     assert st.file_stem(store, TOWN_CODE, PERIOD) == "samenvattende-tabel-heidebeek-2025"
     assert st.file_stem(store) == "samenvattende-tabel-eerstelijnszone"
+
+
+def _samenvatting(store) -> dict[str, dict[str, object]]:
+    """The Samenvatting sheet read back with openpyxl: sector code -> header -> cell value."""
+    sheet = openpyxl.load_workbook(io.BytesIO(st.summary_xlsx(store, elz="elz1")))["Samenvatting"]
+    header = [c.value for c in sheet[1]]
+    return {row[0]: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+
+def test_xlsx_says_no_data_where_the_signal_indicators_are_absent_and_no_signal_where_present(tmp_path):
+    from tests.helpers import signal_store
+
+    n, signals, mismatch = (st.SUMMARY_HEADERS[k] for k in ("n_signal_indicators", "signals", "mismatch"))
+    absent = _samenvatting(signal_store(tmp_path / "absent.duckdb", "absent", with_access=True))
+    assert len(absent) == 4
+    for row in absent.values():
+        assert row[n] == "-"  # not 0
+        assert row[signals].startswith("Geen gegevens: importeer leeftijd, woonstabiliteit, huishoudens")
+        assert "signaal" not in row[signals].lower()
+        assert row[mismatch] == "Geen gegevens: importeer leeftijd per sector (bv. uit Provincies in Cijfers)."
+    close_all()
+    flat = _samenvatting(signal_store(tmp_path / "flat.duckdb", "flat"))
+    for row in flat.values():
+        assert row[n] == 0 and row[signals] == "Geen signaal volgens de regel"

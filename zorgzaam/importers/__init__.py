@@ -40,7 +40,8 @@ def _stem(name: str) -> str:
 
 def _plan_table(frame: pd.DataFrame, names: list[str], store: Store,
                 mapping: dict[str, figures.ColumnTarget] | None,
-                amenity_mapping: Mapping[str, str | None] | None = None) -> ImportPlan | None:
+                amenity_mapping: Mapping[str, str | None] | None = None,
+                period: str | None = None) -> ImportPlan | None:
     if transit.recognise_haltes(frame):
         return transit.plan_haltes(frame, names, store)
     if amenities.recognise_points(frame) is not None:
@@ -61,6 +62,8 @@ def _plan_table(frame: pd.DataFrame, names: list[str], store: Store,
         return area_tables.plan_names(frame, names, store)
     if figures.recognise(frame) is not None:
         return figures.plan_figures(frame, names, store, mapping)
+    if figures.recognise_plain(frame, store) is not None:
+        return figures.plan_figures(frame, names, store, mapping, layout=figures.PLAIN, period=period)
     return None
 
 
@@ -78,8 +81,12 @@ def _swing_json(obj: object) -> pd.DataFrame | None:
 
 def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.ColumnTarget] | None = None,
                  *, raster_layer: str | None = None,
-                 amenity_mapping: Mapping[str, str | None] | None = None) -> list[ImportPlan]:
+                 amenity_mapping: Mapping[str, str | None] | None = None,
+                 period: str | None = None) -> list[ImportPlan]:
     """The plans for one readable thing (a workbook can hold several usable sheets).
+
+    ``period`` is the period of a plain table (a column of codes and columns of numbers); without it,
+    the year in a column's name is taken (``figures.plan_figures``).
 
     ``amenity_mapping`` (OSM tag → category, None: not imported) is laid over the default and the
     remembered tag mapping of amenities (``amenities.plan_points``).
@@ -104,19 +111,22 @@ def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.Colu
             return [settlements.plan_settlements(gdf, [name], store)]
         return [sectors.plan_sector_geometry(gdf, [name], store)]
     if dataset.kind == "delimited":
-        plan = _plan_table(read_delimited(dataset.source), [name], store, mapping, amenity_mapping)
+        plan = _plan_table(read_delimited(dataset.source), [name], store, mapping, amenity_mapping, period)
         if plan is None:
             raise ImportProblem(f"zorgzaam herkent de kolommen van {name} niet. Verwacht: een tabel van Provincies in "
-                                "Cijfers (period | geolevel | geoitem | …), een gebiedstabel (statsec, gemeente, elz) "
-                                "of een Statbel-bestand (CD_SECTOR, TOTAL).")
+                                "Cijfers (period | geolevel | geoitem | …), een gebiedstabel (statsec, gemeente, elz), "
+                                "een Statbel-bestand (CD_SECTOR, TOTAL) of een tabel met een kolom sectorcodes (zoals "
+                                "23003A001) of NIS-codes (zoals 23003) en kolommen met cijfers.")
         return [plan]
     if dataset.kind == "workbook":
         plans, seen = [], []
         for sheet, frame in read_workbook(dataset.source).items():
             seen.append(sheet)
-            plan = _plan_table(frame, [f"{name} [{sheet}]"] if sheet else [name], store, mapping, amenity_mapping)
+            plan = _plan_table(frame, [f"{name} [{sheet}]"] if sheet else [name], store, mapping, amenity_mapping,
+                               period)
             if plan is not None and (plan.observations is not None or plan.areas is not None
-                                     or plan.features is not None or plan.unmapped_columns):
+                                     or plan.features is not None or plan.unmapped_columns
+                                     or plan.lacking_period):
                 plans.append(plan)
         if not plans:
             raise ImportProblem(f"Geen enkel werkblad van {name} is een tabel die zorgzaam herkent (werkbladen: "
@@ -136,9 +146,10 @@ def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.Colu
 
 def plan_sources(sources: Iterable[SourceFile], store: Store, mapping: dict[str, figures.ColumnTarget] | None = None,
                  workdir: str | os.PathLike | None = None,
-                 amenity_mapping: Mapping[str, str | None] | None = None) -> list[ImportPlan]:
+                 amenity_mapping: Mapping[str, str | None] | None = None,
+                 period: str | None = None) -> list[ImportPlan]:
     """Every plan for the given files, area files first."""
     plans: list[ImportPlan] = []
     for dataset in collect(list(sources), workdir=workdir):
-        plans += plan_dataset(dataset, store, mapping, amenity_mapping=amenity_mapping)
+        plans += plan_dataset(dataset, store, mapping, amenity_mapping=amenity_mapping, period=period)
     return sorted(plans, key=lambda p: APPLY_ORDER.get(p.preview.kind, 2))

@@ -26,7 +26,7 @@ from ..areas import LEVEL_BY_CODE, SECTOR_CODE_RE, normalise_sector_code
 from ..formatting import format_number
 from ..geometry import display_wkb
 from ..store import Store
-from .core import ImportPlan, Preview, check_vintage, known_codes, require_columns
+from .core import ImportPlan, Preview, check_vintage, known_codes, require_columns, require_known_codes
 from .errors import ImportProblem
 from .sectors import check_polygons, detect_vintage, to_lambert
 
@@ -452,6 +452,13 @@ def plan_area_polygons(gdf: gpd.GeoDataFrame, layer: str, file_names: list[str],
     dupes = codes[codes.duplicated(keep=False)]
     if len(dupes):
         raise ImportProblem(f"Sommige codes komen meer dan één keer voor: {', '.join(sorted(set(dupes))[:10])}.")
+    # Outlines belong to the areas of the area tables: once the store knows areas of this level, the
+    # file must meet them (else it would add a second, unrelated set of areas).
+    # The four Antwerp care zones are met only by the Antwerp zones the store already has.
+    known_here = known_codes(store, level)
+    if layer == "elzantw":
+        known_here = {c for c in known_here if c.startswith(SPLIT_PREFIX)}
+    require_known_codes(list(codes), known_here, level)
     lambert, crs_label = to_lambert(gdf, "deze laag")
     geoms, repaired = check_polygons(lambert, codes, "deze laag")
     names = gdf[name_col].map(_clean).fillna(codes) if name_col else codes

@@ -89,6 +89,10 @@ class ImportPlan:
     sector_crosswalk: pd.DataFrame | None = None
     sector_vintage: str | None = None   # "2024" / "2025" when the file fixes the store's sector division
     unmapped_columns: list[str] = field(default_factory=list)  # columns that still need a mapping choice
+    value_columns: list[str] = field(default_factory=list)     # a figures table's value columns (mapped or not)
+    asks_period: bool = False           # a plain table: the period may be given (else the year in a column name)
+    period_proposal: str | None = None  # the period proposed (the given one, or the latest year in a column name)
+    lacking_period: list[str] = field(default_factory=list)    # mapped columns not written for want of a period
 
     @property
     def writes_something(self) -> bool:
@@ -123,6 +127,36 @@ def require_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> No
             f"In {what} ontbreekt de kolom {', '.join(missing)}. Gevonden kolommen: "
             f"{', '.join(map(str, frame.columns[:15]))}. Kies het originele bestand van de bron, niet een bewerkte kopie."
         )
+
+
+#: A file whose codes must meet the store's areas is refused when fewer than this share of its codes, and
+#: fewer than this share of the store's areas of that level, are found (a file for all of Belgium still
+#: fits a store with every Flemish sector).
+MIN_KNOWN_SHARE = 0.5
+
+_EXPECTED = {"statsec": "sectorcodes zoals {ex}", "gemeente": "NIS-codes zoals {ex}",
+             "elz": "zonecodes zoals {ex}", "wijk": "wijkcodes zoals {ex}", "deelgemeente": "codes zoals {ex}"}
+
+
+def require_known_codes(codes: Sequence[str], known: set[str], level: str) -> None:
+    """Refuse (one Dutch sentence naming three of the file's codes and the store's) a file whose codes
+    hardly meet the store's areas of ``level``; nothing to check when the store has none of that level."""
+    codes = sorted(set(codes))
+    if not known or not codes:
+        return
+    found = sum(c in known for c in codes)
+    if found and (found / len(codes) >= MIN_KNOWN_SHARE or found / len(known) >= MIN_KNOWN_SHARE):
+        return
+    strangers = [c for c in codes if c not in known][:3]
+    examples = sorted(known)[:2]
+    expected = _EXPECTED.get(level, "codes zoals {ex}").format(ex=" of ".join(examples))
+    share = format_number(100 * found / len(codes), 1)
+    head = (f"Geen van de {format_number(len(codes))} codes komt overeen met de gebieden in de databank" if not found
+            else f"Slechts {format_number(found)} van de {format_number(len(codes))} codes ({share} %) komen overeen "
+                 "met de gebieden in de databank, minder dan de helft")
+    raise ImportProblem(
+        f"{head} (gevonden: {', '.join(strangers)}; verwacht: {expected}), dus is er niets bewaard: importeer eerst "
+        "de gebiedsindeling van dit bestand, of kies een bestand met dezelfde codes.")
 
 
 def check_vintage(store: Store, vintage: str | None) -> None:

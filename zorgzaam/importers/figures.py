@@ -16,24 +16,31 @@ column refuses the whole file.
 A column becomes a catalogue variable through a **mapping**: a column named like a catalogue code
 maps itself; others need the werkgroep's choice (``ColumnTarget``), which the store remembers.
 Unmapped columns are listed in the preview and not imported. An **extra** target keeps a column the
-catalogue does not know as an additive count with its own label and unit (a user base count and
-indicator in the store's catalogue, ``catalogue.extra_indicator``); a share, mean or score cannot be
-one (``NOT_ADDITIVE_TEXT``).
+catalogue does not know as an own indicator with its own label and unit, of a kind
+(``catalogue.extra_definition``): a count (summed), the ratio of two columns (both stored as counts), or a
+score / percentage / average per area (weighted by a weight column, or stored per area only; never
+summed).
+
+A **plain table** (``PLAIN``, ``recognise_plain``) has a column of sector or NIS codes, recognised by its
+values (the column that meets most of the store's areas), and columns of numbers; text columns are left
+out, and the period is given or read from a column's name (``population_2025``).
+
+Every figures file whose codes hardly meet the store's areas is refused (``core.require_known_codes``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..areas import SECTOR_CODE_RE, normalise_sector_code
-from ..catalogue import BUILTIN, BaseCount, Indicator, extra_indicator
+from ..catalogue import BUILTIN, EXTRA_KINDS, BaseCount, Indicator, extra_definition
 from ..formatting import format_number
 from ..store import Store
-from .core import ImportPlan, Preview, check_vintage, known_codes
+from .core import ImportPlan, Preview, check_vintage, known_codes, require_known_codes
 from .errors import ImportProblem
 from .names import level_from_header, match_names, store_areas_for_names
 from .sectors import is_split_code
@@ -68,9 +75,17 @@ _NAME_CODE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[0-9A-Za-z_-]{4,12})\)\s*$
 @dataclass(frozen=True)
 class ColumnTarget:
     """What a column becomes: a catalogue base count or indicator (stored value), skipped, or an
-    **extra** indicator: an additive count with its own label and unit (``name``, ``unit``), stored as
-    the user base count ``code`` (``user_<slug>``), optionally divided by a catalogue base count
-    (``denominator``) × ``multiplier`` (``catalogue.extra_indicator``). Build one with ``extra()``."""
+    **extra** indicator with its own label and unit (``name``, ``unit``) of a kind (``measure``,
+    ``catalogue.EXTRA_KINDS``):
+
+    * ``count``: an additive count stored as the user base count ``code`` (``user_<slug>``), optionally
+      divided by a catalogue base count (``denominator``) × ``multiplier``;
+    * ``ratio``: this column over the column ``other_column`` × ``multiplier``, both stored as counts;
+    * ``score``: a score, percentage or average per area, weighted by the column ``other_column`` when
+      given (stored as score × weight and weight), else stored as the indicator's value per area only.
+
+    ``code`` is the user count of a count and the indicator (``eigen_<slug>``) of the other kinds
+    (``catalogue.extra_definition``). Build one with ``extra()``."""
 
     kind: str            # "base" | "indicator" | "skip" | "extra"
     code: str | None = None
@@ -78,27 +93,57 @@ class ColumnTarget:
     unit: str | None = None
     denominator: str | None = None
     multiplier: float | None = None
+    measure: str = "count"            # an extra target's kind: "count" | "ratio" | "score"
+    other_column: str | None = None   # a ratio's denominator column, a score's weight column
 
     @classmethod
-    def extra(cls, name: str, unit: str, denominator: str | None = None, multiplier: float = 1.0) -> ColumnTarget:
+    def extra(cls, name: str, unit: str, denominator: str | None = None, multiplier: float = 1.0, *,
+              measure: str = "count", other_column: str | None = None) -> ColumnTarget:
         """An extra indicator; raises ImportProblem (Dutch) for a missing name or unit or an invalid choice."""
+        other_column = str(other_column).strip() if other_column and str(other_column).strip() else None
         try:
-            base, _ind = extra_indicator(name, unit, denominator, multiplier)
+            bases, ind = extra_definition(name, unit, measure, denominator=denominator, multiplier=multiplier,
+                                          other_column=other_column)
         except ValueError as exc:
             raise ImportProblem(str(exc)) from exc
-        return cls("extra", base.code, base.label, base.unit, denominator,
-                   float(multiplier) if denominator else 1.0)
+        if measure == "count":
+            return cls("extra", bases[0].code, bases[0].label, bases[0].unit, denominator,
+                       float(multiplier) if denominator else 1.0)
+        return cls("extra", ind.code, " ".join(str(name).split()), " ".join(str(unit).split()), None,
+                   float(multiplier or 1.0) if measure == "ratio" else 1.0, measure, other_column)
 
-    def indicator(self, source: str = "eigen bestand", column: str | None = None) -> tuple[BaseCount, Indicator]:
-        """The user base count and indicator of an extra target."""
-        return extra_indicator(self.name or "", self.unit or "", self.denominator, self.multiplier or 1.0,
-                               source=source, column=column)
+    def indicator(self, source: str = "eigen bestand",
+                  column: str | None = None) -> tuple[tuple[BaseCount, ...], Indicator]:
+        """The user base counts and the indicator of an extra target."""
+        return extra_definition(self.name or "", self.unit or "", self.measure or "count",
+                                denominator=self.denominator, multiplier=self.multiplier or 1.0,
+                                other_column=self.other_column, source=source, column=column)
+
+    def writes(self, column: str) -> list[tuple[tuple[str, ...], str]]:
+        """What the column becomes: (source columns, variable) pairs, the value being the product of
+        the columns (score × weight)."""
+        if self.kind == "skip":
+            return []
+        if self.kind != "extra" or self.measure == "count":
+            return [((column,), str(self.code))]
+        bases, ind = self.indicator(column=column)
+        if self.measure == "ratio":
+            return [((column,), bases[0].code), ((str(self.other_column),), bases[1].code)]
+        if self.other_column:
+            return [((column, self.other_column), bases[0].code), ((self.other_column,), bases[1].code)]
+        return [((column,), ind.code)]
 
     def label(self) -> str:
         if self.kind == "skip":
             return "niet importeren"
         if self.kind == "extra":
-            return f"eigen indicator: {self.name} ({self.unit})"
+            text = f"eigen indicator: {self.name} ({self.unit})"
+            if self.measure == "ratio":
+                return f"{text}, gedeeld door de kolom '{self.other_column}'"
+            if self.measure == "score":
+                return text + (f", gemiddelde gewogen met de kolom '{self.other_column}'" if self.other_column
+                               else ", alleen per sector")
+            return text
         if self.kind == "base":
             base = BUILTIN.base_counts.get(self.code)
             return f"telling: {base.label if base else self.code}"
@@ -110,8 +155,9 @@ class ColumnTarget:
 _NOT_ADDITIVE = re.compile(r"(^|[_\s])(pct|perc|percentage|percent|procent|aandeel|gem|gemiddeld\w*|mediaan|score|index|ratio|"
                            r"verhouding|per\d*|dichtheid)([_\s]|$)|%", re.IGNORECASE)
 
-NOT_ADDITIVE_TEXT = ("Een percentage, gemiddelde of score telt niet op over sectoren heen en kan dus geen eigen "
-                     "indicator zijn: importeer dan de teller en de noemer elk als telling.")
+NOT_ADDITIVE_TEXT = ("Een percentage, gemiddelde of score telt niet op over sectoren heen: kies dan als soort een "
+                     "score (met een gewichtkolom, zoals het aantal inwoners, voor een gewogen gemiddelde) of een "
+                     "verhouding van de teller en de noemer.")
 
 
 def looks_not_additive(column: str) -> bool:
@@ -219,6 +265,88 @@ class LongTable:
     columns: dict[str, pd.Series]   # source column name → raw cells
     layout: str
     area_header: str | None = None  # the area column's header (its level when codes are names)
+    column_periods: dict[str, str] = field(default_factory=dict)  # a plain table: the year in a column's name
+    text_columns: list[str] = field(default_factory=list)         # a plain table: columns that hold no numbers
+
+
+#: A plain table: a column of sector or NIS codes and columns of numbers, without a period column.
+PLAIN = "gewone-tabel"
+_YEAR_IN_NAME = re.compile(r"(?<![0-9A-Za-z])((?:19[7-9]|20[0-4])[0-9])(?![0-9A-Za-z])")  # not 'pre1945Housing'
+_CODE_HINT = re.compile(r"sector|statsec|nis|refnis|code|gemeente|geo|gebied|id$", re.IGNORECASE)
+
+
+def year_in_name(column: str) -> str | None:
+    """The year a column's name holds ('population_2025' → '2025'), the last one when there are several."""
+    found = _YEAR_IN_NAME.findall(str(column))
+    return found[-1] if found else None
+
+
+def plain_code_column(frame: pd.DataFrame, store: Store | None = None) -> tuple[str, str] | None:
+    """(column, level) of the area codes of a plain table: a column whose values are sector codes or
+    NIS codes of municipalities, preferring the one whose values match most of the store's areas."""
+    candidates: list[tuple[float, int, str, str]] = []
+    known = {lvl: known_codes(store, lvl) for lvl in ("statsec", "gemeente")} if store is not None else {}
+    for position, col in enumerate(frame.columns):
+        values = frame[col].dropna().astype(str).str.strip()
+        values = values[values != ""]
+        if not len(values):
+            continue
+        level = _guess_level(values)
+        if level not in ("statsec", "gemeente"):
+            continue
+        if level == "gemeente" and position > 0 and not _CODE_HINT.search(str(col)):
+            continue  # five-digit numbers in a value column are no NIS codes
+        codes = values.head(2000).map(lambda c: _area_code(c, level)[0])
+        share = float(codes.isin(known.get(level, set())).mean()) if known.get(level) else 0.0
+        candidates.append((share, -position, str(col), level))
+    if not candidates:
+        return None
+    _share, _pos, col, level = max(candidates)
+    return next(c for c in frame.columns if str(c) == col), level
+
+
+def _is_empty(column: pd.Series) -> bool:
+    return bool(column.map(lambda v: v is None or v != v or str(v).strip() == "").all())
+
+
+def _holds_numbers(column: pd.Series) -> bool:
+    try:
+        parse_values(column, "")
+    except ImportProblem:
+        return False
+    return True
+
+
+def recognise_plain(frame: pd.DataFrame, store: Store | None = None) -> tuple[str, str] | None:
+    """(code column, level) when ``frame`` is a plain table: a column of area codes and at least one
+    column of numbers, and none of the Swing upload's key columns (an empty upload template is no table)."""
+    if set(_columns_by_lower(frame)) & {"period", "geolevel", "geoitem", "periode", "gebiedsniveau"}:
+        return None
+    found = plain_code_column(frame, store)
+    if found is None:
+        return None
+    if not any(c != found[0] and not _is_empty(frame[c]) and _holds_numbers(frame[c]) for c in frame.columns):
+        return None
+    return found
+
+
+def _plain_table(frame: pd.DataFrame, column: str, level: str, period: str | None) -> LongTable:
+    """A plain table: the code column, every other column that holds numbers (text columns are left out),
+    the period given or the year in each column's name."""
+    variables, text_columns = {}, []
+    for col in frame.columns:
+        if col == column or not str(col).strip() or str(col).lower().startswith("unnamed") or _is_empty(frame[col]):
+            continue
+        if not _holds_numbers(frame[col]):
+            text_columns.append(str(col))
+            continue
+        variables[col] = frame[col]
+    if not variables:
+        raise ImportProblem(f"In de tabel met de gebiedscodes in de kolom '{column}' staat geen enkele kolom met "
+                            "getallen. Voeg de cijfers toe als kolommen (één kolom per variabele).")
+    periods = {str(c): y for c in variables if (y := year_in_name(str(c)))}
+    return LongTable(level, None, frame[column], pd.Series(period, index=frame.index, dtype=object), variables,
+                     PLAIN, str(column), column_periods=periods, text_columns=text_columns)
 
 
 def _columns_by_lower(frame: pd.DataFrame) -> dict[str, str]:
@@ -351,14 +479,31 @@ def auto_mapping(columns: list[str], remembered: dict[str, ColumnTarget] | None 
 
 
 def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
-                 mapping: dict[str, ColumnTarget] | None = None, layout: str | None = None) -> ImportPlan:
-    """An import plan for a figures table; ``mapping`` adds the werkgroep's choices for unknown columns."""
+                 mapping: dict[str, ColumnTarget] | None = None, layout: str | None = None,
+                 period: str | None = None) -> ImportPlan:
+    """An import plan for a figures table; ``mapping`` adds the werkgroep's choices for unknown columns.
+
+    A plain table (``PLAIN``: a column of sector or NIS codes and columns of numbers) takes the period
+    ``period``, else the year in each column's name (``population_2025`` → 2025); a mapped column without
+    either is not written and the plan says so (``ImportPlan.asks_period``)."""
     layout = layout or recognise(frame)
+    if layout is None and recognise_plain(frame, store) is not None:
+        layout = PLAIN
     if layout is None:
         raise ImportProblem("Dit is geen tabel die zorgzaam herkent: er is geen kolom met gebieden (geoitem, Geo, "
-                            "CD_SECTOR) gevonden. Gebruik het uploadformaat period | geolevel | geoitem | … van "
-                            "Provincies in Cijfers, of een Statbel-bestand.")
-    table = to_long(frame, layout, file_names)
+                            "CD_SECTOR, of een kolom met sectorcodes of NIS-codes) gevonden. Gebruik het uploadformaat "
+                            "period | geolevel | geoitem | … van Provincies in Cijfers, of een Statbel-bestand.")
+    period = str(period).strip() if period is not None and str(period).strip() else None
+    if period is not None and not re.fullmatch(r"(19|20)\d{2}", period):
+        raise ImportProblem(f"'{period}' is geen jaar. Geef de periode als jaartal, zoals 2025.")
+    if layout == PLAIN:
+        found = plain_code_column(frame, store)
+        if found is None:
+            raise ImportProblem("In deze tabel staat geen kolom met sectorcodes (zoals 23003A001) of NIS-codes "
+                                "(zoals 23003).")
+        table = _plain_table(frame, found[0], found[1], period)
+    else:
+        table = to_long(frame, layout, file_names)
     name_notes: list[str] = []
     name_warnings: list[str] = []
     if table.level == BY_NAME:
@@ -369,23 +514,51 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
     if table.level == "statsec" and not convert:
         check_vintage(store, table.vintage)
     chosen = auto_mapping(list(table.columns), remembered_mapping(store))
-    chosen.update(mapping or {})
+    chosen.update({c: t for c, t in (mapping or {}).items() if c in table.columns})
     mapped = {c: t for c, t in chosen.items() if c in table.columns and t.kind != "skip"}
-    unmapped = [c for c in table.columns if c not in chosen]
+    # A ratio's denominator or a score's weight column is part of its target, not a column on its own.
+    partners = {t.other_column for t in mapped.values() if t.kind == "extra" and t.other_column}
+    unmapped = [c for c in table.columns if c not in chosen and str(c) not in partners]
+    warnings = []
+    lacking_partner = [c for c, t in mapped.items()
+                       if t.kind == "extra" and t.other_column and t.other_column not in map(str, table.columns)]
+    for col in lacking_partner:
+        warnings.append(f"De kolom '{col}' wordt niet geïmporteerd: de kolom '{mapped[col].other_column}' die erbij "
+                        "hoort (noemer of gewicht) staat niet in dit bestand.")
+        del mapped[col]
+    lacking_period: list[str] = []
+    if layout == PLAIN:
+        # Without a given period: a column's own year, else the latest year in any column's name.
+        proposal = max(table.column_periods.values(), default=None)
+        lacking_period = [c for c in mapped if period is None and proposal is None]
+        for col in lacking_period:
+            del mapped[col]
     codes_names = table.codes.map(lambda v: _area_code(v, table.level) if v is not None and str(v).strip() else
                                   (None, None))
     codes = codes_names.map(lambda cn: cn[0])
     periods = table.periods.map(lambda p: None if p is None or str(p).strip() == "" else str(p).split(".")[0].strip())
-    keep = codes.notna() & periods.notna()
+    keep = codes.notna() & (periods.notna() if layout != PLAIN else True)
     if table.level == "statsec":
         keep &= ~codes.fillna("").str.endswith("ZZZZ")
-    pieces, suppressed = [], 0
+    by_name = {str(c): c for c in table.columns}
+    pieces, suppressed, used_periods = [], 0, set()
     for col, target in mapped.items():
-        values, status = parse_values(table.columns[col][keep].reset_index(drop=True), str(col))
-        suppressed += int((status == "verborgen").sum())
-        pieces.append(pd.DataFrame({"area_level": table.level, "area_code": codes[keep].to_numpy(),
-                                    "variable": target.code, "period": periods[keep].to_numpy(),
-                                    "value": values, "status": status}))
+        col_periods = periods[keep].to_numpy()
+        if layout == PLAIN:
+            col_periods = np.full(int(keep.sum()), period or table.column_periods.get(str(col), proposal),
+                                  dtype=object)
+        used_periods |= set(col_periods)
+        for sources, variable in target.writes(str(col)):
+            parsed = [parse_values(table.columns[by_name[c]][keep].reset_index(drop=True), c) for c in sources]
+            values, status = parsed[0]
+            for more_values, more_status in parsed[1:]:  # score × weight: missing when either is
+                status = np.where(status != "ok", status, more_status)
+                values = np.where(status == "ok", values * more_values, np.nan)
+            if sources[0] == str(col):
+                suppressed += int((status == "verborgen").sum())
+            pieces.append(pd.DataFrame({"area_level": table.level, "area_code": codes[keep].to_numpy(),
+                                        "variable": variable, "period": col_periods,
+                                        "value": values, "status": status}))
     observations = pd.concat(pieces, ignore_index=True) if pieces else None
     conversion_note = None
     if convert:
@@ -415,26 +588,39 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
     known = known_codes(store, table.level)
     file_codes = sorted(set(codes[keep]))
     unmatched = [c for c in file_codes if c not in known]
-    warnings = []
+    require_known_codes(file_codes, known, table.level)
     if unmapped:
         columns_are = "kolom is" if len(unmapped) == 1 else "kolommen zijn"
-        warnings.append(f"{len(unmapped)} {columns_are} nog niet gekoppeld aan een telling of indicator en worden "
+        become = "wordt" if len(unmapped) == 1 else "worden"
+        warnings.append(f"{len(unmapped)} {columns_are} nog niet gekoppeld aan een telling of indicator en {become} "
                         f"niet geïmporteerd: {', '.join(map(str, unmapped[:12]))}" + (" …" if len(unmapped) > 12 else ""))
-    if not mapped:
+    if lacking_period:
+        warnings.append(f"Uit de naam van {_columns_text(lacking_period)} blijkt niet over welk jaar de cijfers gaan: "
+                        "geef de periode op (bv. 2025); tot dan wordt die kolom niet geïmporteerd.")
+    if not mapped and not lacking_period:
         warnings.append("Er is nog geen enkele kolom gekoppeld: er zou niets geïmporteerd worden.")
     if known and unmatched:
         warnings.append(f"{len(unmatched)} gebieden uit het bestand staan niet in de databank; hun cijfers worden "
                         "bewaard maar verschijnen pas als die gebieden geïmporteerd zijn.")
-    periods_found = sorted(set(periods[keep]))
+    periods_found = sorted(used_periods) if layout == PLAIN else sorted(set(periods[keep]))
     stem = re.sub(r"[^a-z0-9]+", "-", file_names[0].rsplit(".", 1)[0].lower()).strip("-") if file_names else "bestand"
-    source = "Statbel" if layout.startswith("statbel") else "Provincies in Cijfers"
-    description = {"statbel-bevolking": "Statbel, bevolking per sector",
+    source = ("Statbel" if layout.startswith("statbel") else "eigen bestand" if layout == PLAIN
+              else "Provincies in Cijfers")
+    description = {PLAIN: f"tabel met de gebiedscodes in de kolom '{table.area_header}'",
+                   "statbel-bevolking": "Statbel, bevolking per sector",
                    "statbel-inkomen": "Statbel, fiscale inkomens per sector (TF_PSNL_INC_TAX_SECTOR)",
                    "statbel-wagens": "Statbel, huishoudens en wagens per sector (TF_CAR_HH_SECTOR)",
                    }.get(layout, "Provincies in Cijfers / Swing")
     level_note = f"Gebiedsniveau: {table.level}" + (f", sectorindeling {table.vintage}" if table.vintage else "")
     notes = [level_note] + name_notes + ([conversion_note] if conversion_note else [])
     warnings += name_warnings
+    if table.text_columns:
+        notes.append(f"Kolommen met tekst, niet geïmporteerd: {', '.join(table.text_columns[:12])}"
+                     + (" …" if len(table.text_columns) > 12 else ""))
+    if layout == PLAIN and period is None and table.column_periods:
+        others = [str(c) for c in mapped if str(c) not in table.column_periods]
+        notes.append("Periode uit de kolomnaam: " + ", ".join(f"{c} → {y}" for c, y in table.column_periods.items())
+                     + (f"; voorgesteld voor {', '.join(others)}: {proposal}" if others else ""))
     if (~keep).any():
         notes.append(f"{format_number(int((~keep).sum()))} rijen zonder gebied of periode (of 'sector onbekend') "
                      "overgeslagen.")
@@ -447,7 +633,10 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
         preview=Preview(
             kind=KIND, description=f"Cijfers per {table.level} ({description})",
             file_names=file_names, rows=len(frame), periods=periods_found,
-            variables=[f"{c} → {t.code}" for c, t in mapped.items()],
+            variables=[f"{c} → {t.code}" + (f" ({EXTRA_KINDS[t.measure]}"
+                                             + (f", met '{t.other_column}')" if t.other_column else ")")
+                                             if t.kind == "extra" and t.measure != "count" else "")
+                       for c, t in mapped.items()],
             matched=len(file_codes) - len(unmatched) if known else None, unmatched=unmatched if known else [],
             suppressed=suppressed,
             notes=notes,
@@ -456,7 +645,17 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
         observations=observations,
         sector_vintage=table.vintage if table.level == "statsec" else None,
         unmapped_columns=[str(c) for c in unmapped],
+        value_columns=[str(c) for c in table.columns],
+        asks_period=layout == PLAIN,
+        period_proposal=period or max(table.column_periods.values(), default=None),
+        lacking_period=[str(c) for c in lacking_period],
     )
+
+
+def _columns_text(columns: list) -> str:
+    """'de kolom 'a'' or 'de kolommen 'a', 'b''."""
+    names = ", ".join(f"'{c}'" for c in columns[:12]) + (" …" if len(columns) > 12 else "")
+    return f"de kolom {names}" if len(columns) == 1 else f"de kolommen {names}"
 
 
 def remembered_mapping(store: Store) -> dict[str, ColumnTarget]:
@@ -465,7 +664,8 @@ def remembered_mapping(store: Store) -> dict[str, ColumnTarget]:
     for row in store.column_mapping_rows():
         if row["target_kind"] == "extra":
             out[row["column_name"]] = ColumnTarget("extra", row["target_code"], row["label"], row["unit"],
-                                                   row["denominator"], row["multiplier"])
+                                                   row["denominator"], row["multiplier"],
+                                                   row.get("extra_kind") or "count", row.get("other_column"))
         else:
             out[row["column_name"]] = ColumnTarget(row["target_kind"], row["target_code"])
     return out
@@ -476,7 +676,8 @@ def remember_mapping(store: Store, mapping: dict[str, ColumnTarget], sources: di
     store's catalogue (``sources``: the source to name per column, e.g. "Provincies in Cijfers")."""
     for col, target in mapping.items():
         if target.kind == "extra":
-            base, ind = target.indicator((sources or {}).get(str(col), "eigen bestand"), str(col))
-            store.save_user_indicator(base, ind)
-    store.save_column_mappings([(str(c), t.kind, t.code, t.name, t.unit, t.denominator, t.multiplier)
+            bases, ind = target.indicator((sources or {}).get(str(col), "eigen bestand"), str(col))
+            store.save_user_indicator(bases, ind)
+    store.save_column_mappings([(str(c), t.kind, t.code, t.name, t.unit, t.denominator, t.multiplier,
+                                 t.measure if t.kind == "extra" else None, t.other_column)
                                 for c, t in mapping.items()])

@@ -272,6 +272,26 @@ def _draw_legend(ax, title: str, items: Sequence[MapLegendItem], points: Sequenc
                 va="bottom", fontsize=fontsize * 0.85, color="#333333", linespacing=1.35)
 
 
+def wrap_to_width(fig: Figure, text: str, fontsize: float, width_px: float) -> list[str]:
+    """``text`` in lines no wider than ``width_px`` pixels of ``fig`` at ``fontsize`` (measured by the Agg
+    renderer that draws it; a single word wider than that stays on a line of its own)."""
+    from matplotlib.font_manager import FontProperties
+
+    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    prop = FontProperties(size=fontsize)
+
+    def width(s: str) -> float:
+        return renderer.get_text_width_height_descent(s, prop, ismath=False)[0]
+
+    lines: list[str] = []
+    for word in text.split():
+        if lines and width(f"{lines[-1]} {word}") <= width_px:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def _wrap(text: str, width: int) -> str:
     import textwrap
 
@@ -383,6 +403,12 @@ def _render(sectors: pd.DataFrame, *, title, source, period, colours, legend, le
     base = 9.0 if compact else max(10.0, size[0] * 0.8)
     title_h = 0.10 if compact else 0.085
     foot_h = 0.07 if compact else 0.05
+    # The source line wraps within the image (a long list of sources is never cut off); the map makes room.
+    source_size = base * (0.8 if compact else 0.9)
+    source_lines = wrap_to_width(fig, source_caption(source, period, on), source_size, size[0] * dpi * 0.98)
+    line_h = source_size * 1.2 / 72 / size[1]
+    source_y = foot_h * 0.35 - line_h / 2
+    foot_h += (len(source_lines) - 1) * line_h
     legend_w = 0.30 if compact else 0.22
     map_ax = fig.add_axes((0.01, foot_h, 0.99 - legend_w - 0.01, 1 - title_h - foot_h - 0.01))
     legend_ax = fig.add_axes((1 - legend_w, foot_h + 0.02, legend_w - 0.01, 1 - title_h - foot_h - 0.03))
@@ -390,8 +416,8 @@ def _render(sectors: pd.DataFrame, *, title, source, period, colours, legend, le
              fontweight="bold")
     if subtitle:
         fig.text(0.01, 1 - title_h + 0.008, subtitle, ha="left", va="bottom", fontsize=base * 1.05, color="#333333")
-    fig.text(0.01, foot_h * 0.35, source_caption(source, period, on), ha="left", va="center",
-             fontsize=base * (0.8 if compact else 0.9), color="#333333")
+    fig.text(0.01, source_y, "\n".join(source_lines), ha="left", va="bottom", fontsize=source_size,
+             color="#333333", linespacing=1.2, gid="source")
 
     valid = [g for g in geoms if g is not None and not g.is_empty]
     if valid:

@@ -17,6 +17,8 @@ from datetime import date
 
 import pandas as pd
 
+# The agreements typed in an Afspraken step are printed once, in the document's own Afspraken section.
+AGREEMENTS_MOVED = "De afspraken van deze stap staan verderop onder Afspraken."
 ANONYMOUS_NOTE = ("Dit verslag is anoniem: het telt de antwoorden van de deelnemers maar noemt nooit wie wat "
                   "antwoordde. De notities beschrijven wát er gezegd werd, niet wie het zei.")
 
@@ -54,6 +56,7 @@ class MinutesStep:
     table: pd.DataFrame | None = None  # formatted strings only (sector figures, mismatch, actions …)
     images: tuple[tuple[str, bytes], ...] = ()  # (caption, PNG)
     notes: tuple[MinutesNote, ...] = ()
+    remark: str | None = None          # a line after the notes (where this step's agreements went)
 
 
 @dataclass(frozen=True)
@@ -99,15 +102,11 @@ def poll_result(result) -> PollQuestionResult:
 
 
 def _source_line(store) -> str:
-    datasets = store.datasets()
-    if datasets.empty:
+    from ..sources import all_sources
+
+    parts = all_sources(store)  # each dataset by its own name and file, with its period
+    if not parts:
         return "Bron: zorgzaam (geen cijfers in de databank)"
-    parts = []
-    for row in datasets.itertuples(index=False):
-        period = getattr(row, "period_label", None)
-        text = str(row.source) + (f" ({period})" if isinstance(period, str) and period else "")
-        if text not in parts:
-            parts.append(text)
     return "Bron: " + "; ".join(parts) + " · peilingen en notities: de werkgroep"
 
 
@@ -127,7 +126,6 @@ def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date
         place = found["name"].iloc[0] if not found.empty else meeting.municipality
         names = dict(meeting_content.municipality_sectors(store, meeting.municipality)[["code", "name"]].to_numpy())
     source = _source_line(store)
-    map_source = source.removeprefix("Bron: ").split(" · ")[0]
     steps = []
     for i, item in enumerate(meeting.agenda):
         block = item.block
@@ -147,12 +145,17 @@ def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date
                 if not figures.empty:
                     step["table_title"] = f"Cijfers van de gekozen sectoren, periode {figures.period}"
                     step["table"] = figures.table
-                    # The maps that were on screen (the first indicator when none was recorded).
+                    # The maps that were on screen (else the one the step opens on: the first with figures).
                     shown = [c for c in meetings.shown_indicators(store, meeting.meeting_id, i) if c in usable]
+                    if not shown and with_maps:
+                        first = meeting_content.map_indicator(store, meeting.municipality, usable, figures.period)
+                        shown = [first] if first else []
                     images = []
-                    for code in (shown or usable[:1]) if with_maps else ():
+                    for code in shown if with_maps else ():
                         png = meeting_content.indicator_map(store, meeting.municipality, meeting.sectors, code,
-                                                            figures.period, source=map_source, on=today)
+                                                            figures.period, on=today,
+                                                            source=meeting_content.step_source(
+                                                                store, "wie", [code], figures.period))
                         if png:
                             label = store.catalogue().indicator(code).label
                             images.append((f"{label} per statistische sector, periode {figures.period}; "
@@ -166,7 +169,7 @@ def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date
                     step["table"] = figures.table
                 if with_maps:
                     png, _counts = meeting_content.amenities_map(store, meeting.municipality, meeting.sectors,
-                                                                 source=map_source)
+                                                                 source=meeting_content.step_source(store, "wat"))
                     if png:
                         step["images"] = (("Voorzieningen per statistische sector; dikke rand: de gekozen sectoren",
                                            png),)
@@ -176,13 +179,17 @@ def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date
                     step["table_title"] = "Signalen, omgeving en wie vs wat per gekozen sector"
                     step["table"] = table
                 png = meeting_content.mismatch_map(store, meeting.municipality, meeting.sectors,
-                                                   source=map_source) if with_maps else None
+                                                   source=meeting_content.step_source(store, "wie_vs_wat")
+                                                   ) if with_maps else None
                 if png:
                     step["images"] = (("Wie vs wat: % 80-plussers tegenover wie verder dan 1,2 km van het basispakket "
                                        "woont, telkens een derde van de sectoren per klasse; dikke rand: de gekozen "
                                        "sectoren", png),)
-        step["notes"] = tuple(MinutesNote(f.label, notes[(i, f.key)]) for f in block.note_fields
-                              if notes.get((i, f.key), "").strip())
+        typed = [f for f in block.note_fields if notes.get((i, f.key), "").strip()]
+        step["notes"] = tuple(MinutesNote(f.label, notes[(i, f.key)]) for f in typed
+                              if f.key != meetings.AGREEMENTS_FIELD)
+        if any(f.key == meetings.AGREEMENTS_FIELD for f in typed):
+            step["remark"] = AGREEMENTS_MOVED
         steps.append(MinutesStep(**step))
 
     stored = werkgroep.actions(store, meeting.team)

@@ -178,9 +178,10 @@ def _step_blocks(step: MinutesStep) -> list[_Block]:
         out.append(_frame_table(step.table) if len(step.table) else _Text("empty", "Geen rijen."))
     for caption, png in step.images:
         out.append(_Image(caption, png))
-    if step.notes:
-        out += [_Note(n.label, _text(n.text)) for n in step.notes]
-    else:
+    out += [_Note(n.label, _text(n.text)) for n in step.notes]
+    if step.remark:
+        out.append(_Text("small", step.remark))
+    elif not step.notes:
         out.append(_Text("empty", NO_NOTES))
     return out
 

@@ -30,19 +30,21 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..access import DEFAULTS, amenity_points, lack_phrase
+from ..access import DEFAULTS, lack_phrase
 from ..bouwstenen import BOUWSTENEN
-from ..catalogue import SIGNALS, Catalogue
+from ..catalogue import Catalogue
 from ..comparisons import REFERENCE_LEVELS, Reference, references
 from ..engine import available_periods, compute, latest_period, needed_variables
-from ..environment import amenity_counts, category_label, locate_amenities
-from ..formatting import format_date, format_indicator, format_number
-from ..keyfigures import SMALL_SECTOR_THRESHOLD
-from ..mismatch import MISMATCH_QUESTIONS, attention_list, attention_sentence, mismatch_summary
+from ..environment import amenities_in_sectors, amenity_counts, category_label
+from ..sources import dataset_rows, source_text
+from ..formatting import format_date, format_figure, format_indicator, format_number, period_note
+from ..keyfigures import SMALL_SECTOR_THRESHOLD, small_sector_flags
+from ..mismatch import MISMATCH_QUESTIONS, attention_list, attention_sentence, gap_sentence, mismatch_summary
 from ..profiles import profile_indicators
-from ..signals import SignalRule, evaluate, signal_indicators, summarise
+from ..signals import (SignalRule, SignalStates, evaluate, import_hint, no_data_sentence, sector_signal_lines,
+                       signal_indicators, signal_states, summarise, view_signal_lines)
 from ..store import Store
-from ..summary import QUESTIONS, composition_standouts, signal_standouts
+from ..summary import QUESTIONS, composition_standouts, question_text, signal_standouts
 from ..whowhat import DEFAULT_NEED, NEEDS, sector_mismatch
 from .map_image import profile_map_png
 
@@ -52,6 +54,8 @@ SIGNAL_MARK = "●"
 SMALL_TEXT = "weinig inwoners: voorzichtig interpreteren"
 SIGNAL_NOTE = ("Een signaal is een vraag om te verkennen met wie de buurt kent, geen oordeel over een buurt.")
 MISSING_NOTE = ("x = verborgen door de bron (te klein) of niet op te tellen · - = geen gegevens · "
+                "≈ = onvolledig: berekend over de gekende sectoren, met het aandeel dat ze dekken · "
+                "(jaar) = laatste jaar met cijfers, ouder dan de gevraagde periode · "
                 "nvt = niet van toepassing (noemer 0); nooit 0.")
 VALUES_NOTE = ("Bij aantallen staat het totaal van het gebied; bij percentages en verhoudingen het gemiddelde van "
                "het gebied (een verhouding van totalen).")
@@ -126,6 +130,7 @@ class ProfileDocument:
     is_demo: bool
     team: str | None
     sections: list[ProfileSection]
+    omitted: str = ""  # the indicators left out for lack of data, said once
 
     @property
     def source_line(self) -> str:
@@ -138,20 +143,26 @@ class ProfileDocument:
 def _present_indicators(store: Store, catalogue: Catalogue) -> list[str]:
     """The profile's indicators with data in the store (as ``profiles.sector_profile`` chooses them)."""
     present = store.variables()
-    return [c for c in profile_indicators(catalogue)
-            if c in present or present.intersection(needed_variables([catalogue.indicator(c)], catalogue))]
+    return [c for c in profile_indicators(catalogue) if catalogue.has_data(c, present)]
 
 
-def _source_texts(store: Store) -> tuple[str, list[str], bool]:
+def _omitted_text(catalogue: Catalogue, shown: list[str]) -> str:
+    """One sentence for the indicators the profile leaves out because the store has no data for them."""
+    left_out = [c for c in profile_indicators(catalogue) if c not in set(shown)]
+    if not left_out:
+        return ""
+    return (f"{len(left_out)} indicatoren staan niet in dit profiel: de databank heeft er geen gegevens voor "
+            "(importeer ze via Gegevens).")
+
+
+def _source_texts(store: Store, indicators: list[str], period: str) -> tuple[str, list[str], bool]:
+    """The footer's line (the datasets of the profile's figures, amenities and maps, each with its own period),
+    one line per dataset for the list of sources, and whether it is the demo."""
     datasets = store.datasets()
     if datasets.empty:
         return "onbekend", [], False
-    line = ", ".join(dict.fromkeys(datasets["source"]))
-    rows = []
-    for r in datasets.itertuples():
-        period = f" · {r.period_label}" if getattr(r, "period_label", None) else ""
-        rows.append(f"{r.title} — {r.source}{period}")
-    return line, rows, bool(datasets["is_demo"].any()) if "is_demo" in datasets else False
+    line = source_text(store, indicators, ("sectoren", "voorzieningen"), period=period)
+    return line, dataset_rows(store), bool(datasets["is_demo"].any()) if "is_demo" in datasets else False
 
 
 def _count_text(ind, numerator, denominator, status: str) -> str:
@@ -164,26 +175,28 @@ def _markdown_bold(text: str) -> str:
     return text.replace("**", "")
 
 
-Lookup = dict[tuple[str, str, str], tuple[float, str, float, float]]
+Lookup = dict[tuple[str, str, str], dict]
+
+_MISSING_ROW = {"value": np.nan, "status": "ontbrekend", "numerator": np.nan, "denominator": np.nan}
 
 
 def _lookup(result: pd.DataFrame) -> Lookup:
-    """(level, code, indicator) -> (value, status, numerator, denominator) of an engine result."""
-    return {(lv, c, i): (v, st, n, d) for lv, c, i, v, st, n, d in zip(
-        result["area_level"], result["area_code"], result["indicator"], result["value"], result["status"],
-        result["numerator"], result["denominator"])}
+    """(level, code, indicator) -> the engine row (value, status, period, approx, coverage …)."""
+    return {(r["area_level"], r["area_code"], r["indicator"]): r for r in result.to_dict("records")}
 
 
 def _figure_rows(lookup: Lookup, level: str, code: str, refs: list[Reference], codes: list[str],
-                 catalogue: Catalogue, raised: set[str]) -> list[FigureRow]:
-    missing = (np.nan, "ontbrekend", np.nan, np.nan)
+                 catalogue: Catalogue, raised: set[str], period: str) -> list[FigureRow]:
     rows = []
     for ind_code in codes:
         ind = catalogue.indicator(ind_code)
-        value, status, num, den = lookup.get((level, code, ind_code), missing)
-        ref_texts = tuple(format_indicator(ind, *lookup.get((r.level, r.code, ind_code), missing)[:2]) for r in refs)
-        rows.append(FigureRow(ind_code, ind.label, ind.theme, ind.unit, format_indicator(ind, value, status), status,
-                              _count_text(ind, num, den, status), ref_texts, ind_code in raised))
+        own = lookup.get((level, code, ind_code), _MISSING_ROW)
+        status = own["status"]
+        ref_texts = tuple(format_figure(ind, lookup.get((r.level, r.code, ind_code), _MISSING_ROW), period)
+                          for r in refs)
+        rows.append(FigureRow(ind_code, ind.label, ind.theme, ind.unit, format_figure(ind, own, period), status,
+                              _count_text(ind, own["numerator"], own["denominator"], status), ref_texts,
+                              ind_code in raised))
     return rows
 
 
@@ -202,25 +215,11 @@ def _sector_references(store: Store, parents: pd.DataFrame, codes: list[str]) ->
     return out
 
 
-def _signal_lines(evaluation: dict[str, pd.DataFrame], code: str, rule: SignalRule, zone_label: str,
+def _signal_lines(evaluation: pd.DataFrame, states: SignalStates, code: str, rule: SignalRule, zone_label: str,
                   catalogue: Catalogue) -> list[SignalLine]:
-    """The signals of one sector, worded as on the Signalen tab of "Wie woont er?"."""
-    mine = evaluation.get(code)
-    out = []
-    if mine is None:
-        return out
-    for signal, label in SIGNALS.items():
-        rows = mine[mine["signal"] == signal]
-        if rows.empty:
-            continue
-        parts = []
-        for r in rows.itertuples():
-            ind = catalogue.indicator(r.indicator)
-            limit = "drempel" if rule.kind == "kwintiel" else zone_label
-            compared = r.threshold if rule.kind == "kwintiel" else r.reference
-            parts.append(f"{ind.label} {format_indicator(ind, r.value)} ({limit}: {format_indicator(ind, compared)})")
-        out.append(SignalLine(label, "; ".join(parts)))
-    return out
+    """Every signal of one sector (raised, geen signaal, geen gegevens), worded as on the Signalen tab."""
+    return [SignalLine(label, text)
+            for label, text in sector_signal_lines(evaluation, states, code, rule, zone_label, catalogue)]
 
 
 def _neighbours(geo: pd.DataFrame, focus: list) -> pd.DataFrame:
@@ -277,7 +276,8 @@ def build_profiles(
         known = available_periods(store, [catalogue.indicator(c) for c in indicators], catalogue)
         if period not in known:
             raise ProfileError(f"Er zijn geen cijfers voor periode {period}; beschikbaar: {', '.join(known) or '-'}.")
-    source, source_rows, is_demo = _source_texts(store)
+    source, source_rows, is_demo = _source_texts(store, indicators, period)
+    map_source = source_text(store, layers=("sectoren",))  # the maps draw the sectors only
 
     parents = store.parents("statsec", codes).set_index("code")
     gemeente_of = parents["gemeente"].to_dict() if "gemeente" in parents else {}
@@ -313,9 +313,11 @@ def build_profiles(
     population = pop["value"].where(pop["status"] == "ok") if len(pop) else pd.Series(dtype=float)
     names = dict(zip(zone_sectors["area_code"], zone_sectors["area_name"]))
 
+    small_flags = small_sector_flags(zone_sectors, SMALL_SECTOR_THRESHOLD) if len(zone_sectors) else pd.Series(
+        dtype=bool)
+
     def is_small(code: str) -> bool:
-        value = population.get(code)
-        return not (pd.notna(value) and value >= SMALL_SECTOR_THRESHOLD)
+        return bool(small_flags.get(code, False))
 
     # Signals: the default rule of the Signalen tab, against each sector's care zone.
     signal_codes = {i.code for i in signal_indicators(catalogue)} & set(indicators)
@@ -331,6 +333,9 @@ def build_profiles(
         columns=["area_code", "area_name", "indicator", "signal", "value", "reference", "threshold", "raised"])
     summary = summarise(evaluation, catalogue)
     raised_rows = {code: rows for code, rows in evaluation[evaluation["raised"].astype(bool)].groupby("area_code")}
+    variables = store.variables()
+    states = signal_states(evaluation, list(dict.fromkeys([*codes, *zone_sectors["area_code"]])), catalogue,
+                           variables)
     zone_names = {z: store.find_area(z, "elz")["name"].iloc[0] for z in zones}
 
     # Geometry (Lambert) of every sector of the zones, for the maps and the amenities inside.
@@ -338,7 +343,7 @@ def build_profiles(
     raw = store.geometries("statsec", all_codes, display=False)
     geo = pd.DataFrame({"code": raw["code"], "name": raw["name"],
                         "geometry": list(shapely.from_wkb(raw["geometry"])) if len(raw) else []})
-    geo = geo[[g is not None and not g.is_empty for g in geo["geometry"]]].reset_index(drop=True)
+    geo = geo[np.array([g is not None and not g.is_empty for g in geo["geometry"]], dtype=bool)].reset_index(drop=True)
     amenities_in = _amenities_in(store, geo, codes)
 
     # Wie vs wat with the page's defaults: % 80-plussers against the basic basket within 1,2 km.
@@ -350,14 +355,16 @@ def build_profiles(
     if municipality:
         sections.append(_municipality_section(
             store, municipality, codes, period, result, refs_of[("gemeente", municipality)], indicators, catalogue,
-            summary, zone_sectors, zone_values_of, zone_names, is_small, mismatch_data, need, phrase, geo, source,
-            with_maps, today))
+            summary, zone_sectors, zone_values_of, zone_names, is_small, mismatch_data, need, phrase, geo, map_source,
+            with_maps, today, states=states, mismatch_gap=_mismatch_gap(catalogue, variables, need, mismatch_data)))
     for code in codes:
         sections.append(_sector_section(
             store, code, names.get(code, code), period, result, refs_of[("statsec", code)], indicators, catalogue,
-            raised_rows, rule, zone_names.get(elz_of.get(code), ""), population.get(code), is_small(code),
-            amenities_in.get(code, []), mismatch_data, need, phrase, geo, source, with_maps, today,
-            with_municipality_notes=not municipality, gemeente=gemeente_of.get(code)))
+            raised_rows, rule, zone_names.get(elz_of.get(code), ""), result.get(("statsec", code, "pop_total")),
+            is_small(code),
+            amenities_in.get(code, []), mismatch_data, need, phrase, geo, map_source, with_maps, today,
+            with_municipality_notes=not municipality, gemeente=gemeente_of.get(code), states=states,
+            signal_rows=evaluation, mismatch_gap=_mismatch_gap(catalogue, variables, need, mismatch_data)))
     if team and sections:
         from ..werkgroep import notes as team_notes_of
 
@@ -374,19 +381,18 @@ def build_profiles(
     subtitle = f"Periode {period} · gemaakt op {format_date(today)}" + (f" · {team}" if team else "")
     if is_demo:
         subtitle += " · demo: alle gebieden en cijfers zijn fictief"
-    return ProfileDocument(title, subtitle, period, today, source, source_rows, is_demo, team, sections)
+    return ProfileDocument(title, subtitle, period, today, source, source_rows, is_demo, team, sections,
+                           _omitted_text(catalogue, indicators))
 
 
 def _amenities_in(store: Store, geo: pd.DataFrame, codes: list[str]) -> dict[str, list[tuple[str, int]]]:
     part = geo[geo["code"].isin(codes)]
     if part.empty:
         return {}
-    minx, miny, maxx, maxy = shapely.total_bounds(np.array(list(part["geometry"]), dtype=object))
-    features = store.features(layer="voorziening", bbox=(minx, miny, maxx, maxy))
-    points = amenity_points(features)
+    points = amenities_in_sectors(store, part)  # each place once, as access counts
     if points.empty:
         return {}
-    counts = amenity_counts(points, locate_amenities(points, part), codes)
+    counts = amenity_counts(points, points["statsec"], codes)
     return {code: [(category_label(c), int(n)) for c, n in row.items() if n > 0] for code, row in counts.iterrows()}
 
 
@@ -416,24 +422,38 @@ def _map(geo: pd.DataFrame, highlight: list[str], title: str, source: str, perio
                            highlight_label=label, on=today)
 
 
+def _population_text(row: dict | None, period: str) -> str:
+    """'2.930 inwoners', with the year when older than the period asked; hidden and no data said apart."""
+    status = row["status"] if row is not None else "ontbrekend"
+    if status == "ok":
+        return f"{format_number(row['value'])} inwoners" + period_note(row.get("period"), period)
+    if status == "verborgen":
+        return "aantal inwoners verborgen (x)" + period_note(row.get("period"), period)
+    return f"aantal inwoners: geen gegevens tot en met {period}"
+
+
 def _sector_section(store, code, name, period, result, refs, indicators, catalogue, evaluation, rule, zone_name,
                     population, small, amenities, mismatch_data, need, phrase, geo, source, with_maps, today,
-                    with_municipality_notes, gemeente) -> ProfileSection:
+                    with_municipality_notes, gemeente, states=None, signal_rows=None, mismatch_gap="") -> ProfileSection:
     zone_label = f"gemiddelde eerstelijnszone {zone_name}" if zone_name else "eerstelijnszone"
     raised = set(evaluation[code]["indicator"]) if code in evaluation else set()
-    rows = _figure_rows(result, "statsec", code, refs, indicators, catalogue, raised)
+    rows = _figure_rows(result, "statsec", code, refs, indicators, catalogue, raised, period)
     context = " · ".join(r.label if r.level != "elz" else f"eerstelijnszone {r.name}" for r in refs
                          if r.level in ("gemeente", "elz"))
-    pop_text = (f"{format_number(population)} inwoners" if population is not None and pd.notna(population)
-                else "aantal inwoners verborgen (x)")
+    pop_text = _population_text(population, period)
     mismatch = []
     heading = f"Wie vs wat: {need.label} tegenover het basispakket ({phrase})"
     if mismatch_data is not None:
         row = mismatch_data[mismatch_data["statsec"] == code]
         if not row.empty:
             r = row.iloc[0]
-            mismatch.append(attention_sentence(name, need.group_label, r["group_count"], r["lack_share"],
+            gap = gap_sentence(need.label, r["need_status"], r["lack_share"])
+            # A hidden need keeps the sentence that says so ("niet gepubliceerd"); no data is said as such.
+            mismatch.append(gap if gap and r["need_status"] in ("ontbrekend", "nvt") else
+                            attention_sentence(name, need.group_label, r["group_count"], r["lack_share"],
                                                "woont " + phrase, bool(r["small"])))
+    elif mismatch_gap:
+        mismatch.append(mismatch_gap)
     notes = []
     sector_notes = store.summary_notes("statsec", code, period)
     if with_municipality_notes and gemeente:
@@ -447,7 +467,8 @@ def _sector_section(store, code, name, period, result, refs, indicators, catalog
         population_text=pop_text + (f" · ⚠ {SMALL_TEXT}" if small else ""), small=small, value_label="Sector",
         reference_labels=tuple(r.label for r in refs),
         figures=[f for f in rows if f.theme != ACCESS_THEME], access=[f for f in rows if f.theme == ACCESS_THEME],
-        amenities=amenities, signals=_signal_lines(evaluation, code, rule, zone_label, catalogue),
+        amenities=amenities,
+        signals=_signal_lines(signal_rows, states, code, rule, zone_label, catalogue) if states is not None else [],
         signal_rule=_markdown_bold(rule.describe(zone_label)), mismatch_heading=heading, mismatch=mismatch,
         notes=notes, map_png=map_png,
         map_caption=f"Sector {name} (dikke rand) tussen de omliggende sectoren · noorden boven · periode {period}",
@@ -468,13 +489,13 @@ def _note_lines(notes: dict[str, str], suffix: str, prefills: dict[str, str], al
 
 def _municipality_section(store, code, sector_codes, period, result, refs, indicators, catalogue, summary,
                           zone_sectors, zone_values_of, zone_names, is_small, mismatch_data, need, phrase, geo,
-                          source, with_maps, today) -> ProfileSection:
+                          source, with_maps, today, states=None, mismatch_gap="") -> ProfileSection:
     name = store.find_area(code, "gemeente")["name"].iloc[0]
     view_label = f"gemeente {name}"
     zone_ref = next((r for r in refs if r.level == "elz"), None)
     zone_label = zone_ref.label if zone_ref else "eerstelijnszone"
     zone_values = zone_values_of.get(zone_ref.code) if zone_ref else pd.Series(dtype=float)
-    rows = _figure_rows(result, "gemeente", code, refs, indicators, catalogue, set())
+    rows = _figure_rows(result, "gemeente", code, refs, indicators, catalogue, set(), period)
     small_codes = sorted(c for c in sector_codes if is_small(c))
     prefills = {}
     for q in QUESTIONS:
@@ -484,28 +505,25 @@ def _municipality_section(store, code, sector_codes, period, result, refs, indic
             values = zone_values if zone_values is not None else pd.Series(dtype=float)
             items = composition_standouts(zone_sectors, values, sector_codes, small_codes, zone_label=zone_label,
                                           catalogue=catalogue)
-        prefills[q.key] = _standouts_plain(items)
+        prefills[q.key] = question_text(q, items, states, sector_codes, markdown=False)
     mismatch, heading = [], f"Wie vs wat in {view_label}: {need.label} tegenover het basispakket ({phrase})"
     if mismatch_data is not None:
         data = mismatch_data[mismatch_data["statsec"].isin(sector_codes)].reset_index(drop=True)
         attention = attention_list(data, need.group_label, "woont " + phrase)
         answers = mismatch_summary(attention, view_label, need_label=need.label.replace("% ", "aandeel ").lower(),
                                    lack_label=f"aandeel {need.group_label} dat {phrase} woont",
-                                   group_label=need.group_label)
+                                   group_label=need.group_label, data=data)
         prefills.update(answers)
         mismatch = list(attention["sentence"])
+        if data.empty or not (data["need_value"].notna() & data["lack_share"].notna()).any():
+            mismatch = [answers["8.1"]]  # "Geen gegevens: …", not "no sector stands out"
+    elif mismatch_gap:
+        prefills.update({"8.1": mismatch_gap, "8.2": mismatch_gap})
+        mismatch = [mismatch_gap]
     notes = _note_lines(store.summary_notes("gemeente", code, period), "", prefills, all_questions=True)
     total = next((f for f in rows if f.indicator == "pop_total"), None)
-    signals = []
-    if not summary.empty:
-        part = summary[summary["area_code"].isin(sector_codes)]
-        for signal, label in SIGNALS.items():
-            hit = part[part["signal"] == signal].sort_values(["n_indicators", "area_name"], ascending=[False, True])
-            if not hit.empty:
-                signals.append(SignalLine(label, f"{len(hit)} van de {len(sector_codes)} sectoren, de meeste "
-                                          "indicatoren eerst: " + ", ".join(
-                    f"{n} ({k} indicator{'en' if k != 1 else ''})"
-                    for n, k in zip(hit["area_name"], hit["n_indicators"]))))
+    signals = ([SignalLine(label, text) for label, text in view_signal_lines(summary, states, sector_codes)]
+               if states is not None else [])
     map_png = (_map(geo, list(sector_codes), f"Gemeente {name}: {len(sector_codes)} statistische sectoren", source,
                     period, f"sectoren van gemeente {name}", today) if with_maps else None)
     return ProfileSection(
@@ -523,14 +541,12 @@ def _municipality_section(store, code, sector_codes, period, result, refs, indic
     )
 
 
-def _standouts_plain(items) -> str:
-    if not items:
-        return "Geen sectoren vallen op volgens de huidige regel."
-    lines = []
-    for item in items:
-        lines.append(item.text if item.text.startswith("Hoogste ") else f"{item.area_name} ({item.area_code}): "
-                     f"{item.text}")
-    return "\n".join(lines)
+def _mismatch_gap(catalogue: Catalogue, variables: set[str], need, mismatch_data: pd.DataFrame | None) -> str:
+    """Why there is no Wie vs wat at all ("" when there is): the need is not in the store, or no access."""
+    if mismatch_data is not None:
+        return ""
+    hint = import_hint([need.indicator], variables, catalogue)
+    return no_data_sentence(hint or "er is nog geen bereikbaarheid per woonplaats berekend (pagina Gegevens)")
 
 
 # --------------------------------------------------------------------------- HTML
@@ -592,7 +608,7 @@ def profile_html(doc: ProfileDocument) -> str:
         parts.append(_html_table(s, s.figures))
         parts.append(f"<p class='small'>{_e(VALUES_NOTE)} {_e(MISSING_NOTE)}"
                      + (f" <span class='sig'>{SIGNAL_MARK}</span> = geeft een signaal volgens de regel hieronder."
-                        if s.level == "statsec" else "") + f" {_e(doc.source_line)}.</p>")
+                        if s.level == "statsec" else "") + f" {_e(doc.omitted)} {_e(doc.source_line)}.</p>")
         parts.append("<h3>Signalen</h3>")
         if s.signal_rule:
             parts.append(f"<p class='small'>{_e(s.signal_rule)}</p>")
@@ -661,19 +677,34 @@ def _x(text: object) -> str:
     return html.escape(str(text), quote=False).replace("\n", "<br/>")
 
 
+#: The PDF footer (the source line) wraps over at most this many lines, this far apart.
+FOOTER_MAX_LINES = 8
+FOOTER_LEADING_MM = 3.4
+
+
 def a4_pdf(story: list, *, header: str, date_text: str, footer: str, subject: str = "", author: str = "zorgzaam"
            ) -> bytes:
     """Lay out a reportlab story on A4 portrait (20 mm margins) with, on every page, the header and date at the
-    top and the footer and "pagina x / y" at the bottom (clipped with "…" where they would overlap)."""
+    top (the header clipped with "…" where it would overlap the date) and the footer and "pagina x / y" at the
+    bottom: a long footer (the sources) wraps over up to ``FOOTER_MAX_LINES`` lines and the text area makes room
+    for them."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import SimpleDocTemplate
 
     regular, _bold = register_fonts()
     width = A4[0] - 40 * mm
+    # The footer wraps beside the widest page number ("pagina 999 / 999"); the last line keeps "…" only when the
+    # text would need more than FOOTER_MAX_LINES lines.
+    footer_room = width - stringWidth("pagina 999 / 999", regular, 8) - 6 * mm
+    footer_lines = simpleSplit(footer, regular, 8, footer_room) or [""]
+    if len(footer_lines) > FOOTER_MAX_LINES:
+        footer_lines = footer_lines[:FOOTER_MAX_LINES - 1] + [" ".join(footer_lines[FOOTER_MAX_LINES - 1:])]
+    extra = (len(footer_lines) - 1) * FOOTER_LEADING_MM * mm
 
     def clip(text: str, room: float) -> str:
         if stringWidth(text, regular, 8) <= room:
@@ -711,14 +742,17 @@ def a4_pdf(story: list, *, header: str, date_text: str, footer: str, subject: st
             self.drawRightString(w - 20 * mm, h - 12 * mm, date_text)
             self.setStrokeColor(colors.HexColor("#bbbbbb"))
             self.line(20 * mm, h - 13.5 * mm, w - 20 * mm, h - 13.5 * mm)
-            self.line(20 * mm, 13.5 * mm, w - 20 * mm, 13.5 * mm)
-            self.drawString(20 * mm, 9.5 * mm, clip(footer, width - stringWidth(page, regular, 8) - 6 * mm))
-            self.drawRightString(w - 20 * mm, 9.5 * mm, page)
+            self.line(20 * mm, 13.5 * mm + extra, w - 20 * mm, 13.5 * mm + extra)
+            for k, text in enumerate(footer_lines):
+                y = 9.5 * mm + extra - k * FOOTER_LEADING_MM * mm
+                self.drawString(20 * mm, y, clip(text, footer_room))
+            self.drawRightString(w - 20 * mm, 9.5 * mm + extra, page)
             self.restoreState()
 
     buffer = io.BytesIO()
     template = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                                 bottomMargin=18 * mm, title=header, author=author, subject=subject, lang="nl-BE")
+                                 bottomMargin=18 * mm + extra, title=header, author=author, subject=subject,
+                                 lang="nl-BE")
     template.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
@@ -817,7 +851,7 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
                   figure_table(s, s.figures),
                   Paragraph(_x(f"{VALUES_NOTE} {MISSING_NOTE}")
                             + (f" <font color='{sig_colour}'>{SIGNAL_MARK}</font> = geeft een signaal volgens de "
-                               "regel hieronder." if s.level == "statsec" else ""), small)]
+                               "regel hieronder." if s.level == "statsec" else "") + " " + _x(doc.omitted), small)]
         block = [Paragraph("Signalen", h3)]
         if s.signal_rule:
             block.append(Paragraph(_x(s.signal_rule), small))

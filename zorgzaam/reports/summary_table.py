@@ -35,10 +35,12 @@ from ..access import DEFAULTS, lack_phrase
 from ..catalogue import SIGNALS, USER_THEME, Catalogue, Indicator
 from ..demo import DEMO_SOURCE
 from ..engine import EngineError, compute, latest_period
-from ..formatting import STATUS_LABEL, format_date, format_indicator, format_number
-from ..keyfigures import SMALL_SECTOR_THRESHOLD, START_KEY_FIGURES
-from ..mismatch import MISMATCH_QUESTIONS, attention_list
-from ..signals import SignalRule, evaluate, signal_indicators
+from ..formatting import STATUS_LABEL, format_date, format_figure, format_indicator, format_number
+from ..keyfigures import SMALL_SECTOR_THRESHOLD, START_KEY_FIGURES, small_sector_flags
+from ..mismatch import MISMATCH_QUESTIONS, attention_list, gap_sentence
+from ..signals import (NO_DATA, NO_DATA_MARK, SignalRule, SignalStates, evaluate, import_hint, no_data_sentence,
+                       sector_signal_summary, signal_indicators, signal_states)
+from ..sources import dataset_label, dataset_rows
 from ..store import Store
 from ..summary import COMPOSITION_INDICATORS, QUESTIONS
 from ..whowhat import DEFAULT_NEED, NEEDS, sector_mismatch
@@ -96,6 +98,7 @@ FIGURE_HEADERS: dict[str, str] = {
     "status": "Status",
     "status_text": "Toelichting status",
     "zone_value": "Gemiddelde eerstelijnszone",
+    "zone_text": "Gemiddelde eerstelijnszone (met jaar, ≈ = onvolledig)",
     "source": "Bron",
 }
 
@@ -120,7 +123,10 @@ class _Analysis:
     rule: SignalRule
     small_threshold: int
     population: pd.Series = field(default_factory=pd.Series)  # code -> inhabitants (NaN when hidden)
+    small: pd.Series = field(default_factory=pd.Series)  # code -> fewer inhabitants than the threshold, or hidden
+    zone_rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # engine rows of the care zone itself
     evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    states: SignalStates | None = None  # per sector and signal: signal, geen signaal or geen gegevens
     zone_values: pd.Series = field(default_factory=pd.Series)
     spatial: pd.DataFrame = field(default_factory=pd.DataFrame)  # engine rows of SPATIAL_INDICATORS
     spatial_zone: pd.Series = field(default_factory=pd.Series)
@@ -188,8 +194,8 @@ def _analyse(store: Store, municipality: str | None = None, sector_codes: Sequen
              small_threshold: int = SMALL_SECTOR_THRESHOLD) -> _Analysis:
     catalogue = store.catalogue()
     elz_code, selected, zone = _scope(store, municipality, sector_codes, elz)
-    if period is None:
-        period = latest_period(store, [catalogue.indicator("pop_total")], catalogue)
+    if period is None:  # the latest period of any figure: each indicator then from its own latest year
+        period = (store.periods() or [latest_period(store, [catalogue.indicator("pop_total")], catalogue)])[-1]
     variables = store.variables()
     access_periods = store.periods(["acc_pop"]) if catalogue.has_data("pct_no_basket_1200m", variables) else []
     access_period = (period if period in access_periods else access_periods[-1]) if access_periods else None
@@ -210,10 +216,13 @@ def _analyse(store: Store, municipality: str | None = None, sector_codes: Sequen
     zone_values = zone_row.set_index("indicator")["value"].where(zone_row.set_index("indicator")["status"] == "ok")
     pop = zone_sectors[zone_sectors["indicator"] == "pop_total"].set_index("area_code")
     out.population = pop["value"].where(pop["status"] == "ok").astype(float)
+    out.small = small_sector_flags(zone_sectors, out.small_threshold)
+    out.zone_rows = zone_row
     out.zone_values = zone_values
     out.zone_results = zone_sectors
     out.evaluation = evaluate(zone_sectors[zone_sectors["indicator"].isin(signal_codes)], zone_values, out.rule,
                               catalogue)
+    out.states = signal_states(out.evaluation, list(zone["code"]), catalogue, variables)
 
     if access_period is not None:
         spatial = [c for c in SPATIAL_INDICATORS if catalogue.has_data(c, variables)]
@@ -227,14 +236,17 @@ def _analyse(store: Store, municipality: str | None = None, sector_codes: Sequen
 
 
 def _mismatch(store: Store, a: _Analysis, zone_sectors: pd.DataFrame) -> tuple[dict[str, str], str]:
-    """Sentences of the default wie/wat for the sectors in its attention list (view: municipality or zone)."""
+    """Sentences of the default wie/wat for the sectors in its attention list (view: municipality or zone),
+    and for the sectors without the figures to tell ("Geen gegevens: …", never "does not stand out")."""
     need = NEEDS[DEFAULT_NEED]
     measure = "basket"
     phrase = lack_phrase(measure, DEFAULTS)
     scope = (f"Wie: {need.label}; wat: {need.group_label} die {phrase} wonen; "
              f"sectoren in het hoogste derde van de {a.view_label} voor beide")
-    if not a.catalogue.has_data(need.indicator, store.variables()):
-        return {}, scope
+    variables = store.variables()
+    if not a.catalogue.has_data(need.indicator, variables):
+        gap = no_data_sentence(import_hint([need.indicator], variables, a.catalogue))
+        return {code: gap for code in a.sectors["code"]}, scope
     results = zone_sectors if need.indicator in set(zone_sectors["indicator"]) else compute(
         store, [need.indicator], level="statsec", within=("elz", a.elz_code), period=a.period,
         catalogue=a.catalogue)
@@ -244,13 +256,16 @@ def _mismatch(store: Store, a: _Analysis, zone_sectors: pd.DataFrame) -> tuple[d
     zone_names = a.zone_sectors.set_index("code")["name"]
     places = store.place_access(list(zone_names.index))
     if places.empty:
-        return {}, scope
+        gap = no_data_sentence("geen bereikbaarheid per woonplaats berekend voor deze eerstelijnszone")
+        return {code: gap for code in a.sectors["code"]}, scope
     data = sector_mismatch(results, places, zone_names, need, measure, DEFAULTS, a.small_threshold, a.population)
     if a.municipality is not None:
         view_codes = set(a.zone_sectors.loc[a.zone_sectors["gemeente_code"] == a.municipality, "code"])
         data = data[data["statsec"].isin(view_codes)].reset_index(drop=True)
     attention = attention_list(data, need.group_label, "woont " + phrase)
-    return dict(zip(attention["statsec"], attention["sentence"])), scope
+    gaps = {r.statsec: gap_sentence(need.label, r.need_status, r.lack_share) for r in data.itertuples(index=False)}
+    return {code: text for code, text in gaps.items() if text} | dict(zip(attention["statsec"], attention["sentence"])), \
+        scope
 
 
 _QUESTION_NUMBERS = {q.key: q.number for q in QUESTIONS} | {k: k for k in MISMATCH_QUESTIONS}
@@ -360,10 +375,11 @@ def _rows(a: _Analysis) -> pd.DataFrame:
     sector_names = dict(zip(a.zone_sectors["code"], a.zone_sectors["name"]))
     for s in a.sectors.itertuples(index=False):
         pop = a.population.get(s.code, np.nan)
-        small = bool(pd.isna(pop) or pop < a.small_threshold) if a.small_threshold > 0 else False
+        small = bool(a.small.get(s.code, False))
         n, summary, details = _signal_texts(a, s.code)
-        if not n:
-            summary = "Geen signaal volgens de regel"
+        summary = sector_signal_summary(a.states, s.code)
+        if all(a.states.state(s.code, signal) == NO_DATA for signal in SIGNALS):
+            n = NO_DATA_MARK  # no indicator could be judged: not 0
         mismatch = a.mismatch.get(s.code, "")
         if not mismatch and a.access_period is None:
             mismatch = NOT_APPLICABLE
@@ -390,7 +406,7 @@ def _rows(a: _Analysis) -> pd.DataFrame:
         })
     frame = pd.DataFrame(rows, columns=list(SUMMARY_HEADERS))
     frame["inwoners"] = pd.array([None if pd.isna(v) else int(round(v)) for v in frame["inwoners"]], dtype="Int64")
-    frame["n_signal_indicators"] = frame["n_signal_indicators"].astype(int)
+    frame["n_signal_indicators"] = frame["n_signal_indicators"].astype(object)
     return frame
 
 
@@ -403,15 +419,18 @@ def key_indicators(store: Store, catalogue: Catalogue | None = None) -> list[str
     catalogue = catalogue or store.catalogue()
     variables = store.variables()
     codes = [*START_KEY_FIGURES, *(i.code for i in signal_indicators(catalogue)), *COMPOSITION_INDICATORS,
-             *SPATIAL_INDICATORS, *(i.code for i in catalogue.indicators.values() if i.theme == USER_THEME)]
+             "avg_net_taxable_income", "cars_per_household", *SPATIAL_INDICATORS, *(i.code for i in catalogue.indicators.values() if i.theme == USER_THEME)]
     return [c for c in dict.fromkeys(codes) if c in catalogue.indicators and catalogue.has_data(c, variables)]
 
 
 def _dataset_sources(store: Store) -> dict[str, str]:
-    """Variable → the sources of the datasets that hold it (e.g. "demo — fictief")."""
-    frame = store.query_df(
-        "SELECT DISTINCT o.variable, d.source FROM observations o JOIN datasets d USING (dataset_id)")
-    return {v: ", ".join(sorted(set(rows["source"]))) for v, rows in frame.groupby("variable")}
+    """Variable → the datasets that hold it, each by its own name and file (e.g. "demo — fictief",
+    "eigen bestand upload_elektriciteit_verbruik.xlsx"), joined with "; "."""
+    labels = {d: dataset_label(d, r["source"], r["file_name"])
+              for d, r in store.datasets().drop_duplicates("dataset_id").set_index("dataset_id").iterrows()}
+    frame = store.variable_datasets(sorted(store.variables()))
+    frame["label"] = frame["dataset_id"].map(labels).fillna("onbekend")
+    return {v: "; ".join(sorted(set(rows["label"]))) for v, rows in frame.groupby("variable")}
 
 
 def _indicator_source(ind: Indicator, catalogue: Catalogue, sources: dict[str, str]) -> str:
@@ -420,13 +439,13 @@ def _indicator_source(ind: Indicator, catalogue: Catalogue, sources: dict[str, s
         parts = catalogue.count(code).sum_of if catalogue.count(code) else ()
         for c in (code, *parts):
             if c in sources:
-                found.extend(sources[c].split(", "))
+                found.extend(sources[c].split("; "))
     found = list(dict.fromkeys(found))
     if not found:
         return ind.source
     if DEMO_SOURCE in found:
-        return f"{', '.join(found)}; echte bron van deze indicator: {ind.source}"
-    return ", ".join(found)
+        return f"{'; '.join(found)}; echte bron van deze indicator: {ind.source}"
+    return "; ".join(found)
 
 
 def indicator_metadata(store: Store, codes: Sequence[str], period: str | dict[str, str] | None = None
@@ -472,7 +491,9 @@ def _figures(store: Store, a: _Analysis, codes: Sequence[str]) -> tuple[pd.DataF
         # A count's care-zone total is no comparison for a sector.
         res.loc[res["indicator"].map(lambda c: cat.indicator(c).is_count), "zone_value"] = np.nan
         frames.append(res)
-        periods.update({c: p for c in group})
+        for c in group:  # the years the figures really come from (each its latest up to p)
+            used = sorted(set(res.loc[(res["indicator"] == c) & (res["status"] != "ontbrekend"), "period"].astype(str)))
+            periods[c] = (used[0] if len(used) == 1 else f"{used[0]}–{used[-1]}") if used else f"geen gegevens t/m {p}"
     if not frames:
         return pd.DataFrame(columns=list(FIGURE_HEADERS)), periods
     res = pd.concat(frames, ignore_index=True)
@@ -480,6 +501,12 @@ def _figures(store: Store, a: _Analysis, codes: Sequence[str]) -> tuple[pd.DataF
     res = res.assign(_o=res["indicator"].map(order)).sort_values(["area_code", "_o"], kind="stable")
     town = dict(zip(a.sectors["code"], a.sectors["gemeente"]))
     inds = {c: cat.indicator(c) for c in res["indicator"].unique()}
+    zone_texts = ({} if a.zone_rows.empty else
+                  {r["indicator"]: format_figure(inds[r["indicator"]], r, a.period)
+                   for r in a.zone_rows.to_dict("records") if r["indicator"] in inds})
+    for c, ind in inds.items():
+        if ind.is_count:
+            zone_texts[c] = ""
     ok = res["status"] == "ok"
     out = pd.DataFrame({
         "area_code": res["area_code"],
@@ -496,6 +523,7 @@ def _figures(store: Store, a: _Analysis, codes: Sequence[str]) -> tuple[pd.DataF
         "status": res["status"],
         "status_text": res["status"].map(STATUS_LABEL).fillna(""),
         "zone_value": res["zone_value"].astype(float),
+        "zone_text": [zone_texts.get(c, "") for c in res["indicator"]],
         "source": res["indicator"].map(lambda c: _indicator_source(inds[c], cat, sources)),
     }).reset_index(drop=True)
     return out, periods
@@ -589,9 +617,7 @@ _KIND_LABELS = {"scale": "schaal 1-5", "choice": "keuze", "word": "woord"}
 
 
 def _about(store: Store, a: _Analysis, team: str | None, n_polls: int) -> pd.DataFrame:
-    datasets = store.datasets()
-    sources = [f"{r.title} — bron: {r.source}" + (f" ({r.period_label})" if r.period_label else "")
-               for r in datasets.itertuples()]
+    sources = dataset_rows(store)  # each dataset by its own name and file; no period when it has none
     area = a.view_label
     n = len(a.sectors)
     rows = [

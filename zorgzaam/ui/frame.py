@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -80,9 +80,24 @@ def demo_notice(store: Store) -> None:
         )
 
 
-def source_line(store: Store) -> str:
-    """Who the figures come from, in words for a figure's caption."""
-    datasets = store.datasets()
-    if datasets.empty:
-        return "onbekend"
-    return ", ".join(dict.fromkeys(datasets["source"]))
+def source_line(store: Store, indicators: Iterable[str] = (), layers: Iterable[str] = (), *,
+                period: str | None = None, categories: Iterable[str] | None = None,
+                variables: Iterable[str] = ()) -> str:
+    """Who the figures of a view come from, in words for its caption: only the datasets of the ``indicators``
+    (codes) and map ``layers`` it shows, each by its own name and file and period (``zorgzaam.sources``).
+    ``variables``: stored variables shown as they are. Without any of these: every dataset of the store."""
+    from .data import data_version
+
+    return _cached_source_line(store, data_version(store), tuple(indicators), tuple(layers),
+                               None if period is None else str(period),
+                               None if categories is None else tuple(sorted(categories)), tuple(variables))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _cached_source_line(_store: Store, version: str, indicators: tuple[str, ...], layers: tuple[str, ...],
+                        period: str | None, categories: tuple[str, ...] | None, variables: tuple[str, ...]) -> str:
+    from ..sources import UNKNOWN, all_sources, source_text
+
+    if not indicators and not layers and not variables:
+        return "; ".join(all_sources(_store)) or UNKNOWN
+    return source_text(_store, indicators, layers, period=period, categories=categories, variables=variables)

@@ -30,7 +30,7 @@ import streamlit as st
 
 from ..access import ACCESS_DATASET, CATEGORY_LABELS
 from ..areas import LEVEL_BY_CODE, LEVEL_CODES
-from ..catalogue import BUILTIN, EXTRA_DENOMINATORS, EXTRA_MULTIPLIERS
+from ..catalogue import BUILTIN, EXTRA_DENOMINATORS, EXTRA_KINDS, EXTRA_MULTIPLIERS
 from ..formatting import format_date, format_number
 from ..importers import APPLY_ORDER, ImportPlan, ImportProblem, SourceFile, plan_dataset
 from ..importers import amenities, figures, sectors
@@ -51,6 +51,7 @@ TAGS_KEY = "gegevens_tags"             # {OSM tag: category or None} chosen in t
 TAGS_ROUND_KEY = "gegevens_tags_round"  # bumped after the tag table is applied: a fresh editor
 FLASH_KEY = "gegevens_flash"           # outcomes of the last import or deletion, shown once
 AREA_AFTER_KEY = "gegevens_area_after"  # (elz, gemeente) to show after an import, set before the pickers run
+PERIOD_PREFIX = "gegevens_periode|"    # + a file's name: the period of a plain table (a text input)
 
 UPLOAD_TYPES = ["zip", "geojson", "json", "shp", "shx", "dbf", "prj", "cpg", "gpkg", "sqlite", "csv", "txt",
                 "xlsx", "xls", "tif", "tiff"]
@@ -121,8 +122,11 @@ def upload_units(files: dict[str, tuple[str, bytes]]) -> dict[tuple[str, ...], l
 
 def plan_unit(files: dict[str, tuple[str, bytes]], ids: Sequence[str], store: Store,
               mapping: dict[str, ColumnTarget], store_key: str, mapping_key: tuple,
-              amenity_mapping: dict[str, str | None] | None = None) -> PlannedUnit:
-    """Read and plan one unit against ``store``; every problem is kept, nothing is written."""
+              amenity_mapping: dict[str, str | None] | None = None,
+              periods: dict[str, str] | None = None) -> PlannedUnit:
+    """Read and plan one unit against ``store``; every problem is kept, nothing is written.
+    ``periods``: the period given per file name for a plain table (``importers.plan_dataset``)."""
+    periods = periods or {}
     names = [files[i][0] for i in ids]
     workdir = tempfile.TemporaryDirectory(prefix="zorgzaam-upload-")
     items: list[PlannedDataset] = []
@@ -138,7 +142,7 @@ def plan_unit(files: dict[str, tuple[str, bytes]], ids: Sequence[str], store: St
         for dataset in datasets:
             try:
                 items.append(PlannedDataset(dataset.label, dataset, plans=plan_dataset(
-                    dataset, store, mapping, amenity_mapping=amenity_mapping)))
+                    dataset, store, mapping, amenity_mapping=amenity_mapping, period=periods.get(dataset.name))))
             except ImportProblem as exc:
                 items.append(PlannedDataset(dataset.label, dataset, problem=exc))
             except Exception:  # noqa: BLE001 - see above; the other files still get their preview
@@ -165,7 +169,8 @@ def _apply_order(item: PlannedDataset) -> int:
 
 def import_planned(store: Store, items: Sequence[PlannedDataset], mapping: dict[str, ColumnTarget],
                    progress: Callable[[float, str], None] | None = None,
-                   amenity_mapping: dict[str, str | None] | None = None) -> list[Outcome]:
+                   amenity_mapping: dict[str, str | None] | None = None,
+                   periods: dict[str, str] | None = None) -> list[Outcome]:
     """Write every writable plan, each all-or-nothing; a file is planned again when something was
     written before it (its codes then meet the new areas, like the CLI)."""
     todo = sorted((i for i in items if i.problem is None and i.writable), key=_apply_order)
@@ -191,7 +196,8 @@ def import_planned(store: Store, items: Sequence[PlannedDataset], mapping: dict[
             continue
         if written and item.dataset is not None:
             try:
-                plans = [p for p in plan_dataset(item.dataset, store, mapping, amenity_mapping=amenity_mapping)
+                plans = [p for p in plan_dataset(item.dataset, store, mapping, amenity_mapping=amenity_mapping,
+                                                 period=(periods or {}).get(item.dataset.name))
                          if p.writes_something]
             except ImportProblem as exc:
                 outcomes.append(Outcome(item.label, False, f"{item.label}: niets bewaard. {exc.message}"))
@@ -280,7 +286,7 @@ def target_options() -> dict[str, ColumnTarget]:
 
 def target_label(key: str) -> str:
     if key == _EXTRA:
-        return "eigen indicator: een telling met een eigen naam en eenheid"
+        return "eigen indicator: een telling, verhouding of score met een eigen naam en eenheid"
     target = target_options()[key]
     return target.label() if target.kind == "skip" else f"{target.label()} ({target.code})"
 
@@ -473,9 +479,11 @@ def planned(files: dict[str, tuple[str, bytes]]) -> list[PlannedUnit]:
     mapping: dict[str, ColumnTarget] = st.session_state.get(MAPPING_KEY, {})
     tags: dict[str, str | None] = st.session_state.get(TAGS_KEY, {})
     store_key = data_version(own)
+    periods = given_periods()
     mapping_key = (tuple(tuple(r.values()) for r in own.column_mapping_rows()),
                    tuple(sorted((c, repr(t)) for c, t in mapping.items())),
-                   tuple(own.amenity_tag_mappings().items()), tuple(sorted(tags.items())))
+                   tuple(own.amenity_tag_mappings().items()), tuple(sorted(tags.items())),
+                   tuple(sorted(periods.items())))
     cache: dict[tuple[str, ...], PlannedUnit] = st.session_state.setdefault(PLANS_KEY, {})
     units = upload_units(files)
     for key in [k for k in cache if k not in units]:
@@ -489,10 +497,31 @@ def planned(files: dict[str, tuple[str, bytes]]) -> list[PlannedUnit]:
             if unit is not None:
                 unit.close()
             with st.spinner(f"{', '.join(files[i][0] for i in ids)} wordt gelezen …"):
-                unit = plan_unit(files, ids, own, mapping, store_key, mapping_key, amenity_mapping=tags)
+                unit = plan_unit(files, ids, own, mapping, store_key, mapping_key, amenity_mapping=tags,
+                                 periods=periods)
             cache[key] = unit
         out.append(unit)
     return out
+
+
+def given_periods() -> dict[str, str]:
+    """The period typed per file (name → year) for plain tables."""
+    return {k[len(PERIOD_PREFIX):]: str(v).strip() for k, v in st.session_state.items()
+            if isinstance(k, str) and k.startswith(PERIOD_PREFIX) and v and str(v).strip()}
+
+
+def period_input(item: PlannedDataset) -> None:
+    """The period of a plain table (a column of codes and columns of numbers), proposed from a column's name."""
+    plans = [p for p in item.plans if p.asks_period]
+    if not plans or item.dataset is None:
+        return
+    key = PERIOD_PREFIX + item.dataset.name
+    typed = str(st.session_state.get(key) or "").strip()
+    proposal = None if typed else plans[0].period_proposal
+    st.text_input("Periode van deze cijfers (jaar)", key=key,
+                  placeholder=f"{proposal} (uit de kolomnaam)" if proposal else "bv. 2025",
+                  help="Dit bestand heeft geen kolom met de periode. Leeg: het jaar in de naam van elke kolom (zoals "
+                       "population_2025 → 2025); een jaar hier geldt voor alle kolommen.")
 
 
 def clear_upload() -> None:
@@ -500,6 +529,8 @@ def clear_upload() -> None:
     for unit in st.session_state.pop(PLANS_KEY, {}).values():
         unit.close()
     st.session_state.pop(FILES_KEY, None)
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(PERIOD_PREFIX)]:
+        del st.session_state[key]
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
 
 
@@ -575,6 +606,7 @@ def show_previews(units: Sequence[PlannedUnit]) -> list[PlannedDataset]:
                 continue
             for plan in item.plans:
                 show_plan(plan)
+            period_input(item)
     return items
 
 
@@ -587,6 +619,9 @@ def mapping_step(items: Sequence[PlannedDataset]) -> None:
         return
     sources = {c: f"{plan.source}, {plan.preview.file_names[0] if plan.preview.file_names else 'eigen bestand'}"
                for item in items for plan in item.plans for c in plan.unmapped_columns}
+    # The other columns of the same file: a ratio's denominator or a score's weight.
+    others = {c: [o for o in plan.value_columns if o != c]
+              for item in items for plan in item.plans for c in plan.unmapped_columns}
     options = target_options()
     st.subheader("Kolommen koppelen")
     st.markdown(
@@ -596,22 +631,46 @@ def mapping_step(items: Sequence[PlannedDataset]) -> None:
         "aantal dat de catalogus niet kent, zoals het aantal elektriciteitsaansluitingen, met een eigen naam en "
         "eenheid) of *niet importeren*. Wat je kiest, onthoudt zorgzaam voor de volgende keer. Een kolom die je "
         "niet kiest, wordt niet geïmporteerd.\n\n"
-        "Een eigen indicator wordt per gebied opgeteld (sector, gemeente, eerstelijnszone), eventueel gedeeld "
-        "door het aantal inwoners of huishoudens. " + figures.NOT_ADDITIVE_TEXT
+        "Een eigen indicator is een **telling** (per gebied opgeteld: sector, gemeente, eerstelijnszone, eventueel "
+        "gedeeld door het aantal inwoners of huishoudens), een **verhouding van twee kolommen** (de teller en de "
+        "noemer elk per gebied opgeteld, dan gedeeld) of een **score, percentage of gemiddelde** per gebied: "
+        "nooit opgeteld, voor grotere gebieden het gemiddelde gewogen met een kolom die je kiest (zoals het aantal inwoners), of zonder "
+        "gewicht alleen per sector."
     )
     for col in columns:
         key = st.selectbox(f"Kolom '{col}'", list(options), index=None, format_func=target_label,
                            placeholder="nog niet gekozen", key=f"gegevens_kolom|{col}")
         if key == _EXTRA:
             with st.container(border=True):
-                if figures.looks_not_additive(col):
+                kinds = list(EXTRA_KINDS)
+                kind = st.radio("Soort", kinds, format_func=EXTRA_KINDS.get, key=f"gegevens_extra_soort|{col}",
+                                index=kinds.index("score") if figures.looks_not_additive(col) else 0, horizontal=True)
+                if kind == "count" and figures.looks_not_additive(col):
                     st.warning(f"De naam '{col}' doet denken aan een percentage, gemiddelde of score. "
                                + figures.NOT_ADDITIVE_TEXT, icon=":material/warning:")
                 name_col, unit_col = st.columns(2)
                 name_col.text_input("Naam van de eigen indicator", key=f"gegevens_extra_naam|{col}",
                                     placeholder="bv. aantal elektriciteitsaansluitingen")
-                unit_col.text_input("Eenheid van de telling", key=f"gegevens_extra_eenheid|{col}",
-                                    placeholder="bv. aansluitingen, kWh, personen")
+                unit_col.text_input("Eenheid" if kind != "count" else "Eenheid van de telling",
+                                    key=f"gegevens_extra_eenheid|{col}",
+                                    placeholder={"count": "bv. aansluitingen, kWh, personen",
+                                                 "ratio": "bv. inwoners per ha, kWh per aansluiting",
+                                                 "score": "bv. score 0-10, %, euro"}[kind])
+                if kind == "ratio":
+                    other_col, mult_col = st.columns(2)
+                    other_col.selectbox("Gedeeld door de kolom", others.get(col, []), index=None,
+                                        placeholder="kies de noemer", key=f"gegevens_extra_andere|{col}")
+                    mult_col.selectbox("Vermenigvuldigen met", list(EXTRA_MULTIPLIERS), format_func=_multiplier_label,
+                                       key=f"gegevens_extra_maal|{col}")
+                    continue
+                if kind == "score":
+                    st.selectbox("Gewogen met de kolom", [None, *others.get(col, [])],
+                                 key=f"gegevens_extra_andere|{col}",
+                                 format_func=lambda o: "geen gewicht: alleen per sector" if o is None else o,
+                                 help="Met een gewicht (bv. het aantal inwoners per sector) is de waarde van een "
+                                      "gemeente of zone het gewogen gemiddelde van haar sectoren; zonder gewicht "
+                                      "toont de app de score alleen per sector.")
+                    continue
                 den_col, mult_col = st.columns(2)
                 denominator = den_col.selectbox(
                     "Delen door", [None, *EXTRA_DENOMINATORS], format_func=_denominator_label,
@@ -630,12 +689,14 @@ def mapping_step(items: Sequence[PlannedDataset]) -> None:
         if key != _EXTRA:
             chosen[col] = options[key]
             continue
+        kind = st.session_state.get(f"gegevens_extra_soort|{col}") or "count"
         try:
             chosen[col] = ColumnTarget.extra(
                 st.session_state.get(f"gegevens_extra_naam|{col}") or "",
                 st.session_state.get(f"gegevens_extra_eenheid|{col}") or "",
-                st.session_state.get(f"gegevens_extra_noemer|{col}"),
-                st.session_state.get(f"gegevens_extra_maal|{col}") or 1.0)
+                st.session_state.get(f"gegevens_extra_noemer|{col}") if kind == "count" else None,
+                st.session_state.get(f"gegevens_extra_maal|{col}") or 1.0, measure=kind,
+                other_column=st.session_state.get(f"gegevens_extra_andere|{col}") if kind != "count" else None)
         except ImportProblem as exc:
             st.warning(f"Kolom '{col}': {exc.message}")
             return
@@ -806,7 +867,7 @@ def import_step(items: Sequence[PlannedDataset]) -> None:
     bar = st.progress(0.0, text="Importeren …")
     outcomes = import_planned(own, items, st.session_state.get(MAPPING_KEY, {}),
                               progress=lambda fraction, text: bar.progress(fraction, text=text),
-                              amenity_mapping=st.session_state.get(TAGS_KEY, {}))
+                              amenity_mapping=st.session_state.get(TAGS_KEY, {}), periods=given_periods())
     bar.progress(1.0, text="Klaar")
     st.session_state[FLASH_KEY] = outcomes
     written = [o.plan for o in outcomes if o.ok and o.plan is not None]

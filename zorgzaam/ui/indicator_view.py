@@ -162,7 +162,7 @@ def about_indicator(ind: Indicator, period: str, source: str) -> str:
         "neutraal": "geen richting: enkel context",
     }[ind.direction]
     return (
-        f"#### {ind.label}\n{help_text(ind, period, ind.source if ind.theme == USER_THEME else source)}  \n"
+        f"#### {ind.label}\n{help_text(ind, period, source)}  \n"
         f"**Kan wijzen op:** {signals} ({direction}).\n\n"
         "Cijfers geven enkel een signaal om te verkennen, geen oordeel over een buurt."
     )

@@ -22,8 +22,8 @@ from ..formatting import format_date
 from ..meetings import BLOCKS, TEMPLATES, Meeting, MeetingError
 from ..store import Store
 from . import take_home
-from .data import SOURCE_KEY, data_version, source_choice
-from .poll_sections import SCORE_COLOURS
+from .data import SOURCE_KEY, data_version, demo_store, own_store, source_choice
+from .poll_sections import SCORE_COLOURS, paste_link_input
 from .state import AreaChoice
 
 PRESENTER_PAGE = "pages/bijeenkomst.py"
@@ -31,7 +31,11 @@ PRESENTER_PAGE = "pages/bijeenkomst.py"
 # the presenter page reads and fills it too.
 TOKENS_KEY = "meeting_tokens"
 FLASH_KEY = "meeting_plan_flash"
+LOST_ERROR_KEY = "meeting_lost_error"
 ROUND_KEY = "meeting_plan_round"  # bumped after planning, so the form starts empty again
+PASTE_KEY = "meeting_paste_link"
+PASTE_ERROR_KEY = "meeting_paste_error"
+OPEN_KEY = "meeting_open_pasted"  # (meeting id, token, source) of a pasted link, opened on the next run
 CUSTOM = "zelf"  # "Zelf samenstellen": an empty agenda to fill
 
 BLOCK_COLUMN, TITLE_COLUMN, MINUTES_COLUMN = "Blok", "Titel", "Minuten"
@@ -260,8 +264,41 @@ def new_meeting_form(store: Store, team: str, choice: AreaChoice) -> None:
 # --------------------------------------------------------------------------- the list
 
 
-def _go_lead(meeting_id: str, token: str) -> None:
-    st.switch_page(PRESENTER_PAGE, query_params={"id": meeting_id, "beheer": token, SOURCE_KEY: source_choice()})
+def _go_lead(meeting_id: str, token: str, source: str | None = None) -> None:
+    st.switch_page(PRESENTER_PAGE, query_params={"id": meeting_id, "beheer": token,
+                                                 SOURCE_KEY: source or source_choice()})
+
+
+def _open_pasted_meeting(meeting_id: str, token: str) -> str | None:
+    """A pasted presenter link: when its token leads the meeting, remember it and open the presenter on the
+    next run (a callback cannot switch pages); otherwise the Dutch reason."""
+    from .meeting_steps import find_meeting
+
+    store, meeting = find_meeting(meeting_id)
+    if meeting is None:
+        return "Deze bijeenkomst bestaat niet (meer). Kijk na of je de volledige link plakte."
+    try:
+        meetings.authorise(store, meeting.meeting_id, token)
+    except MeetingError as exc:
+        return str(exc)
+    _tokens()[meeting.meeting_id] = token
+    demo = store.path == demo_store().path and store.path != own_store().path
+    st.session_state[OPEN_KEY] = (meeting.meeting_id, token, "demo" if demo else "eigen")
+    st.session_state[PASTE_KEY] = ""
+    return None
+
+
+def open_by_link() -> None:
+    """Lead a running meeting further by pasting its facilitator link (e.g. after the presenter tab closed)."""
+    pending = st.session_state.pop(OPEN_KEY, None)
+    if pending:
+        _go_lead(*pending)
+    with st.expander("Een lopende bijeenkomst verder leiden", icon=":material/key:"):
+        st.markdown("Tabblad gesloten of andere computer? Plak de **begeleiderslink** die bij de start verscheen "
+                    "(in je bladwijzer of adresbalk): het grote scherm opent bij de stap waar de bijeenkomst was. "
+                    "De app bewaart die sleutel zelf niet en kan hem dus niet opnieuw tonen.")
+        paste_link_input("Begeleiderslink", key=PASTE_KEY, names=("id", "beheer"), page_path="bijeenkomst",
+                         error_key=PASTE_ERROR_KEY, on_link=_open_pasted_meeting)
 
 
 def minutes_documents(store: Store, meeting: Meeting) -> list[take_home.Document]:
@@ -345,7 +382,45 @@ def _running_actions(store: Store, meeting: Meeting) -> None:
             _go_lead(meeting.meeting_id, token)
     else:
         st.caption("Deze bijeenkomst loopt. Wie ze leidt, opent ze met de begeleiderslink die bij de start "
-                   "verscheen (bewaar die link als bladwijzer).")
+                   "verscheen (bewaar die link als bladwijzer), of plakt die link hierboven bij 'Een lopende "
+                   "bijeenkomst verder leiden'.")
+        _lost_link_actions(store, meeting)
+
+
+def _lost(store: Store, meeting_id: str, action: str) -> None:
+    """Finish or delete a meeting without its link, after the confirmation in the popover."""
+    try:
+        if action == "finish":
+            finished, saved = meetings.finish_lost(store, meeting_id, confirmed=True)
+            text = f"Bijeenkomst '{finished.title}' afgesloten. Het verslag staat hieronder klaar."
+            if saved is not None:
+                text += (f" De groepsscores van {saved.scored} bouwstenen zijn bewaard als zelfevaluatie van "
+                         f"{saved.team} op {format_date(saved.assessed_on)}.")
+        else:
+            deleted = meetings.delete_lost(store, meeting_id, confirmed=True)
+            text = f"Bijeenkomst '{deleted.title}' verwijderd."
+    except MeetingError as exc:
+        st.session_state[LOST_ERROR_KEY] = str(exc)
+        return
+    st.session_state[FLASH_KEY] = text
+
+
+def _lost_link_actions(store: Store, meeting: Meeting) -> None:
+    """Begeleiderslink kwijt? Finish or delete the meeting, each after a confirmation that names what follows."""
+    mid = meeting.meeting_id
+    c1, c2 = st.columns(2)
+    with c1.popover("Link kwijt: afsluiten …", icon=":material/flag:", width="stretch",
+                    key=f"finish_lost_popover_{mid}"):
+        st.markdown(f"**{meeting.title}** afsluiten zonder begeleiderslink?")
+        st.markdown(meetings.finish_lost_consequences(store, meeting))
+        st.button("Ja, afsluiten", key=f"finish_lost_{mid}", type="primary", icon=":material/flag:",
+                  on_click=_lost, args=(store, mid, "finish"))
+    with c2.popover("Link kwijt: verwijderen …", icon=":material/delete:", width="stretch",
+                    key=f"delete_lost_popover_{mid}"):
+        st.markdown(f"**{meeting.title}** verwijderen zonder begeleiderslink?")
+        st.markdown(meetings.delete_consequences(meeting))
+        st.button("Ja, verwijderen", key=f"delete_lost_{mid}", icon=":material/delete_forever:",
+                  on_click=_lost, args=(store, mid, "delete"))
 
 
 def _finished_actions(store: Store, meeting: Meeting) -> None:
@@ -444,6 +519,10 @@ def render(store: Store, choice: AreaChoice, team: str) -> None:
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
         st.success(flash, icon=":material/check:")
+    lost_error = st.session_state.pop(LOST_ERROR_KEY, None)
+    if lost_error:
+        st.error(lost_error, icon=":material/error:")
+    open_by_link()
     listed = meetings.meetings(store, team)
     with st.expander("Nieuwe bijeenkomst", icon=":material/add:", expanded=not listed):
         new_meeting_form(store, team, choice)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -20,12 +21,11 @@ from ..formatting import format_date, format_number
 from ..meetings import Meeting, MeetingError
 from ..store import Store
 from .data import data_version, stores
-from .frame import page_guard, source_line
+from .frame import page_guard
 from .meeting_plan import TOKENS_KEY
-from .poll_sections import base_url, qr_png, render_results
+from .poll_sections import base_url, participant_link, plain, qr_png, render_results, unreachable_warning
 
 PRESENTER_PATH = "bijeenkomst"
-PARTICIPANT_PATH = "meedoen"
 FLASH_KEY = "meeting_flash"
 # The package's post-it colours per domain (one colour per beleidsdomein), colour-blind safe enough on a projector.
 DOMAIN_COLOURS = {"wonen": "#fdd49e", "welzijn": "#c7e9c0", "zorg": "#c6dbef", "vrije tijd": "#fcc5c0",
@@ -52,10 +52,6 @@ def remember(meeting_id: str, token: str) -> None:
     tokens = dict(st.session_state.get(TOKENS_KEY, {}))
     tokens[meeting_id] = token
     st.session_state[TOKENS_KEY] = tokens
-
-
-def participant_link(join_code: str) -> str:
-    return f"{base_url(PRESENTER_PATH)}/{PARTICIPANT_PATH}?code={quote(join_code)}"
 
 
 def presenter_link(meeting_id: str, token: str, source: str | None = None) -> str:
@@ -132,7 +128,8 @@ tick(); setInterval(tick, 1000);
 
 def join_box(session: polls.PollSession) -> None:
     """The join code and QR code, for the popover that is always one click away."""
-    link = participant_link(session.join_code)
+    link = participant_link(session.join_code, PRESENTER_PATH)
+    unreachable_warning(PRESENTER_PATH)
     st.markdown("Doe mee met je gsm: scan de QR-code of surf naar")
     st.markdown(f"**[{link}]({link})**")
     st.markdown(f"<div style='font-size:3.4rem;font-weight:800;letter-spacing:0.16em;font-family:monospace'"
@@ -301,7 +298,7 @@ def grouping_editor(store: Store, meeting: Meeting, token: str, step: int) -> No
         frame = pd.DataFrame({"Kernwoord": [c.label for c in clusters],
                               "Ook": [", ".join(w for w in c.words if w != c.label) for c in clusters],
                               "Aantal": [c.total for c in clusters],
-                              "Domein": [c.domain for c in clusters]})
+                              "Domein": [c.domain or "" for c in clusters]})  # empty, not "None"
         edited = st.data_editor(
             frame, hide_index=True, width="stretch", key=f"meeting_domains_{meeting.meeting_id}_{step}_{len(frame)}",
             disabled=["Kernwoord", "Ook", "Aantal"],
@@ -347,6 +344,12 @@ def _figures(_store: Store, version: str, municipality: str, sectors: tuple[str,
     return meeting_content.sector_figures(_store, municipality, list(sectors), list(indicators))
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _with_data(_store: Store, version: str, municipality: str, indicators: tuple[str, ...], period: str | None
+               ) -> list[str]:
+    return meeting_content.indicators_with_data(_store, municipality, list(indicators), period)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def _amenities(_store: Store, version: str, municipality: str, sectors: tuple[str, ...], source: str):
     return meeting_content.amenities_map(_store, municipality, list(sectors), source=source)
@@ -368,14 +371,47 @@ def _findings(_store: Store, version: str, municipality: str, sectors: tuple[str
     return meeting_content.findings(_store, municipality, list(sectors))
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _step_source(_store: Store, version: str, kind: str, indicators: tuple[str, ...], period: str | None) -> str:
+    return meeting_content.step_source(_store, kind, indicators, period)
+
+
+def _wie_source(store: Store, indicators: Sequence[str], period: str | None) -> str:
+    """The datasets of the indicators shown (at their period), not every import."""
+    return _step_source(store, data_version(store), "wie", tuple(indicators), period)
+
+
+def _wat_source(store: Store) -> str:
+    return _step_source(store, data_version(store), "wat", (), None)
+
+
+def _mismatch_source(store: Store) -> str:
+    return _step_source(store, data_version(store), "wie_vs_wat", (), None)
+
+
 def _no_municipality() -> None:
     st.info("Deze bijeenkomst heeft geen gemeente; plan een nieuwe bijeenkomst met een gemeente om hier de "
             "cijfers van de gekozen sectoren te tonen.")
 
 
+def _literal(value) -> str:
+    """A table cell as text shown literally ("-" when empty, never "None")."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        value = "-"
+    return plain(value)
+
+
+def static_table(frame: pd.DataFrame, index: str) -> None:
+    """st.table with every text shown as it is: st.table reads its cells as Markdown, where a lone "-" (no data)
+    becomes a bullet, and an empty cell would read "None"."""
+    shown = frame.map(_literal)
+    shown.columns = [plain(c) for c in frame.columns]
+    st.table(shown.set_index(plain(index)))
+
+
 def figures_table(figures: meeting_content.FigureTable, what: str) -> None:
     # A static table: the indicator names wrap in the header, so every column fits beside the map.
-    st.table(figures.table.set_index("Gebied"))
+    static_table(figures.table, "Gebied")
     notes = [f"Periode {figures.period}. Gemiddelden van gebieden zijn verhoudingen van totalen, nooit een gemiddelde "
              "van percentages. x = verborgen door de bron, - = geen gegevens; nooit 0."]
     if figures.small:
@@ -395,16 +431,23 @@ def wie_step(store: Store, meeting: Meeting, token: str) -> None:
         st.info("Er zijn nog geen cijfers voor de indicatoren van deze bijeenkomst.")
         return
     catalogue = store.catalogue()
-    source = source_line(store)
-    indicator = st.segmented_control("Op de kaart", usable, default=usable[0], key=f"meeting_map_ind_{meeting.meeting_id}",
-                                     format_func=lambda c: catalogue.indicator(c).label) or usable[0]
+    with st.spinner("De cijfers worden berekend …"):
+        figures = _figures(store, version, meeting.municipality, meeting.sectors, tuple(usable))
+        with_data = _with_data(store, version, meeting.municipality, tuple(usable), figures.period)
+    # The map opens on an indicator with figures in this period: another one would be all grey.
+    first = with_data[0] if with_data else usable[0]
+
+    def label(code: str) -> str:
+        return catalogue.indicator(code).label + ("" if code in with_data else " (geen gegevens)")
+
+    indicator = st.segmented_control("Op de kaart", usable, default=first, key=f"meeting_map_ind_{meeting.meeting_id}",
+                                     format_func=label) or first
     try:  # the verslag shows the maps that were on screen
         meetings.record_shown(store, meeting.meeting_id, token, meeting.current_step, indicator)
     except MeetingError:
         pass
-    with st.spinner("De cijfers worden berekend …"):
-        figures = _figures(store, version, meeting.municipality, meeting.sectors, tuple(usable))
     map_col, table_col = st.columns([5, 6])
+    source = _wie_source(store, [indicator], figures.period)
     with map_col, st.spinner("De kaart wordt getekend …"):
         png = _indicator_map(store, version, meeting.municipality, meeting.sectors, indicator, figures.period, source)
         if png:
@@ -413,7 +456,8 @@ def wie_step(store: Store, meeting: Meeting, token: str) -> None:
             st.info("Er is geen kaart van de sectoren van deze gemeente.")
     with table_col:
         figures_table(figures, "wie")
-    st.caption(f"Bron: {source}. Verder verkennen kan op de pagina Wie woont er?.")
+    st.caption(f"Bron: {_wie_source(store, usable, figures.period)}. Verder verkennen kan op de pagina "
+               "Wie woont er?.")
 
 
 def wat_step(store: Store, meeting: Meeting) -> None:
@@ -421,7 +465,7 @@ def wat_step(store: Store, meeting: Meeting) -> None:
         _no_municipality()
         return
     version = data_version(store)
-    source = source_line(store)
+    source = _wat_source(store)
     with st.spinner("De voorzieningen worden geteld …"):
         png, counts = _amenities(store, version, meeting.municipality, meeting.sectors, source)
     map_col, table_col = st.columns([5, 6])
@@ -449,7 +493,7 @@ def wie_vs_wat_step(store: Store, meeting: Meeting) -> None:
         return
     version = data_version(store)
     with st.spinner("De kaart wordt getekend …"):
-        png = _mismatch_map(store, version, meeting.municipality, meeting.sectors, source_line(store))
+        png = _mismatch_map(store, version, meeting.municipality, meeting.sectors, _mismatch_source(store))
     with st.spinner("De bevindingen worden verzameld …"):
         table = _findings(store, version, meeting.municipality, meeting.sectors)
     if png:
@@ -462,7 +506,7 @@ def wie_vs_wat_step(store: Store, meeting: Meeting) -> None:
         st.info("Er zijn geen sectoren om te tonen.")
         return
     # A static table: its long sentences wrap, where a data grid would cut them off.
-    st.table(table.set_index("Sector"))
+    static_table(table, "Sector")
     st.caption("Signalen volgens de standaardregel van de app, de bereikbaarheid en de zin van Wie vs wat per sector "
                "(zoals in de samenvattende tabel). Een signaal is een vraag om te verkennen, geen oordeel. "
                f"{meeting_content.SMALL_MARK} weinig inwoners: voorzichtig interpreteren.")
@@ -511,7 +555,7 @@ def prepare_next_step(store: Store, meeting: Meeting) -> None:
     nxt = meeting.next_item
     if nxt is None or not meeting.municipality or nxt.kind not in ("wie", "wat", "wie_vs_wat"):
         return
-    version, source = data_version(store), source_line(store)
+    version = data_version(store)
     try:
         if nxt.kind in ("wie", "wie_vs_wat"):
             _prefills(store, version, meeting.municipality, meeting.sectors)
@@ -519,12 +563,15 @@ def prepare_next_step(store: Store, meeting: Meeting) -> None:
             usable = meeting_content.usable_indicators(store, meeting.indicators or meeting_content.DEFAULT_INDICATORS)
             if usable:
                 figures = _figures(store, version, meeting.municipality, meeting.sectors, tuple(usable))
-                _indicator_map(store, version, meeting.municipality, meeting.sectors, usable[0], figures.period, source)
+                with_data = _with_data(store, version, meeting.municipality, tuple(usable), figures.period)
+                first = with_data[0] if with_data else usable[0]
+                _indicator_map(store, version, meeting.municipality, meeting.sectors, first, figures.period,
+                               _wie_source(store, [first], figures.period))
         elif nxt.kind == "wat":
-            _amenities(store, version, meeting.municipality, meeting.sectors, source)
+            _amenities(store, version, meeting.municipality, meeting.sectors, _wat_source(store))
             _figures(store, version, meeting.municipality, meeting.sectors, meeting_content.ACCESS_INDICATORS)
         else:
-            _mismatch_map(store, version, meeting.municipality, meeting.sectors, source)
+            _mismatch_map(store, version, meeting.municipality, meeting.sectors, _mismatch_source(store))
             _findings(store, version, meeting.municipality, meeting.sectors)
     except Exception:  # noqa: BLE001 - only a head start; the step itself shows any problem in Dutch
         log.debug("preparing the next step failed", exc_info=True)
@@ -650,6 +697,7 @@ def planned_view(store: Store, meeting: Meeting, source: str | None) -> None:
     st.dataframe(pd.DataFrame({"Nr.": range(1, len(meeting.agenda) + 1), "Stap": [i.title for i in meeting.agenda],
                                "Minuten": [i.minutes for i in meeting.agenda]}),
                  hide_index=True, key="meeting_planned_agenda")
+    unreachable_warning(PRESENTER_PATH)
     if st.button("Start de bijeenkomst", type="primary", icon=":material/play_arrow:", key="meeting_start"):
         try:
             started, token = meetings.start(store, meeting.meeting_id)
@@ -669,6 +717,7 @@ def running_view(store: Store, meeting: Meeting, token: str) -> None:
                  "herstart. Deel hem niet met de deelnemers.", icon=":material/key:", duration="long")
     session = polls.find_session(store, store.poll_session(meeting.poll_session_id)["join_code"]) \
         if meeting.poll_session_id else None
+    unreachable_warning(PRESENTER_PATH)
     top_bar(store, meeting, token, session)
     step_content(store, meeting, token)
     notes_panel(store, meeting, token)

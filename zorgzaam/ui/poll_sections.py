@@ -5,7 +5,9 @@ with the participant page (zorgzaam.ui.poll_participant)."""
 from __future__ import annotations
 
 import io
+import os
 import string
+from collections.abc import Callable, Sequence
 from datetime import date
 from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 
@@ -14,7 +16,7 @@ import plotly.graph_objects as go
 import segno
 import streamlit as st
 
-from .. import bouwstenen, poll_export, polls
+from .. import bouwstenen, poll_export, polls, public_url
 from ..formatting import format_date, format_number
 from ..polls import PollError
 from ..store import Store
@@ -89,8 +91,34 @@ def base_url(page_path: str = PAGE_PATH) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def participant_link(join_code: str) -> str:
-    return f"{base_url()}/{PARTICIPANT_PATH}?code={quote(join_code)}"
+def public_address(page_path: str = PAGE_PATH) -> public_url.PublicAddress:
+    """Where phones reach the app: ZORGZAAM_PUBLIC_URL, Streamlit's browser.serverAddress (with its port and
+    base path), or else the address in this browser (zorgzaam.public_url.resolve)."""
+    from streamlit import config
+
+    configured = config.is_manually_set("browser.serverAddress")
+    port_option = "browser.serverPort" if config.is_manually_set("browser.serverPort") else "server.port"
+    try:
+        port = int(config.get_option(port_option))
+    except (TypeError, ValueError):
+        port = None
+    return public_url.resolve(
+        env=os.environ.get(public_url.ENV_VAR),
+        server_address=config.get_option("browser.serverAddress") if configured else None,
+        port=port, base_path=config.get_option("server.baseUrlPath"),
+        browser_base=base_url(page_path) if st.context.url else None)
+
+
+def participant_link(join_code: str, page_path: str = PAGE_PATH) -> str:
+    """The join link (and QR code) for phones, from the page ``page_path`` that shows it."""
+    return public_address(page_path).join_url(join_code)
+
+
+def unreachable_warning(page_path: str = PAGE_PATH) -> None:
+    """A Dutch warning beside the join link when phones in the room cannot reach its address."""
+    warning = public_address(page_path).warning
+    if warning:
+        st.warning(warning, icon=":material/wifi_off:")
 
 
 def facilitator_link(session_id: str, token: str) -> str:
@@ -273,16 +301,39 @@ def new_poll_form(store: Store) -> None:
         st.rerun()
 
 
-def _open_pasted_link() -> None:
-    text = str(st.session_state.get("poll_paste_link") or "").strip()
-    params = parse_qs(urlsplit(text).query)
-    sessie, beheer = params.get("sessie", [""])[0], params.get("beheer", [""])[0]
-    if sessie and beheer:
-        _go_to(sessie, beheer)
-        st.session_state[PASTE_ERROR_KEY] = None
+def link_params(text: str, names: Sequence[str]) -> tuple[str, ...] | None:
+    """The values of the query parameters ``names`` in a pasted link, or None when one is missing."""
+    params = parse_qs(urlsplit(str(text or "").strip()).query)
+    values = tuple(params.get(name, [""])[0].strip() for name in names)
+    return values if all(values) else None
+
+
+def _pasted_link(key: str, names: tuple[str, ...], error_key: str, on_link: Callable[..., str | None]) -> None:
+    text = str(st.session_state.get(key) or "").strip()
+    values = link_params(text, names)
+    if values is not None:
+        st.session_state[error_key] = on_link(*values)
     elif text:
-        st.session_state[PASTE_ERROR_KEY] = ("Dit is geen begeleiderslink: die bevat '?sessie=…&beheer=…'. "
+        example = "?" + "&".join(f"{name}=…" for name in names)
+        st.session_state[error_key] = (f"Dit is geen begeleiderslink: die bevat '{example}'. "
                                        "Kopieer de volledige link uit je bladwijzer of adresbalk.")
+    else:
+        st.session_state[error_key] = None
+
+
+def paste_link_input(label: str, *, key: str, names: tuple[str, ...], page_path: str, error_key: str,
+                     on_link: Callable[..., str | None]) -> None:
+    """A field for a pasted facilitator link (Peiling, Bijeenkomsten): ``on_link`` receives the link's
+    parameters ``names`` and returns a Dutch sentence when it cannot open them; a text without those
+    parameters gets one Dutch sentence and opens nothing."""
+    st.text_input(label, key=key, on_change=_pasted_link, args=(key, names, error_key, on_link),
+                  placeholder=f"{FALLBACK_BASE_URL}/{page_path}?" + "&".join(f"{n}=…" for n in names))
+    if st.session_state.get(error_key):
+        st.error(st.session_state[error_key])
+
+
+def _open_pasted_poll(sessie: str, beheer: str) -> None:
+    _go_to(sessie, beheer)  # the page checks the token and says so when it does not fit
 
 
 def open_existing() -> None:
@@ -296,10 +347,8 @@ def open_existing() -> None:
     for session_id, (title, token) in mine.items():
         st.button(f"Terug naar «{title}»", key=f"poll_back_{session_id}", icon=":material/undo:",
                   on_click=_go_to, args=(session_id, token))
-    st.text_input("Begeleiderslink", key="poll_paste_link", on_change=_open_pasted_link,
-                  placeholder=f"{FALLBACK_BASE_URL}/{PAGE_PATH}?sessie=…&beheer=…")
-    if st.session_state.get(PASTE_ERROR_KEY):
-        st.error(st.session_state[PASTE_ERROR_KEY])
+    paste_link_input("Begeleiderslink", key="poll_paste_link", names=("sessie", "beheer"), page_path=PAGE_PATH,
+                     error_key=PASTE_ERROR_KEY, on_link=_open_pasted_poll)
 
 
 # --------------------------------------------------------------------------- facilitator screen
@@ -316,6 +365,7 @@ def _act(store: Store, session_id: str, token: str, action: str) -> None:
 def big_screen(session: polls.PollSession) -> None:
     """The join code, the QR code and the participant link, readable from the back of the room."""
     link = participant_link(session.join_code)
+    unreachable_warning()
     left, right = st.columns([3, 2], vertical_alignment="center")
     with left:
         st.markdown(f"### {session.title}")

@@ -13,8 +13,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from ..access import amenity_points
-from ..environment import locate_amenities
+from ..environment import sector_amenities
 from ..store import Store
 from .data import data_version
 
@@ -28,7 +27,7 @@ class ViewLayers:
     sector_codes: tuple[str, ...]
     sectors_lambert: pd.DataFrame  # code, name, geometry (shapely, Lambert 72)
     features: pd.DataFrame  # layer, feature_id, category, name, properties, geom_display (WKB, EPSG:4326)
-    amenities: pd.DataFrame  # feature_id, category, name, x, y (Lambert), statsec (sector it lies in)
+    amenities: pd.DataFrame  # feature_id, category, name, x, y (Lambert), statsec; each place once
     stops: pd.DataFrame  # stop_id, name, departures_per_hour, is_belbus, x, y, lon, lat
     walkability: pd.DataFrame  # x, y, value, statsec
     facilities: pd.DataFrame  # voorzieningenniveau: x, y, value, statsec
@@ -54,8 +53,8 @@ def _cached_view_layers(_store: Store, version: str, level: str, code: str) -> V
     minx, miny, maxx, maxy = shapely.total_bounds(sectors["geometry"].to_numpy())
     bbox = (minx - MARGIN_M, miny - MARGIN_M, maxx + MARGIN_M, maxy + MARGIN_M)
     features = _store.features(bbox=bbox, display=True)
-    amenities = amenity_points(features)
-    amenities["statsec"] = locate_amenities(amenities, sectors).to_numpy()
+    # Each place once (a pharmacy in two lists is one pharmacy); the map still draws every list's points.
+    amenities = sector_amenities(features, sectors)
     return ViewLayers(
         sector_codes=tuple(codes),
         sectors_lambert=sectors,
@@ -86,19 +85,6 @@ def layer_sources(store: Store) -> dict[str, str]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _cached_layer_sources(_store: Store, version: str) -> dict[str, str]:
-    queries = {
-        "walkability": "SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = 'walkability'",
-        "inwoners": "SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = 'inwoners'",
-        "voorzieningenniveau": "SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = 'voorzieningenniveau'",
-        "bushaltes": "SELECT DISTINCT dataset_id FROM stops",
-        "sectoren": "SELECT DISTINCT dataset_id FROM areas WHERE level = 'statsec' AND geom_display IS NOT NULL",
-    }
-    titles = _store.datasets().set_index("dataset_id")
-    out = {}
-    for key, sql in queries.items():
-        ids = [d for d in _store.query_df(sql)["dataset_id"] if d in titles.index]
-        if ids:
-            out[key] = ", ".join(dict.fromkeys(
-                f"{titles.at[d, 'source']}" + (f" ({titles.at[d, 'period_label']})" if titles.at[d, "period_label"]
-                                                else "") for d in ids))
-    return out
+    from ..sources import layer_sources as sources_per_layer
+
+    return sources_per_layer(_store)

@@ -10,13 +10,14 @@ import streamlit as st
 from ..catalogue import BUILTIN, SIGNALS, Indicator
 from ..classify import METHODS, classify
 from ..comparisons import Reference
-from ..formatting import MISSING_SYMBOL, STATUS_LABEL, format_figure, format_indicator, format_number
+from ..formatting import MISSING_SYMBOL, STATUS_LABEL, format_figure, format_indicator, format_number, period_caption
 from ..keyfigures import count_text, small_sector_flags
 from ..maps import choropleth_deck, legend_html
 from ..profiles import ranking
-from ..signals import RULE_KINDS, SignalRule, evaluate, signal_indicators, signal_matrix, summarise
+from ..signals import (MATRIX_NOTE, RULE_KINDS, SignalRule, SignalStates, evaluate, no_data_note, sector_signal_lines,
+                       signal_count_text, signal_indicators, signal_matrix, signal_states, summarise)
 from ..store import MAX_NOTE_CHARS, Store, StoreError
-from ..summary import COMPOSITION_INDICATORS, QUESTIONS, composition_standouts, signal_standouts, standouts_text
+from ..summary import COMPOSITION_INDICATORS, QUESTIONS, composition_standouts, question_text, signal_standouts
 from .data import areas_of, cached_cube, cached_has_cube, cached_profile, cached_trend, compute_for, data_version
 from .indicator_view import View, map_key, ranking_table_key
 from .overview import zone_geometry
@@ -140,7 +141,8 @@ def render_map(
         st.pydeck_chart(deck, height=560, key=map_key(selected), on_select="rerun", selection_mode="single-object")
     with legend_col:
         entries = [(e.colour, f"{e.label} ({e.count})") for e in classes.entries]
-        notes = [f"Periode {period} · bron: {source}",
+        used = part.loc[part["status"] != "ontbrekend", "period"] if "period" in part else []
+        notes = [f"{period_caption(used, period).capitalize()} · bron: {source}",
                  f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren"]
         if classes.method == "afwijking_elz" and zone_value is not None:
             notes.insert(0, f"{zone_label}: {format_indicator(ind, zone_value)}")
@@ -311,8 +313,9 @@ def render_ranking(
     meaning = ("" if ind.is_count else
                f" · teller / noemer: de aantallen achter de {ind.unit if ind.unit != '%' else 'percentages'} "
                f"(noemer: {ind.denominator_kind})")
+    used = view.loc[(view["indicator"] == ind.code) & (view["status"] != "ontbrekend"), "period"]
     st.caption(
-        f"Periode {period} · bron: {source}{meaning}. ⚠ = minder dan {format_number(small_threshold)} inwoners "
+        f"{period_caption(used, period).capitalize()} · bron: {source}{meaning}. ⚠ = minder dan {format_number(small_threshold)} inwoners "
         "of aantal verborgen. Kies een rij om het profiel van die sector te zien."
     )
     return ranked
@@ -330,9 +333,10 @@ def signal_rule_controls() -> SignalRule:
     return SignalRule(kind=kind, factor=float(factor))
 
 
-def signal_data(store: Store, view: View, period: str | None, rule: SignalRule) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                                                           pd.Series, pd.DataFrame]:
-    """(evaluation, summary, zone values, zone sector results) for every signal indicator (cached)."""
+def signal_data(store: Store, view: View, period: str | None, rule: SignalRule
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.DataFrame, SignalStates]:
+    """(evaluation, summary, zone values, zone sector results, outcome per sector and signal) for every signal
+    indicator (cached)."""
     return _signal_data(store, data_version(store), view.choice.elz_code, period, rule)
 
 
@@ -345,7 +349,9 @@ def _signal_data(_store: Store, version: str, elz_code: str, period: str | None,
     zone_values = zone.set_index("indicator")["value"].where(zone.set_index("indicator")["status"] == "ok")
     signal_codes = {i.code for i in signal_indicators()}
     evaluation = evaluate(zone_sectors[zone_sectors["indicator"].isin(signal_codes)], zone_values, rule)
-    return evaluation, summarise(evaluation), zone_values, zone_sectors
+    sector_codes = list(dict.fromkeys(zone_sectors["area_code"]))
+    states = signal_states(evaluation, sector_codes, BUILTIN, store.variables())
+    return evaluation, summarise(evaluation), zone_values, zone_sectors, states
 
 
 def render_signals(
@@ -358,46 +364,42 @@ def render_signals(
     zone_label: str,
     period: str | None,
     source: str,
+    states: SignalStates | None = None,
 ) -> pd.DataFrame:
     st.markdown(rule.describe(zone_label))
     codes = list(view_frame["code"])
-    matrix = signal_matrix(summary, codes)
+    if states is None:
+        states = signal_states(evaluation, codes)
+    note = no_data_note(states, codes)
+    if note:
+        st.info(note, icon=":material/database:")
+    matrix = signal_matrix(summary, codes, states)
     names = dict(zip(view_frame["code"], view_frame["name"]))
     table = pd.DataFrame({"Sector": [names[c] for c in codes], "Code": codes})
     for signal, label in SIGNALS.items():
         table[label] = matrix[signal].to_numpy()
     table["Weinig inwoners"] = ["⚠" if c in small_codes else "" for c in codes]
-    table = table.sort_values(list(SIGNALS.values()), ascending=False, kind="stable")
+    # Most signals first; "-" (no data) below 0: it is not a count.
+    table = table.sort_values(list(SIGNALS.values()), ascending=False, kind="stable", na_position="last")
+    for label in SIGNALS.values():
+        table[label] = table[label].map(signal_count_text)
     st.dataframe(
         table, hide_index=True, width="stretch", key="signal_table", height=min(460, 38 + 35 * len(table)),
         column_config={
-            label: st.column_config.ProgressColumn(label, min_value=0, max_value=max(1, int(matrix.values.max())),
-                                                   format="%d", help=f"Aantal indicatoren dat een signaal geeft "
-                                                   f"voor {label.lower()}")
+            label: st.column_config.TextColumn(label, help=f"Aantal indicatoren dat een signaal geeft voor "
+                                                           f"{label.lower()}; - = geen gegevens")
             for label in SIGNALS.values()
         },
     )
     st.caption(
-        f"Getal = aantal indicatoren dat volgens de regel een signaal geeft · periode {period} · bron: {source}. "
+        f"Getal = aantal indicatoren dat volgens de regel een signaal geeft; 0 = geen signaal; {MATRIX_NOTE} · "
+        f"periode {period} · bron: {source}. "
         "Een signaal is een vraag om te verkennen met wie de buurt kent, geen oordeel over een buurt."
     )
     if selected:
-        mine = evaluation[(evaluation["area_code"] == selected) & evaluation["raised"]]
         st.markdown(f"**Signalen in {names.get(selected, selected)}**")
-        if mine.empty:
-            st.markdown("Geen enkele indicator valt op volgens deze regel.")
-        for signal in SIGNALS:
-            rows = mine[mine["signal"] == signal]
-            if rows.empty:
-                continue
-            parts = []
-            for r in rows.itertuples():
-                ind = BUILTIN.indicator(r.indicator)
-                limit = ("drempel" if rule.kind == "kwintiel" else zone_label)
-                compared = r.threshold if rule.kind == "kwintiel" else r.reference
-                parts.append(f"{ind.label} {format_indicator(ind, r.value)} "
-                             f"({limit}: {format_indicator(ind, compared)})")
-            st.markdown(f"- **{SIGNALS[signal]}**: " + "; ".join(parts))
+        st.markdown("\n".join(f"- **{label}**: {text}" for label, text in
+                               sector_signal_lines(evaluation, states, selected, rule, zone_label)))
     return table
 
 
@@ -449,6 +451,7 @@ def render_summary_questions(
     view_codes: list[str],
     small_codes: set[str],
     zone_label: str,
+    states: SignalStates | None = None,
 ) -> None:
     if period is None:
         return
@@ -466,7 +469,7 @@ def render_summary_questions(
             else:
                 items = composition_standouts(zone_sectors, zone_values, view_codes, sorted(small_codes),
                                               zone_label=zone_label)
-            st.markdown(standouts_text(items))
+            st.markdown(question_text(question, items, states, view_codes))
             note_area(store, view, period, question.key, notes,
                       "Wat valt jullie op? Wat herkennen jullie, wat moet nog verkend worden?")
 
