@@ -19,8 +19,8 @@ from .catalogue import Indicator
 from .comparisons import with_references
 from .engine import available_periods, compute
 from .environment import amenities_in_sectors, amenity_counts, category_label
-from .formatting import format_indicator
-from .keyfigures import SMALL_SECTOR_THRESHOLD
+from .formatting import format_figure, format_indicator, period_caption
+from .keyfigures import SMALL_SECTOR_THRESHOLD, small_sector_flags
 from .store import Store
 
 # The Wie woont er? step's indicators when the facilitator chose none.
@@ -139,8 +139,8 @@ def sector_figures(store: Store, municipality: str | None, sectors: Sequence[str
     refs_result, refs = with_references(store, wanted, "gemeente", municipality, period)
     names = dict(zip(*municipality_sectors(store, municipality)[["code", "name"]].T.to_numpy()))
     pop = per_sector[per_sector["indicator"] == "pop_total"].set_index("area_code")
-    small = tuple(c for c in shown if small_threshold > 0 and not (
-        pop["status"].get(c) == "ok" and pop["value"].get(c, 0) >= small_threshold))
+    flags = small_sector_flags(per_sector, small_threshold)
+    small = tuple(c for c in shown if bool(flags.get(c, False)))
     own = refs_result[refs_result["role"] == "gebied"]
     found = store.find_area(municipality, "gemeente")
     municipality_name = found["name"].iloc[0] if not found.empty else municipality
@@ -156,8 +156,7 @@ def sector_figures(store: Store, municipality: str | None, sectors: Sequence[str
         row = {"Gebied": label}
         for code in ["pop_total", *(c for c in codes if c != "pop_total")]:
             ind: Indicator = catalogue.indicator(code)
-            row[ind.label] = (format_indicator(ind, by_code["value"][code], by_code["status"][code])
-                              if code in by_code.index else "-")
+            row[ind.label] = format_figure(ind, by_code.loc[code], period) if code in by_code.index else "-"
         rows.append(row)
     return FigureTable(pd.DataFrame(rows), period, small, tuple(codes))
 
@@ -175,11 +174,13 @@ def indicator_map(store: Store, municipality: str, sectors: Sequence[str], indic
     result = compute(store, list(dict.fromkeys(["pop_total", indicator])), level="statsec",
                      within=("gemeente", municipality), period=period)
     rows = result[result["indicator"] == indicator].drop_duplicates("area_code").set_index("area_code")
-    pop = result[result["indicator"] == "pop_total"].set_index("area_code")
-    small = [c for c in codes if not (pop["status"].get(c) == "ok" and pop["value"].get(c, 0) >= SMALL_SECTOR_THRESHOLD)]
+    flags = small_sector_flags(result, SMALL_SECTOR_THRESHOLD)
+    small = [c for c in codes if bool(flags.get(c, False))]
+    used = rows.loc[rows["status"] != "ontbrekend", "period"] if "period" in rows else []
     name = store.find_area(municipality, "gemeente")
     label = f"gemeente {name['name'].iloc[0]}" if not name.empty else municipality
-    return indicator_map_png(geo, rows["value"], ind, source=source, period=period or "-", view_label=label,
+    return indicator_map_png(geo, rows["value"], ind, source=source, period=period_caption(used, period),
+                             view_label=label,
                              statuses=rows["status"], small=small, highlight=list(sectors), page=page, dpi=dpi, on=on)
 
 

@@ -139,11 +139,17 @@ def highlight_legend(highlight_label: str, context_label: str = "andere sectoren
     return [MapLegendItem(HIGHLIGHT_COLOUR, highlight_label), MapLegendItem(CONTEXT_COLOUR, context_label)]
 
 
+def period_phrase(period: str) -> str:
+    """'2025' -> 'periode 2025'; a caption already worded ('cijfers van 2023 (…)') stays as it is."""
+    text = str(period)
+    return text if text.startswith(("periode ", "cijfers ")) else f"periode {text}"
+
+
 def source_caption(source: str, period: str | None = None, on: date | None = None) -> str:
     """'Bron: demo — fictief · periode 2025 · kaart: zorgzaam · 2 december 2026 · noorden boven (Lambert 72)'."""
     parts = [f"Bron: {source}"]
     if period:
-        parts.append(f"periode {period}")
+        parts.append(period_phrase(period))
     parts += [MAKER, format_date(on or date.today()), NORTH_NOTE]
     return " · ".join(parts)
 
@@ -520,7 +526,7 @@ def indicator_map_png(
     if list(highlight):
         notes.append("Dikke zwarte rand: de gekozen sector")
     return sector_map_png(
-        sectors, title=f"{ind.label} per statistische sector", subtitle=f"{view_label} · periode {period}",
+        sectors, title=f"{ind.label} per statistische sector", subtitle=f"{view_label} · {period_phrase(period)}",
         source=source, period=period, colours=classes.colour_of(vals), legend=legend_items(classes),
         legend_title=classes.title(ind.label), highlight=highlight, marks=marks, notes=notes, page=page,
         orientation=orientation, dpi=dpi, on=on,
@@ -542,7 +548,7 @@ def mismatch_map_png(sectors: pd.DataFrame, data: pd.DataFrame, need, measure_te
     small = sector_codes.map(by_code["small"]).fillna(True).astype(bool)
     return sector_map_png(
         sectors, title=title or f"Wie vs wat: {need.label} tegenover {measure_text}",
-        subtitle=f"{view_label} · periode {period}",
+        subtitle=f"{view_label} · {period_phrase(period)}",
         source=source, period=period, colours=list(classes["colour"]),
         legend=bivariate_legend_items(need_bounds, lack_bounds, need_unit="" if need.use_count else need.ind.unit,
                                       need_decimals=0 if need.use_count else 1),

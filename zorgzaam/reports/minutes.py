@@ -143,7 +143,8 @@ def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date
                                                            meeting_content.DEFAULT_INDICATORS)
                 figures = meeting_content.sector_figures(store, meeting.municipality, meeting.sectors, usable)
                 if not figures.empty:
-                    step["table_title"] = f"Cijfers van de gekozen sectoren, periode {figures.period}"
+                    step["table_title"] = (f"Cijfers van de gekozen sectoren, tot en met {figures.period} "
+                                           "(elk cijfer van zijn laatste jaar; een ouder jaar staat erbij)")
                     step["table"] = figures.table
                     # The maps that were on screen (else the one the step opens on: the first with figures).
                     shown = [c for c in meetings.shown_indicators(store, meeting.meeting_id, i) if c in usable]
@@ -158,7 +159,7 @@ def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date
                                                                 store, "wie", [code], figures.period))
                         if png:
                             label = store.catalogue().indicator(code).label
-                            images.append((f"{label} per statistische sector, periode {figures.period}; "
+                            images.append((f"{label} per statistische sector, tot en met {figures.period}; "
                                            "dikke rand: de gekozen sectoren", png))
                     step["images"] = tuple(images)
             elif item.kind == "wat":

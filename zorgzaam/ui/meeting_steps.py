@@ -412,8 +412,9 @@ def static_table(frame: pd.DataFrame, index: str) -> None:
 def figures_table(figures: meeting_content.FigureTable, what: str) -> None:
     # A static table: the indicator names wrap in the header, so every column fits beside the map.
     static_table(figures.table, "Gebied")
-    notes = [f"Periode {figures.period}. Gemiddelden van gebieden zijn verhoudingen van totalen, nooit een gemiddelde "
-             "van percentages. x = verborgen door de bron, - = geen gegevens; nooit 0."]
+    notes = [f"Tot en met {figures.period}: elk cijfer van zijn laatste jaar, een ouder jaar staat erbij. "
+             "Gemiddelden van gebieden zijn verhoudingen van totalen, nooit een gemiddelde van percentages. "
+             "x = verborgen door de bron, - = geen gegevens, ≈ = onvolledig (over de gekende sectoren); nooit 0."]
     if figures.small:
         notes.append(f"{meeting_content.SMALL_MARK} weinig inwoners (minder dan 100, of aantal verborgen): "
                      "voorzichtig interpreteren.")

@@ -151,13 +151,16 @@ def indicator_map_document(store: Store, results, ind, codes: list[str], *, peri
                            view_label: str, source: str, reference: float | None, reference_label: str,
                            small: set[str], selected: str | None) -> Document:
     """The map of the "Wie woont er?" page as a PNG for print (A3 landscape, 150 dpi)."""
+    from ..formatting import period_caption
     from ..reports import map_image
 
     def build() -> bytes:
         geo = store.geometries("statsec", codes, display=False)
         rows = results[results["indicator"] == ind.code].drop_duplicates("area_code").set_index("area_code")
+        used = rows.loc[rows["status"] != "ontbrekend", "period"] if "period" in rows else []
         return map_image.indicator_map_png(
-            geo, rows["value"], ind, source=source, period=period, view_label=view_label, method=method,
+            geo, rows["value"], ind, source=source, period=period_caption(used, period), view_label=view_label,
+            method=method,
             reference=reference, reference_label=reference_label, statuses=rows["status"], small=small,
             highlight=[selected] if selected else [])
 
