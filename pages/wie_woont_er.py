@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from zorgzaam.cube import cube_variables
-from zorgzaam.formatting import format_number
+from zorgzaam.keyfigures import population_text, small_sector_flags
 from zorgzaam.signals import signal_indicators
 from zorgzaam.ui import take_home
 from zorgzaam.ui.team_sidebar import current_team
@@ -51,13 +50,13 @@ with page_guard():
     frame, municipalities = sections.view_sectors(store, view)
     sectors = sections.zone_results(store, view, ind, period)
     refs_result, refs = sections.reference_results(store, view, ind, period)
-    references = sections.reference_line(ind, refs_result, refs, choice.gemeente_name)
+    references = sections.reference_line(ind, refs_result, refs, choice.gemeente_name, period)
     zone_value = next((v for lvl, _, v, _ in references if lvl == "elz"), None)
     # Signals and standouts compare with the zone's average, whatever the indicator on the map.
     zone_label = f"gemiddelde eerstelijnszone {choice.elz_name}"
 
     st.markdown(
-        f"**{ind.label}**, periode {period}: "
+        f"**{ind.label}**, tot en met {period}: "
         + " · ".join(f"{label}: **{text}**" for _, label, _, text in references)
         + f"  \n<small>Bron: {source}. Gemiddelden zijn verhoudingen van totalen, nooit een gemiddelde van "
         "percentages.</small>",
@@ -71,19 +70,19 @@ with page_guard():
         sections.render_map(frame, municipalities, sectors, ind, method, zone_value, zone_label, selected,
                             small_threshold, view, period, source)
 
-    pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
+    pop_rows = sectors[sectors["indicator"] == "pop_total"].drop_duplicates("area_code").set_index("area_code")
     view_codes = list(names.index)
     # Few inhabitants, or a count the source hid: percentages rest on few people either way.
-    small_codes = {c for c in view_codes if small_threshold > 0 and not (pop.get(c, 0) >= small_threshold)}
+    flags = small_sector_flags(sectors, small_threshold)
+    small_codes = {c for c in view_codes if bool(flags.get(c, False))}
     name_frame = names.rename_axis("code").reset_index(name="name")
 
     if selected:
         head, button = st.columns([6, 1], vertical_alignment="bottom")
-        population = pop.get(selected)
         flag = " · ⚠ weinig inwoners: voorzichtig interpreteren" if selected in small_codes else ""
         head.subheader(f"Sector {names[selected]} ({selected})")
-        head.caption(f"{format_number(population)} inwoners{flag}" if pd.notna(population) else
-                     f"aantal inwoners verborgen{flag}")
+        own = pop_rows.loc[selected].to_dict() if selected in pop_rows.index else None
+        head.caption(population_text(own, period) + flag)
         if button.button("Selectie wissen", icon=":material/close:"):
             clear_selection()
             st.rerun()

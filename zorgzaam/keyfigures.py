@@ -38,6 +38,18 @@ def small_sector_flags(sectors: pd.DataFrame, threshold: int) -> pd.Series:
     return (small | pop["status"].isin(["verborgen"])).astype(bool)
 
 
+def population_text(row, period: str | None) -> str:
+    """A sector's inhabitants in words: '2.930 inwoners (2025)' (the year when older than ``period``),
+    'aantal inwoners verborgen (x)' or 'aantal inwoners: geen gegevens tot en met …'. ``row`` is the
+    engine row of pop_total (a mapping), or None."""
+    status = row["status"] if row is not None else "ontbrekend"
+    if status == "ok":
+        return f"{format_number(row['value'])} inwoners" + period_note(row.get("period"), period)
+    if status == "verborgen":
+        return "aantal inwoners verborgen (x)" + period_note(row.get("period"), period)
+    return "aantal inwoners: geen gegevens" + (f" tot en met {period}" if period else "")
+
+
 @dataclass(frozen=True)
 class KeyFigure:
     code: str

@@ -19,7 +19,7 @@ from .catalogue import Indicator
 from .comparisons import with_references
 from .engine import available_periods, compute
 from .environment import amenities_in_sectors, amenity_counts, category_label
-from .formatting import format_figure, format_indicator, period_caption
+from .formatting import format_figure, period_caption
 from .keyfigures import SMALL_SECTOR_THRESHOLD, small_sector_flags
 from .store import Store
 
@@ -138,7 +138,6 @@ def sector_figures(store: Store, municipality: str | None, sectors: Sequence[str
     per_sector = compute(store, wanted, areas=[("statsec", c) for c in shown], period=period)
     refs_result, refs = with_references(store, wanted, "gemeente", municipality, period)
     names = dict(zip(*municipality_sectors(store, municipality)[["code", "name"]].T.to_numpy()))
-    pop = per_sector[per_sector["indicator"] == "pop_total"].set_index("area_code")
     flags = small_sector_flags(per_sector, small_threshold)
     small = tuple(c for c in shown if bool(flags.get(c, False)))
     own = refs_result[refs_result["role"] == "gebied"]

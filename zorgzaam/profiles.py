@@ -10,7 +10,7 @@ import pandas as pd
 from .catalogue import BUILTIN, THEMES, Catalogue
 from .comparisons import Reference, with_references
 from .formatting import format_figure, format_indicator, format_number
-from .engine import available_periods, needed_variables
+from .engine import available_periods
 from .store import Store
 
 # Every indicator shown in a profile, in theme order (counts first within a theme).
@@ -122,7 +122,9 @@ def ranking(
     part = part.sort_values(["value", "area_code"], ascending=[False, True], na_position="last")
     part["rank"] = range(1, len(part) + 1)
     part.loc[part["value"].isna(), "rank"] = pd.NA
-    asked = str(sectors["period"].max()) if not sectors.empty else None
+    # The ranking's caption names its year; a row says its own only when it is older than the newest one.
+    used = part.loc[part["status"] != "ontbrekend", "period"] if "period" in part else pd.Series(dtype=object)
+    asked = str(used.max()) if len(used) else None
     part["value_text"] = [format_figure(ind, r, asked) for _, r in part.iterrows()]
     part["count_text"] = [
         (f"{format_number(n)} / {format_number(d)}" if s == "ok" and not ind.is_count else "")

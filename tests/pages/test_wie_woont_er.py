@@ -43,7 +43,7 @@ def test_headline_names_each_reference_with_the_engine_value(app, demo_db):
     assert f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}: **{texts[f'gemiddelde eerstelijnszone {DEMO_ELZ_NAME}']}**" \
         in headline
     assert f"Vlaanderen: **{texts['Vlaanderen']}**" in headline
-    assert "periode 2025" in headline and "Bron:" in headline
+    assert "tot en met 2025" in headline and "Bron:" in headline
 
 
 def test_ranking_table_shows_every_sector_value_and_counts_from_the_engine(app, demo_db):

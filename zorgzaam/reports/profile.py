@@ -34,11 +34,11 @@ from ..access import DEFAULTS, lack_phrase
 from ..bouwstenen import BOUWSTENEN
 from ..catalogue import Catalogue
 from ..comparisons import REFERENCE_LEVELS, Reference, references
-from ..engine import available_periods, compute, latest_period, needed_variables
+from ..engine import available_periods, compute, latest_period
 from ..environment import amenities_in_sectors, amenity_counts, category_label
 from ..sources import dataset_rows, source_text
-from ..formatting import format_date, format_figure, format_indicator, format_number, period_note
-from ..keyfigures import SMALL_SECTOR_THRESHOLD, small_sector_flags
+from ..formatting import format_date, format_figure, format_number
+from ..keyfigures import SMALL_SECTOR_THRESHOLD, population_text, small_sector_flags
 from ..mismatch import MISMATCH_QUESTIONS, attention_list, attention_sentence, gap_sentence, mismatch_summary
 from ..profiles import profile_indicators
 from ..signals import (SignalRule, SignalStates, evaluate, import_hint, no_data_sentence, sector_signal_lines,
@@ -422,16 +422,6 @@ def _map(geo: pd.DataFrame, highlight: list[str], title: str, source: str, perio
                            highlight_label=label, on=today)
 
 
-def _population_text(row: dict | None, period: str) -> str:
-    """'2.930 inwoners', with the year when older than the period asked; hidden and no data said apart."""
-    status = row["status"] if row is not None else "ontbrekend"
-    if status == "ok":
-        return f"{format_number(row['value'])} inwoners" + period_note(row.get("period"), period)
-    if status == "verborgen":
-        return "aantal inwoners verborgen (x)" + period_note(row.get("period"), period)
-    return f"aantal inwoners: geen gegevens tot en met {period}"
-
-
 def _sector_section(store, code, name, period, result, refs, indicators, catalogue, evaluation, rule, zone_name,
                     population, small, amenities, mismatch_data, need, phrase, geo, source, with_maps, today,
                     with_municipality_notes, gemeente, states=None, signal_rows=None, mismatch_gap="") -> ProfileSection:
@@ -440,7 +430,7 @@ def _sector_section(store, code, name, period, result, refs, indicators, catalog
     rows = _figure_rows(result, "statsec", code, refs, indicators, catalogue, raised, period)
     context = " · ".join(r.label if r.level != "elz" else f"eerstelijnszone {r.name}" for r in refs
                          if r.level in ("gemeente", "elz"))
-    pop_text = _population_text(population, period)
+    pop_text = population_text(population, period)
     mismatch = []
     heading = f"Wie vs wat: {need.label} tegenover het basispakket ({phrase})"
     if mismatch_data is not None:

@@ -126,8 +126,9 @@ def period_picker(store: Store, ind: Indicator, container=None) -> str | None:
     if st.session_state.get("periode") not in periods:
         st.session_state["periode"] = periods[-1]
     period = container.selectbox(
-        "Periode", periods, key="periode", persist_state="session", format_func=lambda p: f"tot en met {p}",
-        help="Elk cijfer komt van zijn laatste jaar tot en met deze periode; een ouder jaar staat erbij.",
+        "Periode", periods, key="periode", persist_state="session", format_func=lambda p: f"t/m {p}",
+        help="Tot en met deze periode: elk cijfer komt van zijn laatste jaar tot en met deze periode; een ouder "
+             "jaar staat erbij.",
     )
     keep_in_url("periode", period)
     return period

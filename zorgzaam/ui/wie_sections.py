@@ -60,13 +60,14 @@ def reference_results(store: Store, view: View, ind: Indicator, period: str | No
     )
 
 
-def reference_line(ind: Indicator, refs_result: pd.DataFrame, refs: list[Reference], gemeente_name: str) -> list[
-        tuple[str, str, float, str]]:
-    """(level, label, value, text) for the municipality, the care zone and Flanders."""
+def reference_line(ind: Indicator, refs_result: pd.DataFrame, refs: list[Reference], gemeente_name: str,
+                   period: str | None = None) -> list[tuple[str, str, float, str]]:
+    """(level, label, value, text) for the municipality, the care zone and Flanders; the text says '≈' for an
+    incomplete total (with its coverage) and the year when it is older than ``period``."""
     out = []
     own = refs_result[refs_result["role"] == "gebied"].iloc[0]
     out.append(("gemeente", f"gemeente {gemeente_name}", own["value"] if own["status"] == "ok" else float("nan"),
-                format_indicator(ind, own["value"], own["status"])))
+                format_figure(ind, own, period)))
     for ref in refs:
         row = refs_result[(refs_result["area_level"] == ref.level) & (refs_result["area_code"] == ref.code)]
         if row.empty:
@@ -74,7 +75,7 @@ def reference_line(ind: Indicator, refs_result: pd.DataFrame, refs: list[Referen
         r = row.iloc[0]
         label = ref.total_label if ind.is_count else ref.label
         out.append((ref.level, label, r["value"] if r["status"] == "ok" else float("nan"),
-                    format_indicator(ind, r["value"], r["status"])))
+                    format_figure(ind, r, period)))
     return out
 
 
@@ -112,7 +113,9 @@ def render_map(
     fill = classes.colour_of(values)
     small = codes.map(small_sector_flags(sectors, small_threshold)).fillna(False).astype(bool)
     zone_text = format_indicator(ind, zone_value) if zone_value is not None else "-"
-    frame["waarde"] = [format_figure(ind, r, period) for _, r in part.reindex(codes).iterrows()]
+    used = part.loc[part["status"] != "ontbrekend", "period"] if "period" in part else pd.Series(dtype=object)
+    newest = str(used.max()) if len(used) else period  # the legend names it; a tooltip only an older year
+    frame["waarde"] = [format_figure(ind, r, newest) for _, r in part.reindex(codes).iterrows()]
     frame["status_tekst"] = [STATUS_LABEL.get(s, "") for s in status]
     frame["teller"] = [
         count_text(ind, n, d, s) for n, d, s in zip(codes.map(part["numerator"]), codes.map(part["denominator"]), status)
@@ -141,7 +144,6 @@ def render_map(
         st.pydeck_chart(deck, height=560, key=map_key(selected), on_select="rerun", selection_mode="single-object")
     with legend_col:
         entries = [(e.colour, f"{e.label} ({e.count})") for e in classes.entries]
-        used = part.loc[part["status"] != "ontbrekend", "period"] if "period" in part else []
         notes = [f"{period_caption(used, period).capitalize()} · bron: {source}",
                  f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren"]
         if classes.method == "afwijking_elz" and zone_value is not None:
