@@ -193,3 +193,20 @@ def test_a_partly_imported_signal_says_how_many_indicators_were_judged(tmp_path)
     assert sector_signal_summary(states, "11111A00-").startswith(
         "Geen signaal volgens de regel voor Eenzaamheid, Sociaal isolement en Zorg- en ondersteuningsnood; "
         "geen gegevens voor Onbeantwoorde zorgnood en Kansen: importeer leeftijd")
+
+
+def test_a_sector_whose_latest_figure_is_older_is_not_compared_with_this_years_zone():
+    from zorgzaam.signals import SignalRule, evaluate
+
+    rows = pd.DataFrame({
+        "area_code": ["A", "B", "C"], "area_name": ["A", "B", "C"], "indicator": "pct_alone_75plus",
+        "period": ["2025", "2025", "2023"], "value": [10.0, 30.0, 90.0], "status": "ok",
+    })
+    zone = pd.Series({"pct_alone_75plus": 20.0})
+    result = evaluate(rows, zone, SignalRule(kind="factor", factor=1.25)).drop_duplicates("area_code")
+    raised = result.set_index("area_code")["raised"]
+    assert raised["B"] and not raised["A"]
+    # C's 90 % is of 2023: not judged against the 2025 zone (no signal, and its value is not compared).
+    assert not raised["C"] and pd.isna(result.set_index("area_code").loc["C", "value"])
+    quintile = evaluate(rows, zone, SignalRule(kind="kwintiel")).drop_duplicates("area_code").set_index("area_code")
+    assert not quintile.loc["C", "raised"] and quintile.loc["B", "raised"]

@@ -71,6 +71,17 @@ def signal_indicators(catalogue: Catalogue = BUILTIN) -> list[Indicator]:
     return [i for i in catalogue.indicators.values() if i.signals and i.direction in ("hoger", "lager")]
 
 
+def _same_period(part: pd.DataFrame) -> pd.Series:
+    """Rows of one indicator from its newest period among the zone's sectors: a sector whose latest
+    figure is older is not compared with this year's zone (figures signal within one year)."""
+    if "period" not in part or part.empty:
+        return pd.Series(True, index=part.index)
+    known = part.loc[part["status"] == "ok", "period"].astype(str)
+    if known.empty:
+        return pd.Series(True, index=part.index)
+    return part["period"].astype(str) == known.max()
+
+
 def thresholds(
     zone_sectors: pd.DataFrame,
     zone_values: pd.Series,
@@ -95,9 +106,8 @@ def thresholds(
                 continue
             out[code] = ref * rule.factor if ind.direction == "hoger" else ref / rule.factor
         else:
-            values = zone_sectors.loc[
-                (zone_sectors["indicator"] == code) & (zone_sectors["status"] == "ok"), "value"
-            ].astype(float)
+            part = zone_sectors[(zone_sectors["indicator"] == code) & (zone_sectors["status"] == "ok")]
+            values = part.loc[_same_period(part), "value"].astype(float)
             if values.empty:
                 out[code] = np.nan
                 continue
@@ -119,6 +129,7 @@ def evaluate(
         ind = catalogue.indicator(code)
         part = zone_sectors[zone_sectors["indicator"] == code]
         values = part["value"].astype(float).where(part["status"] == "ok")
+        values = values.where(_same_period(part))
         if pd.isna(limit):
             raised = pd.Series(False, index=part.index)
         elif ind.direction == "hoger":
