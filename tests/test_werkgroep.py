@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from zorgzaam import polls, werkgroep
-from zorgzaam.bouwstenen import UnknownBouwsteen, validate_action
+from zorgzaam.bouwstenen import validate_action
 from zorgzaam.store import MAX_NOTE_CHARS, Store, StoreError, close_all, migrate
 from zorgzaam.werkgroep import WerkgroepError
 

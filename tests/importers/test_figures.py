@@ -11,7 +11,6 @@ from zorgzaam.engine import compute
 from zorgzaam.importers.errors import ImportProblem
 from zorgzaam.importers.figures import (ColumnTarget, parse_values, plan_figures, recognise, remember_mapping,
                                         remembered_mapping)
-from zorgzaam.store import Store, close_all
 
 
 @pytest.fixture

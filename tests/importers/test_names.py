@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
-import pytest
 
 from zorgzaam.importers import SourceFile, plan_sources
 from zorgzaam.importers.names import level_from_header, match_names, normalise_name, store_areas_for_names

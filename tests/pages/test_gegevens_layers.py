@@ -40,7 +40,7 @@ def _raster_inside(sectors: gpd.GeoDataFrame) -> tuple[bytes, str, int]:
     return buffer.getvalue(), largest["id"], 7  # 0 and nodata are no residents
 
 
-def test_layers_uploaded_with_their_sectors_are_imported_in_one_go(own_db, realdata):
+def test_layers_uploaded_with_their_sectors_are_imported_in_one_go(own_db, realdata):  # noqa: F811 (the fixture)
     sectors = gpd.read_file(realdata / "zenvallei/sectors.geojson").to_crs(31370)
     raster, sector, cells = _raster_inside(sectors)
     kern = gpd.GeoDataFrame({"type": ["kern"]}, geometry=[sectors.geometry.iloc[0].buffer(-50)], crs=31370)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.pages.conftest import open_app_page
 from zorgzaam.access import amenity_points
-from zorgzaam.demo import DEMO_ELZ_CODE, TOWN_CODE
+from zorgzaam.demo import TOWN_CODE
 from zorgzaam.environment import settlement_shares
 from zorgzaam.store import Store
 

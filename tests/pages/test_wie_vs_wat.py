@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.conftest import open_app_page
@@ -108,7 +107,7 @@ def test_hidden_80plus_stays_unknown_and_selected_sector_gets_its_sentence(app):
 def test_summary_questions_are_prefilled_and_notes_are_saved(app, demo_db):
     open_page(app)
     codes = attention_codes(app)
-    answer = next(m.value for m in app.markdown if m.value.startswith(f"In gemeente"))
+    answer = next(m.value for m in app.markdown if m.value.startswith("In gemeente"))
     assert f"vallen {len(codes)} statistische sectoren op" in answer
     key = next(t.key for t in app.text_area if t.key.endswith("_8.1"))
     app.text_area(key=key).input("Hulsdonk: winkelbus bespreken").run()

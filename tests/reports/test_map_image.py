@@ -168,9 +168,9 @@ def test_amenity_points_use_the_wat_is_er_colours():
 
     frame = pd.DataFrame({"category": ["bakker", "huisarts", "bakker"], "x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]})
     layers = amenity_points(frame)
-    assert [(l.label, l.colour, len(l.x)) for l in layers] == [
+    assert [(layer.label, layer.colour, len(layer.x)) for layer in layers] == [
         ("Bakker", AMENITIES["bakker"].colour, 2), ("Huisarts", AMENITIES["huisarts"].colour, 1)]
-    assert [l.label for l in amenity_points(frame, ["huisarts"])] == ["Huisarts"]
+    assert [layer.label for layer in amenity_points(frame, ["huisarts"])] == ["Huisarts"]
 
 
 def test_degrees_are_refused_with_a_dutch_sentence():

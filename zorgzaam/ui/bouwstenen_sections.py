@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
