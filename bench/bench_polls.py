@@ -59,7 +59,7 @@ import duckdb  # noqa: E402
 import plotly  # noqa: E402
 import plotly.io as pio  # noqa: E402
 
-from zorgzaam import polls, werkgroep  # noqa: E402
+from zorgzaam import charts, polls, werkgroep  # noqa: E402
 from zorgzaam.store import Store, close_all  # noqa: E402
 from zorgzaam.ui import poll_sections  # noqa: E402
 
@@ -249,7 +249,7 @@ def facilitator_view(workdir: Path, repeat: int) -> list[dict]:
         def refresh():  # live_results: session + results, table, chart as st.plotly_chart serialises it
             r = data()
             poll_sections.scale_table(r)
-            pio.to_json(poll_sections.scale_figure(r), validate=False)
+            pio.to_json(charts.poll_scale(r), validate=False)
 
         def proposal():  # _proposal (every 3 s): session + results + scores + table
             polls.facilitator_session(store, sid, token)
@@ -261,7 +261,7 @@ def facilitator_view(workdir: Path, repeat: int) -> list[dict]:
             "data_s": time_calls(data, repeat),
             "scale_table_s": time_calls(lambda: poll_sections.scale_table(res), repeat),
             "scale_figure_json_s": time_calls(
-                lambda: pio.to_json(poll_sections.scale_figure(res), validate=False), repeat),
+                lambda: pio.to_json(charts.poll_scale(res), validate=False), repeat),
             "live_refresh_total_s": time_calls(refresh, repeat),
             "proposal_refresh_s": time_calls(proposal, repeat),
         }
@@ -298,7 +298,7 @@ def expected_cells(scores: list[int], participants: int) -> list[str]:
     n = len(scores)
     counts = Counter(scores)
     return [f"{n} van {participants}"] + [
-        f"{counts[s]} ({poll_sections.format_share(counts[s], n)})" if n else "0" for s in polls.SCALE_VALUES]
+        f"{counts[s]} ({charts.format_share(counts[s], n)})" if n else "0" for s in polls.SCALE_VALUES]
 
 
 def browser_latency(workdir: Path, repeat: int) -> dict:
@@ -350,7 +350,7 @@ def browser_latency(workdir: Path, repeat: int) -> dict:
                 wait_for_app_idle(phone)
                 phone.wait_for_timeout(rng.uniform(0, 2000))  # out of step with the facilitator's 2 s refresh
                 t0 = time.perf_counter()
-                box.get_by_text(poll_sections.score_label(score), exact=True).click()
+                box.get_by_text(charts.score_label(score), exact=True).click()
                 box.get_by_text("Bewaard").wait_for(state="visible", timeout=15_000)
                 t_saved = time.perf_counter()
                 answers[q].append(score)

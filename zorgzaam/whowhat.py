@@ -16,6 +16,7 @@ import pandas as pd
 
 from .access import AccessSettings, lacks_access, sector_access
 from .catalogue import BUILTIN, Indicator
+from .formatting import format_indicator, format_number
 
 
 @dataclass(frozen=True)
@@ -101,3 +102,10 @@ def pooled_lack_share(frame: pd.DataFrame) -> float:
     known = frame["group_count"].notna() & frame["group_lacking"].notna()
     total = frame.loc[known, "group_count"].sum()
     return float(frame.loc[known, "group_lacking"].sum() / total) if total > 0 else float("nan")
+
+
+def need_text(need: NeedOption, value: float, status: str = "ok") -> str:
+    """A need's value in words: a number of people, or the indicator's value with its unit."""
+    if need.use_count:
+        return "x" if status != "ok" else f"{format_number(value)} {need.group_label}"
+    return format_indicator(need.ind, value, status)

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from zorgzaam.polls import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
-from zorgzaam.ui.poll_sections import score_label
+from zorgzaam.charts import score_label
 
 from .conftest import _failed_key, open_app, wait_for_app_idle, wait_for_text
 

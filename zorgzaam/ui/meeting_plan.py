@@ -8,22 +8,21 @@ the session (``TOKENS_KEY``) so whoever started a meeting in this browser can le
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from .. import bouwstenen, meeting_content, meetings
+from .. import meeting_content, meetings
+from ..charts import meeting_progress
 from ..formatting import format_date
 from ..meetings import BLOCKS, TEMPLATES, Meeting, MeetingError
 from ..store import Store
 from . import take_home
 from .data import SOURCE_KEY, data_version, demo_store, own_store, source_choice
-from .poll_sections import SCORE_COLOURS, paste_link_input
+from .poll_sections import paste_link_input
 from .state import AreaChoice
 
 PRESENTER_PAGE = "pages/bijeenkomst.py"
@@ -45,7 +44,6 @@ STATE_BADGES = {
     "bezig": ":orange-badge[:material/play_circle: bezig]",
     "afgerond": ":green-badge[:material/task_alt: afgerond]",
 }
-CELL = re.compile(r"^\s*(\d+)\s*\(n=(\d+)\)\s*$")
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -456,38 +454,6 @@ def meeting_list(store: Store, team: str, listed: list[Meeting]) -> None:
 # --------------------------------------------------------------------------- progress over meetings
 
 
-def _parse_cell(text: Any) -> tuple[int | None, str]:
-    match = CELL.match(str(text))
-    if not match:
-        return None, ""
-    return int(match.group(1)), f"{match.group(1)} (n={match.group(2)})"
-
-
-def progress_chart(table: pd.DataFrame) -> go.Figure:
-    """Bouwstenen × meetings, coloured by the group's score (1–5), the cell text '3 (n=7)'."""
-    columns = [c for c in table.columns if c != "Bouwsteen"]
-    parsed = [[_parse_cell(table[c].iloc[r]) for c in columns] for r in range(len(table))]
-    z = [[p[0] for p in row] for row in parsed]
-    text = [[p[1] for p in row] for row in parsed]
-    scale = []
-    for score in range(1, 6):
-        scale += [[(score - 1) / 5, SCORE_COLOURS[score]], [score / 5, SCORE_COLOURS[score]]]
-    scale_labels = [[bouwstenen.SCALE.get(v, "niet gescoord") if v else "niet gescoord" for v in row] for row in z]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=columns, y=list(table["Bouwsteen"]), text=text, texttemplate="%{text}", zmin=0.5, zmax=5.5,
-        colorscale=scale, xgap=2, ygap=2, hoverongaps=False, customdata=scale_labels,
-        hovertemplate="%{y}<br>%{x}<br>%{text}: %{customdata}<extra></extra>",
-        colorbar=dict(title="Score", tickvals=[1, 2, 3, 4, 5], ticktext=["1", "2", "3", "4", "5"], thickness=14),
-    ))
-    # A date over its title: the column heads stay readable side by side.
-    heads = [label.replace(" ", "<br>", 1) for label in columns]
-    fig.update_layout(height=150 + 42 * len(table), margin=dict(l=10, r=10, t=10, b=10),
-                      yaxis=dict(autorange="reversed"),
-                      xaxis=dict(side="top", type="category", tickmode="array", tickvals=columns, ticktext=heads,
-                                 tickangle=0))
-    return fig
-
-
 def progress_section(store: Store, team: str) -> None:
     st.subheader("Vooruitgang: de bouwstenen per bijeenkomst")
     table = meetings.progress_table(store, team)
@@ -497,7 +463,7 @@ def progress_section(store: Store, team: str) -> None:
         return
     st.caption("Per bouwsteen de mediaan van de groep, naar beneden afgerond: een bouwsteen krijgt 4 pas als minstens "
                "de helft 4 of meer gaf. n is het aantal antwoorden; '-' is niet gescoord. Oudste bijeenkomst links.")
-    st.plotly_chart(progress_chart(table), width="stretch", key="meeting_progress_chart",
+    st.plotly_chart(meeting_progress(table), width="stretch", key="meeting_progress_chart",
                     config={"displaylogo": False})
     st.dataframe(table, hide_index=True, width="stretch", key="meeting_progress_table")
 

@@ -14,7 +14,8 @@ from .. import bouwstenen, polls
 from ..polls import PollError
 from ..store import Store
 from .frame import page_guard
-from .poll_sections import answered_line, format_median, format_share, plain, score_label
+from ..charts import format_share, score_label
+from .poll_sections import answered_line, format_median, plain
 
 PARTICIPANT_PATH = "meedoen"
 PID_KEY = "poll_participant"

@@ -12,11 +12,11 @@ from datetime import date
 from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 
 import pandas as pd
-import plotly.graph_objects as go
 import segno
 import streamlit as st
 
 from .. import bouwstenen, poll_export, polls, public_url
+from ..charts import SCORE_COLOURS, format_share, poll_scale, score_label
 from ..formatting import format_date, format_number
 from ..polls import PollError
 from ..store import Store
@@ -29,8 +29,6 @@ FALLBACK_BASE_URL = "http://localhost:8501"
 
 QUESTION_SETS = ("De 9 bouwstenen scoren (1–5)", "Eigen vragen")
 KIND_BY_LABEL = {"schaal 1–5": "scale", "meerkeuze": "choice", "kort woord": "word"}
-# ColorBrewer YlGnBu (5 classes, colour-blind safe): low scores light, high scores dark.
-SCORE_COLOURS = {1: "#ffffcc", 2: "#a1dab4", 3: "#41b6c4", 4: "#2c7fb8", 5: "#253494"}
 DISAGREEMENT_BADGE = ":orange-badge[:material/diversity_2: meningen lopen uiteen]"
 
 # Session-state keys.
@@ -53,14 +51,6 @@ def format_median(value: float | None) -> str:
     if value is None:
         return "-"
     return format_number(value, 0 if float(value).is_integer() else 1)
-
-
-def format_share(count: int, total: int) -> str:
-    return "-" if not total else f"{format_number(100 * count / total, 1)} %"
-
-
-def score_label(score: int) -> str:
-    return f"{score} · {bouwstenen.SCALE[score]}"
 
 
 def answered_line(n: int, participants: int) -> str:
@@ -161,32 +151,6 @@ def option_table(result: polls.QuestionResult, limit: int | None = None) -> pd.D
                          "Aandeel": [format_share(int(v), result.n) for _, v in items]})
 
 
-def scale_figure(res: polls.RoundResults) -> go.Figure:
-    """Stacked horizontal bars: per scale question the share of each score, the count as the label."""
-    scale = [r for r in res.questions if r.question.kind == "scale"]
-    labels = [f"{r.question.text} (n={r.n}){' ⚠' if r.disagreement else ''}" for r in scale]
-    fig = go.Figure()
-    for score in polls.SCALE_VALUES:
-        counts = [int(r.distribution.get(score, 0)) for r in scale]
-        shares = [100 * c / r.n if r.n else 0 for c, r in zip(counts, scale)]
-        fig.add_bar(
-            y=labels, x=shares, orientation="h", name=score_label(score), marker_color=SCORE_COLOURS[score],
-            marker_line=dict(color="white", width=1),
-            text=[str(c) if c else "" for c in counts], textposition="inside", insidetextanchor="middle",
-            textfont=dict(color="#222" if score <= 2 else "white", size=16),
-            customdata=[[c, format_share(c, r.n)] for c, r in zip(counts, scale)],
-            hovertemplate="%{y}<br>" + score_label(score) + ": %{customdata[0]} (%{customdata[1]})<extra></extra>",
-        )
-    fig.update_layout(
-        barmode="stack", height=60 + 46 * max(len(scale), 1), margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(range=[0, 100], ticksuffix=" %", title=None, fixedrange=True),
-        yaxis=dict(autorange="reversed", fixedrange=True, tickfont=dict(size=16, color="#222")),
-        showlegend=False,  # scale_legend_html: plotly's legend scrolls or squeezes the long scale texts
-        separators=", ",
-    )
-    return fig
-
-
 def scale_legend_html() -> str:
     """The chart's legend: a coloured square and the source's text per score, wrapping like text."""
     items = [
@@ -203,7 +167,7 @@ def render_results(res: polls.RoundResults, *, key: str) -> None:
     scale = [r for r in res.questions if r.question.kind == "scale"]
     if scale:
         st.markdown(scale_legend_html(), unsafe_allow_html=True)
-        st.plotly_chart(scale_figure(res), key=f"{key}_chart", config={"displaylogo": False, "displayModeBar": False})
+        st.plotly_chart(poll_scale(res), key=f"{key}_chart", config={"displaylogo": False, "displayModeBar": False})
         st.dataframe(scale_table(res), hide_index=True, key=f"{key}_scale_table", width="stretch",
                      column_config={"Nr.": st.column_config.NumberColumn(width=40),
                                     "Antwoorden": st.column_config.TextColumn(width=85),

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import pydeck as pdk
 import streamlit as st
 
+from .. import charts
 from ..access import (
     AMENITY_CATEGORIES, BASKET_TEXT, BUS_THRESHOLDS, CATEGORY_LABELS, DEFAULTS, AccessSettings, format_distance,
     lack_phrase, lacks_access,
 )
-from ..formatting import format_indicator, format_number
+from ..formatting import format_number
 from ..layers import amenity_layers, cell_layers, stop_layers
 from ..maps import choropleth_deck, fit_view
 from ..mismatch import (
@@ -21,7 +21,7 @@ from ..mismatch import (
     tertile_classes,
 )
 from ..store import Store
-from ..whowhat import DEFAULT_NEED, NEEDS, NeedOption
+from ..whowhat import DEFAULT_NEED, NEEDS, NeedOption, need_text
 from .indicator_view import View
 from .selection import map_key, ranking_table_key
 from .spatial_data import ViewLayers
@@ -91,11 +91,6 @@ def controls() -> tuple[NeedOption, str, AccessSettings]:
     )
     return need, measure, settings
 
-
-def need_text(need: NeedOption, value: float, status: str = "ok") -> str:
-    if need.use_count:
-        return "x" if status != "ok" else f"{format_number(value)} {need.group_label}"
-    return format_indicator(need.ind, value, status)
 
 
 def sentence_for(row: pd.Series, need: NeedOption, measure: str, settings: AccessSettings) -> str:
@@ -176,29 +171,7 @@ def _zoom_layers(layers: ViewLayers, selected: str, measure: str, settings: Acce
 def render_scatter(data: pd.DataFrame, need: NeedOption, zone_need: float | None, zone_lack: float,
                    zone_label: str, selected: str | None) -> None:
     """Need × lack of access per sector; bubble = people concerned without access; cross-hairs at the zone."""
-    known = data.dropna(subset=["need_value", "lack_share"])
-    sizes = known["group_lacking"].fillna(0).clip(lower=0)
-    scale = 40 / np.sqrt(sizes.max()) if sizes.max() > 0 else 0
-    colours = ["#08306b" if c == selected else "#6baed6" for c in known["statsec"]]
-    hover = [f"<b>{n}</b><br>Wie: {need_text(need, v)}<br>Zonder toegang: {format_share(s)}"
-             f"<br>≈ {format_number(g) if pd.notna(g) else 'x'} mensen" for n, v, s, g in
-             zip(known["name"], known["need_value"], known["lack_share"], known["group_lacking"])]
-    fig = go.Figure(go.Scatter(
-        x=known["need_value"], y=known["lack_share"] * 100, mode="markers",
-        marker={"size": 6 + np.sqrt(sizes) * scale, "color": colours, "line": {"color": "#333", "width": 1},
-                "opacity": 0.8},
-        hovertext=hover, hoverinfo="text", name="sectoren",
-    ))
-    if zone_need is not None and np.isfinite(zone_need):
-        fig.add_vline(x=zone_need, line_dash="dash", line_color="#1b9e77",
-                      annotation_text=f"{zone_label}: {need_text(need, zone_need)}", annotation_position="top")
-    if np.isfinite(zone_lack):
-        fig.add_hline(y=zone_lack * 100, line_dash="dash", line_color="#1b9e77",
-                      annotation_text=f"{zone_label}: {format_share(zone_lack)}", annotation_position="right")
-    fig.update_layout(
-        height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10}, showlegend=False, separators=",.",
-        xaxis_title=need.label, yaxis_title=f"% {need.group_label} te ver", yaxis={"ticksuffix": " %"},
-    )
+    fig = charts.mismatch_scatter(data, need, zone_need, zone_lack, zone_label, selected)
     st.plotly_chart(fig, width="stretch", key="wvw_scatter")
     st.caption(f"Elke bol is een sector; hoe groter, hoe meer {need.group_label} te ver wonen (schatting). "
                f"Stippellijnen: {zone_label} (verhouding van totalen).")
