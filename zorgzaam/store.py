@@ -1111,6 +1111,19 @@ class Store:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def sectors_by_parent(self, parent_level: str, parent_codes: list[str]) -> dict[str, set[str]]:
+        """The sectors inside each of ``parent_codes`` (of ``parent_level``), by parent; a parent without
+        sectors in the store is left out."""
+        rows = self.cursor().execute(
+            "SELECT parent_code, code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
+            " AND parent_code IN (SELECT unnest(?))",
+            [parent_level, list(parent_codes)],
+        ).fetchall()
+        out: dict[str, set[str]] = {}
+        for parent, code in rows:
+            out.setdefault(parent, set()).add(code)
+        return out
+
     def parent_of(self, level: str, code: str, parent_level: str) -> str | None:
         return self.scalar(
             "SELECT parent_code FROM area_parents WHERE level = ? AND code = ? AND parent_level = ?",

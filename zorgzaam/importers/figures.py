@@ -6,7 +6,22 @@ Layouts (dataformats.md §2.1, §3.2–3.3):
 * **Swing export / selection-table JSON**: an area column (``Geo``) holding ``Naam (CODE)`` or a
   code, a period column (``Perioden``) or ``<label>|<year>`` headers, one column per variable;
 * **Statbel** ``OPENDATA_SECTOREN_*``: ``CD_REFNIS | CD_SECTOR | TOTAL`` (or ``POPULATION``), pipe
-  separated, decimal commas.
+  separated, decimal commas; the fiscal income per sector (``TF_PSNL_INC_TAX_SECTOR``) and per
+  municipality (``TF_PSNL_INC_TAX_MUNTY``: ``CD_YEAR | CD_MUNTY_REFNIS`` or ``CD_REFNIS``, "*" or "C" for a
+  suppressed cell), cars per sector (``TF_CAR_HH_SECTOR``).
+
+**Published totals.** A file of municipalities may also hold provinces and regions (PinC's 20001
+Vlaams-Brabant, 2000 or Statbel's 02000 Vlaams Gewest): each row gets the level at which the store knows
+its code (``_reference_levels``), and a table by name the level its name has (``names.match_coarser``).
+A value stored for an area wins over the sum of its sectors in the engine; an empty cell of such an area
+is not stored (it would hide that sum).
+
+**Unknown sectors.** Rows of the pseudo-sector ``NNNNNZZZZ`` ("sector onbekend") are no sector. For an
+additive count (a catalogue count, an extra count or ratio; never a score or an indicator's own value),
+the municipality ``NNNNN`` gets its total stored: the sum of its sectors plus its unknown-sector row,
+but only when the file gives every sector the store has in that municipality with a known value and
+the unknown row is known (``_unknown_sector_totals``); else nothing extra, and the engine shows the
+partial sum.
 
 Values: numbers with a decimal point or comma. Missing-value codes (Swing): -99996 and "-" or ""
 (leeg) → ontbrekend; -99997 and "x" (verborgen by the supplier) → verborgen; -99998 and "nvt" → nvt;
@@ -36,13 +51,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..areas import SECTOR_CODE_RE, normalise_sector_code
+from ..areas import LEVEL_BY_CODE, SECTOR_CODE_RE, normalise_sector_code
 from ..catalogue import BUILTIN, EXTRA_KINDS, BaseCount, Indicator, extra_definition
 from ..formatting import format_number
 from ..store import Store
 from .core import ImportPlan, Preview, check_vintage, known_codes, require_known_codes
 from .errors import ImportProblem
-from .names import level_from_header, match_names, store_areas_for_names
+from .names import MIN_SHARE as NAME_MIN_SHARE
+from .names import (COARSE_LEVELS, NameMatch, coarse_areas, level_from_header, match_coarser, match_names,
+                    store_areas_for_names)
 from .sectors import is_split_code
 from .vintages import absorbed_sectors, to_2024
 
@@ -66,7 +83,7 @@ GEOLEVELS = {
     "statsec2024": ("statsec", "2024"), "statsec2020": ("statsec", "2024"), "statsec2019": ("statsec", "2024"),
     "deelgemeente": ("deelgemeente", None), "deelgemeente2024": ("deelgemeente", None),
     "ggw7": ("wijk", None), "wijk": ("wijk", None),
-    "gemeente": ("gemeente", None), "gemeente2024": ("gemeente", None),
+    "gemeente": ("gemeente", None), "gemeente2024": ("gemeente", None), "gemeente2018": ("gemeente", None),
     "elz": ("elz", None), "provincie": ("provincie", None), "gewest": ("gewest", None),
 }
 _NAME_CODE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[0-9A-Za-z_-]{4,12})\)\s*$")
@@ -216,7 +233,9 @@ def _guess_level(codes: pd.Series) -> str | None:
     sample = codes.dropna().astype(str).head(200).map(lambda c: _area_code(c, "statsec")[0])
     if not len(sample):
         return None
-    checks = [("statsec", lambda c: bool(SECTOR_CODE_RE.match(c))), ("gemeente", lambda c: bool(re.fullmatch(r"\d{5}", c))),
+    # NIS codes of municipalities; provinces (20001) and the regions (2000, 02000) may stand among them.
+    checks = [("statsec", lambda c: bool(SECTOR_CODE_RE.match(c))),
+              ("gemeente", lambda c: bool(re.fullmatch(r"\d{5}|[234]000", c))),
               ("elz", lambda c: bool(re.fullmatch(r"elz\d+", c, re.IGNORECASE))),
               ("wijk", lambda c: bool(re.fullmatch(r"\d{5}[A-Z][0-9A-Z]{1,3}", c)))]
     for level, check in checks:
@@ -229,26 +248,50 @@ def _guess_level(codes: pd.Series) -> str | None:
 BY_NAME = "naam"
 
 
+def _match_table_names(names: pd.Series, header: str | None, store: Store
+                       ) -> tuple[NameMatch | None, dict[str, tuple[str, str]], int]:
+    """The names matched at the level most of them have, the rest matched as a municipality, province
+    or region (``names.match_coarser``), and the number of distinct names."""
+    unique = list(dict.fromkeys(str(n).strip() for n in names if n is not None and n == n and str(n).strip()))
+    found = match_names(unique, store_areas_for_names(store), level_from_header(header))
+    left = [n for n in unique if found is None or (n not in found.codes and n not in found.ambiguous)]
+    coarse = match_coarser(left, coarse_areas(store), found.level if found else None) if left else {}
+    return found, coarse, len(unique)
+
+
 def _codes_from_names(table: "LongTable", store: Store) -> tuple[list[str], list[str]]:
-    """Replace the names of a codeless export by area codes; (notes, warnings) for the preview."""
-    found = match_names(table.codes, store_areas_for_names(store), level_from_header(table.area_header))
-    if found is None:
+    """Replace the names of a codeless export by area codes (and each row's level); (notes, warnings) for
+    the preview."""
+    found, coarse, n_names = _match_table_names(table.codes, table.area_header, store)
+    if found is None and not coarse:
         raise ImportProblem(
             f"In de kolom '{table.area_header}' staan geen gebiedscodes (zoals 11001A00- of 11001) en de namen "
             "passen niet bij de gebieden in de databank. Importeer eerst de gebieden met hun namen (bv. de wijken "
             "ggw7 van Provincies in Cijfers), exporteer de tabel met codes, of gebruik het uploadformaat "
             "period | geolevel | geoitem.")
-    table.level = found.level
-    table.codes = table.codes.map(lambda n: found.codes.get(str(n).strip()) if n is not None else None)
-    total = len(found.codes) + len(found.unmatched) + len(found.ambiguous)
-    notes = [f"Gebieden herkend op hun naam ({found.level}): {format_number(len(found.codes))} van "
-             f"{format_number(total)}. Controleer het voorbeeld: de namen van de bron en van de databank verschillen "
+    level = found.level if found else min((lv for lv, _ in coarse.values()), key=lambda lv: LEVEL_BY_CODE[lv].rank)
+    keys = {n: (found.level, c) for n, c in found.codes.items()} if found else {}
+    keys.update(coarse)
+    rows = table.codes.map(lambda n: keys.get(str(n).strip()) if n is not None and n == n else None)
+    unmatched = [n for n in dict.fromkeys(str(v).strip() for v in table.codes if v is not None and v == v
+                                          and str(v).strip()) if n not in keys
+                 and (found is None or n not in found.ambiguous)]
+    table.level = level
+    table.codes = rows.map(lambda k: k[1] if k else None)
+    table.levels = rows.map(lambda k: k[0] if k else level)
+    matched = len(found.codes) if found else 0
+    notes = [f"Gebieden herkend op hun naam ({level}): {format_number(matched)} van "
+             f"{format_number(n_names)}. Controleer het voorbeeld: de namen van de bron en van de databank verschillen "
              "soms ('Amandus - Atheneum' is 'Amandus & Atheneum (Antwerpen)')."]
+    if coarse:
+        notes.append("Ook herkend: " + ", ".join(f"{n} ({lv} {c})" for n, (lv, c) in list(coarse.items())[:10])
+                     + (" …" if len(coarse) > 10 else "") + ". Een cijfer van een gebied zelf gaat voor op de som "
+                     "van zijn sectoren.")
     warnings = []
-    if found.unmatched:
-        warnings.append(f"Niet herkend, niet geïmporteerd: {', '.join(found.unmatched[:20])}"
-                        + (" …" if len(found.unmatched) > 20 else ""))
-    if found.ambiguous:
+    if unmatched:
+        warnings.append(f"Niet herkend, niet geïmporteerd: {', '.join(unmatched[:20])}"
+                        + (" …" if len(unmatched) > 20 else ""))
+    if found is not None and found.ambiguous:
         warnings.append("Past bij meer dan één gebied, niet geïmporteerd: " + "; ".join(
             f"{n} ({', '.join(c)})" for n, c in list(found.ambiguous.items())[:10]))
     return notes, warnings
@@ -267,6 +310,9 @@ class LongTable:
     area_header: str | None = None  # the area column's header (its level when codes are names)
     column_periods: dict[str, str] = field(default_factory=dict)  # a plain table: the year in a column's name
     text_columns: list[str] = field(default_factory=list)         # a plain table: columns that hold no numbers
+    levels: pd.Series | None = None      # each row's level when a table mixes them (names of several levels)
+    title_period: str | None = None      # a plain table: the year its title rows name
+    title_note: str | None = None        # where that year comes from, for the preview
 
 
 #: A plain table: a column of sector or NIS codes and columns of numbers, without a period column.
@@ -305,6 +351,29 @@ def plain_code_column(frame: pd.DataFrame, store: Store | None = None) -> tuple[
     return next(c for c in frame.columns if str(c) == col), level
 
 
+def plain_name_column(frame: pd.DataFrame, store: Store | None) -> str | None:
+    """The column of area names of a table without codes (Statbel's "Tabel C.1", a workbook of
+    municipalities): of its first three text columns, the one whose names best match the store's areas
+    (municipalities, provinces, the region and finer areas), when at least ``names.MIN_SHARE`` do."""
+    if store is None:
+        return None
+    best: tuple[float, str | None] = (0.0, None)
+    tried = 0
+    for col in frame.columns:
+        values = frame[col].dropna()
+        values = values[values.map(lambda v: str(v).strip() != "")]
+        if not len(values) or _holds_numbers(frame[col]):
+            continue
+        found, coarse, n_names = _match_table_names(values, str(col), store)
+        share = ((len(found.codes) if found else 0) + len(coarse)) / n_names if n_names else 0.0
+        if share > best[0]:
+            best = (share, col)
+        tried += 1
+        if tried == 3:
+            break
+    return best[1] if best[0] >= NAME_MIN_SHARE else None
+
+
 def _is_empty(column: pd.Series) -> bool:
     return bool(column.map(lambda v: v is None or v != v or str(v).strip() == "").all())
 
@@ -318,11 +387,17 @@ def _holds_numbers(column: pd.Series) -> bool:
 
 
 def recognise_plain(frame: pd.DataFrame, store: Store | None = None) -> tuple[str, str] | None:
-    """(code column, level) when ``frame`` is a plain table: a column of area codes and at least one
-    column of numbers, and none of the Swing upload's key columns (an empty upload template is no table)."""
+    """(code column, level) when ``frame`` is a plain table: a column of area codes (or, lacking one, of
+    area names: level ``BY_NAME``) and at least one column of numbers, and none of the Swing upload's key
+    columns (an empty upload template is no table)."""
     if set(_columns_by_lower(frame)) & {"period", "geolevel", "geoitem", "periode", "gebiedsniveau"}:
         return None
     found = plain_code_column(frame, store)
+    if found is None:
+        if not any(not _is_empty(frame[c]) and _holds_numbers(frame[c]) for c in frame.columns):
+            return None
+        name_column = plain_name_column(frame, store)
+        found = (name_column, BY_NAME) if name_column is not None else None
     if found is None:
         return None
     if not any(c != found[0] and not _is_empty(frame[c]) and _holds_numbers(frame[c]) for c in frame.columns):
@@ -345,8 +420,30 @@ def _plain_table(frame: pd.DataFrame, column: str, level: str, period: str | Non
         raise ImportProblem(f"In de tabel met de gebiedscodes in de kolom '{column}' staat geen enkele kolom met "
                             "getallen. Voeg de cijfers toe als kolommen (één kolom per variabele).")
     periods = {str(c): y for c in variables if (y := year_in_name(str(c)))}
+    title_period, title_note = title_year(frame.attrs.get("titles") or [])
     return LongTable(level, None, frame[column], pd.Series(period, index=frame.index, dtype=object), variables,
-                     PLAIN, str(column), column_periods=periods, text_columns=text_columns)
+                     PLAIN, str(column), column_periods=periods, text_columns=text_columns,
+                     title_period=title_period, title_note=title_note)
+
+
+_ASSESSMENT_YEAR = re.compile(r"aanslagjaar\s*((?:19|20)\d{2})", re.IGNORECASE)
+_INCOME_YEAR = re.compile(r"inkomens?(?:jaar)?\s*((?:19|20)\d{2})", re.IGNORECASE)
+
+
+def title_year(titles: list[str]) -> tuple[str | None, str | None]:
+    """(year, preview note) from a sheet's title rows: "inkomensjaar 2023" → 2023, "aanslagjaar 2024" →
+    the income year 2023 (Statbel's fiscal tables), else the last year a title names."""
+    text = " ".join(str(t) for t in titles)
+    if found := _INCOME_YEAR.search(text):
+        year = found.group(1)
+        return year, f"Periode uit de titel: {year} ('{found.group(0)}')."
+    if found := _ASSESSMENT_YEAR.search(text):
+        year = str(int(found.group(1)) - 1)
+        return year, f"Periode uit de titel: {year} ('{found.group(0)}' gaat over de inkomens van {year})."
+    years = _YEAR_IN_NAME.findall(text)
+    if years:
+        return years[-1], f"Periode uit de titel: {years[-1]}."
+    return None, None
 
 
 def _columns_by_lower(frame: pd.DataFrame) -> dict[str, str]:
@@ -369,6 +466,9 @@ def recognise(frame: pd.DataFrame) -> str | None:
         return "statbel-inkomen"
     if "cd_year" in cols and sector_col and len({STATBEL_CARS[c] for c in set(STATBEL_CARS) & set(cols)}) == 2:
         return "statbel-wagens"
+    if "cd_year" in cols and not sector_col and {"cd_munty_refnis", "cd_refnis"} & set(cols) \
+            and set(STATBEL_INCOME) <= set(cols):
+        return "statbel-inkomen-gemeente"
     if {"period", "geolevel", "geoitem"} <= set(cols) or {"periode", "gebiedsniveau", "gebied"} <= set(cols):
         # An empty upload template (PinC's naam_onderwerp_001 … columns without a value) is no figures table.
         values = [c for k, c in cols.items()
@@ -412,6 +512,11 @@ def to_long(frame: pd.DataFrame, layout: str, file_names: list[str]) -> LongTabl
         # These files still use the 2020–2024 sectors (dataformats.md §2.3); a 2025 split code says otherwise.
         vintage = _vintage_from_codes(frame[sector_col]) or "2024"
         return LongTable("statsec", vintage, frame[sector_col], frame[cols["cd_year"]], variables, layout)
+    if layout == "statbel-inkomen-gemeente":
+        # TF_PSNL_INC_TAX_MUNTY: "*" (or "C") marks a suppressed cell, an empty one is not given.
+        code_col = cols.get("cd_munty_refnis") or cols["cd_refnis"]
+        variables = {code: frame[cols[c]] for c, code in STATBEL_INCOME.items()}
+        return LongTable("gemeente", None, frame[code_col], frame[cols["cd_year"]], variables, layout)
     if layout == "statbel-bevolking":
         total = cols.get("total") or cols["population"]
         year = next((m.group(1) for n in file_names if (m := re.search(r"SECTOREN_(20\d{2})", n, re.I))), None)
@@ -478,14 +583,76 @@ def auto_mapping(columns: list[str], remembered: dict[str, ColumnTarget] | None 
     return out
 
 
+#: Statbel writes the regions' REFNIS codes with five digits (02000), PinC with four (2000).
+_REGION_REFNIS = {"02000": "2000", "03000": "3000", "04000": "4000"}
+
+
+def _reference_levels(codes: pd.Series, level: str, store: Store) -> tuple[pd.Series, pd.Series]:
+    """(levels, codes) per row of a table of municipalities, provinces or regions: a code the store knows at
+    another of these levels than ``level`` (the province 20001, the region 2000 or 02000 among municipalities)
+    gets that level; any other code keeps ``level``."""
+    known = {lv: known_codes(store, lv) for lv in COARSE_LEVELS}
+
+    def one(code: object) -> tuple[str, object]:
+        if code is None or code != code or code in known[level]:
+            return level, code
+        for lv in COARSE_LEVELS:
+            candidate = _REGION_REFNIS.get(str(code), code) if lv == "gewest" else code
+            if candidate in known[lv]:
+                return lv, candidate
+        return level, code
+
+    pairs = codes.map(one)
+    return pairs.map(lambda p: p[0]), pairs.map(lambda p: p[1])
+
+
+def _unknown_sector_totals(observations: pd.DataFrame | None, unknown: list[pd.DataFrame], store: Store
+                           ) -> tuple[pd.DataFrame | None, int, set[str]]:
+    """Municipal totals that count the rows of unknown sectors (``NNNNNZZZZ``): for each municipality,
+    additive variable and period with such a row, the sum of its sectors plus that row, only when every
+    sector the store has in the municipality is in ``observations`` with a known value (ok, or nvt adding
+    nothing) and the unknown row is known. Returns (rows at level gemeente, the unknown rows counted, the
+    municipalities left without a total)."""
+    if not unknown or observations is None:
+        return None, 0, set()
+    rows = pd.concat(unknown, ignore_index=True)
+    keys = ["municipality", "variable", "period"]
+    members = store.sectors_by_parent("gemeente", sorted(set(rows["municipality"])))
+    link = pd.DataFrame([(m, s) for m, sectors in members.items() for s in sectors],
+                        columns=["municipality", "area_code"])
+    sectors = observations.loc[observations["area_level"] == "statsec", ["area_code", "variable", "period", "value",
+                                                                        "status"]]
+    grid = rows[keys].drop_duplicates().merge(link, on="municipality")
+    joined = grid.merge(sectors, on=["area_code", "variable", "period"], how="left")
+    joined["known"] = joined["status"].isin(["ok", "nvt"])
+    joined["part"] = joined["value"].where(joined["status"] == "ok", 0.0)
+    summed = joined.groupby(keys, sort=False).agg(known=("known", "all"), total=("part", "sum")).reset_index()
+    own = rows.assign(known_row=rows["status"].isin(["ok", "nvt"]), part=rows["value"].where(rows["status"] == "ok", 0.0))
+    own = own.groupby(keys, sort=False).agg(n=("part", "size"), known_row=("known_row", "all"),
+                                             part=("part", "sum")).reset_index()
+    both = own.merge(summed, on=keys, how="left")
+    good = both["known"].fillna(False).astype(bool) & both["known_row"] & (both["n"] == 1)
+    done = both[good]
+    refused = set(both.loc[~good, "municipality"])
+    if done.empty:
+        return None, 0, refused
+    totals = pd.DataFrame({"area_level": "gemeente", "area_code": done["municipality"].to_numpy(),
+                           "variable": done["variable"].to_numpy(), "period": done["period"].to_numpy(),
+                           "value": (done["total"] + done["part"]).to_numpy(), "status": "ok"})
+    counted = len(done[["municipality", "period"]].drop_duplicates())
+    return totals, counted, refused
+
+
 def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
                  mapping: dict[str, ColumnTarget] | None = None, layout: str | None = None,
                  period: str | None = None) -> ImportPlan:
     """An import plan for a figures table; ``mapping`` adds the werkgroep's choices for unknown columns.
 
     A plain table (``PLAIN``: a column of sector or NIS codes and columns of numbers) takes the period
-    ``period``, else the year in each column's name (``population_2025`` → 2025); a mapped column without
-    either is not written and the plan says so (``ImportPlan.asks_period``)."""
+    ``period``, else the year in each column's name (``population_2025`` → 2025), else the year its title
+    rows name (``title_year``); a mapped column without any is not written and the plan says so
+    (``ImportPlan.asks_period``). A plain table by name (no code column) is matched to the store's areas
+    of every level (``_codes_from_names``)."""
     layout = layout or recognise(frame)
     if layout is None and recognise_plain(frame, store) is not None:
         layout = PLAIN
@@ -498,9 +665,11 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
         raise ImportProblem(f"'{period}' is geen jaar. Geef de periode als jaartal, zoals 2025.")
     if layout == PLAIN:
         found = plain_code_column(frame, store)
+        if found is None and (name_column := plain_name_column(frame, store)) is not None:
+            found = (name_column, BY_NAME)
         if found is None:
             raise ImportProblem("In deze tabel staat geen kolom met sectorcodes (zoals 23003A001) of NIS-codes "
-                                "(zoals 23003).")
+                                "(zoals 23003), en geen kolom met namen van gebieden uit de databank.")
         table = _plain_table(frame, found[0], found[1], period)
     else:
         table = to_long(frame, layout, file_names)
@@ -528,27 +697,46 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
         del mapped[col]
     lacking_period: list[str] = []
     if layout == PLAIN:
-        # Without a given period: a column's own year, else the latest year in any column's name.
-        proposal = max(table.column_periods.values(), default=None)
+        # Without a given period: a column's own year, else the latest year in any column's name, else the title's.
+        proposal = max(table.column_periods.values(), default=None) or table.title_period
         lacking_period = [c for c in mapped if period is None and proposal is None]
         for col in lacking_period:
             del mapped[col]
-    codes_names = table.codes.map(lambda v: _area_code(v, table.level) if v is not None and str(v).strip() else
+    codes_names = table.codes.map(lambda v: _area_code(v, table.level) if v is not None and v == v and str(v).strip() else
                                   (None, None))
     codes = codes_names.map(lambda cn: cn[0])
+    if table.levels is not None:
+        levels = table.levels
+    elif table.level in COARSE_LEVELS:
+        levels, codes = _reference_levels(codes, table.level, store)
+    else:
+        levels = pd.Series(table.level, index=codes.index, dtype=object)
     periods = table.periods.map(lambda p: None if p is None or str(p).strip() == "" else str(p).split(".")[0].strip())
     keep = codes.notna() & (periods.notna() if layout != PLAIN else True)
+    unknown = pd.Series(False, index=codes.index)
     if table.level == "statsec":
-        keep &= ~codes.fillna("").str.endswith("ZZZZ")
+        unknown = keep & codes.fillna("").str.endswith("ZZZZ")
+        keep &= ~unknown
     by_name = {str(c): c for c in table.columns}
-    pieces, suppressed, used_periods = [], 0, set()
+    pieces, unknown_pieces, suppressed, used_periods = [], [], 0, set()
     for col, target in mapped.items():
         col_periods = periods[keep].to_numpy()
+        unknown_periods = periods[unknown].to_numpy()
         if layout == PLAIN:
             col_periods = np.full(int(keep.sum()), period or table.column_periods.get(str(col), proposal),
                                   dtype=object)
+            unknown_periods = np.full(int(unknown.sum()), col_periods[0] if len(col_periods) else period,
+                                      dtype=object)
         used_periods |= set(col_periods)
+        # Only an additive count adds up over sectors: never a score or an indicator's own value.
+        additive = target.kind == "base" or (target.kind == "extra" and target.measure in ("count", "ratio"))
         for sources, variable in target.writes(str(col)):
+            if additive and len(sources) == 1 and unknown.any():
+                z_values, z_status = parse_values(table.columns[by_name[sources[0]]][unknown].reset_index(drop=True),
+                                                  sources[0])
+                unknown_pieces.append(pd.DataFrame({
+                    "municipality": codes[unknown].str[:5].to_numpy(), "variable": variable,
+                    "period": unknown_periods, "value": z_values, "status": z_status}))
             parsed = [parse_values(table.columns[by_name[c]][keep].reset_index(drop=True), c) for c in sources]
             values, status = parsed[0]
             for more_values, more_status in parsed[1:]:  # score × weight: missing when either is
@@ -556,10 +744,14 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
                 values = np.where(status == "ok", values * more_values, np.nan)
             if sources[0] == str(col):
                 suppressed += int((status == "verborgen").sum())
-            pieces.append(pd.DataFrame({"area_level": table.level, "area_code": codes[keep].to_numpy(),
+            pieces.append(pd.DataFrame({"area_level": levels[keep].to_numpy(), "area_code": codes[keep].to_numpy(),
                                         "variable": variable, "period": col_periods,
                                         "value": values, "status": status}))
     observations = pd.concat(pieces, ignore_index=True) if pieces else None
+    if observations is not None:
+        # An empty cell of a municipality, province … says nothing; stored, it would hide the sum of its sectors.
+        observations = observations[~observations["area_level"].isin(COARSE_LEVELS)
+                                    | (observations["status"] != "ontbrekend")].reset_index(drop=True)
     conversion_note = None
     if convert:
         crosswalk = store.sector_crosswalk()
@@ -585,9 +777,26 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
             first = observations[dupes].iloc[0]
             raise ImportProblem(f"Het gebied {first['area_code']} staat meer dan één keer in het bestand voor "
                                 f"{first['period']}. Elk gebied hoort één keer per periode te staan.")
-    known = known_codes(store, table.level)
-    file_codes = sorted(set(codes[keep]))
-    unmatched = [c for c in file_codes if c not in known]
+    unknown_note = None
+    if unknown.any():
+        totals, counted, refused = _unknown_sector_totals(observations, unknown_pieces, store)
+        if totals is not None:
+            observations = pd.concat([observations, totals], ignore_index=True)
+        if counted:
+            unknown_note = (f"{format_number(counted)} rijen zonder bekende sector tellen mee in het totaal van hun "
+                            "gemeente" + (f"; voor {format_number(len(refused))} "
+                                          f"{'gemeente' if len(refused) == 1 else 'gemeenten'} niet (of niet elk jaar), "
+                                          "want niet al hun sectoren staan met een bekend cijfer in het bestand (hun "
+                                          "totaal is dan onvolledig, ≈)" if refused else "") + ".")
+        else:
+            unknown_note = (f"{format_number(int(unknown.sum()))} rijen zonder bekende sector (…ZZZZ) overgeslagen"
+                            + (": niet al de sectoren van hun gemeente staan met een bekend cijfer in het bestand."
+                               if refused else "."))
+    present = {lv: known_codes(store, lv) for lv in dict.fromkeys(levels[keep])} or {table.level: set()}
+    known = set().union(*present.values())
+    file_keys = sorted(set(zip(levels[keep], codes[keep])))
+    file_codes = sorted({c for _, c in file_keys})
+    unmatched = sorted({c for lv, c in file_keys if c not in present[lv]})
     require_known_codes(file_codes, known, table.level)
     if unmapped:
         columns_are = "kolom is" if len(unmapped) == 1 else "kolommen zijn"
@@ -606,13 +815,25 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
     stem = re.sub(r"[^a-z0-9]+", "-", file_names[0].rsplit(".", 1)[0].lower()).strip("-") if file_names else "bestand"
     source = ("Statbel" if layout.startswith("statbel") else "eigen bestand" if layout == PLAIN
               else "Provincies in Cijfers")
-    description = {PLAIN: f"tabel met de gebiedscodes in de kolom '{table.area_header}'",
+    by_names = table.levels is not None
+    description = {PLAIN: (f"tabel met de namen van de gebieden in de kolom '{table.area_header}'" if by_names
+                           else f"tabel met de gebiedscodes in de kolom '{table.area_header}'"),
+                   "statbel-inkomen-gemeente": "Statbel, fiscale inkomens per gemeente (TF_PSNL_INC_TAX_MUNTY)",
                    "statbel-bevolking": "Statbel, bevolking per sector",
                    "statbel-inkomen": "Statbel, fiscale inkomens per sector (TF_PSNL_INC_TAX_SECTOR)",
                    "statbel-wagens": "Statbel, huishoudens en wagens per sector (TF_CAR_HH_SECTOR)",
                    }.get(layout, "Provincies in Cijfers / Swing")
     level_note = f"Gebiedsniveau: {table.level}" + (f", sectorindeling {table.vintage}" if table.vintage else "")
+    per_level = pd.Series([lv for lv, _ in file_keys], dtype=object).value_counts()
+    if len(per_level) > 1:
+        level_note = "Gebiedsniveaus: " + ", ".join(
+            f"{lv} {format_number(int(per_level[lv]))}"
+            for lv in sorted(per_level.index, key=lambda lv: LEVEL_BY_CODE[lv].rank if lv in LEVEL_BY_CODE else 9))
     notes = [level_note] + name_notes + ([conversion_note] if conversion_note else [])
+    if unknown_note:
+        notes.append(unknown_note)
+    if layout == PLAIN and period is None and not table.column_periods and table.title_note:
+        notes.append(table.title_note)
     warnings += name_warnings
     if table.text_columns:
         notes.append(f"Kolommen met tekst, niet geïmporteerd: {', '.join(table.text_columns[:12])}"
@@ -621,9 +842,8 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
         others = [str(c) for c in mapped if str(c) not in table.column_periods]
         notes.append("Periode uit de kolomnaam: " + ", ".join(f"{c} → {y}" for c, y in table.column_periods.items())
                      + (f"; voorgesteld voor {', '.join(others)}: {proposal}" if others else ""))
-    if (~keep).any():
-        notes.append(f"{format_number(int((~keep).sum()))} rijen zonder gebied of periode (of 'sector onbekend') "
-                     "overgeslagen.")
+    if (~keep & ~unknown).any():
+        notes.append(f"{format_number(int((~keep & ~unknown).sum()))} rijen zonder gebied of periode overgeslagen.")
     return ImportPlan(
         dataset_id=f"{KIND}-{stem}",
         title=f"Cijfers uit {file_names[0] if file_names else 'bestand'}",
@@ -647,7 +867,7 @@ def plan_figures(frame: pd.DataFrame, file_names: list[str], store: Store,
         unmapped_columns=[str(c) for c in unmapped],
         value_columns=[str(c) for c in table.columns],
         asks_period=layout == PLAIN,
-        period_proposal=period or max(table.column_periods.values(), default=None),
+        period_proposal=period or max(table.column_periods.values(), default=None) or table.title_period,
         lacking_period=[str(c) for c in lacking_period],
     )
 

@@ -56,6 +56,11 @@ Title rows: tables (csv and workbook sheets) may have up to ``MAX_TITLE_ROWS`` t
 rows above the header; a leading row with at most one filled cell, followed by a row with two or
 more, is taken for a title and skipped. ``read_delimited`` also drops columns without a name that
 are empty throughout (trailing separators) and rows that are empty throughout.
+
+Multi-row headers (workbooks): a header spread over up to ``MAX_HEADER_ROWS`` rows of text, followed by
+rows of numbers (Statbel's "Tabel C.1": "Netto belastbaar inkomen" above "Totaal | Gemiddeld per
+aangifte"), becomes one row of names joined with " - " ("Netto belastbaar inkomen - Totaal"); a merged
+cell's text counts for every column under it. The title rows are kept in ``frame.attrs["titles"]``.
 """
 
 from __future__ import annotations
@@ -111,6 +116,8 @@ MAX_JSON_BYTES = 200 * MiB
 MAX_SHEET_CELLS = 5_000_000
 #: Title/metadata rows skipped above a table header at most.
 MAX_TITLE_ROWS = 10
+#: Rows a workbook's header may be spread over at most (module docstring).
+MAX_HEADER_ROWS = 3
 #: Bytes looked at to recognise a format and to sniff the delimiter.
 SNIFF_BYTES = 256 * 1024
 
@@ -854,6 +861,70 @@ def _header_index(rows: Sequence[Sequence[object]], may_be_title: Callable[[int]
     return i
 
 
+_NUMBER_TEXT = re.compile(r"^[-+]?\d[\d.,\s]*$")
+#: Cells that stand for a suppressed or missing number in a row of numbers.
+_NUMBER_MARKS = frozenset({"*", "C", "x", "X", "-", ".", "nvt", "?"})
+
+
+def _is_number_cell(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return True
+    text = str(value).strip()
+    return text in _NUMBER_MARKS or bool(_NUMBER_TEXT.match(text))
+
+
+def _is_text_row(row: Sequence[object]) -> bool:
+    """Every filled cell is text that is no number."""
+    cells = [v for v in row if v is not None and str(v).strip() != ""]
+    return bool(cells) and not any(_is_number_cell(v) for v in cells)
+
+
+def _is_number_row(row: Sequence[object]) -> bool:
+    """At least half of the filled cells are numbers (or marks of a suppressed number)."""
+    cells = [v for v in row if v is not None and str(v).strip() != ""]
+    return bool(cells) and 2 * sum(_is_number_cell(v) for v in cells) >= len(cells)
+
+
+def _header_rows(rows: Sequence[Sequence[object]], h: int) -> int:
+    """How many rows from ``h`` on make up the header: more than one only when they are all text, leave
+    the header's first column empty (its name spans them, as a data row's label never does) and the
+    rows after them are rows of numbers (each of the next three), so a table whose rows are text
+    (codes and names) keeps its one-row header."""
+    first = next((j for j, v in enumerate(rows[h]) if v is not None and str(v).strip() != ""), 0)
+    for n in range(2, MAX_HEADER_ROWS + 1):
+        lower = rows[h + n - 1] if h + n - 1 < len(rows) else []
+        if (h + n > len(rows) - 1 or not _is_text_row(lower)
+                or (first < len(lower) and lower[first] is not None and str(lower[first]).strip() != "")):
+            return 1
+        body = rows[h + n:h + n + 3]
+        if body and all(_is_number_row(r) for r in body) and not _is_number_row(rows[h + n - 1]):
+            return n
+    return 1
+
+
+def _joined_header(parts: Sequence[Sequence[object]], width: int) -> list[object]:
+    """One header row from several: a merged cell's text (written in its first column only) counts
+    for the columns to its right that have a lower part, and the parts are joined with " - "."""
+    grid = [[("" if v is None else _cell_text(v).strip()) for v in list(r) + [None] * (width - len(r))]
+            for r in parts]
+    for upper in range(len(grid) - 1):
+        for j in range(1, width):
+            below = any(grid[k][j] for k in range(upper + 1, len(grid)))
+            left_below = any(grid[k][j - 1] for k in range(upper + 1, len(grid)))
+            if not grid[upper][j] and below and left_below:
+                grid[upper][j] = grid[upper][j - 1]
+    out: list[object] = []
+    for j in range(width):
+        names: list[str] = []
+        for row in grid:
+            if row[j] and (not names or names[-1] != row[j]):
+                names.append(row[j])
+        out.append(" - ".join(names) or None)
+    return out
+
+
 def _column_names(header: Sequence[object], label: str, where: str = "") -> tuple[list[str], set[str]]:
     """Cleaned header names ('kolom N' for blanks) and the set of those blank-named columns;
     ``ImportProblem`` for duplicates."""
@@ -1151,11 +1222,16 @@ def read_workbook(source: SourceFile) -> dict[str, pd.DataFrame]:
             continue
         h = _header_index(rows)
         width = max(len(r) for r in rows[h:])
-        header = list(rows[h]) + [None] * (width - len(rows[h]))
+        n_header = _header_rows(rows, h)
+        header = _joined_header(rows[h:h + n_header], width) if n_header > 1 else (
+            list(rows[h]) + [None] * (width - len(rows[h])))
         names, blank = _column_names(header, label, where=f", werkblad '{name}',")
-        data = [list(r) + [None] * (width - len(r)) for r in rows[h + 1:]]
+        data = [list(r) + [None] * (width - len(r)) for r in rows[h + n_header:]]
         frame = pd.DataFrame(data, columns=names, dtype=object)
-        out[name] = frame.drop(columns=[n for n in blank if frame[n].isna().all()])
+        frame = frame.drop(columns=[n for n in blank if frame[n].isna().all()])
+        frame.attrs["titles"] = [" ".join(_cell_text(v) for v in r if v is not None and str(v).strip())
+                                 for r in rows[:h]]
+        out[name] = frame
     if not out:
         raise ImportProblem(f"'{label}' bevat geen gegevens: alle werkbladen zijn leeg. Kies het juiste bestand.")
     return out

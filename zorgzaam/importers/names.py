@@ -6,6 +6,12 @@ no code. Names are compared after ``normalise_name`` (no municipality suffix in 
 accents, no case, punctuation as spaces). The same name can occur in several municipalities
 ("Centrum"): the municipality holding most of the file's unambiguous names decides between them.
 A name that still fits several areas, or none, is reported and not imported; never guessed.
+
+A table of municipalities often ends with rows for coarser areas (Statbel's "Tabel C.1": the
+arrondissement, "Provincie Vlaams-Brabant", "Vlaams Gewest", "België"): ``match_coarser`` finds the
+municipalities, provinces and region among names the finest level left over; a word in front
+("Provincie", "Arrondissement") decides the level, and "Vlaams Gewest" / "Vlaanderen" is the Flemish
+Region (``REGION_NAMES``). Arrondissements and Belgium have no level in zorgzaam and stay unmatched.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..areas import level as level_info
 from ..store import Store
 
 #: Levels whose areas a name may be matched against, in order of preference on a tie.
@@ -57,6 +64,59 @@ class NameMatch:
     def share(self) -> float:
         total = len(self.codes) + len(self.unmatched) + len(self.ambiguous)
         return len(self.codes) / total if total else 0.0
+
+
+#: Names of the regions in tables (normalised) → their PinC code (dataformats.md §3.1).
+REGION_NAMES = {"vlaams gewest": "2000", "vlaamse gewest": "2000", "vlaanderen": "2000", "gewest vlaanderen": "2000",
+                "flemish region": "2000", "brussels hoofdstedelijk gewest": "4000", "waals gewest": "3000"}
+#: A first word that names the level of the rest of the name; None: a level zorgzaam does not keep.
+_LEVEL_WORDS = {"provincie": "provincie", "prov": "provincie", "arrondissement": None, "arr": None,
+                "gewest": "gewest"}
+#: Coarser levels a row of a table by name may be, finest first.
+COARSE_LEVELS: tuple[str, ...] = ("gemeente", "provincie", "gewest")
+
+
+def match_coarser(names: Sequence[object], areas: pd.DataFrame, finer_than: str | None = None
+                  ) -> dict[str, tuple[str, str]]:
+    """(level, code) per name that is one municipality, province or region of ``areas`` (level, code,
+    name), of a level coarser than ``finer_than`` (all three when None). A name fitting several areas of
+    its level, an arrondissement or Belgium is left out."""
+    rank = level_info(finer_than).rank if finer_than else -1
+    levels = [lv for lv in COARSE_LEVELS if level_info(lv).rank > rank]
+    by_level: dict[str, dict[str, list[str]]] = {}
+    for lv in levels:
+        rows = areas[areas["level"] == lv]
+        table: dict[str, list[str]] = {}
+        for code, name in zip(rows["code"], rows["name"]):
+            table.setdefault(normalise_name(name), []).append(str(code))
+        by_level[lv] = table
+    known_regions = {c for codes in by_level.get("gewest", {}).values() for c in codes}
+    out: dict[str, tuple[str, str]] = {}
+    for raw in dict.fromkeys(str(n).strip() for n in names if n is not None and str(n).strip()):
+        text = normalise_name(raw)
+        first, _, rest = text.partition(" ")
+        wanted = levels
+        if first in _LEVEL_WORDS and rest:
+            if _LEVEL_WORDS[first] is None:
+                continue
+            wanted, text = [lv for lv in levels if lv == _LEVEL_WORDS[first]], rest
+        if "gewest" in wanted and REGION_NAMES.get(text) in known_regions:
+            out[raw] = ("gewest", REGION_NAMES[text])
+            continue
+        for lv in wanted:
+            found = by_level[lv].get(text, [])
+            if len(found) == 1:
+                out[raw] = (lv, found[0])
+                break
+            if found:
+                break
+    return out
+
+
+def coarse_areas(store: Store) -> pd.DataFrame:
+    """The store's municipalities, provinces and regions (level, code, name)."""
+    frames = [store.areas(lv)[["level", "code", "name"]] for lv in COARSE_LEVELS]
+    return pd.concat(frames, ignore_index=True)
 
 
 def level_from_header(header: object) -> str | None:
