@@ -1,0 +1,34 @@
+"""The werkgroep's notes on a summary question (per area and period)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+from .errors import _checked_note
+
+
+class SummaryNotes:
+    """The werkgroep's notes per summary question."""
+
+    def save_summary_note(self, area_level: str, area_code: str, period: str, question: str, notes: str) -> None:
+        """Store (or replace) the werkgroep's note for one summary question; empty text removes it."""
+        text = _checked_note(notes, "Kort ze in of bewaar lange teksten in jullie verslag.")
+        with self.transaction() as cur:
+            cur.execute(
+                "DELETE FROM summary_notes WHERE area_level = ? AND area_code = ? AND period = ? AND question = ?",
+                [area_level, area_code, period, question],
+            )
+            if text:
+                cur.execute(
+                    "INSERT INTO summary_notes VALUES (?, ?, ?, ?, ?, ?)",
+                    [area_level, area_code, period, question, text, datetime.now(timezone.utc).replace(tzinfo=None)],
+                )
+
+    def summary_notes(self, area_level: str, area_code: str, period: str) -> dict[str, str]:
+        """The werkgroep's notes per summary question for an area and period."""
+        rows = self.cursor().execute(
+            "SELECT question, notes FROM summary_notes WHERE area_level = ? AND area_code = ? AND period = ?",
+            [area_level, area_code, period],
+        ).fetchall()
+        return dict(rows)
