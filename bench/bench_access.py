@@ -20,6 +20,7 @@ See ``bench/README.md``.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -35,7 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run from anywhere
 
 import geopandas as gpd  # noqa: E402
 import scipy  # noqa: E402
@@ -168,19 +170,41 @@ def make_input(seed: int, n_cells: int, n_amenities: int, n_stops: int):
 
 # --- the measured runs ---------------------------------------------------------------------
 
-def worker(path: Path, trace: bool) -> dict:
-    """Load the saved input, run compute_place_access once, report time and memory (in this process)."""
+def load_implementation(source: Path):
+    """``zorgzaam/access.py`` of another revision as the module ``zorgzaam._access_baseline``."""
+    spec = importlib.util.spec_from_file_location("zorgzaam._access_baseline", source)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)  # its relative imports resolve in today's zorgzaam package
+    return module
+
+
+def column_digests(table: pd.DataFrame) -> dict[str, str]:
+    """One hash per column (values and order): two tables are equal when every digest is."""
+    return {c: str(int(pd.util.hash_pandas_object(table[c], index=False).to_numpy().astype(np.uint64)
+                       .dot(np.arange(1, len(table) + 1, dtype=np.uint64)))) for c in table.columns}
+
+
+def worker(path: Path, trace: bool, impl: Path | None = None) -> dict:
+    """Load the saved input, run compute_place_access once, report time and memory (in this process).
+
+    ``impl``: another revision's access.py (``--baseline``): only its time, CPU time and column digests.
+    """
     places = pd.read_parquet(path / "places.parquet")
     features = pd.read_parquet(path / "features.parquet")
     stops = pd.read_parquet(path / "stops.parquet")
     amenities = amenity_points(features)
+    compute = load_implementation(impl).compute_place_access if impl else compute_place_access
     base_rss = rss_mb()
     if trace:
         tracemalloc.start()
     t0 = time.perf_counter()
-    table = compute_place_access(places, amenities, stops, features)
+    c0 = time.process_time()
+    table = compute(places, amenities, stops, features)
     seconds = time.perf_counter() - t0
-    out = {"seconds": seconds, "rows": len(table), "columns": table.shape[1],
+    cpu = time.process_time() - c0
+    out = {"seconds": seconds, "cpu_seconds": cpu, "load_average_after": os.getloadavg()[0],
+           "rows": len(table), "columns": table.shape[1],
            "table_mb": table.memory_usage(deep=False).sum() / 1e6, "rss_before_mb": base_rss,
            "peak_rss_mb": peak_rss_mb()}
     out["peak_above_before_mb"] = out["peak_rss_mb"] - base_rss
@@ -189,6 +213,9 @@ def worker(path: Path, trace: bool) -> dict:
         tracemalloc.stop()
     out["settlement_counts"] = table["settlement"].value_counts().to_dict()
     if trace:
+        return out
+    out["digests"] = column_digests(table)
+    if impl:
         return out
     # Stored once: the write into a new store (one transaction), and the file it makes.
     from zorgzaam.store import Store, close_all
@@ -256,11 +283,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stops", type=int, default=35_000)
     ap.add_argument("--naive-sample", type=int, default=100_000)
     ap.add_argument("--no-naive", action="store_true")
+    ap.add_argument("--baseline", metavar="REV",
+                    help="also time zorgzaam/access.py of this git revision on the same input (e.g. HEAD~1)")
+    ap.add_argument("--rounds", type=int, default=1, help="timed runs of each implementation, alternating")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--impl", help=argparse.SUPPRESS)
     ap.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(Path(args.worker), args.trace)))
+        print(json.dumps(worker(Path(args.worker), args.trace, Path(args.impl) if args.impl else None)))
         return 0
 
     t0 = time.perf_counter()
@@ -272,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{(features['layer'] == 'nederzetting').sum():,} nederzettingsvormen in {generate:.1f} s")
     report: dict = {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                 cwd=ROOT).stdout.strip(),
+        "load_average_at_start": os.getloadavg()[0],
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
                     "scipy": scipy.__version__, "shapely": shapely.__version__, "geopandas": gpd.__version__,
                     "pandas": pd.__version__, "platform": platform.platform()},
@@ -289,18 +323,55 @@ def main(argv: list[str] | None = None) -> int:
         places.to_parquet(path / "places.parquet")
         features.to_parquet(path / "features.parquet")
         stops.to_parquet(path / "stops.parquet")
-        runs = {}
-        for name, trace in (("timed", False), ("tracemalloc", True)):
-            log(f"compute_place_access op alle cellen ({name}, eigen proces) ...")
-            done = subprocess.run([sys.executable, __file__, "--worker", str(path)] + (["--trace"] if trace else []),
-                                  capture_output=True, text=True, check=True)
-            runs[name] = json.loads(done.stdout.strip().splitlines()[-1])
-            log(f"  {runs[name]['seconds']:.1f} s, piek {runs[name]['peak_above_before_mb']:.0f} MB boven de start")
-        report["compute_place_access"] = runs["timed"]
-        report["compute_place_access"]["tracemalloc_peak_mb"] = runs["tracemalloc"]["tracemalloc_peak_mb"]
-        report["compute_place_access"]["seconds_under_tracemalloc"] = runs["tracemalloc"]["seconds"]
-        report["compute_place_access"]["peak_above_before_mb_under_tracemalloc"] = runs["tracemalloc"][
-            "peak_above_before_mb"]
+        baseline = None
+        if args.baseline:
+            baseline = path / "access_baseline.py"
+            baseline.write_text(subprocess.run(["git", "show", f"{args.baseline}:zorgzaam/access.py"], cwd=ROOT,
+                                               capture_output=True, text=True, check=True).stdout)
+
+        def run(label: str, *extra: str) -> dict:
+            log(f"compute_place_access op alle cellen ({label}, eigen proces) ...")
+            done = subprocess.run([sys.executable, __file__, "--worker", str(path), *extra],
+                                  capture_output=True, text=True)
+            if done.returncode:
+                log(done.stderr)
+                done.check_returncode()
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            log(f"  {result['seconds']:.1f} s (CPU {result['cpu_seconds']:.1f} s), "
+                f"piek {result['peak_above_before_mb']:.0f} MB boven de start")
+            return result
+
+        # Alternating rounds (baseline, then today's), so a busy machine weighs on both alike.
+        timed, before = [], []
+        for _ in range(max(1, args.rounds)):
+            if baseline:
+                before.append(run(f"baseline {args.baseline}", "--impl", str(baseline)))
+            timed.append(run("timed"))
+        traced = run("tracemalloc", "--trace")
+        best = min(timed, key=lambda r: r["seconds"])
+        report["compute_place_access"] = dict(best)
+        report["compute_place_access"]["all_rounds_seconds"] = [r["seconds"] for r in timed]
+        report["compute_place_access"]["tracemalloc_peak_mb"] = traced["tracemalloc_peak_mb"]
+        report["compute_place_access"]["seconds_under_tracemalloc"] = traced["seconds"]
+        report["compute_place_access"]["peak_above_before_mb_under_tracemalloc"] = traced["peak_above_before_mb"]
+        if before:
+            ref = min(before, key=lambda r: r["seconds"])
+            same = ref["digests"] == best["digests"]
+            report["baseline"] = {
+                "revision": args.baseline,
+                "seconds": ref["seconds"], "cpu_seconds": ref["cpu_seconds"],
+                "all_rounds_seconds": [r["seconds"] for r in before],
+                "all_rounds_cpu_seconds": [r["cpu_seconds"] for r in before],
+                "timed_all_rounds_cpu_seconds": [r["cpu_seconds"] for r in timed],
+                "peak_above_before_mb": ref["peak_above_before_mb"],
+                "speedup": ref["seconds"] / best["seconds"],
+                "identical_table": same,
+                "columns_that_differ": [c for c in ref["digests"] if ref["digests"][c] != best["digests"].get(c)],
+            }
+            log(f"  baseline {args.baseline}: {ref['seconds']:.1f} s, vandaag {best['seconds']:.1f} s; "
+                f"dezelfde tabel: {same}")
+        for r in timed + before:
+            r.pop("digests", None)
 
     if not args.no_naive:
         n = min(args.naive_sample, len(places))
@@ -336,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'figure':<52} {'value':>14}",
         f"{'cells / amenities / stops':<52} {len(places):>7,} / {len(amenities):,} / {len(stops):,}",
         f"{'compute_place_access, all cells (s)':<52} {c['seconds']:>14.1f}",
+        f"{'  CPU time, all threads (s)':<52} {c['cpu_seconds']:>14.1f}",
         f"{'  of which settlement classes (s, timed apart)':<52} {c['settlement_seconds']:>14.1f}",
         f"{'  the rest without settlement (s, timed apart)':<52} {c['without_settlement_seconds']:>14.1f}",
         f"{'  peak RSS above start of call (MB)':<52} {c['peak_above_before_mb']:>14.0f}",
@@ -346,6 +418,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{'  place_access() of 150 sectors (s / rows)':<52} "
         f"{c['read_150_sectors_seconds']:>7.2f} / {c['read_150_sectors_rows']:,}",
     ]
+    if "baseline" in report:
+        b = report["baseline"]
+        lines += [
+            f"{'baseline ' + b['revision'] + ', same input, same run (s)':<52} {b['seconds']:>14.1f}",
+            f"{'  its CPU time (s)':<52} {b['cpu_seconds']:>14.1f}",
+            f"{'  speed-up (baseline / today)':<52} {b['speedup']:>13.1f}×",
+            f"{'  identical table (every column)':<52} {str(b['identical_table']):>14}",
+        ]
     if "naive_comparison" in report:
         nc = report["naive_comparison"]
         lines += [

@@ -160,6 +160,79 @@ def test_chunks_do_not_change_the_result(table, monkeypatch):
     assert by_two.tolist() == settlement_class(places, _features()).tolist()
 
 
+def _brute_force(places: pd.DataFrame, amenities: pd.DataFrame, stops: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Every place against every amenity and stop, one by one in float64: what the table must equal."""
+    out: dict[str, np.ndarray] = {}
+
+    def nearest(px, py, pts):
+        return min((math.sqrt((px - ax) ** 2 + (py - ay) ** 2) for ax, ay in pts), default=math.nan)
+
+    xy = list(zip(places["x"], places["y"]))
+    for cat in AMENITY_CATEGORIES:
+        pts = list(zip(*(amenities.loc[amenities["category"] == cat, c] for c in ("x", "y"))))
+        out[f"dist_{cat}"] = np.array([nearest(px, py, pts) for px, py in xy], dtype=np.float32)
+        for r in access.COUNT_RADII:
+            out[f"n{r}_{cat}"] = np.array(
+                [sum(math.sqrt((px - ax) ** 2 + (py - ay) ** 2) <= r for ax, ay in pts) for px, py in xy])
+    freq = stops["departures_per_hour"].to_numpy(dtype=float, na_value=np.nan)
+    for t in access.BUS_THRESHOLDS:
+        ok = ~stops["is_belbus"].to_numpy() & (freq > 0) & (freq >= t)
+        pts = list(zip(stops["x"][ok], stops["y"][ok]))
+        out[access.bus_column(t)] = np.array([nearest(px, py, pts) for px, py in xy], dtype=np.float32)
+    pts = list(zip(stops["x"][stops["is_belbus"]], stops["y"][stops["is_belbus"]]))
+    out["dist_belbus"] = np.array([nearest(px, py, pts) for px, py in xy], dtype=np.float32)
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("chunk", [3, access._COUNT_CHUNK])
+def test_nearest_and_counts_equal_a_brute_force_computation(seed, chunk, monkeypatch):
+    """Random hectare cells and off-grid places, amenities and stops; ties exactly on 400 m and 1200 m."""
+    monkeypatch.setattr(access, "_COUNT_CHUNK", chunk)  # several pair searches per category, and one
+    rng = np.random.default_rng(seed)
+    # 300 distinct hectare cell centres in a 6 × 4 km box, 40 places off the grid, in a shuffled order.
+    cells = rng.choice(60 * 40, 300, replace=False)
+    gx = X0 + (cells // 40) * 100.0 + 50.0
+    gy = Y0 + (cells % 40) * 100.0 + 50.0
+    ox = X0 + rng.uniform(0, 6000, 40)
+    oy = Y0 + rng.uniform(0, 4000, 40)
+    places = pd.DataFrame({"x": np.r_[gx, ox], "y": np.r_[gy, oy], "statsec": S1, "residents": 1.0})
+    places = places.sample(frac=1, random_state=seed).reset_index(drop=True)
+    rows = []
+    # A category without any amenity (woonzorgcentrum), one with a single far point (bank, 30 km away: every
+    # place needs the lookup beyond 1,2 km), dense ones (zitbank) and sparse ones.
+    counts = {"zitbank": 60, "huisarts": 6, "bakker": 4, "school": 2, "apotheek": 1}
+    for cat, k in counts.items():
+        rows += [(cat, x, y) for x, y in zip(X0 + rng.uniform(-1000, 7000, k), Y0 + rng.uniform(-1000, 5000, k))]
+    rows.append(("bank", X0 + 30_000.0, Y0))
+    # Ties on the radius from a cell centre: 400 m (240-320-400 and straight east), 1200 m (720-960-1200 and
+    # straight south), and the same points again just beyond.
+    px, py = gx[0], gy[0]
+    for cat, dx, dy in (("slager", 240, 320), ("slager", 400, 0), ("post", 720, -960), ("post", 0, -1200),
+                        ("groen", 240.001, 320), ("groen", 0, -1200.001)):
+        rows.append((cat, px + dx, py + dy))
+    amenities = pd.DataFrame(rows, columns=["category", "x", "y"])
+    belbus = rng.random(25) < 0.2
+    stops = pd.DataFrame({
+        "x": X0 + rng.uniform(-500, 6500, 25), "y": Y0 + rng.uniform(-500, 4500, 25),
+        "departures_per_hour": pd.array(np.where(belbus, np.nan, rng.integers(0, 6, 25) / 2), dtype="Float64"),
+        "is_belbus": belbus,
+    })
+
+    table = compute_place_access(places, amenities, stops, None)
+    expected = _brute_force(places, amenities, stops)
+
+    assert table[["x", "y"]].to_numpy().tolist() == places[["x", "y"]].to_numpy().tolist()  # the caller's order
+    for col, values in expected.items():
+        np.testing.assert_array_equal(table[col].to_numpy(), values, err_msg=col)
+    first = places.index[(places["x"] == px) & (places["y"] == py)][0]
+    assert table.loc[first, "n400_slager"] == 2 and table.loc[first, "dist_slager"] == 400.0
+    assert table.loc[first, "n1200_post"] == 2 and table.loc[first, "n400_post"] == 0
+    assert table.loc[first, "n400_groen"] == 0 and table.loc[first, "n1200_groen"] == 1  # 400,0006 m; 1200,001 m
+    assert table["dist_woonzorgcentrum"].isna().all() and (table["n1200_woonzorgcentrum"] == 0).all()
+    assert (table["dist_bank"] > 20_000).all() and (table["n1200_bank"] == 0).all()
+
+
 def test_food_is_the_nearest_shop_and_the_basket_the_farthest_group(table):
     for place in PLACES:
         food = min(_d(place, 240, 320), _d(place, 1000, 1200))

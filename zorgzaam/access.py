@@ -20,6 +20,7 @@ inhabited cells in proportion to their residents.
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -202,6 +203,21 @@ def settlement_class(places: pd.DataFrame, features: pd.DataFrame | None, chunk:
 
 # Amenities per k-d tree when counting: bounds the pairs held at once (each at most ~450 cells in 1.2 km).
 _COUNT_CHUNK = 2_000
+# Places are processed in runs of tiles this wide (metres), so neighbours sit next to each other in memory.
+_TILE_M = 1_000.0
+
+
+def _spatial_order(xy: np.ndarray) -> np.ndarray:
+    """A permutation that puts places of the same 1 km tile next to each other.
+
+    The trees' queries and pair searches then touch memory in order: 25–45 % faster at Flanders size
+    than places in sector or random order. Results are put back in the caller's order.
+    """
+    if not len(xy):
+        return np.arange(0)
+    tx = np.floor((xy[:, 0] - xy[:, 0].min()) / _TILE_M).astype(np.int64)
+    ty = np.floor((xy[:, 1] - xy[:, 1].min()) / _TILE_M).astype(np.int64)
+    return np.argsort(tx * (int(ty.max()) + 1) + ty, kind="stable")
 
 
 def _nearest(tree_xy: np.ndarray, xy: np.ndarray) -> np.ndarray:
@@ -212,23 +228,30 @@ def _nearest(tree_xy: np.ndarray, xy: np.ndarray) -> np.ndarray:
     return dist.astype(np.float32)
 
 
-def _counts_within(place_tree: cKDTree, pts: np.ndarray) -> dict[int, np.ndarray]:
-    """Amenities within each of COUNT_RADII (inclusive) per place.
+def _nearest_and_counts(place_tree: cKDTree, xy: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Per place: the distance to the nearest of ``pts`` and the number within each of COUNT_RADII (inclusive).
 
-    One pass at the largest radius from the amenities' side (there are far fewer amenities than
-    places): the pairs (amenity, place, distance) give every radius at once. Measured at Flanders
-    size it is 2-4 times faster than ``query_ball_point(..., return_length=True)`` per place and radius.
+    One pass at the largest radius from the amenities' side (there are far fewer amenities than places):
+    the pairs (amenity, place, distance) give every radius at once, and the smallest distance among a
+    place's pairs is its nearest amenity. Only places with no amenity within the largest radius are
+    looked up in a tree of the amenities. The pairs' distances are the tree's own (the same squares
+    summed, the same square root), so the result equals one ``query`` per place, bit for bit.
     """
     n = place_tree.n
     counts = {r: np.zeros(n, dtype=np.int64) for r in COUNT_RADII}
+    best = np.full(n, np.inf)
     reach = float(max(COUNT_RADII))
     for start in range(0, len(pts), _COUNT_CHUNK):
         pairs = cKDTree(pts[start:start + _COUNT_CHUNK]).sparse_distance_matrix(place_tree, reach,
                                                                                  output_type="ndarray")
+        j, v = pairs["j"], pairs["v"]
         for r in COUNT_RADII:
-            near = pairs["j"] if r == reach else pairs["j"][pairs["v"] <= r]
-            counts[r] += np.bincount(near, minlength=n)
-    return {r: c.astype(np.int32) for r, c in counts.items()}
+            counts[r] += np.bincount(j if r == reach else j[v <= r], minlength=n)
+        np.minimum.at(best, j, v)
+    far = np.flatnonzero(np.isinf(best))
+    if len(far):
+        best[far] = cKDTree(pts).query(xy[far], k=1, workers=-1)[0]
+    return best.astype(np.float32), {r: c.astype(np.int32) for r, c in counts.items()}
 
 
 def compute_place_access(places: pd.DataFrame, amenities: pd.DataFrame, stops: pd.DataFrame | None,
@@ -245,21 +268,71 @@ def compute_place_access(places: pd.DataFrame, amenities: pd.DataFrame, stops: p
     """
     n = len(places)
     xy = np.column_stack([places["x"].to_numpy(dtype="float64"), places["y"].to_numpy(dtype="float64")])
+    # Everything below runs on the places in tile order; ``put_back`` returns a column to the caller's order.
+    order = _spatial_order(xy)
+    xy_t = xy[order]
+
+    def put_back(values: np.ndarray) -> np.ndarray:
+        out = np.empty_like(values)
+        out[order] = values
+        return out
+
+    place_tree = cKDTree(xy_t) if n else None
+    by_cat = {c: g[["x", "y"]].to_numpy(dtype="float64") for c, g in amenities.groupby("category", sort=False)}
+
+    def category(pts: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+        if n and len(pts):
+            return _nearest_and_counts(place_tree, xy_t, pts)
+        return np.full(n, np.nan, dtype=np.float32), {r: np.zeros(n, dtype=np.int32) for r in COUNT_RADII}
+
+    if stops is None or stops.empty:
+        stops = pd.DataFrame({"x": [], "y": [], "departures_per_hour": [], "is_belbus": []})
+    sxy = np.column_stack([stops["x"].to_numpy(dtype="float64"), stops["y"].to_numpy(dtype="float64")])
+    freq = pd.to_numeric(stops["departures_per_hour"]).astype("float64").to_numpy(na_value=np.nan)
+    belbus = stops["is_belbus"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    regular = ~belbus & (freq > 0)  # NaN > 0 is False: a stop without a timetable never counts
+    bus_stops = {bus_column(t): sxy[regular & (freq >= t)] for t in BUS_THRESHOLDS}
+    bus_stops["dist_belbus"] = sxy[belbus]
+
     cols: dict[str, object] = {
         "x": xy[:, 0], "y": xy[:, 1],
         "statsec": places["statsec"].array,  # as it comes: no million new str objects
         "residents": places["residents"].to_numpy(dtype="float64"),
-        "settlement": settlement_class(places, features).to_numpy(dtype=object),
     }
-    place_tree = cKDTree(xy) if n else None
-    by_cat = {c: g[["x", "y"]].to_numpy(dtype="float64") for c, g in amenities.groupby("category", sort=False)}
-    for cat in AMENITY_CATEGORIES:
-        pts = by_cat.get(cat, np.empty((0, 2)))
-        cols[f"dist_{cat}"] = _nearest(pts, xy)
-        counts = _counts_within(place_tree, pts) if n and len(pts) else {
-            r: np.zeros(n, dtype=np.int32) for r in COUNT_RADII}
-        for r in COUNT_RADII:
-            cols[f"n{r}_{cat}"] = counts[r]
+    # k-d trees, shapely and numpy let go of the GIL while they work: two threads keep both cores busy
+    # (the settlement classes and the pair searches are single-threaded; ``query`` uses every core).
+    # Each result is put back in the caller's order as soon as it is done, and its tile-order arrays
+    # are let go of (``as_completed`` drops each future it yields), so they are not all held at once.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        task: dict[int, tuple[str, str]] = {}
+
+        def submit(kind: str, name: str, fn, *args) -> Future:
+            future = pool.submit(fn, *args)
+            task[id(future)] = (kind, name)
+            return future
+
+        pending = {submit("settlement", "settlement", settlement_class,
+                          pd.DataFrame({"x": xy_t[:, 0], "y": xy_t[:, 1]}), features)}
+        # The largest categories first, so the last task to finish is a short one.
+        for cat in sorted(AMENITY_CATEGORIES, key=lambda c: -len(by_cat.get(c, ()))):
+            pending.add(submit("category", cat, category, by_cat.get(cat, np.empty((0, 2)))))
+        for col, pts in bus_stops.items():
+            pending.add(submit("bus", col, _nearest, pts, xy_t))
+        finished = as_completed(pending)
+        del pending  # as_completed keeps its own set and drops each future it yields
+        for future in finished:
+            kind, name = task.pop(id(future))
+            if kind == "settlement":
+                cols["settlement"] = put_back(future.result().to_numpy(dtype=object))
+            elif kind == "category":
+                nearest, counts = future.result()
+                cols[f"dist_{name}"] = put_back(nearest)
+                for r in COUNT_RADII:
+                    cols[f"n{r}_{name}"] = put_back(counts[r])
+                del nearest, counts
+            else:
+                cols[name] = put_back(future.result())
+            del future
     food = np.stack([cols[f"dist_{c}"] for c in BASKET_GROUPS["voeding"]])
     # fmin: a missing shop type does not spoil the group; all missing stays NaN.
     cols["dist_food"] = np.fmin.reduce(food, axis=0)
@@ -269,17 +342,6 @@ def compute_place_access(places: pd.DataFrame, amenities: pd.DataFrame, stops: p
     ]
     # maximum propagates NaN: a basket with a group absent from the data is never complete.
     cols["dist_basket"] = np.maximum.reduce(groups)
-
-    if stops is None or stops.empty:
-        stops = pd.DataFrame({"x": [], "y": [], "departures_per_hour": [], "is_belbus": []})
-    sxy = np.column_stack([stops["x"].to_numpy(dtype="float64"), stops["y"].to_numpy(dtype="float64")])
-    freq = pd.to_numeric(stops["departures_per_hour"]).astype("float64").to_numpy(na_value=np.nan)
-    belbus = stops["is_belbus"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    regular = ~belbus & (freq > 0)  # NaN > 0 is False: a stop without a timetable never counts
-    for t in BUS_THRESHOLDS:
-        ok = regular & (freq >= t)
-        cols[bus_column(t)] = _nearest(sxy[ok], xy)
-    cols["dist_belbus"] = _nearest(sxy[belbus], xy)
     return pd.DataFrame({c: cols[c] for c in PLACE_COLUMNS}, copy=False)  # the arrays are ours: no second copy
 
 
