@@ -5,7 +5,10 @@ Builds the page's deck (every layer on) from a demo store and measures the JSON
 GeoJSON (unsimplified Lambert geometry converted to EPSG:4326, full float
 precision, hectare cells as 4-corner polygons) in pydeck's default indented JSON.
 
-    .venv/bin/python bench/bench_map_payload.py [--db PATH] > result.json
+    .venv/bin/python bench/bench_map_payload.py [--db PATH] [--baseline REV] > result.json
+
+``--baseline REV`` also builds the same deck with ``zorgzaam/layers.py`` of that git revision (before and
+after in one run, on the same data).
 
 JSON on stdout, a summary table on stderr. Not a test.
 """
@@ -13,7 +16,10 @@ JSON on stdout, a summary table on stderr. Not a test.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import inspect
 import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,13 +35,28 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from zorgzaam.demo import DEMO_ELZ_CODE, TOWN_CODE, install_demo  # noqa: E402
-from zorgzaam.layers import LAYERS, spatial_deck, spatial_layers  # noqa: E402
+from zorgzaam import layers as current_layers  # noqa: E402
+from zorgzaam.layers import LAYERS  # noqa: E402
 from zorgzaam.maps import area_frame, fit_view  # noqa: E402
 from zorgzaam.store import Store  # noqa: E402
-from zorgzaam.ui.wat_sections import PICKABLE_CELLS  # noqa: E402
 
 _TO_WGS84 = Transformer.from_crs(31370, 4326, always_xy=True)
 MARGIN_M = 1500.0
+# Until the hectare rasters became images, the page left the cells' tooltips out above this many cells.
+OLD_PICKABLE_CELLS = 10_000
+
+
+def load_layers_module(revision: str):
+    """``zorgzaam/layers.py`` of another git revision, as the module ``zorgzaam._layers_baseline``."""
+    text = subprocess.run(["git", "show", f"{revision}:zorgzaam/layers.py"], cwd=REPO, capture_output=True,
+                          text=True, check=True).stdout
+    path = Path(tempfile.mkdtemp(prefix="zorgzaam-layers-")) / "layers_baseline.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location("zorgzaam._layers_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _wgs84(geoms: np.ndarray) -> np.ndarray:
@@ -56,19 +77,27 @@ def view_data(store: Store, level: str, code: str) -> dict:
         "stops": store.stops(bbox=bbox),
         "walkability": store.grid_cells(layer="walkability", statsecs=codes),
         "residents": store.grid_cells(layer="inwoners", statsecs=codes),
+        "facilities": store.grid_cells(layer="voorzieningenniveau", statsecs=codes),
     }
 
 
-def app_payload(data: dict) -> tuple[int, float, int]:
+def app_payload(data: dict, module=current_layers) -> tuple[int, float, int, int]:
+    """The page's deck with every layer on: bytes of its JSON, seconds, layers, bytes of the hectare layers."""
     started = time.perf_counter()
-    # As the page does: hectare tooltips only while the cells are few.
-    pickable = max(len(data["walkability"]), len(data["residents"])) <= PICKABLE_CELLS
-    layers = spatial_layers(list(LAYERS), sectors=data["sectors_display"], features=data["features"],
-                            stops=data["stops"], walkability=data["walkability"], residents=data["residents"],
-                            cells_pickable=pickable)
-    deck = spatial_deck(layers, fit_view(data["sectors_display"]))
+    kwargs = {}
+    if "cells_pickable" in inspect.signature(module.spatial_layers).parameters:
+        # The old page: hectare tooltips only while the cells were few.
+        kwargs["cells_pickable"] = max(len(data["walkability"]), len(data["residents"]),
+                                       len(data["facilities"])) <= OLD_PICKABLE_CELLS
+    layers = module.spatial_layers(list(LAYERS), sectors=data["sectors_display"], features=data["features"],
+                                   stops=data["stops"], walkability=data["walkability"], residents=data["residents"],
+                                   facilities=data["facilities"], **kwargs)
+    deck = module.spatial_deck(layers, fit_view(data["sectors_display"]))
     text = deck.to_json()
-    return len(text.encode()), time.perf_counter() - started, len(layers)
+    seconds = time.perf_counter() - started
+    cells = [x for x in layers if x.id.split("-")[0] in ("walkability", "inwoners", "voorzieningenniveau")]
+    cell_bytes = len(module.spatial_deck(cells, fit_view(data["sectors_display"])).to_json().encode())
+    return len(text.encode()), seconds, len(layers), cell_bytes
 
 
 def naive_payload(data: dict) -> tuple[int, float]:
@@ -106,7 +135,9 @@ def naive_payload(data: dict) -> tuple[int, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="an existing store (default: a fresh demo store in a temp folder)")
+    parser.add_argument("--baseline", metavar="REV", help="also measure zorgzaam/layers.py of this git revision")
     args = parser.parse_args()
+    baseline = load_layers_module(args.baseline) if args.baseline else None
     if args.db:
         store = Store.open(args.db)
     else:
@@ -116,23 +147,35 @@ def main() -> int:
     out = {}
     for label, level, code in (("municipality", "gemeente", TOWN_CODE), ("care_zone", "elz", DEMO_ELZ_CODE)):
         data = view_data(store, level, code)
-        app_bytes, app_s, n_layers = app_payload(data)
+        app_payload(data)  # warm-up: imports, PROJ and GDAL set-up
+        app_bytes, app_s, n_layers, cell_bytes = app_payload(data)
         naive_bytes, naive_s = naive_payload(data)
         out[label] = {
             "area": f"{level} {code}", "sectors": len(data["codes"]), "features": len(data["features"]),
             "stops": len(data["stops"]), "walkability_cells": len(data["walkability"]),
-            "resident_cells": len(data["residents"]), "layers": n_layers,
-            "app_bytes": app_bytes, "app_seconds": round(app_s, 3),
+            "resident_cells": len(data["residents"]), "facilities_cells": len(data["facilities"]),
+            "layers": n_layers, "app_bytes": app_bytes, "app_hectare_bytes": cell_bytes,
+            "app_seconds": round(app_s, 3),
             "naive_bytes": naive_bytes, "naive_seconds": round(naive_s, 3),
             "ratio_naive_to_app": round(naive_bytes / app_bytes, 2),
         }
+        if baseline is not None:
+            app_payload(data, baseline)
+            before_bytes, before_s, before_layers, before_cells = app_payload(data, baseline)
+            out[label]["baseline"] = {
+                "revision": args.baseline, "app_bytes": before_bytes, "app_hectare_bytes": before_cells,
+                "app_seconds": round(before_s, 3), "layers": before_layers,
+                "ratio_baseline_to_app": round(before_bytes / app_bytes, 2),
+            }
     json.dump(out, sys.stdout, indent=2)
     print(file=sys.stderr)
-    print(f"{'view':<14}{'objects':>30}{'app JSON':>12}{'naive JSON':>13}{'ratio':>7}", file=sys.stderr)
+    print(f"{'view':<14}{'objects':>30}{'app JSON':>12}{'hectares':>11}{'naive JSON':>13}{'ratio':>7}"
+          f"{'baseline':>11}", file=sys.stderr)
     for label, r in out.items():
         objects = f"{r['sectors']} sect, {r['features']} feat, {r['walkability_cells']} cells"
-        print(f"{label:<14}{objects:>30}{r['app_bytes'] / 1e6:>10.2f}MB{r['naive_bytes'] / 1e6:>11.2f}MB"
-              f"{r['ratio_naive_to_app']:>7.1f}", file=sys.stderr)
+        before = f"{r['baseline']['app_bytes'] / 1e6:>9.2f}MB" if "baseline" in r else ""
+        print(f"{label:<14}{objects:>30}{r['app_bytes'] / 1e6:>10.3f}MB{r['app_hectare_bytes'] / 1e6:>9.3f}MB"
+              f"{r['naive_bytes'] / 1e6:>11.2f}MB{r['ratio_naive_to_app']:>7.1f}{before}", file=sys.stderr)
     return 0
 
 

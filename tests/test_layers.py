@@ -191,10 +191,38 @@ def test_lambert_central_meridian_and_grid_turn():
     east, west = L.grid_convergence(*east_lonlat), L.grid_convergence(*west_lonlat)
     assert east == pytest.approx((east_lonlat[0][0] - 4.3675) * 0.7716, abs=0.02) and east > 0
     assert west == pytest.approx((west_lonlat[0][0] - 4.3675) * 0.7716, abs=0.02) and west < 0
-    cells = pd.DataFrame({"x": [230050.0], "y": [200050.0], "value": [50.0]})
+
+
+def colours_at(raster, x, y) -> list[tuple[int, ...]]:
+    """RGBA the raster image shows at Lambert positions."""
+    lon, lat = L.lambert_to_lonlat(x, y)
+    return [tuple(c) for c in L.raster_colours_at(raster, lon, lat)]
+
+
+def test_a_hectare_raster_is_one_image_that_covers_exactly_its_cells():
+    # Far east of the central meridian (the Lambert grid turned ~0,9 degree from north), a row of 5 cells.
+    x0, y0 = 230050.0, 200050.0
+    cells = pd.DataFrame({"x": [x0 + 100 * i for i in range(5)], "y": [y0] * 5,
+                          "value": [10.0, 30.0, 50.0, 70.0, 90.0]})
     (only,) = L.walkability_layers(cells)
-    assert only.type == "ColumnLayer" and only.disk_resolution == 4 and only.extruded is False
-    assert only.angle == pytest.approx(45.0 - east, abs=0.01)
+    assert only.type == "BitmapLayer" and only.id == "walkability" and only.pickable is False
+    sent = json.loads(L.spatial_deck([only], VIEW).to_json())["layers"][0]
+    assert sent["image"].startswith("data:image/png;base64,") and sent["bounds"] == list(only.bounds)
+    image = L.raster_image(cells, L.ramp_classes(cells["value"], 0, 100, 5), L.WALKABILITY_COLOURS)
+    # 500 × 100 m at 25 m a pixel, plus at most a pixel or two for the grid's turn against north.
+    assert 20 <= image.width <= 22 and 4 <= image.height <= 6
+    west, south, east, north = only.bounds
+    (lon_w, lon_e), (lat_s, lat_n) = L.lambert_to_lonlat([x0 - 50, x0 + 450], [y0 - 50, y0 + 50])
+    assert metres(west, lat_s, lon_w, lat_s) < 30 and metres(east, lat_s, lon_e, lat_s) < 30
+    assert metres(west, south, west, lat_s) < 30 and metres(west, north, west, lat_n) < 30
+    # Each cell centre shows its class colour at the cells' opacity; 30 m beyond the row nothing is drawn.
+    got = colours_at(only, cells["x"], cells["y"])
+    assert got == [(*L.WALKABILITY_COLOURS[i], L.CELL_ALPHA) for i in range(5)]
+    inside = colours_at(only, [x0 - 20, x0 + 420, x0 + 420], [y0 + 20, y0 - 20, y0 + 20])
+    assert inside == [(*L.WALKABILITY_COLOURS[0], 200), (*L.WALKABILITY_COLOURS[4], 200),
+                      (*L.WALKABILITY_COLOURS[4], 200)]
+    outside = colours_at(only, [x0 - 80, x0 + 480, x0 + 200, x0 + 200], [y0, y0, y0 + 80, y0 - 80])
+    assert [c[3] for c in outside] == [0, 0, 0, 0]
 
 
 def test_ramp_classes_by_hand():
@@ -202,47 +230,41 @@ def test_ramp_classes_by_hand():
     assert [None if pd.isna(c) else int(c) for c in got] == [0, 0, 1, 2, 4, 4, None]
 
 
-def _fill_of(layers: list, position: list[float]) -> list[int]:
-    for x in layers:
-        if any(row["position"] == position for row in x.data):
-            return list(x.get_fill_color[:3])
-    raise AssertionError(position)
-
-
 def test_herschaal_maps_visible_min_to_first_and_max_to_last_colour():
     cells = pd.DataFrame({"x": [200050.0 + 100 * i for i in range(5)], "y": [210050.0] * 5,
                           "value": [20.0, 30.0, 40.0, 50.0, 60.0]})
-    lon, lat = L.lambert_to_lonlat(cells["x"], cells["y"])
-    low, high = [float(lon[0]), float(lat[0])], [float(lon[4]), float(lat[4])]
-    rescaled = L.walkability_layers(cells, rescale=True)
-    assert _fill_of(rescaled, low) == list(L.WALKABILITY_COLOURS[0])
-    assert _fill_of(rescaled, high) == list(L.WALKABILITY_COLOURS[-1])
-    fixed = L.walkability_layers(cells, rescale=False)  # 20 in 20–40, 60 in 60–80
-    assert _fill_of(fixed, low) == list(L.WALKABILITY_COLOURS[1])
-    assert _fill_of(fixed, high) == list(L.WALKABILITY_COLOURS[3])
+    ends = (cells["x"].iloc[[0, 4]], cells["y"].iloc[[0, 4]])
+    (rescaled,) = L.walkability_layers(cells, rescale=True)
+    low, high = colours_at(rescaled, *ends)
+    assert low[:3] == L.WALKABILITY_COLOURS[0] and high[:3] == L.WALKABILITY_COLOURS[-1]
+    (fixed,) = L.walkability_layers(cells, rescale=False)  # 20 in 20–40, 60 in 60–80
+    low, high = colours_at(fixed, *ends)
+    assert low[:3] == L.WALKABILITY_COLOURS[1] and high[:3] == L.WALKABILITY_COLOURS[3]
     assert L.walkability_bounds(cells["value"], True) == (20.0, 60.0)
     assert L.walkability_bounds(cells["value"], False) == (0.0, 100.0)
 
 
-def test_cells_missing_grey_and_unpickable_cells_carry_no_tooltip_fields():
-    cells = pd.DataFrame({"x": [200050.0, 200150.0], "y": [210050.0, 210050.0],
+def test_a_cell_without_value_is_grey_and_no_cell_is_transparent():
+    # Two cells with a hectare between them that has no cell at all.
+    cells = pd.DataFrame({"x": [200050.0, 200250.0], "y": [210050.0, 210050.0],
                           "value": pd.array([55.0, None], dtype="Float64")})
-    layers = L.walkability_layers(cells, source="Gezond Leven")
-    grey = layer(layers, "walkability-x")
-    assert list(grey.get_fill_color[:3]) == list(MISSING_COLOUR)
-    assert layer(layers, "walkability-2").data[0]["name"] == "Walkability 55,0 op 100"
-    assert layer(layers, "walkability-2").data[0]["source"] == "Gezond Leven"
-    bare = L.walkability_layers(cells, pickable=False)
-    assert all(set(row) == {"position"} for x in bare for row in x.data)
-    assert not any(x.pickable for x in bare)
+    (raster,) = L.walkability_layers(cells)
+    scored, gap, unscored = colours_at(raster, [200050.0, 200150.0, 200250.0], [210050.0] * 3)
+    assert scored == (*L.WALKABILITY_COLOURS[2], L.CELL_ALPHA)
+    assert gap[3] == 0
+    assert unscored == (*MISSING_COLOUR, L.CELL_ALPHA)
+    # No tooltip on an image: the legend tells what a colour means.
+    assert raster.pickable is False and L.CELL_NOTE in L.walkability_legend().notes
 
 
 def test_residents_by_ruimtemonitor_classes():
     got = L.resident_classes(pd.Series([1.0, 30.0, 31.0, 120.0, 121.0, 240.0, 241.0, 762.0]))
     assert list(got) == [0, 0, 1, 2, 3, 3, 4, 4]
-    cells = pd.DataFrame({"x": [200050.0], "y": [210050.0], "value": [1234.0]})
+    cells = pd.DataFrame({"x": [200050.0, 200150.0], "y": [210050.0] * 2, "value": [1234.0, 12.0]})
     (only,) = L.residents_layers(cells)
-    assert only.id == "inwoners-4" and only.data[0]["name"] == "1.234 inwoners in deze hectare"
+    assert only.id == "inwoners"
+    assert colours_at(only, cells["x"], cells["y"]) == [(*L.RESIDENT_COLOURS[4], 200), (*L.RESIDENT_COLOURS[0], 200)]
+    assert L.CELL_NOTE in L.residents_legend().notes
 
 
 # --- legends ----------------------------------------------------------------------------------
@@ -310,18 +332,28 @@ def test_all_layers_of_the_demo_zone(demo_db):
     ids = [x.id for x in layers]
     assert len(ids) == len(set(ids))
     for key in ("sectoren", "kernen", "linten", "verspreid", "voorzieningen-bakker", "bushaltes",
-                "bushaltes-belbus", "walkability-0", "walkability-4"):
+                "bushaltes-belbus", "walkability"):
         assert key in ids
-    assert ids.index("walkability-0") < ids.index("sectoren") < ids.index("bushaltes")
+    assert ids.index("walkability") < ids.index("sectoren") < ids.index("bushaltes")
     for x in layers:
         if x.pickable:
             assert all(TOOLTIP_FIELDS <= set(row) for row in x.data), x.id
     assert layer(layers, "kernen").data[0]["source"] == "demo — fictief"
-    n_cells = sum(len(x.data) for x in layers if x.id.startswith("walkability"))
-    assert n_cells == len(walk)
+    # The whole zone's walkability is one image over the cells' extent (25 m pixels, 4 per hectare).
+    raster = layer(layers, "walkability")
+    image = L.raster_image(walk, L.ramp_classes(walk["value"], *L.walkability_bounds(walk["value"], True), 5),
+                           L.WALKABILITY_COLOURS)
+    span_x = (walk["x"].max() - walk["x"].min() + 100) / L.RASTER_PIXEL_M
+    span_y = (walk["y"].max() - walk["y"].min() + 100) / L.RASTER_PIXEL_M
+    assert span_x <= image.width <= span_x * 1.05 and span_y <= image.height <= span_y * 1.05
+    # Every cell centre shows the colour of its own rescaled class.
+    lo, hi = L.walkability_bounds(walk["value"], True)
+    expected = [(*L.WALKABILITY_COLOURS[int(c)], L.CELL_ALPHA) if not pd.isna(c) else (*MISSING_COLOUR, L.CELL_ALPHA)
+                for c in L.ramp_classes(walk["value"], lo, hi, 5)]
+    assert colours_at(raster, walk["x"], walk["y"]) == expected
     full = L.payload_bytes(L.spatial_deck(layers, VIEW))
-    light = L.payload_bytes(L.spatial_deck(L.walkability_layers(walk, pickable=False), VIEW))
-    assert 0 < light < full
+    light = L.payload_bytes(L.spatial_deck([raster], VIEW))
+    assert 0 < light < full and light < 60_000 < len(walk) * 10
 
 
 def test_facilities_level_classes_and_layers():
@@ -334,8 +366,10 @@ def test_facilities_level_classes_and_layers():
     classes, labels = facilities_classes(pd.Series([0.0, 2.5, 10.0]))
     assert classes.tolist() == [0, 1, 4] and labels[0] == "0,0 – 2,0" and len(labels) == len(FACILITIES_COLOURS)
     cells = pd.DataFrame({"x": [150_050.0, 150_150.0, 150_250.0], "y": [200_050.0] * 3, "value": [1.0, 2.0, np.nan]})
-    layers = facilities_layers(cells, source="Departement Omgeving")
-    assert [layer.id for layer in layers] == ["voorzieningenniveau-0", "voorzieningenniveau-1", "voorzieningenniveau-x"]
+    layers = facilities_layers(cells)
+    assert [layer.id for layer in layers] == ["voorzieningenniveau"]
+    assert colours_at(layers[0], cells["x"], cells["y"]) == [(*FACILITIES_COLOURS[0], 200), (*FACILITIES_COLOURS[1], 200),
+                                                             (*MISSING_COLOUR, 200)]
     legend = layer_legends(["voorzieningenniveau"], facilities_labels=["waarde 1", "waarde 2"])[0]
     assert [i.label for i in legend.items] == ["waarde 1", "waarde 2", "geen waarde"]
     assert legend.items[0].colour == FACILITIES_COLOURS[0]

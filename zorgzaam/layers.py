@@ -13,11 +13,17 @@ Registry keys (``LAYERS``), in drawing order bottom to top: ``walkability``,
 ``inwoners``, ``verspreid``, ``kernen``, ``linten``, ``sectoren``,
 ``voorzieningen``, ``bushaltes``. Layer ids start with the key. ``spatial_deck``
 returns a ``CompactDeck`` (JSON without indentation: what ``st.pydeck_chart`` sends).
+
+The hectare rasters (``walkability``, ``inwoners``, ``voorzieningenniveau``) are one image each
+(``raster_layer``: a PNG over the layer's extent), not one object per cell; they carry no tooltip,
+their legends say what a colour means.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -27,8 +33,12 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 import shapely
+from PIL import Image
 from pydeck.bindings.json_tools import default_serialize
 from pyproj import Proj, Transformer
+from rasterio.crs import CRS
+from rasterio.transform import Affine
+from rasterio.warp import Resampling, reproject
 
 from .classify import MISSING_COLOUR, to_float_array
 from .formatting import format_number
@@ -39,6 +49,9 @@ DECIMALS = 5  # lon/lat decimals: 1e-5 degree is about 1 m in Flanders
 UNKNOWN_SOURCE = "onbekend"
 
 _TO_WGS84 = Transformer.from_crs(31370, 4326, always_xy=True)
+_MERCATOR_TO_WGS84 = Transformer.from_crs(3857, 4326, always_xy=True)
+_LAMBERT_TO_MERCATOR = Transformer.from_crs(31370, 3857, always_xy=True)
+_WGS84_TO_MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
 _LAMBERT = Proj("EPSG:31370")
 
 TOOLTIP = {
@@ -171,6 +184,8 @@ FACILITIES_MAX_CLASSES = len(FACILITIES_COLOURS)
 # The Ruimtemonitor legend (inwoners per ha): 1-30, 31-60, 61-120, 121-240, more.
 RESIDENT_EDGES: tuple[float, ...] = (30.0, 60.0, 120.0, 240.0)
 HECTARE_SIDE_M = 100.0
+#: Under each hectare legend: a raster is an image, pointing at a cell shows nothing.
+CELL_NOTE = "Elk gekleurd vakje is een hectare (100 × 100 m); de kleur zegt in welke klasse ze valt."
 # A 4-sided ColumnLayer disk turned 45 degrees is a square; its radius is half the diagonal.
 HECTARE_RADIUS_M = HECTARE_SIDE_M / math.sqrt(2.0)
 
@@ -297,7 +312,7 @@ def walkability_legend(lo: float = 0.0, hi: float = 100.0, rescaled: bool = Fals
             for colour, a, b in zip(WALKABILITY_COLOURS, edges[:-1], edges[1:], strict=True)
         )
     items += (LegendItem(MISSING_COLOUR, "geen score"),)
-    notes = ["Score per hectare van 0 tot 100: hoger is beter beloopbaar."]
+    notes = ["Score per hectare van 0 tot 100: hoger is beter beloopbaar.", CELL_NOTE]
     title = "Walkability"
     if rescaled:
         title = "Walkability (herschaald)"
@@ -328,7 +343,7 @@ def facilities_legend(labels: Sequence[str]) -> Legend:
     items = tuple(LegendItem(c, label) for c, label in zip(FACILITIES_COLOURS, labels))
     return Legend("voorzieningenniveau", "Voorzieningenniveau (per hectare)", items + (
         LegendItem(MISSING_COLOUR, "geen waarde"),), ("De betekenis van elke waarde staat in de legende van de bron "
-                                                      "(Departement Omgeving).",))
+                                                      "(Departement Omgeving).", CELL_NOTE))
 
 
 def residents_legend() -> Legend:
@@ -338,7 +353,7 @@ def residents_legend() -> Legend:
     labels.append(f"meer dan {format_number(RESIDENT_EDGES[-1])}")
     items = tuple(LegendItem(c, label) for c, label in zip(RESIDENT_COLOURS, labels, strict=True))
     return Legend("inwoners", "Inwoners per hectare", items,
-                  ("Wonen de inwoners dicht bij elkaar of ver uit elkaar?",))
+                  ("Wonen de inwoners dicht bij elkaar of ver uit elkaar?", CELL_NOTE))
 
 
 def layer_legends(keys: Iterable[str], categories: Iterable[str] | None = None,
@@ -672,46 +687,124 @@ def cell_layers(key: str, cells: pd.DataFrame, classes: pd.Series, colours: Sequ
     return layers
 
 
-def walkability_layers(cells: pd.DataFrame, rescale: bool = False, source: str = "", pickable: bool = True
-                       ) -> list[pdk.Layer]:
-    """Walkability per hectare (columns x, y in Lambert 72, value 0-100) as 100 m squares,
-    one layer per colour class ('walkability-0' … 'walkability-4', 'walkability-x').
+# Hectare rasters as one image per layer. The cells lie on the Lambert 72 grid, which is turned by up to
+# 1,4 degrees from north and, over a care zone, bent against Web Mercator (the projection deck.gl draws
+# in): an image placed by its corners alone would be off by about 2 m over 10 km and 20 m over 30 km.
+# So the cells are warped (nearest neighbour, GDAL through rasterio, the same PROJ transformation as
+# ``lambert_to_lonlat``) onto a Web Mercator grid of RASTER_PIXEL_M ground metres; a BitmapLayer with
+# lon/lat bounds then lies exactly where the cells are, to within a pixel.
+RASTER_PIXEL_M = 25.0  # a hectare is 4 × 4 pixels: its edges stay straight at any zoom of the page
+CELL_ALPHA = 200  # as the cells' fill had; empty pixels are fully transparent
+_LAMBERT_CRS = CRS.from_epsg(31370)
+_MERCATOR_CRS = CRS.from_epsg(3857)
+
+
+@dataclass(frozen=True)
+class RasterImage:
+    """A hectare raster as a PNG: ``url`` (data URL), ``bounds`` [west, south, east, north] in degrees."""
+
+    url: str
+    bounds: tuple[float, float, float, float]
+    width: int
+    height: int
+
+
+def raster_image(cells: pd.DataFrame, classes: pd.Series, colours: Sequence[RGB]) -> RasterImage:
+    """Cells (``x``, ``y``: Lambert 72 centres of 100 m cells) coloured by class (0 … len(colours) - 1; NA:
+    ``MISSING_COLOUR``) as one transparent PNG in Web Mercator, with its bounds for a BitmapLayer."""
+    x = cells["x"].to_numpy(dtype="float64")
+    y = cells["y"].to_numpy(dtype="float64")
+    side = HECTARE_SIDE_M
+    col = np.rint((x - x.min()) / side).astype(np.int64)
+    row = np.rint((y.max() - y) / side).astype(np.int64)  # row 0 is the northernmost
+    code = classes.to_numpy(dtype="float64", na_value=np.nan)
+    # Palette index per cell: 0 transparent (no cell), 1 … n the classes, n + 1 a cell without a value.
+    index = np.where(np.isnan(code), len(colours) + 1, np.nan_to_num(code) + 1).astype(np.uint8)
+    source = np.zeros((int(row.max()) + 1, int(col.max()) + 1), dtype=np.uint8)
+    source[row, col] = index
+    left, top = x.min() - side / 2, y.max() + side / 2
+    right, bottom = left + side * source.shape[1], top - side * source.shape[0]
+    # Mercator metres per ground metre at the raster's latitude (1 / cos φ).
+    lat = float(np.mean(_TO_WGS84.transform([left, right], [bottom, top])[1]))
+    resolution = RASTER_PIXEL_M / math.cos(math.radians(lat))
+    # The Mercator extent of the Lambert rectangle: its edges, 33 points each (they bend a little).
+    t = np.linspace(0.0, 1.0, 33)
+    edge_x = np.concatenate([left + (right - left) * t, np.full_like(t, right), right - (right - left) * t,
+                             np.full_like(t, left)])
+    edge_y = np.concatenate([np.full_like(t, bottom), bottom + (top - bottom) * t, np.full_like(t, top),
+                             top - (top - bottom) * t])
+    mx, my = _LAMBERT_TO_MERCATOR.transform(edge_x, edge_y)
+    width = max(1, math.ceil((mx.max() - mx.min()) / resolution))
+    height = max(1, math.ceil((my.max() - my.min()) / resolution))
+    transform = Affine(resolution, 0.0, float(mx.min()), 0.0, -resolution, float(my.max()))
+    image = np.zeros((height, width), dtype=np.uint8)
+    reproject(source, image, src_transform=Affine(side, 0.0, left, 0.0, -side, top), src_crs=_LAMBERT_CRS,
+              src_nodata=0, dst_transform=transform, dst_crs=_MERCATOR_CRS, dst_nodata=0,
+              resampling=Resampling.nearest)
+    west, north = transform @ (0, 0)
+    east, south = transform @ (width, height)
+    (lon_w, lon_e), (lat_s, lat_n) = _MERCATOR_TO_WGS84.transform([west, east], [south, north])
+    png = Image.fromarray(image, mode="P")
+    palette = [(0, 0, 0), *[tuple(c) for c in colours], tuple(MISSING_COLOUR)]
+    png.putpalette([v for c in palette for v in c[:3]])
+    buffer = io.BytesIO()
+    png.save(buffer, format="PNG", transparency=bytes([0] + [CELL_ALPHA] * (len(palette) - 1)))
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return RasterImage(url, (round(lon_w, 7), round(lat_s, 7), round(lon_e, 7), round(lat_n, 7)), width, height)
+
+
+def raster_layer(key: str, cells: pd.DataFrame, classes: pd.Series, colours: Sequence[RGB]) -> pdk.Layer:
+    """A hectare raster as one BitmapLayer (id ``key``), see ``raster_image``. Not pickable: a pixel has
+    no tooltip fields, and the layer's legend says what each colour means."""
+    image = raster_image(cells, classes, colours)
+    return pdk.Layer(
+        # Quoted: pydeck passes a quoted string on as text (unquoted) instead of as an expression.
+        "BitmapLayer", id=key, image=f'"{image.url}"', bounds=list(image.bounds), pickable=False,
+        # Sharp cell edges when zoomed in (luma.gl sampler settings of deck.gl 9).
+        texture_parameters={"minFilter": "nearest", "magFilter": "nearest"},
+    )
+
+
+def raster_colours_at(layer: pdk.Layer, lon: object, lat: object) -> np.ndarray:
+    """The RGBA colours (n × 4) a BitmapLayer of ``raster_layer`` shows at positions (for checks and tests);
+    transparent outside the image."""
+    data = base64.b64decode(layer.image.strip('"').split(",", 1)[1])
+    rgba = np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+    west, south, east, north = layer.bounds
+    (x0, x1), (y0, y1) = _WGS84_TO_MERCATOR.transform([west, east], [south, north])
+    x, y = _WGS84_TO_MERCATOR.transform(np.atleast_1d(np.asarray(lon, dtype="float64")),
+                                        np.atleast_1d(np.asarray(lat, dtype="float64")))
+    col = np.floor((x - x0) / (x1 - x0) * rgba.shape[1]).astype(np.int64)
+    row = np.floor((y1 - y) / (y1 - y0) * rgba.shape[0]).astype(np.int64)
+    inside = (row >= 0) & (row < rgba.shape[0]) & (col >= 0) & (col < rgba.shape[1])
+    out = np.zeros((len(col), 4), dtype=np.int64)
+    out[inside] = rgba[row[inside], col[inside]]
+    return out
+
+
+def walkability_layers(cells: pd.DataFrame, rescale: bool = False) -> list[pdk.Layer]:
+    """Walkability per hectare (columns x, y in Lambert 72, value 0-100) as one image ('walkability'):
+    five classes of ``WALKABILITY_COLOURS``, grey for a cell without a score.
 
     The cells given are the visible ones: with ``rescale`` the colours run from their
     minimum (first colour) to their maximum (last colour); see ``RESCALE_WARNING``.
-    ``pickable=False`` drops the tooltip fields (far less data for a whole zone).
     """
     lo, hi = walkability_bounds(cells["value"], rescale)
     classes = ramp_classes(cells["value"].reset_index(drop=True), lo, hi, len(WALKABILITY_COLOURS))
-    labels = None
-    if pickable:
-        values = to_float_array(cells["value"])
-        labels = ["Walkability: geen score" if np.isnan(v) else f"Walkability {format_number(v, 1)} op 100"
-                  for v in values]
-    return cell_layers("walkability", cells, classes, WALKABILITY_COLOURS, labels, source)
+    return [raster_layer("walkability", cells, classes, WALKABILITY_COLOURS)]
 
 
-def residents_layers(cells: pd.DataFrame, source: str = "", pickable: bool = True) -> list[pdk.Layer]:
-    """Residents per inhabited hectare (columns x, y in Lambert 72, value) as 100 m squares,
-    one layer per class ('inwoners-0' … 'inwoners-4', 'inwoners-x')."""
-    values = to_float_array(cells["value"])
-    labels = None
-    if pickable:
-        labels = ["Inwoners: onbekend" if np.isnan(v) else f"{format_number(v)} inwoners in deze hectare"
-                  for v in values]
+def residents_layers(cells: pd.DataFrame) -> list[pdk.Layer]:
+    """Residents per inhabited hectare (columns x, y in Lambert 72, value) as one image ('inwoners'),
+    coloured by the Ruimtemonitor classes."""
     classes = resident_classes(cells["value"].reset_index(drop=True))
-    return cell_layers("inwoners", cells, classes, RESIDENT_COLOURS, labels, source)
+    return [raster_layer("inwoners", cells, classes, RESIDENT_COLOURS)]
 
 
-def facilities_layers(cells: pd.DataFrame, source: str = "", pickable: bool = True) -> list[pdk.Layer]:
-    """Facilities level per hectare as 100 m squares ('voorzieningenniveau-0' …)."""
+def facilities_layers(cells: pd.DataFrame) -> list[pdk.Layer]:
+    """Facilities level per hectare as one image ('voorzieningenniveau'), classes of ``facilities_classes``."""
     classes, _ = facilities_classes(cells["value"].reset_index(drop=True))
-    labels = None
-    if pickable:
-        values = to_float_array(cells["value"])
-        labels = ["Voorzieningenniveau: geen waarde" if np.isnan(v) else f"Voorzieningenniveau {format_number(v, 1)}"
-                  for v in values]
-    return cell_layers("voorzieningenniveau", cells, classes, FACILITIES_COLOURS, labels, source)
+    return [raster_layer("voorzieningenniveau", cells, classes, FACILITIES_COLOURS)]
 
 
 def spatial_layers(
@@ -724,14 +817,12 @@ def spatial_layers(
     rescale: bool = False,
     categories: Iterable[str] | None = None,
     sources: dict[str, str] | None = None,
-    cells_pickable: bool = True,
     facilities: pd.DataFrame | None = None,
 ) -> list[pdk.Layer]:
     """The layers of the chosen registry keys in ``DRAW_ORDER``; a key without data is skipped.
 
-    ``sources`` gives the 'bron' of frames without one: keys 'sectoren', 'bushaltes',
-    'walkability', 'inwoners'. ``cells_pickable=False`` leaves the tooltip fields out of the
-    hectare cells (about a third of the data for a whole zone).
+    ``sources`` gives the 'bron' of frames without one: keys 'sectoren' and 'bushaltes' (the hectare
+    rasters are images without a tooltip; the page names their source).
     """
     chosen = set(keys)
     sources = sources or {}
@@ -740,11 +831,11 @@ def spatial_layers(
         if key not in chosen:
             continue
         if key == "walkability" and walkability is not None and len(walkability):
-            out.extend(walkability_layers(walkability, rescale, sources.get("walkability", ""), cells_pickable))
+            out.extend(walkability_layers(walkability, rescale))
         elif key == "inwoners" and residents is not None and len(residents):
-            out.extend(residents_layers(residents, sources.get("inwoners", ""), cells_pickable))
+            out.extend(residents_layers(residents))
         elif key == "voorzieningenniveau" and facilities is not None and len(facilities):
-            out.extend(facilities_layers(facilities, sources.get("voorzieningenniveau", ""), cells_pickable))
+            out.extend(facilities_layers(facilities))
         elif key in ("verspreid", "kernen", "linten") and features is not None:
             category = {v: k for k, v in SETTLEMENT_KEYS.items()}[key]
             out.extend(settlement_layers(features, (category,)))

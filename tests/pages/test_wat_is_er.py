@@ -36,7 +36,14 @@ def test_default_layers_are_drawn_and_switching_one_off_removes_it(app):
 
     app.button_group(key="lagen").set_value(["sectoren", "walkability"]).run()
     ids = deck_layer_ids(app)
-    assert "sectoren" in ids and any(i.startswith("walkability-") for i in ids)
+    assert "sectoren" in ids and "walkability" in ids
+    # The municipality's walkability hectares arrive as one PNG over their extent, not an object per cell.
+    spec = json.loads(app.get("deck_gl_json_chart")[0].proto.json)
+    (walk,) = [layer for layer in spec["layers"] if layer["id"] == "walkability"]
+    assert walk["@@type"] == "BitmapLayer" and walk["image"].startswith("data:image/png;base64,")
+    west, south, east, north = walk["bounds"]
+    assert 0 < east - west < 0.3 and 0 < north - south < 0.2  # a municipality, in degrees
+    assert len(app.get("deck_gl_json_chart")[0].proto.json) < 300_000
     assert "kernen" not in ids and not any(i.startswith("voorzieningen") for i in ids)
     assert app.query_params["lagen"] == "sectoren,walkability"
     # One legend per visible layer: walkability's bounds are on screen, the bus legend is not.

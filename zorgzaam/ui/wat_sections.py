@@ -18,7 +18,6 @@ from .state import keep_in_url
 
 PAGE = "wat"
 NEAR_RADIUS_M = 400
-PICKABLE_CELLS = 10_000
 BASKET_CATEGORIES = tuple(c for members in BASKET_GROUPS.values() for c in members)
 DEFAULT_LAYERS = [k for k, spec in LAYERS.items() if spec.default_on]
 SELECTED_LINE = [0, 0, 0, 255]
@@ -107,14 +106,11 @@ def render_map(layers: ViewLayers, display_frame, keys: list[str], rescale: bool
     walk_cells = layers.walkability
     empty = [k for k in keys if not layer_has_data(layers, k)]
     keys = [k for k in keys if k not in empty]
-    sources = {"sectoren": source, "bushaltes": source, "walkability": source, "inwoners": source,
-               **(layer_sources or {})}
+    sources = {"sectoren": source, "bushaltes": source, **(layer_sources or {})}
     deck_layers = spatial_layers(
         keys, sectors=display_frame, features=layers.features, stops=layers.stops, walkability=walk_cells,
         residents=layers.residents, rescale=rescale, categories=categories, sources=sources,
-        facilities=layers.facilities,
-        # Tooltips on tens of thousands of hectares would triple what the browser receives.
-        cells_pickable=max(len(walk_cells), len(layers.residents), len(layers.facilities)) <= PICKABLE_CELLS,
+        facilities=layers.facilities,  # the hectare rasters arrive as one image each
     ) + _selection_layer(display_frame, selected)
     focus = display_frame[display_frame["code"] == selected] if selected else display_frame
     deck = spatial_deck(deck_layers, fit_view(focus if len(focus) else display_frame))
