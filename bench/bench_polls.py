@@ -89,19 +89,25 @@ def summary(values: list[float], digits: int = 4) -> dict:
 
 
 class CountingStore(Store):
-    """The app's Store, counting how often a poll write ran its transaction (so retries after a conflict)."""
+    """The app's Store, counting how often a write ran its work (more than once: a retry; the one writer
+    runs a batch's answers again one by one only when one of them failed)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.attempts = 0
         self._count_lock = threading.Lock()
 
-    def _poll_write(self, work, retry_duplicate_key: bool = False):
+    def _write(self, work, batch=False):
+        if callable(batch):  # an item for a batch handler (a poll answer): counted once, as it is handed over
+            with self._count_lock:
+                self.attempts += 1
+            return super()._write(work, batch=batch)
+
         def counted(cur):
             with self._count_lock:
                 self.attempts += 1
             return work(cur)
-        return super()._poll_write(counted, retry_duplicate_key=retry_duplicate_key)
+        return super()._write(counted, batch=batch)
 
 
 # --- 1. throughput -------------------------------------------------------------------------

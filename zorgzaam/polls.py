@@ -336,9 +336,6 @@ def create_session(store: Store, title: str, questions: Iterable[Mapping | Quest
 # --- participants ---------------------------------------------------------------------------
 
 
-_answer_locks = tuple(threading.Lock() for _ in range(64))
-
-
 def answer(store: Store, join_code: str, participant_id: str, question_id: int, value, name: str | None = None
            ) -> int:
     """Store a participant's answer (replacing an earlier one in this round); returns the round."""
@@ -357,14 +354,12 @@ def answer(store: Store, join_code: str, participant_id: str, question_id: int, 
         raise PollError("Deze vraag staat nu niet open; kijk op het grote scherm welke vraag aan de beurt is.")
     stored = validate_value(question, value)
     display_name = _validate_name(name)
-    # One participant's writes go one at a time (a double tap would otherwise make DuckDB abort
-    # one of two transactions on the same row); different participants write in parallel.
-    with _answer_locks[hash((session.session_id, pid)) % len(_answer_locks)]:
-        try:
-            round_ = store.record_poll_answer(session.session_id, question.question_id, pid, display_name, stored,
-                                              max_participants=MAX_PARTICIPANTS)
-        except StoreError as exc:
-            raise PollError(str(exc)) from exc
+    # The store's one writer runs every answer in order (those that arrive together commit together).
+    try:
+        round_ = store.record_poll_answer(session.session_id, question.question_id, pid, display_name, stored,
+                                          max_participants=MAX_PARTICIPANTS)
+    except StoreError as exc:
+        raise PollError(str(exc)) from exc
     if round_ is None:  # closed between the check above and the write
         raise PollError("Deze peiling is gesloten; antwoorden kan niet meer.")
     return round_

@@ -1,8 +1,9 @@
 """Connections: one DuckDB database per file and process, a cursor per thread.
 
 One DuckDB database per process (a file allows a single writer process), and a
-cursor per thread on top of it: Streamlit serves each session from its own
-thread and a DuckDB cursor must never be shared across threads. Every query
+cursor per thread on top of it for reading: Streamlit serves each session from its own
+thread and a DuckDB cursor must never be shared across threads. Every write goes
+through the database's one writer thread (``writer.Writer``), in order. Every query
 with values takes them as parameters.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ import pandas as pd
 
 from .errors import StoreError
 from .schema import migrate
+from .writer import Writer
 
 if TYPE_CHECKING:
     from . import Store
@@ -67,12 +69,30 @@ def _database(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         return con
 
 
-def close_all() -> None:
-    """Close every database this process opened (tests, CLI exit)."""
+_writers: dict[str, Writer] = {}
+
+
+def _writer(path: Path) -> Writer:
+    """The one writer thread of the (read-write) database at ``path``."""
+    con = _database(path, False)
+    key = f"{path.resolve()}|rw"
     with _databases_lock:
-        for con in _databases.values():
-            con.close()
+        writer = _writers.get(key)
+        if writer is None or writer.con is not con:
+            writer = _writers[key] = Writer(con, path.name)
+        return writer
+
+
+def close_all() -> None:
+    """Close every database this process opened (tests, CLI exit), after its queued writes ran."""
+    with _databases_lock:
+        writers, cons = list(_writers.values()), list(_databases.values())
+        _writers.clear()
         _databases.clear()
+    for writer in writers:  # outside the lock: a queued write's caller may still open a cursor
+        writer.close()
+    for con in cons:
+        con.close()
 
 
 class Connection:
@@ -96,15 +116,65 @@ class Connection:
             self._local.cursor = cached
         return cached[1]
 
+    def _write(self, work, batch: bool | Callable = False):
+        """Run ``work(cursor)`` in its own transaction on the database's writer thread, after every write
+        queued before it; returns its result once committed (its exception is raised here).
+        ``batch=True``: may commit together with other such writes waiting at the same moment;
+        ``batch=handler``: ``work`` is an item that ``handler(cursor, items)`` writes together with the
+        others waiting (one result per item; an exception as result is raised in its caller).
+        Inside ``transaction`` (this thread holds the writer) it runs in that transaction instead."""
+        def here(cur):
+            if not callable(batch):
+                return work(cur)
+            result = batch(cur, [work])[0]
+            if isinstance(result, BaseException):
+                raise result
+            return result
+
+        if self.read_only:  # DuckDB refuses the write itself, in the caller
+            with self._own_transaction() as cur:
+                return here(cur)
+        writer = _writer(self.path)
+        if writer.held_here():
+            if getattr(self._local, "in_transaction", False):
+                return here(self.cursor())
+            with self._own_transaction() as cur:
+                return here(cur)
+        return writer.run(work, batch)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A transaction on this thread's cursor while the writer waits (in queue order), for a long write
+        that reports progress from the caller's thread (an import); other writes queue behind it."""
+        if self.read_only:
+            with self._own_transaction() as cur:
+                yield cur
+            return
+        if getattr(self._local, "in_transaction", False):  # nested: part of the outer transaction
+            yield self.cursor()
+            return
+        writer = _writer(self.path)
+        if writer.in_writer():  # inside a write on the writer thread: part of it
+            yield writer.cursor
+            return
+        hold = contextlib.nullcontext() if writer.held_here() else writer.hold()
+        with hold, self._own_transaction() as cur:
+            self._local.in_transaction = True
+            try:
+                yield cur
+            finally:
+                self._local.in_transaction = False
+
+    @contextlib.contextmanager
+    def _own_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         cur = self.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
             yield cur
             cur.execute("COMMIT")
         except BaseException:
-            cur.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has rolled back already
+                cur.execute("ROLLBACK")
             raise
 
     def query_df(self, sql: str, params: Iterable | None = None) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
 import duckdb
@@ -266,9 +266,12 @@ class Datasets:
             cur.unregister("incoming_obs")
 
     def delete_dataset(self, dataset_id: str) -> None:
-        with self.transaction() as cur:
+
+        def work(cur):
             for table in _DATASET_TABLES:
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
+
+        self._write(work)
 
     def sector_crosswalk(self) -> dict[str, str]:
         """2025 sector code → the 2024 sector it lies in (from an imported crosswalk)."""
@@ -328,6 +331,19 @@ class Datasets:
             params += list(within)
         rows = self.cursor().execute(sql + " GROUP BY 1 ORDER BY count(*) DESC, 1", params).fetchall()
         return [r[0] for r in rows]
+
+    def named_areas_with_municipality(self, levels: Sequence[str]) -> pd.DataFrame:
+        """level, code, name, gemeente of the named areas of ``levels``: the stored municipality, or else the
+        first municipality of the area's sectors (a municipality's own gemeente is left as stored: None)."""
+        return self.query_df(
+            "SELECT a.level, a.code, a.name, coalesce(p.parent_code, s.gemeente) AS gemeente FROM areas a"
+            " LEFT JOIN area_parents p ON p.level = a.level AND p.code = a.code AND p.parent_level = 'gemeente'"
+            " LEFT JOIN (SELECT w.parent_level AS level, w.parent_code AS code, min(g.parent_code) AS gemeente"
+            "            FROM area_parents w JOIN area_parents g ON g.level = 'statsec' AND g.code = w.code"
+            "            AND g.parent_level = 'gemeente' WHERE w.level = 'statsec' GROUP BY 1, 2) s"
+            "   ON s.level = a.level AND s.code = a.code"
+            " WHERE a.name IS NOT NULL AND a.level IN (SELECT unnest(?))",
+            [list(levels)])
 
     def find_area(self, code: str, level: str | None = None) -> pd.DataFrame:
         sql = "SELECT level, code, name FROM areas WHERE code = ?"

@@ -46,7 +46,8 @@ class Indicators:
             if not b.code.startswith(USER_PREFIX):
                 raise StoreError(f"Een eigen telling heeft een code die begint met '{USER_PREFIX}' (niet '{b.code}').")
         i = indicator
-        with self.transaction() as cur:
+
+        def work(cur):
             for b in bases:
                 cur.execute("INSERT OR REPLACE INTO base_counts (code, label, unit, sum_of, is_builtin)"
                             " VALUES (?, ?, ?, ?, FALSE)", [b.code, b.label, b.unit, []])
@@ -56,9 +57,12 @@ class Indicators:
                  i.multiplier, i.unit, i.denominator_kind, i.source, list(i.signals), i.direction, i.decimals])
             self._bump_catalogue(cur)
 
+        self._write(work)
+
     def delete_user_indicator(self, code: str) -> None:
         """Remove a user indicator (and its base count when no other user indicator uses it)."""
-        with self.transaction() as cur:
+
+        def work(cur):
             rows = cur.execute("SELECT list_concat(numerator, denominator) FROM indicators"
                                " WHERE code = ? AND NOT is_builtin", [code]).fetchall()
             cur.execute("DELETE FROM indicators WHERE code = ? AND NOT is_builtin", [code])
@@ -68,6 +72,8 @@ class Indicators:
                 if not used:
                     cur.execute("DELETE FROM base_counts WHERE code = ? AND is_builtin = FALSE", [base])
             self._bump_catalogue(cur)
+
+        self._write(work)
 
     @staticmethod
     def _bump_catalogue(cur: duckdb.DuckDBPyConnection) -> None:

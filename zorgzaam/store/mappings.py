@@ -31,10 +31,13 @@ class Mappings:
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         n = len(self._MAPPING_COLUMNS)
         padded = [list(r) + [None] * (n - len(r)) for r in rows]
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.executemany(
                 f"INSERT OR REPLACE INTO column_mappings ({', '.join(self._MAPPING_COLUMNS)}, saved_at)"
                 f" VALUES ({', '.join('?' * (n + 1))})", [[*r, now] for r in padded])
+
+        self._write(work)
 
     def forget_column_mappings(self, columns: Iterable[str] | None = None) -> int:
         """Forget remembered column mappings (all when ``columns`` is None); returns how many."""
@@ -46,10 +49,13 @@ class Mappings:
         where, params = "", []
         if values is not None:
             where, params = f" WHERE {key} IN (SELECT unnest(?))", [[str(v) for v in values]]
-        with self.transaction() as cur:
+
+        def work(cur):
             n = cur.execute(f"SELECT count(*) FROM {table}{where}", params).fetchall()[0][0]
             cur.execute(f"DELETE FROM {table}{where}", params)
-        return int(n)
+            return int(n)
+
+        return self._write(work)
 
     def amenity_tag_mappings(self) -> dict[str, str | None]:
         """OSM tag → category the werkgroep chose (None: not imported)."""
@@ -57,9 +63,12 @@ class Mappings:
 
     def save_amenity_tag_mappings(self, mapping: dict[str, str | None]) -> None:
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.executemany("INSERT OR REPLACE INTO amenity_tag_mappings (tag, category, saved_at) VALUES (?, ?, ?)",
                             [[str(t), c or None, now] for t, c in mapping.items()])
+
+        self._write(work)
 
     def forget_amenity_tag_mappings(self, tags: Iterable[str] | None = None) -> int:
         """Forget remembered tag mappings (all when ``tags`` is None); returns how many."""

@@ -26,10 +26,13 @@ class Meetings:
     def save_meeting(self, row: dict) -> None:
         """Insert or replace a meeting (``row`` has every column; JSON columns as text)."""
         names = self._MEETING_COLUMNS
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.execute("DELETE FROM meetings WHERE meeting_id = ?", [row["meeting_id"]])
             cur.execute(f"INSERT INTO meetings ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                         [row[n] for n in names])
+
+        self._write(work)
 
     def meeting(self, meeting_id: str) -> dict | None:
         rows = self._meeting_rows("WHERE meeting_id = ?", [str(meeting_id)])
@@ -44,7 +47,8 @@ class Meetings:
     def delete_meeting(self, meeting_id: str, revoke_token: str | None = None) -> None:
         """A meeting with its notes, keywords and step visits (its poll session and answers stay, closed;
         with ``revoke_token``, a hash no one holds a token for, the poll's facilitator token ends too)."""
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.execute("UPDATE poll_sessions SET state = 'closed' WHERE session_id IN"
                         " (SELECT poll_session_id FROM meetings WHERE meeting_id = ?)", [meeting_id])
             if revoke_token is not None:
@@ -52,6 +56,8 @@ class Meetings:
                             " (SELECT poll_session_id FROM meetings WHERE meeting_id = ?)", [revoke_token, meeting_id])
             for table in ("meeting_notes", "meeting_keywords", "meeting_step_visits", "meetings"):
                 cur.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [meeting_id])
+
+        self._write(work)
 
     def move_meeting(self, meeting_id: str, *, state: str, current_step: int | None, poll_session_id: str | None,
                      started: bool = False, finished: bool = False, reopened: bool = False,
@@ -82,7 +88,7 @@ class Meetings:
                     cur.execute("UPDATE poll_sessions SET token_hash = ? WHERE session_id = ?",
                                 [revoke_token, poll_session_id])
 
-        self._poll_write(work)
+        self._write(work)
 
     def meeting_for_poll(self, poll_session_id: str) -> str | None:
         """The id of the meeting the poll session belongs to (None for a plain poll)."""
@@ -106,12 +112,15 @@ class Meetings:
                         [poll_session_id])
             return True
 
-        return self._poll_write(work)
+        return self._write(work)
 
     def set_next_meeting(self, meeting_id: str, day: date | None) -> None:
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.execute("UPDATE meetings SET next_meeting = ?, updated_at = ? WHERE meeting_id = ?",
                         [day, datetime.now(timezone.utc).replace(tzinfo=None), meeting_id])
+
+        self._write(work)
 
     def meeting_step_visits(self, meeting_id: str) -> pd.DataFrame:
         """step, started_at, ended_at (NULL while the step is on screen), oldest first."""
@@ -123,12 +132,15 @@ class Meetings:
     def save_meeting_note(self, meeting_id: str, step: int, field: str, notes: str) -> None:
         """Store (or replace) the note of a step's field; empty text removes it."""
         text = _checked_note(notes, "Kort ze in of verdeel ze over de stappen.")
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.execute("DELETE FROM meeting_notes WHERE meeting_id = ? AND step = ? AND field = ?",
                         [meeting_id, int(step), field])
             if text:
                 cur.execute("INSERT INTO meeting_notes VALUES (?, ?, ?, ?, ?)",
                             [meeting_id, int(step), field, text, datetime.now(timezone.utc).replace(tzinfo=None)])
+
+        self._write(work)
 
     def meeting_notes(self, meeting_id: str) -> dict[tuple[int, str], str]:
         rows = self.cursor().execute("SELECT step, field, notes FROM meeting_notes WHERE meeting_id = ?",
@@ -137,11 +149,14 @@ class Meetings:
 
     def save_meeting_keywords(self, meeting_id: str, step: int, domains: dict[str, str]) -> None:
         """Replace the step's keyword → domain grouping."""
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.execute("DELETE FROM meeting_keywords WHERE meeting_id = ? AND step = ?", [meeting_id, int(step)])
             if domains:
                 cur.executemany("INSERT INTO meeting_keywords VALUES (?, ?, ?, ?)",
                                 [[meeting_id, int(step), k, d] for k, d in domains.items()])
+
+        self._write(work)
 
     def meeting_keywords(self, meeting_id: str, step: int) -> dict[str, str]:
         rows = self.cursor().execute("SELECT keyword, domain FROM meeting_keywords WHERE meeting_id = ? AND step = ?",

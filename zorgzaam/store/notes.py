@@ -14,7 +14,8 @@ class SummaryNotes:
     def save_summary_note(self, area_level: str, area_code: str, period: str, question: str, notes: str) -> None:
         """Store (or replace) the werkgroep's note for one summary question; empty text removes it."""
         text = _checked_note(notes, "Kort ze in of bewaar lange teksten in jullie verslag.")
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.execute(
                 "DELETE FROM summary_notes WHERE area_level = ? AND area_code = ? AND period = ? AND question = ?",
                 [area_level, area_code, period, question],
@@ -24,6 +25,8 @@ class SummaryNotes:
                     "INSERT INTO summary_notes VALUES (?, ?, ?, ?, ?, ?)",
                     [area_level, area_code, period, question, text, datetime.now(timezone.utc).replace(tzinfo=None)],
                 )
+
+        self._write(work)
 
     def summary_notes(self, area_level: str, area_code: str, period: str) -> dict[str, str]:
         """The werkgroep's notes per summary question for an area and period."""

@@ -82,6 +82,12 @@ class SpatialLayers:
             params.append(list(statsecs))
         return self.query_df(sql + " ORDER BY dataset_id, layer, statsec, x, y", params)
 
+    def grid_datasets(self, layer: str) -> list[str]:
+        """The datasets with hectare cells of ``layer`` (e.g. inwoners), in order."""
+        rows = self.cursor().execute("SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = ? ORDER BY dataset_id",
+                                     [layer]).fetchall()
+        return [r[0] for r in rows]
+
     def place_access(self, statsecs: list[str] | None = None, dataset_id: str | None = None) -> pd.DataFrame:
         """The per-place access table (columns PLACE_ACCESS_COLUMNS), optionally for some sectors or one dataset."""
         sql = f"SELECT {', '.join(PLACE_ACCESS_COLUMNS)} FROM place_access WHERE (? IS NULL OR dataset_id = ?)"

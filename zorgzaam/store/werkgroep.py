@@ -16,16 +16,22 @@ class Werkgroep:
                          poll_session_id: str | None = None, poll_round: int | None = None) -> None:
         """Replace the team's assessment of that date by these (bouwsteen, score) rows, in one transaction."""
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.execute("DELETE FROM team_scores WHERE team = ? AND assessed_on = ?", [team, assessed_on])
             cur.executemany(
                 "INSERT INTO team_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [[team, assessed_on, code, score, source, poll_session_id, poll_round, now] for code, score in scores],
             )
 
+        self._write(work)
+
     def delete_team_scores(self, team: str, assessed_on: date) -> None:
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.execute("DELETE FROM team_scores WHERE team = ? AND assessed_on = ?", [team, assessed_on])
+
+        self._write(work)
 
     def team_scores(self, team: str) -> pd.DataFrame:
         """Every assessment of a team: assessed_on, bouwsteen, score (nullable), source, poll ids, saved_at."""
@@ -45,11 +51,14 @@ class Werkgroep:
     def save_bouwsteen_note(self, team: str, bouwsteen: str, notes: str) -> None:
         """Store (or replace) the team's reflection note on a bouwsteen; empty text removes it."""
         text = _checked_note(notes, "Kort ze in of bewaar lange teksten in jullie verslag.")
-        with self.transaction() as cur:
+
+        def work(cur):
             cur.execute("DELETE FROM bouwsteen_notes WHERE team = ? AND bouwsteen = ?", [team, bouwsteen])
             if text:
                 cur.execute("INSERT INTO bouwsteen_notes VALUES (?, ?, ?, ?)",
                             [team, bouwsteen, text, datetime.now(timezone.utc).replace(tzinfo=None)])
+
+        self._write(work)
 
     def bouwsteen_notes(self, team: str) -> dict[str, str]:
         rows = self.cursor().execute("SELECT bouwsteen, notes FROM bouwsteen_notes WHERE team = ?", [team]).fetchall()
@@ -65,31 +74,38 @@ class Werkgroep:
         place_kind, sector, lon, lat, notes.
         """
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        with self.transaction() as cur:
+
+        def work(cur):
             if action_id is None:
-                action_id = int(cur.execute("SELECT nextval('team_action_ids')").fetchall()[0][0])
+                new_id = int(cur.execute("SELECT nextval('team_action_ids')").fetchall()[0][0])
                 created = now
             else:
+                new_id = int(action_id)
                 found = cur.execute("SELECT created_at FROM team_actions WHERE team = ? AND action_id = ?",
-                                    [team, int(action_id)]).fetchall()
+                                    [team, new_id]).fetchall()
                 if not found:
                     raise StoreError("Deze actie bestaat niet (meer); vernieuw de pagina.")
                 created = found[0][0]
-                cur.execute("DELETE FROM team_actions WHERE team = ? AND action_id = ?", [team, int(action_id)])
+                cur.execute("DELETE FROM team_actions WHERE team = ? AND action_id = ?", [team, new_id])
             names = self._ACTION_COLUMNS[1:-2]
             cur.execute(
                 f"INSERT INTO team_actions (team, action_id, {', '.join(names)}, created_at, updated_at)"
                 f" VALUES ({', '.join('?' * (len(names) + 4))})",
-                [team, int(action_id), *(row[n] for n in names), created, now],
+                [team, new_id, *(row[n] for n in names), created, now],
             )
-        return int(action_id)
+            return new_id
+
+        return self._write(work)
 
     def delete_team_action(self, team: str, action_id: int) -> bool:
-        with self.transaction() as cur:
+
+        def work(cur):
             found = cur.execute("SELECT count(*) FROM team_actions WHERE team = ? AND action_id = ?",
                                 [team, int(action_id)]).fetchall()[0][0]
             cur.execute("DELETE FROM team_actions WHERE team = ? AND action_id = ?", [team, int(action_id)])
-        return bool(found)
+            return bool(found)
+
+        return self._write(work)
 
     def team_actions(self, team: str) -> list[dict]:
         """The team's actions in id order, as dicts (JSON columns as text)."""
