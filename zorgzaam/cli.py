@@ -73,8 +73,7 @@ def cmd_access(args: argparse.Namespace) -> int:
     from .access import compute_and_store_access
 
     store = _open(args)
-    with_cells = store.query_df(
-        "SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = 'inwoners' ORDER BY dataset_id")["dataset_id"].tolist()
+    with_cells = store.grid_datasets("inwoners")
     if args.dataset:
         if args.dataset not in with_cells:
             raise CliError(f"Dataset '{args.dataset}' heeft geen hectarecellen met inwoners."

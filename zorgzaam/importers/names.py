@@ -176,14 +176,6 @@ def _match_level(names: list[str], areas: pd.DataFrame) -> NameMatch:
 
 def store_areas_for_names(store: Store) -> pd.DataFrame:
     """The store's named areas with their municipality (through their sectors where not stored)."""
-    areas = store.query_df(
-        "SELECT a.level, a.code, a.name, coalesce(p.parent_code, s.gemeente) AS gemeente FROM areas a"
-        " LEFT JOIN area_parents p ON p.level = a.level AND p.code = a.code AND p.parent_level = 'gemeente'"
-        " LEFT JOIN (SELECT w.parent_level AS level, w.parent_code AS code, min(g.parent_code) AS gemeente"
-        "            FROM area_parents w JOIN area_parents g ON g.level = 'statsec' AND g.code = w.code"
-        "            AND g.parent_level = 'gemeente' WHERE w.level = 'statsec' GROUP BY 1, 2) s"
-        "   ON s.level = a.level AND s.code = a.code"
-        " WHERE a.name IS NOT NULL AND a.level IN (SELECT unnest(?))",
-        [list(NAME_LEVELS)])
+    areas = store.named_areas_with_municipality(NAME_LEVELS)
     areas.loc[areas["level"] == "gemeente", "gemeente"] = areas.loc[areas["level"] == "gemeente", "code"]
     return areas
