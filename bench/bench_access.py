@@ -221,6 +221,7 @@ def worker(path: Path, trace: bool, impl: Path | None = None) -> dict:
     from zorgzaam.store import Store, close_all
 
     db = path / "bench.duckdb"
+    db.unlink(missing_ok=True)  # a new store in every round (``--rounds``), not a rewrite of the last one
     store = Store.open(db)
     t0 = time.perf_counter()
     store.replace_place_access("bench", table)

@@ -6,9 +6,10 @@ represented by its centre. Every distance is a straight line in Lambert 72
 a rough first look that the werkgroep checks in the field.
 
 Nearest distances and counts within a radius come from k-d trees
-(``scipy.spatial.cKDTree``): ``query`` for the nearest, ``sparse_distance_matrix``
-from the amenities' side for the counts. "Within r" is inclusive: an amenity
-at exactly r metres counts. Never an all-pairs loop.
+(``scipy.spatial.cKDTree``): ``sparse_distance_matrix`` from the amenities' side
+gives the counts and, for places with an amenity within the largest radius, the
+nearest one; ``query`` the nearest for the rest and for the stops. "Within r" is
+inclusive: an amenity at exactly r metres counts. Never an all-pairs loop.
 
 From the per-place table, ``access_observations`` writes base counts per
 sector (residents lacking the basic basket, a bus, ...) so the engine answers
