@@ -43,7 +43,7 @@ CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from zorgzaam import meeting_content as mc, meetings
-from zorgzaam.reports import minutes as mn, minutes_render as mr
+from zorgzaam.reports import meeting_maps as maps, minutes as mn, minutes_render as mr, summary_table
 from zorgzaam.store import Store
 store = Store.open(sys.argv[1])
 meeting = meetings.get(store, sys.argv[2])
@@ -54,12 +54,12 @@ out = {}
 if case == "wie_figures":
     out["rows"] = len(mc.sector_figures(store, meeting.municipality, meeting.sectors, indicators).table)
 elif case == "wie_map":
-    out["bytes"] = len(mc.indicator_map(store, meeting.municipality, meeting.sectors, indicators[0], None,
-                                        source="bench"))
+    out["bytes"] = len(maps.indicator_map(store, meeting.municipality, meeting.sectors, indicators[0], None,
+                                          source="bench"))
 elif case == "wat_map":
-    out["bytes"] = len(mc.amenities_map(store, meeting.municipality, meeting.sectors, source="bench")[0])
+    out["bytes"] = len(maps.amenities_map(store, meeting.municipality, meeting.sectors, source="bench")[0])
 elif case == "wie_vs_wat":
-    out["rows"] = len(mc.findings(store, meeting.municipality, meeting.sectors))
+    out["rows"] = len(summary_table.findings(store, meeting.municipality, meeting.sectors))
 else:
     doc = mn.build_minutes(store, meeting.meeting_id)
     if case != "minutes_build":

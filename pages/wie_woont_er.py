@@ -103,16 +103,15 @@ with page_guard():
         sections.render_ranking(sectors, view_codes, ind, references, selected, small_threshold, period, source)
     with tab_signals, page_guard():
         rule = sections.signal_rule_controls()
-        evaluation, summary, zone_values, zone_sectors, states = sections.signal_data(store, view, period, rule)
-        sections.render_signals(summary, evaluation, name_frame, small_codes, selected, rule, zone_label, period,
+        analysis = sections.signal_analysis(store, view, period, rule, small_threshold)
+        sections.render_signals(analysis, name_frame, small_codes, selected, period,
                                 source_line(store, [i.code for i in signal_indicators(store.catalogue())],
-                                            period=period), states=states)
+                                            period=period))
     with tab_cube, page_guard():
         sections.render_cube(store, view, names, selected, period,
                              source_line(store, variables=cube_variables(), period=period))
     with tab_summary, page_guard():
-        sections.render_summary_questions(store, view, period, summary, zone_sectors, zone_values, view_codes,
-                                          small_codes, zone_label, states=states)
+        sections.render_summary_questions(store, view, period, analysis, view_codes)
 
     with st.expander("Meenemen: samenvattende tabel en profiel", icon=":material/download:"), page_guard():
         st.caption(f"Voor de {view.label}, periode {period}. Jullie notities en bouwstenen gaan mee wanneer jullie "

@@ -14,6 +14,8 @@ from zorgzaam.comparisons import with_references
 from zorgzaam.demo import DEMO_ELZ_CODE, TINY_SECTOR, TOWN_CODE, WZC_SECTOR
 from zorgzaam.engine import compute
 from zorgzaam.formatting import format_indicator
+from zorgzaam.reports import meeting_maps
+from zorgzaam.reports.summary_table import findings
 from zorgzaam.store import Store, close_all
 
 INDICATORS = ["pct_80plus", "pct_alone_75plus", "pct_single_person_hh"]
@@ -116,7 +118,8 @@ def test_shown_sectors_and_empty_cases(store):
 
 
 def test_indicator_map_is_a_sensible_png(store):
-    png = mc.indicator_map(store, TOWN_CODE, [WZC_SECTOR], "pct_80plus", max(store.periods()), source="demo")
+    png = meeting_maps.indicator_map(store, TOWN_CODE, [WZC_SECTOR], "pct_80plus", max(store.periods()),
+                                     source="demo")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert 20_000 < len(png) < 5_000_000
     width, height = Image.open(io.BytesIO(png)).size
@@ -124,7 +127,7 @@ def test_indicator_map_is_a_sensible_png(store):
 
 
 def test_amenities_map_and_table(store):
-    png, counts = mc.amenities_map(store, TOWN_CODE, [WZC_SECTOR, TINY_SECTOR], source="demo")
+    png, counts = meeting_maps.amenities_map(store, TOWN_CODE, [WZC_SECTOR, TINY_SECTOR], source="demo")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
     assert list(counts.index) == [WZC_SECTOR, TINY_SECTOR]
     assert counts.to_numpy().sum() > 0
@@ -140,10 +143,10 @@ def test_amenities_map_and_table(store):
 
 
 def test_findings_rows_only_the_chosen_sectors(store):
-    rows = mc.findings(store, TOWN_CODE, [WZC_SECTOR, TINY_SECTOR])
+    rows = findings(store, TOWN_CODE, [WZC_SECTOR, TINY_SECTOR])
     assert list(rows.columns) == ["Sector", "Signalen", "Wat is er", "Wie vs wat"]
     assert list(rows["Sector"]) == [f"Ter Heide ({WZC_SECTOR})", f"Industriezone De Vaart ({TINY_SECTOR}) *"]
-    everything = mc.findings(store, TOWN_CODE, [])
+    everything = findings(store, TOWN_CODE, [])
     assert len(everything) == len(mc.shown_sectors(store, TOWN_CODE, []))
     # Every sector says something: the attention sentence, that it does not stand out, or (hidden "x") that it
     # cannot be told: a hidden value never reads as "does not stand out".
@@ -156,13 +159,13 @@ def test_findings_rows_only_the_chosen_sectors(store):
 
 
 def test_mismatch_map_is_a_png_of_the_municipality_and_none_without_access(store, tmp_path):
-    png = mc.mismatch_map(store, TOWN_CODE, [WZC_SECTOR], source="demo")
+    png = meeting_maps.mismatch_map(store, TOWN_CODE, [WZC_SECTOR], source="demo")
     assert png[:4] == b"\x89PNG"
     image = Image.open(io.BytesIO(png))
     colours = np.unique(np.asarray(image.convert("RGB")).reshape(-1, 3), axis=0)
     assert image.size[0] > 1000 and len(colours) > 20  # coloured, not blank
     empty = Store.open(tmp_path / "leeg.duckdb")
-    assert mc.mismatch_map(empty, TOWN_CODE, [], source="-") is None
+    assert meeting_maps.mismatch_map(empty, TOWN_CODE, [], source="-") is None
 
 
 def test_summary_prefills_name_the_chosen_sectors_like_the_analysis_pages(store):
@@ -194,14 +197,14 @@ def test_summary_prefills_name_the_chosen_sectors_like_the_analysis_pages(store)
 def test_findings_say_no_data_where_the_indicators_are_absent(tmp_path):
     from tests.helpers import signal_store
 
-    absent = mc.findings(signal_store(tmp_path / "absent.duckdb", "absent", with_access=True), "11111", [])
+    absent = findings(signal_store(tmp_path / "absent.duckdb", "absent", with_access=True), "11111", [])
     assert list(absent["Sector"]) == ["Sector 11111A00- (11111A00-)", "Sector 11111A01- (11111A01-)"]
     assert absent["Signalen"].str.startswith("Geen gegevens: importeer leeftijd").all()
     assert not absent["Signalen"].str.contains("Geen signaal").any()
     # the Wie vs wat has access but no "wie": no data, never "valt niet op"
     assert set(absent["Wie vs wat"]) == {"Geen gegevens: importeer leeftijd per sector (bv. uit Provincies in Cijfers)."}
     close_all()
-    flat = mc.findings(signal_store(tmp_path / "flat.duckdb", "flat"), "11111", [])
+    flat = findings(signal_store(tmp_path / "flat.duckdb", "flat"), "11111", [])
     assert set(flat["Signalen"]) == {"Geen signaal volgens de regel"}
 
 

@@ -46,12 +46,12 @@ from shapely import affinity, ops
 
 from .catalogue import BUILTIN
 from .cube import CUBE_AGE_BANDS, CUBE_POSITIONS, cube_variables
+from .demo_source import DEMO_SOURCE
 from .geometry import display_wkb, lambert_to_wgs84
 
 DEMO_DATASET_ID = "demo"
 DEMO_ELZ_CODE = "elz80"
 DEMO_ELZ_NAME = "Heidekempen"
-DEMO_SOURCE = "demo — fictief"
 DEMO_PERIODS = ("2020", "2025")
 DEMO_TITLE = "Demozone Heidekempen (fictief)"
 DEMO_PERIOD_LABEL = "2020 en 2025"

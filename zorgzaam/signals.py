@@ -372,24 +372,31 @@ def signal_states(
     names = dict(zip(evaluation["area_code"], evaluation["area_name"])) if len(evaluation) else {}
     ev = evaluation[evaluation["area_code"].isin(codes) & ~evaluation["indicator"].isin(absent)] \
         if len(evaluation) else evaluation
-    groups = dict(iter(ev.groupby(["area_code", "signal"], sort=False))) if len(ev) else {}
+    # Per (sector, signal) at once: how many indicators raise it or could be judged, and which could not.
+    keys = ["area_code", "signal"]
+    n_raised: dict = {}
+    n_assessed: dict = {}
+    hidden: dict = {}
+    no_ref: dict = {}
+    if len(ev):
+        value = ev["value"].astype(float).notna()
+        reference = ev["reference"].astype(float).notna() | ev["threshold"].astype(float).notna()
+
+        def distinct(mask) -> pd.Series:
+            return ev[mask].drop_duplicates([*keys, "indicator"]).groupby(keys, sort=False)["indicator"]
+
+        n_raised = distinct(ev["raised"].astype(bool)).size().to_dict()
+        n_assessed = distinct(value & reference).size().to_dict()
+        hidden = distinct(~value).agg(tuple).to_dict()
+        no_ref = distinct(value & ~reference).agg(tuple).to_dict()
     rows = []
     for code in codes:
         for signal in SIGNALS:
-            part = groups.get((code, signal))
-            n_raised = n_assessed = 0
-            hidden: list[str] = []
-            no_ref: list[str] = []
-            if part is not None:
-                value = part["value"].astype(float).notna()
-                reference = part["reference"].astype(float).notna() | part["threshold"].astype(float).notna()
-                n_raised = int(part.loc[part["raised"].astype(bool), "indicator"].nunique())
-                n_assessed = int(part.loc[value & reference, "indicator"].nunique())
-                hidden = list(dict.fromkeys(part.loc[~value, "indicator"]))
-                no_ref = list(dict.fromkeys(part.loc[value & ~reference, "indicator"]))
-            state = RAISED if n_raised else NOT_RAISED if n_assessed else NO_DATA
-            rows.append((code, names.get(code, code), signal, state, n_raised, n_assessed, len(per_signal[signal]),
-                         tuple(hidden), tuple(no_ref)))
+            key = (code, signal)
+            raised, assessed = int(n_raised.get(key, 0)), int(n_assessed.get(key, 0))
+            state = RAISED if raised else NOT_RAISED if assessed else NO_DATA
+            rows.append((code, names.get(code, code), signal, state, raised, assessed, len(per_signal[signal]),
+                         tuple(hidden.get(key, ())), tuple(no_ref.get(key, ()))))
     return SignalStates(pd.DataFrame(rows, columns=STATE_COLUMNS),
                         frozenset(variables) if variables is not None else None, catalogue)
 
@@ -409,6 +416,23 @@ def raised_text(rows: pd.DataFrame, rule: SignalRule, zone_label: str, catalogue
         compared = r.threshold if rule.kind == "kwintiel" else r.reference
         parts.append(f"{ind.label} {format_indicator(ind, r.value)} ({limit}: {format_indicator(ind, compared)})")
     return "; ".join(parts)
+
+
+def raised_details(rows: pd.DataFrame, rule: SignalRule, zone_label: str, catalogue: Catalogue = BUILTIN) -> str:
+    """Every indicator raising a signal in one sector, a line each, with the signals it raises:
+    "% 80-plussers 22,2 % (gemiddelde eerstelijnszone X: 8,0 %) → eenzaamheid, zorgnood" (the quintile rule
+    names its threshold instead). ``rows``: the sector's evaluation rows whose signal is raised ("" when none)."""
+    lines = []
+    for indicator, part in rows.groupby("indicator", sort=False):
+        ind = catalogue.indicator(indicator)
+        r = part.iloc[0]
+        if rule.kind == "kwintiel":
+            compared = f"drempel hoogste vijfde: {format_indicator(ind, r['threshold'])}"
+        else:
+            compared = f"{zone_label}: {format_indicator(ind, r['reference'])}"
+        signals = ", ".join(label.lower() for s, label in SIGNALS.items() if s in set(part["signal"]))
+        lines.append(f"{ind.label} {format_indicator(ind, r['value'])} ({compared}) → {signals}")
+    return "\n".join(lines)
 
 
 def not_raised_text(states: SignalStates, code: str, signal: str) -> str:

@@ -96,7 +96,7 @@ def _expected(store: Store, sectors: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Se
 
 
 def test_every_amenity_count_counts_a_pharmacy_in_both_lists_once(store):
-    from zorgzaam import meeting_content
+    from zorgzaam.reports import meeting_maps
     from zorgzaam.environment import amenities_in_sectors, amenity_counts
     from zorgzaam.reports.profile import build_profiles
     from zorgzaam.ui.spatial_data import _cached_view_layers
@@ -122,7 +122,7 @@ def test_every_amenity_count_counts_a_pharmacy_in_both_lists_once(store):
     assert table["Basisvoorzieningen in de sector"].to_dict() == distinct.to_dict()
 
     # the meeting step,
-    _png, step = meeting_content.amenities_map(store, HALLE, [HALLE_CENTRUM, codes[-1]], source="test")
+    _png, step = meeting_maps.amenities_map(store, HALLE, [HALLE_CENTRUM, codes[-1]], source="test")
     assert step.loc[HALLE_CENTRUM, "apotheek"] == distinct[HALLE_CENTRUM]
     assert step.loc[codes[-1], "apotheek"] == distinct[codes[-1]]
 

@@ -29,7 +29,7 @@ def test_a_long_pdf_footer_wraps_on_every_page_and_keeps_every_source():
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import PageBreak, Paragraph
 
-    from zorgzaam.reports.profile import a4_pdf, register_fonts
+    from zorgzaam.reports.pdf_frame import a4_pdf, register_fonts
 
     style = ParagraphStyle("t", fontName=register_fonts()[0], fontSize=10, leading=13)
     body = [Paragraph(f"Regel {k} van de tekst.", style) for k in range(120)]

@@ -113,6 +113,7 @@ def _source_line(store) -> str:
 def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date | None = None) -> MinutesDocument:
     """The minutes of a meeting (also of one still running: what happened so far)."""
     from .. import meeting_content, meetings, werkgroep
+    from . import meeting_maps, summary_table
 
     meeting = meetings.get(store, meeting_id)
     if meeting is None:
@@ -153,10 +154,10 @@ def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date
                         shown = [first] if first else []
                     images = []
                     for code in shown if with_maps else ():
-                        png = meeting_content.indicator_map(store, meeting.municipality, meeting.sectors, code,
-                                                            figures.period, on=today,
-                                                            source=meeting_content.step_source(
-                                                                store, "wie", [code], figures.period))
+                        png = meeting_maps.indicator_map(store, meeting.municipality, meeting.sectors, code,
+                                                         figures.period, on=today,
+                                                         source=meeting_content.step_source(
+                                                             store, "wie", [code], figures.period))
                         if png:
                             label = store.catalogue().indicator(code).label
                             images.append((f"{label} per statistische sector, tot en met {figures.period}; "
@@ -169,19 +170,19 @@ def build_minutes(store, meeting_id: str, *, with_maps: bool = True, today: date
                     step["table_title"] = f"Bereikbaarheid en bebouwing, periode {figures.period}"
                     step["table"] = figures.table
                 if with_maps:
-                    png, _counts = meeting_content.amenities_map(store, meeting.municipality, meeting.sectors,
-                                                                 source=meeting_content.step_source(store, "wat"))
+                    png, _counts = meeting_maps.amenities_map(store, meeting.municipality, meeting.sectors,
+                                                              source=meeting_content.step_source(store, "wat"))
                     if png:
                         step["images"] = (("Voorzieningen per statistische sector; dikke rand: de gekozen sectoren",
                                            png),)
             else:
-                table = meeting_content.findings(store, meeting.municipality, meeting.sectors)
+                table = summary_table.findings(store, meeting.municipality, meeting.sectors)
                 if not table.empty:
                     step["table_title"] = "Signalen, omgeving en wie vs wat per gekozen sector"
                     step["table"] = table
-                png = meeting_content.mismatch_map(store, meeting.municipality, meeting.sectors,
-                                                   source=meeting_content.step_source(store, "wie_vs_wat")
-                                                   ) if with_maps else None
+                png = meeting_maps.mismatch_map(store, meeting.municipality, meeting.sectors,
+                                                source=meeting_content.step_source(store, "wie_vs_wat")
+                                                ) if with_maps else None
                 if png:
                     step["images"] = (("Wie vs wat: % 80-plussers tegenover wie verder dan 1,2 km van het basispakket "
                                        "woont, telkens een derde van de sectoren per klasse; dikke rand: de gekozen "

@@ -4,7 +4,7 @@ The content is gathered once from a ``MinutesDocument`` (zorgzaam.reports.minute
 neutral blocks (texts, tables, images, notes); each format only lays those blocks out, so the three
 documents always say the same:
 
-* ``minutes_pdf``: A4 portrait with reportlab, DejaVu Sans (``profile.register_fonts``), header
+* ``minutes_pdf``: A4 portrait with reportlab, DejaVu Sans (``pdf_frame.register_fonts``), header
   (title, date) and footer (source line, page x/y) on every page, tables that split across pages
   with their header repeated;
 * ``minutes_docx``: an editable Word document (python-docx), A4, headings, grid tables, pictures
@@ -29,7 +29,8 @@ import pandas as pd
 
 from ..formatting import format_date, format_number
 from .minutes import MinutesDocument, MinutesStep, PollQuestionResult
-from .profile import _x, a4_pdf, register_fonts
+from .pdf_frame import a4_pdf, register_fonts
+from .pdf_frame import pdf_text as _x
 
 NO_NOTES = "Geen notities."
 NO_ACTIONS = "Nog geen acties."

@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +30,7 @@ import pandas as pd
 import shapely
 
 from ..access import DEFAULTS, lack_phrase
+from ..analysis import DEFAULT_MEASURE, AnalysisChoice, ZoneAnalysis, analyse
 from ..bouwstenen import BOUWSTENEN
 from ..catalogue import Catalogue
 from ..comparisons import REFERENCE_LEVELS, Reference, references
@@ -39,17 +39,17 @@ from ..environment import amenities_in_sectors, amenity_counts, category_label
 from ..sources import dataset_rows, source_text
 from ..formatting import format_date, format_figure, format_number
 from ..keyfigures import SMALL_SECTOR_THRESHOLD, population_text, small_sector_flags
-from ..mismatch import MISMATCH_QUESTIONS, attention_list, attention_sentence, gap_sentence, mismatch_summary
+from ..mismatch import MISMATCH_QUESTIONS, attention_sentence, gap_sentence
 from ..profiles import profile_indicators
-from ..signals import (SignalRule, SignalStates, evaluate, import_hint, no_data_sentence, sector_signal_lines,
-                       signal_indicators, signal_states, summarise, view_signal_lines)
+from ..signals import EVALUATION_COLUMNS, SignalRule, sector_signal_lines, signal_states
 from ..store import Store
-from ..summary import QUESTIONS, composition_standouts, question_text, signal_standouts
-from ..whowhat import DEFAULT_NEED, NEEDS, sector_mismatch
+from ..summary import QUESTIONS
+from ..whowhat import DEFAULT_NEED, NEEDS, NeedOption
 from .map_image import profile_map_png
+from .pdf_frame import a4_pdf, register_fonts
+from .pdf_frame import pdf_text as _x
 
 ACCESS_THEME = "voorzieningen en bereikbaarheid"
-DEFAULT_MEASURE = "basket"  # the Wie vs wat page's default "wat"
 SIGNAL_MARK = "●"
 SMALL_TEXT = "weinig inwoners: voorzichtig interpreteren"
 SIGNAL_NOTE = ("Een signaal is een vraag om te verkennen met wie de buurt kent, geen oordeel over een buurt.")
@@ -215,13 +215,6 @@ def _sector_references(store: Store, parents: pd.DataFrame, codes: list[str]) ->
     return out
 
 
-def _signal_lines(evaluation: pd.DataFrame, states: SignalStates, code: str, rule: SignalRule, zone_label: str,
-                  catalogue: Catalogue) -> list[SignalLine]:
-    """Every signal of one sector (raised, geen signaal, geen gegevens), worded as on the Signalen tab."""
-    return [SignalLine(label, text)
-            for label, text in sector_signal_lines(evaluation, states, code, rule, zone_label, catalogue)]
-
-
 def _neighbours(geo: pd.DataFrame, focus: list) -> pd.DataFrame:
     """The sectors around a (group of) sector(s): those touching its envelope widened by half its size."""
     union = shapely.union_all(np.array(focus, dtype=object))
@@ -284,11 +277,14 @@ def build_profiles(
     elz_of = parents["elz"].to_dict() if "elz" in parents else {}
     zones = sorted({z for z in (elz_of.get(c) for c in codes) if isinstance(z, str)})
 
-    # One engine call per care zone for all its sectors (signals, ranking, mismatch need every sector of
-    # the zone), one for every reference area.
-    zone_frames = [compute(store, indicators, level="statsec", within=("elz", z), period=period, catalogue=catalogue)
-                   for z in zones]
-    zone_sectors = pd.concat(zone_frames, ignore_index=True) if zone_frames else pd.DataFrame()
+    # Each care zone analysed once (zorgzaam.analysis): every sector's figures, signals and Wie vs wat against
+    # its own zone, as on the pages; one engine call for every reference area.
+    analyses: dict[str, ZoneAnalysis] = {}
+    for z in zones:
+        choice = AnalysisChoice(elz=z, municipality=municipality if municipality else None, period=period, rule=rule)
+        analyses[z] = analyse(store, choice, indicators)
+    frames = [a.results for a in analyses.values()]
+    zone_sectors = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     computed = set(zone_sectors["area_code"]) if len(zone_sectors) else set()
     missing = [c for c in codes if c not in computed]
     if missing:  # sectors without a care zone
@@ -309,34 +305,16 @@ def build_profiles(
         if ref_areas else pd.DataFrame(columns=zone_sectors.columns)
     result = _lookup(pd.concat([zone_sectors, ref_result], ignore_index=True))
 
-    pop = zone_sectors[zone_sectors["indicator"] == "pop_total"].set_index("area_code")
-    population = pop["value"].where(pop["status"] == "ok") if len(pop) else pd.Series(dtype=float)
     names = dict(zip(zone_sectors["area_code"], zone_sectors["area_name"]))
-
-    small_flags = small_sector_flags(zone_sectors, SMALL_SECTOR_THRESHOLD) if len(zone_sectors) else pd.Series(
-        dtype=bool)
+    small_flags = pd.concat([a.small for a in analyses.values()] + (
+        [small_sector_flags(zone_sectors[zone_sectors["area_code"].isin(missing)], SMALL_SECTOR_THRESHOLD)]
+        if missing else []))
 
     def is_small(code: str) -> bool:
         return bool(small_flags.get(code, False))
 
-    # Signals: the default rule of the Signalen tab, against each sector's care zone.
-    signal_codes = {i.code for i in signal_indicators(catalogue)} & set(indicators)
-    evaluations, zone_values_of = [], {}
-    for z in zones:
-        zone_rows = ref_result[(ref_result["area_level"] == "elz") & (ref_result["area_code"] == z)]
-        by_indicator = zone_rows.set_index("indicator")
-        zone_values = by_indicator["value"].where(by_indicator["status"] == "ok")
-        zone_values_of[z] = zone_values
-        in_zone = zone_sectors[zone_sectors["area_code"].isin(store.sectors_within("elz", [z]))]
-        evaluations.append(evaluate(in_zone[in_zone["indicator"].isin(signal_codes)], zone_values, rule, catalogue))
-    evaluation = pd.concat(evaluations, ignore_index=True) if evaluations else pd.DataFrame(
-        columns=["area_code", "area_name", "indicator", "signal", "value", "reference", "threshold", "raised"])
-    summary = summarise(evaluation, catalogue)
-    raised_rows = {code: rows for code, rows in evaluation[evaluation["raised"].astype(bool)].groupby("area_code")}
-    variables = store.variables()
-    states = signal_states(evaluation, list(dict.fromkeys([*codes, *zone_sectors["area_code"]])), catalogue,
-                           variables)
-    zone_names = {z: store.find_area(z, "elz")["name"].iloc[0] for z in zones}
+    def analysis_of(code: str) -> ZoneAnalysis | None:
+        return analyses.get(elz_of.get(code))
 
     # Geometry (Lambert) of every sector of the zones, for the maps and the amenities inside.
     all_codes = sorted(set(zone_sectors["area_code"]))
@@ -346,25 +324,17 @@ def build_profiles(
     geo = geo[np.array([g is not None and not g.is_empty for g in geo["geometry"]], dtype=bool)].reset_index(drop=True)
     amenities_in = _amenities_in(store, geo, codes)
 
-    # Wie vs wat with the page's defaults: % 80-plussers against the basic basket within 1,2 km.
-    need = NEEDS[DEFAULT_NEED]
-    phrase = lack_phrase(DEFAULT_MEASURE, DEFAULTS)
-    mismatch_data = _mismatch_frame(store, zones, zone_sectors, names, need, population)
-
     sections: list[ProfileSection] = []
     if municipality:
         sections.append(_municipality_section(
-            store, municipality, codes, period, result, refs_of[("gemeente", municipality)], indicators, catalogue,
-            summary, zone_sectors, zone_values_of, zone_names, is_small, mismatch_data, need, phrase, geo, map_source,
-            with_maps, today, states=states, mismatch_gap=_mismatch_gap(catalogue, variables, need, mismatch_data)))
+            store, analysis_of(codes[0]), municipality, codes, period, result, refs_of[("gemeente", municipality)],
+            indicators, catalogue, geo, map_source, with_maps, today))
     for code in codes:
         sections.append(_sector_section(
-            store, code, names.get(code, code), period, result, refs_of[("statsec", code)], indicators, catalogue,
-            raised_rows, rule, zone_names.get(elz_of.get(code), ""), result.get(("statsec", code, "pop_total")),
-            is_small(code),
-            amenities_in.get(code, []), mismatch_data, need, phrase, geo, map_source, with_maps, today,
-            with_municipality_notes=not municipality, gemeente=gemeente_of.get(code), states=states,
-            signal_rows=evaluation, mismatch_gap=_mismatch_gap(catalogue, variables, need, mismatch_data)))
+            store, analysis_of(code), code, names.get(code, code), period, result, refs_of[("statsec", code)],
+            indicators, catalogue, rule, result.get(("statsec", code, "pop_total")), is_small(code),
+            amenities_in.get(code, []), geo, map_source, with_maps, today, with_municipality_notes=not municipality,
+            gemeente=gemeente_of.get(code)))
     if team and sections:
         from ..werkgroep import notes as team_notes_of
 
@@ -396,23 +366,6 @@ def _amenities_in(store: Store, geo: pd.DataFrame, codes: list[str]) -> dict[str
     return {code: [(category_label(c), int(n)) for c, n in row.items() if n > 0] for code, row in counts.iterrows()}
 
 
-def _mismatch_frame(store: Store, zones: list[str], zone_sectors: pd.DataFrame, names: dict, need,
-                    population: pd.Series) -> pd.DataFrame | None:
-    if need.indicator not in set(zone_sectors["indicator"]):
-        return None
-    frames = []
-    for z in zones:
-        zone_codes = store.sectors_within("elz", [z])
-        places = store.place_access(zone_codes)
-        if places.empty:
-            continue
-        zone_names = pd.Series({c: names.get(c, c) for c in zone_codes})
-        results = zone_sectors[zone_sectors["area_code"].isin(zone_codes)]
-        frames.append(sector_mismatch(results, places, zone_names, need, DEFAULT_MEASURE, DEFAULTS,
-                                      SMALL_SECTOR_THRESHOLD, population))
-    return pd.concat(frames, ignore_index=True) if frames else None
-
-
 def _map(geo: pd.DataFrame, highlight: list[str], title: str, source: str, period: str, label: str,
          today: date) -> bytes | None:
     focus = list(geo.loc[geo["code"].isin(highlight), "geometry"])
@@ -422,19 +375,25 @@ def _map(geo: pd.DataFrame, highlight: list[str], title: str, source: str, perio
                            highlight_label=label, on=today)
 
 
-def _sector_section(store, code, name, period, result, refs, indicators, catalogue, evaluation, rule, zone_name,
-                    population, small, amenities, mismatch_data, need, phrase, geo, source, with_maps, today,
-                    with_municipality_notes, gemeente, states=None, signal_rows=None, mismatch_gap="") -> ProfileSection:
-    zone_label = f"gemiddelde eerstelijnszone {zone_name}" if zone_name else "eerstelijnszone"
-    raised = set(evaluation[code]["indicator"]) if code in evaluation else set()
+def _wie_vs_wat() -> tuple[NeedOption, str]:
+    """The Wie vs wat page's defaults: the need, and the phrase of the lack of access to the basic basket."""
+    return NEEDS[DEFAULT_NEED], lack_phrase(DEFAULT_MEASURE, DEFAULTS)
+
+
+def _sector_section(store, a: ZoneAnalysis | None, code, name, period, result, refs, indicators, catalogue, rule,
+                    population, small, amenities, geo, source, with_maps, today, with_municipality_notes,
+                    gemeente) -> ProfileSection:
+    zone_label = a.zone_label if a is not None else "eerstelijnszone"
+    raised = a.raised_indicators(code) if a is not None else set()
     rows = _figure_rows(result, "statsec", code, refs, indicators, catalogue, raised, period)
     context = " · ".join(r.label if r.level != "elz" else f"eerstelijnszone {r.name}" for r in refs
                          if r.level in ("gemeente", "elz"))
     pop_text = population_text(population, period)
+    need, phrase = _wie_vs_wat()
     mismatch = []
     heading = f"Wie vs wat: {need.label} tegenover het basispakket ({phrase})"
-    if mismatch_data is not None:
-        row = mismatch_data[mismatch_data["statsec"] == code]
+    if a is not None and a.mismatch is not None:
+        row = a.mismatch[a.mismatch["statsec"] == code]
         if not row.empty:
             r = row.iloc[0]
             gap = gap_sentence(need.label, r["need_status"], r["lack_share"])
@@ -442,27 +401,37 @@ def _sector_section(store, code, name, period, result, refs, indicators, catalog
             mismatch.append(gap if gap and r["need_status"] in ("ontbrekend", "nvt") else
                             attention_sentence(name, need.group_label, r["group_count"], r["lack_share"],
                                                "woont " + phrase, bool(r["small"])))
-    elif mismatch_gap:
-        mismatch.append(mismatch_gap)
+    elif a is not None and a.mismatch_gap:
+        mismatch.append(a.mismatch_gap)
     notes = []
-    sector_notes = store.summary_notes("statsec", code, period)
     if with_municipality_notes and gemeente:
-        gem_notes = store.summary_notes("gemeente", gemeente, period)
+        gem_notes = _notes_of(store, a, "gemeente", gemeente, period)
         gem_name = store.find_area(gemeente, "gemeente")["name"].iloc[0]
         notes += _note_lines(gem_notes, f" (gemeente {gem_name})", {})
-    notes += _note_lines(sector_notes, "", {})
+    notes += _note_lines(_notes_of(store, a, "statsec", code, period), "", {})
+    if a is not None:
+        signals = a.signal_lines(code)
+    else:  # a sector without a care zone: nothing to compare with
+        variables = store.variables()
+        signals = sector_signal_lines(pd.DataFrame(columns=EVALUATION_COLUMNS),
+                                      signal_states(pd.DataFrame(columns=EVALUATION_COLUMNS), [code], catalogue,
+                                                    variables), code, rule, zone_label, catalogue)
     map_png = _map(geo, [code], f"{name} ({code})", source, period, "deze sector", today) if with_maps else None
     return ProfileSection(
         level="statsec", code=code, name=name, title=f"Sector {name} ({code})", context=context,
         population_text=pop_text + (f" · ⚠ {SMALL_TEXT}" if small else ""), small=small, value_label="Sector",
         reference_labels=tuple(r.label for r in refs),
         figures=[f for f in rows if f.theme != ACCESS_THEME], access=[f for f in rows if f.theme == ACCESS_THEME],
-        amenities=amenities,
-        signals=_signal_lines(signal_rows, states, code, rule, zone_label, catalogue) if states is not None else [],
+        amenities=amenities, signals=[SignalLine(label, text) for label, text in signals],
         signal_rule=_markdown_bold(rule.describe(zone_label)), mismatch_heading=heading, mismatch=mismatch,
         notes=notes, map_png=map_png,
         map_caption=f"Sector {name} (dikke rand) tussen de omliggende sectoren · noorden boven · periode {period}",
     )
+
+
+def _notes_of(store: Store, a: ZoneAnalysis | None, level: str, code: str, period: str) -> dict[str, str]:
+    """The werkgroep's notes for one area: from the analysis of its zone, else from the store."""
+    return a.notes_of(level, code, period) if a is not None else store.summary_notes(level, code, period)
 
 
 def _note_lines(notes: dict[str, str], suffix: str, prefills: dict[str, str], all_questions: bool = False
@@ -477,45 +446,29 @@ def _note_lines(notes: dict[str, str], suffix: str, prefills: dict[str, str], al
     return out
 
 
-def _municipality_section(store, code, sector_codes, period, result, refs, indicators, catalogue, summary,
-                          zone_sectors, zone_values_of, zone_names, is_small, mismatch_data, need, phrase, geo,
-                          source, with_maps, today, states=None, mismatch_gap="") -> ProfileSection:
+def _municipality_section(store, a: ZoneAnalysis | None, code, sector_codes, period, result, refs, indicators,
+                          catalogue, geo, source, with_maps, today) -> ProfileSection:
     name = store.find_area(code, "gemeente")["name"].iloc[0]
     view_label = f"gemeente {name}"
     zone_ref = next((r for r in refs if r.level == "elz"), None)
-    zone_label = zone_ref.label if zone_ref else "eerstelijnszone"
-    zone_values = zone_values_of.get(zone_ref.code) if zone_ref else pd.Series(dtype=float)
     rows = _figure_rows(result, "gemeente", code, refs, indicators, catalogue, set(), period)
-    small_codes = sorted(c for c in sector_codes if is_small(c))
-    prefills = {}
-    for q in QUESTIONS:
-        if q.signals:
-            items = signal_standouts(q, summary, sector_codes, small_codes)
-        else:
-            values = zone_values if zone_values is not None else pd.Series(dtype=float)
-            items = composition_standouts(zone_sectors, values, sector_codes, small_codes, zone_label=zone_label,
-                                          catalogue=catalogue)
-        prefills[q.key] = question_text(q, items, states, sector_codes, markdown=False)
+    small_codes = a.small_codes(sector_codes) if a is not None else []
+    prefills = a.question_texts(sector_codes, markdown=False) if a is not None else {}
+    need, phrase = _wie_vs_wat()
     mismatch, heading = [], f"Wie vs wat in {view_label}: {need.label} tegenover het basispakket ({phrase})"
-    if mismatch_data is not None:
-        data = mismatch_data[mismatch_data["statsec"].isin(sector_codes)].reset_index(drop=True)
-        attention = attention_list(data, need.group_label, "woont " + phrase)
-        answers = mismatch_summary(attention, view_label, need_label=need.label.replace("% ", "aandeel ").lower(),
-                                   lack_label=f"aandeel {need.group_label} dat {phrase} woont",
-                                   group_label=need.group_label, data=data)
+    if a is not None:
+        answers = a.mismatch_answers(sector_codes, view_label)
         prefills.update(answers)
-        mismatch = list(attention["sentence"])
+        data = a.mismatch_rows(sector_codes)
+        mismatch = list(a.attention(sector_codes)["sentence"]) if a.mismatch is not None else []
         if data.empty or not (data["need_value"].notna() & data["lack_share"].notna()).any():
             mismatch = [answers["8.1"]]  # "Geen gegevens: …", not "no sector stands out"
-    elif mismatch_gap:
-        prefills.update({"8.1": mismatch_gap, "8.2": mismatch_gap})
-        mismatch = [mismatch_gap]
-    notes = _note_lines(store.summary_notes("gemeente", code, period), "", prefills, all_questions=True)
+    notes = _note_lines(_notes_of(store, a, "gemeente", code, period), "", prefills, all_questions=True)
     total = next((f for f in rows if f.indicator == "pop_total"), None)
-    signals = ([SignalLine(label, text) for label, text in view_signal_lines(summary, states, sector_codes)]
-               if states is not None else [])
+    signals = [SignalLine(label, text) for label, text in a.view_signal_lines(sector_codes)] if a is not None else []
     map_png = (_map(geo, list(sector_codes), f"Gemeente {name}: {len(sector_codes)} statistische sectoren", source,
                     period, f"sectoren van gemeente {name}", today) if with_maps else None)
+    sector_names = dict(zip(a.zone_sectors["code"], a.zone_sectors["name"])) if a is not None else {}
     return ProfileSection(
         level="gemeente", code=code, name=name, title=f"Gemeente {name} ({code})",
         context=f"eerstelijnszone {zone_ref.name}" if zone_ref else "",
@@ -526,17 +479,8 @@ def _municipality_section(store, code, sector_codes, period, result, refs, indic
         figures=[f for f in rows if f.theme != ACCESS_THEME], access=[f for f in rows if f.theme == ACCESS_THEME],
         amenities=[], signals=signals, signal_rule="", mismatch_heading=heading, mismatch=mismatch, notes=notes,
         map_png=map_png, map_caption=f"De sectoren van gemeente {name} tussen de omliggende sectoren · noorden boven",
-        sectors=[(c, str(zone_sectors.loc[zone_sectors["area_code"] == c, "area_name"].iloc[0])
-                  if (zone_sectors["area_code"] == c).any() else c) for c in sector_codes],
+        sectors=[(c, str(sector_names.get(c, c))) for c in sector_codes],
     )
-
-
-def _mismatch_gap(catalogue: Catalogue, variables: set[str], need, mismatch_data: pd.DataFrame | None) -> str:
-    """Why there is no Wie vs wat at all ("" when there is): the need is not in the store, or no access."""
-    if mismatch_data is not None:
-        return ""
-    hint = import_hint([need.indicator], variables, catalogue)
-    return no_data_sentence(hint or "er is nog geen bereikbaarheid per woonplaats berekend (pagina Gegevens)")
 
 
 # --------------------------------------------------------------------------- HTML
@@ -638,114 +582,6 @@ def profile_html(doc: ProfileDocument) -> str:
 
 
 # --------------------------------------------------------------------------- PDF
-
-_FONTS_READY = False
-
-
-def register_fonts() -> tuple[str, str]:
-    """Register matplotlib's bundled DejaVu Sans (regular, bold) with reportlab; returns their names."""
-    global _FONTS_READY
-    if not _FONTS_READY:
-        import matplotlib
-        from reportlab.lib.fonts import addMapping
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        folder = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
-        pdfmetrics.registerFont(TTFont("DejaVuSans", os.path.join(folder, "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", os.path.join(folder, "DejaVuSans-Bold.ttf")))
-        pdfmetrics.registerFontFamily("DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold",
-                                      italic="DejaVuSans", boldItalic="DejaVuSans-Bold")
-        addMapping("DejaVuSans", 0, 0, "DejaVuSans")
-        addMapping("DejaVuSans", 1, 0, "DejaVuSans-Bold")
-        _FONTS_READY = True
-    return "DejaVuSans", "DejaVuSans-Bold"
-
-
-def _x(text: object) -> str:
-    """Text for a reportlab Paragraph (its mini-markup needs &, < and > escaped; newlines become <br/>)."""
-    return html.escape(str(text), quote=False).replace("\n", "<br/>")
-
-
-#: The PDF footer (the source line) wraps over at most this many lines, this far apart.
-FOOTER_MAX_LINES = 8
-FOOTER_LEADING_MM = 3.4
-
-
-def a4_pdf(story: list, *, header: str, date_text: str, footer: str, subject: str = "", author: str = "zorgzaam"
-           ) -> bytes:
-    """Lay out a reportlab story on A4 portrait (20 mm margins) with, on every page, the header and date at the
-    top (the header clipped with "…" where it would overlap the date) and the footer and "pagina x / y" at the
-    bottom: a long footer (the sources) wraps over up to ``FOOTER_MAX_LINES`` lines and the text area makes room
-    for them."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.lib.utils import simpleSplit
-    from reportlab.pdfgen import canvas as rl_canvas
-    from reportlab.platypus import SimpleDocTemplate
-
-    regular, _bold = register_fonts()
-    width = A4[0] - 40 * mm
-    # The footer wraps beside the widest page number ("pagina 999 / 999"); the last line keeps "…" only when the
-    # text would need more than FOOTER_MAX_LINES lines.
-    footer_room = width - stringWidth("pagina 999 / 999", regular, 8) - 6 * mm
-    footer_lines = simpleSplit(footer, regular, 8, footer_room) or [""]
-    if len(footer_lines) > FOOTER_MAX_LINES:
-        footer_lines = footer_lines[:FOOTER_MAX_LINES - 1] + [" ".join(footer_lines[FOOTER_MAX_LINES - 1:])]
-    extra = (len(footer_lines) - 1) * FOOTER_LEADING_MM * mm
-
-    def clip(text: str, room: float) -> str:
-        if stringWidth(text, regular, 8) <= room:
-            return text
-        while text and stringWidth(text + "…", regular, 8) > room:
-            text = text[:-1]
-        return text + "…"
-
-    class NumberedCanvas(rl_canvas.Canvas):
-        """Draws header and footer after layout, so every page knows the page count."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            w, h = A4
-            page = f"pagina {self._pageNumber} / {total}"
-            self.saveState()
-            self.setFont(regular, 8)
-            self.setFillColor(colors.HexColor("#444444"))
-            self.drawString(20 * mm, h - 12 * mm, clip(header, width - stringWidth(date_text, regular, 8) - 6 * mm))
-            self.drawRightString(w - 20 * mm, h - 12 * mm, date_text)
-            self.setStrokeColor(colors.HexColor("#bbbbbb"))
-            self.line(20 * mm, h - 13.5 * mm, w - 20 * mm, h - 13.5 * mm)
-            self.line(20 * mm, 13.5 * mm + extra, w - 20 * mm, 13.5 * mm + extra)
-            for k, text in enumerate(footer_lines):
-                y = 9.5 * mm + extra - k * FOOTER_LEADING_MM * mm
-                self.drawString(20 * mm, y, clip(text, footer_room))
-            self.drawRightString(w - 20 * mm, 9.5 * mm + extra, page)
-            self.restoreState()
-
-    buffer = io.BytesIO()
-    template = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                                 bottomMargin=18 * mm + extra, title=header, author=author, subject=subject,
-                                 lang="nl-BE")
-    template.build(story, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
-
 
 def profile_pdf(doc: ProfileDocument) -> bytes:
     """The document as an A4 portrait PDF: header (title, date) and footer (page x/y, source) on every
@@ -882,5 +718,5 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
                   subject=doc.subtitle)
 
 
-__all__ = ["a4_pdf", "FigureRow", "NoteLine", "ProfileDocument", "ProfileError", "ProfileSection", "SignalLine",
-           "build_profiles", "profile_html", "profile_pdf", "register_fonts"]
+__all__ = ["FigureRow", "NoteLine", "ProfileDocument", "ProfileError", "ProfileSection", "SignalLine",
+           "build_profiles", "profile_html", "profile_pdf"]

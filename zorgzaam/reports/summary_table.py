@@ -24,26 +24,24 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from .. import bouwstenen, polls, werkgroep
-from ..access import DEFAULTS, lack_phrase
+from ..analysis import AnalysisChoice, ZoneAnalysis, analyse
 from ..catalogue import SIGNALS, USER_THEME, Catalogue, Indicator
-from ..demo import DEMO_SOURCE
-from ..engine import EngineError, compute, latest_period
+from ..demo_source import DEMO_SOURCE
+from ..engine import compute
 from ..formatting import STATUS_LABEL, format_date, format_figure, format_indicator, format_number
-from ..keyfigures import SMALL_SECTOR_THRESHOLD, START_KEY_FIGURES, small_sector_flags
-from ..mismatch import MISMATCH_QUESTIONS, attention_list, gap_sentence
-from ..signals import (NO_DATA, NO_DATA_MARK, SignalRule, SignalStates, evaluate, import_hint, no_data_sentence,
-                       sector_signal_summary, signal_indicators, signal_states)
+from ..keyfigures import SMALL_SECTOR_THRESHOLD, START_KEY_FIGURES
+from ..meeting_content import NOT_IN_ATTENTION, SMALL_MARK
+from ..signals import NO_DATA, NO_DATA_MARK, SignalRule, raised_details, signal_indicators
 from ..sources import dataset_label, dataset_rows
 from ..store import Store
-from ..summary import COMPOSITION_INDICATORS, QUESTIONS
-from ..whowhat import DEFAULT_NEED, NEEDS, sector_mismatch
+from ..summary import COMPOSITION_INDICATORS
 
 #: Column of ``summary_rows`` → Dutch header of the Samenvatting sheet and the CSV.
 SUMMARY_HEADERS: dict[str, str] = {
@@ -109,44 +107,16 @@ NOT_APPLICABLE = "ruimtelijke lagen ontbreken in de databank"
 # --------------------------------------------------------------------------- scope and analysis
 
 
-@dataclass
-class _Analysis:
-    catalogue: Catalogue
-    elz_code: str
-    elz_name: str
-    municipality: str | None
-    view_label: str  # "gemeente Heidebeek" / "eerstelijnszone Heidekempen"
-    sectors: pd.DataFrame  # code, name, gemeente_code, gemeente (selected rows, in code order)
-    zone_sectors: pd.DataFrame  # the same for every sector of the care zone
-    period: str
-    access_period: str | None
-    rule: SignalRule
-    small_threshold: int
-    population: pd.Series = field(default_factory=pd.Series)  # code -> inhabitants (NaN when hidden)
-    small: pd.Series = field(default_factory=pd.Series)  # code -> fewer inhabitants than the threshold, or hidden
-    zone_rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # engine rows of the care zone itself
-    evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)
-    states: SignalStates | None = None  # per sector and signal: signal, geen signaal or geen gegevens
-    zone_values: pd.Series = field(default_factory=pd.Series)
-    spatial: pd.DataFrame = field(default_factory=pd.DataFrame)  # engine rows of SPATIAL_INDICATORS
-    spatial_zone: pd.Series = field(default_factory=pd.Series)
-    mismatch: dict[str, str] = field(default_factory=dict)  # sector code -> sentence
-    mismatch_scope: str = ""
-    notes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    zone_results: pd.DataFrame = field(default_factory=pd.DataFrame)  # engine rows, every zone sector, period
-    _raised: dict | None = None
+@dataclass(frozen=True)
+class _Table:
+    """The zone analysed (``zorgzaam.analysis``) and what only the table adds: the spatial figures at the
+    access counts' period, and each sector's Wie vs wat sentence within the view."""
 
-    def raised(self, code: str) -> pd.DataFrame:
-        """The evaluation rows of a sector whose signal is raised."""
-        if self._raised is None:
-            ev = self.evaluation
-            hits = ev[ev["raised"]] if not ev.empty else ev
-            self._raised = {c: rows for c, rows in hits.groupby("area_code", sort=False)} if not hits.empty else {}
-        return self._raised.get(code, self.evaluation.iloc[0:0])
-
-    @property
-    def zone_label(self) -> str:
-        return f"gemiddelde eerstelijnszone {self.elz_name}"
+    analysis: ZoneAnalysis
+    spatial: pd.DataFrame  # engine rows of SPATIAL_INDICATORS for every sector of the zone
+    spatial_zone: pd.Series  # the care zone's value per spatial indicator
+    mismatch: dict[str, str]  # sector code -> sentence
+    mismatch_scope: str
 
 
 def _area_name(store: Store, level: str, code: str) -> str:
@@ -154,135 +124,29 @@ def _area_name(store: Store, level: str, code: str) -> str:
     return str(found["name"].iloc[0]) if not found.empty else code
 
 
-def _scope(store: Store, municipality: str | None, sector_codes: Sequence[str] | None, elz: str | None
-           ) -> tuple[str, pd.DataFrame, pd.DataFrame]:
-    """(care-zone code, selected sectors, all sectors of the zone)."""
-    if municipality is not None and store.find_area(municipality, "gemeente").empty:
-        raise EngineError(f"Gemeente '{municipality}' bestaat niet in de databank.")
-    if elz is None and municipality is not None:
-        elz = store.parent_of("gemeente", municipality, "elz")
-    if elz is None and sector_codes:
-        elz = store.parent_of("statsec", list(sector_codes)[0], "elz")
-    if elz is None:
-        zones = store.areas("elz")
-        if len(zones) != 1:
-            raise EngineError("Kies een eerstelijnszone of een gemeente voor de samenvattende tabel.")
-        elz = str(zones["code"].iloc[0])
-    zone = store.areas("statsec", within=("elz", elz))[["code", "name"]]
-    if zone.empty:
-        raise EngineError(f"Er zijn geen statistische sectoren in eerstelijnszone '{elz}'.")
-    parents = store.parents("statsec", list(zone["code"]))
-    gemeente_codes = parents.set_index("code")["gemeente"] if "gemeente" in parents else pd.Series(dtype=object)
-    names = store.areas("gemeente").set_index("code")["name"]
-    zone = zone.assign(gemeente_code=zone["code"].map(gemeente_codes))
-    zone["gemeente"] = zone["gemeente_code"].map(names).fillna("")
-    zone = zone.sort_values("code").reset_index(drop=True)
-    selected = zone
-    if municipality is not None:
-        selected = selected[selected["gemeente_code"] == municipality]
-    if sector_codes is not None:
-        wanted = list(dict.fromkeys(sector_codes))
-        unknown = [c for c in wanted if c not in set(zone["code"])]
-        if unknown:
-            raise EngineError(f"Sector '{unknown[0]}' ligt niet in eerstelijnszone '{elz}'.")
-        selected = selected[selected["code"].isin(wanted)]
-    return elz, selected.reset_index(drop=True), zone
-
-
 def _analyse(store: Store, municipality: str | None = None, sector_codes: Sequence[str] | None = None,
              period: str | None = None, elz: str | None = None, rule: SignalRule | None = None,
-             small_threshold: int = SMALL_SECTOR_THRESHOLD) -> _Analysis:
+             small_threshold: int = SMALL_SECTOR_THRESHOLD) -> _Table:
     catalogue = store.catalogue()
-    elz_code, selected, zone = _scope(store, municipality, sector_codes, elz)
-    if period is None:  # the latest period of any figure: each indicator then from its own latest year
-        period = (store.periods() or [latest_period(store, [catalogue.indicator("pop_total")], catalogue)])[-1]
-    variables = store.variables()
-    access_periods = store.periods(["acc_pop"]) if catalogue.has_data("pct_no_basket_1200m", variables) else []
-    access_period = (period if period in access_periods else access_periods[-1]) if access_periods else None
-    elz_name = _area_name(store, "elz", elz_code)
-    view_label = (f"gemeente {_area_name(store, 'gemeente', municipality)}" if municipality
-                  else f"eerstelijnszone {elz_name}")
-    out = _Analysis(catalogue, elz_code, elz_name, municipality, view_label, selected, zone, period, access_period,
-                    rule or SignalRule(), int(small_threshold))
-
-    # Quantitative: the signal rule over all sectors of the care zone (as on the page).
-    signal_codes = [i.code for i in signal_indicators(catalogue) if catalogue.has_data(i.code, variables)]
-    # Also the other key indicators of the Cijfers sheet: one engine pass for both.
-    codes = list(dict.fromkeys(["pop_total", *signal_codes,
-                                *(c for c in key_indicators(store, catalogue) if c not in SPATIAL_INDICATORS)]))
-    zone_sectors = compute(store, codes, level="statsec", within=("elz", elz_code), period=period,
-                           catalogue=catalogue)
-    zone_row = compute(store, codes, areas=[("elz", elz_code)], period=period, catalogue=catalogue)
-    zone_values = zone_row.set_index("indicator")["value"].where(zone_row.set_index("indicator")["status"] == "ok")
-    pop = zone_sectors[zone_sectors["indicator"] == "pop_total"].set_index("area_code")
-    out.population = pop["value"].where(pop["status"] == "ok").astype(float)
-    out.small = small_sector_flags(zone_sectors, out.small_threshold)
-    out.zone_rows = zone_row
-    out.zone_values = zone_values
-    out.zone_results = zone_sectors
-    out.evaluation = evaluate(zone_sectors[zone_sectors["indicator"].isin(signal_codes)], zone_values, out.rule,
-                              catalogue)
-    out.states = signal_states(out.evaluation, list(zone["code"]), catalogue, variables)
-
-    if access_period is not None:
-        spatial = [c for c in SPATIAL_INDICATORS if catalogue.has_data(c, variables)]
-        out.spatial = compute(store, spatial, level="statsec", within=("elz", elz_code), period=access_period,
-                              catalogue=catalogue)
-        zs = compute(store, spatial, areas=[("elz", elz_code)], period=access_period, catalogue=catalogue)
-        out.spatial_zone = zs.set_index("indicator")["value"].where(zs.set_index("indicator")["status"] == "ok")
-        out.mismatch, out.mismatch_scope = _mismatch(store, out, zone_sectors)
-    out.notes = _notes(store, out)
-    return out
-
-
-def _mismatch(store: Store, a: _Analysis, zone_sectors: pd.DataFrame) -> tuple[dict[str, str], str]:
-    """Sentences of the default wie/wat for the sectors in its attention list (view: municipality or zone),
-    and for the sectors without the figures to tell ("Geen gegevens: …", never "does not stand out")."""
-    need = NEEDS[DEFAULT_NEED]
-    measure = "basket"
-    phrase = lack_phrase(measure, DEFAULTS)
-    scope = (f"Wie: {need.label}; wat: {need.group_label} die {phrase} wonen; "
-             f"sectoren in het hoogste derde van de {a.view_label} voor beide")
-    variables = store.variables()
-    if not a.catalogue.has_data(need.indicator, variables):
-        gap = no_data_sentence(import_hint([need.indicator], variables, a.catalogue))
-        return {code: gap for code in a.sectors["code"]}, scope
-    results = zone_sectors if need.indicator in set(zone_sectors["indicator"]) else compute(
-        store, [need.indicator], level="statsec", within=("elz", a.elz_code), period=a.period,
-        catalogue=a.catalogue)
-    if a.access_period != a.period:
-        results = compute(store, [need.indicator], level="statsec", within=("elz", a.elz_code),
-                          period=a.access_period, catalogue=a.catalogue)
-    zone_names = a.zone_sectors.set_index("code")["name"]
-    places = store.place_access(list(zone_names.index))
-    if places.empty:
-        gap = no_data_sentence("geen bereikbaarheid per woonplaats berekend voor deze eerstelijnszone")
-        return {code: gap for code in a.sectors["code"]}, scope
-    data = sector_mismatch(results, places, zone_names, need, measure, DEFAULTS, a.small_threshold, a.population)
-    if a.municipality is not None:
-        view_codes = set(a.zone_sectors.loc[a.zone_sectors["gemeente_code"] == a.municipality, "code"])
-        data = data[data["statsec"].isin(view_codes)].reset_index(drop=True)
-    attention = attention_list(data, need.group_label, "woont " + phrase)
-    gaps = {r.statsec: gap_sentence(need.label, r.need_status, r.lack_share) for r in data.itertuples(index=False)}
-    return {code: text for code, text in gaps.items() if text} | dict(zip(attention["statsec"], attention["sentence"])), \
-        scope
-
-
-_QUESTION_NUMBERS = {q.key: q.number for q in QUESTIONS} | {k: k for k in MISMATCH_QUESTIONS}
-
-
-def _notes(store: Store, a: _Analysis) -> pd.DataFrame:
-    """The werkgroep's notes of the periods used, written for the care zone or one of its municipalities."""
-    periods = list(dict.fromkeys(p for p in (a.period, a.access_period) if p))
-    municipalities = sorted(set(a.zone_sectors["gemeente_code"].dropna()))
-    frame = store.query_df(
-        "SELECT area_level, area_code, period, question, notes FROM summary_notes"
-        " WHERE period IN (SELECT unnest(?)) AND ((area_level = 'elz' AND area_code = ?)"
-        " OR (area_level = 'gemeente' AND area_code IN (SELECT unnest(?))))"
-        " ORDER BY area_level DESC, area_code, period, question",
-        [periods, a.elz_code, municipalities])
-    frame["number"] = frame["question"].map(_QUESTION_NUMBERS).fillna(frame["question"])
-    return frame
+    choice = AnalysisChoice(elz=elz, municipality=municipality,
+                            sectors=tuple(sector_codes) if sector_codes is not None else None, period=period,
+                            rule=rule or SignalRule(), small_threshold=small_threshold)
+    # The other key indicators of the Cijfers sheet in the same engine pass.
+    a = analyse(store, choice, [c for c in key_indicators(store, catalogue) if c not in SPATIAL_INDICATORS])
+    spatial, spatial_zone = pd.DataFrame(), pd.Series(dtype=float)
+    mismatch: dict[str, str] = {}
+    scope = ""
+    if a.access_period is not None:
+        variables = set(a.variables)
+        codes = [c for c in SPATIAL_INDICATORS if catalogue.has_data(c, variables)]
+        spatial = compute(store, codes, level="statsec", within=("elz", a.elz_code), period=a.access_period,
+                          catalogue=catalogue)
+        zs = compute(store, codes, areas=[("elz", a.elz_code)], period=a.access_period, catalogue=catalogue)
+        spatial_zone = zs.set_index("indicator")["value"].where(zs.set_index("indicator")["status"] == "ok")
+        mismatch = a.mismatch_sentences()
+        scope = (f"Wie: {a.need.label}; wat: {a.need.group_label} die {a.lack_phrase} wonen; "
+                 f"sectoren in het hoogste derde van de {a.view_label} voor beide")
+    return _Table(a, spatial, spatial_zone, mismatch, scope)
 
 
 def _names(text: str, *names: str) -> bool:
@@ -300,30 +164,11 @@ def _note_line(row) -> str:
 # --------------------------------------------------------------------------- the rows
 
 
-def _signal_texts(a: _Analysis, code: str) -> tuple[int, str, str]:
-    mine = a.raised(code)
-    if mine.empty:
-        return 0, "", ""
-    order = list(SIGNALS)
-    counts = mine.groupby("signal")["indicator"].nunique()
-    summary = ", ".join(f"{SIGNALS[s]} ({int(counts[s])})" for s in order if s in counts.index)
-    lines = []
-    for indicator, rows in mine.groupby("indicator", sort=False):
-        ind = a.catalogue.indicator(indicator)
-        r = rows.iloc[0]
-        if a.rule.kind == "kwintiel":
-            compared = f"drempel hoogste vijfde: {format_indicator(ind, r['threshold'])}"
-        else:
-            compared = f"{a.zone_label}: {format_indicator(ind, r['reference'])}"
-        signals = ", ".join(SIGNALS[s].lower() for s in order if s in set(rows["signal"]))
-        lines.append(f"{ind.label} {format_indicator(ind, r['value'])} ({compared}) → {signals}")
-    return int(mine["indicator"].nunique()), summary, "\n".join(lines)
-
-
-def _spatial_text(a: _Analysis, code: str) -> str:
+def _spatial_text(t: _Table, code: str) -> str:
+    a = t.analysis
     if a.access_period is None:
         return NOT_APPLICABLE
-    rows = a.spatial[a.spatial["area_code"] == code].set_index("indicator")
+    rows = t.spatial[t.spatial["area_code"] == code].set_index("indicator")
     cat = a.catalogue
 
     def value(ind_code: str) -> str | None:
@@ -344,7 +189,7 @@ def _spatial_text(a: _Analysis, code: str) -> str:
         v = value(ind_code)
         if v is None:
             continue
-        zone = a.spatial_zone.get(ind_code)
+        zone = t.spatial_zone.get(ind_code)
         zone_text = (f" ({a.zone_label}: {format_indicator(cat.indicator(ind_code), zone)})"
                      if zone is not None and pd.notna(zone) else "")
         if phrase is None:
@@ -369,23 +214,25 @@ def summary_rows(store: Store, municipality: str | None = None, sector_codes: li
     return _rows(_analyse(store, municipality, sector_codes, period, elz, rule, small_threshold))
 
 
-def _rows(a: _Analysis) -> pd.DataFrame:
+def _rows(t: _Table) -> pd.DataFrame:
+    a = t.analysis
     rows = []
     notes = a.notes
     sector_names = dict(zip(a.zone_sectors["code"], a.zone_sectors["name"]))
     for s in a.sectors.itertuples(index=False):
         pop = a.population.get(s.code, np.nan)
         small = bool(a.small.get(s.code, False))
-        n, summary, details = _signal_texts(a, s.code)
-        summary = sector_signal_summary(a.states, s.code)
+        raised = a.raised(s.code)
+        n = int(raised["indicator"].nunique())
         if all(a.states.state(s.code, signal) == NO_DATA for signal in SIGNALS):
             n = NO_DATA_MARK  # no indicator could be judged: not 0
-        mismatch = a.mismatch.get(s.code, "")
-        if not mismatch and a.access_period is None:
-            mismatch = NOT_APPLICABLE
+        # Without access counts there is no spatial analysis, nor a Wie vs wat.
+        mismatch = t.mismatch.get(s.code, "") if a.access_period is not None else NOT_APPLICABLE
         about_sector, about_town = [], []
         for note in notes.itertuples(index=False):
-            if _names(note.notes, s.code, sector_names.get(s.code, "")):
+            if note.area_level == "statsec" and note.area_code != s.code:
+                continue  # another sector's own note
+            if note.area_level == "statsec" or _names(note.notes, s.code, sector_names.get(s.code, "")):
                 about_sector.append(_note_line(note))
             elif (note.area_level == "gemeente" and note.area_code == s.gemeente_code) or (
                     note.area_level == "elz" and _names(note.notes, s.gemeente)):
@@ -397,9 +244,9 @@ def _rows(a: _Analysis) -> pd.DataFrame:
             "inwoners": pop,
             "small": SMALL_TEXT if small else "",
             "n_signal_indicators": n,
-            "signals": summary,
-            "signal_details": details,
-            "spatial": _spatial_text(a, s.code),
+            "signals": a.signal_summary(s.code),
+            "signal_details": raised_details(raised, a.rule, a.zone_label, a.catalogue),
+            "spatial": _spatial_text(t, s.code),
             "mismatch": mismatch,
             "notes_sector": "\n".join(about_sector),
             "notes_municipality": "\n".join(about_town),
@@ -408,6 +255,26 @@ def _rows(a: _Analysis) -> pd.DataFrame:
     frame["inwoners"] = pd.array([None if pd.isna(v) else int(round(v)) for v in frame["inwoners"]], dtype="Int64")
     frame["n_signal_indicators"] = frame["n_signal_indicators"].astype(object)
     return frame
+
+
+# --------------------------------------------------------------------------- a meeting's findings
+
+
+def findings(store: Store, municipality: str, sectors: Sequence[str]) -> pd.DataFrame:
+    """Per chosen sector the signals, the spatial findings and the Wie-vs-wat sentence (the samenvattende
+    tabel's words), as formatted text."""
+    rows = summary_rows(store, municipality=municipality)
+    if sectors:
+        rows = rows[rows["code"].isin(list(sectors))]
+    return pd.DataFrame({
+        "Sector": [f"{n} ({c}){' ' + SMALL_MARK if s else ''}" for n, c, s in zip(rows["name"], rows["code"],
+                                                                                  rows["small"])],
+        "Signalen": rows["signals"].to_list(),
+        "Wat is er": rows["spatial"].to_list(),
+        # Only sectors in the top third for both need and lack of access get a sentence.
+        "Wie vs wat": [text if isinstance(text, str) and text.strip() else NOT_IN_ATTENTION
+                       for text in rows["mismatch"]],
+    })
 
 
 # --------------------------------------------------------------------------- figures and metadata
@@ -466,16 +333,17 @@ def indicator_metadata(store: Store, codes: Sequence[str], period: str | dict[st
     return pd.DataFrame(rows, columns=list(METADATA_HEADERS))
 
 
-def _figures(store: Store, a: _Analysis, codes: Sequence[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+def _figures(store: Store, t: _Table, codes: Sequence[str]) -> tuple[pd.DataFrame, dict[str, str]]:
     """Long table of the key indicators per selected sector; and the period used per indicator."""
+    a = t.analysis
     cat = a.catalogue
     spatial = [c for c in codes if c in SPATIAL_INDICATORS]
     other = [c for c in codes if c not in SPATIAL_INDICATORS]
     sources = _dataset_sources(store)
     frames, periods = [], {}
     sectors = list(a.sectors["code"])
-    for group, p, results, zone_values in ((other, a.period, a.zone_results, a.zone_values),
-                                           (spatial, a.access_period, a.spatial, a.spatial_zone)):
+    for group, p, results, zone_values in ((other, a.period, a.results, a.zone_values),
+                                           (spatial, a.access_period, t.spatial, t.spatial_zone)):
         if not group or p is None or not sectors:
             continue
         known = set(results["indicator"]) if not results.empty else set()
@@ -616,7 +484,8 @@ _KIND_LABELS = {"scale": "schaal 1-5", "choice": "keuze", "word": "woord"}
 # --------------------------------------------------------------------------- the files
 
 
-def _about(store: Store, a: _Analysis, team: str | None, n_polls: int) -> pd.DataFrame:
+def _about(store: Store, t: _Table, team: str | None, n_polls: int) -> pd.DataFrame:
+    a = t.analysis
     sources = dataset_rows(store)  # each dataset by its own name and file; no period when it has none
     area = a.view_label
     n = len(a.sectors)
@@ -629,7 +498,7 @@ def _about(store: Store, a: _Analysis, team: str | None, n_polls: int) -> pd.Dat
         ("Vergelijking", f"Elke sector t.o.v. het {a.zone_label} (een verhouding van totalen, geen gemiddelde "
                          "van sectorpercentages)."),
         ("Signaalregel", a.rule.describe(a.zone_label).replace("**", "")),
-        ("(Mis)match", a.mismatch_scope or NOT_APPLICABLE),
+        ("(Mis)match", t.mismatch_scope or NOT_APPLICABLE),
         ("Weinig inwoners", f"Minder dan {format_number(a.small_threshold)} inwoners (of aantal verborgen): "
                             "voorzichtig interpreteren."),
         ("Ontbrekende waarden", "Een waarde die de bron verbergt (te klein) blijft een lege cel met status "
@@ -696,15 +565,15 @@ def summary_xlsx(store: Store, municipality: str | None = None, sector_codes: li
                  poll_sessions: Sequence[tuple[str, str]] = ()) -> bytes:
     """The workbook: Samenvatting, Cijfers, Indicatoren, Bouwstenen (when the team has scores),
     Peilingen (when there is a poll: see ``polls_frame``) and Over dit bestand."""
-    a = _analyse(store, municipality, sector_codes, period, elz, rule, small_threshold)
-    rows = _samenvatting_frame(_rows(a))
-    codes = key_indicators(store, a.catalogue)
-    figures, periods = _figures(store, a, codes)
+    t = _analyse(store, municipality, sector_codes, period, elz, rule, small_threshold)
+    rows = _samenvatting_frame(_rows(t))
+    codes = key_indicators(store, t.analysis.catalogue)
+    figures, periods = _figures(store, t, codes)
     metadata = indicator_metadata(store, [c for c in codes if c in periods], periods)
     scores = bouwstenen_frame(store, team) if team else pd.DataFrame()
     poll_rows = polls_frame(store, team, poll_sessions) if (team or poll_sessions) else pd.DataFrame()
     n_polls = poll_rows["Peiling"].nunique() if not poll_rows.empty else 0
-    about = _about(store, a, team, n_polls)
+    about = _about(store, t, team, n_polls)
 
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -726,7 +595,7 @@ def summary_xlsx(store: Store, municipality: str | None = None, sector_codes: li
         fig = figures.rename(columns=FIGURE_HEADERS)
         _write_sheet(writer, "Cijfers", fig, widths={FIGURE_HEADERS["label"]: 40, FIGURE_HEADERS["area_name"]: 26,
                                                      FIGURE_HEADERS["status_text"]: 30, FIGURE_HEADERS["source"]: 40})
-        _format_figures(writer.sheets["Cijfers"], figures, a.catalogue)
+        _format_figures(writer.sheets["Cijfers"], figures, t.analysis.catalogue)
 
         _write_sheet(writer, "Indicatoren", metadata.rename(columns=METADATA_HEADERS), widths={
             METADATA_HEADERS["label"]: 36, METADATA_HEADERS["definition"]: 70, METADATA_HEADERS["formula"]: 40,
@@ -783,5 +652,6 @@ def file_stem(store: Store, municipality: str | None = None, period: str | None 
 
 __all__ = [
     "SHEETS", "SUMMARY_HEADERS", "METADATA_HEADERS", "FIGURE_HEADERS", "summary_rows", "indicator_metadata",
-    "key_indicators", "bouwstenen_frame", "polls_frame", "team_poll_rounds", "summary_xlsx", "summary_csv", "file_stem",
+    "key_indicators", "findings", "bouwstenen_frame", "polls_frame", "team_poll_rounds", "summary_xlsx", "summary_csv",
+    "file_stem",
 ]

@@ -19,6 +19,7 @@ import streamlit as st
 from .. import bouwstenen, meeting_content, meetings, polls, werkgroep
 from ..formatting import format_date, format_number
 from ..meetings import Meeting, MeetingError
+from ..reports import meeting_maps, summary_table
 from ..store import Store
 from .data import data_version, stores
 from .frame import page_guard
@@ -335,7 +336,7 @@ def live_poll(store: Store, meeting_id: str, step: int) -> None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _indicator_map(_store: Store, version: str, municipality: str, sectors: tuple[str, ...], indicator: str,
                    period: str | None, source: str) -> bytes | None:
-    return meeting_content.indicator_map(_store, municipality, list(sectors), indicator, period, source=source)
+    return meeting_maps.indicator_map(_store, municipality, list(sectors), indicator, period, source=source)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -352,13 +353,13 @@ def _with_data(_store: Store, version: str, municipality: str, indicators: tuple
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _amenities(_store: Store, version: str, municipality: str, sectors: tuple[str, ...], source: str):
-    return meeting_content.amenities_map(_store, municipality, list(sectors), source=source)
+    return meeting_maps.amenities_map(_store, municipality, list(sectors), source=source)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _mismatch_map(_store: Store, version: str, municipality: str, sectors: tuple[str, ...], source: str
                   ) -> bytes | None:
-    return meeting_content.mismatch_map(_store, municipality, list(sectors), source=source)
+    return meeting_maps.mismatch_map(_store, municipality, list(sectors), source=source)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -368,7 +369,7 @@ def _prefills(_store: Store, version: str, municipality: str, sectors: tuple[str
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _findings(_store: Store, version: str, municipality: str, sectors: tuple[str, ...]) -> pd.DataFrame:
-    return meeting_content.findings(_store, municipality, list(sectors))
+    return summary_table.findings(_store, municipality, list(sectors))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

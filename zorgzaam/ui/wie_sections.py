@@ -7,17 +7,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ..catalogue import BUILTIN, SIGNALS, Indicator
+from ..analysis import AnalysisChoice, ZoneAnalysis, analyse
+from ..catalogue import SIGNALS, Indicator
 from ..classify import METHODS, classify
 from ..comparisons import Reference
 from ..formatting import MISSING_SYMBOL, STATUS_LABEL, format_figure, format_indicator, format_number, period_caption
-from ..keyfigures import count_text, small_sector_flags
+from ..keyfigures import SMALL_SECTOR_THRESHOLD, count_text, small_sector_flags
 from ..maps import choropleth_deck, legend_html
 from ..profiles import ranking
-from ..signals import (MATRIX_NOTE, RULE_KINDS, SignalRule, SignalStates, evaluate, no_data_note, sector_signal_lines,
-                       signal_count_text, signal_indicators, signal_matrix, signal_states, summarise)
+from ..signals import MATRIX_NOTE, RULE_KINDS, SignalRule, no_data_note, signal_count_text, signal_matrix
 from ..store import MAX_NOTE_CHARS, Store, StoreError
-from ..summary import COMPOSITION_INDICATORS, QUESTIONS, composition_standouts, question_text, signal_standouts
+from ..summary import QUESTIONS
 from .data import areas_of, cached_cube, cached_has_cube, cached_profile, cached_trend, compute_for, data_version
 from .indicator_view import View, map_key, ranking_table_key
 from .overview import zone_geometry
@@ -335,47 +335,35 @@ def signal_rule_controls() -> SignalRule:
     return SignalRule(kind=kind, factor=float(factor))
 
 
-def signal_data(store: Store, view: View, period: str | None, rule: SignalRule
-                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.DataFrame, SignalStates]:
-    """(evaluation, summary, zone values, zone sector results, outcome per sector and signal) for every signal
-    indicator (cached)."""
-    return _signal_data(store, data_version(store), view.choice.elz_code, period, rule)
+def signal_analysis(store: Store, view: View, period: str | None, rule: SignalRule,
+                    small_threshold: int = SMALL_SECTOR_THRESHOLD) -> ZoneAnalysis:
+    """The care zone analysed for the view (``zorgzaam.analysis``): signals, their outcomes and the standouts
+    of the summary questions (cached per data version)."""
+    choice = AnalysisChoice(elz=view.choice.elz_code, municipality=view.code if view.level == "gemeente" else None,
+                            period=period, rule=rule, small_threshold=small_threshold)
+    return _signal_analysis(store, data_version(store), choice)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _signal_data(_store: Store, version: str, elz_code: str, period: str | None, rule: SignalRule):
-    store = _store
-    codes = tuple(dict.fromkeys([i.code for i in signal_indicators()] + list(COMPOSITION_INDICATORS)))
-    zone_sectors = compute_for(store, codes, level="statsec", within=("elz", elz_code), period=period)
-    zone = compute_for(store, codes, areas=[("elz", elz_code)], period=period)
-    zone_values = zone.set_index("indicator")["value"].where(zone.set_index("indicator")["status"] == "ok")
-    signal_codes = {i.code for i in signal_indicators()}
-    evaluation = evaluate(zone_sectors[zone_sectors["indicator"].isin(signal_codes)], zone_values, rule)
-    sector_codes = list(dict.fromkeys(zone_sectors["area_code"]))
-    states = signal_states(evaluation, sector_codes, BUILTIN, store.variables())
-    return evaluation, summarise(evaluation), zone_values, zone_sectors, states
+def _signal_analysis(_store: Store, version: str, choice: AnalysisChoice) -> ZoneAnalysis:
+    return analyse(_store, choice)
 
 
 def render_signals(
-    summary: pd.DataFrame,
-    evaluation: pd.DataFrame,
+    analysis: ZoneAnalysis,
     view_frame: pd.DataFrame,
     small_codes: set[str],
     selected: str | None,
-    rule: SignalRule,
-    zone_label: str,
     period: str | None,
     source: str,
-    states: SignalStates | None = None,
 ) -> pd.DataFrame:
-    st.markdown(rule.describe(zone_label))
+    st.markdown(analysis.rule.describe(analysis.zone_label))
     codes = list(view_frame["code"])
-    if states is None:
-        states = signal_states(evaluation, codes)
+    states = analysis.states
     note = no_data_note(states, codes)
     if note:
         st.info(note, icon=":material/database:")
-    matrix = signal_matrix(summary, codes, states)
+    matrix = signal_matrix(analysis.summary, codes, states)
     names = dict(zip(view_frame["code"], view_frame["name"]))
     table = pd.DataFrame({"Sector": [names[c] for c in codes], "Code": codes})
     for signal, label in SIGNALS.items():
@@ -400,8 +388,7 @@ def render_signals(
     )
     if selected:
         st.markdown(f"**Signalen in {names.get(selected, selected)}**")
-        st.markdown("\n".join(f"- **{label}**: {text}" for label, text in
-                               sector_signal_lines(evaluation, states, selected, rule, zone_label)))
+        st.markdown("\n".join(f"- **{label}**: {text}" for label, text in analysis.signal_lines(selected)))
     return table
 
 
@@ -447,13 +434,8 @@ def render_summary_questions(
     store: Store,
     view: View,
     period: str | None,
-    summary: pd.DataFrame,
-    zone_sectors: pd.DataFrame,
-    zone_values: pd.Series,
+    analysis: ZoneAnalysis,
     view_codes: list[str],
-    small_codes: set[str],
-    zone_label: str,
-    states: SignalStates | None = None,
 ) -> None:
     if period is None:
         return
@@ -466,12 +448,7 @@ def render_summary_questions(
     for question in QUESTIONS:
         with st.container(border=True):
             st.markdown(f"**{question.number} {question.text}**")
-            if question.signals:
-                items = signal_standouts(question, summary, view_codes, sorted(small_codes))
-            else:
-                items = composition_standouts(zone_sectors, zone_values, view_codes, sorted(small_codes),
-                                              zone_label=zone_label)
-            st.markdown(question_text(question, items, states, view_codes))
+            st.markdown(analysis.question_text(question, view_codes))
             note_area(store, view, period, question.key, notes,
                       "Wat valt jullie op? Wat herkennen jullie, wat moet nog verkend worden?")
 
