@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "zorgzaam"
@@ -30,3 +31,29 @@ def test_the_check_would_see_a_streamlit_import(tmp_path):
     page = tmp_path / "x.py"
     page.write_text("import os\nfrom streamlit import session_state\n", encoding="utf-8")
     assert "streamlit" in _imports(page)
+
+
+SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|CREATE\s+(TABLE|INDEX)|"
+                 r"DROP\s+TABLE|ALTER\s+TABLE)\b", re.IGNORECASE | re.DOTALL)
+
+
+def _sql_strings(path: Path) -> list[int]:
+    """Line numbers of string constants in ``path`` that read like SQL."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)]
+
+
+def test_only_the_store_package_holds_sql():
+    files = [p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] != "store"]
+    found = {str(p.relative_to(PACKAGE)): _sql_strings(p) for p in files}
+    assert {f: lines for f, lines in found.items() if lines} == {}
+    store_files = list((PACKAGE / "store").glob("*.py"))
+    assert sum(len(_sql_strings(p)) for p in store_files) > 50  # the check recognises the store's own SQL
+
+
+def test_the_sql_check_sees_a_query_in_a_string(tmp_path):
+    code = tmp_path / "x.py"
+    code.write_text('q = ("SELECT a, b FROM observations"\n     " WHERE x = ?")\nlabel = "Selecteer van de lijst"\n',
+                    encoding="utf-8")
+    assert _sql_strings(code) == [1]

@@ -764,16 +764,9 @@ def compute_and_store_access(store: Store, dataset_id: str | None, period: str) 
     parents = store.parents("statsec")
     table, obs = build_access(features, stops, grid, base_obs, str(period), parents)
     target = dataset_id or ACCESS_DATASET
-    with store.transaction() as cur:
-        store.sync_catalogue(cur=cur)  # an older store learns the access indicators
-        if dataset_id is None:
-            # One access result per store: the combined one replaces any other.
-            cur.execute("DELETE FROM place_access")
-            cur.execute("DELETE FROM observations WHERE variable IN (SELECT unnest(?))", [list(ACCESS_VARIABLES)])
-            store.record_dataset(ACCESS_DATASET, title=ACCESS_TITLE, source=SOURCE_ACCESS,
-                                 period_label=str(period), cur=cur)
-        store.replace_place_access(target, table, cur)
-        store.replace_observations(target, obs, ACCESS_VARIABLES, cur)
+    # One access result per store: the combined one replaces any other.
+    store.write_access(target, table, obs, ACCESS_VARIABLES, combined=dataset_id is None, title=ACCESS_TITLE,
+                       source=SOURCE_ACCESS, period_label=str(period))
     present = set(amenity_points(features)["category"])
     return AccessSummary(
         dataset_id=target, period=str(period), places=len(table), residents=float(table["residents"].sum()),
@@ -848,26 +841,16 @@ class AccessInputs:
 
 def access_inputs(store: Store) -> AccessInputs:
     """Count what the store holds for the combined access computation (cheap queries only)."""
-    cells = store.query_df("SELECT count(*) AS n, coalesce(sum(value), 0) AS residents, count(DISTINCT statsec) AS s"
-                           " FROM grid_cells WHERE layer = 'inwoners' AND value > 0 AND statsec IS NOT NULL")
+    counts = store.access_input_counts()
     periods = store.periods(["pop_total"])
-    amenity_rows = store.query_df("SELECT category, count(*) AS n FROM features WHERE layer = 'voorziening'"
-                                  " GROUP BY category")
-    amenities = {c: 0 for c in AMENITY_CATEGORIES}
-    amenities.update({r.category: int(r.n) for r in amenity_rows.itertuples() if r.category in amenities})
-    stops = store.query_df("SELECT count(*) AS n, count(departures_per_hour) AS f FROM stops WHERE NOT is_belbus")
-    settle_rows = store.query_df("SELECT category, count(*) AS n FROM features WHERE layer = 'nederzetting'"
-                                 " GROUP BY category")
-    settlements = {"kernen": 0, "linten": 0, "verspreide bebouwing": 0}
+    amenities = {c: int(counts["amenities"].get(c, 0)) for c in AMENITY_CATEGORIES}
     names = {"kern": "kernen", "lint": "linten", "verspreid": "verspreide bebouwing"}
-    for r in settle_rows.itertuples():
-        if r.category in names:
-            settlements[names[r.category]] = int(r.n)
-    computed = store.scalar("SELECT max(imported_at) FROM datasets WHERE dataset_id = ?", [ACCESS_DATASET])
-    newest = store.scalar("SELECT max(imported_at) FROM datasets WHERE dataset_id <> ?", [ACCESS_DATASET])
+    settlements = {label: int(counts["settlements"].get(cat, 0)) for cat, label in names.items()}
+    computed = store.imported_at(ACCESS_DATASET)
+    newest = store.newest_import(ACCESS_DATASET)
     return AccessInputs(
-        residents_cells=int(cells["n"].iloc[0]), residents=float(cells["residents"].iloc[0]),
-        residents_sectors=int(cells["s"].iloc[0]), population_period=periods[-1] if periods else None,
-        amenities=amenities, stops=int(stops["n"].iloc[0]), stops_with_frequency=int(stops["f"].iloc[0]),
+        residents_cells=counts["cells"], residents=counts["residents"],
+        residents_sectors=counts["sectors"], population_period=periods[-1] if periods else None,
+        amenities=amenities, stops=counts["stops"], stops_with_frequency=counts["stops_with_frequency"],
         settlements=settlements, computed_at=computed, newest_import=newest,
     )

@@ -305,13 +305,7 @@ def _scope(store: Store, choice: AnalysisChoice) -> tuple[str, pd.DataFrame, pd.
 def _notes(store: Store, elz: str, zone: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
     """The werkgroep's notes of ``periods`` written for the care zone, one of its municipalities or sectors."""
     municipalities = sorted(set(zone["gemeente_code"].dropna()))
-    frame = store.query_df(
-        "SELECT area_level, area_code, period, question, notes FROM summary_notes"
-        " WHERE period IN (SELECT unnest(?)) AND ((area_level = 'elz' AND area_code = ?)"
-        " OR (area_level = 'gemeente' AND area_code IN (SELECT unnest(?)))"
-        " OR (area_level = 'statsec' AND area_code IN (SELECT unnest(?))))"
-        " ORDER BY area_level DESC, area_code, period, question",
-        [periods, elz, municipalities, list(zone["code"])])
+    frame = store.summary_notes_in_zone(periods, elz, municipalities, list(zone["code"]))
     frame["number"] = frame["question"].map(_QUESTION_NUMBERS).fillna(frame["question"])
     return frame
 

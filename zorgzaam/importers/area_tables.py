@@ -322,18 +322,12 @@ def plan_antwerp_zones(frame: pd.DataFrame, file_names: list[str], store: Store)
                      "overgeslagen.")
     if "gemeente" in known:
         municipalities = sorted(set(known["gemeente"].dropna()))
-        members = store.query_df(
-            "SELECT m.code, m.parent_code AS gemeente, z.parent_code AS zone FROM area_parents m"
-            " LEFT JOIN area_parents z ON z.level = 'statsec' AND z.code = m.code AND z.parent_level = 'elz'"
-            " WHERE m.level = 'statsec' AND m.parent_level = 'gemeente' AND m.parent_code IN (SELECT unnest(?))",
-            [municipalities])
+        members = store.sector_zones(municipalities)
         members["zone"] = members["code"].map(sector_zone).fillna(members["zone"])
         members = members[~members["code"].str.endswith("ZZZZ")].dropna(subset=["zone"])
         touched = members.groupby("gemeente")["zone"].agg(lambda z: sorted(set(z)))
-        area_names = dict(zip(*store.query_df(
-            "SELECT code, name FROM areas WHERE level IN ('gemeente', 'elz', 'statsec')"
-            " AND code IN (SELECT unnest(?))", [municipalities + list(members["code"]) + list(members["zone"])]
-        ).pipe(lambda f: (f["code"], f["name"])))) if len(members) else {}
+        area_names = store.area_names(municipalities + list(members["code"]) + list(members["zone"]),
+                                      ("gemeente", "elz", "statsec")) if len(members) else {}
         left = members[~members["zone"].isin(list(names))]
         notes += _split_notes(touched, names, area_names,
                               {c: area_names.get(c, c) for c in left["code"]},

@@ -279,8 +279,7 @@ def plan_settlements(gdf: gpd.GeoDataFrame, file_names: list[str], store: Store 
         notes.append(f"Lengte linten: {format_number(float(shapely.length(lam[lines]).sum()) / 1000, 1)} km")
     dataset_id = dataset_id_for(present_cats)
     if store is not None:
-        others = store.query_df("SELECT DISTINCT dataset_id, category FROM features WHERE layer = ?"
-                                " AND dataset_id <> ? ORDER BY dataset_id, category", [LAYER, dataset_id])
+        others = store.feature_categories(LAYER, dataset_id)
         overlap = others[others["category"].isin(present_cats)]
         if len(overlap):
             pairs = overlap[["dataset_id", "category"]].itertuples(index=False)

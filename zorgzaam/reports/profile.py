@@ -657,7 +657,7 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
 
     story = [Paragraph(_x(doc.title), h1), Paragraph(_x(doc.subtitle), small)]
     if doc.is_demo:
-        story.append(Paragraph(f"<font color='#8a2b00'><b>Demo</b>: de eerstelijnszone, de gemeenten, de sectoren "
+        story.append(Paragraph("<font color='#8a2b00'><b>Demo</b>: de eerstelijnszone, de gemeenten, de sectoren "
                                "en alle cijfers zijn fictief.</font>", small))
     story.append(Spacer(1, 3 * mm))
     for k, s in enumerate(doc.sections):

@@ -284,6 +284,36 @@ class Datasets:
     def is_empty(self) -> bool:
         return self.scalar("SELECT count(*) FROM areas") == 0
 
+    def data_version_parts(self) -> tuple:
+        """(number of datasets, newest import time, catalogue version): changes with every write of data."""
+        return self.cursor().execute(
+            "SELECT count(*), max(imported_at), (SELECT max(value) FROM meta WHERE key = 'catalogue_version')"
+            " FROM datasets").fetchone()
+
+    def imported_at(self, dataset_id: str):
+        """When ``dataset_id`` was (last) written, or None."""
+        return self.cursor().execute("SELECT max(imported_at) FROM datasets WHERE dataset_id = ?",
+                                     [dataset_id]).fetchone()[0]
+
+    def newest_import(self, except_dataset: str):
+        """When the newest dataset other than ``except_dataset`` was written, or None."""
+        return self.cursor().execute("SELECT max(imported_at) FROM datasets WHERE dataset_id <> ?",
+                                     [except_dataset]).fetchone()[0]
+
+    def sector_zones(self, municipalities: list[str]) -> pd.DataFrame:
+        """code, gemeente, zone (its care zone or None) of every sector in ``municipalities``."""
+        return self.cursor().execute(
+            "SELECT m.code, m.parent_code AS gemeente, z.parent_code AS zone FROM area_parents m"
+            " LEFT JOIN area_parents z ON z.level = 'statsec' AND z.code = m.code AND z.parent_level = 'elz'"
+            " WHERE m.level = 'statsec' AND m.parent_level = 'gemeente' AND m.parent_code IN (SELECT unnest(?))",
+            [list(municipalities)]).df()
+
+    def area_names(self, codes: list[str], levels: tuple[str, ...]) -> dict[str, str]:
+        """Code → name of the areas of ``levels`` among ``codes``."""
+        return dict(self.cursor().execute(
+            "SELECT code, name FROM areas WHERE level IN (SELECT unnest(?)) AND code IN (SELECT unnest(?))",
+            [list(levels), list(codes)]).fetchall())
+
     def datasets(self) -> pd.DataFrame:
         return self.query_df("SELECT * FROM datasets ORDER BY imported_at")
 

@@ -109,3 +109,37 @@ class SpatialLayers:
             " UNION ALL SELECT DISTINCT 'stops', 'bushaltes', NULL, dataset_id FROM stops"
             " UNION ALL SELECT DISTINCT 'areas', level, NULL, dataset_id FROM areas WHERE geom_lambert IS NOT NULL"
             " ORDER BY kind, layer, category, dataset_id")
+
+    def access_input_counts(self) -> dict:
+        """What the store holds for the combined access computation (cheap counts): inhabited cells,
+        their residents and sectors; amenities and settlements per category; stops and those with a frequency."""
+        cur = self.cursor()
+        cells = cur.execute(
+            "SELECT count(*), coalesce(sum(value), 0), count(DISTINCT statsec) FROM grid_cells"
+            " WHERE layer = 'inwoners' AND value > 0 AND statsec IS NOT NULL").fetchone()
+        per_layer = {layer: dict(cur.execute(
+            "SELECT category, count(*) FROM features WHERE layer = ? GROUP BY category", [layer]).fetchall())
+            for layer in ("voorziening", "nederzetting")}
+        stops = cur.execute("SELECT count(*), count(departures_per_hour) FROM stops WHERE NOT is_belbus").fetchone()
+        return {"cells": int(cells[0]), "residents": float(cells[1]), "sectors": int(cells[2]),
+                "amenities": per_layer["voorziening"], "settlements": per_layer["nederzetting"],
+                "stops": int(stops[0]), "stops_with_frequency": int(stops[1])}
+
+    def feature_categories(self, layer: str, except_dataset: str) -> pd.DataFrame:
+        """dataset_id, category of the features of ``layer`` that other datasets than ``except_dataset`` hold."""
+        return self.cursor().execute(
+            "SELECT DISTINCT dataset_id, category FROM features WHERE layer = ? AND dataset_id <> ?"
+            " ORDER BY dataset_id, category", [layer, except_dataset]).df()
+
+    def write_access(self, dataset_id: str, table: pd.DataFrame, observations: pd.DataFrame,
+                     variables, *, combined: bool, title: str, source: str, period_label: str) -> None:
+        """Write an access result in one transaction. The combined result (``combined``) replaces every other
+        access result of the store and is recorded as its own dataset."""
+        with self.transaction() as cur:
+            self.sync_catalogue(cur=cur)  # an older store learns the access indicators
+            if combined:
+                cur.execute("DELETE FROM place_access")
+                cur.execute("DELETE FROM observations WHERE variable IN (SELECT unnest(?))", [list(variables)])
+                self.record_dataset(dataset_id, title=title, source=source, period_label=period_label, cur=cur)
+            self.replace_place_access(dataset_id, table, cur)
+            self.replace_observations(dataset_id, observations, variables, cur)

@@ -68,9 +68,7 @@ def _open_demo(path: str) -> Store:
 
 def data_version(store: Store) -> str:
     """Changes whenever a dataset is written, so cached results follow imports (and differ per store)."""
-    row = store.cursor().execute(
-        "SELECT count(*), max(imported_at), (SELECT max(value) FROM meta WHERE key = 'catalogue_version')"
-        " FROM datasets").fetchall()[0]
+    row = store.data_version_parts()
     # The catalogue version changes when an extra indicator is (re)defined without a new import.
     return f"{store.path}|{row[0]}|{row[1]}|{row[2]}"
 
