@@ -150,5 +150,8 @@ def test_an_imported_facilities_raster_is_a_map_layer_with_its_own_legend(own_db
     legend = next(m.value for m in at.markdown if "Voorzieningenniveau (per hectare)" in m.value)
     assert all(f"waarde {v}" in legend for v in (1, 2, 3, 4))
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    ids = {layer["id"] for layer in deck["layers"]}
-    assert {"voorzieningenniveau-0", "voorzieningenniveau-3"} <= ids
+    layer = next(layer for layer in deck["layers"] if layer["id"] == "voorzieningenniveau")
+    # One image for the whole raster (not an object per hectare), over Halle's extent.
+    assert layer["@@type"] == "BitmapLayer" and layer["image"].startswith("data:image/png;base64,")
+    west, south, east, north = layer["bounds"]
+    assert 4.1 < west < east < 4.4 and 50.6 < south < north < 50.8
