@@ -18,11 +18,21 @@ navigation = st.navigation(
         st.Page("pages/peiling.py", title="Peiling", icon=":material/how_to_vote:", url_path="peiling"),
         st.Page("pages/gegevens.py", title="Gegevens", icon=":material/upload_file:", url_path="gegevens"),
         # Participants reach this page only by link or QR code; they get no menu, only the questions.
-        st.Page("pages/meedoen.py", title="Meedoen", icon=":material/touch_app:", url_path=PARTICIPANT_PATH,
-                visibility="hidden"),
+        st.Page(
+            "pages/meedoen.py",
+            title="Meedoen",
+            icon=":material/touch_app:",
+            url_path=PARTICIPANT_PATH,
+            visibility="hidden",
+        ),
         # The big screen of a running meeting: opened from Bijeenkomsten, full width, no menu.
-        st.Page("pages/bijeenkomst.py", title="Bijeenkomst", icon=":material/co_present:", url_path=PRESENTER_PATH,
-                visibility="hidden"),
+        st.Page(
+            "pages/bijeenkomst.py",
+            title="Bijeenkomst",
+            icon=":material/co_present:",
+            url_path=PRESENTER_PATH,
+            visibility="hidden",
+        ),
     ],
     position="hidden" if on_participant_page() or on_presenter_page() else "sidebar",
 )

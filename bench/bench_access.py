@@ -44,7 +44,12 @@ import scipy  # noqa: E402
 import shapely  # noqa: E402
 
 from zorgzaam.access import (  # noqa: E402
-    AMENITY_CATEGORIES, BUS_THRESHOLDS, COUNT_RADII, amenity_points, bus_column, compute_place_access,
+    AMENITY_CATEGORIES,
+    BUS_THRESHOLDS,
+    COUNT_RADII,
+    amenity_points,
+    bus_column,
+    compute_place_access,
     settlement_class,
 )
 
@@ -52,9 +57,20 @@ from zorgzaam.access import (  # noqa: E402
 BOUNDS = (22_000.0, 153_000.0, 262_000.0, 245_000.0)
 # Share of the 60,000 amenities per category (zitbanken most, woonzorgcentra fewest).
 CATEGORY_SHARE = {
-    "voedingswinkel": 0.05, "supermarkt": 0.03, "bakker": 0.05, "slager": 0.03, "huisarts": 0.10,
-    "apotheek": 0.04, "school": 0.06, "post": 0.02, "bank": 0.02, "lokaal_dienstencentrum": 0.005,
-    "woonzorgcentrum": 0.015, "zitbank": 0.455, "openbaar_toilet": 0.025, "groen": 0.10,
+    "voedingswinkel": 0.05,
+    "supermarkt": 0.03,
+    "bakker": 0.05,
+    "slager": 0.03,
+    "huisarts": 0.10,
+    "apotheek": 0.04,
+    "school": 0.06,
+    "post": 0.02,
+    "bank": 0.02,
+    "lokaal_dienstencentrum": 0.005,
+    "woonzorgcentrum": 0.015,
+    "zitbank": 0.455,
+    "openbaar_toilet": 0.025,
+    "groen": 0.10,
 }
 BELBUS_SHARE = 0.08
 
@@ -74,6 +90,7 @@ def peak_rss_mb() -> float:
 
 
 # --- synthetic Flanders ----------------------------------------------------------------
+
 
 def make_input(seed: int, n_cells: int, n_amenities: int, n_stops: int):
     """Places, amenity features, stops and settlement features (all Lambert 72)."""
@@ -98,8 +115,9 @@ def make_input(seed: int, n_cells: int, n_amenities: int, n_stops: int):
     keys = np.empty(0, dtype=np.int64)
     while True:
         ok = (px > x0) & (px < x1) & (py > y0) & (py < y1)
-        keys = np.sort(np.concatenate([keys, (px[ok] // 100).astype(np.int64) * 10_000
-                                       + (py[ok] // 100).astype(np.int64)]))
+        keys = np.sort(
+            np.concatenate([keys, (px[ok] // 100).astype(np.int64) * 10_000 + (py[ok] // 100).astype(np.int64)])
+        )
         keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
         if len(keys) >= n_cells:
             break
@@ -130,8 +148,17 @@ def make_input(seed: int, n_cells: int, n_amenities: int, n_stops: int):
             geoms = shapely.box(ax - half, ay - half, ax + half, ay + half)
         else:
             geoms = shapely.points(ax, ay)
-        feats.append(pd.DataFrame({"layer": "voorziening", "feature_id": [f"{cat}-{k}" for k in range(n)],
-                                   "category": cat, "name": None, "geom_lambert": shapely.to_wkb(geoms)}))
+        feats.append(
+            pd.DataFrame(
+                {
+                    "layer": "voorziening",
+                    "feature_id": [f"{cat}-{k}" for k in range(n)],
+                    "category": cat,
+                    "name": None,
+                    "geom_lambert": shapely.to_wkb(geoms),
+                }
+            )
+        )
 
     # Settlement type: kernen around the centres, ribbons from them, scattered clusters in between.
     n_kern = 2_500
@@ -151,24 +178,37 @@ def make_input(seed: int, n_cells: int, n_amenities: int, n_stops: int):
     vy = rng.uniform(y0, y1, n_vs)
     verspreid = shapely.buffer(shapely.points(vx, vy), rng.uniform(40, 120, n_vs), quad_segs=4)
     for cat, geoms in (("kern", kern), ("lint", lint), ("verspreid", verspreid)):
-        feats.append(pd.DataFrame({"layer": "nederzetting", "feature_id": [f"{cat}-{k}" for k in range(len(geoms))],
-                                   "category": cat, "name": None, "geom_lambert": shapely.to_wkb(geoms)}))
+        feats.append(
+            pd.DataFrame(
+                {
+                    "layer": "nederzetting",
+                    "feature_id": [f"{cat}-{k}" for k in range(len(geoms))],
+                    "category": cat,
+                    "name": None,
+                    "geom_lambert": shapely.to_wkb(geoms),
+                }
+            )
+        )
     features = pd.concat(feats, ignore_index=True)
 
     # Stops along where people live; frequency falls off outside the bigger settlements.
     at = rng.choice(n_cells, n_stops, p=p)
     belbus = rng.random(n_stops) < BELBUS_SHARE
     freq = np.round(rng.gamma(1.2, 1.2, n_stops) * 2) / 2
-    stops = pd.DataFrame({
-        "stop_id": [f"s{k}" for k in range(n_stops)],
-        "departures_per_hour": pd.array(np.where(belbus, np.nan, freq), dtype="Float64"),
-        "is_belbus": belbus,
-        "x": x[at] + rng.uniform(-80, 80, n_stops), "y": y[at] + rng.uniform(-80, 80, n_stops),
-    })
+    stops = pd.DataFrame(
+        {
+            "stop_id": [f"s{k}" for k in range(n_stops)],
+            "departures_per_hour": pd.array(np.where(belbus, np.nan, freq), dtype="Float64"),
+            "is_belbus": belbus,
+            "x": x[at] + rng.uniform(-80, 80, n_stops),
+            "y": y[at] + rng.uniform(-80, 80, n_stops),
+        }
+    )
     return places, features, stops
 
 
 # --- the measured runs ---------------------------------------------------------------------
+
 
 def load_implementation(source: Path):
     """``zorgzaam/access.py`` of another revision as the module ``zorgzaam._access_baseline``."""
@@ -181,8 +221,17 @@ def load_implementation(source: Path):
 
 def column_digests(table: pd.DataFrame) -> dict[str, str]:
     """One hash per column (values and order): two tables are equal when every digest is."""
-    return {c: str(int(pd.util.hash_pandas_object(table[c], index=False).to_numpy().astype(np.uint64)
-                       .dot(np.arange(1, len(table) + 1, dtype=np.uint64)))) for c in table.columns}
+    return {
+        c: str(
+            int(
+                pd.util.hash_pandas_object(table[c], index=False)
+                .to_numpy()
+                .astype(np.uint64)
+                .dot(np.arange(1, len(table) + 1, dtype=np.uint64))
+            )
+        )
+        for c in table.columns
+    }
 
 
 def worker(path: Path, trace: bool, impl: Path | None = None) -> dict:
@@ -203,10 +252,16 @@ def worker(path: Path, trace: bool, impl: Path | None = None) -> dict:
     table = compute(places, amenities, stops, features)
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - c0
-    out = {"seconds": seconds, "cpu_seconds": cpu, "load_average_after": os.getloadavg()[0],
-           "rows": len(table), "columns": table.shape[1],
-           "table_mb": table.memory_usage(deep=False).sum() / 1e6, "rss_before_mb": base_rss,
-           "peak_rss_mb": peak_rss_mb()}
+    out = {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "load_average_after": os.getloadavg()[0],
+        "rows": len(table),
+        "columns": table.shape[1],
+        "table_mb": table.memory_usage(deep=False).sum() / 1e6,
+        "rss_before_mb": base_rss,
+        "peak_rss_mb": peak_rss_mb(),
+    }
     out["peak_above_before_mb"] = out["peak_rss_mb"] - base_rss
     if trace:
         out["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
@@ -246,8 +301,9 @@ def worker(path: Path, trace: bool, impl: Path | None = None) -> dict:
 
 def naive(places: pd.DataFrame, amenities: pd.DataFrame, stops: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Distances and counts by GeoPandas joins: sjoin_nearest per category/threshold, sjoin dwithin per radius."""
-    cells = gpd.GeoDataFrame({"i": np.arange(len(places))},
-                             geometry=gpd.points_from_xy(places["x"], places["y"]), crs=31370)
+    cells = gpd.GeoDataFrame(
+        {"i": np.arange(len(places))}, geometry=gpd.points_from_xy(places["x"], places["y"]), crs=31370
+    )
     out = pd.DataFrame(index=np.arange(len(places)))
     timings: dict[str, float] = {}
 
@@ -284,8 +340,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stops", type=int, default=35_000)
     ap.add_argument("--naive-sample", type=int, default=100_000)
     ap.add_argument("--no-naive", action="store_true")
-    ap.add_argument("--baseline", metavar="REV",
-                    help="also time zorgzaam/access.py of this git revision on the same input (e.g. HEAD~1)")
+    ap.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also time zorgzaam/access.py of this git revision on the same input (e.g. HEAD~1)",
+    )
     ap.add_argument("--rounds", type=int, default=1, help="timed runs of each implementation, alternating")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--impl", help=argparse.SUPPRESS)
@@ -300,23 +359,40 @@ def main(argv: list[str] | None = None) -> int:
     places, features, stops = make_input(args.seed, args.cells, args.amenities, args.stops)
     generate = time.perf_counter() - t0
     amenities = amenity_points(features)
-    log(f"  {len(places):,} cellen, {len(amenities):,} voorzieningen, {len(stops):,} haltes, "
-        f"{(features['layer'] == 'nederzetting').sum():,} nederzettingsvormen in {generate:.1f} s")
+    log(
+        f"  {len(places):,} cellen, {len(amenities):,} voorzieningen, {len(stops):,} haltes, "
+        f"{(features['layer'] == 'nederzetting').sum():,} nederzettingsvormen in {generate:.1f} s"
+    )
     report: dict = {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                 cwd=ROOT).stdout.strip(),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip(),
         "load_average_at_start": os.getloadavg()[0],
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
-                    "scipy": scipy.__version__, "shapely": shapely.__version__, "geopandas": gpd.__version__,
-                    "pandas": pd.__version__, "platform": platform.platform()},
-        "input": {"seed": args.seed, "cells": len(places), "residents": float(places["residents"].sum()),
-                  "sectors": int(places["statsec"].nunique()),
-                  "amenities": int(len(amenities)),
-                  "amenities_per_category": amenities["category"].value_counts().to_dict(),
-                  "stops": len(stops), "belbus_stops": int(stops["is_belbus"].sum()),
-                  "settlement_features": features.loc[features["layer"] == "nederzetting", "category"]
-                  .value_counts().to_dict(), "generate_seconds": generate},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+            "shapely": shapely.__version__,
+            "geopandas": gpd.__version__,
+            "pandas": pd.__version__,
+            "platform": platform.platform(),
+        },
+        "input": {
+            "seed": args.seed,
+            "cells": len(places),
+            "residents": float(places["residents"].sum()),
+            "sectors": int(places["statsec"].nunique()),
+            "amenities": int(len(amenities)),
+            "amenities_per_category": amenities["category"].value_counts().to_dict(),
+            "stops": len(stops),
+            "belbus_stops": int(stops["is_belbus"].sum()),
+            "settlement_features": features.loc[features["layer"] == "nederzetting", "category"]
+            .value_counts()
+            .to_dict(),
+            "generate_seconds": generate,
+        },
     }
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -327,19 +403,29 @@ def main(argv: list[str] | None = None) -> int:
         baseline = None
         if args.baseline:
             baseline = path / "access_baseline.py"
-            baseline.write_text(subprocess.run(["git", "show", f"{args.baseline}:zorgzaam/access.py"], cwd=ROOT,
-                                               capture_output=True, text=True, check=True).stdout)
+            baseline.write_text(
+                subprocess.run(
+                    ["git", "show", f"{args.baseline}:zorgzaam/access.py"],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
 
         def run(label: str, *extra: str) -> dict:
             log(f"compute_place_access op alle cellen ({label}, eigen proces) ...")
-            done = subprocess.run([sys.executable, __file__, "--worker", str(path), *extra],
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, __file__, "--worker", str(path), *extra], capture_output=True, text=True
+            )
             if done.returncode:
                 log(done.stderr)
                 done.check_returncode()
             result = json.loads(done.stdout.strip().splitlines()[-1])
-            log(f"  {result['seconds']:.1f} s (CPU {result['cpu_seconds']:.1f} s), "
-                f"piek {result['peak_above_before_mb']:.0f} MB boven de start")
+            log(
+                f"  {result['seconds']:.1f} s (CPU {result['cpu_seconds']:.1f} s), "
+                f"piek {result['peak_above_before_mb']:.0f} MB boven de start"
+            )
             return result
 
         # Alternating rounds (baseline, then today's), so a busy machine weighs on both alike.
@@ -360,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
             same = ref["digests"] == best["digests"]
             report["baseline"] = {
                 "revision": args.baseline,
-                "seconds": ref["seconds"], "cpu_seconds": ref["cpu_seconds"],
+                "seconds": ref["seconds"],
+                "cpu_seconds": ref["cpu_seconds"],
                 "all_rounds_seconds": [r["seconds"] for r in before],
                 "all_rounds_cpu_seconds": [r["cpu_seconds"] for r in before],
                 "timed_all_rounds_cpu_seconds": [r["cpu_seconds"] for r in timed],
@@ -369,8 +456,10 @@ def main(argv: list[str] | None = None) -> int:
                 "identical_table": same,
                 "columns_that_differ": [c for c in ref["digests"] if ref["digests"][c] != best["digests"].get(c)],
             }
-            log(f"  baseline {args.baseline}: {ref['seconds']:.1f} s, vandaag {best['seconds']:.1f} s; "
-                f"dezelfde tabel: {same}")
+            log(
+                f"  baseline {args.baseline}: {ref['seconds']:.1f} s, vandaag {best['seconds']:.1f} s; "
+                f"dezelfde tabel: {same}"
+            )
         for r in timed + before:
             r.pop("digests", None)
 
@@ -385,21 +474,29 @@ def main(argv: list[str] | None = None) -> int:
         theirs, timings = naive(sample, amenities, stops)
         naive_s = time.perf_counter() - t0
         # Same answers? Distances to float32 precision, counts exactly.
-        dist_cols = [f"dist_{c}" for c in AMENITY_CATEGORIES] + [bus_column(t) for t in BUS_THRESHOLDS] + [
-            "dist_belbus"]
+        dist_cols = (
+            [f"dist_{c}" for c in AMENITY_CATEGORIES] + [bus_column(t) for t in BUS_THRESHOLDS] + ["dist_belbus"]
+        )
         count_cols = [f"n{r}_{c}" for r in COUNT_RADII for c in AMENITY_CATEGORIES]
         max_diff = float(np.nanmax(np.abs(ours[dist_cols].to_numpy(float) - theirs[dist_cols].to_numpy(float))))
         counts_equal = bool((ours[count_cols].to_numpy() == theirs[count_cols].to_numpy()).all())
         scale = len(places) / n
         report["naive_comparison"] = {
-            "sample_cells": n, "ours_seconds": ours_s, "naive_seconds": naive_s,
-            "naive_seconds_extrapolated": naive_s * scale, "ours_seconds_extrapolated": ours_s * scale,
-            "speedup": naive_s / ours_s, "max_distance_difference_m": max_diff, "counts_equal": counts_equal,
+            "sample_cells": n,
+            "ours_seconds": ours_s,
+            "naive_seconds": naive_s,
+            "naive_seconds_extrapolated": naive_s * scale,
+            "ours_seconds_extrapolated": ours_s * scale,
+            "speedup": naive_s / ours_s,
+            "max_distance_difference_m": max_diff,
+            "counts_equal": counts_equal,
             "naive_nearest_seconds": sum(v for k, v in timings.items() if k.startswith("dist_")),
             "naive_counts_seconds": sum(v for k, v in timings.items() if k.startswith("n")),
         }
-        log(f"  ons {ours_s:.2f} s, GeoPandas {naive_s:.1f} s; max. verschil {max_diff:.4f} m, "
-            f"tellingen gelijk: {counts_equal}")
+        log(
+            f"  ons {ours_s:.2f} s, GeoPandas {naive_s:.1f} s; max. verschil {max_diff:.4f} m, "
+            f"tellingen gelijk: {counts_equal}"
+        )
 
     print(json.dumps(report, indent=2, ensure_ascii=False))
     c = report["compute_place_access"]

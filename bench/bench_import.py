@@ -35,10 +35,28 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-COUNTS = ["pop_total", "pop_men", "pop_women", "pop_age_0_9", "pop_age_10_19", "pop_age_20_29", "pop_age_30_39",
-          "pop_age_40_49", "pop_age_50_59", "pop_age_60_69", "pop_age_70_79", "pop_age_80_89", "pop_age_90plus",
-          "pop_age_65plus", "pop_age_75plus", "hh_private", "hh_single_person", "pop_alone_75plus",
-          "hh_known_tenure", "hh_tenant"]
+COUNTS = [
+    "pop_total",
+    "pop_men",
+    "pop_women",
+    "pop_age_0_9",
+    "pop_age_10_19",
+    "pop_age_20_29",
+    "pop_age_30_39",
+    "pop_age_40_49",
+    "pop_age_50_59",
+    "pop_age_60_69",
+    "pop_age_70_79",
+    "pop_age_80_89",
+    "pop_age_90plus",
+    "pop_age_65plus",
+    "pop_age_75plus",
+    "hh_private",
+    "hh_single_person",
+    "pop_alone_75plus",
+    "hh_known_tenure",
+    "hh_tenant",
+]
 
 
 def log(msg: str) -> None:
@@ -47,9 +65,34 @@ def log(msg: str) -> None:
 
 def sector_codes(n: int, rng: np.random.Generator) -> tuple[list[str], list[str]]:
     """n plausible 2025 sector codes and their municipality (300 municipalities, NIS-like codes)."""
-    municipalities = [f"{p}{i:03d}" for p in ("11", "12", "13", "23", "24", "31", "32", "33", "34", "35", "36",
-                                              "37", "38", "41", "42", "43", "44", "45", "46", "71", "72", "73")
-                      for i in range(1, 15)][:300]
+    municipalities = [
+        f"{p}{i:03d}"
+        for p in (
+            "11",
+            "12",
+            "13",
+            "23",
+            "24",
+            "31",
+            "32",
+            "33",
+            "34",
+            "35",
+            "36",
+            "37",
+            "38",
+            "41",
+            "42",
+            "43",
+            "44",
+            "45",
+            "46",
+            "71",
+            "72",
+            "73",
+        )
+        for i in range(1, 15)
+    ][:300]
     owner = rng.integers(0, len(municipalities), n)
     codes, munis = [], []
     seen: set[str] = set()
@@ -77,17 +120,36 @@ def geometry_file(path: Path, codes: list[str], munis: list[str], rng: np.random
         # A wobbly outline; never wider than its grid cell, so sectors do not overlap (a coverage).
         wobble = np.convolve(rng.standard_normal(vertices), np.ones(9) / 9, mode="same")
         radius = size * 0.42 * (1 + 0.3 * wobble).clip(0.6, 1.15)
-        ring = [[round(cx + r * np.cos(a), 2), round(cy + r * np.sin(a) * 0.4, 2)]
-                for r, a in zip(radius.tolist(), angles.tolist())]
+        ring = [
+            [round(cx + r * np.cos(a), 2), round(cy + r * np.sin(a) * 0.4, 2)]
+            for r, a in zip(radius.tolist(), angles.tolist())
+        ]
         ring.append(ring[0])
-        features.append({"type": "Feature", "properties": {
-            "cd_sector": code, "tx_sector_descr_nl": f"SECTOR {i}", "cd_sub_munty": code[:6],
-            "tx_sub_munty_nl": f"DEELGEMEENTE {code[:6]}", "cd_munty_refnis": nis, "tx_munty_descr_nl": f"Gemeente {nis}",
-            "cd_prov_refnis": "10000", "tx_prov_descr_nl": "Provincie", "cd_rgn_refnis": "02000",
-            "tx_rgn_descr_nl": "Vlaams Gewest", "ms_area_ha": None},
-            "geometry": {"type": "Polygon", "coordinates": [ring]}})
-    doc = {"type": "FeatureCollection", "name": "sectors",
-           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::31370"}}, "features": features}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "cd_sector": code,
+                    "tx_sector_descr_nl": f"SECTOR {i}",
+                    "cd_sub_munty": code[:6],
+                    "tx_sub_munty_nl": f"DEELGEMEENTE {code[:6]}",
+                    "cd_munty_refnis": nis,
+                    "tx_munty_descr_nl": f"Gemeente {nis}",
+                    "cd_prov_refnis": "10000",
+                    "tx_prov_descr_nl": "Provincie",
+                    "cd_rgn_refnis": "02000",
+                    "tx_rgn_descr_nl": "Vlaams Gewest",
+                    "ms_area_ha": None,
+                },
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    doc = {
+        "type": "FeatureCollection",
+        "name": "sectors",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::31370"}},
+        "features": features,
+    }
     stem = "sh_statbel_statistical_sectors_31370_20250101.geojson"
     archive = path / f"{stem}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -106,9 +168,20 @@ def residents_raster(path: Path, n_sectors: int, rng: np.random.Generator) -> Pa
     values = rng.gamma(0.5, 40.0, size=(height, width)).astype("float32")
     values[rng.random((height, width)) < 0.45] = -9999.0  # uninhabited hectares
     out = path / "ni_inw_ha_vlaa_2019.tif"
-    with rasterio.open(out, "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
-                       crs="EPSG:31370", transform=from_origin(left, top, 100, 100), nodata=-9999.0,
-                       compress="lzw", tiled=True) as dst:
+    with rasterio.open(
+        out,
+        "w",
+        driver="GTiff",
+        width=width,
+        height=height,
+        count=1,
+        dtype="float32",
+        crs="EPSG:31370",
+        transform=from_origin(left, top, 100, 100),
+        nodata=-9999.0,
+        compress="lzw",
+        tiled=True,
+    ) as dst:
         dst.write(values, 1)
     return out
 
@@ -123,31 +196,45 @@ def figures_table(codes: list[str], rng: np.random.Generator) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-_CHILD = ("import json, resource, sys\n"
-          "from zorgzaam.cli import main\n"
-          "code = main(sys.argv[1:])\n"
-          "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-          "sys.exit(code)\n")
+_CHILD = (
+    "import json, resource, sys\n"
+    "from zorgzaam.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
 
 
 def run_import(files: list[Path], db: Path) -> dict:
     """``zorgzaam import`` in its own process: wall time, that process's peak RSS (MB), exit code."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _CHILD, "--db", str(db), "import", *map(str, files)],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, "--db", str(db), "import", *map(str, files)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         log(proc.stdout[-2000:] + proc.stderr[-2000:])
     peak = next((int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("PEAK_RSS_KB")), 0)
-    return {"seconds": round(wall, 2), "peak_rss_mb": round(peak / 1e3, 1), "exit_code": proc.returncode,
-            "db_mb": round(db.stat().st_size / 1e6, 1) if db.exists() else None}
+    return {
+        "seconds": round(wall, 2),
+        "peak_rss_mb": round(peak / 1e3, 1),
+        "exit_code": proc.returncode,
+        "db_mb": round(db.stat().st_size / 1e6, 1) if db.exists() else None,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sectors", type=int, default=9_845)
-    parser.add_argument("--vertices", type=int, default=300,
-                        help="vertices per sector outline (Statbel's full-detail sectors have a few hundred)")
+    parser.add_argument(
+        "--vertices",
+        type=int,
+        default=300,
+        help="vertices per sector outline (Statbel's full-detail sectors have a few hundred)",
+    )
     parser.add_argument("--seed", type=int, default=20261202)
     parser.add_argument("--keep", help="keep the generated files in this folder")
     args = parser.parse_args()
@@ -168,19 +255,34 @@ def main() -> int:
     sizes = {p.name: round(p.stat().st_size / 1e6, 1) for p in (geo, xlsx, csv, raster)}
     log(f"files: {sizes}")
     results = {}
-    for label, files in (("sector geometry (zip GeoJSON)", [geo]), ("figures table (xlsx)", [xlsx]),
-                         ("figures table (csv)", [csv]), ("residents raster (GeoTIFF 100 m)", [raster])):
+    for label, files in (
+        ("sector geometry (zip GeoJSON)", [geo]),
+        ("figures table (xlsx)", [xlsx]),
+        ("figures table (csv)", [csv]),
+        ("residents raster (GeoTIFF 100 m)", [raster]),
+    ):
         db = work / f"bench-{len(results)}.duckdb"
         if db.exists():
             db.unlink()
         if not label.startswith("sector"):  # figures and cells need their sectors: geometry first (not timed)
-            subprocess.run([sys.executable, "-m", "zorgzaam", "--db", str(db), "import", str(geo)], cwd=ROOT,
-                           capture_output=True, check=True)
+            subprocess.run(
+                [sys.executable, "-m", "zorgzaam", "--db", str(db), "import", str(geo)],
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
+            )
         log(f"import {label} …")
         results[label] = run_import(files, db)
         log(f"  {results[label]}")
-    out = {"date": time.strftime("%Y-%m-%d"), "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-           "sectors": len(codes), "vertices_per_sector": args.vertices, "values_per_table": len(table) * len(COUNTS), "file_mb": sizes, "imports": results}
+    out = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "sectors": len(codes),
+        "vertices_per_sector": args.vertices,
+        "values_per_table": len(table) * len(COUNTS),
+        "file_mb": sizes,
+        "imports": results,
+    }
     print(json.dumps(out, indent=2))
     return 0 if all(r["exit_code"] == 0 for r in results.values()) else 1
 

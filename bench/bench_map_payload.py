@@ -48,8 +48,9 @@ OLD_PICKABLE_CELLS = 10_000
 
 def load_layers_module(revision: str):
     """``zorgzaam/layers.py`` of another git revision, as the module ``zorgzaam._layers_baseline``."""
-    text = subprocess.run(["git", "show", f"{revision}:zorgzaam/layers.py"], cwd=REPO, capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["git", "show", f"{revision}:zorgzaam/layers.py"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
     path = Path(tempfile.mkdtemp(prefix="zorgzaam-layers-")) / "layers_baseline.py"
     path.write_text(text)
     spec = importlib.util.spec_from_file_location("zorgzaam._layers_baseline", path)
@@ -87,11 +88,19 @@ def app_payload(data: dict, module=current_layers) -> tuple[int, float, int, int
     kwargs = {}
     if "cells_pickable" in inspect.signature(module.spatial_layers).parameters:
         # The old page: hectare tooltips only while the cells were few.
-        kwargs["cells_pickable"] = max(len(data["walkability"]), len(data["residents"]),
-                                       len(data["facilities"])) <= OLD_PICKABLE_CELLS
-    layers = module.spatial_layers(list(LAYERS), sectors=data["sectors_display"], features=data["features"],
-                                   stops=data["stops"], walkability=data["walkability"], residents=data["residents"],
-                                   facilities=data["facilities"], **kwargs)
+        kwargs["cells_pickable"] = (
+            max(len(data["walkability"]), len(data["residents"]), len(data["facilities"])) <= OLD_PICKABLE_CELLS
+        )
+    layers = module.spatial_layers(
+        list(LAYERS),
+        sectors=data["sectors_display"],
+        features=data["features"],
+        stops=data["stops"],
+        walkability=data["walkability"],
+        residents=data["residents"],
+        facilities=data["facilities"],
+        **kwargs,
+    )
     deck = module.spatial_deck(layers, fit_view(data["sectors_display"]))
     text = deck.to_json()
     seconds = time.perf_counter() - started
@@ -105,28 +114,72 @@ def naive_payload(data: dict) -> tuple[int, float]:
     started = time.perf_counter()
     layers = []
     sectors = data["sectors_lambert"]
-    layers.append(pdk.Layer("GeoJsonLayer", id="sectoren", data=json.loads(
-        shapely.to_geojson(shapely.GeometryCollection(list(_wgs84(sectors["geometry"].to_numpy())))))))
+    layers.append(
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="sectoren",
+            data=json.loads(
+                shapely.to_geojson(shapely.GeometryCollection(list(_wgs84(sectors["geometry"].to_numpy()))))
+            ),
+        )
+    )
     feats = data["features"]
     full = _wgs84(shapely.from_wkb([bytes(g) for g in feats["geom_lambert"]]))
-    layers.append(pdk.Layer("GeoJsonLayer", id="features", data={
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "geometry": json.loads(shapely.to_geojson(g)),
-                      "properties": {"name": n, "category": c, "properties": p}}
-                     for g, n, c, p in zip(full, feats["name"], feats["category"], feats["properties"])]}))
+    layers.append(
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="features",
+            data={
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": json.loads(shapely.to_geojson(g)),
+                        "properties": {"name": n, "category": c, "properties": p},
+                    }
+                    for g, n, c, p in zip(full, feats["name"], feats["category"], feats["properties"])
+                ],
+            },
+        )
+    )
     stops = data["stops"]
-    layers.append(pdk.Layer("GeoJsonLayer", id="stops", data={
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lo, la]},
-                      "properties": {"name": n, "departures_per_hour": None if pd.isna(d) else float(d)}}
-                     for lo, la, n, d in zip(stops["lon"], stops["lat"], stops["name"], stops["departures_per_hour"])]}))
+    layers.append(
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="stops",
+            data={
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [lo, la]},
+                        "properties": {"name": n, "departures_per_hour": None if pd.isna(d) else float(d)},
+                    }
+                    for lo, la, n, d in zip(stops["lon"], stops["lat"], stops["name"], stops["departures_per_hour"])
+                ],
+            },
+        )
+    )
     for key in ("walkability", "residents"):
         cells = data[key]
         squares = _wgs84(shapely.box(cells["x"] - 50, cells["y"] - 50, cells["x"] + 50, cells["y"] + 50))
-        layers.append(pdk.Layer("GeoJsonLayer", id=key, data={
-            "type": "FeatureCollection",
-            "features": [{"type": "Feature", "geometry": json.loads(shapely.to_geojson(g)),
-                          "properties": {"value": float(v)}} for g, v in zip(squares, cells["value"])]}))
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                id=key,
+                data={
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "geometry": json.loads(shapely.to_geojson(g)),
+                            "properties": {"value": float(v)},
+                        }
+                        for g, v in zip(squares, cells["value"])
+                    ],
+                },
+            )
+        )
     deck = pdk.Deck(layers=layers, map_provider=None, map_style=None)
     text = deck.to_json()  # pydeck's own, indented JSON
     return len(text.encode()), time.perf_counter() - started
@@ -151,31 +204,46 @@ def main() -> int:
         app_bytes, app_s, n_layers, cell_bytes = app_payload(data)
         naive_bytes, naive_s = naive_payload(data)
         out[label] = {
-            "area": f"{level} {code}", "sectors": len(data["codes"]), "features": len(data["features"]),
-            "stops": len(data["stops"]), "walkability_cells": len(data["walkability"]),
-            "resident_cells": len(data["residents"]), "facilities_cells": len(data["facilities"]),
-            "layers": n_layers, "app_bytes": app_bytes, "app_hectare_bytes": cell_bytes,
+            "area": f"{level} {code}",
+            "sectors": len(data["codes"]),
+            "features": len(data["features"]),
+            "stops": len(data["stops"]),
+            "walkability_cells": len(data["walkability"]),
+            "resident_cells": len(data["residents"]),
+            "facilities_cells": len(data["facilities"]),
+            "layers": n_layers,
+            "app_bytes": app_bytes,
+            "app_hectare_bytes": cell_bytes,
             "app_seconds": round(app_s, 3),
-            "naive_bytes": naive_bytes, "naive_seconds": round(naive_s, 3),
+            "naive_bytes": naive_bytes,
+            "naive_seconds": round(naive_s, 3),
             "ratio_naive_to_app": round(naive_bytes / app_bytes, 2),
         }
         if baseline is not None:
             app_payload(data, baseline)
             before_bytes, before_s, before_layers, before_cells = app_payload(data, baseline)
             out[label]["baseline"] = {
-                "revision": args.baseline, "app_bytes": before_bytes, "app_hectare_bytes": before_cells,
-                "app_seconds": round(before_s, 3), "layers": before_layers,
+                "revision": args.baseline,
+                "app_bytes": before_bytes,
+                "app_hectare_bytes": before_cells,
+                "app_seconds": round(before_s, 3),
+                "layers": before_layers,
                 "ratio_baseline_to_app": round(before_bytes / app_bytes, 2),
             }
     json.dump(out, sys.stdout, indent=2)
     print(file=sys.stderr)
-    print(f"{'view':<14}{'objects':>30}{'app JSON':>12}{'hectares':>11}{'naive JSON':>13}{'ratio':>7}"
-          f"{'baseline':>11}", file=sys.stderr)
+    print(
+        f"{'view':<14}{'objects':>30}{'app JSON':>12}{'hectares':>11}{'naive JSON':>13}{'ratio':>7}{'baseline':>11}",
+        file=sys.stderr,
+    )
     for label, r in out.items():
         objects = f"{r['sectors']} sect, {r['features']} feat, {r['walkability_cells']} cells"
         before = f"{r['baseline']['app_bytes'] / 1e6:>9.2f}MB" if "baseline" in r else ""
-        print(f"{label:<14}{objects:>30}{r['app_bytes'] / 1e6:>10.3f}MB{r['app_hectare_bytes'] / 1e6:>9.3f}MB"
-              f"{r['naive_bytes'] / 1e6:>11.2f}MB{r['ratio_naive_to_app']:>7.1f}{before}", file=sys.stderr)
+        print(
+            f"{label:<14}{objects:>30}{r['app_bytes'] / 1e6:>10.3f}MB{r['app_hectare_bytes'] / 1e6:>9.3f}MB"
+            f"{r['naive_bytes'] / 1e6:>11.2f}MB{r['ratio_naive_to_app']:>7.1f}{before}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -35,8 +35,16 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-CASES = ("wie_figures", "wie_map", "wat_map", "wie_vs_wat", "minutes_build", "minutes_pdf", "minutes_docx",
-         "minutes_html")
+CASES = (
+    "wie_figures",
+    "wie_map",
+    "wat_map",
+    "wie_vs_wat",
+    "minutes_build",
+    "minutes_pdf",
+    "minutes_docx",
+    "minutes_html",
+)
 
 CHILD = r"""
 import json, sys, time
@@ -85,9 +93,17 @@ def prepare(db: Path, municipality: str | None, n_sectors: int) -> str:
     if municipality is None:
         municipality = store.areas_by_mapped_sectors("gemeente")[0]
     sectors = sorted(store.sectors_within("gemeente", [municipality]))[:n_sectors] if n_sectors else []
-    planned = meetings.plan(store, team="Bench", title="Analyse (bench)", meeting_date=datetime.now().date(),
-                            agenda=meetings.TEMPLATES["analyse"].agenda(), template="analyse",
-                            municipality=municipality, sectors=sectors, indicators=DEFAULT_INDICATORS)
+    planned = meetings.plan(
+        store,
+        team="Bench",
+        title="Analyse (bench)",
+        meeting_date=datetime.now().date(),
+        agenda=meetings.TEMPLATES["analyse"].agenda(),
+        template="analyse",
+        municipality=municipality,
+        sectors=sectors,
+        indicators=DEFAULT_INDICATORS,
+    )
     meeting, token = meetings.start(store, planned.meeting_id)
     code = store.poll_session(meeting.poll_session_id)["join_code"]
     question = polls.find_session(store, code).visible_questions()[0].question_id
@@ -97,8 +113,7 @@ def prepare(db: Path, municipality: str | None, n_sectors: int) -> str:
         meetings.go_to(store, meeting.meeting_id, token, step)
     meetings.save_note(store, meeting.meeting_id, token, 0, "notities", "Kleine dingen tellen.")
     meetings.finish(store, meeting.meeting_id, token)
-    log(f"bijeenkomst {meeting.meeting_id}: gemeente {municipality}, "
-        f"{len(sectors) or 'alle'} sectoren")
+    log(f"bijeenkomst {meeting.meeting_id}: gemeente {municipality}, {len(sectors) or 'alle'} sectoren")
     close_all()
     return meeting.meeting_id
 
@@ -115,18 +130,36 @@ def main() -> int:
             shutil.copy(args.db, db)
         else:
             log("demo bouwen …")
-            subprocess.run([sys.executable, "-m", "zorgzaam", "demo", "--db", str(db)], cwd=REPO_ROOT, check=True,
-                           capture_output=True, env=dict(os.environ, ZORGZAAM_DB=str(db)))
+            subprocess.run(
+                [sys.executable, "-m", "zorgzaam", "demo", "--db", str(db)],
+                cwd=REPO_ROOT,
+                check=True,
+                capture_output=True,
+                env=dict(os.environ, ZORGZAAM_DB=str(db)),
+            )
         meeting_id = prepare(db, args.municipality, args.sectors)
         results = {}
         for case in CASES:
-            done = subprocess.run([sys.executable, "-c", CHILD, str(db), meeting_id, case], cwd=REPO_ROOT,
-                                  capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, "-c", CHILD, str(db), meeting_id, case],
+                cwd=REPO_ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             results[case] = json.loads(done.stdout.strip().splitlines()[-1])
             log(f"{case:<14} {results[case]}")
-    print(json.dumps({"when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                      "machine": f"{platform.machine()} {os.cpu_count()} cores", "sectors": args.sectors,
-                      "results": results}, indent=2))
+    print(
+        json.dumps(
+            {
+                "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "machine": f"{platform.machine()} {os.cpu_count()} cores",
+                "sectors": args.sectors,
+                "results": results,
+            },
+            indent=2,
+        )
+    )
     return 0
 
 

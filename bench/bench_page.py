@@ -46,16 +46,26 @@ DEFAULT_INDICATOR = "pct_80plus"
 # Switched to in this order; the first visit of each is a cache miss. An indicator for which
 # the page shows no figures is reported as a finding and left out of the timings.
 INDICATORS = (
-    "pct_alone_75plus", "pct_tenants", "mantelzorgratio", "pct_single_person_hh", "pct_antidepressants",
-    "pct_increased_reimbursement_20_64", "pct_non_belgian_origin", "groene_druk", "pct_65plus",
-    "pct_same_address", "pct_chronic_condition", "pct_low_edu_mother_primary", "pct_alone_18_64",
+    "pct_alone_75plus",
+    "pct_tenants",
+    "mantelzorgratio",
+    "pct_single_person_hh",
+    "pct_antidepressants",
+    "pct_increased_reimbursement_20_64",
+    "pct_non_belgian_origin",
+    "groene_druk",
+    "pct_65plus",
+    "pct_same_address",
+    "pct_chronic_condition",
+    "pct_low_edu_mother_primary",
+    "pct_alone_18_64",
 )
 METHOD_CYCLE = ("afwijking_elz", "gelijke_intervallen", "kwantielen")
-EMPTY_APP = '''import streamlit as st
+EMPTY_APP = """import streamlit as st
 
 st.title("Lege app")
 keuze = st.selectbox("Keuze", ["een", "twee", "drie"], key="keuze")
-'''
+"""
 TIMEOUT = 600
 
 
@@ -66,11 +76,16 @@ def log(msg: str) -> None:
 def stats(values: list[float]) -> dict:
     if not values:
         return {"n": 0}
-    return {"median": round(statistics.median(values), 4), "min": round(min(values), 4),
-            "max": round(max(values), 4), "n": len(values)}
+    return {
+        "median": round(statistics.median(values), 4),
+        "min": round(min(values), 4),
+        "max": round(max(values), 4),
+        "n": len(values),
+    }
 
 
 # --- worker: one process, one store and view (or the empty app) ---------------------------------
+
 
 class Timing:
     """Per AppTest.run(): wall time of run() and the script time (SCRIPT_STARTED to stop)."""
@@ -90,8 +105,11 @@ def install_timed_runner() -> None:
     from streamlit.testing.v1 import app_test
     from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
-    stops = {ScriptRunnerEvent.SCRIPT_STOPPED_WITH_SUCCESS, ScriptRunnerEvent.SCRIPT_STOPPED_WITH_COMPILE_ERROR,
-             ScriptRunnerEvent.SCRIPT_STOPPED_FOR_RERUN}
+    stops = {
+        ScriptRunnerEvent.SCRIPT_STOPPED_WITH_SUCCESS,
+        ScriptRunnerEvent.SCRIPT_STOPPED_WITH_COMPILE_ERROR,
+        ScriptRunnerEvent.SCRIPT_STOPPED_FOR_RERUN,
+    }
 
     class TimedRunner(LocalScriptRunner):
         def __init__(self, *args, **kwargs):
@@ -157,8 +175,9 @@ class Worker:
         key = (kind, scenario.split("_")[0], what, message)
         if any((f["kind"], f["scenario"].split("_")[0], f["what"], f["message"]) == key for f in self.findings):
             return
-        self.findings.append({"kind": kind, "scenario": scenario, "what": what, "message": message,
-                              "view": self.spec.get("label")})
+        self.findings.append(
+            {"kind": kind, "scenario": scenario, "what": what, "message": message, "view": self.spec.get("label")}
+        )
         log(f"  FINDING {kind} in {scenario} {what}: {message}")
 
     def fail(self, label: str, detail: str) -> None:
@@ -170,8 +189,9 @@ class Worker:
     def ranking(at):
         return next((df.value for df in at.dataframe if "Rang" in df.value.columns), None)
 
-    def check_page(self, at, label: str, *, indicator: str | None = None, method: str | None = None,
-                   sector: str | None = None) -> None:
+    def check_page(
+        self, at, label: str, *, indicator: str | None = None, method: str | None = None, sector: str | None = None
+    ) -> None:
         from zorgzaam.catalogue import BUILTIN
         from zorgzaam.classify import METHODS
 
@@ -215,8 +235,9 @@ class Worker:
         self.check_page(at, "first run", indicator=DEFAULT_INDICATOR, method="kwantielen")
         table = self.ranking(at)
         self.sanity["ranking_rows"] = None if table is None else len(table)
-        self.sanity["headline"] = next((m.value.split("  \n")[0] for m in at.markdown
-                                        if m.value.startswith("**")), None)
+        self.sanity["headline"] = next(
+            (m.value.split("  \n")[0] for m in at.markdown if m.value.startswith("**")), None
+        )
         self.sanity["infos"] = [i.value for i in at.info]
         self.sanity["dataframes"] = [list(df.value.shape) for df in at.dataframe]
         self.sanity["query_params"] = dict(at.query_params)
@@ -301,9 +322,12 @@ class Worker:
                 self.samples["indicator_with_sector"].pop()
                 self.jumps += 1
                 self.finding(
-                    "selection changed", "indicator_with_sector", "",
+                    "selection changed",
+                    "indicator_with_sector",
+                    "",
                     f"switching the indicator with sector {sector} selected showed sector {now} instead "
-                    "(a stale row of the ranking table's selection is read against the new ranking order)")
+                    "(a stale row of the ranking table's selection is read against the new ranking order)",
+                )
                 log("    (left out: the selection changed)")
                 at.session_state["sector"] = sector
                 self.run(at, "setup", sector)
@@ -347,12 +371,20 @@ class Worker:
             if name == "setup":
                 continue
             scenarios[name] = {"script": stats([s for _, s in values]), "run": stats([w for w, _ in values])}
-        out = {"label": self.spec.get("label"), "scenarios": scenarios, "sanity": self.sanity,
-               "findings": self.findings, "failed": self.failed}
+        out = {
+            "label": self.spec.get("label"),
+            "scenarios": scenarios,
+            "sanity": self.sanity,
+            "findings": self.findings,
+            "failed": self.failed,
+        }
         if self.profiler is not None:
             out["profile"] = profile_report(self.profiler, self.samples.get(self.profile_scenario, []))
             if self.spec.get("pstats_dir"):
-                path = Path(self.spec["pstats_dir"]) / f"{self.spec['label'].replace('/', '_')}_{self.profile_scenario}.pstats"
+                path = (
+                    Path(self.spec["pstats_dir"])
+                    / f"{self.spec['label'].replace('/', '_')}_{self.profile_scenario}.pstats"
+                )
                 self.profiler.dump_stats(path)
                 out["profile"]["pstats_file"] = str(path)
         return out
@@ -369,8 +401,14 @@ def profile_report(profiler: cProfile.Profile, samples: list) -> dict:
         entries = []
         for (file, line, func), (cc, nc, tt, ct, _callers) in st_.stats.items():
             if keep(file):
-                entries.append({"function": f"{short(file)}:{line}({func})", "calls": nc,
-                                "cumtime_per_run": round(ct / runs, 4), "tottime_per_run": round(tt / runs, 4)})
+                entries.append(
+                    {
+                        "function": f"{short(file)}:{line}({func})",
+                        "calls": nc,
+                        "cumtime_per_run": round(ct / runs, 4),
+                        "tottime_per_run": round(tt / runs, 4),
+                    }
+                )
         key = "cumtime_per_run" if sort == "cumulative" else "tottime_per_run"
         return sorted(entries, key=lambda e: -e[key])[:limit]
 
@@ -389,10 +427,17 @@ def profile_report(profiler: cProfile.Profile, samples: list) -> dict:
 
 
 WRAPPERS = (
-    os.path.join("streamlit", "runtime", "scriptrunner"), os.path.join("streamlit", "testing"),
-    os.path.join("streamlit", "navigation"), os.path.join("streamlit", "runtime", "caching"),
-    os.path.join("streamlit", "runtime", "metrics_util.py"), "threading.py", "contextlib.py", "~",
-    os.path.join("pages", "wie_woont_er.py"), os.path.join("pages", "start.py"), "app.py",
+    os.path.join("streamlit", "runtime", "scriptrunner"),
+    os.path.join("streamlit", "testing"),
+    os.path.join("streamlit", "navigation"),
+    os.path.join("streamlit", "runtime", "caching"),
+    os.path.join("streamlit", "runtime", "metrics_util.py"),
+    "threading.py",
+    "contextlib.py",
+    "~",
+    os.path.join("pages", "wie_woont_er.py"),
+    os.path.join("pages", "start.py"),
+    "app.py",
 )
 
 
@@ -411,7 +456,8 @@ def worker_main(spec: dict) -> int:
     install_timed_runner()
     # Setting AppTest.session_state from the main thread logs "missing ScriptRunContext": harmless here.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        lambda record: "missing ScriptRunContext" not in record.getMessage())
+        lambda record: "missing ScriptRunContext" not in record.getMessage()
+    )
     w = Worker(spec)
     try:
         w.empty() if spec["kind"] == "empty" else w.page()
@@ -426,9 +472,15 @@ def worker_main(spec: dict) -> int:
 
 # --- driver ----------------------------------------------------------------------------------
 
+
 def run_worker(spec: dict) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--worker", json.dumps(spec)], check=False, cwd=REPO,
-                          stdout=subprocess.PIPE, text=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--worker", json.dumps(spec)],
+        check=False,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"worker {spec.get('label')} failed with exit code {proc.returncode}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -437,17 +489,32 @@ def run_worker(spec: dict) -> dict:
 def build_demo(path: Path) -> dict:
     log(f"building the demo store {path}")
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "zorgzaam", "--db", str(path), "demo"], cwd=REPO, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "zorgzaam", "--db", str(path), "demo"], cwd=REPO, check=True, stdout=subprocess.DEVNULL
+    )
     return {"build_seconds": round(time.perf_counter() - t, 2)}
 
 
 def build_flanders(path: Path) -> dict:
     log(f"building the Flanders-sized store {path} (bench_store.py, about 20 s)")
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(REPO / "bench" / "bench_store.py"), "--db", str(path), "--keep",
-                           "--no-rewrite", "--repeat", "1"], cwd=REPO, check=True, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "bench_store.py"),
+            "--db",
+            str(path),
+            "--keep",
+            "--no-rewrite",
+            "--repeat",
+            "1",
+        ],
+        cwd=REPO,
+        check=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     seed = json.loads(proc.stdout)["seed"]
     return {"build_seconds": round(time.perf_counter() - t, 2), "seed": seed}
 
@@ -468,18 +535,34 @@ def pick_areas(path: Path, target: int | None) -> dict:
             "SELECT g.parent_code, count(*) FROM area_parents g JOIN area_parents z "
             "ON z.level = 'statsec' AND z.code = g.code AND z.parent_level = 'elz' AND z.parent_code = ? "
             "WHERE g.level = 'statsec' AND g.parent_level = 'gemeente' GROUP BY g.parent_code "
-            "ORDER BY count(*) DESC, g.parent_code LIMIT 1", [elz]).fetchall()[0]
+            "ORDER BY count(*) DESC, g.parent_code LIMIT 1",
+            [elz],
+        ).fetchall()[0]
         zone_munis = con.execute(
             "SELECT count(*) FROM area_parents WHERE level = 'gemeente' AND parent_level = 'elz' AND parent_code = ?",
-            [elz]).fetchall()[0][0]
+            [elz],
+        ).fetchall()[0][0]
     finally:
         con.close()
-    return {"zone": elz, "zone_sectors": zone_sectors, "zone_municipalities": zone_munis,
-            "municipality": muni, "municipality_sectors": muni_sectors}
+    return {
+        "zone": elz,
+        "zone_sectors": zone_sectors,
+        "zone_municipalities": zone_munis,
+        "municipality": muni,
+        "municipality_sectors": muni_sectors,
+    }
 
 
-RERUN_TYPES = ("rerun_unchanged", "indicator_first", "indicator_again", "classification", "sector_first",
-               "sector_again", "rerun_unchanged_with_sector", "indicator_with_sector")
+RERUN_TYPES = (
+    "rerun_unchanged",
+    "indicator_first",
+    "indicator_again",
+    "classification",
+    "sector_first",
+    "sector_again",
+    "rerun_unchanged_with_sector",
+    "indicator_with_sector",
+)
 
 
 def ratios(results: dict) -> dict:
@@ -492,8 +575,11 @@ def ratios(results: dict) -> dict:
         sc = res["scenarios"]
         r = {}
         for name, s in sc.items():
-            ref = {"first_run_process": "first_run_process", "first_run_session": "first_run_session",
-                   "rerun_unchanged": "rerun_unchanged"}.get(name, "switch_selectbox")
+            ref = {
+                "first_run_process": "first_run_process",
+                "first_run_session": "first_run_session",
+                "rerun_unchanged": "rerun_unchanged",
+            }.get(name, "switch_selectbox")
             if s["script"].get("n") and base.get(ref):
                 r[name] = round(s["script"]["median"] / base[ref], 1)
         out[label] = r
@@ -503,9 +589,12 @@ def ratios(results: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7, help="runs per rerun type (default 7)")
-    ap.add_argument("--keep-db", type=Path, metavar="DIR",
-                    help="build the databases in DIR and keep them (reused when already there), "
-                    "with the profiles as .pstats files")
+    ap.add_argument(
+        "--keep-db",
+        type=Path,
+        metavar="DIR",
+        help="build the databases in DIR and keep them (reused when already there), with the profiles as .pstats files",
+    )
     ap.add_argument("--stores", default="demo,flanders", help="comma-separated: demo, flanders (default both)")
     ap.add_argument("--no-profile", action="store_true", help="skip profiling the slowest rerun type")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -545,15 +634,24 @@ def drive(args, stores: list[str], dbdir: Path, tmpdir: Path) -> int:
         info.update(pick_areas(path, None if name == "demo" else 150))
         info["path"] = str(path) if args.keep_db else None
         store_info[name] = info
-        log(f"{name}: zone {info['zone']} ({info['zone_sectors']} sectors, {info['zone_municipalities']} "
-            f"municipalities), municipality {info['municipality']} ({info['municipality_sectors']} sectors)")
+        log(
+            f"{name}: zone {info['zone']} ({info['zone_sectors']} sectors, {info['zone_municipalities']} "
+            f"municipalities), municipality {info['municipality']} ({info['municipality_sectors']} sectors)"
+        )
         for bereik in ("gemeente", "elz"):
-            specs.append({
-                "kind": "page", "label": f"{name}/{bereik}", "db": str(path), "elz": info["zone"],
-                "gemeente": info["municipality"], "bereik": bereik, "repeat": args.repeat,
-                "sectors_in_view": info["municipality_sectors"] if bereik == "gemeente" else info["zone_sectors"],
-                "start_page": bereik == "gemeente",
-            })
+            specs.append(
+                {
+                    "kind": "page",
+                    "label": f"{name}/{bereik}",
+                    "db": str(path),
+                    "elz": info["zone"],
+                    "gemeente": info["municipality"],
+                    "bereik": bereik,
+                    "repeat": args.repeat,
+                    "sectors_in_view": info["municipality_sectors"] if bereik == "gemeente" else info["zone_sectors"],
+                    "start_page": bereik == "gemeente",
+                }
+            )
     script = tmpdir / "empty_app.py"
     script.write_text(EMPTY_APP, encoding="utf-8")
     specs.append({"kind": "empty", "label": "empty", "script": str(script), "repeat": args.repeat})
@@ -566,18 +664,32 @@ def drive(args, stores: list[str], dbdir: Path, tmpdir: Path) -> int:
     if not args.no_profile:
         # The slowest rerun type (largest median script time) over all page views, and the plain
         # rerun (the floor of every click) on the same view, each profiled in a fresh process.
-        candidates = [(res["scenarios"][name]["script"]["median"], label, name)
-                      for label, res in results.items() if label != "empty"
-                      for name in RERUN_TYPES if res["scenarios"].get(name, {}).get("script", {}).get("n")]
+        candidates = [
+            (res["scenarios"][name]["script"]["median"], label, name)
+            for label, res in results.items()
+            if label != "empty"
+            for name in RERUN_TYPES
+            if res["scenarios"].get(name, {}).get("script", {}).get("n")
+        ]
         if candidates:
             _, label, slowest = max(candidates)
             for name in dict.fromkeys((slowest, "rerun_unchanged")):
-                spec = dict(next(s for s in specs if s["label"] == label), profile=name, start_page=False,
-                            pstats_dir=str(args.keep_db) if args.keep_db else None)
+                spec = dict(
+                    next(s for s in specs if s["label"] == label),
+                    profile=name,
+                    start_page=False,
+                    pstats_dir=str(args.keep_db) if args.keep_db else None,
+                )
                 log(f"profiling {name} on {label} (cProfile in the script thread; timings of this run are not used)")
                 prof = run_worker(spec)
-                profiles.append({"view": label, "rerun_type": name, **prof.get("profile", {}),
-                                 "findings": [f for f in prof["findings"] if f["kind"] in ("exception", "error")]})
+                profiles.append(
+                    {
+                        "view": label,
+                        "rerun_type": name,
+                        **prof.get("profile", {}),
+                        "findings": [f for f in prof["findings"] if f["kind"] in ("exception", "error")],
+                    }
+                )
 
     findings = [f for res in results.values() for f in res["findings"]]
     for p in profiles:
@@ -585,10 +697,14 @@ def drive(args, stores: list[str], dbdir: Path, tmpdir: Path) -> int:
     report = {
         "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
-            "python": platform.python_version(), "streamlit": streamlit.__version__, "duckdb": duckdb.__version__,
-            "pandas": pd.__version__, "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "streamlit": streamlit.__version__,
+            "duckdb": duckdb.__version__,
+            "pandas": pd.__version__,
+            "cpu_count": os.cpu_count(),
             "cpu_available": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-            "platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
         },
         "code": git_state(),
         "repeat": args.repeat,
@@ -608,19 +724,37 @@ def drive(args, stores: list[str], dbdir: Path, tmpdir: Path) -> int:
 def git_state() -> dict | None:
     """The commit measured, and the app files that differ from it (the page is measured as it is on disk)."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
-                                check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "app.py", "pages", "zorgzaam"], cwd=REPO,
-                               capture_output=True, text=True, check=True).stdout.splitlines()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "app.py", "pages", "zorgzaam"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
     except (OSError, subprocess.CalledProcessError):
         return None
     return {"commit": commit, "changed_app_files": [line[3:] for line in dirty]}
 
 
 def summary_table(results: dict) -> str:
-    names = ("first_run_process", "first_run_session", "rerun_unchanged", "indicator_first", "indicator_again",
-             "classification", "sector_first", "sector_again", "rerun_unchanged_with_sector",
-             "indicator_with_sector", "start_first_visit", "start_rerun", "switch_selectbox")
+    names = (
+        "first_run_process",
+        "first_run_session",
+        "rerun_unchanged",
+        "indicator_first",
+        "indicator_again",
+        "classification",
+        "sector_first",
+        "sector_again",
+        "rerun_unchanged_with_sector",
+        "indicator_with_sector",
+        "start_first_visit",
+        "start_rerun",
+        "switch_selectbox",
+    )
     labels = list(results)
     lines = ["median script seconds: " + " | ".join(labels)]
     for name in names:

@@ -83,9 +83,14 @@ def summary(values: list[float], digits: int = 4) -> dict:
         return {"n": 0}
     arr = np.asarray(values, dtype=float)
     p50, p90, p95 = np.percentile(arr, [50, 90, 95])
-    return {"n": len(values), "min": round(float(arr.min()), digits), "p50": round(float(p50), digits),
-            "p90": round(float(p90), digits), "p95": round(float(p95), digits),
-            "max": round(float(arr.max()), digits)}
+    return {
+        "n": len(values),
+        "min": round(float(arr.min()), digits),
+        "p50": round(float(p50), digits),
+        "p90": round(float(p90), digits),
+        "p95": round(float(p95), digits),
+        "max": round(float(arr.max()), digits),
+    }
 
 
 class CountingStore(Store):
@@ -107,6 +112,7 @@ class CountingStore(Store):
             with self._count_lock:
                 self.attempts += 1
             return work(cur)
+
         return super()._write(counted, batch=batch)
 
 
@@ -160,13 +166,16 @@ def verify(store: Store, session: polls.PollSession, token: str, n: int, pass_: 
     for i in range(n):
         for q, score in enumerate(values_for(i, pass_), start=1):
             sent[q][score] += 1
-    stored = {q: Counter(int(v) for v in frame.loc[frame["question_id"] == q, "value"])
-              for q in range(1, N_QUESTIONS + 1)}
+    stored = {
+        q: Counter(int(v) for v in frame.loc[frame["question_id"] == q, "value"]) for q in range(1, N_QUESTIONS + 1)
+    }
     check(stored == sent, f"{what}: distribution per question in the store equals what was sent")
     res = polls.results(store, session.session_id, token).by_question()
     same = all({s: c for s, c in res[q].distribution.items() if c} == dict(sent[q]) for q in sent)
-    check(same and all(res[q].n == n for q in sent) and polls.results(store, session.session_id, token).participants
-          == n, f"{what}: polls.results shows the same distribution and {n} participants")
+    check(
+        same and all(res[q].n == n for q in sent) and polls.results(store, session.session_id, token).participants == n,
+        f"{what}: polls.results shows the same distribution and {n} participants",
+    )
 
 
 def run_pass(store: CountingStore, code: str, n: int, pass_: int, pids: list[str]) -> dict:
@@ -192,16 +201,19 @@ def throughput(workdir: Path, counts: list[int], repeat: int) -> list[dict]:
         store = CountingStore(path)
         runs = {"first": [], "change": []}
         for r in range(repeat):
-            session, token = polls.create_session(store, f"Bench {n} deelnemers, run {r + 1}",
-                                                  polls.bouwstenen_questions())
+            session, token = polls.create_session(
+                store, f"Bench {n} deelnemers, run {r + 1}", polls.bouwstenen_questions()
+            )
             pids = [polls.new_participant_id() for _ in range(n)]
             for pass_, kind in ((0, "first"), (1, "change")):
                 out = run_pass(store, session.join_code, n, pass_, pids)
                 runs[kind].append(out)
-                log(f"  N={n:>3} run {r + 1} {kind:<6}: {out['answers']} answers in {out['wall_s']:.2f} s = "
+                log(
+                    f"  N={n:>3} run {r + 1} {kind:<6}: {out['answers']} answers in {out['wall_s']:.2f} s = "
                     f"{out['answers_per_s']:.0f}/s, p50 {out['latency_s']['p50'] * 1000:.1f} ms, "
                     f"p95 {out['latency_s']['p95'] * 1000:.1f} ms, max {out['latency_s']['max'] * 1000:.0f} ms, "
-                    f"retries {out['retried_transactions']}, errors {out['errors']}")
+                    f"retries {out['retried_transactions']}, errors {out['errors']}"
+                )
                 verify(store, session, token, n, pass_, f"N={n} run {r + 1} {kind}")
         entry = {"participants": n, "answers_per_pass": n * N_QUESTIONS}
         for kind, outs in runs.items():
@@ -249,8 +261,10 @@ def facilitator_view(workdir: Path, repeat: int) -> list[dict]:
             return polls.results(store, sid, token)
 
         res = data()
-        check(sum(r.n for r in res.questions) == n * N_QUESTIONS,
-              f"view: {n * N_QUESTIONS} answers in the round ({sum(r.n for r in res.questions)})")
+        check(
+            sum(r.n for r in res.questions) == n * N_QUESTIONS,
+            f"view: {n * N_QUESTIONS} answers in the round ({sum(r.n for r in res.questions)})",
+        )
 
         def refresh():  # live_results: session + results, table, chart as st.plotly_chart serialises it
             r = data()
@@ -266,15 +280,16 @@ def facilitator_view(workdir: Path, repeat: int) -> list[dict]:
             "answers": n * N_QUESTIONS,
             "data_s": time_calls(data, repeat),
             "scale_table_s": time_calls(lambda: poll_sections.scale_table(res), repeat),
-            "scale_figure_json_s": time_calls(
-                lambda: pio.to_json(charts.poll_scale(res), validate=False), repeat),
+            "scale_figure_json_s": time_calls(lambda: pio.to_json(charts.poll_scale(res), validate=False), repeat),
             "live_refresh_total_s": time_calls(refresh, repeat),
             "proposal_refresh_s": time_calls(proposal, repeat),
         }
         ms = {k: v["p50"] * 1000 for k, v in entry.items() if isinstance(v, dict)}
-        log(f"  {n * N_QUESTIONS:>4} answers: data p50 {ms['data_s']:.1f} ms, table {ms['scale_table_s']:.1f} ms, "
+        log(
+            f"  {n * N_QUESTIONS:>4} answers: data p50 {ms['data_s']:.1f} ms, table {ms['scale_table_s']:.1f} ms, "
             f"figure+json {ms['scale_figure_json_s']:.1f} ms, live refresh {ms['live_refresh_total_s']:.1f} ms, "
-            f"proposal {ms['proposal_refresh_s']:.1f} ms")
+            f"proposal {ms['proposal_refresh_s']:.1f} ms"
+        )
         out.append(entry)
     close_all()
     return out
@@ -291,12 +306,15 @@ SCALE_ROWS_JS = """() => {
     return null;
 }"""
 # True when the facilitator's table shows the expected cells (Antwoorden and the five score columns).
-ROW_SHOWN_JS = """([question, expected]) => {
+ROW_SHOWN_JS = (
+    """([question, expected]) => {
     const rows = (%s)();
     if (!rows) return false;
     const row = rows.find(r => r[1] === question);
     return !!row && JSON.stringify(row.slice(2, 8)) === JSON.stringify(expected);
-}""" % SCALE_ROWS_JS
+}"""
+    % SCALE_ROWS_JS
+)
 
 
 def expected_cells(scores: list[int], participants: int) -> list[str]:
@@ -304,15 +322,23 @@ def expected_cells(scores: list[int], participants: int) -> list[str]:
     n = len(scores)
     counts = Counter(scores)
     return [f"{n} van {participants}"] + [
-        f"{counts[s]} ({charts.format_share(counts[s], n)})" if n else "0" for s in polls.SCALE_VALUES]
+        f"{counts[s]} ({charts.format_share(counts[s], n)})" if n else "0" for s in polls.SCALE_VALUES
+    ]
 
 
 def browser_latency(workdir: Path, repeat: int) -> dict:
     """Taps on phones (a new phone after every 9 questions) and the facilitator's table catching up."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import (CHROMIUM_ARGS, VIEWPORT, build_demo_db, chromium_path, open_app,
-                                    start_streamlit, wait_for_app_idle)
+    from tests.e2e.conftest import (
+        CHROMIUM_ARGS,
+        VIEWPORT,
+        build_demo_db,
+        chromium_path,
+        open_app,
+        start_streamlit,
+        wait_for_app_idle,
+    )
 
     exe = chromium_path()
     if exe is None:
@@ -345,13 +371,15 @@ def browser_latency(workdir: Path, repeat: int) -> dict:
                 if q == 1:  # a new participant: a new phone (browser context) for every 9 taps
                     if phone is not None:
                         phone.context.close()
-                    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                                has_touch=True, locale="nl-BE").new_page()
+                    phone = browser.new_context(
+                        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="nl-BE"
+                    ).new_page()
                     open_app(phone, link)
                     participants += 1
                 score = rng.randint(1, 5)
                 box = phone.locator('[data-testid="stLayoutWrapper"]').filter(
-                    has=phone.get_by_text(f"{q}. {questions[q - 1]}", exact=True))
+                    has=phone.get_by_text(f"{q}. {questions[q - 1]}", exact=True)
+                )
                 box.scroll_into_view_if_needed()
                 wait_for_app_idle(phone)
                 phone.wait_for_timeout(rng.uniform(0, 2000))  # out of step with the facilitator's 2 s refresh
@@ -360,23 +388,34 @@ def browser_latency(workdir: Path, repeat: int) -> dict:
                 box.get_by_text("Bewaard").wait_for(state="visible", timeout=15_000)
                 t_saved = time.perf_counter()
                 answers[q].append(score)
-                fac.wait_for_function(ROW_SHOWN_JS, arg=[questions[q - 1], expected_cells(answers[q], participants)],
-                                      polling=20, timeout=20_000)
+                fac.wait_for_function(
+                    ROW_SHOWN_JS,
+                    arg=[questions[q - 1], expected_cells(answers[q], participants)],
+                    polling=20,
+                    timeout=20_000,
+                )
                 t_shown = time.perf_counter()
                 if k == 0:
                     continue
                 saved.append(t_saved - t0)
                 shown.append(t_shown - t0)
                 after_saved.append(t_shown - t_saved)
-                log(f"  tap {k:>2}: q{q} → {score}; phone shows 'Bewaard' after {t_saved - t0:.2f} s, "
-                    f"the facilitator's table after {t_shown - t0:.2f} s")
+                log(
+                    f"  tap {k:>2}: q{q} → {score}; phone shows 'Bewaard' after {t_saved - t0:.2f} s, "
+                    f"the facilitator's table after {t_shown - t0:.2f} s"
+                )
             browser.close()
     finally:
         server.stop()
         close_all()
-    return {"repeat": repeat, "refresh_interval_s": 2, "phone_saved_s": summary(saved, 3),
-            "facilitator_shows_s": summary(shown, 3), "facilitator_after_saved_s": summary(after_saved, 3),
-            "facilitator_shows_each_s": [round(x, 3) for x in shown]}
+    return {
+        "repeat": repeat,
+        "refresh_interval_s": 2,
+        "phone_saved_s": summary(saved, 3),
+        "facilitator_shows_s": summary(shown, 3),
+        "facilitator_after_saved_s": summary(after_saved, 3),
+        "facilitator_shows_each_s": [round(x, 3) for x in shown],
+    }
 
 
 # --- main ------------------------------------------------------------------------------------------------
@@ -384,8 +423,11 @@ def browser_latency(workdir: Path, repeat: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--participants", default="1,10,50,100,200",
-                    help="comma-separated N (default 1,10,50,100,200; N=1 is the sequential baseline)")
+    ap.add_argument(
+        "--participants",
+        default="1,10,50,100,200",
+        help="comma-separated N (default 1,10,50,100,200; N=1 is the sequential baseline)",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="runs per N (default 3)")
     ap.add_argument("--view-repeat", type=int, default=30, help="timed calls per facilitator-view step (default 30)")
     ap.add_argument("--browser-repeat", type=int, default=10, help="timed taps in the browser (default 10)")
@@ -400,10 +442,16 @@ def main() -> int:
         "benchmark": "bench_polls",
         "started_utc": started.isoformat(timespec="seconds"),
         "machine": {
-            "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
-            "numpy": np.__version__, "plotly": plotly.__version__, "streamlit": streamlit.__version__,
-            "cpu_count": os.cpu_count(), "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-            "platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+            "python": platform.python_version(),
+            "duckdb": duckdb.__version__,
+            "pandas": pd.__version__,
+            "numpy": np.__version__,
+            "plotly": plotly.__version__,
+            "streamlit": streamlit.__version__,
+            "cpu_count": os.cpu_count(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
         },
     }
     with tempfile.TemporaryDirectory(prefix="bench_polls_") as tmp:

@@ -102,17 +102,33 @@ def child(db: str, case: str, sector: str, municipality: str) -> dict:
         # base64 may spell "http" by chance: look outside the data: URIs.
         external = "http" in re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).lower()
     return {
-        "import_s": round(t1 - t0, 3), "open_s": round(t2 - t1, 3), "build_s": round(t3 - t2, 3),
-        "render_s": round(t4 - t3, 3), "total_s": round(t4 - t1, 3), "bytes": size, "pages": pages,
-        "sections": len(doc.sections), "maps": sum(s.map_png is not None for s in doc.sections),
+        "import_s": round(t1 - t0, 3),
+        "open_s": round(t2 - t1, 3),
+        "build_s": round(t3 - t2, 3),
+        "render_s": round(t4 - t3, 3),
+        "total_s": round(t4 - t1, 3),
+        "bytes": size,
+        "pages": pages,
+        "sections": len(doc.sections),
+        "maps": sum(s.map_png is not None for s in doc.sections),
         "external_requests": external,
         "peak_rss_mb": peak_rss_mb(),
     }
 
 
 def run_child(db: str, case: str, sector: str, municipality: str) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", case, "--db", db, "--sector", sector,
-           "--municipality", municipality]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        case,
+        "--db",
+        db,
+        "--sector",
+        sector,
+        "--municipality",
+        municipality,
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{case} failed:\n{done.stderr[-3000:]}")
@@ -163,8 +179,7 @@ def main() -> int:
         runs = []
         for k in range(args.repeat):
             run = run_child(db, case, sector, municipality)
-            log(f"  {case} #{k + 1}: build {run['build_s']} s, render {run['render_s']} s, "
-                f"rss {run['peak_rss_mb']} MB")
+            log(f"  {case} #{k + 1}: build {run['build_s']} s, render {run['render_s']} s, rss {run['peak_rss_mb']} MB")
             runs.append(run)
         results[case] = summarise(runs)
         last = runs[-1]
@@ -180,11 +195,19 @@ def main() -> int:
     report = {
         "benchmark": "bench_reports",
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "matplotlib": matplotlib.__version__, "reportlab": reportlab.Version},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "matplotlib": matplotlib.__version__,
+            "reportlab": reportlab.Version,
+        },
         "database": "fresh demo" if tmp else db,
-        "municipality": municipality, "municipality_sectors": len(sectors), "sector": sector,
-        "cases": results, "failed_checks": FAILED,
+        "municipality": municipality,
+        "municipality_sectors": len(sectors),
+        "sector": sector,
+        "cases": results,
+        "failed_checks": FAILED,
     }
     print(json.dumps(report, indent=2))
     if tmp is not None:

@@ -66,6 +66,7 @@ def log(msg: str) -> None:
 
 # --- synthetic geography ---------------------------------------------------------
 
+
 @dataclass
 class Geography:
     sector_codes: np.ndarray  # object, sorted by province, zone, municipality, deelgemeente
@@ -135,12 +136,18 @@ def make_geography(rng: np.random.Generator) -> Geography:
                 sector_muni.append(m)
                 sector_deel.append(len(deel_codes) - 1)
     geo = Geography(
-        sector_codes=np.array(sector_codes, dtype=object), sector_muni=np.array(sector_muni),
-        sector_deel=np.array(sector_deel), muni_codes=np.array(muni_codes, dtype=object),
-        muni_names=np.array(muni_names, dtype=object), muni_zone=np.array(muni_zone),
-        deel_codes=np.array(deel_codes, dtype=object), deel_names=np.array(deel_names, dtype=object),
-        deel_muni=np.array(deel_muni), zone_codes=np.array(zone_codes, dtype=object),
-        zone_names=np.array(zone_names, dtype=object), zone_prov=np.array(zone_prov),
+        sector_codes=np.array(sector_codes, dtype=object),
+        sector_muni=np.array(sector_muni),
+        sector_deel=np.array(sector_deel),
+        muni_codes=np.array(muni_codes, dtype=object),
+        muni_names=np.array(muni_names, dtype=object),
+        muni_zone=np.array(muni_zone),
+        deel_codes=np.array(deel_codes, dtype=object),
+        deel_names=np.array(deel_names, dtype=object),
+        deel_muni=np.array(deel_muni),
+        zone_codes=np.array(zone_codes, dtype=object),
+        zone_names=np.array(zone_names, dtype=object),
+        zone_prov=np.array(zone_prov),
     )
     assert len(geo.sector_codes) == N_SECTORS and len(set(sector_codes)) == N_SECTORS
     return geo
@@ -153,7 +160,7 @@ def serpentine_cells() -> tuple[np.ndarray, np.ndarray]:
         col_order = range(GRID_COLS) if s % 2 == 0 else range(GRID_COLS - 1, -1, -1)
         for i, c in enumerate(col_order):
             strip = range(s * STRIP_ROWS, (s + 1) * STRIP_ROWS)
-            for r in (strip if i % 2 == 0 else reversed(strip)):
+            for r in strip if i % 2 == 0 else reversed(strip):
                 cols.append(c)
                 rows.append(r)
     return np.array(cols), np.array(rows)
@@ -178,33 +185,65 @@ def make_areas(geo: Geography) -> tuple[pd.DataFrame, pd.DataFrame]:
     def frame(level: str, codes, names, geoms) -> pd.DataFrame:
         geoms = np.asarray(geoms, dtype=object)
         display = shapely.transform(geoms, lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1])))
-        return pd.DataFrame({
-            "level": level, "code": list(codes), "name": list(names),
-            "area_ha": shapely.area(geoms) / 10_000.0,
-            "geom_lambert": shapely.to_wkb(geoms), "geom_display": shapely.to_wkb(display),
-        })
+        return pd.DataFrame(
+            {
+                "level": level,
+                "code": list(codes),
+                "name": list(names),
+                "area_ha": shapely.area(geoms) / 10_000.0,
+                "geom_lambert": shapely.to_wkb(geoms),
+                "geom_display": shapely.to_wkb(display),
+            }
+        )
 
     n_zones, n_prov = len(geo.zone_codes), len(PROVINCES)
     zone_geoms = grouped_union(squares, geo.sector_zone, n_zones)
-    areas = pd.concat([
-        frame("statsec", geo.sector_codes, [f"Sector {c}" for c in geo.sector_codes], squares),
-        frame("deelgemeente", geo.deel_codes, geo.deel_names,
-              grouped_union(squares, geo.sector_deel, len(geo.deel_codes))),
-        frame("gemeente", geo.muni_codes, geo.muni_names,
-              grouped_union(squares, geo.sector_muni, len(geo.muni_codes))),
-        frame("elz", geo.zone_codes, geo.zone_names, zone_geoms),
-        frame("provincie", [p[0] for p in PROVINCES], [p[1] for p in PROVINCES],
-              grouped_union(zone_geoms, geo.zone_prov, n_prov)),
-        frame("gewest", [GEWEST[0]], [GEWEST[1]], [shapely.coverage_union_all(zone_geoms)]),
-    ], ignore_index=True)
+    areas = pd.concat(
+        [
+            frame("statsec", geo.sector_codes, [f"Sector {c}" for c in geo.sector_codes], squares),
+            frame(
+                "deelgemeente",
+                geo.deel_codes,
+                geo.deel_names,
+                grouped_union(squares, geo.sector_deel, len(geo.deel_codes)),
+            ),
+            frame(
+                "gemeente", geo.muni_codes, geo.muni_names, grouped_union(squares, geo.sector_muni, len(geo.muni_codes))
+            ),
+            frame("elz", geo.zone_codes, geo.zone_names, zone_geoms),
+            frame(
+                "provincie",
+                [p[0] for p in PROVINCES],
+                [p[1] for p in PROVINCES],
+                grouped_union(zone_geoms, geo.zone_prov, n_prov),
+            ),
+            frame("gewest", [GEWEST[0]], [GEWEST[1]], [shapely.coverage_union_all(zone_geoms)]),
+        ],
+        ignore_index=True,
+    )
 
     prov_codes = np.array([p[0] for p in PROVINCES], dtype=object)
     sec, muni, zone = geo.sector_codes, geo.muni_codes, geo.zone_codes
     chains = [
-        ("statsec", sec, {"deelgemeente": geo.deel_codes[geo.sector_deel], "gemeente": muni[geo.sector_muni],
-                          "elz": zone[geo.sector_zone], "provincie": prov_codes[geo.sector_prov]}),
-        ("deelgemeente", geo.deel_codes, {"gemeente": muni[geo.deel_muni], "elz": zone[geo.muni_zone[geo.deel_muni]],
-                                          "provincie": prov_codes[geo.zone_prov[geo.muni_zone[geo.deel_muni]]]}),
+        (
+            "statsec",
+            sec,
+            {
+                "deelgemeente": geo.deel_codes[geo.sector_deel],
+                "gemeente": muni[geo.sector_muni],
+                "elz": zone[geo.sector_zone],
+                "provincie": prov_codes[geo.sector_prov],
+            },
+        ),
+        (
+            "deelgemeente",
+            geo.deel_codes,
+            {
+                "gemeente": muni[geo.deel_muni],
+                "elz": zone[geo.muni_zone[geo.deel_muni]],
+                "provincie": prov_codes[geo.zone_prov[geo.muni_zone[geo.deel_muni]]],
+            },
+        ),
         ("gemeente", muni, {"elz": zone[geo.muni_zone], "provincie": prov_codes[geo.zone_prov[geo.muni_zone]]}),
         ("elz", zone, {"provincie": prov_codes[geo.zone_prov]}),
         ("provincie", prov_codes, {}),
@@ -212,8 +251,9 @@ def make_areas(geo: Geography) -> tuple[pd.DataFrame, pd.DataFrame]:
     parts = []
     for level, codes, parents in chains:
         for parent_level, parent_codes in {**parents, "gewest": np.full(len(codes), GEWEST[0], dtype=object)}.items():
-            parts.append(pd.DataFrame({"level": level, "code": codes, "parent_level": parent_level,
-                                       "parent_code": parent_codes}))
+            parts.append(
+                pd.DataFrame({"level": level, "code": codes, "parent_level": parent_level, "parent_code": parent_codes})
+            )
     return areas, pd.concat(parts, ignore_index=True)
 
 
@@ -272,13 +312,16 @@ def make_counts(rng: np.random.Generator, profile: dict[str, np.ndarray], pop: n
     return np.column_stack([v[c] for c in STORED_COUNTS]).astype(np.int64)
 
 
-def make_observations(rng: np.random.Generator, geo: Geography, no_totals_zone: int
-                      ) -> tuple[pd.DataFrame, dict[str, np.ndarray], dict[str, np.ndarray]]:
+def make_observations(
+    rng: np.random.Generator, geo: Geography, no_totals_zone: int
+) -> tuple[pd.DataFrame, dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Observation frame plus the true sector values and hidden masks per period (for checks)."""
     n = len(geo.sector_codes)
     urban = rng.lognormal(0.0, 0.25, n)
     profile = {
-        "urban": urban, "mobility": rng.lognormal(0.0, 0.02, n), "deprivation": rng.lognormal(0.0, 0.45, n) * urban,
+        "urban": urban,
+        "mobility": rng.lognormal(0.0, 0.02, n),
+        "deprivation": rng.lognormal(0.0, 0.45, n) * urban,
         # Greyer and younger sectors: Dirichlet around Flanders' age pyramid.
         "age_shares": rng.dirichlet(AGE_SHARES * 60.0, n),
     }
@@ -310,26 +353,49 @@ def make_observations(rng: np.random.Generator, geo: Geography, no_totals_zone: 
         flat_hidden = hidden.ravel()
         sector_value = values.ravel().astype(float)
         sector_value[flat_hidden] = np.nan
-        frames.append(pd.DataFrame({
-            "area_level": "statsec", "area_code": np.repeat(geo.sector_codes, nv), "variable": np.tile(var, n),
-            "period": period, "value": sector_value,
-            "status": np.where(flat_hidden, "verborgen", "ok").astype(object),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area_level": "statsec",
+                    "area_code": np.repeat(geo.sector_codes, nv),
+                    "variable": np.tile(var, n),
+                    "period": period,
+                    "value": sector_value,
+                    "status": np.where(flat_hidden, "verborgen", "ok").astype(object),
+                }
+            )
+        )
         # Published municipal totals include the hidden values (sums of the true values).
         totals = np.add.reduceat(values, starts, axis=0)[muni_with_totals]
-        frames.append(pd.DataFrame({
-            "area_level": "gemeente", "area_code": np.repeat(geo.muni_codes[muni_with_totals], nv),
-            "variable": np.tile(var, len(muni_with_totals)), "period": period,
-            "value": totals.ravel().astype(float), "status": "ok",
-        }))
-        frames.append(pd.DataFrame({
-            "area_level": "gewest", "area_code": GEWEST[0], "variable": var, "period": period,
-            "value": values.sum(axis=0).astype(float), "status": "ok",
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area_level": "gemeente",
+                    "area_code": np.repeat(geo.muni_codes[muni_with_totals], nv),
+                    "variable": np.tile(var, len(muni_with_totals)),
+                    "period": period,
+                    "value": totals.ravel().astype(float),
+                    "status": "ok",
+                }
+            )
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area_level": "gewest",
+                    "area_code": GEWEST[0],
+                    "variable": var,
+                    "period": period,
+                    "value": values.sum(axis=0).astype(float),
+                    "status": "ok",
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True), truth, hidden_masks
 
 
 # --- timing -------------------------------------------------------------------------
+
 
 def timed(fn):
     t = time.perf_counter()
@@ -344,8 +410,11 @@ def measure(path: Path, fn, repeat: int) -> tuple[dict, object]:
     cold, out = timed(lambda: fn(store))
     warm = [timed(lambda: fn(store))[0] for _ in range(repeat)]
     return {
-        "cold": round(cold, 4), "min": round(min(warm), 4), "median": round(statistics.median(warm), 4),
-        "max": round(max(warm), 4), "n": repeat,
+        "cold": round(cold, 4),
+        "min": round(min(warm), 4),
+        "median": round(statistics.median(warm), 4),
+        "max": round(max(warm), 4),
+        "n": repeat,
     }, out
 
 
@@ -360,8 +429,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the database file afterwards")
     ap.add_argument("--repeat", type=int, default=5, help="warm calls per query (default 5)")
     ap.add_argument("--seed", type=int, default=20250101)
-    ap.add_argument("--no-rewrite", action="store_true",
-                    help="skip the final re-import of the same dataset (saves 10-20 s)")
+    ap.add_argument(
+        "--no-rewrite", action="store_true", help="skip the final re-import of the same dataset (saves 10-20 s)"
+    )
     args = ap.parse_args(argv)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
@@ -403,25 +473,37 @@ def run(path: Path, args: argparse.Namespace) -> int:
     geometry_seconds = time.perf_counter() - t
     obs, truth, hidden = make_observations(rng, geo, z0_idx)
     generate_seconds = time.perf_counter() - t_build
-    log(f"generated {len(areas):,} areas, {len(parents):,} parent rows, {len(obs):,} observations "
-        f"in {generate_seconds:.1f} s (geometry {geometry_seconds:.1f} s)")
+    log(
+        f"generated {len(areas):,} areas, {len(parents):,} parent rows, {len(obs):,} observations "
+        f"in {generate_seconds:.1f} s (geometry {geometry_seconds:.1f} s)"
+    )
 
     store = Store.open(path)
-    write_seconds, _ = timed(lambda: store.replace_dataset(
-        "bench", title="Synthetisch Vlaanderen (benchmark)", source="bench/bench_store.py",
-        period_label=", ".join(PERIODS), areas=areas, area_parents=parents, observations=obs,
-    ))
+    write_seconds, _ = timed(
+        lambda: store.replace_dataset(
+            "bench",
+            title="Synthetisch Vlaanderen (benchmark)",
+            source="bench/bench_store.py",
+            period_label=", ".join(PERIODS),
+            areas=areas,
+            area_parents=parents,
+            observations=obs,
+        )
+    )
     build_seconds = time.perf_counter() - t_build
     checkpoint_seconds, _ = timed(lambda: store.cursor().execute("CHECKPOINT"))
     store_bytes = store.file_size()
     wal = path.with_name(path.name + ".wal")
     log(f"wrote in {write_seconds:.1f} s, checkpoint {checkpoint_seconds:.1f} s, {store_bytes / 1e6:.1f} MB")
 
-    counts = dict(store.cursor().execute(
-        "SELECT level, count(*) FROM areas GROUP BY level").fetchall())
-    n_obs, n_null, n_hidden = store.cursor().execute(
-        "SELECT count(*), count(*) FILTER (value IS NULL), count(*) FILTER (status = 'verborgen') FROM observations"
-    ).fetchall()[0]  # fetchall: a fetchone() result keeps its transaction open (see README)
+    counts = dict(store.cursor().execute("SELECT level, count(*) FROM areas GROUP BY level").fetchall())
+    n_obs, n_null, n_hidden = (
+        store.cursor()
+        .execute(
+            "SELECT count(*), count(*) FILTER (value IS NULL), count(*) FILTER (status = 'verborgen') FROM observations"
+        )
+        .fetchall()[0]
+    )  # fetchall: a fetchone() result keeps its transaction open (see README)
 
     # 2. Queries. -------------------------------------------------------------------
     Z, Z0 = geo.zone_codes[z_idx], geo.zone_codes[z0_idx]
@@ -435,7 +517,9 @@ def run(path: Path, args: argparse.Namespace) -> int:
 
     def zone_with_references(s: Store):
         sectors = compute(s, ["pct_80plus"], level="statsec", within=("elz", Z))
-        refs = compute(s, ["pct_80plus"], areas=[("elz", Z), ("gewest", GEWEST[0])] + [("gemeente", m) for m in z_munis])
+        refs = compute(
+            s, ["pct_80plus"], areas=[("elz", Z), ("gewest", GEWEST[0])] + [("gemeente", m) for m in z_munis]
+        )
         return sectors, refs
 
     queries = {
@@ -465,36 +549,52 @@ def run(path: Path, args: argparse.Namespace) -> int:
     ok = True
     sectors_df, refs_df = results["zone_with_references"]
     in_z = geo.sector_zone == z_idx
-    ok &= check("zone sectors", len(sectors_df) == int(in_z.sum()),
-                f"{len(sectors_df)} rows for {int(in_z.sum())} sectors of {Z}")
+    ok &= check(
+        "zone sectors",
+        len(sectors_df) == int(in_z.sum()),
+        f"{len(sectors_df)} rows for {int(in_z.sum())} sectors of {Z}",
+    )
     value_z, status_z = got(refs_df, "elz", Z)
     starts = np.searchsorted(geo.sector_muni, np.arange(len(geo.muni_codes)))
     muni_totals = np.add.reduceat(values, starts, axis=0)  # the stored municipal totals
     zm = np.flatnonzero(geo.muni_zone == z_idx)
-    expected_z = float((muni_totals[zm, a80[0]].sum() + muni_totals[zm, a80[1]].sum()) / muni_totals[zm, tot].sum() * 100)
-    ok &= check("zone value (a) = ratio of sums of its municipal totals", status_z == "ok"
-                and math.isclose(value_z, expected_z, rel_tol=1e-12),
-                f"{Z}: {value_z!r} ({status_z}) vs {expected_z!r}")
+    expected_z = float(
+        (muni_totals[zm, a80[0]].sum() + muni_totals[zm, a80[1]].sum()) / muni_totals[zm, tot].sum() * 100
+    )
+    ok &= check(
+        "zone value (a) = ratio of sums of its municipal totals",
+        status_z == "ok" and math.isclose(value_z, expected_z, rel_tol=1e-12),
+        f"{Z}: {value_z!r} ({status_z}) vs {expected_z!r}",
+    )
     hidden_80 = hidden[latest][in_z][:, list(a80) + [tot]].any(axis=1).sum()
-    ok &= check("zone sectors with a hidden count are 'verborgen'",
-                int((sectors_df["status"] == "verborgen").sum()) == int(hidden_80),
-                f"{int((sectors_df['status'] == 'verborgen').sum())} vs {int(hidden_80)} expected")
+    ok &= check(
+        "zone sectors with a hidden count are 'verborgen'",
+        int((sectors_df["status"] == "verborgen").sum()) == int(hidden_80),
+        f"{int((sectors_df['status'] == 'verborgen').sum())} vs {int(hidden_80)} expected",
+    )
     value_g, status_g = got(refs_df, "gewest", GEWEST[0])
-    ok &= check("gewest value = stored total", status_g == "ok"
-                and math.isclose(value_g, pct80(np.arange(len(values))), rel_tol=1e-12),
-                f"{value_g!r} vs {pct80(np.arange(len(values)))!r}")
+    ok &= check(
+        "gewest value = stored total",
+        status_g == "ok" and math.isclose(value_g, pct80(np.arange(len(values))), rel_tol=1e-12),
+        f"{value_g!r} vs {pct80(np.arange(len(values)))!r}",
+    )
     flanders = results["flanders_sectors"]
     ok &= check("flanders sectors", len(flanders) == N_SECTORS, f"{len(flanders)} rows")
     value_z0, status_z0 = got(results["zone_from_sectors"], "elz", Z0)
     expected_z0 = pct80(np.flatnonzero(geo.sector_zone == z0_idx))
-    ok &= check("zone without municipal totals (c) = ratio of sums of its sectors", status_z0 == "ok"
-                and math.isclose(value_z0, expected_z0, rel_tol=1e-12),
-                f"{Z0}: {value_z0!r} ({status_z0}) vs {expected_z0!r}")
+    ok &= check(
+        "zone without municipal totals (c) = ratio of sums of its sectors",
+        status_z0 == "ok" and math.isclose(value_z0, expected_z0, rel_tol=1e-12),
+        f"{Z0}: {value_z0!r} ({status_z0}) vs {expected_z0!r}",
+    )
     m_df, m_refs = results["municipality_all_indicators"]
-    ok &= check("municipality with references", len(m_df) == len(all_indicators) * 3
-                and [r.level for r in m_refs] == ["elz", "gewest"]
-                and bool((m_df.loc[m_df["area_level"] == "gemeente", "status"] == "ok").all()),
-                f"{len(m_df)} rows, references {[(r.level, r.code) for r in m_refs]}")
+    ok &= check(
+        "municipality with references",
+        len(m_df) == len(all_indicators) * 3
+        and [r.level for r in m_refs] == ["elz", "gewest"]
+        and bool((m_df.loc[m_df["area_level"] == "gemeente", "status"] == "ok").all()),
+        f"{len(m_df)} rows, references {[(r.level, r.code) for r in m_refs]}",
+    )
     ok &= check("observation NULLs are the hidden values", n_null == n_hidden, f"{n_null} NULL, {n_hidden} verborgen")
 
     # 4. Re-import: the same dataset written again (an updated export replacing the old one). --
@@ -502,10 +602,17 @@ def run(path: Path, args: argparse.Namespace) -> int:
     if not args.no_rewrite:
         close_all()
         store = Store.open(path)
-        rewrite_seconds, _ = timed(lambda: store.replace_dataset(
-            "bench", title="Synthetisch Vlaanderen (benchmark)", source="bench/bench_store.py",
-            period_label=", ".join(PERIODS), areas=areas, area_parents=parents, observations=obs,
-        ))
+        rewrite_seconds, _ = timed(
+            lambda: store.replace_dataset(
+                "bench",
+                title="Synthetisch Vlaanderen (benchmark)",
+                source="bench/bench_store.py",
+                period_label=", ".join(PERIODS),
+                areas=areas,
+                area_parents=parents,
+                observations=obs,
+            )
+        )
         # Known issue (see README): on a reopened database Store.open leaves migrate()'s
         # fetchone() result, and so a transaction, open on the base connection; CHECKPOINT
         # then fails (and FORCE CHECKPOINT waits forever). A large commit is written to the
@@ -517,19 +624,30 @@ def run(path: Path, args: argparse.Namespace) -> int:
             checkpoint = f"failed: {str(exc).splitlines()[0][:120]}"
         log(f"checkpoint after rewrite: {checkpoint}")
         used, free = store.cursor().execute("SELECT used_blocks, free_blocks FROM pragma_database_size()").fetchall()[0]
-        rewrite = {"seconds": round(rewrite_seconds, 3), "store_bytes_after": store.file_size(),
-                   "used_blocks": used, "free_blocks": free, "checkpoint_after": checkpoint}
+        rewrite = {
+            "seconds": round(rewrite_seconds, 3),
+            "store_bytes_after": store.file_size(),
+            "used_blocks": used,
+            "free_blocks": free,
+            "checkpoint_after": checkpoint,
+        }
         log(f"rewrite: {rewrite_seconds:.1f} s, {store.file_size() / 1e6:.1f} MB ({free} of {used + free} blocks free)")
         n_after = store.cursor().execute("SELECT count(*) FROM observations").fetchall()[0][0]
-        ok &= check("re-import replaces, does not add", n_after == n_obs, f"{n_after} observations after, {n_obs} before")
+        ok &= check(
+            "re-import replaces, does not add", n_after == n_obs, f"{n_after} observations after, {n_obs} before"
+        )
 
     report = {
         "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {
-            "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
-            "numpy": np.__version__, "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "duckdb": duckdb.__version__,
+            "pandas": pd.__version__,
+            "numpy": np.__version__,
+            "cpu_count": os.cpu_count(),
             "cpu_available": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-            "platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
         },
         "seed": args.seed,
         "build_seconds": round(build_seconds, 3),
@@ -539,17 +657,28 @@ def run(path: Path, args: argparse.Namespace) -> int:
         "store_bytes": store_bytes,
         "wal_bytes_after_checkpoint": wal.stat().st_size if wal.exists() else 0,
         "counts": {
-            "sectors": counts.get("statsec", 0), "deelgemeenten": counts.get("deelgemeente", 0),
-            "municipalities": counts.get("gemeente", 0), "zones": counts.get("elz", 0),
-            "provinces": counts.get("provincie", 0), "gewest": counts.get("gewest", 0),
-            "area_parents": len(parents), "observations": n_obs, "observations_hidden": n_hidden,
-            "periods": len(PERIODS), "stored_base_counts": len(STORED_COUNTS),
+            "sectors": counts.get("statsec", 0),
+            "deelgemeenten": counts.get("deelgemeente", 0),
+            "municipalities": counts.get("gemeente", 0),
+            "zones": counts.get("elz", 0),
+            "provinces": counts.get("provincie", 0),
+            "gewest": counts.get("gewest", 0),
+            "area_parents": len(parents),
+            "observations": n_obs,
+            "observations_hidden": n_hidden,
+            "periods": len(PERIODS),
+            "stored_base_counts": len(STORED_COUNTS),
         },
         "query_areas": {
-            "zone": Z, "zone_sectors": int(in_z.sum()), "zone_municipalities": len(z_munis),
-            "zone_without_municipal_totals": Z0, "zone_without_totals_sectors": int((geo.sector_zone == z0_idx).sum()),
-            "municipality": M, "municipality_sectors": int(muni_sectors[list(geo.muni_codes).index(M)]),
-            "indicators_all": len(all_indicators), "period": latest,
+            "zone": Z,
+            "zone_sectors": int(in_z.sum()),
+            "zone_municipalities": len(z_munis),
+            "zone_without_municipal_totals": Z0,
+            "zone_without_totals_sectors": int((geo.sector_zone == z0_idx).sum()),
+            "municipality": M,
+            "municipality_sectors": int(muni_sectors[list(geo.muni_codes).index(M)]),
+            "indicators_all": len(all_indicators),
+            "period": latest,
         },
         "queries_seconds": timings,
         "rewrite": rewrite,

@@ -12,8 +12,10 @@ with page_guard():
     store, choice = page_start("Bijeenkomsten")
     team = current_team()
     if team is None:
-        st.info("Kies of typ links in de zijbalk, bij 'Zelfevaluatie bouwstenen', de naam van jullie werkgroep. "
-                "Daarna plannen jullie hier de bijeenkomsten van die werkgroep en vinden jullie ze terug.")
+        st.info(
+            "Kies of typ links in de zijbalk, bij 'Zelfevaluatie bouwstenen', de naam van jullie werkgroep. "
+            "Daarna plannen jullie hier de bijeenkomsten van die werkgroep en vinden jullie ze terug."
+        )
         open_by_link()  # a facilitator link needs no team
         st.stop()
     render(store, choice, team)

@@ -14,8 +14,10 @@ with page_guard():
     session_key = st.query_params.get("sessie")
     token = st.query_params.get("beheer")
     if not session_key and not token:
-        st.markdown("Peil tijdens een bijeenkomst van de werkgroep: iedereen antwoordt met de gsm, de resultaten "
-                    "verschijnen live op dit scherm. Deelnemers hebben geen account nodig.")
+        st.markdown(
+            "Peil tijdens een bijeenkomst van de werkgroep: iedereen antwoordt met de gsm, de resultaten "
+            "verschijnen live op dit scherm. Deelnemers hebben geen account nodig."
+        )
         sections.new_poll_form(store)
         st.divider()
         sections.open_existing()
@@ -23,7 +25,9 @@ with page_guard():
     try:
         session = polls.facilitator_session(store, session_key or "", token or "")
     except PollError as exc:
-        st.error(f"{exc} Open de begeleiderslink die je bij het starten bewaarde, of start een nieuwe peiling "
-                 "via 'Peiling' in het menu.")
+        st.error(
+            f"{exc} Open de begeleiderslink die je bij het starten bewaarde, of start een nieuwe peiling "
+            "via 'Peiling' in het menu."
+        )
         st.stop()
     sections.facilitator_view(store, session, token)

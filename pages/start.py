@@ -31,9 +31,12 @@ with page_guard():
         cards = key_figures(result, refs, source)
     else:
         cards = []
-        st.info("In deze gegevens staan nog geen inwonersaantallen. Importeer ze op de pagina **Gegevens** "
-                "(bv. Statbel OPENDATA_SECTOREN of een tabel van Provincies in Cijfers); de gebieden zelf "
-                "staan er al.", icon=":material/upload_file:")
+        st.info(
+            "In deze gegevens staan nog geen inwonersaantallen. Importeer ze op de pagina **Gegevens** "
+            "(bv. Statbel OPENDATA_SECTOREN of een tabel van Provincies in Cijfers); de gebieden zelf "
+            "staan er al.",
+            icon=":material/upload_file:",
+        )
 
     if cards:
         st.subheader("Kerncijfers")
@@ -47,42 +50,67 @@ with page_guard():
                 lines += [f"{label}: **{text}**" for label, text in card.references]
                 st.markdown("  \n".join(lines) if lines else " ")
     if cards:
-        st.caption(f"Periode: {period} · Bron: {source} · Gemiddelden zijn verhoudingen van totalen "
-                   "(alle 80-plussers van de zone gedeeld door alle inwoners van de zone), nooit een gemiddelde "
-                   "van percentages.")
+        st.caption(
+            f"Periode: {period} · Bron: {source} · Gemiddelden zijn verhoudingen van totalen "
+            "(alle 80-plussers van de zone gedeeld door alle inwoners van de zone), nooit een gemiddelde "
+            "van percentages."
+        )
 
     st.subheader("De analyse in drie stappen")
     steps = st.columns(3)
-    steps[0].page_link("pages/wie_woont_er.py", label="**Wie woont er?** Elke indicator per sector, signalen",
-                       icon=":material/groups:")
-    steps[1].page_link("pages/wat_is_er.py", label="**Wat is er?** Kernen, voorzieningen, bus, walkability",
-                       icon=":material/storefront:")
-    steps[2].page_link("pages/wie_vs_wat.py", label="**Wie vs wat?** Veel nood, ver van voorzieningen",
-                       icon=":material/join_inner:")
+    steps[0].page_link(
+        "pages/wie_woont_er.py", label="**Wie woont er?** Elke indicator per sector, signalen", icon=":material/groups:"
+    )
+    steps[1].page_link(
+        "pages/wat_is_er.py",
+        label="**Wat is er?** Kernen, voorzieningen, bus, walkability",
+        icon=":material/storefront:",
+    )
+    steps[2].page_link(
+        "pages/wie_vs_wat.py", label="**Wie vs wat?** Veel nood, ver van voorzieningen", icon=":material/join_inner:"
+    )
     st.subheader("Jullie eigen werking")
     own = st.columns(3)
-    own[0].page_link("pages/bouwstenen.py", label="**Bouwstenen** Waar staan we op de 9 bouwstenen? Reflectie en "
-                     "acties", icon=":material/checklist:")
-    own[1].page_link("pages/peiling.py", label="**Peiling** Iedereen scoort live met de gsm",
-                     icon=":material/how_to_vote:")
-    own[2].page_link("pages/gegevens.py", label="**Gegevens** Eigen bestanden importeren",
-                     icon=":material/upload_file:")
+    own[0].page_link(
+        "pages/bouwstenen.py",
+        label="**Bouwstenen** Waar staan we op de 9 bouwstenen? Reflectie en acties",
+        icon=":material/checklist:",
+    )
+    own[1].page_link(
+        "pages/peiling.py", label="**Peiling** Iedereen scoort live met de gsm", icon=":material/how_to_vote:"
+    )
+    own[2].page_link(
+        "pages/gegevens.py", label="**Gegevens** Eigen bestanden importeren", icon=":material/upload_file:"
+    )
     own[2].markdown("De zelfevaluatie staat ook links in de zijbalk, op elke pagina.")
 
     if has_figures:
         st.subheader(f"De statistische sectoren van {choice.gemeente_name}")
         map_column, table_column = st.columns([5, 4])
         sectors = compute_for(
-            store, ("pop_total", "pct_65plus", "pct_80plus"), level="statsec", within=("elz", choice.elz_code),
+            store,
+            ("pop_total", "pct_65plus", "pct_80plus"),
+            level="statsec",
+            within=("elz", choice.elz_code),
             period=period,
         )
         with map_column:
             sectors_map(store, choice, sectors)
             with st.popover("Kaart meenemen (PNG, A3)", icon=":material/download:"), page_guard():
-                take_home.offer(store, [take_home.overview_map_document(
-                    store, choice.elz_code, choice.elz_name, choice.gemeente_code, choice.gemeente_name,
-                    source_line(store, layers=("sectoren",)))],
-                    columns=1)
+                take_home.offer(
+                    store,
+                    [
+                        take_home.overview_map_document(
+                            store,
+                            choice.elz_code,
+                            choice.elz_name,
+                            choice.gemeente_code,
+                            choice.gemeente_name,
+                            source_line(store, layers=("sectoren",)),
+                        )
+                    ],
+                    columns=1,
+                )
         with table_column:
             sector_table(store, sectors, choice)
             table_source = source_line(store, ("pop_total", "pct_65plus", "pct_80plus"), ("sectoren",), period=period)

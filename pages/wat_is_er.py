@@ -35,8 +35,7 @@ with page_guard():
     if display_frame.empty:
         st.info(f"Er is nog geen kaart van de sectoren van de {view.label}.")
     else:
-        sections.render_map(layers, display_frame, keys, rescale, categories, selected, source,
-                            layer_sources(store))
+        sections.render_map(layers, display_frame, keys, rescale, categories, selected, source, layer_sources(store))
 
     if selected:
         head, button = st.columns([6, 1], vertical_alignment="bottom")
@@ -49,15 +48,36 @@ with page_guard():
 
     st.subheader(f"Per sector van de {view.label}")
     with page_guard():
-        sections.render_sector_table(sections.sector_table(layers, names), selected, source_line(
-            store, ["pct_in_kern"], ("sectoren", "voorzieningen")))
+        sections.render_sector_table(
+            sections.sector_table(layers, names),
+            selected,
+            source_line(store, ["pct_in_kern"], ("sectoren", "voorzieningen")),
+        )
 
     if not display_frame.empty:
         with st.expander("Meenemen: kaart", icon=":material/download:"), page_guard():
-            take_home.offer(store, [take_home.spatial_map_document(
-                store, layers.amenities, list(names.index), categories, view_label=view.label,
-                source=source_line(store, layers=["sectoren", "voorzieningen"] + [
-                    k for k in ("bushaltes", "kernen", "linten", "verspreid") if k in keys], categories=categories),
-                selected=selected, stops=layers.stops if "bushaltes" in keys else None,
-                settlements=tuple(c for c, k in (("kern", "kernen"), ("lint", "linten"), ("verspreid", "verspreid"))
-                                  if k in keys))])
+            take_home.offer(
+                store,
+                [
+                    take_home.spatial_map_document(
+                        store,
+                        layers.amenities,
+                        list(names.index),
+                        categories,
+                        view_label=view.label,
+                        source=source_line(
+                            store,
+                            layers=["sectoren", "voorzieningen"]
+                            + [k for k in ("bushaltes", "kernen", "linten", "verspreid") if k in keys],
+                            categories=categories,
+                        ),
+                        selected=selected,
+                        stops=layers.stops if "bushaltes" in keys else None,
+                        settlements=tuple(
+                            c
+                            for c, k in (("kern", "kernen"), ("lint", "linten"), ("verspreid", "verspreid"))
+                            if k in keys
+                        ),
+                    )
+                ],
+            )

@@ -31,8 +31,10 @@ with page_guard():
 
     periods = available_periods(store, [BUILTIN.indicator("pct_no_basket_1200m"), need.ind])
     if not periods:
-        st.info("Er zijn nog geen bereikbaarheidscijfers in de databank: importeer voorzieningen, haltes en "
-                "bewoonde hectarecellen.")
+        st.info(
+            "Er zijn nog geen bereikbaarheidscijfers in de databank: importeer voorzieningen, haltes en "
+            "bewoonde hectarecellen."
+        )
         st.stop()
     period = periods[-1]
     # The need's figures and the access computation (with the layers it read), not every import.
@@ -45,25 +47,32 @@ with page_guard():
     if not BUILTIN.has_data(need.indicator, variables):
         counts = ", ".join(f"'{BUILTIN.count(c).label.lower()}'" for c in need.ind.base_counts if BUILTIN.count(c))
         with_data = [n.label for n in NEEDS.values() if BUILTIN.has_data(n.indicator, variables)]
-        st.info(f"Voor '{need.label}' zijn er geen cijfers in de databank: daarvoor zijn {counts} per sector nodig "
-                "(bv. uit Provincies in Cijfers; importeer ze op de pagina **Gegevens**). "
-                + (f"Wel beschikbaar: {', '.join(with_data)}." if with_data else
-                   "Voor geen enkele 'wie' zijn er nu cijfers."), icon=":material/info:")
+        st.info(
+            f"Voor '{need.label}' zijn er geen cijfers in de databank: daarvoor zijn {counts} per sector nodig "
+            "(bv. uit Provincies in Cijfers; importeer ze op de pagina **Gegevens**). "
+            + (
+                f"Wel beschikbaar: {', '.join(with_data)}."
+                if with_data
+                else "Voor geen enkele 'wie' zijn er nu cijfers."
+            ),
+            icon=":material/info:",
+        )
         st.stop()
     layers = view_layers(store, view.level, view.code)
     if layers.places.empty:
-        st.info(f"Voor de {view.label} is nog geen bereikbaarheid per woonplaats berekend, dus valt er geen wie "
-                "tegenover wat te zetten. Op de pagina **Gegevens**: importeer een bevolkingsraster (inwoners per "
-                "hectare), voorzieningen en haltes, en kies daar **Bereikbaarheid berekenen**.",
-                icon=":material/route:")
+        st.info(
+            f"Voor de {view.label} is nog geen bereikbaarheid per woonplaats berekend, dus valt er geen wie "
+            "tegenover wat te zetten. Op de pagina **Gegevens**: importeer een bevolkingsraster (inwoners per "
+            "hectare), voorzieningen en haltes, en kies daar **Bereikbaarheid berekenen**.",
+            icon=":material/route:",
+        )
         st.stop()
     # The zone's averages need its places, not its map layers.
     zone_places = view_places(store, "elz", choice.elz_code)
     zone_names = view_sector_names(store, type(view)("elz", choice.elz_code, choice.elz_name, choice))
     results = zone_results(store, view, need.ind, period)
     population = results[results["indicator"] == "pop_total"].set_index("area_code")["value"]
-    zone_data = sector_mismatch(results, zone_places, zone_names, need, measure, settings,
-                                small_threshold, population)
+    zone_data = sector_mismatch(results, zone_places, zone_names, need, measure, settings, small_threshold, population)
     data = zone_data[zone_data["statsec"].isin(names.index)].reset_index(drop=True)
     zone_label = f"gemiddelde eerstelijnszone {choice.elz_name}"
     refs_result, _ = reference_results(store, view, need.ind, period)
@@ -86,8 +95,9 @@ with page_guard():
     if frame.empty:
         st.info(f"Er is nog geen kaart van de sectoren van de {view.label}.")
     else:
-        sections.render_map(frame, municipalities, data, need, measure, settings, selected, view, layers, period,
-                            source)
+        sections.render_map(
+            frame, municipalities, data, need, measure, settings, selected, view, layers, period, source
+        )
     if selected:
         head, button = st.columns([6, 1], vertical_alignment="bottom")
         row = data.set_index("statsec").loc[selected]
@@ -108,6 +118,19 @@ with page_guard():
 
     if not frame.empty:
         with st.expander("Meenemen: kaart", icon=":material/download:"), page_guard():
-            take_home.offer(store, [take_home.mismatch_map_document(
-                store, data, need, f"{need.group_label} die {lack_phrase(measure, settings)} wonen",
-                list(names.index), period=period, view_label=view.label, source=source, selected=selected)])
+            take_home.offer(
+                store,
+                [
+                    take_home.mismatch_map_document(
+                        store,
+                        data,
+                        need,
+                        f"{need.group_label} die {lack_phrase(measure, settings)} wonen",
+                        list(names.index),
+                        period=period,
+                        view_label=view.label,
+                        source=source,
+                        selected=selected,
+                    )
+                ],
+            )

@@ -67,8 +67,20 @@ with page_guard():
     if frame.empty:
         st.info(f"Er is nog geen kaart van de sectoren van de {view.label}; kies een sector in de rangschikking.")
     else:
-        sections.render_map(frame, municipalities, sectors, ind, method, zone_value, zone_label, selected,
-                            small_threshold, view, period, source)
+        sections.render_map(
+            frame,
+            municipalities,
+            sectors,
+            ind,
+            method,
+            zone_value,
+            zone_label,
+            selected,
+            small_threshold,
+            view,
+            period,
+            source,
+        )
 
     pop_rows = sectors[sectors["indicator"] == "pop_total"].drop_duplicates("area_code").set_index("area_code")
     view_codes = list(names.index)
@@ -104,22 +116,51 @@ with page_guard():
     with tab_signals, page_guard():
         rule = sections.signal_rule_controls()
         analysis = sections.signal_analysis(store, view, period, rule, small_threshold)
-        sections.render_signals(analysis, name_frame, small_codes, selected, period,
-                                source_line(store, [i.code for i in signal_indicators(store.catalogue())],
-                                            period=period))
+        sections.render_signals(
+            analysis,
+            name_frame,
+            small_codes,
+            selected,
+            period,
+            source_line(store, [i.code for i in signal_indicators(store.catalogue())], period=period),
+        )
     with tab_cube, page_guard():
-        sections.render_cube(store, view, names, selected, period,
-                             source_line(store, variables=cube_variables(), period=period))
+        sections.render_cube(
+            store, view, names, selected, period, source_line(store, variables=cube_variables(), period=period)
+        )
     with tab_summary, page_guard():
         sections.render_summary_questions(store, view, period, analysis, view_codes)
 
     with st.expander("Meenemen: samenvattende tabel en profiel", icon=":material/download:"), page_guard():
-        st.caption(f"Voor de {view.label}, periode {period}. Jullie notities en bouwstenen gaan mee wanneer jullie "
-                   "werkgroep gekozen is (zijbalk).")
-        documents = take_home.analysis_documents(store, view.level, view.code, view.label, period,
-                                                 (selected, names[selected]) if selected else None, current_team())
+        st.caption(
+            f"Voor de {view.label}, periode {period}. Jullie notities en bouwstenen gaan mee wanneer jullie "
+            "werkgroep gekozen is (zijbalk)."
+        )
+        documents = take_home.analysis_documents(
+            store,
+            view.level,
+            view.code,
+            view.label,
+            period,
+            (selected, names[selected]) if selected else None,
+            current_team(),
+        )
         if not frame.empty:
-            documents.insert(0, take_home.indicator_map_document(
-                store, sectors, ind, view_codes, period=period, method=method, view_label=view.label, source=source,
-                reference=zone_value, reference_label=zone_label, small=small_codes, selected=selected))
+            documents.insert(
+                0,
+                take_home.indicator_map_document(
+                    store,
+                    sectors,
+                    ind,
+                    view_codes,
+                    period=period,
+                    method=method,
+                    view_label=view.label,
+                    source=source,
+                    reference=zone_value,
+                    reference_label=zone_label,
+                    small=small_codes,
+                    selected=selected,
+                ),
+            )
         take_home.offer(store, documents)

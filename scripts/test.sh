@@ -49,9 +49,12 @@ if [ "$#" -gt 0 ]; then
     exec .venv/bin/python -m pytest "$@"
 fi
 
-# The whole suite: everything but the browser tests on two workers (pytest-xdist), then the browser
-# tests on their own, because they time real clicks and must not share the machine with other tests.
+# The whole suite: first the lint and format check (ruff, settings in pyproject.toml), then everything
+# but the browser tests on two workers (pytest-xdist), then the browser tests on their own, because they
+# time real clicks and must not share the machine with other tests.
 status=0
+.venv/bin/ruff check . || status=$?
+.venv/bin/ruff format --check . || status=$?
 .venv/bin/python -m pytest -n "${ZZ_TEST_WORKERS:-2}" -m "not e2e" || status=$?
 e2e_status=0
 .venv/bin/python -m pytest -m e2e || e2e_status=$?

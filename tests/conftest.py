@@ -38,7 +38,9 @@ def shared_dir() -> Path:
                 "bestanden uit ../shared/realdata kunnen draaien (zie README).",
                 pytrace=False,
             )
-        pytest.skip("../shared/ ontbreekt: deze test leest echte publieke bestanden uit ../shared/realdata (zie README)")
+        pytest.skip(
+            "../shared/ ontbreekt: deze test leest echte publieke bestanden uit ../shared/realdata (zie README)"
+        )
     return SHARED_DIR
 
 

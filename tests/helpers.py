@@ -36,10 +36,16 @@ def hierarchy_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
             ("statsec", sector, "gewest", "2000"),
         ]
     for gemeente in ("11111", "22222"):
-        parents += [("gemeente", gemeente, "elz", "elz1"), ("gemeente", gemeente, "provincie", "10000"),
-                    ("gemeente", gemeente, "gewest", "2000")]
-    parents += [("elz", "elz1", "provincie", "10000"), ("elz", "elz1", "gewest", "2000"),
-                ("provincie", "10000", "gewest", "2000")]
+        parents += [
+            ("gemeente", gemeente, "elz", "elz1"),
+            ("gemeente", gemeente, "provincie", "10000"),
+            ("gemeente", gemeente, "gewest", "2000"),
+        ]
+    parents += [
+        ("elz", "elz1", "provincie", "10000"),
+        ("elz", "elz1", "gewest", "2000"),
+        ("provincie", "10000", "gewest", "2000"),
+    ]
     return area_df, pd.DataFrame(parents, columns=["level", "code", "parent_level", "parent_code"])
 
 
@@ -67,22 +73,49 @@ def make_store(path, rows, period: str = "2025", extra: pd.DataFrame | None = No
 
 # Sector 1: hand-checkable age structure (bands sum to 1000).
 SECTOR_1 = {
-    "pop_total": 1000, "pop_men": 490, "pop_women": 510,
-    "pop_age_0_9": 100, "pop_age_10_19": 110, "pop_age_20_29": 120, "pop_age_30_39": 130,
-    "pop_age_40_49": 140, "pop_age_50_59": 130, "pop_age_60_69": 120, "pop_age_70_79": 80,
-    "pop_age_80_89": 60, "pop_age_90plus": 10,
-    "pop_age_20_64": 560, "pop_age_65plus": 210, "pop_age_75plus": 110, "pop_age_18_64": 582,
+    "pop_total": 1000,
+    "pop_men": 490,
+    "pop_women": 510,
+    "pop_age_0_9": 100,
+    "pop_age_10_19": 110,
+    "pop_age_20_29": 120,
+    "pop_age_30_39": 130,
+    "pop_age_40_49": 140,
+    "pop_age_50_59": 130,
+    "pop_age_60_69": 120,
+    "pop_age_70_79": 80,
+    "pop_age_80_89": 60,
+    "pop_age_90plus": 10,
+    "pop_age_20_64": 560,
+    "pop_age_65plus": 210,
+    "pop_age_75plus": 110,
+    "pop_age_18_64": 582,
     "pop_same_address": 900,
-    "hh_private": 400, "hh_single_person": 120, "hh_single_parent_minor": 20,
-    "pop_alone_18_64": 58, "pop_alone_75plus": 44,
-    "pupils_primary": 80, "pupils_primary_low_edu_mother": 12,
-    "pupils_secondary": 70, "pupils_secondary_low_edu_mother": 7,
-    "insured_20_64": 550, "insured_20_64_increased": 55,
-    "insured_65plus": 200, "insured_65plus_replacement_income": 10,
-    "insured_total": 990, "insured_chronic": 198, "insured_antidepressants": 99,
-    "hh_known_tenure": 380, "hh_tenant": 95, "social_rental_dwellings": 12,
-    "pop_non_belgian_birth_nat": 50, "pop_non_belgian_origin": 150,
-    "tax_returns": 520, "net_taxable_income": 19_500_000, "hh_statbel": 410, "cars": 451,
+    "hh_private": 400,
+    "hh_single_person": 120,
+    "hh_single_parent_minor": 20,
+    "pop_alone_18_64": 58,
+    "pop_alone_75plus": 44,
+    "pupils_primary": 80,
+    "pupils_primary_low_edu_mother": 12,
+    "pupils_secondary": 70,
+    "pupils_secondary_low_edu_mother": 7,
+    "insured_20_64": 550,
+    "insured_20_64_increased": 55,
+    "insured_65plus": 200,
+    "insured_65plus_replacement_income": 10,
+    "insured_total": 990,
+    "insured_chronic": 198,
+    "insured_antidepressants": 99,
+    "hh_known_tenure": 380,
+    "hh_tenant": 95,
+    "social_rental_dwellings": 12,
+    "pop_non_belgian_birth_nat": 50,
+    "pop_non_belgian_origin": 150,
+    "tax_returns": 520,
+    "net_taxable_income": 19_500_000,
+    "hh_statbel": 410,
+    "cars": 451,
 }
 
 
@@ -130,8 +163,7 @@ def signal_store_states(path, kind: str):
     zone = compute(store, codes, areas=[("elz", "elz1")]).set_index("indicator")
     zone_values = zone["value"].where(zone["status"] == "ok")
     evaluation = evaluate(sectors[sectors["indicator"].isin(signal_codes)], zone_values, SignalRule())
-    return store, sectors, zone_values, evaluation, signal_states(evaluation, list(SECTORS), BUILTIN,
-                                                                   store.variables())
+    return store, sectors, zone_values, evaluation, signal_states(evaluation, list(SECTORS), BUILTIN, store.variables())
 
 
 def signal_store(path, kind: str, with_access: bool = False) -> Store:
@@ -139,6 +171,8 @@ def signal_store(path, kind: str, with_access: bool = False) -> Store:
     within reach of the basic basket), so the Wie vs wat part runs without its "wie"."""
     rows = signal_rows(kind)
     if with_access:
-        rows = {key: ({**values, "acc_pop": 1000, "acc_pop_no_basket_1200m": 100} if key[0] == "statsec" else values)
-                for key, values in rows.items()}
+        rows = {
+            key: ({**values, "acc_pop": 1000, "acc_pop_no_basket_1200m": 100} if key[0] == "statsec" else values)
+            for key, values in rows.items()
+        }
     return make_store(path, rows)

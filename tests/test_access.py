@@ -16,9 +16,18 @@ import shapely
 
 from zorgzaam import access
 from zorgzaam.access import (
-    AMENITY_CATEGORIES, DEFAULTS, AccessSettings, access_observations, amenity_points,
-    compute_and_store_access, compute_place_access, lack_phrase, lacks_access, residential_places,
-    sector_access, settlement_class,
+    AMENITY_CATEGORIES,
+    DEFAULTS,
+    AccessSettings,
+    access_observations,
+    amenity_points,
+    compute_and_store_access,
+    compute_place_access,
+    lack_phrase,
+    lacks_access,
+    residential_places,
+    sector_access,
+    settlement_class,
 )
 from zorgzaam.demo import DEMO_DATASET_ID, DEMO_ELZ_CODE, DEMO_PERIODS, TINY_SECTOR, TOWN_CODE
 from zorgzaam.engine import compute, derive_counts
@@ -70,10 +79,15 @@ def _features() -> pd.DataFrame:
         ("nederzetting", "v1", "verspreid", _box(-4100, -50, -4050, 50)),
         ("nederzetting", "v2", "verspreid", _box(-50, 3076, 50, 3176)),
     ]
-    return pd.DataFrame({
-        "layer": [r[0] for r in rows], "feature_id": [r[1] for r in rows], "category": [r[2] for r in rows],
-        "name": [r[1] for r in rows], "geom_lambert": list(shapely.to_wkb([r[3] for r in rows])),
-    })
+    return pd.DataFrame(
+        {
+            "layer": [r[0] for r in rows],
+            "feature_id": [r[1] for r in rows],
+            "category": [r[2] for r in rows],
+            "name": [r[1] for r in rows],
+            "geom_lambert": list(shapely.to_wkb([r[3] for r in rows])),
+        }
+    )
 
 
 def _stops() -> pd.DataFrame:
@@ -92,8 +106,10 @@ def _stops() -> pd.DataFrame:
 
 def _grid() -> pd.DataFrame:
     rows = [("inwoners", X0 + dx, Y0 + dy, float(r), s) for dx, dy, r, s in PLACES.values()]
-    rows += [("inwoners", X0 + 7000, Y0, 0.0, S1),  # uninhabited: not a place
-             ("walkability", X0, Y0, 55.0, S1)]  # another layer: not a place
+    rows += [
+        ("inwoners", X0 + 7000, Y0, 0.0, S1),  # uninhabited: not a place
+        ("walkability", X0, Y0, 55.0, S1),
+    ]  # another layer: not a place
     frame = pd.DataFrame(rows, columns=["layer", "x", "y", "value", "statsec"])
     frame["value"] = frame["value"].astype("Float64")
     return frame
@@ -116,6 +132,7 @@ def _name(x: float, y: float) -> str:
 
 
 # --- the per-place table ------------------------------------------------------------------------
+
 
 def test_places_are_the_inhabited_cells_of_the_residents_layer(table):
     assert sorted(table.index) == sorted(PLACES)
@@ -173,7 +190,8 @@ def _brute_force(places: pd.DataFrame, amenities: pd.DataFrame, stops: pd.DataFr
         out[f"dist_{cat}"] = np.array([nearest(px, py, pts) for px, py in xy], dtype=np.float32)
         for r in access.COUNT_RADII:
             out[f"n{r}_{cat}"] = np.array(
-                [sum(math.sqrt((px - ax) ** 2 + (py - ay) ** 2) <= r for ax, ay in pts) for px, py in xy])
+                [sum(math.sqrt((px - ax) ** 2 + (py - ay) ** 2) <= r for ax, ay in pts) for px, py in xy]
+            )
     freq = stops["departures_per_hour"].to_numpy(dtype=float, na_value=np.nan)
     for t in access.BUS_THRESHOLDS:
         ok = ~stops["is_belbus"].to_numpy() & (freq > 0) & (freq >= t)
@@ -208,16 +226,25 @@ def test_nearest_and_counts_equal_a_brute_force_computation(seed, chunk, monkeyp
     # Ties on the radius from a cell centre: 400 m (240-320-400 and straight east), 1200 m (720-960-1200 and
     # straight south), and the same points again just beyond.
     px, py = gx[0], gy[0]
-    for cat, dx, dy in (("slager", 240, 320), ("slager", 400, 0), ("post", 720, -960), ("post", 0, -1200),
-                        ("groen", 240.001, 320), ("groen", 0, -1200.001)):
+    for cat, dx, dy in (
+        ("slager", 240, 320),
+        ("slager", 400, 0),
+        ("post", 720, -960),
+        ("post", 0, -1200),
+        ("groen", 240.001, 320),
+        ("groen", 0, -1200.001),
+    ):
         rows.append((cat, px + dx, py + dy))
     amenities = pd.DataFrame(rows, columns=["category", "x", "y"])
     belbus = rng.random(25) < 0.2
-    stops = pd.DataFrame({
-        "x": X0 + rng.uniform(-500, 6500, 25), "y": Y0 + rng.uniform(-500, 4500, 25),
-        "departures_per_hour": pd.array(np.where(belbus, np.nan, rng.integers(0, 6, 25) / 2), dtype="Float64"),
-        "is_belbus": belbus,
-    })
+    stops = pd.DataFrame(
+        {
+            "x": X0 + rng.uniform(-500, 6500, 25),
+            "y": Y0 + rng.uniform(-500, 4500, 25),
+            "departures_per_hour": pd.array(np.where(belbus, np.nan, rng.integers(0, 6, 25) / 2), dtype="Float64"),
+            "is_belbus": belbus,
+        }
+    )
 
     table = compute_place_access(places, amenities, stops, None)
     expected = _brute_force(places, amenities, stops)
@@ -243,8 +270,7 @@ def test_food_is_the_nearest_shop_and_the_basket_the_farthest_group(table):
     # P1 has everything within 1,2 km (school at 1118 m); P2 has all but the apotheek (1345 m).
     lack = pd.Series(lacks_access(table, "basket"), index=table.index)
     assert not lack["P1"] and lack["P2"] and lack["P3"] and lack["P4"]
-    assert table.loc["P2", "dist_apotheek"] > 1200 > max(table.loc["P2", ["dist_food", "dist_huisarts",
-                                                                          "dist_school"]])
+    assert table.loc["P2", "dist_apotheek"] > 1200 > max(table.loc["P2", ["dist_food", "dist_huisarts", "dist_school"]])
 
 
 def test_a_basket_group_absent_from_the_data_means_no_basket():
@@ -303,21 +329,24 @@ def test_combined_measures_and_category_measures(table):
 
 
 def test_lack_phrases_are_plain_dutch():
-    assert lack_phrase("basket") == ("verder dan 1,2 km van het volledige basispakket "
-                                     "(voeding, huisarts, apotheek, school)")
+    assert lack_phrase("basket") == (
+        "verder dan 1,2 km van het volledige basispakket (voeding, huisarts, apotheek, school)"
+    )
     assert lack_phrase("bus") == "verder dan 400 m van een bushalte met minstens 1 vertrek per uur"
     assert lack_phrase("bus", AccessSettings(bus_min_per_hour=0)) == "verder dan 400 m van een bushalte"
     assert lack_phrase("bus", AccessSettings(bus_min_per_hour=2)).endswith("minstens 2 vertrekken per uur")
     assert lack_phrase("cat:bakker") == "verder dan 1,2 km van een bakker"
     assert lack_phrase("cat:bakker+bus") == "verder dan 1,2 km van een bakker en 400 m van een bus die elk uur passeert"
     assert lack_phrase("cat:lokaal_dienstencentrum", AccessSettings(walk_radius=3750)) == (
-        "verder dan 3,75 km van een lokaal dienstencentrum")
+        "verder dan 3,75 km van een lokaal dienstencentrum"
+    )
     assert set(access.CATEGORY_LABELS) == set(AMENITY_CATEGORIES)
     for code in access.measure_codes():
         assert lack_phrase(code).startswith("verder dan ")
 
 
 # --- per sector ------------------------------------------------------------------------------------
+
 
 def test_sector_access_spreads_the_age_group_and_keeps_hidden_missing(table):
     lack = lacks_access(table, "basket")
@@ -338,8 +367,9 @@ def _base_obs(gemeente: dict | None = None) -> pd.DataFrame:
         ("statsec", S2): {"pop_total": 30, "pop_age_65plus": "x", "pop_age_80_89": 9, "pop_age_90plus": "x"},
         ("statsec", S3): {"pop_total": 5, "pop_age_65plus": "x", "pop_age_80_89": "x", "pop_age_90plus": "x"},
         ("statsec", S4): {"pop_total": 7, "pop_age_65plus": 3, "pop_age_80_89": 1, "pop_age_90plus": 0},
-        ("gemeente", "11111"): gemeente if gemeente is not None else {
-            "pop_total": 105, "pop_age_65plus": 50, "pop_age_80_89": 20, "pop_age_90plus": 4},
+        ("gemeente", "11111"): gemeente
+        if gemeente is not None
+        else {"pop_total": 105, "pop_age_65plus": 50, "pop_age_80_89": 20, "pop_age_90plus": 4},
         ("gewest", "2000"): {"pop_total": 1_000_000, "pop_age_65plus": 200_000},
     }
     out = []
@@ -349,13 +379,16 @@ def _base_obs(gemeente: dict | None = None) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["area_level", "area_code", "variable", "period", "value", "status"])
 
 
-PARENTS = pd.DataFrame({"code": [S1, S2, S3, S4], "gemeente": ["11111", "11111", "11111", "22222"],
-                        "gewest": ["2000"] * 4})
+PARENTS = pd.DataFrame(
+    {"code": [S1, S2, S3, S4], "gemeente": ["11111", "11111", "11111", "22222"], "gewest": ["2000"] * 4}
+)
 
 
 def _obs_dict(obs: pd.DataFrame) -> dict:
-    return {(r.area_level, r.area_code, r.variable): (None if pd.isna(r.value) else float(r.value), r.status)
-            for r in obs.itertuples()}
+    return {
+        (r.area_level, r.area_code, r.variable): (None if pd.isna(r.value) else float(r.value), r.status)
+        for r in obs.itertuples()
+    }
 
 
 def test_observations_per_sector(table):
@@ -400,16 +433,21 @@ def test_municipal_rows_spread_the_hidden_sectors_residual(table):
 
 
 def test_no_municipal_rows_without_its_own_count_or_with_an_uncovered_sector(table):
-    hidden_own = _base_obs(gemeente={"pop_total": 105, "pop_age_65plus": "x", "pop_age_80_89": 20,
-                                     "pop_age_90plus": 4})
+    hidden_own = _base_obs(gemeente={"pop_total": 105, "pop_age_65plus": "x", "pop_age_80_89": 20, "pop_age_90plus": 4})
     obs = _obs_dict(access_observations(table.reset_index(drop=True), hidden_own, "2025", DEFAULTS, PARENTS))
     assert ("gemeente", "11111", "acc_pop_65plus") not in obs
     assert obs[("gemeente", "11111", "acc_pop_80plus")][0] == pytest.approx(24.0)
     # A sector with inhabitants but no place in the grid: unknown, so no sector rows and no municipal rows.
-    uncovered = pd.concat([PARENTS, pd.DataFrame({"code": ["11111A03-"], "gemeente": ["11111"],
-                                                  "gewest": ["2000"]})], ignore_index=True)
-    base = pd.concat([_base_obs(), pd.DataFrame([("statsec", "11111A03-", "pop_total", "2025", 12.0, "ok")],
-                                                columns=_base_obs().columns)], ignore_index=True)
+    uncovered = pd.concat(
+        [PARENTS, pd.DataFrame({"code": ["11111A03-"], "gemeente": ["11111"], "gewest": ["2000"]})], ignore_index=True
+    )
+    base = pd.concat(
+        [
+            _base_obs(),
+            pd.DataFrame([("statsec", "11111A03-", "pop_total", "2025", 12.0, "ok")], columns=_base_obs().columns),
+        ],
+        ignore_index=True,
+    )
     obs = _obs_dict(access_observations(table.reset_index(drop=True), base, "2025", DEFAULTS, uncovered))
     assert not any(k[:2] == ("statsec", "11111A03-") for k in obs)
     assert ("gemeente", "11111", "acc_pop_80plus") not in obs
@@ -421,6 +459,7 @@ def test_no_municipal_rows_without_its_own_count_or_with_an_uncovered_sector(tab
 
 
 # --- on the demo store -------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def demo_store(demo_db):
@@ -440,10 +479,10 @@ def test_demo_place_table_is_the_computation_on_the_stored_layers(demo_store):
     again = compute_place_access(places, amenity_points(features), demo_store.stops(DEMO_DATASET_ID), features)
     assert len(stored) == len(again) > 1000
     key = ["statsec", "x", "y"]
-    pd.testing.assert_frame_equal(stored.sort_values(key).reset_index(drop=True),
-                                  again.sort_values(key).reset_index(drop=True), check_dtype=False)
-    assert stored["residents"].sum() == demo_store.scalar(
-        "SELECT sum(value) FROM grid_cells WHERE layer = 'inwoners'")
+    pd.testing.assert_frame_equal(
+        stored.sort_values(key).reset_index(drop=True), again.sort_values(key).reset_index(drop=True), check_dtype=False
+    )
+    assert stored["residents"].sum() == demo_store.scalar("SELECT sum(value) FROM grid_cells WHERE layer = 'inwoners'")
     assert set(stored["settlement"]) == {"kern", "lint", "verspreid", "elders"}
 
 
@@ -453,10 +492,15 @@ def test_demo_observations_are_a_recomputation_from_the_place_table(demo_store):
     again = access_observations(demo_store.place_access(), base, period, DEFAULTS, demo_store.parents("statsec"))
     again = again.sort_values(["area_level", "area_code", "variable"]).reset_index(drop=True)
     stored = _stored_access(demo_store)
-    pd.testing.assert_frame_equal(stored[["area_level", "area_code", "variable", "status"]],
-                                  again[["area_level", "area_code", "variable", "status"]])
-    np.testing.assert_allclose(stored["value"].to_numpy(dtype=float, na_value=np.nan),
-                               again["value"].to_numpy(dtype=float, na_value=np.nan), rtol=1e-9)
+    pd.testing.assert_frame_equal(
+        stored[["area_level", "area_code", "variable", "status"]],
+        again[["area_level", "area_code", "variable", "status"]],
+    )
+    np.testing.assert_allclose(
+        stored["value"].to_numpy(dtype=float, na_value=np.nan),
+        again["value"].to_numpy(dtype=float, na_value=np.nan),
+        rtol=1e-9,
+    )
 
 
 def test_demo_engine_values_are_ratios_of_sums_of_the_place_table(demo_store):
@@ -464,43 +508,61 @@ def test_demo_engine_values_are_ratios_of_sums_of_the_place_table(demo_store):
     parents = demo_store.parents("statsec").set_index("code")
     places["gemeente"] = parents["gemeente"].reindex(places["statsec"]).to_numpy()
     lack = places["dist_basket"].isna() | (places["dist_basket"] > 1200)
-    result = compute(demo_store, ["pct_no_basket_1200m", "pct_no_bus_400m", "pct_in_kern"],
-                     areas=[("gemeente", TOWN_CODE), ("elz", DEMO_ELZ_CODE)])
+    result = compute(
+        demo_store,
+        ["pct_no_basket_1200m", "pct_no_bus_400m", "pct_in_kern"],
+        areas=[("gemeente", TOWN_CODE), ("elz", DEMO_ELZ_CODE)],
+    )
     for (lvl, code), rows in result.groupby(["area_level", "area_code"]):
         mine = places if lvl == "elz" else places[places["gemeente"] == code]
         get = rows.set_index("indicator")["value"]
-        assert get["pct_no_basket_1200m"] == pytest.approx(100 * mine["residents"][lack].sum()
-                                                           / mine["residents"].sum())
+        assert get["pct_no_basket_1200m"] == pytest.approx(
+            100 * mine["residents"][lack].sum() / mine["residents"].sum()
+        )
         bus = mine["dist_bus_1"].isna() | (mine["dist_bus_1"] > 400)
         assert get["pct_no_bus_400m"] == pytest.approx(100 * mine["residents"][bus].sum() / mine["residents"].sum())
-        assert get["pct_in_kern"] == pytest.approx(100 * mine["residents"][mine["settlement"] == "kern"].sum()
-                                                   / mine["residents"].sum())
+        assert get["pct_in_kern"] == pytest.approx(
+            100 * mine["residents"][mine["settlement"] == "kern"].sum() / mine["residents"].sum()
+        )
 
 
 def test_demo_80plus_access_of_municipalities_and_zone(demo_store):
     stored = _stored_access(demo_store)
     gem = stored[stored["area_level"] == "gemeente"].set_index(["area_code", "variable"])["value"].astype(float)
     result = compute(demo_store, ["pct_80plus_no_basket_1200m", "n_80plus_no_bus_400m"], level="gemeente")
-    result = pd.concat([result, compute(demo_store, ["pct_80plus_no_basket_1200m", "n_80plus_no_bus_400m"],
-                                        areas=[("elz", DEMO_ELZ_CODE)])])
+    result = pd.concat(
+        [
+            result,
+            compute(demo_store, ["pct_80plus_no_basket_1200m", "n_80plus_no_bus_400m"], areas=[("elz", DEMO_ELZ_CODE)]),
+        ]
+    )
     assert (result["status"] == "ok").all()
     values = result.set_index(["area_code", "indicator"])["value"]
     for code in gem.index.get_level_values(0).unique():
         assert values[(code, "pct_80plus_no_basket_1200m")] == pytest.approx(
-            100 * gem[(code, "acc_pop_80plus_no_basket_1200m")] / gem[(code, "acc_pop_80plus")])
+            100 * gem[(code, "acc_pop_80plus_no_basket_1200m")] / gem[(code, "acc_pop_80plus")]
+        )
         assert values[(code, "n_80plus_no_bus_400m")] == pytest.approx(gem[(code, "acc_pop_80plus_no_bus_400m")])
     zone = gem.groupby(level="variable").sum()
     assert values[(DEMO_ELZ_CODE, "pct_80plus_no_basket_1200m")] == pytest.approx(
-        100 * zone["acc_pop_80plus_no_basket_1200m"] / zone["acc_pop_80plus"])
+        100 * zone["acc_pop_80plus_no_basket_1200m"] / zone["acc_pop_80plus"]
+    )
     # The municipality's 80+ in places is its published 80+ (the hidden tiny sector included).
-    base = derive_counts(demo_store.observations(["pop_age_80_89", "pop_age_90plus"], [DEMO_PERIODS[-1]],
-                                                 [("gemeente", TOWN_CODE)]))
+    base = derive_counts(
+        demo_store.observations(["pop_age_80_89", "pop_age_90plus"], [DEMO_PERIODS[-1]], [("gemeente", TOWN_CODE)])
+    )
     published = base.loc[base["variable"] == "pop_age_80plus", "value"].iloc[0]
     assert gem[(TOWN_CODE, "acc_pop_80plus")] == pytest.approx(published)
     # The tiny sector stays hidden, and so does the wijk around it; Flanders is not the zone's sum.
-    tiny = compute(demo_store, ["pct_80plus_no_basket_1200m", "pct_no_basket_1200m"],
-                   areas=[("statsec", TINY_SECTOR), ("wijk", demo_store.parent_of("statsec", TINY_SECTOR, "wijk")),
-                          ("gewest", "2000")]).set_index(["area_level", "indicator"])["status"]
+    tiny = compute(
+        demo_store,
+        ["pct_80plus_no_basket_1200m", "pct_no_basket_1200m"],
+        areas=[
+            ("statsec", TINY_SECTOR),
+            ("wijk", demo_store.parent_of("statsec", TINY_SECTOR, "wijk")),
+            ("gewest", "2000"),
+        ],
+    ).set_index(["area_level", "indicator"])["status"]
     assert tiny[("statsec", "pct_80plus_no_basket_1200m")] == "verborgen"
     assert tiny[("statsec", "pct_no_basket_1200m")] == "ok"
     assert tiny[("wijk", "pct_80plus_no_basket_1200m")] == "onvolledig"
@@ -508,6 +570,7 @@ def test_demo_80plus_access_of_municipalities_and_zone(demo_store):
 
 
 # --- writing ---------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def demo_copy(demo_db, tmp_path):
@@ -549,15 +612,19 @@ def test_a_failure_in_the_middle_leaves_the_store_unchanged(demo_copy, monkeypat
     assert _snapshot(demo_copy) == before
 
 
-
 # --- combining layers from separate imports -------------------------------------------------------------
+
 
 def _split_into_imports(store: Store) -> pd.DataFrame:
     """Move the demo's layers into separate datasets, as imports of separate files leave them,
     and forget its access results; returns the access table it had."""
     had = store.place_access()
-    moves = [("features", "osm", "layer = 'voorziening'"), ("features", "kernen", "layer = 'nederzetting'"),
-             ("stops", "gtfs", "TRUE"), ("grid_cells", "raster-inwoners", "layer = 'inwoners'")]
+    moves = [
+        ("features", "osm", "layer = 'voorziening'"),
+        ("features", "kernen", "layer = 'nederzetting'"),
+        ("stops", "gtfs", "TRUE"),
+        ("grid_cells", "raster-inwoners", "layer = 'inwoners'"),
+    ]
     cur = store.cursor()
     for table, dataset, where in moves:
         cur.execute(f"UPDATE {table} SET dataset_id = ? WHERE {where}", [dataset])
@@ -575,11 +642,15 @@ def test_combined_layers_of_separate_imports_give_the_same_access(demo_copy):
     summary = compute_and_store_access(demo_copy, None, DEMO_PERIODS[-1])
     assert summary.dataset_id == access.ACCESS_DATASET and summary.places == len(had)
     key = ["statsec", "x", "y"]
-    pd.testing.assert_frame_equal(demo_copy.place_access().sort_values(key).reset_index(drop=True),
-                                  had.sort_values(key).reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        demo_copy.place_access().sort_values(key).reset_index(drop=True),
+        had.sort_values(key).reset_index(drop=True),
+        check_dtype=False,
+    )
     # The engine finds the counts, now held by the derived dataset, and the result is recorded.
     assert set(demo_copy.query_df("SELECT DISTINCT dataset_id FROM place_access")["dataset_id"]) == {
-        access.ACCESS_DATASET}
+        access.ACCESS_DATASET
+    }
     result = compute(demo_copy, ["pct_no_basket_1200m"], areas=[("elz", DEMO_ELZ_CODE)])
     assert result["status"].iloc[0] == "ok"
     after = access.access_inputs(demo_copy)
@@ -612,8 +683,13 @@ def test_stops_without_any_timetable_leave_the_bus_counts_unknown(demo_store):
     variables = ["pop_total", "pop_age_65plus", "pop_age_80_89", "pop_age_90plus"]
     base = demo_store.observations(variables, [period])
     stops = demo_store.stops(DEMO_DATASET_ID)
-    args = (demo_store.features(DEMO_DATASET_ID), demo_store.grid_cells(DEMO_DATASET_ID, layer="inwoners"), base,
-            period, demo_store.parents("statsec"))
+    args = (
+        demo_store.features(DEMO_DATASET_ID),
+        demo_store.grid_cells(DEMO_DATASET_ID, layer="inwoners"),
+        base,
+        period,
+        demo_store.parents("statsec"),
+    )
     _, with_times = access.build_access(args[0], stops, *args[1:])
     bus = with_times["variable"].str.contains("_no_bus_")
     assert bus.any() and (with_times.loc[bus, "status"] == "ok").any()
@@ -622,28 +698,43 @@ def test_stops_without_any_timetable_leave_the_bus_counts_unknown(demo_store):
     bus = without["variable"].str.contains("_no_bus_")
     assert (without.loc[bus, "status"] == "ontbrekend").all() and without.loc[bus, "value"].isna().all()
     # Everything else is as before.
-    pd.testing.assert_frame_equal(without[~bus].reset_index(drop=True), with_times[~bus].reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        without[~bus].reset_index(drop=True), with_times[~bus].reset_index(drop=True), check_dtype=False
+    )
     assert not access.has_timetable(stops.assign(departures_per_hour=np.nan))
     assert access.has_timetable(stops)
 
 
 def _amenity(fid, category, dx, dy, dataset):
-    return {"layer": "voorziening", "feature_id": fid, "category": category, "name": fid,
-            "geom_lambert": shapely.to_wkb(_pt(dx, dy)), "dataset_id": dataset}
+    return {
+        "layer": "voorziening",
+        "feature_id": fid,
+        "category": category,
+        "name": fid,
+        "geom_lambert": shapely.to_wkb(_pt(dx, dy)),
+        "dataset_id": dataset,
+    }
 
 
 def test_the_same_amenity_from_two_imports_counts_once():
-    features = pd.DataFrame([
-        _amenity("afmps-1", "apotheek", 0, 0, "afmps"),
-        _amenity("osm-1", "apotheek", 12, 5, "osm"),          # the same pharmacy, 13 m away
-        _amenity("osm-2", "apotheek", 500, 0, "osm"),         # another one
-        _amenity("osm-3", "huisarts", 5, 0, "osm"),           # another category on the same spot
-        _amenity("afmps-2", "apotheek", 800, 0, "afmps"),
-        _amenity("afmps-3", "apotheek", 810, 0, "afmps"),     # two of one list stay two
-        {"layer": "nederzetting", "feature_id": "k", "category": "kern", "name": "k",
-         "geom_lambert": shapely.to_wkb(_box(-10, -10, 10, 10)), "dataset_id": "kernen"},
-    ])
+    features = pd.DataFrame(
+        [
+            _amenity("afmps-1", "apotheek", 0, 0, "afmps"),
+            _amenity("osm-1", "apotheek", 12, 5, "osm"),  # the same pharmacy, 13 m away
+            _amenity("osm-2", "apotheek", 500, 0, "osm"),  # another one
+            _amenity("osm-3", "huisarts", 5, 0, "osm"),  # another category on the same spot
+            _amenity("afmps-2", "apotheek", 800, 0, "afmps"),
+            _amenity("afmps-3", "apotheek", 810, 0, "afmps"),  # two of one list stay two
+            {
+                "layer": "nederzetting",
+                "feature_id": "k",
+                "category": "kern",
+                "name": "k",
+                "geom_lambert": shapely.to_wkb(_box(-10, -10, 10, 10)),
+                "dataset_id": "kernen",
+            },
+        ]
+    )
     kept = access.without_duplicate_amenities(features)
     assert sorted(kept["feature_id"]) == ["afmps-1", "afmps-2", "afmps-3", "k", "osm-2", "osm-3"]
     # One import alone is never touched.

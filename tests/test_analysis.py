@@ -94,8 +94,10 @@ def test_signals_raised_not_raised_and_no_data(zone):
     assert a.states.state(OTHER, "eenzaamheid") == NOT_RAISED
     assert {a.states.state(HIDDEN, s) for s in ("eenzaamheid", "zorgnood", "kans")} == {NO_DATA}
     lines = dict(a.signal_lines(STANDS_OUT))
-    assert lines["Eenzaamheid"] == ("% 80-89 jaar 20,0 % (gemiddelde eerstelijnszone Testzone: 9,5 %); "
-                                    "% 80-plussers 21,0 % (gemiddelde eerstelijnszone Testzone: 10,5 %)")
+    assert lines["Eenzaamheid"] == (
+        "% 80-89 jaar 20,0 % (gemiddelde eerstelijnszone Testzone: 9,5 %); "
+        "% 80-plussers 21,0 % (gemiddelde eerstelijnszone Testzone: 10,5 %)"
+    )
     assert dict(a.signal_lines(OTHER))["Eenzaamheid"] == "geen signaal"
     assert dict(a.signal_lines(HIDDEN))["Eenzaamheid"].startswith("geen gegevens: ")
     assert a.signal_summary(HIDDEN).startswith("Geen gegevens: ")
@@ -105,13 +107,16 @@ def test_signals_raised_not_raised_and_no_data(zone):
 
 def test_standouts_of_the_summary_questions(zone):
     a = analyse(zone, AnalysisChoice())
-    assert a.standouts(_question("2.2")) == [StandOut(STANDS_OUT, f"Sector {STANDS_OUT}", "% 80-89 jaar, % 80-plussers",
-                                                      2)]
+    assert a.standouts(_question("2.2")) == [
+        StandOut(STANDS_OUT, f"Sector {STANDS_OUT}", "% 80-89 jaar, % 80-plussers", 2)
+    ]
     assert a.standouts(_question("2.3"))[0].text == "% 80-89 jaar, % 80-plussers, Interne vergrijzing"
     # 2.1: the highest % 80-plussers; the small sector's 11 % is skipped (few inhabitants), so 7 % is second.
     lines = a.question_text(_question("2.1")).split("\n")
-    assert "- Hoogste % 80-plussers: Sector 22222A012 21,0 %, Sector 11111A00- 7,0 % " \
-           "(gemiddelde eerstelijnszone Testzone: 10,5 %)" in lines
+    assert (
+        "- Hoogste % 80-plussers: Sector 22222A012 21,0 %, Sector 11111A00- 7,0 % "
+        "(gemiddelde eerstelijnszone Testzone: 10,5 %)" in lines
+    )
     assert not any(SMALL in line for line in lines)
     # The hidden sector is said to have no data, never "nothing stands out".
     assert a.question_text(_question("2.2")).endswith("- Geen gegevens voor 1 van de 4 sectoren: Sector 11111A01-.")
@@ -119,8 +124,9 @@ def test_standouts_of_the_summary_questions(zone):
     town = analyse(zone, AnalysisChoice(municipality="11111"))
     assert town.view_codes == [OTHER, HIDDEN] and town.view_label == "gemeente Eenstad"
     assert town.standouts(_question("2.2")) == []
-    assert town.question_text(_question("2.2")) == ("Geen sectoren vallen op volgens de huidige regel.\n"
-                                                    "Geen gegevens voor 1 van de 2 sectoren: Sector 11111A01-.")
+    assert town.question_text(_question("2.2")) == (
+        "Geen sectoren vallen op volgens de huidige regel.\nGeen gegevens voor 1 van de 2 sectoren: Sector 11111A01-."
+    )
 
 
 def test_an_incomplete_zone_total_never_enters_a_signal(tmp_path):
@@ -161,8 +167,9 @@ def test_no_wie_vs_wat_says_why(tmp_path):
     try:
         a = analyse(no_access, AnalysisChoice())
         assert a.mismatch is None and a.access_period is None
-        assert a.mismatch_gap == ("Geen gegevens: er is nog geen bereikbaarheid per woonplaats berekend "
-                                  "(pagina Gegevens).")
+        assert a.mismatch_gap == (
+            "Geen gegevens: er is nog geen bereikbaarheid per woonplaats berekend (pagina Gegevens)."
+        )
         assert a.mismatch_answers() == {"8.1": a.mismatch_gap, "8.2": a.mismatch_gap}
         assert a.attention().empty
     finally:
@@ -173,8 +180,9 @@ def test_no_wie_vs_wat_says_why(tmp_path):
         assert a.signal_codes == () and a.evaluation.empty
         assert a.mismatch_gap == "Geen gegevens: importeer leeftijd per sector (bv. uit Provincies in Cijfers)."
         assert set(a.states.frame["state"]) == {NO_DATA}
-        assert a.question_text(_question("2.4")) == ("Geen gegevens: importeer leeftijd en herkomst per sector "
-                                                     "(bv. uit Provincies in Cijfers).")
+        assert a.question_text(_question("2.4")) == (
+            "Geen gegevens: importeer leeftijd en herkomst per sector (bv. uit Provincies in Cijfers)."
+        )
     finally:
         close_all()
 
@@ -226,7 +234,8 @@ def test_the_profile_shows_the_analysis_signals(demo):
     for section in sectors:
         assert [(x.signal, x.text) for x in section.signals] == a.signal_lines(section.code)
         assert {r.indicator for r in section.figures if r.signal} == a.raised_indicators(section.code) & {
-            r.indicator for r in section.figures}
+            r.indicator for r in section.figures
+        }
     prefills = {n.question.split(" ")[0]: n.prefill for n in town.notes}
     for q in QUESTIONS:
         assert prefills[q.number] == a.question_text(q, markdown=False)
@@ -242,8 +251,11 @@ def test_the_summary_table_rows_show_the_analysis_signals(demo):
         assert rows.loc[code, "signals"] == a.signal_summary(code)
         assert rows.loc[code, "signal_details"] == raised_details(a.raised(code), a.rule, a.zone_label, a.catalogue)
         n = rows.loc[code, "n_signal_indicators"]
-        assert n == ("-" if all(a.states.state(code, s) == NO_DATA for s in a.states.frame["signal"].unique())
-                     else len(a.raised_indicators(code)))
+        assert n == (
+            "-"
+            if all(a.states.state(code, s) == NO_DATA for s in a.states.frame["signal"].unique())
+            else len(a.raised_indicators(code))
+        )
     assert rows["n_signal_indicators"].map(lambda v: v != "-" and v > 0).any()
 
 

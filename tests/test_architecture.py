@@ -33,15 +33,21 @@ def test_the_check_would_see_a_streamlit_import(tmp_path):
     assert "streamlit" in _imports(page)
 
 
-SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|CREATE\s+(TABLE|INDEX)|"
-                 r"DROP\s+TABLE|ALTER\s+TABLE)\b", re.IGNORECASE | re.DOTALL)
+SQL = re.compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|CREATE\s+(TABLE|INDEX)|"
+    r"DROP\s+TABLE|ALTER\s+TABLE)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _sql_strings(path: Path) -> list[int]:
     """Line numbers of string constants in ``path`` that read like SQL."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return [node.lineno for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)]
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)
+    ]
 
 
 def test_only_the_store_package_holds_sql():
@@ -54,6 +60,8 @@ def test_only_the_store_package_holds_sql():
 
 def test_the_sql_check_sees_a_query_in_a_string(tmp_path):
     code = tmp_path / "x.py"
-    code.write_text('q = ("SELECT a, b FROM observations"\n     " WHERE x = ?")\nlabel = "Selecteer van de lijst"\n',
-                    encoding="utf-8")
+    code.write_text(
+        'q = ("SELECT a, b FROM observations"\n     " WHERE x = ?")\nlabel = "Selecteer van de lijst"\n',
+        encoding="utf-8",
+    )
     assert _sql_strings(code) == [1]

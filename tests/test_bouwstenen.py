@@ -59,7 +59,10 @@ def test_four_clusters_with_source_labels():
     assert CLUSTERS["voorwaardenscheppend"] == "Voorwaardenscheppende bouwstenen"
     assert {b.cluster for b in BOUWSTENEN} == set(CLUSTERS)
     assert [b.code for b in bs.in_cluster("voorwaardenscheppend")] == [
-        "communicatie", "partnerschappen", "publieke_ruimte"]
+        "communicatie",
+        "partnerschappen",
+        "publieke_ruimte",
+    ]
 
 
 def test_codes_are_short_ascii_and_unique():
@@ -102,20 +105,43 @@ def test_scale_texts_are_the_sources():
     assert NOT_SCORED_LABEL == "niet gescoord"
 
 
-@pytest.mark.parametrize("value, expected", [
-    (1, 1), (5, 5), (3.0, 3), ("4", 4), (" 2 ", 2),
-    (None, None), (0, None), ("0", None), ("", None), ("  ", None), ("Niet gescoord", None),
-    (float("nan"), None), (pd.NA, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (1, 1),
+        (5, 5),
+        (3.0, 3),
+        ("4", 4),
+        (" 2 ", 2),
+        (None, None),
+        (0, None),
+        ("0", None),
+        ("", None),
+        ("  ", None),
+        ("Niet gescoord", None),
+        (float("nan"), None),
+        (pd.NA, None),
+    ],
+)
 def test_validate_score_accepts(value, expected):
     assert validate_score(value) == expected
 
 
-@pytest.mark.parametrize("value, phrase", [
-    (True, "ja/nee"), (False, "ja/nee"), (6, "buiten 1 tot 5"), (-1, "buiten 1 tot 5"),
-    (2.5, "2,5 is geen geheel getal"), ("3.0", "geen getal"), ("vier", "geen getal"), ("+3", "geen getal"),
-    ("³", "geen getal"), ([3], "geen getal"),
-])
+@pytest.mark.parametrize(
+    "value, phrase",
+    [
+        (True, "ja/nee"),
+        (False, "ja/nee"),
+        (6, "buiten 1 tot 5"),
+        (-1, "buiten 1 tot 5"),
+        (2.5, "2,5 is geen geheel getal"),
+        ("3.0", "geen getal"),
+        ("vier", "geen getal"),
+        ("+3", "geen getal"),
+        ("³", "geen getal"),
+        ([3], "geen getal"),
+    ],
+)
 def test_validate_score_rejects_in_dutch(value, phrase):
     with pytest.raises(ValueError, match="geheel getal van 1 tot 5") as info:
         validate_score(value)
@@ -124,6 +150,7 @@ def test_validate_score_rejects_in_dutch(value, phrase):
 
 def test_validate_score_returns_plain_int():
     import numpy as np
+
     result = validate_score(np.int64(4))
     assert result == 4 and type(result) is int
 
@@ -131,13 +158,16 @@ def test_validate_score_returns_plain_int():
 # ----------------------------------------------------------------- bands
 
 
-@pytest.mark.parametrize("score, expected_band, question", [
-    (1, "laag", "Hoe wil je dit doen?"),
-    (2, "laag", "Hoe wil je dit doen?"),
-    (3, "laag", "Hoe wil je dit doen?"),
-    (4, "hoog", "Bots je hierbij op bepaalde drempels?"),
-    (5, "hoog", "Bots je hierbij op bepaalde drempels?"),
-])
+@pytest.mark.parametrize(
+    "score, expected_band, question",
+    [
+        (1, "laag", "Hoe wil je dit doen?"),
+        (2, "laag", "Hoe wil je dit doen?"),
+        (3, "laag", "Hoe wil je dit doen?"),
+        (4, "hoog", "Bots je hierbij op bepaalde drempels?"),
+        (5, "hoog", "Bots je hierbij op bepaalde drempels?"),
+    ],
+)
 def test_band_and_question_for_every_score(score, expected_band, question):
     assert band(score) == expected_band
     assert band_question(score) == question
@@ -176,9 +206,13 @@ def test_reflection_prompts_follow_the_score():
 # ----------------------------------------------------------------- summaries of a set of scores
 
 SCORES = {
-    "buurt_analyse_plan": 4, "visie_organisatie": 2,
-    "communicatie": 1, "partnerschappen": None, "publieke_ruimte": 3,
-    "detectie": 5, "toeleiding": "4",
+    "buurt_analyse_plan": 4,
+    "visie_organisatie": 2,
+    "communicatie": 1,
+    "partnerschappen": None,
+    "publieke_ruimte": 3,
+    "detectie": 5,
+    "toeleiding": "4",
     # sociale_netwerken and inclusie missing: niet gescoord
 }
 
@@ -249,11 +283,11 @@ def test_spread_split_one_five():
 
 
 def test_spread_threshold_and_mild_spread():
-    assert not spread([2, 3, 4]).is_disputed           # everyone within one point of 3
+    assert not spread([2, 3, 4]).is_disputed  # everyone within one point of 3
     assert spread([2, 3, 4]).disagreement == 0.0
-    one_outlier_in_five = spread([1, 4, 4, 4, 4])      # 1 of 5 = 0.2 < 0.25
+    one_outlier_in_five = spread([1, 4, 4, 4, 4])  # 1 of 5 = 0.2 < 0.25
     assert one_outlier_in_five.disagreement == pytest.approx(0.2) and not one_outlier_in_five.is_disputed
-    one_outlier_in_four = spread([1, 4, 4, 4])         # 1 of 4 = 0.25
+    one_outlier_in_four = spread([1, 4, 4, 4])  # 1 of 4 = 0.25
     assert one_outlier_in_four.is_disputed
     assert spread([2, 3]).median == 2.5 and "mediaan 2,5" in bs.describe_spread(spread([2, 3]))
 
@@ -279,9 +313,15 @@ def test_statuses_and_participation_levels():
 
 
 def test_validate_action_normalises():
-    a = validate_action("  Burenbabbels ", ["sociale_netwerken", "inclusie", "sociale_netwerken"], "lopend",
-                        partners=["OCMW", " ", "OCMW", "Buurtcomité "], participation="coproduceren",
-                        place="13004a00_", notes=" start in mei ")
+    a = validate_action(
+        "  Burenbabbels ",
+        ["sociale_netwerken", "inclusie", "sociale_netwerken"],
+        "lopend",
+        partners=["OCMW", " ", "OCMW", "Buurtcomité "],
+        participation="coproduceren",
+        place="13004a00_",
+        notes=" start in mei ",
+    )
     assert a.title == "Burenbabbels"
     assert a.bouwstenen == ("sociale_netwerken", "inclusie")
     assert a.partners == ("OCMW", "Buurtcomité")
@@ -336,7 +376,13 @@ def test_action_balance_and_light_by_actions():
     assert by.loc["inclusie", "total"] == 0
     assert table["total"].sum() == 6  # actions on two bouwstenen count twice
     assert light_by_actions(actions) == [
-        "buurt_analyse_plan", "visie_organisatie", "communicatie", "partnerschappen", "publieke_ruimte", "inclusie"]
+        "buurt_analyse_plan",
+        "visie_organisatie",
+        "communicatie",
+        "partnerschappen",
+        "publieke_ruimte",
+        "inclusie",
+    ]
     assert "toeleiding" not in light_by_actions(actions, min_actions=3)
     assert "detectie" in light_by_actions(actions, min_actions=2)
     empty = action_balance([])

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from zorgzaam import bouwstenen
-from zorgzaam.bouwstenen_charts import (ACTIVE_COLOUR, LIGHT_COLOUR, MIDDLE_COLOUR, NOT_SCORED_COLOUR,
-                                        balance_chart, history_chart, score_chart)
+from zorgzaam.bouwstenen_charts import (
+    ACTIVE_COLOUR,
+    LIGHT_COLOUR,
+    MIDDLE_COLOUR,
+    NOT_SCORED_COLOUR,
+    balance_chart,
+    history_chart,
+    score_chart,
+)
 from zorgzaam.werkgroep import Assessment
 
 JUNE = Assessment("t", date(2026, 6, 1), {"detectie": 1, "inclusie": 4, "communicatie": 3})
@@ -37,8 +44,12 @@ def test_score_chart_marks_the_previous_score_only_where_there_was_one():
 
 
 def test_a_stricter_light_threshold_changes_the_colours():
-    colour = dict(zip(score_chart(DECEMBER, light_threshold=3).data[0].y[1],
-                      score_chart(DECEMBER, light_threshold=3).data[0].marker.color))
+    colour = dict(
+        zip(
+            score_chart(DECEMBER, light_threshold=3).data[0].y[1],
+            score_chart(DECEMBER, light_threshold=3).data[0].marker.color,
+        )
+    )
     assert colour["Detectie"] == LIGHT_COLOUR  # 3 counts as light now
 
 
@@ -52,8 +63,10 @@ def test_history_chart_has_one_column_per_date_and_a_dash_for_not_scored():
 
 
 def test_balance_chart_stacks_statuses_and_marks_light_bouwstenen():
-    actions = [bouwstenen.validate_action("A", ["detectie", "toeleiding"], "lopend"),
-               bouwstenen.validate_action("B", ["detectie"], "gemist")]
+    actions = [
+        bouwstenen.validate_action("A", ["detectie", "toeleiding"], "lopend"),
+        bouwstenen.validate_action("B", ["detectie"], "gemist"),
+    ]
     light = bouwstenen.light_by_actions(actions)
     fig = balance_chart(bouwstenen.action_balance(actions), light)
     by_status = {t.name: dict(zip(t.y[1], t.x)) for t in fig.data}

@@ -10,8 +10,13 @@ from zorgzaam.whowhat import NEEDS, DEFAULT_NEED
 
 
 def test_meeting_progress_colours_each_cell_by_the_groups_score():
-    table = pd.DataFrame({"Bouwsteen": ["1. Visie", "2. Buurt"], "1 maart 2026 Start": ["3 (n=7)", "-"],
-                          "9 april 2026 Analyse": ["4 (n=6)", "2 (n=5)"]})
+    table = pd.DataFrame(
+        {
+            "Bouwsteen": ["1. Visie", "2. Buurt"],
+            "1 maart 2026 Start": ["3 (n=7)", "-"],
+            "9 april 2026 Analyse": ["4 (n=6)", "2 (n=5)"],
+        }
+    )
     fig = charts.meeting_progress(table)
     heat = fig.data[0]
     assert [list(r) for r in heat.z] == [[3, 4], [None, 2]]
@@ -23,8 +28,15 @@ def test_meeting_progress_colours_each_cell_by_the_groups_score():
 
 def test_mismatch_scatter_places_sectors_and_the_zone_cross_hairs():
     need = NEEDS[DEFAULT_NEED]
-    data = pd.DataFrame({"statsec": ["A", "B", "C"], "name": ["Aa", "Bb", "Cc"], "need_value": [5.0, 12.0, np.nan],
-                         "lack_share": [0.1, 0.5, 0.3], "group_lacking": [4.0, 30.0, 1.0]})
+    data = pd.DataFrame(
+        {
+            "statsec": ["A", "B", "C"],
+            "name": ["Aa", "Bb", "Cc"],
+            "need_value": [5.0, 12.0, np.nan],
+            "lack_share": [0.1, 0.5, 0.3],
+            "group_lacking": [4.0, 30.0, 1.0],
+        }
+    )
     fig = charts.mismatch_scatter(data, need, 8.0, 0.25, "gemiddelde eerstelijnszone Z", selected="B")
     points = fig.data[0]
     assert list(points.x) == [5.0, 12.0] and list(points.y) == [10.0, 50.0]  # C has no need value: left out

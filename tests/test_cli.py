@@ -21,8 +21,15 @@ S1, S2, S3, S4 = "11111A00-", "11111A01-", "22222A00-", "22222A012"
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "cli.duckdb"
-    make_store(path, {("statsec", S1): SECTOR_1, ("statsec", S2): scaled(SECTOR_1, 0.3),
-                      ("statsec", S3): scaled(SECTOR_1, 1.7), ("statsec", S4): dict(SECTOR_1, pop_age_90plus="x")})
+    make_store(
+        path,
+        {
+            ("statsec", S1): SECTOR_1,
+            ("statsec", S2): scaled(SECTOR_1, 0.3),
+            ("statsec", S3): scaled(SECTOR_1, 1.7),
+            ("statsec", S4): dict(SECTOR_1, pop_age_90plus="x"),
+        },
+    )
     close_all()
     return path
 
@@ -34,8 +41,20 @@ def run(capsys, *args) -> tuple[int, str, str]:
 
 
 def test_query_level_within_as_csv(db, capsys):
-    code, out, _ = run(capsys, "--db", db, "query", "--indicator", "pct_men", "--level", "statsec",
-                       "--within", "11111", "--format", "csv")
+    code, out, _ = run(
+        capsys,
+        "--db",
+        db,
+        "query",
+        "--indicator",
+        "pct_men",
+        "--level",
+        "statsec",
+        "--within",
+        "11111",
+        "--format",
+        "csv",
+    )
     assert code == 0
     frame = pd.read_csv(io.StringIO(out), dtype={"area_code": str, "period": str})
     assert list(frame.columns) == RESULT_COLUMNS
@@ -45,21 +64,31 @@ def test_query_level_within_as_csv(db, capsys):
 
 
 def test_query_zone_as_json_is_the_ratio_of_sums(db, capsys):
-    code, out, _ = run(capsys, "--db", db, "query", "--indicator", "pct_single_person_hh", "--area", "elz1",
-                       "--format", "json")
+    code, out, _ = run(
+        capsys, "--db", db, "query", "--indicator", "pct_single_person_hh", "--area", "elz1", "--format", "json"
+    )
     assert code == 0
     (zone,) = json.loads(out)
-    hh = [SECTOR_1["hh_private"], round(SECTOR_1["hh_private"] * 0.3), round(SECTOR_1["hh_private"] * 1.7),
-          SECTOR_1["hh_private"]]
-    single = [SECTOR_1["hh_single_person"], round(SECTOR_1["hh_single_person"] * 0.3),
-              round(SECTOR_1["hh_single_person"] * 1.7), SECTOR_1["hh_single_person"]]
+    hh = [
+        SECTOR_1["hh_private"],
+        round(SECTOR_1["hh_private"] * 0.3),
+        round(SECTOR_1["hh_private"] * 1.7),
+        SECTOR_1["hh_private"],
+    ]
+    single = [
+        SECTOR_1["hh_single_person"],
+        round(SECTOR_1["hh_single_person"] * 0.3),
+        round(SECTOR_1["hh_single_person"] * 1.7),
+        SECTOR_1["hh_single_person"],
+    ]
     assert zone["value"] == pytest.approx(sum(single) / sum(hh) * 100)
     assert zone["area_level"] == "elz" and zone["status"] == "ok"
 
 
 def test_hidden_sector_value_is_null_in_json(db, capsys):
-    code, out, _ = run(capsys, "--db", db, "query", "--indicator", "pct_80plus", "--area", S4, "--area", "elz1",
-                       "--format", "json")
+    code, out, _ = run(
+        capsys, "--db", db, "query", "--indicator", "pct_80plus", "--area", S4, "--area", "elz1", "--format", "json"
+    )
     rows = {r["area_code"]: r for r in json.loads(out)}
     assert rows[S4]["value"] is None and rows[S4]["status"] == "verborgen"
     assert rows["elz1"]["value"] is None and rows["elz1"]["status"] == "onvolledig"
@@ -102,19 +131,25 @@ def test_indicators_catalogue_as_csv(capsys):
 
 
 def test_module_entry_point_runs(db):
-    done = subprocess.run([sys.executable, "-m", "zorgzaam", "--db", str(db), "query", "--indicator", "pop_total",
-                           "--area", S1], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "zorgzaam", "--db", str(db), "query", "--indicator", "pop_total", "--area", S1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1].startswith(f"{S1},statsec,")
 
 
 # --- access (bereikbaarheid) ---------------------------------------------------------------------
 
+
 def test_query_answers_an_access_indicator_for_a_municipality(demo_db, capsys):
     from zorgzaam.store import Store
 
-    code, out, _ = run(capsys, "--db", demo_db, "query", "--indicator", "pct_no_basket_1200m", "--area", "13091",
-                       "--format", "json")
+    code, out, _ = run(
+        capsys, "--db", demo_db, "query", "--indicator", "pct_no_basket_1200m", "--area", "13091", "--format", "json"
+    )
     assert code == 0
     (row,) = json.loads(out)
     store = Store.open(demo_db, read_only=True)
@@ -157,7 +192,9 @@ def test_access_command_combines_the_layers_of_an_own_database(demo_db, tmp_path
     # As after imports: the layers in their own datasets, not a demo.
     store.cursor().execute("UPDATE grid_cells SET dataset_id = 'raster-inwoners'")
     store.cursor().execute("UPDATE datasets SET is_demo = FALSE")
-    store.cursor().execute("INSERT INTO datasets VALUES ('raster-inwoners', 'raster', 'test', NULL, FALSE, NULL, now())")
+    store.cursor().execute(
+        "INSERT INTO datasets VALUES ('raster-inwoners', 'raster', 'test', NULL, FALSE, NULL, now())"
+    )
     close_all()
     code, out, err = run(capsys, "--db", copy, "access")
     assert code == 0, err
@@ -167,6 +204,7 @@ def test_access_command_combines_the_layers_of_an_own_database(demo_db, tmp_path
 
 
 # --- report ------------------------------------------------------------------------------------------
+
 
 def test_report_writes_the_summary_table_as_xlsx_and_csv(demo_db, tmp_path, capsys):
     import openpyxl
@@ -185,8 +223,20 @@ def test_report_writes_the_summary_table_as_xlsx_and_csv(demo_db, tmp_path, caps
     codes = [row[0] for row in book["Samenvatting"].iter_rows(min_row=2, values_only=True) if row[0]]
     assert sorted(codes) == sorted(sectors)
     csv = tmp_path / "samenvatting.csv"
-    code, _, err = run(capsys, "--db", demo_db, "report", "--area", sectors[0], "--area", sectors[1],
-                       "--format", "csv", "--output", csv)
+    code, _, err = run(
+        capsys,
+        "--db",
+        demo_db,
+        "report",
+        "--area",
+        sectors[0],
+        "--area",
+        sectors[1],
+        "--format",
+        "csv",
+        "--output",
+        csv,
+    )
     assert code == 0, err
     assert csv.read_bytes().startswith(b"\xef\xbb\xbfSectorcode;Sector;Gemeente")
     frame = pd.read_csv(csv, sep=";", encoding="utf-8-sig", dtype=str)
@@ -198,8 +248,9 @@ def test_report_refuses_unknown_or_mixed_areas_in_one_dutch_line(demo_db, tmp_pa
 
     code, _, err = run(capsys, "--db", demo_db, "report", "--area", "99999", "--output", tmp_path / "x.xlsx")
     assert code == 1 and err.startswith("Fout: Gebied '99999' staat niet in de databank") and err.count("\n") == 1
-    code, _, err = run(capsys, "--db", demo_db, "report", "--area", TOWN_CODE, "--area", DEMO_ELZ_CODE,
-                       "--output", tmp_path / "x.xlsx")
+    code, _, err = run(
+        capsys, "--db", demo_db, "report", "--area", TOWN_CODE, "--area", DEMO_ELZ_CODE, "--output", tmp_path / "x.xlsx"
+    )
     assert code == 1 and "Geef één of meer statistische sectoren" in err
     code, _, err = run(capsys, "--db", demo_db, "report", "--area", TOWN_CODE, "--output", tmp_path / "x.doc")
     assert code == 1 and "Onbekend formaat 'doc'" in err
@@ -224,7 +275,7 @@ def test_report_writes_a_sector_profile_as_pdf_and_html(demo_db, tmp_path, capsy
     code, _, err = run(capsys, "--db", demo_db, "report", "--area", sector, "--format", "html", "--output", html)
     assert code == 0, err
     page = html.read_text(encoding="utf-8")
-    assert sector in page and "<img" in page and "src=\"http" not in page
+    assert sector in page and "<img" in page and 'src="http' not in page
 
 
 def test_meetings_lists_them_and_minutes_writes_the_verslag(tmp_path, capsys):
@@ -234,8 +285,13 @@ def test_meetings_lists_them_and_minutes_writes_the_verslag(tmp_path, capsys):
 
     path = tmp_path / "meetings.duckdb"
     store = Store.open(path)
-    planned = meetings.plan(store, team="Werkgroep CLI", title="Toetsen", meeting_date="2026-03-01",
-                            agenda=meetings.TEMPLATES["toetsen"].agenda())
+    planned = meetings.plan(
+        store,
+        team="Werkgroep CLI",
+        title="Toetsen",
+        meeting_date="2026-03-01",
+        agenda=meetings.TEMPLATES["toetsen"].agenda(),
+    )
     meeting, token = meetings.start(store, planned.meeting_id)
     code = store.poll_session(meeting.poll_session_id)["join_code"]
     checkin = polls.find_session(store, code).visible_questions()[0].question_id
@@ -247,7 +303,8 @@ def test_meetings_lists_them_and_minutes_writes_the_verslag(tmp_path, capsys):
     assert status == 0, err
     rows = pd.read_csv(io.StringIO(out), dtype=str)
     assert rows[["meeting_id", "team", "title", "state"]].values.tolist() == [
-        [meeting.meeting_id, "Werkgroep CLI", "Toetsen", "bezig"]]
+        [meeting.meeting_id, "Werkgroep CLI", "Toetsen", "bezig"]
+    ]
 
     target = tmp_path / "verslag.docx"
     status, out, err = run(capsys, "--db", path, "minutes", "--meeting", meeting.meeting_id, "--output", target)
@@ -260,8 +317,9 @@ def test_meetings_lists_them_and_minutes_writes_the_verslag(tmp_path, capsys):
 
     status, _, err = run(capsys, "--db", path, "minutes", "--meeting", "bestaatniet", "--output", tmp_path / "x.pdf")
     assert status == 1 and err.startswith("Fout: Deze bijeenkomst bestaat niet") and err.count("\n") == 1
-    status, _, err = run(capsys, "--db", path, "minutes", "--meeting", meeting.meeting_id,
-                         "--output", tmp_path / "x.txt")
+    status, _, err = run(
+        capsys, "--db", path, "minutes", "--meeting", meeting.meeting_id, "--output", tmp_path / "x.txt"
+    )
     assert status == 1 and "Onbekend formaat 'txt'" in err
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.txt").exists()
 
@@ -270,8 +328,13 @@ def _running_meeting(path, title: str = "Kwijt"):
     from zorgzaam import meetings
 
     store = Store.open(path)
-    planned = meetings.plan(store, team="Werkgroep CLI", title=title, meeting_date="2026-03-01",
-                            agenda=meetings.TEMPLATES["toetsen"].agenda())
+    planned = meetings.plan(
+        store,
+        team="Werkgroep CLI",
+        title=title,
+        meeting_date="2026-03-01",
+        agenda=meetings.TEMPLATES["toetsen"].agenda(),
+    )
     meeting, token = meetings.start(store, planned.meeting_id)
     meetings.save_note(store, meeting.meeting_id, token, 0, "notities", "Soep voor de buren.")
     close_all()
@@ -285,8 +348,9 @@ def test_meetings_finish_ends_a_meeting_whose_link_is_lost(tmp_path, capsys):
     meeting, token = _running_meeting(path)
     status, out, err = run(capsys, "--db", path, "meetings", "--finish", meeting.meeting_id)
     assert status == 0, err
-    assert out.startswith(f"Bijeenkomst {meeting.meeting_id} (Kwijt) afgesloten zonder begeleiderslink: de peiling "
-                          "is gesloten")
+    assert out.startswith(
+        f"Bijeenkomst {meeting.meeting_id} (Kwijt) afgesloten zonder begeleiderslink: de peiling is gesloten"
+    )
     assert f"minutes --meeting {meeting.meeting_id}" in out
     store = Store.open(path)
     after = meetings.get(store, meeting.meeting_id)
@@ -301,8 +365,9 @@ def test_meetings_finish_ends_a_meeting_whose_link_is_lost(tmp_path, capsys):
 
     status, out, _ = run(capsys, "--db", path, "meetings", "--finish", meeting.meeting_id)
     assert status == 0 and out.strip() == f"Bijeenkomst {meeting.meeting_id} (Kwijt) was al afgerond."
-    status, out, err = run(capsys, "--db", path, "minutes", "--meeting", meeting.meeting_id,
-                           "--output", tmp_path / "verslag.html")
+    status, out, err = run(
+        capsys, "--db", path, "minutes", "--meeting", meeting.meeting_id, "--output", tmp_path / "verslag.html"
+    )
     assert status == 0, err
     assert "Soep voor de buren." in (tmp_path / "verslag.html").read_text(encoding="utf-8")
 
@@ -329,11 +394,14 @@ def test_meetings_delete_needs_yes_and_says_what_it_removes(tmp_path, capsys):
     close_all()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--finish", "bestaatniet"], "Fout: Bijeenkomst 'bestaatniet' bestaat niet."),
-    (["--delete", "bestaatniet", "--yes"], "Fout: Bijeenkomst 'bestaatniet' bestaat niet."),
-    (["--yes"], "Fout: --yes hoort bij --delete ID."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--finish", "bestaatniet"], "Fout: Bijeenkomst 'bestaatniet' bestaat niet."),
+        (["--delete", "bestaatniet", "--yes"], "Fout: Bijeenkomst 'bestaatniet' bestaat niet."),
+        (["--yes"], "Fout: --yes hoort bij --delete ID."),
+    ],
+)
 def test_meetings_finish_and_delete_refusals(tmp_path, capsys, args, message):
     path = tmp_path / "meetings.duckdb"
     _running_meeting(path)
@@ -346,8 +414,13 @@ def test_meetings_finish_refuses_a_planned_meeting(tmp_path, capsys):
 
     path = tmp_path / "meetings.duckdb"
     store = Store.open(path)
-    planned = meetings.plan(store, team="Werkgroep CLI", title="Later", meeting_date="2026-03-01",
-                            agenda=meetings.TEMPLATES["toetsen"].agenda())
+    planned = meetings.plan(
+        store,
+        team="Werkgroep CLI",
+        title="Later",
+        meeting_date="2026-03-01",
+        agenda=meetings.TEMPLATES["toetsen"].agenda(),
+    )
     close_all()
     status, _, err = run(capsys, "--db", path, "meetings", "--finish", planned.meeting_id)
     assert status == 1 and err.startswith("Fout: Deze bijeenkomst is nog niet begonnen")

@@ -70,8 +70,9 @@ def store(demo_db):
 
 def _split(frame: pd.DataFrame) -> pd.DataFrame:
     """Observation rows of cube variables with sex, age and position columns."""
-    parts = pd.DataFrame([parse_cube_variable(v) for v in frame["variable"]], columns=["sex", "age", "position"],
-                         index=frame.index)
+    parts = pd.DataFrame(
+        [parse_cube_variable(v) for v in frame["variable"]], columns=["sex", "age", "position"], index=frame.index
+    )
     return frame.join(parts)
 
 
@@ -86,6 +87,7 @@ def _wide_truth(data: demo.DemoData) -> pd.DataFrame:
 
 
 # --- names -------------------------------------------------------------------------------------
+
 
 def test_constants_follow_the_source():
     assert list(CUBE_SEXES.values()) == ["Mannen", "Vrouwen"]
@@ -106,10 +108,18 @@ def test_variable_names_round_trip():
         assert is_cube_variable(name)
 
 
-@pytest.mark.parametrize("name", [
-    "pop_total", "kubus|man|80plus", "kubus|man|80+|alleenwonend", "kubus|x|0_19|overige",
-    "kubus|man|0_19|alleenwonend|x", "Kubus|man|0_19|overige", "kubus|vrouw|0_19|",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "pop_total",
+        "kubus|man|80plus",
+        "kubus|man|80+|alleenwonend",
+        "kubus|x|0_19|overige",
+        "kubus|man|0_19|alleenwonend|x",
+        "Kubus|man|0_19|overige",
+        "kubus|vrouw|0_19|",
+    ],
+)
 def test_other_names_are_not_cube_cells(name):
     assert not is_cube_variable(name)
     with pytest.raises(ValueError):
@@ -124,6 +134,7 @@ def test_unknown_keys_are_refused():
 
 
 # --- the demo cube -----------------------------------------------------------------------------
+
 
 def test_demo_cube_is_complete_and_kept_apart_from_the_base_counts(data):
     n_sectors = int((data.areas["level"] == "statsec").sum())
@@ -150,8 +161,11 @@ def test_demo_cube_adds_up_to_the_base_counts(data):
     for age, (a, b) in BAND_COUNTS.items():
         part = cells[cells["age"] == age].groupby(["area_code", "period"])["value"].sum().astype(float)
         assert (part == (w[a] + w[b]).astype(float).reindex(part.index)).all(), age
-    alone = cells[cells["position"] == "alleenwonend"].pivot_table(
-        index=["area_code", "period"], columns="age", values="value", aggfunc="sum").astype(float)
+    alone = (
+        cells[cells["position"] == "alleenwonend"]
+        .pivot_table(index=["area_code", "period"], columns="age", values="value", aggfunc="sum")
+        .astype(float)
+    )
     w = w.reindex(alone.index).astype(float)
     assert (alone.sum(axis=1) == w["hh_single_person"]).all()
     # 80+ lies within 75+, which lies within 60+.
@@ -171,8 +185,8 @@ def test_alone_and_collective_cells_are_the_draws_of_the_base_counts(built):
         cube = group.set_index(["sex", "age", "position"])["value"].astype(float)
         for s, sex in enumerate(CUBE_SEXES):
             for k, age in enumerate(CUBE_AGE_BANDS):
-                assert cube[(sex, age, "alleenwonend")] == alone[s, 4 * k:4 * k + 4].sum()
-                assert cube[(sex, age, "collectief")] == coll[s, 4 * k:4 * k + 4].sum()
+                assert cube[(sex, age, "alleenwonend")] == alone[s, 4 * k : 4 * k + 4].sum()
+                assert cube[(sex, age, "collectief")] == coll[s, 4 * k : 4 * k + 4].sum()
         checked += 1
     assert checked == len(seen)
     coll = cells[cells["position"] == "collectief"].groupby(["area_code", "period"])["value"].sum()
@@ -200,8 +214,9 @@ def test_municipal_cube_is_the_sum_of_all_its_sectors(data):
     got.index.names = expected.index.names
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)
     # Heidebeek's total includes the hidden tiny sector and equals its stored population.
-    pop = data.observations[(data.observations["area_level"] == "gemeente")
-                            & (data.observations["variable"] == "pop_total")]
+    pop = data.observations[
+        (data.observations["area_level"] == "gemeente") & (data.observations["variable"] == "pop_total")
+    ]
     per_muni = gem.groupby(["area_code", "period"])["value"].sum().astype(float)
     assert (per_muni == pop.set_index(["area_code", "period"])["value"].astype(float).reindex(per_muni.index)).all()
 
@@ -229,6 +244,7 @@ def test_demo_cube_has_plausible_age_patterns(data):
 
 # --- the store ---------------------------------------------------------------------------------
 
+
 def test_the_demo_database_has_a_cube(store):
     assert has_cube(store)
     assert has_cube(store, "2025") and has_cube(store, "2020")
@@ -250,8 +266,9 @@ def test_population_cube_sums_the_sectors(store, data):
         cube = population_cube(store, codes + [codes[0]], period)  # a repeated code counts once
         assert list(cube.columns) == ["sex", "age", "position", "value", "status", "n_sectors"]
         assert len(cube) == 120
-        assert list(zip(cube["sex"], cube["age"], cube["position"])) == [parse_cube_variable(v)
-                                                                        for v in cube_variables()]
+        assert list(zip(cube["sex"], cube["age"], cube["position"])) == [
+            parse_cube_variable(v) for v in cube_variables()
+        ]
         assert (cube["status"] == "ok").all() and (cube["n_sectors"] == 3).all()
         expected = _cube_of(data, codes, period)
         got = cube.set_index(["sex", "age", "position"])["value"].astype(float)
@@ -285,9 +302,14 @@ def test_missing_sectors_and_periods(store, data):
 
 # --- cross tables ------------------------------------------------------------------------------
 
+
 def _engine_sums(store, codes: list[str], period: str) -> dict[str, float]:
-    res = compute(store, ["pop_total", "pct_men", "pct_women", "pct_80plus", "groene_druk", "mantelzorgratio",
-                          "pct_single_person_hh"], areas=[("statsec", c) for c in codes], period=period)
+    res = compute(
+        store,
+        ["pop_total", "pct_men", "pct_women", "pct_80plus", "groene_druk", "mantelzorgratio", "pct_single_person_hh"],
+        areas=[("statsec", c) for c in codes],
+        period=period,
+    )
     assert (res["status"] == "ok").all()
     return res.groupby("indicator")["numerator"].sum().to_dict()
 

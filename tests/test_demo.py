@@ -42,6 +42,7 @@ def _pct_80plus(wide: pd.DataFrame) -> pd.Series:
 
 # --- areas and geometry ------------------------------------------------------------------------
 
+
 def test_levels_codes_and_counts(data):
     areas = data.areas
     assert set(areas["level"]) == set(LEVEL_CODES)
@@ -112,8 +113,9 @@ def test_coarser_areas_are_unions_of_their_sectors(data):
     parents = data.area_parents
     for level in ("wijk", "deelgemeente", "gemeente"):
         for code in areas.loc[level].index:
-            members = parents[(parents["level"] == "statsec") & (parents["parent_level"] == level)
-                              & (parents["parent_code"] == code)]["code"]
+            members = parents[
+                (parents["level"] == "statsec") & (parents["parent_level"] == level) & (parents["parent_code"] == code)
+            ]["code"]
             assert len(members) >= (3 if level == "wijk" else 1)
             if level == "wijk":
                 assert len(members) <= 8
@@ -134,7 +136,7 @@ def test_parents_are_complete(data):
         "provincie": {"gewest"},
     }
     known = set(zip(data.areas["level"], data.areas["code"]))
-    for (level, code) in known:
+    for level, code in known:
         if level == "gewest":
             continue
         got = parents[(parents["level"] == level) & (parents["code"] == code)]
@@ -149,6 +151,7 @@ def test_parents_are_complete(data):
 
 
 # --- base counts -------------------------------------------------------------------------------
+
 
 def test_every_stored_count_for_every_sector_and_period(data):
     stored = [c for c, b in BUILTIN.base_counts.items() if not b.sum_of]
@@ -171,8 +174,10 @@ def test_counts_are_consistent(data):
     for frame in (data.truth, data.observations[data.observations["area_level"] != "statsec"]):
         w = _wide(frame)
         assert (w["pop_men"] + w["pop_women"] == w["pop_total"]).all()
-        bands = [f"pop_age_{k}" for k in ("0_9", "10_19", "20_29", "30_39", "40_49", "50_59", "60_69", "70_79",
-                                          "80_89", "90plus")]
+        bands = [
+            f"pop_age_{k}"
+            for k in ("0_9", "10_19", "20_29", "30_39", "40_49", "50_59", "60_69", "70_79", "80_89", "90plus")
+        ]
         assert (w[bands].sum(axis=1) == w["pop_total"]).all()
         assert (w["pop_age_65plus"] >= w["pop_age_75plus"]).all()
         assert (w["pop_age_75plus"] >= w["pop_age_80_89"] + w["pop_age_90plus"]).all()
@@ -222,8 +227,9 @@ def test_municipal_observations_are_sums_of_the_true_sector_counts(data):
     assert (gem["status"] == "ok").all()
     got = gem.set_index(["area_code", "variable", "period"])["value"]
     got.index.names = expected.index.names
-    pd.testing.assert_series_equal(got.sort_index().astype(float), expected.sort_index().astype(float),
-                                   check_names=False)
+    pd.testing.assert_series_equal(
+        got.sort_index().astype(float), expected.sort_index().astype(float), check_names=False
+    )
     # And they include the hidden sector values.
     hidden = data.observations[(data.observations["status"] == "verborgen")]
     assert not hidden.empty
@@ -313,8 +319,10 @@ def test_changes_between_periods(data):
     old = (w["pop_age_65plus"]).unstack("period").sum()
     assert old["2025"] / pop["2025"].sum() > old["2020"] / pop["2020"].sum()  # ageing
     v = w.loc[demo.VERKAVELING_SECTOR]
-    assert (v.loc["2025", "pop_same_address"] / v.loc["2025", "pop_total"]
-            < v.loc["2020", "pop_same_address"] / v.loc["2020", "pop_total"])
+    assert (
+        v.loc["2025", "pop_same_address"] / v.loc["2025", "pop_total"]
+        < v.loc["2020", "pop_same_address"] / v.loc["2020", "pop_total"]
+    )
 
 
 def test_reference_levels_are_plausible(data):
@@ -332,6 +340,7 @@ def test_reference_levels_are_plausible(data):
 
 # --- spatial layers ----------------------------------------------------------------------------
 
+
 def test_features(data):
     f = data.features
     assert not f.duplicated(["layer", "feature_id"]).any()
@@ -342,8 +351,22 @@ def test_features(data):
     types = dict(zip(f["category"], shapely.get_type_id(geoms)))
     assert types["kern"] == 3 and types["verspreid"] == 3 and types["lint"] == 1 and types["groen"] == 3
     vz = f[f["layer"] == "voorziening"]
-    wanted = {"voedingswinkel", "supermarkt", "bakker", "slager", "huisarts", "apotheek", "school", "post", "bank",
-              "lokaal_dienstencentrum", "woonzorgcentrum", "zitbank", "openbaar_toilet", "groen"}
+    wanted = {
+        "voedingswinkel",
+        "supermarkt",
+        "bakker",
+        "slager",
+        "huisarts",
+        "apotheek",
+        "school",
+        "post",
+        "bank",
+        "lokaal_dienstencentrum",
+        "woonzorgcentrum",
+        "zitbank",
+        "openbaar_toilet",
+        "groen",
+    }
     assert wanted <= set(vz["category"]) == set(demo.VOORZIENING_CATEGORIES)
     points = vz[vz["category"] != "groen"]
     assert (shapely.get_type_id(shapely.from_wkb(points["geom_lambert"].tolist())) == 0).all()
@@ -358,8 +381,9 @@ def test_features(data):
 
 def test_some_residents_lack_a_shop_within_walking_distance(data):
     f = data.features
-    shops = shapely.from_wkb(f.loc[f["category"].isin(["voedingswinkel", "supermarkt", "bakker", "slager"]),
-                                   "geom_lambert"].tolist())
+    shops = shapely.from_wkb(
+        f.loc[f["category"].isin(["voedingswinkel", "supermarkt", "bakker", "slager"]), "geom_lambert"].tolist()
+    )
     cells = data.grid_cells[data.grid_cells["layer"] == "inwoners"]
     pts = shapely.points(cells["x"].to_numpy(), cells["y"].to_numpy())
     near = shapely.dwithin(pts, shapely.union_all(shops), 1200)
@@ -390,8 +414,9 @@ def test_population_grid_sums_to_each_sectors_2025_population(data):
     sums = pop.groupby("statsec")["value"].sum()
     truth = data.truth[(data.truth["variable"] == "pop_total") & (data.truth["period"] == "2025")]
     expected = truth.set_index("area_code")["value"]
-    pd.testing.assert_series_equal(sums.sort_index().astype(float), expected.sort_index().astype(float),
-                                   check_names=False)
+    pd.testing.assert_series_equal(
+        sums.sort_index().astype(float), expected.sort_index().astype(float), check_names=False
+    )
     # Each cell centre lies in its own sector.
     sectors = _sectors(data).set_index("code")["geom_lambert"]
     for code, cells in pop.groupby("statsec"):
@@ -411,6 +436,7 @@ def test_walkability_covers_the_zone_and_is_highest_in_the_town(data):
 
 # --- determinism and install -------------------------------------------------------------------
 
+
 def test_build_is_deterministic(data):
     again = demo.build_demo()
     for name in ("areas", "area_parents", "observations", "features", "stops", "grid_cells", "truth"):
@@ -429,13 +455,16 @@ def test_install_demo_writes_everything(tmp_path, data):
     assert store.has_demo()
     counts = dict(store.level_counts().itertuples(index=False))
     assert counts == data.areas["level"].value_counts().to_dict()
-    n_obs = store.query_df("SELECT count(*) AS n FROM observations WHERE dataset_id = ? AND variable NOT LIKE 'acc_%'",
-                           [demo.DEMO_DATASET_ID])
+    n_obs = store.query_df(
+        "SELECT count(*) AS n FROM observations WHERE dataset_id = ? AND variable NOT LIKE 'acc_%'",
+        [demo.DEMO_DATASET_ID],
+    )
     assert n_obs["n"].iloc[0] == len(data.observations) + len(data.cube)  # base counts and the cube
     hidden = store.observations(["pop_age_80_89"], ["2025"], [("statsec", demo.TINY_SECTOR)])
     assert hidden["status"].tolist() == ["verborgen"] and hidden["value"].isna().all()
     assert store.sectors_within("gemeente", ["13091"]) == sorted(
-        data.areas.loc[(data.areas["level"] == "statsec") & data.areas["code"].str.startswith("13091"), "code"])
+        data.areas.loc[(data.areas["level"] == "statsec") & data.areas["code"].str.startswith("13091"), "code"]
+    )
     assert store.parent_of("statsec", demo.WZC_SECTOR, "elz") == demo.DEMO_ELZ_CODE
     for table, frame in (("features", data.features), ("stops", data.stops), ("grid_cells", data.grid_cells)):
         n = store.query_df(f"SELECT count(*) AS n FROM {table}")["n"].iloc[0]

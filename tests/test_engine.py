@@ -131,8 +131,7 @@ def test_within_filters_to_the_parent(store):
 
 def test_hidden_value_makes_indicator_missing_and_totals_incomplete(tmp_path):
     hidden = dict(SECTOR_1, pop_age_80_89="x")
-    rows = {("statsec", S1): SECTOR_1, ("statsec", S2): SECTOR_1, ("statsec", S3): SECTOR_1,
-            ("statsec", S4): hidden}
+    rows = {("statsec", S1): SECTOR_1, ("statsec", S2): SECTOR_1, ("statsec", S3): SECTOR_1, ("statsec", S4): hidden}
     store = make_store(tmp_path / "h.duckdb", rows)
     try:
         df = compute(store, ["pct_80plus", "pct_men", "mantelzorgratio"], level="statsec")
@@ -141,8 +140,9 @@ def test_hidden_value_makes_indicator_missing_and_totals_incomplete(tmp_path):
         assert status(df, S4, "mantelzorgratio") == "verborgen"
         assert status(df, S4, "pct_men") == "ok"  # does not need the hidden count
         # The municipality and the zone contain the hidden value: not a sum with a 0 in it.
-        totals = compute(store, ["pct_80plus", "pct_men"], areas=[("gemeente", "22222"), ("elz", "elz1"),
-                                                                   ("gemeente", "11111")])
+        totals = compute(
+            store, ["pct_80plus", "pct_men"], areas=[("gemeente", "22222"), ("elz", "elz1"), ("gemeente", "11111")]
+        )
         assert status(totals, "22222", "pct_80plus") == "onvolledig"
         assert math.isnan(value(totals, "22222", "pct_80plus"))
         assert status(totals, "elz1", "pct_80plus") == "onvolledig"
@@ -154,10 +154,14 @@ def test_hidden_value_makes_indicator_missing_and_totals_incomplete(tmp_path):
 
 def test_published_municipal_total_fills_what_hidden_sectors_cannot(tmp_path):
     hidden = dict(SECTOR_1, pop_age_80_89="x")
-    rows = {("statsec", S1): SECTOR_1, ("statsec", S2): SECTOR_1, ("statsec", S3): SECTOR_1,
-            ("statsec", S4): hidden,
-            # The source publishes the municipality with the hidden value included.
-            ("gemeente", "22222"): {"pop_total": 2000, "pop_age_80_89": 125, "pop_age_90plus": 20}}
+    rows = {
+        ("statsec", S1): SECTOR_1,
+        ("statsec", S2): SECTOR_1,
+        ("statsec", S3): SECTOR_1,
+        ("statsec", S4): hidden,
+        # The source publishes the municipality with the hidden value included.
+        ("gemeente", "22222"): {"pop_total": 2000, "pop_age_80_89": 125, "pop_age_90plus": 20},
+    }
     store = make_store(tmp_path / "m.duckdb", rows)
     try:
         df = compute(store, ["pct_80plus"], areas=[("gemeente", "22222"), ("elz", "elz1")])
@@ -170,8 +174,10 @@ def test_published_municipal_total_fills_what_hidden_sectors_cannot(tmp_path):
 
 
 def test_stored_reference_value_is_used_without_sectors(tmp_path):
-    rows = {("statsec", S1): SECTOR_1, ("gewest", "2000"): {"pop_total": 6_800_000, "pop_age_80_89": 380_000,
-                                                              "pop_age_90plus": 55_000}}
+    rows = {
+        ("statsec", S1): SECTOR_1,
+        ("gewest", "2000"): {"pop_total": 6_800_000, "pop_age_80_89": 380_000, "pop_age_90plus": 55_000},
+    }
     store = make_store(tmp_path / "r.duckdb", rows)
     try:
         df = compute(store, ["pct_80plus"], areas=[("gewest", "2000")])
@@ -201,8 +207,10 @@ def test_missing_data_is_ontbrekend_not_zero(tmp_path):
 
 
 def test_stored_indicator_value_fills_a_gap(tmp_path):
-    extra = pd.DataFrame([("statsec", S1, "pct_antidepressants", "2025", 12.5, "ok")],
-                         columns=["area_level", "area_code", "variable", "period", "value", "status"])
+    extra = pd.DataFrame(
+        [("statsec", S1, "pct_antidepressants", "2025", 12.5, "ok")],
+        columns=["area_level", "area_code", "variable", "period", "value", "status"],
+    )
     store = make_store(tmp_path / "i.duckdb", {("statsec", S1): {"pop_total": 500}}, extra=extra)
     try:
         df = compute(store, ["pct_antidepressants"], areas=[("statsec", S1)])
@@ -214,9 +222,13 @@ def test_stored_indicator_value_fills_a_gap(tmp_path):
 
 def test_derived_count_prefers_a_stored_value():
     obs = pd.DataFrame(
-        [("gemeente", "1", "pop_age_80_89", "2025", 10.0, "ok"), ("gemeente", "1", "pop_age_90plus", "2025", 2.0, "ok"),
-         ("gemeente", "2", "pop_age_80_89", "2025", 10.0, "ok"), ("gemeente", "2", "pop_age_90plus", "2025", 2.0, "ok"),
-         ("gemeente", "2", "pop_age_80plus", "2025", 13.0, "ok")],
+        [
+            ("gemeente", "1", "pop_age_80_89", "2025", 10.0, "ok"),
+            ("gemeente", "1", "pop_age_90plus", "2025", 2.0, "ok"),
+            ("gemeente", "2", "pop_age_80_89", "2025", 10.0, "ok"),
+            ("gemeente", "2", "pop_age_90plus", "2025", 2.0, "ok"),
+            ("gemeente", "2", "pop_age_80plus", "2025", 13.0, "ok"),
+        ],
         columns=["area_level", "area_code", "variable", "period", "value", "status"],
     )
     out = derive_counts(obs)
@@ -228,10 +240,15 @@ def test_derived_count_prefers_a_stored_value():
 def test_latest_period_is_the_default(tmp_path):
     store = make_store(tmp_path / "p.duckdb", {("statsec", S1): SECTOR_1}, period="2020")
     try:
-        store.replace_dataset("later", title="Later", source="test",
-                              observations=pd.DataFrame([("statsec", S1, "pop_total", "2025", 1100.0, "ok")],
-                                                        columns=["area_level", "area_code", "variable", "period",
-                                                                 "value", "status"]))
+        store.replace_dataset(
+            "later",
+            title="Later",
+            source="test",
+            observations=pd.DataFrame(
+                [("statsec", S1, "pop_total", "2025", 1100.0, "ok")],
+                columns=["area_level", "area_code", "variable", "period", "value", "status"],
+            ),
+        )
         df = compute(store, ["pop_total"], areas=[("statsec", S1)])
         assert df["period"].iloc[0] == "2025"
         assert value(df, S1, "pop_total") == 1100

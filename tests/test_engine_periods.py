@@ -35,11 +35,14 @@ def sectors(values: dict[str, object]) -> dict[tuple[str, str], dict]:
 
 
 def test_each_indicator_takes_its_own_latest_period_up_to_the_one_asked(tmp_path, close):
-    store = _store(tmp_path / "p.duckdb", {
-        "2023": sectors({"tax_returns": 100, "net_taxable_income": 4_000_000}),
-        "2022": sectors({"tax_returns": 100, "net_taxable_income": 3_000_000}),
-        "2025": sectors({"pop_total": 500}),
-    })
+    store = _store(
+        tmp_path / "p.duckdb",
+        {
+            "2023": sectors({"tax_returns": 100, "net_taxable_income": 4_000_000}),
+            "2022": sectors({"tax_returns": 100, "net_taxable_income": 3_000_000}),
+            "2025": sectors({"pop_total": 500}),
+        },
+    )
     result = compute(store, ["pop_total", "avg_net_taxable_income"], level="statsec", period="2025")
     assert set(result.loc[result["indicator"] == "pop_total", "period"]) == {"2025"}
     income = result[result["indicator"] == "avg_net_taxable_income"]
@@ -74,19 +77,25 @@ def test_the_period_is_resolved_per_area(tmp_path, close):
 
 def test_a_ratio_never_mixes_periods(tmp_path, close):
     # Numerator only in 2023, denominator only in 2025: no period has both, so no value.
-    store = _store(tmp_path / "p.duckdb", {
-        "2023": sectors({"pop_age_80_89": 30, "pop_age_90plus": 5}),
-        "2025": sectors({"pop_total": 500}),
-    })
+    store = _store(
+        tmp_path / "p.duckdb",
+        {
+            "2023": sectors({"pop_age_80_89": 30, "pop_age_90plus": 5}),
+            "2025": sectors({"pop_total": 500}),
+        },
+    )
     result = compute(store, ["pct_80plus"], level="statsec", period="2025")
     assert set(result["status"]) == {"ontbrekend"} and result["value"].isna().all()
 
 
 def test_a_hidden_value_stays_hidden_in_its_latest_period(tmp_path, close):
-    store = _store(tmp_path / "p.duckdb", {
-        "2022": sectors({"pop_total": 500}),
-        "2023": {**sectors({"pop_total": 510}), ("statsec", "22222A012"): {"pop_total": "x"}},
-    })
+    store = _store(
+        tmp_path / "p.duckdb",
+        {
+            "2022": sectors({"pop_total": 500}),
+            "2023": {**sectors({"pop_total": 510}), ("statsec", "22222A012"): {"pop_total": "x"}},
+        },
+    )
     result = compute(store, ["pop_total"], level="statsec", period="2025").set_index("area_code")
     assert result.loc["22222A012", "status"] == "verborgen" and result.loc["22222A012", "period"] == "2023"
 
@@ -112,8 +121,9 @@ def test_coverage_by_sectors_when_the_denominator_is_hidden_too(tmp_path, close)
     rows = sectors({"tax_returns": 1000, "net_taxable_income": 40_000_000})
     rows[("statsec", "22222A012")] = {"tax_returns": "x", "net_taxable_income": "x"}
     store = _store(tmp_path / "p.duckdb", {"2023": rows})
-    town = _row(compute(store, ["avg_net_taxable_income"], areas=[("gemeente", "22222")]), "22222",
-                "avg_net_taxable_income")
+    town = _row(
+        compute(store, ["avg_net_taxable_income"], areas=[("gemeente", "22222")]), "22222", "avg_net_taxable_income"
+    )
     assert town["status"] == "onvolledig" and town["approx"] == pytest.approx(40_000)
     assert town["coverage"] == pytest.approx(0.5) and town["coverage_of"] == "sectoren"
 
@@ -124,12 +134,15 @@ def test_a_reference_without_data_is_missing_not_hidden(tmp_path, close):
     areas, parents = hierarchy_frames()
     others = [f"33333A{k:02d}-" for k in range(10)]
     areas = pd.concat([areas, pd.DataFrame({"level": "statsec", "code": others, "name": others})], ignore_index=True)
-    parents = pd.concat([parents, pd.DataFrame({"level": "statsec", "code": others, "parent_level": "gewest",
-                                                "parent_code": "2000"})], ignore_index=True)
+    parents = pd.concat(
+        [parents, pd.DataFrame({"level": "statsec", "code": others, "parent_level": "gewest", "parent_code": "2000"})],
+        ignore_index=True,
+    )
     rows = sectors({"pop_total": 100})
     rows[("statsec", "22222A012")] = {"pop_total": "x"}
-    store.replace_dataset("test", title="Test", source="test", areas=areas, area_parents=parents,
-                          observations=observations(rows, "2025"))
+    store.replace_dataset(
+        "test", title="Test", source="test", areas=areas, area_parents=parents, observations=observations(rows, "2025")
+    )
     result = compute(store, ["pop_total"], areas=[("gewest", "2000"), ("elz", "elz1")])
     flanders = _row(result, "2000", "pop_total")
     assert flanders["status"] == "ontbrekend" and format_figure(BUILTIN.indicator("pop_total"), flanders) == "-"

@@ -12,13 +12,15 @@ from zorgzaam.environment import amenities_near, amenity_counts, locate_amenitie
 SQUARE_A = shapely.box(0, 0, 1000, 1000)
 SQUARE_B = shapely.box(1000, 0, 2000, 1000)
 SECTORS = pd.DataFrame({"code": ["A", "B"], "geometry": [SQUARE_A, SQUARE_B]})
-AMENITIES = pd.DataFrame({
-    "feature_id": ["f1", "f2", "f3", "f4", "f5"],
-    "category": ["bakker", "huisarts", "bakker", "apotheek", "zitbank"],
-    "name": ["Bakker A", "Dokter B", "Bakker B", "Apotheek ver", "Bank"],
-    "x": [500.0, 1500.0, 1900.0, 3000.0, 100.0],
-    "y": [500.0, 500.0, 100.0, 500.0, 900.0],
-})
+AMENITIES = pd.DataFrame(
+    {
+        "feature_id": ["f1", "f2", "f3", "f4", "f5"],
+        "category": ["bakker", "huisarts", "bakker", "apotheek", "zitbank"],
+        "name": ["Bakker A", "Dokter B", "Bakker B", "Apotheek ver", "Bank"],
+        "x": [500.0, 1500.0, 1900.0, 3000.0, 100.0],
+        "y": [500.0, 500.0, 100.0, 500.0, 900.0],
+    }
+)
 
 
 def test_amenities_are_located_in_their_sector_and_outside_is_none():
@@ -47,11 +49,13 @@ def test_amenities_near_a_sector_with_distance_to_its_border():
 
 
 def test_settlement_shares_are_shares_of_residents_and_missing_stays_missing():
-    places = pd.DataFrame({
-        "statsec": ["A", "A", "A", "B"],
-        "residents": [30.0, 10.0, 60.0, 5.0],
-        "settlement": ["kern", "lint", "kern", "elders"],
-    })
+    places = pd.DataFrame(
+        {
+            "statsec": ["A", "A", "A", "B"],
+            "residents": [30.0, 10.0, 60.0, 5.0],
+            "settlement": ["kern", "lint", "kern", "elders"],
+        }
+    )
     shares = settlement_shares(places, ["A", "B", "C"])
     assert shares.loc["A", "kern"] == 90 and shares.loc["A", "residents"] == 100
     assert math.isclose(shares.loc["A", "pct_kern"], 90.0)

@@ -10,8 +10,15 @@ from zorgzaam.formatting import format_indicator, format_number, format_value
 
 @pytest.mark.parametrize(
     ("value", "decimals", "expected"),
-    [(12.5, 1, "12,5"), (1234, 0, "1.234"), (1234567.891, 2, "1.234.567,89"), (0.75, 2, "0,75"),
-     (-3.25, 1, "-3,2"), (None, 0, "-"), (math.nan, 1, "-")],
+    [
+        (12.5, 1, "12,5"),
+        (1234, 0, "1.234"),
+        (1234567.891, 2, "1.234.567,89"),
+        (0.75, 2, "0,75"),
+        (-3.25, 1, "-3,2"),
+        (None, 0, "-"),
+        (math.nan, 1, "-"),
+    ],
 )
 def test_format_number(value, decimals, expected):
     assert format_number(value, decimals) == expected
@@ -29,8 +36,9 @@ def test_counts_have_thousands_points_and_their_unit():
     assert format_indicator(BUILTIN.indicator("pop_total"), 12345.0) == "12.345 inwoners"
 
 
-@pytest.mark.parametrize(("status", "symbol"), [("verborgen", "x"), ("onvolledig", "x"), ("ontbrekend", "-"),
-                                                ("nvt", "nvt")])
+@pytest.mark.parametrize(
+    ("status", "symbol"), [("verborgen", "x"), ("onvolledig", "x"), ("ontbrekend", "-"), ("nvt", "nvt")]
+)
 def test_missing_values_show_their_symbol_never_zero(status, symbol):
     assert format_value(None, status, "%", 1) == symbol
     assert format_value(0.0, status, "%", 1) == symbol

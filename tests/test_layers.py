@@ -29,14 +29,16 @@ def metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 def features(*rows) -> pd.DataFrame:
     """rows: (layer, category, name, geometry in lon/lat, bron)."""
-    return pd.DataFrame({
-        "layer": [r[0] for r in rows],
-        "feature_id": [f"f{i}" for i in range(len(rows))],
-        "category": [r[1] for r in rows],
-        "name": [r[2] for r in rows],
-        "properties": [json.dumps({"bron": r[4]}) if r[4] else None for r in rows],
-        "geom_display": [shapely.to_wkb(r[3]) for r in rows],
-    })
+    return pd.DataFrame(
+        {
+            "layer": [r[0] for r in rows],
+            "feature_id": [f"f{i}" for i in range(len(rows))],
+            "category": [r[1] for r in rows],
+            "name": [r[2] for r in rows],
+            "properties": [json.dumps({"bron": r[4]}) if r[4] else None for r in rows],
+            "geom_display": [shapely.to_wkb(r[3]) for r in rows],
+        }
+    )
 
 
 def decimals_ok(values) -> bool:
@@ -50,6 +52,7 @@ def layer(layers: list, layer_id: str):
 
 
 # --- registry ---------------------------------------------------------------------------------
+
 
 def test_registry_has_the_dutch_layers_in_a_drawing_order():
     for key in ("sectoren", "kernen", "linten", "verspreid", "walkability", "voorzieningen", "bushaltes"):
@@ -72,6 +75,7 @@ def test_amenity_colours_distinct_and_basket_clearly_visible():
 
 # --- amenities and settlement -----------------------------------------------------------------
 
+
 def test_amenity_points_rounded_with_tooltip_fields_and_source():
     frame = features(
         ("voorziening", "bakker", "Bakkerij Peeters", shapely.Point(5.123456789, 51.987654321), "demo — fictief"),
@@ -84,12 +88,20 @@ def test_amenity_points_rounded_with_tooltip_fields_and_source():
     assert bakker.type == "ScatterplotLayer" and bakker.pickable
     first, second = bakker.data
     assert first["position"] == [5.12346, 51.98765]
-    assert first == {"position": [5.12346, 51.98765], "name": "Bakkerij Peeters", "category_label": "Bakker",
-                     "source": "demo — fictief"}
+    assert first == {
+        "position": [5.12346, 51.98765],
+        "name": "Bakkerij Peeters",
+        "category_label": "Bakker",
+        "source": "demo — fictief",
+    }
     assert second["name"] == "Bakker" and second["source"] == L.UNKNOWN_SOURCE
     assert layer(layers, "voorzieningen-bakker-letters").data[0]["text"] == "B"
-    assert {x.id for x in layers} == {"voorzieningen-bakker", "voorzieningen-bakker-letters",
-                                      "voorzieningen-huisarts", "voorzieningen-huisarts-letters"}
+    assert {x.id for x in layers} == {
+        "voorzieningen-bakker",
+        "voorzieningen-bakker-letters",
+        "voorzieningen-huisarts",
+        "voorzieningen-huisarts-letters",
+    }
     only = L.amenity_layers(frame, categories=["huisarts", "apotheek"], with_symbols=False)
     assert [x.id for x in only] == ["voorzieningen-huisarts"]
 
@@ -111,8 +123,13 @@ def test_settlement_layers():
     frame = features(
         ("nederzetting", "kern", "Kern Lozel", shapely.box(5.0000049, 51.0, 5.01, 51.01), "RURA"),
         ("nederzetting", "lint", None, shapely.LineString([(5.0, 51.0), (5.0123456, 51.0)]), "RURA"),
-        ("nederzetting", "verspreid", None,
-         shapely.MultiPolygon([shapely.box(5, 51, 5.001, 51.001), shapely.box(5.01, 51, 5.011, 51.001)]), "RURA"),
+        (
+            "nederzetting",
+            "verspreid",
+            None,
+            shapely.MultiPolygon([shapely.box(5, 51, 5.001, 51.001), shapely.box(5.01, 51, 5.011, 51.001)]),
+            "RURA",
+        ),
     )
     layers = L.settlement_layers(frame)
     assert [x.id for x in layers] == ["verspreid", "kernen", "linten"]
@@ -126,10 +143,16 @@ def test_settlement_layers():
 
 
 def test_sector_outlines_carry_code_for_a_click():
-    sectors = pd.DataFrame({"code": ["13001A00-", "13001B01-"], "name": ["Lozel-Centrum", "Ven"],
-                            "geometry": [shapely.box(5, 51, 5.01, 51.01),
-                                         shapely.MultiPolygon([shapely.box(5, 51, 5.001, 51.001),
-                                                               shapely.box(5.1, 51, 5.101, 51.001)])]})
+    sectors = pd.DataFrame(
+        {
+            "code": ["13001A00-", "13001B01-"],
+            "name": ["Lozel-Centrum", "Ven"],
+            "geometry": [
+                shapely.box(5, 51, 5.01, 51.01),
+                shapely.MultiPolygon([shapely.box(5, 51, 5.001, 51.001), shapely.box(5.1, 51, 5.101, 51.001)]),
+            ],
+        }
+    )
     sector = L.sector_layer(sectors, source="Statbel")
     assert sector.id == "sectoren" and len(sector.data) == 3
     assert sector.data[0]["code"] == "13001A00-" and set(sector.data[0]) >= TOOLTIP_FIELDS
@@ -137,6 +160,7 @@ def test_sector_outlines_carry_code_for_a_click():
 
 
 # --- bus stops --------------------------------------------------------------------------------
+
 
 def test_stop_size_classes():
     departures = pd.Series([0.3, 1.0, 1.5, 2.0, 3.9, 4.0, 8.0, None], dtype="Float64")
@@ -146,12 +170,15 @@ def test_stop_size_classes():
 
 
 def test_stops_sized_by_departures_and_belbus_apart():
-    stops = pd.DataFrame({
-        "name": ["Markt", "Kerk", "Heide", "Belbus Ven", "Onbekend"],
-        "departures_per_hour": pd.array([8.0, 1.5, 0.4, None, None], dtype="Float64"),
-        "is_belbus": [False, False, False, True, False],
-        "lon": [5.123456789, 5.1, 5.2, 5.3, 5.4], "lat": [51.1, 51.2, 51.3, 51.4, 51.5],
-    })
+    stops = pd.DataFrame(
+        {
+            "name": ["Markt", "Kerk", "Heide", "Belbus Ven", "Onbekend"],
+            "departures_per_hour": pd.array([8.0, 1.5, 0.4, None, None], dtype="Float64"),
+            "is_belbus": [False, False, False, True, False],
+            "lon": [5.123456789, 5.1, 5.2, 5.3, 5.4],
+            "lat": [51.1, 51.2, 51.3, 51.4, 51.5],
+        }
+    )
     layers = L.stop_layers(stops, source="De Lijn")
     regular, belbus = layer(layers, "bushaltes"), layer(layers, "bushaltes-belbus")
     assert [r["name"] for r in regular.data] == ["Markt", "Kerk", "Heide", "Onbekend"]
@@ -169,6 +196,7 @@ def test_stops_sized_by_departures_and_belbus_apart():
 
 
 # --- hectare cells ----------------------------------------------------------------------------
+
 
 def test_hectare_cell_is_100_m_wide_after_conversion():
     x = np.array([200050.0, 200150.0, 200050.0])
@@ -202,8 +230,9 @@ def colours_at(raster, x, y) -> list[tuple[int, ...]]:
 def test_a_hectare_raster_is_one_image_that_covers_exactly_its_cells():
     # Far east of the central meridian (the Lambert grid turned ~0,9 degree from north), a row of 5 cells.
     x0, y0 = 230050.0, 200050.0
-    cells = pd.DataFrame({"x": [x0 + 100 * i for i in range(5)], "y": [y0] * 5,
-                          "value": [10.0, 30.0, 50.0, 70.0, 90.0]})
+    cells = pd.DataFrame(
+        {"x": [x0 + 100 * i for i in range(5)], "y": [y0] * 5, "value": [10.0, 30.0, 50.0, 70.0, 90.0]}
+    )
     (only,) = L.walkability_layers(cells)
     assert only.type == "BitmapLayer" and only.id == "walkability" and only.pickable is False
     sent = json.loads(L.spatial_deck([only], VIEW).to_json())["layers"][0]
@@ -219,8 +248,11 @@ def test_a_hectare_raster_is_one_image_that_covers_exactly_its_cells():
     got = colours_at(only, cells["x"], cells["y"])
     assert got == [(*L.WALKABILITY_COLOURS[i], L.CELL_ALPHA) for i in range(5)]
     inside = colours_at(only, [x0 - 20, x0 + 420, x0 + 420], [y0 + 20, y0 - 20, y0 + 20])
-    assert inside == [(*L.WALKABILITY_COLOURS[0], 200), (*L.WALKABILITY_COLOURS[4], 200),
-                      (*L.WALKABILITY_COLOURS[4], 200)]
+    assert inside == [
+        (*L.WALKABILITY_COLOURS[0], 200),
+        (*L.WALKABILITY_COLOURS[4], 200),
+        (*L.WALKABILITY_COLOURS[4], 200),
+    ]
     outside = colours_at(only, [x0 - 80, x0 + 480, x0 + 200, x0 + 200], [y0, y0, y0 + 80, y0 - 80])
     assert [c[3] for c in outside] == [0, 0, 0, 0]
 
@@ -231,8 +263,9 @@ def test_ramp_classes_by_hand():
 
 
 def test_herschaal_maps_visible_min_to_first_and_max_to_last_colour():
-    cells = pd.DataFrame({"x": [200050.0 + 100 * i for i in range(5)], "y": [210050.0] * 5,
-                          "value": [20.0, 30.0, 40.0, 50.0, 60.0]})
+    cells = pd.DataFrame(
+        {"x": [200050.0 + 100 * i for i in range(5)], "y": [210050.0] * 5, "value": [20.0, 30.0, 40.0, 50.0, 60.0]}
+    )
     ends = (cells["x"].iloc[[0, 4]], cells["y"].iloc[[0, 4]])
     (rescaled,) = L.walkability_layers(cells, rescale=True)
     low, high = colours_at(rescaled, *ends)
@@ -246,8 +279,9 @@ def test_herschaal_maps_visible_min_to_first_and_max_to_last_colour():
 
 def test_a_cell_without_value_is_grey_and_no_cell_is_transparent():
     # Two cells with a hectare between them that has no cell at all.
-    cells = pd.DataFrame({"x": [200050.0, 200250.0], "y": [210050.0, 210050.0],
-                          "value": pd.array([55.0, None], dtype="Float64")})
+    cells = pd.DataFrame(
+        {"x": [200050.0, 200250.0], "y": [210050.0, 210050.0], "value": pd.array([55.0, None], dtype="Float64")}
+    )
     (raster,) = L.walkability_layers(cells)
     scored, gap, unscored = colours_at(raster, [200050.0, 200150.0, 200250.0], [210050.0] * 3)
     assert scored == (*L.WALKABILITY_COLOURS[2], L.CELL_ALPHA)
@@ -268,6 +302,7 @@ def test_residents_by_ruimtemonitor_classes():
 
 
 # --- legends ----------------------------------------------------------------------------------
+
 
 def test_a_legend_per_layer():
     legends = L.layer_legends(list(L.LAYERS), facilities_labels=["waarde 1"])
@@ -298,6 +333,7 @@ def test_legend_html_escapes_and_shows_labels():
 
 # --- deck and payload -------------------------------------------------------------------------
 
+
 def test_payload_bytes_counts_utf8_of_the_compact_json():
     frame = features(("voorziening", "bakker", "Café Één", shapely.Point(5.1, 51.1), "demo — fictief"))
     deck = L.spatial_deck(L.amenity_layers(frame), VIEW)
@@ -319,20 +355,41 @@ def test_deck_has_no_basemap_and_the_shared_tooltip():
 
 # --- the demo zone ----------------------------------------------------------------------------
 
+
 def test_all_layers_of_the_demo_zone(demo_db):
     store = Store.open(demo_db)
     feats = store.query_df("SELECT layer, feature_id, category, name, properties, geom_display FROM features")
     stops = store.query_df("SELECT name, departures_per_hour, is_belbus, lon, lat FROM stops")
     walk = store.query_df("SELECT x, y, value FROM grid_cells WHERE layer = ?", ["walkability"])
     sec = store.geometries("statsec", display=True)
-    sectors = pd.DataFrame({"code": sec["code"], "name": sec["name"],
-                            "geometry": list(shapely.from_wkb([bytes(g) for g in sec["geometry"]]))})
-    layers = L.spatial_layers(list(L.LAYERS), sectors=sectors, features=feats, stops=stops, walkability=walk,
-                              rescale=True, sources={"walkability": "demo — fictief"})
+    sectors = pd.DataFrame(
+        {
+            "code": sec["code"],
+            "name": sec["name"],
+            "geometry": list(shapely.from_wkb([bytes(g) for g in sec["geometry"]])),
+        }
+    )
+    layers = L.spatial_layers(
+        list(L.LAYERS),
+        sectors=sectors,
+        features=feats,
+        stops=stops,
+        walkability=walk,
+        rescale=True,
+        sources={"walkability": "demo — fictief"},
+    )
     ids = [x.id for x in layers]
     assert len(ids) == len(set(ids))
-    for key in ("sectoren", "kernen", "linten", "verspreid", "voorzieningen-bakker", "bushaltes",
-                "bushaltes-belbus", "walkability"):
+    for key in (
+        "sectoren",
+        "kernen",
+        "linten",
+        "verspreid",
+        "voorzieningen-bakker",
+        "bushaltes",
+        "bushaltes-belbus",
+        "walkability",
+    ):
         assert key in ids
     assert ids.index("walkability") < ids.index("sectoren") < ids.index("bushaltes")
     for x in layers:
@@ -341,15 +398,18 @@ def test_all_layers_of_the_demo_zone(demo_db):
     assert layer(layers, "kernen").data[0]["source"] == "demo — fictief"
     # The whole zone's walkability is one image over the cells' extent (25 m pixels, 4 per hectare).
     raster = layer(layers, "walkability")
-    image = L.raster_image(walk, L.ramp_classes(walk["value"], *L.walkability_bounds(walk["value"], True), 5),
-                           L.WALKABILITY_COLOURS)
+    image = L.raster_image(
+        walk, L.ramp_classes(walk["value"], *L.walkability_bounds(walk["value"], True), 5), L.WALKABILITY_COLOURS
+    )
     span_x = (walk["x"].max() - walk["x"].min() + 100) / L.RASTER_PIXEL_M
     span_y = (walk["y"].max() - walk["y"].min() + 100) / L.RASTER_PIXEL_M
     assert span_x <= image.width <= span_x * 1.05 and span_y <= image.height <= span_y * 1.05
     # Every cell centre shows the colour of its own rescaled class.
     lo, hi = L.walkability_bounds(walk["value"], True)
-    expected = [(*L.WALKABILITY_COLOURS[int(c)], L.CELL_ALPHA) if not pd.isna(c) else (*MISSING_COLOUR, L.CELL_ALPHA)
-                for c in L.ramp_classes(walk["value"], lo, hi, 5)]
+    expected = [
+        (*L.WALKABILITY_COLOURS[int(c)], L.CELL_ALPHA) if not pd.isna(c) else (*MISSING_COLOUR, L.CELL_ALPHA)
+        for c in L.ramp_classes(walk["value"], lo, hi, 5)
+    ]
     assert colours_at(raster, walk["x"], walk["y"]) == expected
     full = L.payload_bytes(L.spatial_deck(layers, VIEW))
     light = L.payload_bytes(L.spatial_deck([raster], VIEW))
@@ -368,8 +428,11 @@ def test_facilities_level_classes_and_layers():
     cells = pd.DataFrame({"x": [150_050.0, 150_150.0, 150_250.0], "y": [200_050.0] * 3, "value": [1.0, 2.0, np.nan]})
     layers = facilities_layers(cells)
     assert [layer.id for layer in layers] == ["voorzieningenniveau"]
-    assert colours_at(layers[0], cells["x"], cells["y"]) == [(*FACILITIES_COLOURS[0], 200), (*FACILITIES_COLOURS[1], 200),
-                                                             (*MISSING_COLOUR, 200)]
+    assert colours_at(layers[0], cells["x"], cells["y"]) == [
+        (*FACILITIES_COLOURS[0], 200),
+        (*FACILITIES_COLOURS[1], 200),
+        (*MISSING_COLOUR, 200),
+    ]
     legend = layer_legends(["voorzieningenniveau"], facilities_labels=["waarde 1", "waarde 2"])[0]
     assert [i.label for i in legend.items] == ["waarde 1", "waarde 2", "geen waarde"]
     assert legend.items[0].colour == FACILITIES_COLOURS[0]

@@ -118,8 +118,7 @@ def test_shown_sectors_and_empty_cases(store):
 
 
 def test_indicator_map_is_a_sensible_png(store):
-    png = meeting_maps.indicator_map(store, TOWN_CODE, [WZC_SECTOR], "pct_80plus", max(store.periods()),
-                                     source="demo")
+    png = meeting_maps.indicator_map(store, TOWN_CODE, [WZC_SECTOR], "pct_80plus", max(store.periods()), source="demo")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert 20_000 < len(png) < 5_000_000
     width, height = Image.open(io.BytesIO(png)).size
@@ -133,8 +132,7 @@ def test_amenities_map_and_table(store):
     assert counts.to_numpy().sum() > 0
     names = dict(mc.municipality_sectors(store, TOWN_CODE)[["code", "name"]].to_numpy())
     table = mc.amenity_table(counts, names)
-    assert list(table.columns) == ["Voorziening", f"Ter Heide ({WZC_SECTOR})",
-                                   f"{names[TINY_SECTOR]} ({TINY_SECTOR})"]
+    assert list(table.columns) == ["Voorziening", f"Ter Heide ({WZC_SECTOR})", f"{names[TINY_SECTOR]} ({TINY_SECTOR})"]
     assert list(table["Voorziening"]) == list(counts.columns)
     for i, category in enumerate(counts.columns):
         assert table.iloc[i, 1] == str(int(counts.loc[WZC_SECTOR, category]))
@@ -152,7 +150,8 @@ def test_findings_rows_only_the_chosen_sectors(store):
     # cannot be told: a hidden value never reads as "does not stand out".
     tiny = everything["Sector"].str.contains(TINY_SECTOR, regex=False)
     assert list(everything.loc[tiny, "Wie vs wat"]) == [
-        "Niet te bepalen: % 80-plussers is verborgen door de bron (te klein)."]
+        "Niet te bepalen: % 80-plussers is verborgen door de bron (te klein)."
+    ]
     sentences = [t for t in everything.loc[~tiny, "Wie vs wat"] if t != mc.NOT_IN_ATTENTION]
     assert sentences and all(t.startswith("In ") for t in sentences)
     assert mc.NOT_IN_ATTENTION in set(everything["Wie vs wat"])
@@ -191,7 +190,9 @@ def test_summary_prefills_name_the_chosen_sectors_like_the_analysis_pages(store)
     assert prefills["8.1"].startswith("Geen van de gekozen sectoren hoort in gemeente Heidebeek")
     # the whole municipality: the page's own answer, naming sectors of the top third
     whole = mc.summary_prefills(store, TOWN_CODE, [])
-    assert whole["8.1"].startswith("In gemeente Heidebeek vallen") and whole["8.2"].startswith("Signalen om te verkennen")
+    assert whole["8.1"].startswith("In gemeente Heidebeek vallen") and whole["8.2"].startswith(
+        "Signalen om te verkennen"
+    )
 
 
 def test_findings_say_no_data_where_the_indicators_are_absent(tmp_path):
@@ -202,7 +203,9 @@ def test_findings_say_no_data_where_the_indicators_are_absent(tmp_path):
     assert absent["Signalen"].str.startswith("Geen gegevens: importeer leeftijd").all()
     assert not absent["Signalen"].str.contains("Geen signaal").any()
     # the Wie vs wat has access but no "wie": no data, never "valt niet op"
-    assert set(absent["Wie vs wat"]) == {"Geen gegevens: importeer leeftijd per sector (bv. uit Provincies in Cijfers)."}
+    assert set(absent["Wie vs wat"]) == {
+        "Geen gegevens: importeer leeftijd per sector (bv. uit Provincies in Cijfers)."
+    }
     close_all()
     flat = findings(signal_store(tmp_path / "flat.duckdb", "flat"), "11111", [])
     assert set(flat["Signalen"]) == {"Geen signaal volgens de regel"}
@@ -217,8 +220,11 @@ def test_the_map_opens_on_an_indicator_with_data_for_the_towns_sectors(demo_db, 
     town = list(gap.sectors_within("gemeente", [TOWN_CODE]))
     variables = ("pop_age_80_89", "pop_age_90plus", "pop_age_80plus")
     with gap.transaction() as cur:
-        cur.execute(f"DELETE FROM observations WHERE area_level = 'statsec' AND variable IN ({', '.join('?' * 3)}) "
-                    f"AND area_code IN ({', '.join('?' * len(town))})", [*variables, *town])
+        cur.execute(
+            f"DELETE FROM observations WHERE area_level = 'statsec' AND variable IN ({', '.join('?' * 3)}) "
+            f"AND area_code IN ({', '.join('?' * len(town))})",
+            [*variables, *town],
+        )
     wanted = ["pct_80plus", "pct_alone_75plus", "pct_single_person_hh"]
     period = mc.latest_common_period(gap, wanted)
     assert mc.usable_indicators(gap, wanted) == wanted  # other towns still have 80-plussers

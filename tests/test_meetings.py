@@ -12,6 +12,7 @@ import pytest
 
 from zorgzaam import bouwstenen, meetings, polls, werkgroep
 from zorgzaam.meetings import BLOCKS, TEMPLATES, MeetingError
+from zorgzaam.meetings import _today as belgian_today
 from zorgzaam.polls import PollError
 from zorgzaam.store import MAX_NOTE_CHARS, SCHEMA_VERSION, Store, close_all, migrate
 
@@ -33,8 +34,9 @@ def store(path):
 
 
 def _plan(store, template="toetsen", team=TEAM, day=DAY, title="Tweede bijeenkomst", **kw):
-    return meetings.plan(store, team=team, title=title, meeting_date=day, agenda=TEMPLATES[template].agenda(),
-                         template=template, **kw)
+    return meetings.plan(
+        store, team=team, title=title, meeting_date=day, agenda=TEMPLATES[template].agenda(), template=template, **kw
+    )
 
 
 def _start(store, template="toetsen", **kw):
@@ -87,19 +89,22 @@ def test_blocks_have_their_questions_and_note_fields():
     assert meetings.DEFINITION_FIELD in [f.key for f in BLOCKS["definitie"].note_fields]
 
 
-@pytest.mark.parametrize("items, fragment", [
-    ([{"kind": "koffiepauze", "title": "Pauze", "minutes": 10}], "onbekend soort blok"),
-    ([{"kind": "eigen", "title": "Pauze", "minutes": 0}], "tussen 1 en 180"),
-    ([{"kind": "eigen", "title": "Pauze", "minutes": 181}], "tussen 1 en 180"),
-    ([{"kind": "eigen", "title": "Pauze", "minutes": None}], "duur in hele minuten"),
-    ([{"kind": "eigen", "title": "Pauze", "minutes": 1.5}], "duur in hele minuten"),
-    ([{"kind": "eigen", "title": "Pauze", "minutes": True}], "duur in hele minuten"),
-    ([], "minstens één agendapunt"),
-    ([{"kind": "eigen", "title": "Punt", "minutes": 5}] * 21, "hoogstens 20"),
-    ([{"kind": "eigen", "title": "a" * 121, "minutes": 5}], "te lang (121 tekens"),
-    ([{"kind": "eigen", "title": "Pauze\x07", "minutes": 5}], "niet toegelaten"),
-    ([{"kind": "eigen", "title": "Pau\u200bze", "minutes": 5}], "niet toegelaten"),
-])
+@pytest.mark.parametrize(
+    "items, fragment",
+    [
+        ([{"kind": "koffiepauze", "title": "Pauze", "minutes": 10}], "onbekend soort blok"),
+        ([{"kind": "eigen", "title": "Pauze", "minutes": 0}], "tussen 1 en 180"),
+        ([{"kind": "eigen", "title": "Pauze", "minutes": 181}], "tussen 1 en 180"),
+        ([{"kind": "eigen", "title": "Pauze", "minutes": None}], "duur in hele minuten"),
+        ([{"kind": "eigen", "title": "Pauze", "minutes": 1.5}], "duur in hele minuten"),
+        ([{"kind": "eigen", "title": "Pauze", "minutes": True}], "duur in hele minuten"),
+        ([], "minstens één agendapunt"),
+        ([{"kind": "eigen", "title": "Punt", "minutes": 5}] * 21, "hoogstens 20"),
+        ([{"kind": "eigen", "title": "a" * 121, "minutes": 5}], "te lang (121 tekens"),
+        ([{"kind": "eigen", "title": "Pauze\x07", "minutes": 5}], "niet toegelaten"),
+        ([{"kind": "eigen", "title": "Pau\u200bze", "minutes": 5}], "niet toegelaten"),
+    ],
+)
 def test_validate_agenda_rejects(items, fragment):
     with pytest.raises(MeetingError, match=fragment.replace("(", r"\(")):
         meetings.validate_agenda(items)
@@ -111,8 +116,9 @@ def test_validate_agenda_accepts_limits_and_defaults_the_title():
     assert len(agenda) == 20
     assert agenda[0].minutes == 180 and agenda[0].title == "a" * 120
     assert agenda[1].title == BLOCKS["checkin"].title and agenda[1].minutes == 1
-    assert meetings.validate_agenda([{"kind": "eigen", "title": "  Een   pauze ", "minutes": "7"}])[0] == \
-        meetings.AgendaItem("eigen", "Een pauze", 7)
+    assert meetings.validate_agenda([{"kind": "eigen", "title": "  Een   pauze ", "minutes": "7"}])[
+        0
+    ] == meetings.AgendaItem("eigen", "Een pauze", 7)
 
 
 # --------------------------------------------------------------------------- planning
@@ -120,16 +126,26 @@ def test_validate_agenda_accepts_limits_and_defaults_the_title():
 
 def test_plan_and_get_round_trip(store):
     agenda = [{"kind": "checkin", "title": "Welkom", "minutes": 5}, {"kind": "wie", "title": "", "minutes": 20}]
-    planned = meetings.plan(store, team=f"  {TEAM} ", title="Eerste  bijeenkomst", meeting_date="2026-12-02",
-                            agenda=agenda, template="analyse", municipality="13091",
-                            sectors=["13091A03-", " 13091A14- ", "13091A03-"], indicators=["pct_80plus"])
+    planned = meetings.plan(
+        store,
+        team=f"  {TEAM} ",
+        title="Eerste  bijeenkomst",
+        meeting_date="2026-12-02",
+        agenda=agenda,
+        template="analyse",
+        municipality="13091",
+        sectors=["13091A03-", " 13091A14- ", "13091A03-"],
+        indicators=["pct_80plus"],
+    )
     got = meetings.get(store, planned.meeting_id)
     assert got == planned
     assert got.team == TEAM and got.title == "Eerste bijeenkomst" and got.meeting_date == DAY
     assert got.sectors == ("13091A03-", "13091A14-") and all(type(s) is str for s in got.sectors)
     assert got.indicators == ("pct_80plus",) and isinstance(got.indicators, tuple)
-    assert got.agenda == (meetings.AgendaItem("checkin", "Welkom", 5),
-                          meetings.AgendaItem("wie", BLOCKS["wie"].title, 20))
+    assert got.agenda == (
+        meetings.AgendaItem("checkin", "Welkom", 5),
+        meetings.AgendaItem("wie", BLOCKS["wie"].title, 20),
+    )
     assert got.state == "gepland" and got.current_step is None and got.poll_session_id is None
     assert got.template == "analyse" and got.municipality == "13091" and got.planned_minutes == 25
     assert [m.meeting_id for m in meetings.meetings(store, TEAM)] == [planned.meeting_id]
@@ -147,15 +163,25 @@ def test_plan_validates(store):
         _plan(store, title="")
     assert meetings.meetings(store) == []
     # an unknown template is not kept
-    assert meetings.plan(store, team=TEAM, title="x", meeting_date=DAY, agenda=TEMPLATES["analyse"].agenda(),
-                         template="bestaat-niet").template is None
+    assert (
+        meetings.plan(
+            store, team=TEAM, title="x", meeting_date=DAY, agenda=TEMPLATES["analyse"].agenda(), template="bestaat-niet"
+        ).template
+        is None
+    )
 
 
 def test_edit_planned_meeting_then_not_after_start(store):
     planned = _plan(store)
-    edited = meetings.plan(store, meeting_id=planned.meeting_id, team=TEAM, title="Andere titel",
-                           meeting_date=date(2026, 12, 9), agenda=[{"kind": "checkin", "title": "Kort", "minutes": 3}],
-                           sectors=["13091A03-"])
+    edited = meetings.plan(
+        store,
+        meeting_id=planned.meeting_id,
+        team=TEAM,
+        title="Andere titel",
+        meeting_date=date(2026, 12, 9),
+        agenda=[{"kind": "checkin", "title": "Kort", "minutes": 3}],
+        sectors=["13091A03-"],
+    )
     assert edited.meeting_id == planned.meeting_id and edited.created_at == planned.created_at
     got = meetings.get(store, planned.meeting_id)
     assert got.title == "Andere titel" and got.meeting_date == date(2026, 12, 9)
@@ -163,11 +189,18 @@ def test_edit_planned_meeting_then_not_after_start(store):
     assert len(meetings.meetings(store)) == 1
     meetings.start(store, planned.meeting_id)
     with pytest.raises(MeetingError, match="al begonnen"):
-        meetings.plan(store, meeting_id=planned.meeting_id, team=TEAM, title="Nog eens", meeting_date=DAY,
-                      agenda=TEMPLATES["toetsen"].agenda())
+        meetings.plan(
+            store,
+            meeting_id=planned.meeting_id,
+            team=TEAM,
+            title="Nog eens",
+            meeting_date=DAY,
+            agenda=TEMPLATES["toetsen"].agenda(),
+        )
     with pytest.raises(MeetingError, match="bestaat niet"):
-        meetings.plan(store, meeting_id="onbekend", team=TEAM, title="x", meeting_date=DAY,
-                      agenda=TEMPLATES["toetsen"].agenda())
+        meetings.plan(
+            store, meeting_id="onbekend", team=TEAM, title="x", meeting_date=DAY, agenda=TEMPLATES["toetsen"].agenda()
+        )
 
 
 # --------------------------------------------------------------------------- start and the step-bound poll
@@ -179,12 +212,16 @@ def test_start_makes_a_poll_with_the_questions_of_every_step(store):
     assert isinstance(token, str) and len(token) >= 24
     assert meeting.state == "bezig" and meeting.current_step == 0
     assert meeting.started_at is not None and meeting.step_started_at is not None
-    assert meeting.token_hash == polls.hash_token(token) and token not in json.dumps(store.meeting(
-        meeting.meeting_id), default=str)
+    assert meeting.token_hash == polls.hash_token(token) and token not in json.dumps(
+        store.meeting(meeting.meeting_id), default=str
+    )
     session = _session(store, meeting)
     assert session.follows_steps and session.current_step == 0 and session.is_open
-    expected = [(q["kind"], q["text"], q.get("bouwsteen"), step) for step, item in enumerate(meeting.agenda)
-                for q in item.block.questions]
+    expected = [
+        (q["kind"], q["text"], q.get("bouwsteen"), step)
+        for step, item in enumerate(meeting.agenda)
+        for q in item.block.questions
+    ]
     assert [(q.kind, q.text, q.bouwsteen, q.step) for q in session.questions] == expected
     assert [q.step for q in session.questions] == [0, 1, 1, 1] + [3] * 9
     visible = session.visible_questions()
@@ -213,8 +250,13 @@ def test_answers_follow_the_current_step(store):
 
 
 def test_start_an_agenda_without_questions(store):
-    planned = meetings.plan(store, team=TEAM, title="Alleen kijken", meeting_date=DAY,
-                            agenda=[{"kind": "wie", "minutes": 10}, {"kind": "eigen", "title": "Pauze", "minutes": 5}])
+    planned = meetings.plan(
+        store,
+        team=TEAM,
+        title="Alleen kijken",
+        meeting_date=DAY,
+        agenda=[{"kind": "wie", "minutes": 10}, {"kind": "eigen", "title": "Pauze", "minutes": 5}],
+    )
     meeting, token = meetings.start(store, planned.meeting_id)
     assert meeting.state == "bezig" and meeting.current_step == 0
     session = _session(store, meeting)
@@ -232,8 +274,14 @@ def test_poll_session_without_questions(store):
 
 def test_create_session_with_own_token_and_steps(store):
     session, token = polls.create_session(
-        store, "Met stappen", [{"kind": "word", "text": "Woord", "step": 0},
-                               {"kind": "scale", "text": "Score", "bouwsteen": B[0], "step": 2}], token="mijn-token")
+        store,
+        "Met stappen",
+        [
+            {"kind": "word", "text": "Woord", "step": 0},
+            {"kind": "scale", "text": "Score", "bouwsteen": B[0], "step": 2},
+        ],
+        token="mijn-token",
+    )
     assert token == "mijn-token"
     assert store.poll_session(session.session_id)["token_hash"] == polls.hash_token("mijn-token")
     assert [q.step for q in session.questions] == [0, 2]
@@ -300,15 +348,19 @@ def test_step_visits_and_time_per_step(store):
     visits = store.meeting_step_visits(mid)
     assert list(visits["step"]) == [0, 1, 0]
     assert visits["ended_at"].isna().tolist() == [False, False, True]
-    assert (visits["ended_at"].iloc[0] == visits["started_at"].iloc[1])
+    assert visits["ended_at"].iloc[0] == visits["started_at"].iloc[1]
     # deterministic times: step 0 for 5 min, step 1 for 4 min, step 0 again (still on screen)
     t0 = datetime(2026, 12, 2, 13, 0)
     with store.transaction() as cur:
         cur.execute("DELETE FROM meeting_step_visits WHERE meeting_id = ?", [mid])
-        cur.executemany("INSERT INTO meeting_step_visits VALUES (?, ?, ?, ?)", [
-            [mid, 0, t0, t0 + timedelta(minutes=5)],
-            [mid, 1, t0 + timedelta(minutes=5), t0 + timedelta(minutes=9)],
-            [mid, 0, t0 + timedelta(minutes=9), None]])
+        cur.executemany(
+            "INSERT INTO meeting_step_visits VALUES (?, ?, ?, ?)",
+            [
+                [mid, 0, t0, t0 + timedelta(minutes=5)],
+                [mid, 1, t0 + timedelta(minutes=5), t0 + timedelta(minutes=9)],
+                [mid, 0, t0 + timedelta(minutes=9), None],
+            ],
+        )
         cur.execute("UPDATE meetings SET step_started_at = ? WHERE meeting_id = ?", [t0 + timedelta(minutes=9), mid])
     meeting = meetings.get(store, mid)
     now = t0 + timedelta(minutes=12)
@@ -343,9 +395,14 @@ def test_restart_keeps_everything(path):
     after = meetings.get(store, mid)
     assert after == before
     assert after.current_step == 2 and after.step_started_at == before.step_started_at and after.state == "bezig"
-    assert meetings.notes(store, mid) == notes_before == {
-        (0, "notities"): "Iedereen stelde zich voor.\nTwee nieuwe leden.",
-        (1, "definitie"): "Een buurt waar mensen naar elkaar omkijken."}
+    assert (
+        meetings.notes(store, mid)
+        == notes_before
+        == {
+            (0, "notities"): "Iedereen stelde zich voor.\nTwee nieuwe leden.",
+            (1, "definitie"): "Een buurt waar mensen naar elkaar omkijken.",
+        }
+    )
     assert [meetings.step_results(store, after, s) for s in range(5)] == results_before
     checkin = meetings.step_results(store, after, 0)
     assert checkin.participants == 2 and checkin.questions[0].distribution == {"koffie": 2}
@@ -365,7 +422,7 @@ def test_restart_keeps_everything(path):
 
 
 def test_finish_closes_the_poll_and_saves_the_median_rounded_down(store):
-    meeting, token, code = _start(store, day=date.today())  # toetsen: bouwstenen at step 1
+    meeting, token, code = _start(store, day=belgian_today())  # toetsen: bouwstenen at step 1
     mid = meeting.meeting_id
     polls.answer(store, code, "p1", _qids(store, meeting, 0)[0], "thee")
     meetings.next_step(store, mid, token)
@@ -376,7 +433,11 @@ def test_finish_closes_the_poll_and_saves_the_median_rounded_down(store):
     polls.answer(store, code, "p2", q[1], 5)
     polls.answer(store, code, "p3", q[2], 1)
     assert meetings.bouwsteen_scores(store, meetings.get(store, mid)) == {
-        **{c: None for c in B}, B[0]: 2, B[1]: 4, B[2]: 1}
+        **{c: None for c in B},
+        B[0]: 2,
+        B[1]: 4,
+        B[2]: 1,
+    }
     finished, saved = meetings.finish(store, mid, token)
     assert finished.state == "afgerond" and finished.current_step is None and finished.finished_at is not None
     assert saved is not None and saved.source == "peiling" and saved.team == TEAM
@@ -385,7 +446,7 @@ def test_finish_closes_the_poll_and_saves_the_median_rounded_down(store):
     assert saved.poll_session_id == meeting.poll_session_id and saved.poll_round == 1
     stored = werkgroep.assessments(store, TEAM)
     assert len(stored) == 1 and stored[0].scores == saved.scores and stored[0].source == "peiling"
-    assert stored[0].assessed_on == finished.meeting_date == date.today()
+    assert stored[0].assessed_on == finished.meeting_date == belgian_today()
     session = _session(store, finished)
     assert not session.is_open
     with pytest.raises(PollError, match="gesloten"):
@@ -442,7 +503,8 @@ def test_save_note_rules(store):
     assert meetings.notes(store, mid) == {
         (1, wie_fields[0]): "Veel alleenwonenden in Ter Heide",
         (1, "notities"): "Regel 1\nRegel 2\tmet tab",
-        (0, "notities"): "a" * MAX_NOTE_CHARS}
+        (0, "notities"): "a" * MAX_NOTE_CHARS,
+    }
     meetings.save_note(store, mid, token, 1, wie_fields[0], "")
     meetings.save_note(store, mid, token, 0, meetings.NOTES_FIELD, "   ")
     meetings.save_note(store, mid, token, 1, meetings.NOTES_FIELD, None)
@@ -450,7 +512,7 @@ def test_save_note_rules(store):
 
 
 def test_set_next_meeting(store):
-    meeting, token, _ = _start(store, day=date.today())
+    meeting, token, _ = _start(store, day=belgian_today())
     mid = meeting.meeting_id
     day = meeting.meeting_date
     with pytest.raises(MeetingError, match="vóór"):
@@ -510,10 +572,16 @@ def test_cluster_keywords():
         ("koffie", {"koffie": 1}, 1),
     ]
     assert all(c.domain is None for c in clusters)
-    with_domains = meetings.cluster_keywords(counts, {"burenhulp": "welzijn", "koffie": "vrije tijd",
-                                                      "zorg": "zorg", "respekt": "ander", "respect": "welzijn"})
-    assert {c.label: c.domain for c in with_domains} == {"buren": "welzijn", "zorg": "zorg",
-                                                           "respect": "welzijn", "koffie": "vrije tijd"}
+    with_domains = meetings.cluster_keywords(
+        counts,
+        {"burenhulp": "welzijn", "koffie": "vrije tijd", "zorg": "zorg", "respekt": "ander", "respect": "welzijn"},
+    )
+    assert {c.label: c.domain for c in with_domains} == {
+        "buren": "welzijn",
+        "zorg": "zorg",
+        "respect": "welzijn",
+        "koffie": "vrije tijd",
+    }
     assert meetings.cluster_keywords({}) == []
     assert meetings.cluster_keywords({"": 3}) == []
 
@@ -523,8 +591,11 @@ def test_keyword_domains_and_step_clusters(store):
     mid = meeting.meeting_id
     meetings.go_to(store, mid, token, 1)
     q = _qids(store, meeting, 1)
-    for pid, words in {"p1": ["Buren", "respect", "zorg"], "p2": ["burenhulp", "Respekt", "koffie"],
-                       "p3": ["buren", "zorg"]}.items():
+    for pid, words in {
+        "p1": ["Buren", "respect", "zorg"],
+        "p2": ["burenhulp", "Respekt", "koffie"],
+        "p3": ["buren", "zorg"],
+    }.items():
         for qid, word in zip(q, words):
             polls.answer(store, code, pid, qid, word)
     counts = meetings.keyword_counts(meetings.step_results(store, meetings.get(store, mid), 1))
@@ -535,11 +606,19 @@ def test_keyword_domains_and_step_clusters(store):
     assert store.meeting_keywords(mid, 1) == {"buren": "welzijn", "zorg": "zorg"}
     clusters = meetings.step_clusters(store, meetings.get(store, mid), 1)
     assert [(c.label, c.total, c.domain) for c in clusters] == [
-        ("buren", 3, "welzijn"), ("respect", 2, None), ("zorg", 2, "zorg"), ("koffie", 1, None)]
+        ("buren", 3, "welzijn"),
+        ("respect", 2, None),
+        ("zorg", 2, "zorg"),
+        ("koffie", 1, None),
+    ]
     meetings.save_keyword_domains(store, mid, token, 1, {"koffie": "vrije tijd"})  # replaces the step's grouping
     clusters = meetings.step_clusters(store, meetings.get(store, mid), 1)
-    assert {c.label: c.domain for c in clusters} == {"buren": None, "respect": None, "zorg": None,
-                                                      "koffie": "vrije tijd"}
+    assert {c.label: c.domain for c in clusters} == {
+        "buren": None,
+        "respect": None,
+        "zorg": None,
+        "koffie": "vrije tijd",
+    }
     assert meetings.step_clusters(store, meetings.get(store, mid), 0) == []  # the check-in: nobody answered
     assert store.meeting_keywords(mid, 0) == {}
 
@@ -592,12 +671,13 @@ def test_migration_from_schema_10_keeps_plain_polls(path):
     assert migrate(con, target=10) == 0
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "10"
     token = "oud-token"
-    con.execute("INSERT INTO poll_sessions VALUES ('s-oud', 'Oude peiling', 'ABCDEF', ?, 'open', FALSE, 1, ?)",
-                [polls.hash_token(token), datetime(2026, 5, 1, 12, 0)])
+    con.execute(
+        "INSERT INTO poll_sessions VALUES ('s-oud', 'Oude peiling', 'ABCDEF', ?, 'open', FALSE, 1, ?)",
+        [polls.hash_token(token), datetime(2026, 5, 1, 12, 0)],
+    )
     con.execute("INSERT INTO poll_questions VALUES ('s-oud', 1, 1, 'scale', 'Buurt', NULL, ?)", [B[0]])
     con.execute("INSERT INTO poll_questions VALUES ('s-oud', 2, 2, 'word', 'Een woord', NULL, NULL)")
-    con.execute("INSERT INTO poll_answers VALUES ('s-oud', 1, 1, 'p-oud', NULL, '3', ?)",
-                [datetime(2026, 5, 1, 12, 5)])
+    con.execute("INSERT INTO poll_answers VALUES ('s-oud', 1, 1, 'p-oud', NULL, '3', ?)", [datetime(2026, 5, 1, 12, 5)])
     con.close()
 
     store = Store.open(path)
@@ -661,13 +741,28 @@ def test_action_added_after_reopen_is_new_in_the_minutes(store):
 def test_schedule_line_gives_start_and_planned_end_in_belgian_time():
     from datetime import datetime
 
-    base = meetings.validate_agenda([{"kind": "eigen", "title": "Punt", "minutes": 50},
-                                     {"kind": "eigen", "title": "Nog een punt", "minutes": 40}])
+    base = meetings.validate_agenda(
+        [{"kind": "eigen", "title": "Punt", "minutes": 50}, {"kind": "eigen", "title": "Nog een punt", "minutes": 40}]
+    )
     meeting = meetings.Meeting(
-        meeting_id="m", team="T", title="t", meeting_date=datetime(2026, 1, 15).date(), template=None,
-        municipality=None, sectors=(), indicators=(), agenda=base, state="bezig", poll_session_id=None,
-        current_step=0, step_started_at=None, started_at=datetime(2026, 1, 15, 13, 2), finished_at=None,
-        next_meeting=None, created_at=datetime(2026, 1, 15, 12, 0))
+        meeting_id="m",
+        team="T",
+        title="t",
+        meeting_date=datetime(2026, 1, 15).date(),
+        template=None,
+        municipality=None,
+        sectors=(),
+        indicators=(),
+        agenda=base,
+        state="bezig",
+        poll_session_id=None,
+        current_step=0,
+        step_started_at=None,
+        started_at=datetime(2026, 1, 15, 13, 2),
+        finished_at=None,
+        next_meeting=None,
+        created_at=datetime(2026, 1, 15, 12, 0),
+    )
     assert meetings.schedule_line(meeting) == "Gestart om 14:02 · gepland einde 15:32"
     assert meetings.schedule_line(meeting.__class__(**{**meeting.__dict__, "started_at": None})) == ""
 
@@ -690,7 +785,7 @@ def test_the_maps_shown_in_a_wie_step_are_remembered_apart_from_the_notes(store)
 
 
 def test_finish_lost_needs_the_confirmation_and_gives_nobody_a_token(store):
-    meeting, token, code = _start(store, day=date.today())  # toetsen: bouwstenen at step 1
+    meeting, token, code = _start(store, day=belgian_today())  # toetsen: bouwstenen at step 1
     mid = meeting.meeting_id
     meetings.next_step(store, mid, token)
     q = _qids(store, meeting, 1)
@@ -747,5 +842,6 @@ def test_delete_lost_needs_the_confirmation(store):
     assert row["state"] == "closed"
     with pytest.raises(PollError, match="Geen toegang"):
         polls.facilitator_session(store, meeting.poll_session_id, token)
-    assert "verwijderd" in meetings.delete_consequences(_plan(store)) and \
-        "verslag" not in meetings.delete_consequences(_plan(store))
+    assert "verwijderd" in meetings.delete_consequences(_plan(store)) and "verslag" not in meetings.delete_consequences(
+        _plan(store)
+    )

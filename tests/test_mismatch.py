@@ -29,6 +29,7 @@ def classes(values) -> list:
 
 # --- tertiles ---------------------------------------------------------------------------------
 
+
 def test_six_distinct_values_split_two_two_two():
     series, bounds = tertile_classes(pd.Series([60.0, 10.0, 40.0, 20.0, 50.0, 30.0]))
     assert list(series) == [2, 0, 1, 0, 2, 1]
@@ -69,6 +70,7 @@ def test_seven_values_split_symmetrically():
 
 
 # --- bivariate --------------------------------------------------------------------------------
+
 
 def test_bivariate_cells_and_colours():
     need = pd.Series([1.0, 2.0, 3.0, None], index=list("abcd"))
@@ -117,12 +119,18 @@ def test_legend_html_has_nine_colours_and_dutch_axes():
 
 # --- sentences --------------------------------------------------------------------------------
 
+
 def test_sentence_example():
     assert attention_sentence(
-        "Heidebeek-Centrum", GROUP, 140, 0.6,
+        "Heidebeek-Centrum",
+        GROUP,
+        140,
+        0.6,
         "woont verder dan 1,2 km van een bakker en 400 m van een bus die elk uur passeert",
-    ) == ("In Heidebeek-Centrum wonen 140 inwoners van 80+; 60 % van hen woont verder dan 1,2 km van een bakker "
-          "en 400 m van een bus die elk uur passeert.")
+    ) == (
+        "In Heidebeek-Centrum wonen 140 inwoners van 80+; 60 % van hen woont verder dan 1,2 km van een bakker "
+        "en 400 m van een bus die elk uur passeert."
+    )
 
 
 def test_sentence_rounds_estimates_to_whole_people_in_dutch_format():
@@ -145,17 +153,20 @@ def test_small_sector_is_flagged_and_unknown_share_said():
 
 # --- attention list ---------------------------------------------------------------------------
 
+
 def _view() -> pd.DataFrame:
     # Nine sectors; need and lack both rise from a to i except the top three, so exactly
     # g, h, i sit in the top third of both.
-    return pd.DataFrame({
-        "statsec": [f"S{i}" for i in range(9)],
-        "name": list("abcdefghi"),
-        "need_value": [1, 2, 3, 4, 5, 6, 7, 8, 9],
-        "lack_share": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.9, 0.7, 0.8],
-        "group_count": [10, 20, 30, 40, 50, 60, 100, None, 300],
-        "small": [False] * 6 + [True, False, False],
-    })
+    return pd.DataFrame(
+        {
+            "statsec": [f"S{i}" for i in range(9)],
+            "name": list("abcdefghi"),
+            "need_value": [1, 2, 3, 4, 5, 6, 7, 8, 9],
+            "lack_share": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.9, 0.7, 0.8],
+            "group_count": [10, 20, 30, 40, 50, 60, 100, None, 300],
+            "small": [False] * 6 + [True, False, False],
+        }
+    )
 
 
 def test_attention_list_selects_top_third_of_both_ordered_by_people():
@@ -185,16 +196,19 @@ def test_attention_list_uses_given_people_lacking():
 
 # --- summary ----------------------------------------------------------------------------------
 
+
 def test_questions():
     assert MISMATCH_QUESTIONS["8.1"].startswith("De buurtbewoners en de omgeving: (mis)match")
-    assert MISMATCH_QUESTIONS["8.2"] == ("Welke potentieel kwetsbare buurten zijn er in de gemeente door de "
-                                         "woonomgeving?")
+    assert MISMATCH_QUESTIONS["8.2"] == (
+        "Welke potentieel kwetsbare buurten zijn er in de gemeente door de woonomgeving?"
+    )
 
 
 def test_summary_names_sectors_capped_and_speaks_of_signals():
     attention = attention_list(_view(), GROUP, PHRASE)
-    answers = mismatch_summary(attention, "Heidebeek", "aandeel 80-plussers", "aandeel ver van een bakker", GROUP,
-                               limit=2)
+    answers = mismatch_summary(
+        attention, "Heidebeek", "aandeel 80-plussers", "aandeel ver van een bakker", GROUP, limit=2
+    )
     assert set(answers) == {"8.1", "8.2"}
     assert "vallen 3 statistische sectoren op" in answers["8.1"]
     assert f"i (240 van 300 {GROUP})" in answers["8.1"]
@@ -207,8 +221,13 @@ def test_summary_names_sectors_capped_and_speaks_of_signals():
 
 
 def test_summary_without_standouts():
-    answers = mismatch_summary(attention_list(_view(), GROUP, PHRASE).iloc[:0], "Lozel", "aandeel 80-plussers",
-                               "aandeel ver van een bakker", GROUP)
+    answers = mismatch_summary(
+        attention_list(_view(), GROUP, PHRASE).iloc[:0],
+        "Lozel",
+        "aandeel 80-plussers",
+        "aandeel ver van een bakker",
+        GROUP,
+    )
     assert "geen statistische sector" in answers["8.1"] and "Lozel" in answers["8.2"]
 
 
@@ -220,23 +239,49 @@ def test_summary_singular():
 def test_without_known_values_the_answers_say_no_data_never_that_nothing_stands_out():
     from zorgzaam.mismatch import gap_sentence
 
-    data = pd.DataFrame({"statsec": ["A", "B"], "name": ["Alfa", "Beta"], "need_value": [np.nan, np.nan],
-                         "lack_share": [0.5, np.nan], "group_count": [np.nan, np.nan]})
+    data = pd.DataFrame(
+        {
+            "statsec": ["A", "B"],
+            "name": ["Alfa", "Beta"],
+            "need_value": [np.nan, np.nan],
+            "lack_share": [0.5, np.nan],
+            "group_count": [np.nan, np.nan],
+        }
+    )
     attention = attention_list(data, "inwoners van 80+", "woont ver")
-    answers = mismatch_summary(attention, "gemeente X", "aandeel 80-plussers", "aandeel ver", "inwoners van 80+",
-                               data=data, no_data_reason="importeer leeftijd per sector")
-    assert answers == {"8.1": "Geen gegevens: importeer leeftijd per sector.",
-                       "8.2": "Geen gegevens: importeer leeftijd per sector."}
+    answers = mismatch_summary(
+        attention,
+        "gemeente X",
+        "aandeel 80-plussers",
+        "aandeel ver",
+        "inwoners van 80+",
+        data=data,
+        no_data_reason="importeer leeftijd per sector",
+    )
+    assert answers == {
+        "8.1": "Geen gegevens: importeer leeftijd per sector.",
+        "8.2": "Geen gegevens: importeer leeftijd per sector.",
+    }
     # one sector known: the usual answer, with the other counted apart
     data.loc[0, "need_value"] = 12.0
-    partial = mismatch_summary(attention_list(data, "inwoners van 80+", "woont ver"), "gemeente X",
-                               "aandeel 80-plussers", "aandeel ver", "inwoners van 80+", data=data)
+    partial = mismatch_summary(
+        attention_list(data, "inwoners van 80+", "woont ver"),
+        "gemeente X",
+        "aandeel 80-plussers",
+        "aandeel ver",
+        "inwoners van 80+",
+        data=data,
+    )
     assert partial["8.1"].startswith("In gemeente X valt geen statistische sector op")
-    assert partial["8.1"].endswith("Voor 1 van de 2 sectoren ontbreken de cijfers of zijn ze verborgen: daar valt "
-                                   "niets te bepalen.")
-    assert gap_sentence("% 80-plussers", "verborgen", 0.5) == \
-        "Niet te bepalen: % 80-plussers is verborgen door de bron (te klein)."
-    assert gap_sentence("% 80-plussers", "ontbrekend", 0.5) == \
-        "Geen gegevens: % 80-plussers ontbreekt voor deze sector."
+    assert partial["8.1"].endswith(
+        "Voor 1 van de 2 sectoren ontbreken de cijfers of zijn ze verborgen: daar valt niets te bepalen."
+    )
+    assert (
+        gap_sentence("% 80-plussers", "verborgen", 0.5)
+        == "Niet te bepalen: % 80-plussers is verborgen door de bron (te klein)."
+    )
+    assert (
+        gap_sentence("% 80-plussers", "ontbrekend", 0.5) == "Geen gegevens: % 80-plussers ontbreekt voor deze sector."
+    )
     assert gap_sentence("% 80-plussers", "ok", np.nan).startswith("Geen gegevens: geen bereikbaarheid")
     assert gap_sentence("% 80-plussers", "ok", 0.2) is None

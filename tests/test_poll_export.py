@@ -78,7 +78,8 @@ def test_xlsx_has_three_sheets_equal_to_the_poll_results_and_no_token(store, pol
     assert list(answers[0]) == list(polls.EXPORT_COLUMNS)
     assert len(answers) - 1 == len(expected)
     assert [(r[1], r[2], r[6], r[7]) for r in answers[1:]] == list(
-        zip(expected["ronde"], expected["vraag_nr"], expected["deelnemer"], expected["antwoord"]))
+        zip(expected["ronde"], expected["vraag_nr"], expected["deelnemer"], expected["antwoord"])
+    )
 
     sheet = list(book["resultaten"].values)
     header = list(sheet[0])
@@ -118,8 +119,7 @@ def test_xlsx_has_three_sheets_equal_to_the_poll_results_and_no_token(store, pol
 
 def test_xlsx_with_names_adds_the_name_column(store, poll):
     session, token = poll
-    book = openpyxl.load_workbook(io.BytesIO(poll_export.xlsx_bytes(store, session.session_id, token,
-                                                                    with_names=True)))
+    book = openpyxl.load_workbook(io.BytesIO(poll_export.xlsx_bytes(store, session.session_id, token, with_names=True)))
     rows = list(book["antwoorden"].values)
     assert "naam" in rows[0]
     names = {r[rows[0].index("naam")] for r in rows[1:]}

@@ -82,10 +82,14 @@ def test_create_keeps_only_the_token_hash_and_finds_the_session_by_code(store):
 
 
 def test_own_questions_are_validated(store):
-    session, _ = polls.create_session(store, "Eigen vragen", [
-        {"kind": "choice", "text": "Welke dag past?", "options": ["maandag", "dinsdag"]},
-        {"kind": "word", "text": "Eén woord voor onze buurt"},
-    ])
+    session, _ = polls.create_session(
+        store,
+        "Eigen vragen",
+        [
+            {"kind": "choice", "text": "Welke dag past?", "options": ["maandag", "dinsdag"]},
+            {"kind": "word", "text": "Eén woord voor onze buurt"},
+        ],
+    )
     assert session.questions[0].options == ("maandag", "dinsdag")
     with pytest.raises(PollError, match="minstens één vraag"):
         polls.create_session(store, "Leeg", [])
@@ -109,23 +113,30 @@ def test_a_second_answer_replaces_the_first(store):
     assert result.n == 1 and result.distribution == {1: 0, 2: 0, 3: 0, 4: 0, 5: 1}
 
 
-@pytest.mark.parametrize("kind_index, value, message", [
-    (0, 0, "score van 1 tot 5"),
-    (0, 6, "score van 1 tot 5"),
-    (0, 2.5, "score van 1 tot 5"),
-    (0, "drie", "score van 1 tot 5"),
-    (0, True, "score van 1 tot 5"),
-    (1, "woensdag", "voorgestelde antwoorden"),
-    (2, "   ", "kort woord"),
-    (2, "x" * 41, "te lang"),
-    (2, "buurt\x00", "niet toegelaten"),
-])
+@pytest.mark.parametrize(
+    "kind_index, value, message",
+    [
+        (0, 0, "score van 1 tot 5"),
+        (0, 6, "score van 1 tot 5"),
+        (0, 2.5, "score van 1 tot 5"),
+        (0, "drie", "score van 1 tot 5"),
+        (0, True, "score van 1 tot 5"),
+        (1, "woensdag", "voorgestelde antwoorden"),
+        (2, "   ", "kort woord"),
+        (2, "x" * 41, "te lang"),
+        (2, "buurt\x00", "niet toegelaten"),
+    ],
+)
 def test_invalid_values_are_refused_in_dutch_and_change_nothing(store, kind_index, value, message):
-    session, _ = polls.create_session(store, "Mix", [
-        {"kind": "scale", "text": "Hoe ver staan we?"},
-        {"kind": "choice", "text": "Welke dag?", "options": ["maandag", "dinsdag"]},
-        {"kind": "word", "text": "Eén woord"},
-    ])
+    session, _ = polls.create_session(
+        store,
+        "Mix",
+        [
+            {"kind": "scale", "text": "Hoe ver staan we?"},
+            {"kind": "choice", "text": "Welke dag?", "options": ["maandag", "dinsdag"]},
+            {"kind": "word", "text": "Eén woord"},
+        ],
+    )
     q = session.questions[kind_index].question_id
     with pytest.raises(PollError, match=message):
         polls.answer(store, session.join_code, "p-1", q, value)
@@ -155,8 +166,16 @@ def test_unknown_code_question_participant_or_name_is_refused(store):
 def test_a_wrong_token_cannot_control_the_poll(store):
     session, token = _bouwstenen(store)
     other, other_token = _bouwstenen(store)
-    for action in (polls.close_poll, polls.open_poll, polls.reveal_results, polls.hide_results, polls.new_round,
-                   polls.results, polls.export_rows, polls.facilitator_session):
+    for action in (
+        polls.close_poll,
+        polls.open_poll,
+        polls.reveal_results,
+        polls.hide_results,
+        polls.new_round,
+        polls.results,
+        polls.export_rows,
+        polls.facilitator_session,
+    ):
         for wrong in ("", "raden", other_token, polls.hash_token(token), None):
             with pytest.raises(PollError, match="Geen toegang"):
                 action(store, session.session_id, wrong)
@@ -200,20 +219,33 @@ def test_new_round_keeps_earlier_answers_and_rounds_compare(store):
     table = polls.compare_rounds(store, session.session_id, token, 1, 2)
     first = table.set_index("question_id").loc[1]
     assert (first["n_a"], first["n_b"], first["median_a"], first["median_b"], first["median_change"]) == (
-        3, 2, 2.0, 4.0, 2.0)
+        3,
+        2,
+        2.0,
+        4.0,
+        2.0,
+    )
     with pytest.raises(PollError, match="Ronde 3 bestaat niet"):
         polls.results(store, session.session_id, token, round=3)
 
 
 def test_results_per_kind_and_the_anonymous_export(store):
-    session, token = polls.create_session(store, "Mix", [
-        {"kind": "scale", "text": "Hoe ver staan we?", "bouwsteen": "detectie"},
-        {"kind": "choice", "text": "Welke dag?", "options": ["maandag", "dinsdag"]},
-        {"kind": "word", "text": "Eén woord"},
-    ])
+    session, token = polls.create_session(
+        store,
+        "Mix",
+        [
+            {"kind": "scale", "text": "Hoe ver staan we?", "bouwsteen": "detectie"},
+            {"kind": "choice", "text": "Welke dag?", "options": ["maandag", "dinsdag"]},
+            {"kind": "word", "text": "Eén woord"},
+        ],
+    )
     code = session.join_code
-    for pid, score, day, word, name in (("p1", 1, "maandag", "Samen", "An"), ("p2", 5, "maandag", " samen ", None),
-                                        ("p3", 1, "dinsdag", "Warm", "Bart"), ("p4", 5, "maandag", "buren", None)):
+    for pid, score, day, word, name in (
+        ("p1", 1, "maandag", "Samen", "An"),
+        ("p2", 5, "maandag", " samen ", None),
+        ("p3", 1, "dinsdag", "Warm", "Bart"),
+        ("p4", 5, "maandag", "buren", None),
+    ):
         polls.answer(store, code, pid, 1, score, name=name)
         polls.answer(store, code, pid, 2, day, name=name)
         polls.answer(store, code, pid, 3, word, name=name)
@@ -324,6 +356,9 @@ def test_a_full_round_refuses_new_participants_but_not_those_already_in(store, m
     polls.answer(store, session.join_code, "p-aaaaaaaa", q1, 1)  # and changes an answer
     assert polls.results(store, session.session_id, token).participants == 3
     assert set(_answers_in_store(store, session.session_id)["participant_id"]) == {
-        "p-aaaaaaaa", "p-bbbbbbbb", "p-cccccccc"}
+        "p-aaaaaaaa",
+        "p-bbbbbbbb",
+        "p-cccccccc",
+    }
     polls.new_round(store, session.session_id, token)  # every round starts with room again
     polls.answer(store, session.join_code, "p-dddddddd", q1, 4)

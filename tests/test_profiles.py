@@ -43,8 +43,12 @@ def test_trend_covers_every_period_for_sector_and_references(store):
     sector = f"{TOWN_CODE}A05-"
     data = trend(store, "statsec", sector, "pct_80plus")
     assert sorted(data["period"].unique()) == store.periods(["pop_age_80_89"])
-    assert set(data["role"]) == {"gebied", "gemeente Heidebeek", f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}",
-                                 "Vlaanderen"}
+    assert set(data["role"]) == {
+        "gebied",
+        "gemeente Heidebeek",
+        f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}",
+        "Vlaanderen",
+    }
     for period, rows in data.groupby("period"):
         direct = compute(store, ["pct_80plus"], areas=[("statsec", sector)], period=period)
         assert rows[rows["role"] == "gebied"]["value"].iloc[0] == pytest.approx(direct["value"].iloc[0])

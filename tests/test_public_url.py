@@ -8,8 +8,9 @@ from zorgzaam.public_url import ENV_VAR, is_local_host, join_url, resolve
 
 
 def test_the_environment_variable_comes_first_and_gives_the_join_link():
-    address = resolve(env="http://192.168.1.20:8501/", server_address="zaal.example", port=8600,
-                      browser_base="http://localhost:8501")
+    address = resolve(
+        env="http://192.168.1.20:8501/", server_address="zaal.example", port=8600, browser_base="http://localhost:8501"
+    )
     assert address.base == "http://192.168.1.20:8501" and address.origin == ENV_VAR
     assert not address.is_local and address.warning is None
     assert address.join_url("AB 12") == "http://192.168.1.20:8501/meedoen?code=AB%2012"
@@ -33,13 +34,16 @@ def test_without_a_setting_the_browsers_address_is_used():
     assert address.origin == "browser" and address.base == "http://192.168.1.33:8501" and address.warning is None
 
 
-@pytest.mark.parametrize("kwargs", [
-    {},                                                    # nothing known: Streamlit's default
-    {"browser_base": "http://localhost:8501"},             # the facilitator browses on the server itself
-    {"browser_base": "http://127.0.0.1:8765"},
-    {"server_address": "localhost", "port": 8501},
-    {"env": "http://0.0.0.0:8501"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},  # nothing known: Streamlit's default
+        {"browser_base": "http://localhost:8501"},  # the facilitator browses on the server itself
+        {"browser_base": "http://127.0.0.1:8765"},
+        {"server_address": "localhost", "port": 8501},
+        {"env": "http://0.0.0.0:8501"},
+    ],
+)
 def test_a_local_address_gets_the_dutch_warning_with_what_to_set(kwargs):
     address = resolve(**kwargs)
     assert address.is_local
@@ -61,11 +65,24 @@ def test_an_unusable_environment_value_is_named_and_the_next_source_used():
     assert "Telefoons" not in address.warning  # the browser's address itself is reachable
 
 
-@pytest.mark.parametrize("host, local", [
-    ("localhost", True), ("LOCALHOST", True), ("app.localhost", True), ("127.0.0.1", True), ("127.1.2.3", True),
-    ("::1", True), ("[::1]", True), ("0.0.0.0", True), ("", True),
-    ("192.168.1.20", False), ("10.0.0.5", False), ("zorgzaam.example.org", False), ("localhost.example.org", False),
-])
+@pytest.mark.parametrize(
+    "host, local",
+    [
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("app.localhost", True),
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", True),
+        ("", True),
+        ("192.168.1.20", False),
+        ("10.0.0.5", False),
+        ("zorgzaam.example.org", False),
+        ("localhost.example.org", False),
+    ],
+)
 def test_local_hosts(host, local):
     assert is_local_host(host) is local
 

@@ -10,17 +10,19 @@ from zorgzaam.signals import SignalRule, evaluate, signal_indicators, signal_mat
 
 
 def sectors(indicator: str, values: dict[str, float | None]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "area_code": list(values),
-        "area_name": [f"Sector {c}" for c in values],
-        "area_level": "statsec",
-        "indicator": indicator,
-        "period": "2025",
-        "numerator": np.nan,
-        "denominator": np.nan,
-        "value": [np.nan if v is None else v for v in values.values()],
-        "status": ["verborgen" if v is None else "ok" for v in values.values()],
-    })
+    return pd.DataFrame(
+        {
+            "area_code": list(values),
+            "area_name": [f"Sector {c}" for c in values],
+            "area_level": "statsec",
+            "indicator": indicator,
+            "period": "2025",
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "value": [np.nan if v is None else v for v in values.values()],
+            "status": ["verborgen" if v is None else "ok" for v in values.values()],
+        }
+    )
 
 
 def test_factor_rule_raises_at_one_and_a_quarter_times_the_zone():
@@ -58,10 +60,12 @@ def test_neutral_indicators_never_raise_a_signal():
 
 
 def test_summary_lists_the_indicators_behind_each_signal():
-    frame = pd.concat([
-        sectors("pct_80plus", {"A": 12.0, "B": 8.0}),
-        sectors("pct_single_person_hh", {"A": 50.0, "B": 30.0}),
-    ])
+    frame = pd.concat(
+        [
+            sectors("pct_80plus", {"A": 12.0, "B": 8.0}),
+            sectors("pct_single_person_hh", {"A": 50.0, "B": 30.0}),
+        ]
+    )
     zone = pd.Series({"pct_80plus": 8.0, "pct_single_person_hh": 30.0})
     summary = summarise(evaluate(frame, zone, SignalRule()))
     loneliness = summary[(summary["area_code"] == "A") & (summary["signal"] == "eenzaamheid")].iloc[0]
@@ -92,12 +96,14 @@ def test_a_care_zone_value_of_zero_raises_nothing():
 
 def test_quintile_rule_with_ties_at_the_bottom_raises_only_real_standouts():
     values = {f"S{k}": 0.0 for k in range(9)} | {"S9": 5.0}
-    result = evaluate(sectors("social_rental_per_100hh", values), pd.Series({"social_rental_per_100hh": 0.5}),
-                      SignalRule("kwintiel"))
+    result = evaluate(
+        sectors("social_rental_per_100hh", values), pd.Series({"social_rental_per_100hh": 0.5}), SignalRule("kwintiel")
+    )
     assert set(result.loc[result["raised"], "area_code"]) == {"S9"}
     tied_top = {f"S{k}": 95.0 for k in range(9)} | {"S9": 70.0}  # lower signals: only the real low one
-    result = evaluate(sectors("pct_same_address", tied_top), pd.Series({"pct_same_address": 92.0}),
-                      SignalRule("kwintiel"))
+    result = evaluate(
+        sectors("pct_same_address", tied_top), pd.Series({"pct_same_address": 92.0}), SignalRule("kwintiel")
+    )
     assert set(result.loc[result["raised"], "area_code"]) == {"S9"}
 
 
@@ -106,8 +112,16 @@ def test_quintile_rule_with_ties_at_the_bottom_raises_only_real_standouts():
 from zorgzaam.catalogue import BUILTIN  # noqa: E402
 from zorgzaam.engine import compute  # noqa: E402
 from zorgzaam.signals import (  # noqa: E402
-    NO_DATA, NOT_RAISED, RAISED, import_hint, no_data_note, sector_signal_lines, sector_signal_summary,
-    signal_count_text, signal_states, view_signal_lines,
+    NO_DATA,
+    NOT_RAISED,
+    RAISED,
+    import_hint,
+    no_data_note,
+    sector_signal_lines,
+    sector_signal_summary,
+    signal_count_text,
+    signal_states,
+    view_signal_lines,
 )
 from tests.helpers import HIDDEN, SECTORS, STANDS_OUT, make_store, signal_rows, signal_store_states  # noqa: E402
 
@@ -147,8 +161,10 @@ def test_indicators_present_and_not_raised_are_no_signal(tmp_path):
     assert [text for _, text in lines] == ["geen signaal"] * 5
     assert sector_signal_summary(states, "22222A00-") == "Geen signaal volgens de regel"
     assert no_data_note(states, list(SECTORS)) == ""
-    assert all(text == "geen signaal volgens de regel"
-               for _, text in view_signal_lines(summarise(evaluation), states, list(SECTORS)))
+    assert all(
+        text == "geen signaal volgens de regel"
+        for _, text in view_signal_lines(summarise(evaluation), states, list(SECTORS))
+    )
 
 
 def test_raised_hidden_and_judged_sectors_side_by_side(tmp_path):
@@ -162,7 +178,9 @@ def test_raised_hidden_and_judged_sectors_side_by_side(tmp_path):
     assert lines["Kansen"] == "geen signaal"
     hidden = dict(sector_signal_lines(evaluation, states, HIDDEN, SignalRule(), "zone"))
     assert hidden["Eenzaamheid"].startswith("geen gegevens: ")
-    assert "verborgen of onbekend voor deze sector" in hidden["Eenzaamheid"] and "importeer" not in hidden["Eenzaamheid"]
+    assert (
+        "verborgen of onbekend voor deze sector" in hidden["Eenzaamheid"] and "importeer" not in hidden["Eenzaamheid"]
+    )
     matrix = signal_matrix(summarise(evaluation), list(SECTORS), states)
     assert matrix.loc[STANDS_OUT, "eenzaamheid"] >= 1 and matrix.loc["22222A00-", "eenzaamheid"] == 0
     assert pd.isna(matrix.loc[HIDDEN, "eenzaamheid"])
@@ -173,8 +191,10 @@ def test_raised_hidden_and_judged_sectors_side_by_side(tmp_path):
 
 
 def test_a_partly_imported_signal_says_how_many_indicators_were_judged(tmp_path):
-    rows = {key: {"pop_total": 1000, "pop_age_80_89": 50 + 10 * k, "pop_age_90plus": 5}
-            for k, key in enumerate(signal_rows("absent"))}
+    rows = {
+        key: {"pop_total": 1000, "pop_age_80_89": 50 + 10 * k, "pop_age_90plus": 5}
+        for k, key in enumerate(signal_rows("absent"))
+    }
     store = make_store(tmp_path / "part.duckdb", rows)
     codes = [i.code for i in signal_indicators()]
     sectors = compute(store, codes, level="statsec", within=("elz", "elz1"))
@@ -187,21 +207,30 @@ def test_a_partly_imported_signal_says_how_many_indicators_were_judged(tmp_path)
     assert text == f"geen signaal (3 van {n_loneliness} indicatoren met gegevens)"
     assert states.state("11111A00-", "kans") == NO_DATA
     # % alleenwonend 75-plussers needs the alone-living 75+ (household position) and all 75+ (age band).
-    assert import_hint(["pct_80plus", "pct_alone_75plus"], store.variables()) == \
-        "importeer huishoudens en leeftijd per sector (bv. uit Provincies in Cijfers)"
+    assert (
+        import_hint(["pct_80plus", "pct_alone_75plus"], store.variables())
+        == "importeer huishoudens en leeftijd per sector (bv. uit Provincies in Cijfers)"
+    )
     assert import_hint(["pct_80plus"], store.variables()) == ""
     assert sector_signal_summary(states, "11111A00-").startswith(
         "Geen signaal volgens de regel voor Eenzaamheid, Sociaal isolement en Zorg- en ondersteuningsnood; "
-        "geen gegevens voor Onbeantwoorde zorgnood en Kansen: importeer leeftijd")
+        "geen gegevens voor Onbeantwoorde zorgnood en Kansen: importeer leeftijd"
+    )
 
 
 def test_a_sector_whose_latest_figure_is_older_is_not_compared_with_this_years_zone():
     from zorgzaam.signals import SignalRule, evaluate
 
-    rows = pd.DataFrame({
-        "area_code": ["A", "B", "C"], "area_name": ["A", "B", "C"], "indicator": "pct_alone_75plus",
-        "period": ["2025", "2025", "2023"], "value": [10.0, 30.0, 90.0], "status": "ok",
-    })
+    rows = pd.DataFrame(
+        {
+            "area_code": ["A", "B", "C"],
+            "area_name": ["A", "B", "C"],
+            "indicator": "pct_alone_75plus",
+            "period": ["2025", "2025", "2023"],
+            "value": [10.0, 30.0, 90.0],
+            "status": "ok",
+        }
+    )
     zone = pd.Series({"pct_alone_75plus": 20.0})
     result = evaluate(rows, zone, SignalRule(kind="factor", factor=1.25)).drop_duplicates("area_code")
     raised = result.set_index("area_code")["raised"]

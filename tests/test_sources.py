@@ -10,22 +10,41 @@ import pytest
 from zorgzaam.sources import OWN_FILE, dataset_label, file_label, format_periods, is_own_file
 
 
-@pytest.mark.parametrize("dataset_id, source, file_name, expected", [
-    # A table in PinC's upload layout is recorded with the layout as source: it is named by its file.
-    ("cijfers-upload-elektriciteit-verbruik", "Provincies in Cijfers",
-     "upload_elektriciteit_verbruik.xlsx [upload_elektriciteit_verbruik]",
-     "eigen bestand upload_elektriciteit_verbruik.xlsx"),
-    ("cijfers-bevolking", "Provincies in Cijfers / Swing", "bevolking.csv", "eigen bestand bevolking.csv"),
-    # Swing's JSON export does come from Provincies in Cijfers; so does its area table.
-    ("cijfers-selectie", "Provincies in Cijfers", "selectiontableasjson.json",
-     "Provincies in Cijfers (selectiontableasjson.json)"),
-    ("gebiedsindeling-statsec-2024", "Provincies in Cijfers", "statsec2024_als_basis.xlsx [Sheet1]",
-     "Provincies in Cijfers (statsec2024_als_basis.xlsx)"),
-    ("cijfers-opendata-sectoren-2025", "Statbel", "OPENDATA_SECTOREN_2025.txt", "Statbel (OPENDATA_SECTOREN_2025.txt)"),
-    ("statsec-geometrie-2024", "eigen bestand", "sectors.geojson", "eigen bestand sectors.geojson"),
-    ("demo", "demo — fictief", None, "demo — fictief"),
-    ("x", float("nan"), float("nan"), OWN_FILE),
-])
+@pytest.mark.parametrize(
+    "dataset_id, source, file_name, expected",
+    [
+        # A table in PinC's upload layout is recorded with the layout as source: it is named by its file.
+        (
+            "cijfers-upload-elektriciteit-verbruik",
+            "Provincies in Cijfers",
+            "upload_elektriciteit_verbruik.xlsx [upload_elektriciteit_verbruik]",
+            "eigen bestand upload_elektriciteit_verbruik.xlsx",
+        ),
+        ("cijfers-bevolking", "Provincies in Cijfers / Swing", "bevolking.csv", "eigen bestand bevolking.csv"),
+        # Swing's JSON export does come from Provincies in Cijfers; so does its area table.
+        (
+            "cijfers-selectie",
+            "Provincies in Cijfers",
+            "selectiontableasjson.json",
+            "Provincies in Cijfers (selectiontableasjson.json)",
+        ),
+        (
+            "gebiedsindeling-statsec-2024",
+            "Provincies in Cijfers",
+            "statsec2024_als_basis.xlsx [Sheet1]",
+            "Provincies in Cijfers (statsec2024_als_basis.xlsx)",
+        ),
+        (
+            "cijfers-opendata-sectoren-2025",
+            "Statbel",
+            "OPENDATA_SECTOREN_2025.txt",
+            "Statbel (OPENDATA_SECTOREN_2025.txt)",
+        ),
+        ("statsec-geometrie-2024", "eigen bestand", "sectors.geojson", "eigen bestand sectors.geojson"),
+        ("demo", "demo — fictief", None, "demo — fictief"),
+        ("x", float("nan"), float("nan"), OWN_FILE),
+    ],
+)
 def test_dataset_label(dataset_id, source, file_name, expected):
     assert dataset_label(dataset_id, source, file_name) == expected
     assert "nan" not in expected

@@ -30,9 +30,7 @@ def test_a_version_1_file_is_migrated_and_keeps_its_data(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     migrate(con, target=1)
-    con.execute(
-        "INSERT INTO observations VALUES ('statsec', '11111A00-', 'pop_total', '2020', 812, 'ok', 'old')"
-    )
+    con.execute("INSERT INTO observations VALUES ('statsec', '11111A00-', 'pop_total', '2020', 812, 'ok', 'old')")
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert "stops" not in tables  # version 1 predates the spatial layers
     con.close()
@@ -61,10 +59,15 @@ def test_migrations_are_numbered_in_order():
 
 def test_codes_stay_text_with_leading_zeros(tmp_path):
     store = make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): {"pop_total": 5}})
-    store.replace_dataset("zeros", title="t", source="t",
-                          areas=pd.DataFrame([("gewest", "02000", "Vlaams Gewest", None, None, None)],
-                                             columns=["level", "code", "name", "area_ha", "geom_lambert",
-                                                      "geom_display"]))
+    store.replace_dataset(
+        "zeros",
+        title="t",
+        source="t",
+        areas=pd.DataFrame(
+            [("gewest", "02000", "Vlaams Gewest", None, None, None)],
+            columns=["level", "code", "name", "area_ha", "geom_lambert", "geom_display"],
+        ),
+    )
     assert store.find_area("02000")["code"].tolist() == ["02000"]
 
 
@@ -75,8 +78,7 @@ def test_a_failed_import_changes_nothing(tmp_path):
     bad.loc[0, "status"] = "kapot"  # violates the status check
     areas, parents = hierarchy_frames()
     with pytest.raises(duckdb.Error):
-        store.replace_dataset("test", title="Test", source="test", areas=areas, area_parents=parents,
-                              observations=bad)
+        store.replace_dataset("test", title="Test", source="test", areas=areas, area_parents=parents, observations=bad)
     after = store.observations(["pop_total"], ["2025"])
     assert after.equals(before)
     assert store.datasets()["dataset_id"].tolist() == ["test"]
@@ -120,8 +122,9 @@ def test_duplicate_keys_in_one_import_are_refused_in_dutch(tmp_path):
 
 def test_a_newer_dataset_replaces_the_same_key_and_deleting_it_leaves_the_rest(tmp_path):
     store = make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): {"pop_total": 10, "pop_men": 5}})
-    store.replace_dataset("update", title="t", source="t",
-                          observations=observations({("statsec", "11111A00-"): {"pop_total": 12}}))
+    store.replace_dataset(
+        "update", title="t", source="t", observations=observations({("statsec", "11111A00-"): {"pop_total": 12}})
+    )
     got = store.observations(["pop_total", "pop_men"], ["2025"]).set_index("variable")["value"]
     assert got.to_dict() == {"pop_total": 12, "pop_men": 5}
     store.delete_dataset("test")
@@ -187,9 +190,15 @@ def test_place_access_is_replaced_per_dataset_read_by_sector_and_deleted_with_it
     assert store.place_access(["'; DROP TABLE place_access; --"]).empty  # parameters, not SQL text
     # Re-importing a dataset replaces its place table too; deleting it removes it.
     areas, parents = hierarchy_frames()
-    store.replace_dataset("test", title="Test", source="test", areas=areas, area_parents=parents,
-                          observations=observations({("statsec", "11111A00-"): SECTOR_1}),
-                          place_access=_place_rows(["11111A00-"], 9.0))
+    store.replace_dataset(
+        "test",
+        title="Test",
+        source="test",
+        areas=areas,
+        area_parents=parents,
+        observations=observations({("statsec", "11111A00-"): SECTOR_1}),
+        place_access=_place_rows(["11111A00-"], 9.0),
+    )
     assert sorted(store.place_access()["residents"]) == [7.0, 9.0]
     store.delete_dataset("other")
     assert store.place_access()["residents"].tolist() == [9.0]
@@ -203,8 +212,11 @@ def test_a_version_4_file_gets_feature_bounds_and_bbox_reads_use_them(tmp_path):
     migrate(con, target=4)
     near = shapely.to_wkb(shapely.Point(150_000, 200_000))
     far = shapely.to_wkb(shapely.box(190_000, 230_000, 191_000, 231_000))
-    con.execute("INSERT INTO features VALUES ('voorziening', 'a', 'bakker', 'Bakker', '{}', ?, ?, 'old'),"
-                " ('nederzetting', 'b', 'kern', 'Kern', '{}', ?, ?, 'old')", [near, near, far, far])
+    con.execute(
+        "INSERT INTO features VALUES ('voorziening', 'a', 'bakker', 'Bakker', '{}', ?, ?, 'old'),"
+        " ('nederzetting', 'b', 'kern', 'Kern', '{}', ?, ?, 'old')",
+        [near, near, far, far],
+    )
     con.close()
 
     store = Store.open(path)
@@ -232,8 +244,9 @@ def test_a_version_5_file_gets_the_poll_tables(tmp_path):
     tables = set(store.query_df("SELECT table_name FROM information_schema.tables")["table_name"])
     assert {"poll_sessions", "poll_questions", "poll_answers"} <= tables
     assert store.summary_notes("gemeente", "11002", "2024") == {"q1": "bewaard"}
-    assert store.create_poll_session("s1", "Peiling", "ABCDEF", "0" * 64, True,
-                                     [(1, 1, "scale", "Detectie", None, "detectie", None)])
+    assert store.create_poll_session(
+        "s1", "Peiling", "ABCDEF", "0" * 64, True, [(1, 1, "scale", "Detectie", None, "detectie", None)]
+    )
     assert not store.create_poll_session("s2", "Andere", "ABCDEF", "1" * 64, True, [])  # join code taken
     assert store.record_poll_answer("s1", 1, "p", None, "4") == 1
     assert store.record_poll_answer("s1", 1, "p", "An", "5") == 1  # replaces
@@ -276,8 +289,9 @@ def test_a_version_9_file_gets_version_10_and_keeps_its_mappings_and_catalogue(t
     assert store.scalar("SELECT is_builtin FROM base_counts WHERE code = 'pop_total'") is True
     assert store.amenity_tag_mappings() == {}
     # The new kind is accepted now (the CHECK of version 8 refused it).
-    store.save_column_mappings([("v2506_elek_res_n", "extra", "user_aansluitingen", "Aansluitingen",
-                                 "aansluitingen", "pop_total", 1000.0)])
+    store.save_column_mappings(
+        [("v2506_elek_res_n", "extra", "user_aansluitingen", "Aansluitingen", "aansluitingen", "pop_total", 1000.0)]
+    )
     rows = {r["column_name"]: r for r in store.column_mapping_rows()}
     assert rows["v2506_elek_res_n"]["multiplier"] == 1000.0 and rows["v2506_elek_res_n"]["denominator"] == "pop_total"
 
@@ -315,8 +329,9 @@ def test_user_indicators_survive_sync_and_reopen_and_the_catalogue_follows_write
 
 def test_remembered_mappings_are_forgotten_one_by_one_or_all(tmp_db):
     store = Store.open(tmp_db)
-    store.save_column_mappings([("a", "base", "pop_total"), ("b", "skip", None), ("c'; DROP TABLE x; --", "skip",
-                                                                                    None)])
+    store.save_column_mappings(
+        [("a", "base", "pop_total"), ("b", "skip", None), ("c'; DROP TABLE x; --", "skip", None)]
+    )
     assert store.forget_column_mappings(["b", "c'; DROP TABLE x; --", "onbekend"]) == 2
     assert [r[0] for r in store.column_mappings()] == ["a"]
     assert store.forget_column_mappings() == 1 and store.column_mappings() == []

@@ -22,10 +22,12 @@ def store(tmp_path):
 
 def _append(thread: int, i: int):
     """A write whose n is only right when no other write runs beside it (max + 1 read in the transaction)."""
+
     def work(cur):
         n = cur.execute("SELECT coalesce(max(n), 0) + 1 FROM log").fetchall()[0][0]
         cur.execute("INSERT INTO log VALUES (?, ?, ?, txid_current())", [n, thread, i])
         return n
+
     return work
 
 
@@ -85,9 +87,11 @@ def test_writes_waiting_together_commit_together_and_only_the_failing_one_raises
         ready.wait()
         work = _append(t, 0)
         if t == 7:
+
             def work(cur):  # noqa: F811 - this caller's write fails after writing
                 _append(t, 0)(cur)
                 raise RuntimeError("kapot")
+
         try:
             results[t] = store._write(work, batch=True)
         except RuntimeError as exc:
@@ -112,8 +116,9 @@ def test_writes_waiting_together_commit_together_and_only_the_failing_one_raises
 def test_answers_arriving_together_share_one_transaction(store):
     n = 30
     ready = threading.Barrier(n + 1)
-    pool = [threading.Thread(target=lambda t=t: (ready.wait(), store._write(_append(t, 0), batch=True)))
-            for t in range(n)]
+    pool = [
+        threading.Thread(target=lambda t=t: (ready.wait(), store._write(_append(t, 0), batch=True))) for t in range(n)
+    ]
     for th in pool:
         th.start()
     with store.transaction():
@@ -191,8 +196,9 @@ def test_the_participant_cap_and_one_vote_per_question_hold_when_answers_arrive_
             barrier.wait()
             try:  # p00 (already counted) answers again, twice; p01 … p11 are new
                 for value in ("4", "5") if i == 0 else ("3",):
-                    rounds.append(store.record_poll_answer(session.session_id, 1, f"p{i:02d}", None, value,
-                                                           max_participants=cap))
+                    rounds.append(
+                        store.record_poll_answer(session.session_id, 1, f"p{i:02d}", None, value, max_participants=cap)
+                    )
             except PollCapacityError:
                 refused.append(i)
 

@@ -19,8 +19,15 @@ from zorgzaam.werkgroep import WerkgroepError
 TEAM = "Werkgroep zorgzaam Heidebeek"
 OTHER = "Buurtteam Kerkwijk"
 CODES = [
-    "buurt_analyse_plan", "visie_organisatie", "communicatie", "partnerschappen", "publieke_ruimte",
-    "detectie", "toeleiding", "sociale_netwerken", "inclusie",
+    "buurt_analyse_plan",
+    "visie_organisatie",
+    "communicatie",
+    "partnerschappen",
+    "publieke_ruimte",
+    "detectie",
+    "toeleiding",
+    "sociale_netwerken",
+    "inclusie",
 ]
 TODAY = date.today()
 LAST_MONTH = TODAY - timedelta(days=30)
@@ -49,16 +56,19 @@ def test_team_name_whitespace_is_collapsed():
     assert werkgroep.validate_team("x" * 80) == "x" * 80  # the maximum itself is fine
 
 
-@pytest.mark.parametrize("name, message", [
-    ("", "Geef de naam"),
-    ("   \t ", "Geef de naam"),
-    (None, "Geef de naam"),
-    (42, "Geef de naam"),
-    ("x" * 81, r"te lang \(81 tekens; maximum 80\)"),
-    ("Werkgroep\x00Heidebeek", "onzichtbare tekens"),
-    ("Werkgroep\x07", "onzichtbare tekens"),
-    ("Werkgroep\u200b", "onzichtbare tekens"),  # a zero-width space would make a look-alike team
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("", "Geef de naam"),
+        ("   \t ", "Geef de naam"),
+        (None, "Geef de naam"),
+        (42, "Geef de naam"),
+        ("x" * 81, r"te lang \(81 tekens; maximum 80\)"),
+        ("Werkgroep\x00Heidebeek", "onzichtbare tekens"),
+        ("Werkgroep\x07", "onzichtbare tekens"),
+        ("Werkgroep\u200b", "onzichtbare tekens"),  # a zero-width space would make a look-alike team
+    ],
+)
 def test_bad_team_names_are_refused_in_dutch(name, message):
     with pytest.raises(WerkgroepError, match=message):
         werkgroep.validate_team(name)
@@ -68,8 +78,9 @@ def test_bad_team_names_are_refused_in_dutch(name, message):
 
 
 def test_save_stores_all_nine_codes_and_missing_ones_are_not_scored(store):
-    saved = werkgroep.save_scores(store, TEAM, LAST_MONTH, {"detectie": 3, "inclusie": "4", "communicatie": "0",
-                                                            "toeleiding": ""})
+    saved = werkgroep.save_scores(
+        store, TEAM, LAST_MONTH, {"detectie": 3, "inclusie": "4", "communicatie": "0", "toeleiding": ""}
+    )
     assert saved.scored == 2
     rows = _rows(store, TEAM)
     assert sorted(rows["bouwsteen"]) == sorted(CODES)
@@ -240,11 +251,11 @@ def test_scores_from_a_bouwstenen_poll_take_the_median_rounded_down(store):
             polls.answer(store, session.join_code, pid, qid[code], value)
     result = polls.results(store, session.session_id, token)
     scores = werkgroep.scores_from_poll(result)
-    assert scores == {**dict.fromkeys(CODES), "detectie": 3, "inclusie": 2, "communicatie": 4,
-                      "partnerschappen": 1}
+    assert scores == {**dict.fromkeys(CODES), "detectie": 3, "inclusie": 2, "communicatie": 4, "partnerschappen": 1}
 
-    saved = werkgroep.save_scores(store, TEAM, TODAY, scores, source="peiling",
-                                  poll_session_id=session.session_id, poll_round=result.round)
+    saved = werkgroep.save_scores(
+        store, TEAM, TODAY, scores, source="peiling", poll_session_id=session.session_id, poll_round=result.round
+    )
     [back] = werkgroep.assessments(store, TEAM)
     assert back.scores == saved.scores and back.scored == 4
     assert (back.source, back.poll_session_id, back.poll_round) == ("peiling", session.session_id, 1)
@@ -254,13 +265,22 @@ def test_scores_from_a_bouwstenen_poll_take_the_median_rounded_down(store):
 
 
 def test_only_scale_questions_tied_to_a_bouwsteen_count(store):
-    session, token = polls.create_session(store, "Eigen vragen", [
-        {"kind": "scale", "text": "Hoe goed werken we samen?"},  # no bouwsteen → ignored
-        {"kind": "scale", "text": "Detectie in onze buurt", "bouwsteen": "detectie"},
-        {"kind": "choice", "text": "Communicatie: welk kanaal?", "options": ["1", "5"], "bouwsteen": "communicatie"},
-        {"kind": "word", "text": "Eén woord", "bouwsteen": "inclusie"},
-        {"kind": "scale", "text": "Onbekend", "bouwsteen": "mantelzorg"},  # not a bouwsteen → ignored
-    ])
+    session, token = polls.create_session(
+        store,
+        "Eigen vragen",
+        [
+            {"kind": "scale", "text": "Hoe goed werken we samen?"},  # no bouwsteen → ignored
+            {"kind": "scale", "text": "Detectie in onze buurt", "bouwsteen": "detectie"},
+            {
+                "kind": "choice",
+                "text": "Communicatie: welk kanaal?",
+                "options": ["1", "5"],
+                "bouwsteen": "communicatie",
+            },
+            {"kind": "word", "text": "Eén woord", "bouwsteen": "inclusie"},
+            {"kind": "scale", "text": "Onbekend", "bouwsteen": "mantelzorg"},  # not a bouwsteen → ignored
+        ],
+    )
     for pid, values in {"a": (5, 2, "5", "warm", 4), "b": (5, 4, "5", "open", 4)}.items():
         for question, value in zip(session.questions, values):
             polls.answer(store, session.join_code, pid, question.question_id, value)
@@ -309,8 +329,15 @@ def test_new_actions_get_ids_one_two_and_an_update_keeps_created_at(store):
     assert before[1].created_at == before[1].updated_at
 
     time.sleep(0.01)
-    changed = validate_action("Maandelijkse buurtlunch", ["sociale_netwerken", "inclusie"], "lopend",
-                              ["OCMW"], "coproduceren", "gemeentebreed", "In het dienstencentrum.")
+    changed = validate_action(
+        "Maandelijkse buurtlunch",
+        ["sociale_netwerken", "inclusie"],
+        "lopend",
+        ["OCMW"],
+        "coproduceren",
+        "gemeentebreed",
+        "In het dienstencentrum.",
+    )
     assert werkgroep.save_action(store, TEAM, changed, action_id=1) == 1
     after = {s.action_id: s for s in werkgroep.actions(store, TEAM)}
     assert list(after) == [1, 2]
@@ -322,8 +349,7 @@ def test_new_actions_get_ids_one_two_and_an_update_keeps_created_at(store):
 
 
 def test_a_deleted_action_id_is_never_given_again(store):
-    ids = [werkgroep.save_action(store, TEAM, validate_action(f"Actie {i}", ["detectie"], "gepland"))
-           for i in range(3)]
+    ids = [werkgroep.save_action(store, TEAM, validate_action(f"Actie {i}", ["detectie"], "gepland")) for i in range(3)]
     assert werkgroep.delete_action(store, TEAM, ids[-1])
     new_id = werkgroep.save_action(store, TEAM, validate_action("Nieuwe actie", ["detectie"], "gepland"))
     assert new_id not in ids
@@ -332,12 +358,15 @@ def test_a_deleted_action_id_is_never_given_again(store):
     assert [s.action.title for s in werkgroep.actions(store, TEAM)] == ["Actie 0", "Actie 1", "Nieuwe actie"]
 
 
-@pytest.mark.parametrize("place, expected, kind", [
-    ("gemeentebreed", "gemeentebreed", "gemeentebreed"),
-    (None, "gemeentebreed", "gemeentebreed"),
-    ("11002a00_", "11002A00-", "sector"),  # normalised sector code
-    ((4.4025, 51.2194), (4.4025, 51.2194), "punt"),
-])
+@pytest.mark.parametrize(
+    "place, expected, kind",
+    [
+        ("gemeentebreed", "gemeentebreed", "gemeentebreed"),
+        (None, "gemeentebreed", "gemeentebreed"),
+        ("11002a00_", "11002A00-", "sector"),  # normalised sector code
+        ((4.4025, 51.2194), (4.4025, 51.2194), "punt"),
+    ],
+)
 def test_places_round_trip(store, place, expected, kind):
     action = validate_action("Zitbanken langs de Kerkstraat", ["publieke_ruimte"], "gepland", place=place)
     werkgroep.save_action(store, TEAM, action)
@@ -348,8 +377,9 @@ def test_places_round_trip(store, place, expected, kind):
 
 
 def test_partners_with_accents_round_trip(store):
-    action = validate_action("Vrijwilligers zoeken", ["partnerschappen"], "lopend",
-                             ["Café Sénior", "Woonzorgcentrum Ter Hélène", "OCMW"])
+    action = validate_action(
+        "Vrijwilligers zoeken", ["partnerschappen"], "lopend", ["Café Sénior", "Woonzorgcentrum Ter Hélène", "OCMW"]
+    )
     werkgroep.save_action(store, TEAM, action)
     [stored] = werkgroep.actions(store, TEAM)
     assert stored.action.partners == ("Café Sénior", "Woonzorgcentrum Ter Hélène", "OCMW")
@@ -372,13 +402,17 @@ def test_delete_action_then_updating_it_fails(store):
 
 
 def test_actions_table_shows_dutch_names(store):
-    werkgroep.save_action(store, TEAM, validate_action(
-        "Signaalkaart", ["detectie", "toeleiding"], "lopend", ["Apotheek", "Huisarts"], "meebeslissen",
-        "11002A00-"))
-    werkgroep.save_action(store, TEAM, validate_action("Buurtfeest", ["sociale_netwerken"], "gemist",
-                                                       place=(4.4025, 51.2194)))
-    werkgroep.save_action(store, TEAM, validate_action("Buurtkrant", ["communicatie"], "gepland",
-                                                       place="11002A01-"))
+    werkgroep.save_action(
+        store,
+        TEAM,
+        validate_action(
+            "Signaalkaart", ["detectie", "toeleiding"], "lopend", ["Apotheek", "Huisarts"], "meebeslissen", "11002A00-"
+        ),
+    )
+    werkgroep.save_action(
+        store, TEAM, validate_action("Buurtfeest", ["sociale_netwerken"], "gemist", place=(4.4025, 51.2194))
+    )
+    werkgroep.save_action(store, TEAM, validate_action("Buurtkrant", ["communicatie"], "gepland", place="11002A01-"))
     table = werkgroep.actions_table(werkgroep.actions(store, TEAM), sector_names={"11002A00-": "Kiel-West"})
     assert list(table.columns) == list(werkgroep.ACTION_TABLE_HEADERS)
     first, second, third = (table.iloc[i] for i in range(3))
@@ -412,8 +446,9 @@ def test_a_version_6_file_gets_the_werkgroep_tables_and_keeps_its_polls(tmp_path
     assert {"team_scores", "bouwsteen_notes", "team_actions"} <= tables
     assert store.poll_session("s1")["current_round"] == 2
     assert store.poll_answers("s1")["value"].tolist() == ["4"]
-    werkgroep.save_scores(store, TEAM, LAST_MONTH, {"detectie": 4}, source="peiling", poll_session_id="s1",
-                          poll_round=2)
+    werkgroep.save_scores(
+        store, TEAM, LAST_MONTH, {"detectie": 4}, source="peiling", poll_session_id="s1", poll_round=2
+    )
     assert werkgroep.latest(store, TEAM).source_label == "overgenomen uit een peiling (ronde 2)"
 
 

@@ -40,8 +40,20 @@ if TYPE_CHECKING:
 # --- constants ---------------------------------------------------------------------------------
 
 AMENITY_CATEGORIES: tuple[str, ...] = (
-    "voedingswinkel", "supermarkt", "bakker", "slager", "huisarts", "apotheek", "school", "post", "bank",
-    "lokaal_dienstencentrum", "woonzorgcentrum", "zitbank", "openbaar_toilet", "groen",
+    "voedingswinkel",
+    "supermarkt",
+    "bakker",
+    "slager",
+    "huisarts",
+    "apotheek",
+    "school",
+    "post",
+    "bank",
+    "lokaal_dienstencentrum",
+    "woonzorgcentrum",
+    "zitbank",
+    "openbaar_toilet",
+    "groen",
 )
 
 CATEGORY_LABELS: dict[str, str] = {
@@ -139,12 +151,14 @@ def residential_places(grid_cells: pd.DataFrame) -> pd.DataFrame:
     cells = grid_cells[grid_cells["layer"] == "inwoners"]
     residents = pd.to_numeric(cells["value"]).astype("float64").to_numpy(na_value=np.nan)
     keep = residents > 0
-    out = pd.DataFrame({
-        "x": cells["x"].to_numpy(dtype="float64")[keep],
-        "y": cells["y"].to_numpy(dtype="float64")[keep],
-        "statsec": cells["statsec"].to_numpy(dtype=object)[keep],
-        "residents": residents[keep],
-    })
+    out = pd.DataFrame(
+        {
+            "x": cells["x"].to_numpy(dtype="float64")[keep],
+            "y": cells["y"].to_numpy(dtype="float64")[keep],
+            "statsec": cells["statsec"].to_numpy(dtype=object)[keep],
+            "residents": residents[keep],
+        }
+    )
     return out.sort_values(["statsec", "x", "y"], kind="stable", na_position="last").reset_index(drop=True)
 
 
@@ -155,17 +169,25 @@ def amenity_points(features: pd.DataFrame) -> pd.DataFrame:
     """
     rows = features[(features["layer"] == "voorziening") & features["category"].isin(AMENITY_CATEGORIES)]
     if rows.empty:
-        return pd.DataFrame({"feature_id": pd.Series(dtype=object), "category": pd.Series(dtype=object),
-                             "name": pd.Series(dtype=object), "x": pd.Series(dtype="float64"),
-                             "y": pd.Series(dtype="float64")})
+        return pd.DataFrame(
+            {
+                "feature_id": pd.Series(dtype=object),
+                "category": pd.Series(dtype=object),
+                "name": pd.Series(dtype=object),
+                "x": pd.Series(dtype="float64"),
+                "y": pd.Series(dtype="float64"),
+            }
+        )
     points = shapely.point_on_surface(_geoms(rows["geom_lambert"]))
-    return pd.DataFrame({
-        "feature_id": rows["feature_id"].to_numpy(dtype=object),
-        "category": rows["category"].to_numpy(dtype=object),
-        "name": rows["name"].to_numpy(dtype=object),
-        "x": shapely.get_x(points),
-        "y": shapely.get_y(points),
-    })
+    return pd.DataFrame(
+        {
+            "feature_id": rows["feature_id"].to_numpy(dtype=object),
+            "category": rows["category"].to_numpy(dtype=object),
+            "name": rows["name"].to_numpy(dtype=object),
+            "x": shapely.get_x(points),
+            "y": shapely.get_y(points),
+        }
+    )
 
 
 def settlement_class(places: pd.DataFrame, features: pd.DataFrame | None, chunk: int = 250_000) -> pd.Series:
@@ -180,8 +202,10 @@ def settlement_class(places: pd.DataFrame, features: pd.DataFrame | None, chunk:
     if features is None or features.empty or not n:
         return pd.Series(np.full(n, "elders", dtype=object), index=places.index, name="settlement")
     layer = features[features["layer"] == "nederzetting"]
-    rules = [(cls, _geoms(layer.loc[layer["category"] == cls, "geom_lambert"]), distance)
-             for cls, distance in (("kern", None), ("lint", SETTLEMENT_BUFFER_M), ("verspreid", SETTLEMENT_BUFFER_M))]
+    rules = [
+        (cls, _geoms(layer.loc[layer["category"] == cls, "geom_lambert"]), distance)
+        for cls, distance in (("kern", None), ("lint", SETTLEMENT_BUFFER_M), ("verspreid", SETTLEMENT_BUFFER_M))
+    ]
     hit = {cls: np.zeros(n, dtype=bool) for cls, _, _ in rules}
     x = places["x"].to_numpy(dtype="float64")
     y = places["y"].to_numpy(dtype="float64")
@@ -192,8 +216,11 @@ def settlement_class(places: pd.DataFrame, features: pd.DataFrame | None, chunk:
         tree = shapely.STRtree(shapely.points(x[start:stop], y[start:stop]))
         for cls, geoms, distance in rules:
             if len(geoms):
-                pairs = (tree.query(geoms, predicate="intersects") if distance is None
-                         else tree.query(geoms, predicate="dwithin", distance=distance))
+                pairs = (
+                    tree.query(geoms, predicate="intersects")
+                    if distance is None
+                    else tree.query(geoms, predicate="dwithin", distance=distance)
+                )
                 hit[cls][start + pairs[1]] = True
     first = np.select([hit["kern"], hit["lint"], hit["verspreid"]], [0, 1, 2], 3)
     # Indexing an object array shares its four strings instead of making 1.4 million of them.
@@ -229,7 +256,9 @@ def _nearest(tree_xy: np.ndarray, xy: np.ndarray) -> np.ndarray:
     return dist.astype(np.float32)
 
 
-def _nearest_and_counts(place_tree: cKDTree, xy: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+def _nearest_and_counts(
+    place_tree: cKDTree, xy: np.ndarray, pts: np.ndarray
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """Per place: the distance to the nearest of ``pts`` and the number within each of COUNT_RADII (inclusive).
 
     One pass at the largest radius from the amenities' side (there are far fewer amenities than places):
@@ -243,8 +272,9 @@ def _nearest_and_counts(place_tree: cKDTree, xy: np.ndarray, pts: np.ndarray) ->
     best = np.full(n, np.inf)
     reach = float(max(COUNT_RADII))
     for start in range(0, len(pts), _COUNT_CHUNK):
-        pairs = cKDTree(pts[start:start + _COUNT_CHUNK]).sparse_distance_matrix(place_tree, reach,
-                                                                                 output_type="ndarray")
+        pairs = cKDTree(pts[start : start + _COUNT_CHUNK]).sparse_distance_matrix(
+            place_tree, reach, output_type="ndarray"
+        )
         j, v = pairs["j"], pairs["v"]
         for r in COUNT_RADII:
             counts[r] += np.bincount(j if r == reach else j[v <= r], minlength=n)
@@ -255,8 +285,9 @@ def _nearest_and_counts(place_tree: cKDTree, xy: np.ndarray, pts: np.ndarray) ->
     return best.astype(np.float32), {r: c.astype(np.int32) for r, c in counts.items()}
 
 
-def compute_place_access(places: pd.DataFrame, amenities: pd.DataFrame, stops: pd.DataFrame | None,
-                         features: pd.DataFrame | None) -> pd.DataFrame:
+def compute_place_access(
+    places: pd.DataFrame, amenities: pd.DataFrame, stops: pd.DataFrame | None, features: pd.DataFrame | None
+) -> pd.DataFrame:
     """One row per place with its settlement class, distances and counts (columns ``PLACE_COLUMNS``).
 
     ``dist_<cat>``: metres to the nearest amenity of the category (NaN when the data hold none);
@@ -296,7 +327,8 @@ def compute_place_access(places: pd.DataFrame, amenities: pd.DataFrame, stops: p
     bus_stops["dist_belbus"] = sxy[belbus]
 
     cols: dict[str, object] = {
-        "x": xy[:, 0], "y": xy[:, 1],
+        "x": xy[:, 0],
+        "y": xy[:, 1],
         "statsec": places["statsec"].array,  # as it comes: no million new str objects
         "residents": places["residents"].to_numpy(dtype="float64"),
     }
@@ -312,8 +344,11 @@ def compute_place_access(places: pd.DataFrame, amenities: pd.DataFrame, stops: p
             task[id(future)] = (kind, name)
             return future
 
-        pending = {submit("settlement", "settlement", settlement_class,
-                          pd.DataFrame({"x": xy_t[:, 0], "y": xy_t[:, 1]}), features)}
+        pending = {
+            submit(
+                "settlement", "settlement", settlement_class, pd.DataFrame({"x": xy_t[:, 0], "y": xy_t[:, 1]}), features
+            )
+        }
         # The largest categories first, so the last task to finish is a short one.
         for cat in sorted(AMENITY_CATEGORIES, key=lambda c: -len(by_cat.get(c, ()))):
             pending.add(submit("category", cat, category, by_cat.get(cat, np.empty((0, 2)))))
@@ -339,7 +374,8 @@ def compute_place_access(places: pd.DataFrame, amenities: pd.DataFrame, stops: p
     cols["dist_food"] = np.fmin.reduce(food, axis=0)
     groups = [cols["dist_food"]] + [
         np.fmin.reduce(np.stack([cols[f"dist_{c}"] for c in members]), axis=0)
-        for name, members in BASKET_GROUPS.items() if name != "voeding"
+        for name, members in BASKET_GROUPS.items()
+        if name != "voeding"
     ]
     # maximum propagates NaN: a basket with a group absent from the data is never complete.
     cols["dist_basket"] = np.maximum.reduce(groups)
@@ -371,8 +407,11 @@ _BUS_WORDING: dict[float, tuple[str, str]] = {
 
 def measure_codes() -> list[str]:
     """Every measure ``lacks_access`` knows, in the order a picker shows them."""
-    return (["basket", "bus", "basket_and_bus"] + [f"cat:{c}" for c in AMENITY_CATEGORIES]
-            + [f"cat:{c}+bus" for c in AMENITY_CATEGORIES])
+    return (
+        ["basket", "bus", "basket_and_bus"]
+        + [f"cat:{c}" for c in AMENITY_CATEGORIES]
+        + [f"cat:{c}+bus" for c in AMENITY_CATEGORIES]
+    )
 
 
 def _parse(measure: str) -> tuple[str, str | None]:
@@ -403,8 +442,11 @@ def lack_phrase(measure: str, settings: AccessSettings = DEFAULTS) -> str:
     bus_column(settings.bus_min_per_hour)  # a Dutch error for a frequency that is not computed
     bus_long, bus_short = _BUS_WORDING[float(settings.bus_min_per_hour)]
     return ACCESS_MEASURES[key].format(
-        walk=format_distance(settings.walk_radius), bus_radius=format_distance(settings.bus_radius),
-        basket=BASKET_TEXT, bus=bus_long, bus_short=bus_short,
+        walk=format_distance(settings.walk_radius),
+        bus_radius=format_distance(settings.bus_radius),
+        basket=BASKET_TEXT,
+        bus=bus_long,
+        bus_short=bus_short,
         category=_CATEGORY_PHRASES.get(category or "", ""),
     )
 
@@ -438,10 +480,12 @@ def sector_access(cells: pd.DataFrame, group_counts: pd.Series | None, lack: np.
     sector's count is spread over its places in proportion to their residents, so
     group_lacking = group × share_lacking. A hidden count stays NaN, never 0.
     """
-    frame = pd.DataFrame({
-        "statsec": cells["statsec"].to_numpy(dtype=object),
-        "residents": cells["residents"].to_numpy(dtype="float64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "statsec": cells["statsec"].to_numpy(dtype=object),
+            "residents": cells["residents"].to_numpy(dtype="float64"),
+        }
+    )
     frame["residents_lacking"] = np.where(np.asarray(lack, dtype=bool), frame["residents"], 0.0)
     out = frame.groupby("statsec", sort=True)[["residents", "residents_lacking"]].sum()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -461,10 +505,19 @@ _AGE_LACKS = ("no_basket_1200m", "no_bus_400m")  # what is stored per age group
 
 # Variable codes as the catalogue names them; they describe DEFAULTS (1,2 km, 3,75 km, 400 m, 1/h).
 ACCESS_VARIABLES: tuple[str, ...] = (
-    "acc_pop", "acc_pop_no_basket_1200m", "acc_pop_no_basket_3750m", "acc_pop_no_bus_400m",
-    "acc_pop_in_kern", "acc_pop_in_lint", "acc_pop_in_verspreid",
-    "acc_pop_65plus", "acc_pop_65plus_no_basket_1200m", "acc_pop_65plus_no_bus_400m",
-    "acc_pop_80plus", "acc_pop_80plus_no_basket_1200m", "acc_pop_80plus_no_bus_400m",
+    "acc_pop",
+    "acc_pop_no_basket_1200m",
+    "acc_pop_no_basket_3750m",
+    "acc_pop_no_bus_400m",
+    "acc_pop_in_kern",
+    "acc_pop_in_lint",
+    "acc_pop_in_verspreid",
+    "acc_pop_65plus",
+    "acc_pop_65plus_no_basket_1200m",
+    "acc_pop_65plus_no_bus_400m",
+    "acc_pop_80plus",
+    "acc_pop_80plus_no_basket_1200m",
+    "acc_pop_80plus_no_bus_400m",
 )
 _OBS_COLUMNS = ["area_level", "area_code", "variable", "period", "value", "status"]
 
@@ -482,8 +535,11 @@ def _group_counts(base_obs: pd.DataFrame, period: str, level: str) -> dict[str, 
     """Per age group: value and status per area of ``level`` (80+ from its parts where needed)."""
     wanted = set(AGE_GROUPS.values()) | {p for v in AGE_GROUPS.values() for p in BUILTIN.base_counts[v].sum_of}
     wanted.add("pop_total")
-    obs = base_obs[(base_obs["period"].astype(str) == str(period)) & (base_obs["area_level"] == level)
-                   & base_obs["variable"].isin(wanted)]
+    obs = base_obs[
+        (base_obs["period"].astype(str) == str(period))
+        & (base_obs["area_level"] == level)
+        & base_obs["variable"].isin(wanted)
+    ]
     obs = derive_counts(obs[_OBS_COLUMNS].copy())
     out = {}
     for key, var in list(AGE_GROUPS.items()) + [("total", "pop_total")]:
@@ -493,9 +549,13 @@ def _group_counts(base_obs: pd.DataFrame, period: str, level: str) -> dict[str, 
     return out
 
 
-def access_observations(cells: pd.DataFrame, base_obs: pd.DataFrame, period: str,
-                        settings: AccessSettings = DEFAULTS,
-                        parents: pd.DataFrame | None = None) -> pd.DataFrame:
+def access_observations(
+    cells: pd.DataFrame,
+    base_obs: pd.DataFrame,
+    period: str,
+    settings: AccessSettings = DEFAULTS,
+    parents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Access base counts per sector (and per municipality for 65+/80+) in the observations layout.
 
     Per sector with places: acc_pop (residents in places), acc_pop_no_basket_1200m / _3750m,
@@ -541,8 +601,7 @@ def access_observations(cells: pd.DataFrame, base_obs: pd.DataFrame, period: str
     empty = sorted(no_people - set(sums.index))
     sums = pd.concat([sums, pd.DataFrame(0.0, index=empty, columns=sums.columns)])
     sums.index.name = "area_code"
-    frames = [sums.reset_index().melt(id_vars="area_code", var_name="variable", value_name="value")
-              .assign(status="ok")]
+    frames = [sums.reset_index().melt(id_vars="area_code", var_name="variable", value_name="value").assign(status="ok")]
 
     # 65+ and 80+: the sector's count spread over its places (in proportion to residents).
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -554,20 +613,31 @@ def access_observations(cells: pd.DataFrame, base_obs: pd.DataFrame, period: str
         values = {f"acc_pop_{group}": mine["value"]}
         values.update({f"acc_pop_{group}_{k}": mine["value"] * shares[k].reindex(mine.index) for k in _AGE_LACKS})
         for var, value in values.items():
-            frames.append(pd.DataFrame({"area_code": mine.index, "variable": var,
-                                        "value": value.where(ok).to_numpy(), "status": status.to_numpy()}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "area_code": mine.index,
+                        "variable": var,
+                        "value": value.where(ok).to_numpy(),
+                        "status": status.to_numpy(),
+                    }
+                )
+            )
 
     out = pd.concat(frames, ignore_index=True).assign(area_level="statsec", period=period)
     if parents is not None and not parents.empty:
         partial = _partial_areas(sums, counts, base_obs, period, parents)
-        missing = pd.DataFrame([(lvl, code, var, period, np.nan, "ontbrekend")
-                                for lvl, code in partial for var in ACCESS_VARIABLES], columns=_OBS_COLUMNS)
+        missing = pd.DataFrame(
+            [(lvl, code, var, period, np.nan, "ontbrekend") for lvl, code in partial for var in ACCESS_VARIABLES],
+            columns=_OBS_COLUMNS,
+        )
         if "gemeente" in parents:
             municipality_of = parents.set_index("code")["gemeente"]
             skip = {code for lvl, code in partial if lvl == "gemeente"}
             municipality_of = municipality_of[~municipality_of.isin(skip)]
-            missing = pd.concat([missing, _municipal_rows(sums, counts, base_obs, period, municipality_of)],
-                                ignore_index=True)
+            missing = pd.concat(
+                [missing, _municipal_rows(sums, counts, base_obs, period, municipality_of)], ignore_index=True
+            )
         out = pd.concat([out, missing], ignore_index=True)
     out = out[_OBS_COLUMNS]
     out["value"] = out["value"].astype("Float64")
@@ -575,15 +645,20 @@ def access_observations(cells: pd.DataFrame, base_obs: pd.DataFrame, period: str
     return out
 
 
-def _partial_areas(sums: pd.DataFrame, counts: dict[str, pd.DataFrame], base_obs: pd.DataFrame, period: str,
-                   parents: pd.DataFrame) -> list[tuple[str, str]]:
+def _partial_areas(
+    sums: pd.DataFrame, counts: dict[str, pd.DataFrame], base_obs: pd.DataFrame, period: str, parents: pd.DataFrame
+) -> list[tuple[str, str]]:
     """(level, code) of areas whose published pop_total exceeds that of their sectors in the data."""
     totals = counts["total"]
     # A sector's population: published, or its residents in places when the published one is hidden.
     sector_pop = totals["value"].where(totals["status"] == "ok").reindex(parents["code"])
     sector_pop = sector_pop.fillna(sums["acc_pop"].reindex(parents["code"])).fillna(0.0).to_numpy()
-    obs = base_obs[(base_obs["period"].astype(str) == period) & (base_obs["variable"] == "pop_total")
-                   & (base_obs["status"] == "ok") & (base_obs["area_level"] != "statsec")]
+    obs = base_obs[
+        (base_obs["period"].astype(str) == period)
+        & (base_obs["variable"] == "pop_total")
+        & (base_obs["status"] == "ok")
+        & (base_obs["area_level"] != "statsec")
+    ]
     published = pd.to_numeric(obs["value"]).astype("float64")
     published.index = pd.MultiIndex.from_arrays([obs["area_level"], obs["area_code"]])
     out = []
@@ -595,8 +670,9 @@ def _partial_areas(sums: pd.DataFrame, counts: dict[str, pd.DataFrame], base_obs
     return out
 
 
-def _municipal_rows(sums: pd.DataFrame, counts: dict[str, pd.DataFrame], base_obs: pd.DataFrame, period: str,
-                    municipality_of: pd.Series) -> pd.DataFrame:
+def _municipal_rows(
+    sums: pd.DataFrame, counts: dict[str, pd.DataFrame], base_obs: pd.DataFrame, period: str, municipality_of: pd.Series
+) -> pd.DataFrame:
     """Age-based access counts per municipality with the hidden sectors' residual (see access_observations)."""
     own = _group_counts(base_obs, period, "gemeente")
     muni = pd.Series(municipality_of).dropna()
@@ -620,8 +696,10 @@ def _municipal_rows(sums: pd.DataFrame, counts: dict[str, pd.DataFrame], base_ob
             value = sector["value"][known]
             total = float(value.sum())
             with np.errstate(divide="ignore", invalid="ignore"):
-                lacking = {k: float((value * (known_rows[f"acc_pop_{k}"] / known_rows["acc_pop"]).fillna(0.0)).sum())
-                           for k in _AGE_LACKS}
+                lacking = {
+                    k: float((value * (known_rows[f"acc_pop_{k}"] / known_rows["acc_pop"]).fillna(0.0)).sum())
+                    for k in _AGE_LACKS
+                }
             if hidden["acc_pop"].sum() > 0:
                 total += residual
                 for k in _AGE_LACKS:
@@ -649,21 +727,31 @@ class AccessSummary:
     def text(self) -> str:
         """A short Dutch summary."""
         what = "uit alle geïmporteerde lagen" if self.dataset_id == ACCESS_DATASET else f"voor {self.dataset_id}"
-        line = (f"Bereikbaarheid berekend {what} (periode {self.period}): "
-                f"{format_number(self.places)} woonplaatsen (bewoonde hectarecellen), "
-                f"{format_number(self.residents)} inwoners, {format_number(self.sectors)} sectoren, "
-                f"in {format_number(self.seconds, 1)} s.")
+        line = (
+            f"Bereikbaarheid berekend {what} (periode {self.period}): "
+            f"{format_number(self.places)} woonplaatsen (bewoonde hectarecellen), "
+            f"{format_number(self.residents)} inwoners, {format_number(self.sectors)} sectoren, "
+            f"in {format_number(self.seconds, 1)} s."
+        )
         if self.missing_categories:
             labels = ", ".join(CATEGORY_LABELS[c] for c in self.missing_categories)
             line += f" Geen enkele voorziening van het type: {labels} (telt als niet bereikbaar)."
         if self.duplicates:
-            line += (f" {format_number(self.duplicates)} voorzieningen stonden in twee geïmporteerde lijsten "
-                     f"(minder dan {format_number(DUPLICATE_RADIUS_M)} m uit elkaar) en tellen één keer.")
+            line += (
+                f" {format_number(self.duplicates)} voorzieningen stonden in twee geïmporteerde lijsten "
+                f"(minder dan {format_number(DUPLICATE_RADIUS_M)} m uit elkaar) en tellen één keer."
+            )
         return line
 
 
-def build_access(features: pd.DataFrame, stops: pd.DataFrame, grid_cells: pd.DataFrame, base_obs: pd.DataFrame,
-                 period: str, parents: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_access(
+    features: pd.DataFrame,
+    stops: pd.DataFrame,
+    grid_cells: pd.DataFrame,
+    base_obs: pd.DataFrame,
+    period: str,
+    parents: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The per-place table and its observations from a dataset's layers (pure; nothing is written).
 
     ``parents``: one row per sector, ``code`` and a parent code per level (``Store.parents("statsec")``).
@@ -756,21 +844,39 @@ def compute_and_store_access(store: Store, dataset_id: str | None, period: str) 
     stops = store.stops(dataset_id)
     grid = store.grid_cells(dataset_id, layer="inwoners")
     if grid.empty:
-        raise ValueError(f"Dataset '{dataset_id}' heeft geen hectarecellen met inwoners." if dataset_id else
-                         "Er zijn geen hectarecellen met inwoners: importeer eerst een bevolkingsraster (inwoners per ha).")
-    variables = ["pop_total"] + list(AGE_GROUPS.values()) + [
-        p for v in AGE_GROUPS.values() for p in BUILTIN.base_counts[v].sum_of]
+        raise ValueError(
+            f"Dataset '{dataset_id}' heeft geen hectarecellen met inwoners."
+            if dataset_id
+            else "Er zijn geen hectarecellen met inwoners: importeer eerst een bevolkingsraster (inwoners per ha)."
+        )
+    variables = (
+        ["pop_total"]
+        + list(AGE_GROUPS.values())
+        + [p for v in AGE_GROUPS.values() for p in BUILTIN.base_counts[v].sum_of]
+    )
     base_obs = store.observations(variables, [str(period)])
     parents = store.parents("statsec")
     table, obs = build_access(features, stops, grid, base_obs, str(period), parents)
     target = dataset_id or ACCESS_DATASET
     # One access result per store: the combined one replaces any other.
-    store.write_access(target, table, obs, ACCESS_VARIABLES, combined=dataset_id is None, title=ACCESS_TITLE,
-                       source=SOURCE_ACCESS, period_label=str(period))
+    store.write_access(
+        target,
+        table,
+        obs,
+        ACCESS_VARIABLES,
+        combined=dataset_id is None,
+        title=ACCESS_TITLE,
+        source=SOURCE_ACCESS,
+        period_label=str(period),
+    )
     present = set(amenity_points(features)["category"])
     return AccessSummary(
-        dataset_id=target, period=str(period), places=len(table), residents=float(table["residents"].sum()),
-        sectors=int(table["statsec"].nunique()), observations=len(obs),
+        dataset_id=target,
+        period=str(period),
+        places=len(table),
+        residents=float(table["residents"].sum()),
+        sectors=int(table["statsec"].nunique()),
+        observations=len(obs),
         seconds=time.perf_counter() - started,
         missing_categories=tuple(c for c in AMENITY_CATEGORIES if c not in present),
         duplicates=duplicates,
@@ -795,8 +901,8 @@ class AccessInputs:
     stops: int
     stops_with_frequency: int
     settlements: dict[str, int]
-    computed_at: object | None       # when the stored access was computed (None: never)
-    newest_import: object | None     # the newest import of anything else
+    computed_at: object | None  # when the stored access was computed (None: never)
+    newest_import: object | None  # the newest import of anything else
 
     @property
     def blocking(self) -> list[str]:
@@ -805,15 +911,15 @@ class AccessInputs:
         if not self.residents_cells:
             out.append("hectarecellen met inwoners (een bevolkingsraster, inwoners per ha, GeoTIFF in Lambert)")
         if self.population_period is None:
-            out.append("inwonersaantallen per sector (bv. Statbel OPENDATA_SECTOREN of een tabel van "
-                       "Provincies in Cijfers)")
+            out.append(
+                "inwonersaantallen per sector (bv. Statbel OPENDATA_SECTOREN of een tabel van Provincies in Cijfers)"
+            )
         return out
 
     @property
     def is_stale(self) -> bool:
         """Something was imported after the stored access was computed."""
-        return (self.computed_at is not None and self.newest_import is not None
-                and self.newest_import > self.computed_at)
+        return self.computed_at is not None and self.newest_import is not None and self.newest_import > self.computed_at
 
     def lines(self) -> list[str]:
         """What the computation will use, in Dutch."""
@@ -826,14 +932,19 @@ class AccessInputs:
             f"Voorzieningen: {amen or 'geen'}",
             f"Bushaltes: {format_number(self.stops)} (waarvan {format_number(self.stops_with_frequency)} "
             "met een dienstregeling)",
-            "Kernen, linten, verspreide bebouwing: " + (", ".join(
-                f"{k} {format_number(n)}" for k, n in self.settlements.items() if n) or "geen (elke woonplaats telt als 'elders')"),
+            "Kernen, linten, verspreide bebouwing: "
+            + (
+                ", ".join(f"{k} {format_number(n)}" for k, n in self.settlements.items() if n)
+                or "geen (elke woonplaats telt als 'elders')"
+            ),
         ]
         if missing:
             out.append(f"Zonder voorzieningen van het type {', '.join(missing)}: die tellen als niet bereikbaar.")
         if self.stops and not self.stops_with_frequency:
-            out.append("Geen enkele halte heeft een dienstregeling (importeer de GTFS van De Lijn): hoeveel "
-                       "inwoners geen bus in de buurt hebben, blijft dan onbekend.")
+            out.append(
+                "Geen enkele halte heeft een dienstregeling (importeer de GTFS van De Lijn): hoeveel "
+                "inwoners geen bus in de buurt hebben, blijft dan onbekend."
+            )
         elif self.stops > self.stops_with_frequency:
             out.append("Haltes zonder dienstregeling tellen niet mee voor 'een bus binnen 400 m'.")
         return out
@@ -849,8 +960,14 @@ def access_inputs(store: Store) -> AccessInputs:
     computed = store.imported_at(ACCESS_DATASET)
     newest = store.newest_import(ACCESS_DATASET)
     return AccessInputs(
-        residents_cells=counts["cells"], residents=counts["residents"],
-        residents_sectors=counts["sectors"], population_period=periods[-1] if periods else None,
-        amenities=amenities, stops=counts["stops"], stops_with_frequency=counts["stops_with_frequency"],
-        settlements=settlements, computed_at=computed, newest_import=newest,
+        residents_cells=counts["cells"],
+        residents=counts["residents"],
+        residents_sectors=counts["sectors"],
+        population_period=periods[-1] if periods else None,
+        amenities=amenities,
+        stops=counts["stops"],
+        stops_with_frequency=counts["stops_with_frequency"],
+        settlements=settlements,
+        computed_at=computed,
+        newest_import=newest,
     )

@@ -31,12 +31,30 @@ from .catalogue import Catalogue
 from .engine import EngineError, compute
 from .keyfigures import SMALL_SECTOR_THRESHOLD, small_sector_flags
 from .mismatch import MISMATCH_QUESTIONS, attention_list, gap_sentence, mismatch_summary
-from .signals import (EVALUATION_COLUMNS, SignalRule, SignalStates, evaluate, import_hint, no_data_sentence,
-                      sector_signal_lines, sector_signal_summary, signal_indicators, signal_states, summarise,
-                      view_signal_lines)
+from .signals import (
+    EVALUATION_COLUMNS,
+    SignalRule,
+    SignalStates,
+    evaluate,
+    import_hint,
+    no_data_sentence,
+    sector_signal_lines,
+    sector_signal_summary,
+    signal_indicators,
+    signal_states,
+    summarise,
+    view_signal_lines,
+)
 from .store import Store
-from .summary import (COMPOSITION_INDICATORS, QUESTIONS, StandOut, SummaryQuestion, composition_standouts,
-                      question_text, signal_standouts)
+from .summary import (
+    COMPOSITION_INDICATORS,
+    QUESTIONS,
+    StandOut,
+    SummaryQuestion,
+    composition_standouts,
+    question_text,
+    signal_standouts,
+)
 from .whowhat import DEFAULT_NEED, FRAME_COLUMNS, NEEDS, NeedOption, sector_mismatch
 
 #: The "wat" of the default Wie vs wat: living within reach of the basic basket.
@@ -118,7 +136,7 @@ class ZoneAnalysis:
 
     @property
     def view_label(self) -> str:
-        """"gemeente Heidebeek" or "eerstelijnszone Heidekempen"."""
+        """ "gemeente Heidebeek" or "eerstelijnszone Heidekempen"."""
         if self.municipality:
             return f"gemeente {self.municipality_name or self.municipality}"
         return f"eerstelijnszone {self.elz_name}"
@@ -142,7 +160,7 @@ class ZoneAnalysis:
 
     @property
     def lack_phrase(self) -> str:
-        """"verder dan 1,2 km van het basispakket" (the default "wat")."""
+        """ "verder dan 1,2 km van het basispakket" (the default "wat")."""
         return lack_phrase(DEFAULT_MEASURE, DEFAULTS)
 
     # --- figures ---------------------------------------------------------------------------------------
@@ -193,15 +211,18 @@ class ZoneAnalysis:
         small = self.small_codes(codes)
         if question.signals:
             return signal_standouts(question, self.summary, codes, small)
-        return composition_standouts(self.results, self.zone_values, codes, small, zone_label=self.zone_label,
-                                     catalogue=self.catalogue)
+        return composition_standouts(
+            self.results, self.zone_values, codes, small, zone_label=self.zone_label, catalogue=self.catalogue
+        )
 
-    def question_text(self, question: SummaryQuestion, codes: Sequence[str] | None = None, *,
-                      markdown: bool = True) -> str:
+    def question_text(
+        self, question: SummaryQuestion, codes: Sequence[str] | None = None, *, markdown: bool = True
+    ) -> str:
         """What the app fills in beside a summary question (``summary.question_text``)."""
         codes = self.view_codes if codes is None else list(codes)
-        return question_text(question, self.standouts(question, codes), self.states, codes, markdown=markdown,
-                             catalogue=self.catalogue)
+        return question_text(
+            question, self.standouts(question, codes), self.states, codes, markdown=markdown, catalogue=self.catalogue
+        )
 
     def question_texts(self, codes: Sequence[str] | None = None, *, markdown: bool = True) -> dict[str, str]:
         """``question_text`` of every summary question, by question key ("wie", "eenzaamheid" …)."""
@@ -230,23 +251,27 @@ class ZoneAnalysis:
         if self.mismatch is None:
             return {c: self.mismatch_gap for c in codes}
         data = self.mismatch_rows(codes)
-        gaps = {r.statsec: gap_sentence(self.need.label, r.need_status, r.lack_share)
-                for r in data.itertuples(index=False)}
+        gaps = {
+            r.statsec: gap_sentence(self.need.label, r.need_status, r.lack_share) for r in data.itertuples(index=False)
+        }
         attention = self.attention(codes)
         return {c: t for c, t in gaps.items() if t} | dict(zip(attention["statsec"], attention["sentence"]))
 
-    def mismatch_answers(self, scope: Sequence[str] | None = None, view_label: str | None = None
-                         ) -> dict[str, str]:
+    def mismatch_answers(self, scope: Sequence[str] | None = None, view_label: str | None = None) -> dict[str, str]:
         """The answers to questions 8.1 and 8.2 for ``scope`` (``mismatch.mismatch_summary``)."""
         if self.mismatch is None:
             return {"8.1": self.mismatch_gap, "8.2": self.mismatch_gap}
         need, phrase = self.need, self.lack_phrase
         data = self.mismatch_rows(scope)
-        return mismatch_summary(self.attention(scope), view_label or self.view_label,
-                                need_label=need.label.replace("% ", "aandeel ").lower(),
-                                lack_label=f"aandeel {need.group_label} dat {phrase} woont",
-                                group_label=need.group_label, data=data,
-                                no_data_reason=import_hint([need.indicator], set(self.variables), self.catalogue))
+        return mismatch_summary(
+            self.attention(scope),
+            view_label or self.view_label,
+            need_label=need.label.replace("% ", "aandeel ").lower(),
+            lack_label=f"aandeel {need.group_label} dat {phrase} woont",
+            group_label=need.group_label,
+            data=data,
+            no_data_reason=import_hint([need.indicator], set(self.variables), self.catalogue),
+        )
 
     # --- the werkgroep's notes -------------------------------------------------------------------------
 
@@ -255,8 +280,9 @@ class ZoneAnalysis:
         notes = self.notes
         if notes.empty:
             return {}
-        part = notes[(notes["area_level"] == level) & (notes["area_code"] == code)
-                     & (notes["period"] == (period or self.period))]
+        part = notes[
+            (notes["area_level"] == level) & (notes["area_code"] == code) & (notes["period"] == (period or self.period))
+        ]
         return dict(zip(part["question"], part["notes"]))
 
 
@@ -310,8 +336,7 @@ def _notes(store: Store, elz: str, zone: pd.DataFrame, periods: list[str]) -> pd
     return frame
 
 
-def analyse(store: Store, choice: AnalysisChoice = AnalysisChoice(), indicators: Sequence[str] = ()
-            ) -> ZoneAnalysis:
+def analyse(store: Store, choice: AnalysisChoice = AnalysisChoice(), indicators: Sequence[str] = ()) -> ZoneAnalysis:
     """The care zone of ``choice`` analysed (see ``ZoneAnalysis``).
 
     ``indicators``: further indicators the caller shows (computed in the same engine pass as the signal and
@@ -333,8 +358,11 @@ def analyse(store: Store, choice: AnalysisChoice = AnalysisChoice(), indicators:
         return code in catalogue.indicators and catalogue.has_data(code, variables)
 
     signal_codes = [i.code for i in signal_indicators(catalogue) if catalogue.has_data(i.code, variables)]
-    codes = list(dict.fromkeys(["pop_total", *signal_codes, *filter(with_data, COMPOSITION_INDICATORS),
-                                *filter(with_data, indicators)]))
+    codes = list(
+        dict.fromkeys(
+            ["pop_total", *signal_codes, *filter(with_data, COMPOSITION_INDICATORS), *filter(with_data, indicators)]
+        )
+    )
     results = compute(store, codes, level="statsec", within=("elz", elz), period=period, catalogue=catalogue)
     zone_rows = compute(store, codes, areas=[("elz", elz)], period=period, catalogue=catalogue)
     by_indicator = zone_rows.drop_duplicates("indicator").set_index("indicator")
@@ -343,29 +371,57 @@ def analyse(store: Store, choice: AnalysisChoice = AnalysisChoice(), indicators:
     population = pop["value"].where(pop["status"] == "ok").astype(float)
     small = small_sector_flags(results, choice.small_threshold)
 
-    evaluation = evaluate(results[results["indicator"].isin(signal_codes)], zone_values, choice.rule, catalogue) \
-        if signal_codes else pd.DataFrame(columns=EVALUATION_COLUMNS)
+    evaluation = (
+        evaluate(results[results["indicator"].isin(signal_codes)], zone_values, choice.rule, catalogue)
+        if signal_codes
+        else pd.DataFrame(columns=EVALUATION_COLUMNS)
+    )
     states = signal_states(evaluation, list(zone["code"]), catalogue, variables)
     # Sectors without any evaluated row still carry their name (for "geen gegevens voor …").
     frame = states.frame.assign(area_name=states.frame["area_code"].map(dict(zip(zone["code"], zone["name"]))))
     states = SignalStates(frame, states.variables, states.catalogue)
 
-    mismatch, gap = _mismatch(store, catalogue, variables, elz, zone, results, population, period, access_period,
-                              choice.small_threshold)
+    mismatch, gap = _mismatch(
+        store, catalogue, variables, elz, zone, results, population, period, access_period, choice.small_threshold
+    )
     notes = _notes(store, elz, zone, list(dict.fromkeys(p for p in (period, access_period) if p)))
     return ZoneAnalysis(
-        choice=choice, catalogue=catalogue, variables=frozenset(variables), elz_code=elz,
+        choice=choice,
+        catalogue=catalogue,
+        variables=frozenset(variables),
+        elz_code=elz,
         elz_name=_area_name(store, "elz", elz),
         municipality_name=_area_name(store, "gemeente", choice.municipality) if choice.municipality else None,
-        sectors=selected, zone_sectors=zone, period=str(period), access_period=access_period,
-        signal_codes=tuple(signal_codes), results=results, zone_rows=zone_rows, population=population, small=small,
-        evaluation=evaluation, summary=summarise(evaluation, catalogue), states=states, mismatch=mismatch,
-        mismatch_gap=gap, notes=notes)
+        sectors=selected,
+        zone_sectors=zone,
+        period=str(period),
+        access_period=access_period,
+        signal_codes=tuple(signal_codes),
+        results=results,
+        zone_rows=zone_rows,
+        population=population,
+        small=small,
+        evaluation=evaluation,
+        summary=summarise(evaluation, catalogue),
+        states=states,
+        mismatch=mismatch,
+        mismatch_gap=gap,
+        notes=notes,
+    )
 
 
-def _mismatch(store: Store, catalogue: Catalogue, variables: set[str], elz: str, zone: pd.DataFrame,
-              results: pd.DataFrame, population: pd.Series, period: str, access_period: str | None,
-              small_threshold: int) -> tuple[pd.DataFrame | None, str]:
+def _mismatch(
+    store: Store,
+    catalogue: Catalogue,
+    variables: set[str],
+    elz: str,
+    zone: pd.DataFrame,
+    results: pd.DataFrame,
+    population: pd.Series,
+    period: str,
+    access_period: str | None,
+    small_threshold: int,
+) -> tuple[pd.DataFrame | None, str]:
     """The default Wie vs wat for every sector of the zone (the need from the access counts' period), or None and
     why: the need is not in the store (what to import), or no access per place was computed."""
     need = NEEDS[DEFAULT_NEED]
@@ -377,10 +433,10 @@ def _mismatch(store: Store, catalogue: Catalogue, variables: set[str], elz: str,
         return None, no_data_sentence(NO_ACCESS_REASON)
     need_rows = results
     if access_period is not None and access_period != period:
-        need_rows = compute(store, [need.indicator], level="statsec", within=("elz", elz), period=access_period,
-                            catalogue=catalogue)
-    return sector_mismatch(need_rows, places, names, need, DEFAULT_MEASURE, DEFAULTS, small_threshold,
-                           population), ""
+        need_rows = compute(
+            store, [need.indicator], level="statsec", within=("elz", elz), period=access_period, catalogue=catalogue
+        )
+    return sector_mismatch(need_rows, places, names, need, DEFAULT_MEASURE, DEFAULTS, small_threshold, population), ""
 
 
 __all__ = ["AnalysisChoice", "DEFAULT_MEASURE", "NO_ACCESS_REASON", "ZoneAnalysis", "analyse"]

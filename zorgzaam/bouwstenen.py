@@ -65,13 +65,13 @@ CLUSTER_PARTS: dict[str, str] = {
 #: What each cluster is about, in the source's words (L510-566).
 CLUSTER_DEFINITIONS: dict[str, str] = {
     "minder_mazen": "Minder mazen gaat over het realiseren van antwoorden op maat op diverse "
-                    "(ondersteunings)noden en -vragen.",
+    "(ondersteunings)noden en -vragen.",
     "meer_net": "Meer net maakt mogelijk dat mensen zich thuis en geborgen voelen in de buurt.",
     "beleidsontwikkeling": "Beleidsontwikkeling bestaat uit twee bouwstenen met telkens twee elementen, "
-                           "nl. 'buurt: analyse & plan' en 'visie & organisatie'",
+    "nl. 'buurt: analyse & plan' en 'visie & organisatie'",
     "voorwaardenscheppend": "De voorwaardenscheppende bouwstenen zijn partnerschappen, communicatie en de "
-                            "publieke ruimte. Ze zijn noodzakelijk voor het realiseren van de andere bouwstenen, "
-                            "de interactie tussen de bouwstenen en uiteindelijk het realiseren van zorgzame buurten.",
+    "publieke ruimte. Ze zijn noodzakelijk voor het realiseren van de andere bouwstenen, "
+    "de interactie tussen de bouwstenen en uiteindelijk het realiseren van zorgzame buurten.",
 }
 
 # --------------------------------------------------------------------------- bouwstenen
@@ -138,8 +138,8 @@ BOUWSTENEN: tuple[Bouwsteen, ...] = (
         name="Buurt: analyse & plan",
         cluster="beleidsontwikkeling",
         definition="Het verzamelen van informatie over wie er woont en wat er in de buurt is en hoe je aan de slag "
-                   "gaat met de buurt. De buurtanalyse is een dynamisch werkinstrument en toetssteen om op terug "
-                   "te vallen voor de bouwstenen en acties.",
+        "gaat met de buurt. De buurtanalyse is een dynamisch werkinstrument en toetssteen om op terug "
+        "te vallen voor de bouwstenen en acties.",
         questions=(
             "Hoe verloopt de analyse?",
             "Heb je voldoende competenties (in of buiten huis) om de analyses te doen en er ook effectief mee "
@@ -167,7 +167,7 @@ BOUWSTENEN: tuple[Bouwsteen, ...] = (
         name="Visie & organisatie",
         cluster="beleidsontwikkeling",
         definition="Inzetten op een gedragen visie en hiernaar je als werkgroep organiseren. Op deze manier ontstaat "
-                   "er een gezamenlijke taal. Ook verschillen moeten hierin besproken durven worden.",
+        "er een gezamenlijke taal. Ook verschillen moeten hierin besproken durven worden.",
         questions=(
             "Hoe verloopt de visie en organisatie?",
             "Geven de analyses of acties aanleiding tot bijsturen van visie of beleidskeuzes?",
@@ -186,16 +186,14 @@ BOUWSTENEN: tuple[Bouwsteen, ...] = (
         name="Communicatie",
         cluster="voorwaardenscheppend",
         definition="Inzetten op informeren en sensibiliseren van de burgers, maar ook tussen de partners onderling "
-                   "inzetten op communicatie opdat zorgzame buurten realiseerbaar is.",
+        "inzetten op communicatie opdat zorgzame buurten realiseerbaar is.",
         questions=(
             _CONDITIONS,
             "Stel je communicatie af op de beoogde groep. Wat hebben zij nodig opdat de informatie toegankelijk is?",
             "Hoe maak je deze actie bekend? Hoe breng je dit tot bij de buurtbewoners?",
             "Is er voldoende communicatie tussen de diverse partners over beleid en praktijk?",
         ),
-        action_questions=(
-            "Heb je je acties voldoende gecommuniceerd?",
-        ),
+        action_questions=("Heb je je acties voldoende gecommuniceerd?",),
     ),
     Bouwsteen(
         code="partnerschappen",
@@ -220,7 +218,7 @@ BOUWSTENEN: tuple[Bouwsteen, ...] = (
         name="Publieke ruimte",
         cluster="voorwaardenscheppend",
         definition="Een aangepaste publieke ruimte met voldoende voorzieningen en plaatsen voor ontmoeting draagt "
-                   "bij aan het realiseren van zorgzame buurten.",
+        "bij aan het realiseren van zorgzame buurten.",
         questions=(
             _CONDITIONS,
             "Heb je in jouw buurt partners die invloed hebben op de publieke ruimte? Zijn deze betrokken bij het "
@@ -248,7 +246,7 @@ BOUWSTENEN: tuple[Bouwsteen, ...] = (
         name="Toeleiding",
         cluster="minder_mazen",
         definition="Samen zoeken naar een oplossing op maat, mensen met ondersteunings- en zorgnoden toeleiden naar "
-                   "de voor hen juiste informele en/of professional ondersteuning, dienstverlening en/of zorg.",
+        "de voor hen juiste informele en/of professional ondersteuning, dienstverlening en/of zorg.",
         questions=_MINDER_MAZEN_Q,
         action_questions=_MINDER_MAZEN_ACTION_Q,
     ),
@@ -258,7 +256,7 @@ BOUWSTENEN: tuple[Bouwsteen, ...] = (
         name="Sociale netwerken",
         cluster="meer_net",
         definition="Een zorgzame buurt draagt bij/ organiseert ontmoeting. Verbindingen tussen mensen in de buurt "
-                   "worden mogelijk gemaakt.",
+        "worden mogelijk gemaakt.",
         questions=(
             _MEER_NET_GENERAL,
             *_IMPACT_PLAN,
@@ -278,8 +276,8 @@ BOUWSTENEN: tuple[Bouwsteen, ...] = (
         name="Inclusie",
         cluster="meer_net",
         definition="Iedereen in de buurt kan iets betekenen voor een ander en heeft sterktes. Een inclusieve buurt "
-                   "vertrekt van deze visie. Daarnaast zetten organisaties in de buurt ook deze bril op: zijn we "
-                   "toegankelijk? Welke groepen sluiten we (onbewust) uit?",
+        "vertrekt van deze visie. Daarnaast zetten organisaties in de buurt ook deze bril op: zijn we "
+        "toegankelijk? Welke groepen sluiten we (onbewust) uit?",
         questions=(
             _MEER_NET_GENERAL,
             "Hoe draag je als organisatie/ lokaal bestuur bij aan inclusie? Hoe kan je meer inclusief werken?",
@@ -403,7 +401,7 @@ BAND_HINTS: dict[str, str] = {
 
 
 def band(score: Any) -> str | None:
-    """"laag" for 1–3, "hoog" for 4–5, ``None`` when not scored."""
+    """ "laag" for 1–3, "hoog" for 4–5, ``None`` when not scored."""
     valid = validate_score(score)
     if valid is None:
         return None
@@ -590,8 +588,9 @@ def describe_spread(s: Spread) -> str:
     text = f"{answers}, mediaan {median} (van {s.minimum} tot {s.maximum})."
     if s.is_disputed:
         verb = "ligt" if s.far_from_median == 1 else "liggen"
-        text += (f" Meningen lopen uiteen: {s.far_from_median} van de {s.n} scores {verb} meer dan "
-                 f"1 punt van de mediaan.")
+        text += (
+            f" Meningen lopen uiteen: {s.far_from_median} van de {s.n} scores {verb} meer dan 1 punt van de mediaan."
+        )
     elif s.n >= 2 and s.minimum == s.maximum:
         text += " Iedereen gaf dezelfde score."
     return text
@@ -630,16 +629,28 @@ STATUS_QUESTIONS: dict[str, tuple[str, ...]] = {
 #: influence, as the participatiewiel of the package (L4493-4498). Seed 001 names
 #: the first five; the package adds zelfbestuur.
 PARTICIPATION_LEVELS: dict[str, tuple[str, str]] = {
-    "informeren": ("Informeren", "De burger is geïnformeerd over de activiteiten en plannen, bv. een infoavond, "
-                                 "een brief of een flyer."),
-    "raadplegen": ("Raadplegen", "Je polst naar wat burgers of professionals vinden van een bepaald idee of voorstel, "
-                                 "bv. een focusgroep of een enquête."),
-    "adviseren": ("Adviseren", "Deelnemers mogen advies geven; je licht toe waarom er wel of niet op bepaalde ideeën "
-                               "wordt ingegaan."),
-    "coproduceren": ("Coproduceren", "Deelnemers denken mee over de concrete uitwerking; finale beslissingen worden "
-                                     "nog altijd gemaakt door het lokaal bestuur of de organisatie."),
-    "meebeslissen": ("(Mee)beslissen", "De burger is echt een vaste partner van het beleid; ideeën zijn niet meer "
-                                       "vrijblijvend om op in te gaan."),
+    "informeren": (
+        "Informeren",
+        "De burger is geïnformeerd over de activiteiten en plannen, bv. een infoavond, een brief of een flyer.",
+    ),
+    "raadplegen": (
+        "Raadplegen",
+        "Je polst naar wat burgers of professionals vinden van een bepaald idee of voorstel, "
+        "bv. een focusgroep of een enquête.",
+    ),
+    "adviseren": (
+        "Adviseren",
+        "Deelnemers mogen advies geven; je licht toe waarom er wel of niet op bepaalde ideeën wordt ingegaan.",
+    ),
+    "coproduceren": (
+        "Coproduceren",
+        "Deelnemers denken mee over de concrete uitwerking; finale beslissingen worden "
+        "nog altijd gemaakt door het lokaal bestuur of de organisatie.",
+    ),
+    "meebeslissen": (
+        "(Mee)beslissen",
+        "De burger is echt een vaste partner van het beleid; ideeën zijn niet meer vrijblijvend om op in te gaan.",
+    ),
     "zelfbestuur": ("Zelfbestuur", "De burger beslist, organiseert, voert uit en is (eind)verantwoordelijke."),
 }
 
@@ -714,8 +725,10 @@ def _validate_place(place: Any, errors: list[str]) -> Place:
         errors.append("Plaats is 'gemeentebreed', een statistische sector of een punt (lengtegraad, breedtegraad).")
         return MUNICIPALITY_WIDE
     if not (_LON_RANGE[0] <= lon <= _LON_RANGE[1] and _LAT_RANGE[0] <= lat <= _LAT_RANGE[1]):
-        errors.append(f"Het punt ({format_number(lon, 4)}; {format_number(lat, 4)}) ligt niet in België: "
-                      "geef eerst de lengtegraad, dan de breedtegraad.")
+        errors.append(
+            f"Het punt ({format_number(lon, 4)}; {format_number(lat, 4)}) ligt niet in België: "
+            "geef eerst de lengtegraad, dan de breedtegraad."
+        )
     return (lon, lat)
 
 

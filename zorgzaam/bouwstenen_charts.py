@@ -16,9 +16,9 @@ from . import bouwstenen
 from .formatting import format_date
 from .werkgroep import Assessment
 
-LIGHT_COLOUR = "#E69F00"      # orange: light (score 1–2)
-MIDDLE_COLOUR = "#999999"     # grey: overleggen (3)
-ACTIVE_COLOUR = "#0072B2"     # blue: actie (4–5)
+LIGHT_COLOUR = "#E69F00"  # orange: light (score 1–2)
+MIDDLE_COLOUR = "#999999"  # grey: overleggen (3)
+ACTIVE_COLOUR = "#0072B2"  # blue: actie (4–5)
 NOT_SCORED_COLOUR = "#777777"
 PREVIOUS_COLOUR = "#000000"
 STATUS_COLOURS = {"lopend": "#0072B2", "gepland": "#56B4E9", "gemist": "#E69F00"}
@@ -62,31 +62,54 @@ def score_chart(current: Assessment, previous: Assessment | None = None, light_t
         else:
             texts.append(f"{s}{' · licht' if b.code in light else ''}")
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=[s if s is not None else 0 for s in scores], y=y, orientation="h",
-        marker_color=[score_colour(s, light_threshold) for s in scores],
-        text=texts, textposition="outside", cliponaxis=False, name=f"score {format_date(current.assessed_on)}",
-        customdata=[bouwstenen.scale_text(s) for s in scores],
-        hovertemplate="%{y}<br>score %{x}: %{customdata}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Bar(
+            x=[s if s is not None else 0 for s in scores],
+            y=y,
+            orientation="h",
+            marker_color=[score_colour(s, light_threshold) for s in scores],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            name=f"score {format_date(current.assessed_on)}",
+            customdata=[bouwstenen.scale_text(s) for s in scores],
+            hovertemplate="%{y}<br>score %{x}: %{customdata}<extra></extra>",
+        )
+    )
     if previous is not None:
         prev = [previous.scores.get(b.code) for b in order]
-        fig.add_trace(go.Scatter(
-            x=[p for p in prev if p is not None], y=[[c for c, p in zip(y[0], prev) if p is not None],
-                                                     [n for n, p in zip(y[1], prev) if p is not None]],
-            mode="markers", marker={"symbol": "diamond", "size": 13, "color": PREVIOUS_COLOUR},
-            name=f"vorige keer ({format_date(previous.assessed_on)})",
-            hovertemplate="%{y}<br>vorige keer: %{x}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[p for p in prev if p is not None],
+                y=[[c for c, p in zip(y[0], prev) if p is not None], [n for n, p in zip(y[1], prev) if p is not None]],
+                mode="markers",
+                marker={"symbol": "diamond", "size": 13, "color": PREVIOUS_COLOUR},
+                name=f"vorige keer ({format_date(previous.assessed_on)})",
+                hovertemplate="%{y}<br>vorige keer: %{x}<extra></extra>",
+            )
+        )
     fig.add_vline(x=light_threshold + 0.5, line_dash="dot", line_color=LIGHT_COLOUR)
-    fig.add_annotation(x=light_threshold + 0.5, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                       text=f"licht: score 1–{light_threshold}" if light_threshold > 1 else "licht: score 1",
-                       font={"color": "#9A6700"})
+    fig.add_annotation(
+        x=light_threshold + 0.5,
+        y=1.0,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=f"licht: score 1–{light_threshold}" if light_threshold > 1 else "licht: score 1",
+        font={"color": "#9A6700"},
+    )
     fig.update_layout(
-        font=FONT, height=520, margin={"l": 10, "r": 40, "t": 40, "b": 40}, bargap=0.3,
-        xaxis={"range": [0, 5.6], "tickvals": [1, 2, 3, 4, 5], "title": "score (1 = nog niet op ingezet, "
-               "5 = actie en bijgestuurd)"},
-        yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.15},
+        font=FONT,
+        height=520,
+        margin={"l": 10, "r": 40, "t": 40, "b": 40},
+        bargap=0.3,
+        xaxis={
+            "range": [0, 5.6],
+            "tickvals": [1, 2, 3, 4, 5],
+            "title": "score (1 = nog niet op ingezet, 5 = actie en bijgestuurd)",
+        },
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.15},
         showlegend=previous is not None,
     )
     return fig
@@ -103,14 +126,30 @@ def history_chart(history: Sequence[Assessment]) -> go.Figure:
         text.append([str(s) if s is not None else "–" for s in row])
     # One flat colour per score: each score owns a fifth of the 0,5–5,5 range.
     steps = [step for i, c in enumerate(HISTORY_SCALE) for step in ((i / 5, c), ((i + 1) / 5, c))]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=dates, y=_axis_labels(), text=text, texttemplate="%{text}", textfont={"size": 16},
-        zmin=0.5, zmax=5.5, colorscale=steps, xgap=3, ygap=3,
-        colorbar={"title": "score", "tickvals": [1, 2, 3, 4, 5]},
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-    ))
-    fig.update_layout(font=FONT, height=520, margin={"l": 10, "r": 10, "t": 20, "b": 40},
-                      yaxis={"autorange": "reversed"}, xaxis={"type": "category", "side": "top"})
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=dates,
+            y=_axis_labels(),
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 16},
+            zmin=0.5,
+            zmax=5.5,
+            colorscale=steps,
+            xgap=3,
+            ygap=3,
+            colorbar={"title": "score", "tickvals": [1, 2, 3, 4, 5]},
+            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        font=FONT,
+        height=520,
+        margin={"l": 10, "r": 10, "t": 20, "b": 40},
+        yaxis={"autorange": "reversed"},
+        xaxis={"type": "category", "side": "top"},
+    )
     return fig
 
 
@@ -122,11 +161,23 @@ def balance_chart(balance: pd.DataFrame, light: Sequence[str] = ()) -> go.Figure
     y[1] = [f"⚠ {b.name}" if b.code in light else b.name for b in order]
     fig = go.Figure()
     for status, colour in STATUS_COLOURS.items():
-        fig.add_trace(go.Bar(
-            x=[int(by_code.loc[b.code, status]) for b in order], y=y, orientation="h", name=status,
-            marker_color=colour, hovertemplate="%{y}<br>" + status + ": %{x} actie(s)<extra></extra>",
-        ))
-    fig.update_layout(barmode="stack", font=FONT, height=520, margin={"l": 10, "r": 10, "t": 20, "b": 40},
-                      yaxis={"autorange": "reversed"}, xaxis={"title": "aantal acties", "dtick": 1},
-                      legend={"orientation": "h", "y": -0.15})
+        fig.add_trace(
+            go.Bar(
+                x=[int(by_code.loc[b.code, status]) for b in order],
+                y=y,
+                orientation="h",
+                name=status,
+                marker_color=colour,
+                hovertemplate="%{y}<br>" + status + ": %{x} actie(s)<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        font=FONT,
+        height=520,
+        margin={"l": 10, "r": 10, "t": 20, "b": 40},
+        yaxis={"autorange": "reversed"},
+        xaxis={"title": "aantal acties", "dtick": 1},
+        legend={"orientation": "h", "y": -0.15},
+    )
     return fig

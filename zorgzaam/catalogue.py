@@ -146,7 +146,9 @@ def _base_counts() -> tuple[BaseCount, ...]:
             "pupils_secondary_low_edu_mother", "Leerlingen secundair onderwijs met laagopgeleide moeder", "leerlingen"
         ),
         BaseCount("insured_20_64", "Rechthebbenden ziekteverzekering 20-64 jaar", "rechthebbenden"),
-        BaseCount("insured_20_64_increased", "Rechthebbenden 20-64 jaar met verhoogde tegemoetkoming", "rechthebbenden"),
+        BaseCount(
+            "insured_20_64_increased", "Rechthebbenden 20-64 jaar met verhoogde tegemoetkoming", "rechthebbenden"
+        ),
         BaseCount("insured_65plus", "Rechthebbenden ziekteverzekering 65 jaar en ouder", "rechthebbenden"),
         BaseCount(
             "insured_65plus_replacement_income",
@@ -209,8 +211,11 @@ def _computed_counts() -> tuple[BaseCount, ...]:
         BaseCount("acc_pop", "Inwoners in bewoonde hectarecellen", "inwoners"),
         BaseCount("acc_pop_no_basket_1200m", "Inwoners verder dan 1,2 km van het basispakket", "inwoners"),
         BaseCount("acc_pop_no_basket_3750m", "Inwoners verder dan 3,75 km van het basispakket", "inwoners"),
-        BaseCount("acc_pop_no_bus_400m", "Inwoners verder dan 400 m van een bushalte met minstens 1 vertrek per uur",
-                  "inwoners"),
+        BaseCount(
+            "acc_pop_no_bus_400m",
+            "Inwoners verder dan 400 m van een bushalte met minstens 1 vertrek per uur",
+            "inwoners",
+        ),
         BaseCount("acc_pop_in_kern", "Inwoners in kernbebouwing", "inwoners"),
         BaseCount("acc_pop_in_lint", "Inwoners in lintbebouwing", "inwoners"),
         BaseCount("acc_pop_in_verspreid", "Inwoners in verspreide bebouwing", "inwoners"),
@@ -218,11 +223,16 @@ def _computed_counts() -> tuple[BaseCount, ...]:
     for key, group in (("65plus", "65 jaar en ouder"), ("80plus", "80 jaar en ouder")):
         b += [
             BaseCount(f"acc_pop_{key}", f"Inwoners {group} in bewoonde hectarecellen (geschat)", "inwoners"),
-            BaseCount(f"acc_pop_{key}_no_basket_1200m",
-                      f"Inwoners {group} verder dan 1,2 km van het basispakket (geschat)", "inwoners"),
-            BaseCount(f"acc_pop_{key}_no_bus_400m",
-                      f"Inwoners {group} verder dan 400 m van een bushalte met minstens 1 vertrek per uur (geschat)",
-                      "inwoners"),
+            BaseCount(
+                f"acc_pop_{key}_no_basket_1200m",
+                f"Inwoners {group} verder dan 1,2 km van het basispakket (geschat)",
+                "inwoners",
+            ),
+            BaseCount(
+                f"acc_pop_{key}_no_bus_400m",
+                f"Inwoners {group} verder dan 400 m van een bushalte met minstens 1 vertrek per uur (geschat)",
+                "inwoners",
+            ),
         ]
     return tuple(replace(c, topic=_topic(c.code)) for c in b)
 
@@ -315,41 +325,90 @@ def _indicators() -> tuple[Indicator, ...]:
             source_ref="indicators.md §2 (huishoudens vs inwoners)",
         ),
         _pct(
-            "pct_men", "% mannen", geo, "Aandeel mannen in het totaal aantal inwoners.",
-            "pop_men", "pop_total", "inwoners", SOURCE_PIC,
-            ("eenzaamheid", "zorgnood", "onbeantwoorde_zorgnood", "kans"), "neutraal", "indicators.md §1 rij 1",
+            "pct_men",
+            "% mannen",
+            geo,
+            "Aandeel mannen in het totaal aantal inwoners.",
+            "pop_men",
+            "pop_total",
+            "inwoners",
+            SOURCE_PIC,
+            ("eenzaamheid", "zorgnood", "onbeantwoorde_zorgnood", "kans"),
+            "neutraal",
+            "indicators.md §1 rij 1",
             notes="Mannen: iets hoger risico op sociale eenzaamheid; vrouwen: op emotionele eenzaamheid.",
         ),
         _pct(
-            "pct_women", "% vrouwen", geo, "Aandeel vrouwen in het totaal aantal inwoners.",
-            "pop_women", "pop_total", "inwoners", SOURCE_PIC,
-            ("eenzaamheid", "zorgnood", "onbeantwoorde_zorgnood", "kans"), "neutraal", "indicators.md §1 rij 1",
+            "pct_women",
+            "% vrouwen",
+            geo,
+            "Aandeel vrouwen in het totaal aantal inwoners.",
+            "pop_women",
+            "pop_total",
+            "inwoners",
+            SOURCE_PIC,
+            ("eenzaamheid", "zorgnood", "onbeantwoorde_zorgnood", "kans"),
+            "neutraal",
+            "indicators.md §1 rij 1",
         ),
     ]
     for key, band in AGE_BANDS_10:
         signals, direction = _AGE_BAND_SIGNALS[key]
         out.append(
             _pct(
-                f"pct_age_{key}", f"% {band}", geo, f"Aandeel inwoners van {band} in het totaal aantal inwoners.",
-                f"pop_age_{key}", "pop_total", "inwoners", SOURCE_PIC, signals, direction, "indicators.md §1 rij 2",
+                f"pct_age_{key}",
+                f"% {band}",
+                geo,
+                f"Aandeel inwoners van {band} in het totaal aantal inwoners.",
+                f"pop_age_{key}",
+                "pop_total",
+                "inwoners",
+                SOURCE_PIC,
+                signals,
+                direction,
+                "indicators.md §1 rij 2",
             )
         )
     out += [
         _pct(
-            "pct_65plus", "% 65-plussers", geo, "Aandeel inwoners van 65 jaar en ouder in het totaal aantal inwoners.",
-            "pop_age_65plus", "pop_total", "inwoners", SOURCE_PIC, ("zorgnood",), "hoger", "indicators.md §1 rij 2",
+            "pct_65plus",
+            "% 65-plussers",
+            geo,
+            "Aandeel inwoners van 65 jaar en ouder in het totaal aantal inwoners.",
+            "pop_age_65plus",
+            "pop_total",
+            "inwoners",
+            SOURCE_PIC,
+            ("zorgnood",),
+            "hoger",
+            "indicators.md §1 rij 2",
         ),
         _pct(
-            "pct_80plus", "% 80-plussers", geo, "Aandeel inwoners van 80 jaar en ouder in het totaal aantal inwoners.",
-            "pop_age_80plus", "pop_total", "inwoners", SOURCE_PIC,
-            ("eenzaamheid", "sociaal_isolement", "zorgnood"), "hoger", "indicators.md §1 rij 2",
+            "pct_80plus",
+            "% 80-plussers",
+            geo,
+            "Aandeel inwoners van 80 jaar en ouder in het totaal aantal inwoners.",
+            "pop_age_80plus",
+            "pop_total",
+            "inwoners",
+            SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "zorgnood"),
+            "hoger",
+            "indicators.md §1 rij 2",
         ),
         _pct(
-            "pct_same_address", "% op hetzelfde adres als vorig jaar", "woonstabiliteit",
+            "pct_same_address",
+            "% op hetzelfde adres als vorig jaar",
+            "woonstabiliteit",
             "Welk percentage van de buurtbewoners woonde vorig jaar ook op hetzelfde adres? "
             "Hoe lager dit percentage, hoe lager de woonstabiliteit.",
-            "pop_same_address", "pop_total", "inwoners", SOURCE_PIC,
-            ("eenzaamheid", "sociaal_isolement", "zorgnood"), "lager", "indicators.md §1 rij 3",
+            "pop_same_address",
+            "pop_total",
+            "inwoners",
+            SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "zorgnood"),
+            "lager",
+            "indicators.md §1 rij 3",
             notes="Een woonzorgcentrum of een nieuwe verkaveling kan dit cijfer sterk beïnvloeden.",
         ),
         Indicator(
@@ -425,67 +484,129 @@ def _indicators() -> tuple[Indicator, ...]:
             source_ref="indicators.md §1 rij 4d",
         ),
         _pct(
-            "pct_single_person_hh", "% eenpersoonshuishoudens", "huishoudens",
+            "pct_single_person_hh",
+            "% eenpersoonshuishoudens",
+            "huishoudens",
             "Aandeel eenpersoonshuishoudens (alleenwonenden) t.o.v. alle private huishoudens. "
             "Een aandeel van huishoudens, niet van inwoners.",
-            "hh_single_person", "hh_private", "huishoudens", SOURCE_PIC,
-            ("eenzaamheid", "sociaal_isolement", "zorgnood"), "hoger", "indicators.md §1 rij 5a",
+            "hh_single_person",
+            "hh_private",
+            "huishoudens",
+            SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "zorgnood"),
+            "hoger",
+            "indicators.md §1 rij 5a",
         ),
         _pct(
-            "pct_single_parent_hh", "% eenoudergezinnen met minderjarig kind", "huishoudens",
+            "pct_single_parent_hh",
+            "% eenoudergezinnen met minderjarig kind",
+            "huishoudens",
             "Aandeel eenoudergezinnen met minstens 1 minderjarig kind in huis t.o.v. alle private huishoudens "
             "(LIPRO-indeling). Enkel officiële registratie: bij co-ouderschap staat het kind op één adres.",
-            "hh_single_parent_minor", "hh_private", "huishoudens", SOURCE_PIC,
-            ("eenzaamheid", "zorgnood"), "hoger", "indicators.md §1 rij 5b",
+            "hh_single_parent_minor",
+            "hh_private",
+            "huishoudens",
+            SOURCE_PIC,
+            ("eenzaamheid", "zorgnood"),
+            "hoger",
+            "indicators.md §1 rij 5b",
         ),
         _pct(
-            "pct_alone_18_64", "% alleenwonend 18-64 jaar", "huishoudens",
+            "pct_alone_18_64",
+            "% alleenwonend 18-64 jaar",
+            "huishoudens",
             "Percentage inwoners tussen 18 en 64 jaar dat alleenwonend is t.o.v. alle inwoners tussen 18 en 64 jaar.",
-            "pop_alone_18_64", "pop_age_18_64", "inwoners", SOURCE_PIC,
-            ("eenzaamheid", "sociaal_isolement"), "hoger", "indicators.md §1 rij 5c",
+            "pop_alone_18_64",
+            "pop_age_18_64",
+            "inwoners",
+            SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement"),
+            "hoger",
+            "indicators.md §1 rij 5c",
         ),
         _pct(
-            "pct_alone_75plus", "% alleenwonend 75-plussers", "huishoudens",
+            "pct_alone_75plus",
+            "% alleenwonend 75-plussers",
+            "huishoudens",
             "Percentage inwoners van 75 jaar of ouder dat alleenwonend is t.o.v. alle inwoners van 75 jaar of ouder.",
-            "pop_alone_75plus", "pop_age_75plus", "inwoners", SOURCE_PIC,
-            ("eenzaamheid", "sociaal_isolement", "zorgnood"), "hoger", "indicators.md §1 rij 5d",
+            "pop_alone_75plus",
+            "pop_age_75plus",
+            "inwoners",
+            SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "zorgnood"),
+            "hoger",
+            "indicators.md §1 rij 5d",
         ),
         _pct(
-            "pct_low_edu_mother_primary", "% leerlingen basisonderwijs met laagopgeleide moeder", "socio-economisch",
+            "pct_low_edu_mother_primary",
+            "% leerlingen basisonderwijs met laagopgeleide moeder",
+            "socio-economisch",
             "Aandeel leerlingen basisonderwijs (naar woonplaats) met een laagopgeleide moeder t.o.v. alle "
             "leerlingen basisonderwijs.",
-            "pupils_primary_low_edu_mother", "pupils_primary", "leerlingen", SOURCE_PIC,
-            _SES_SIGNALS, "hoger", "indicators.md §1 rij 6a",
+            "pupils_primary_low_edu_mother",
+            "pupils_primary",
+            "leerlingen",
+            SOURCE_PIC,
+            _SES_SIGNALS,
+            "hoger",
+            "indicators.md §1 rij 6a",
         ),
         _pct(
-            "pct_low_edu_mother_secondary", "% leerlingen secundair onderwijs met laagopgeleide moeder",
+            "pct_low_edu_mother_secondary",
+            "% leerlingen secundair onderwijs met laagopgeleide moeder",
             "socio-economisch",
             "Aandeel leerlingen secundair onderwijs (naar woonplaats) met een laagopgeleide moeder t.o.v. alle "
             "leerlingen secundair onderwijs.",
-            "pupils_secondary_low_edu_mother", "pupils_secondary", "leerlingen", SOURCE_PIC,
-            _SES_SIGNALS, "hoger", "indicators.md §1 rij 6b",
+            "pupils_secondary_low_edu_mother",
+            "pupils_secondary",
+            "leerlingen",
+            SOURCE_PIC,
+            _SES_SIGNALS,
+            "hoger",
+            "indicators.md §1 rij 6b",
         ),
         _pct(
-            "pct_increased_reimbursement_20_64", "% verhoogde tegemoetkoming 20-64 jaar", "socio-economisch",
+            "pct_increased_reimbursement_20_64",
+            "% verhoogde tegemoetkoming 20-64 jaar",
+            "socio-economisch",
             "Percentage rechthebbenden van 20 tot 64 jaar met recht op verhoogde tegemoetkoming in de "
             "verplichte ziekteverzekering. Dit recht is een indicatie van een financieel zwakkere situatie.",
-            "insured_20_64_increased", "insured_20_64", "rechthebbenden", SOURCE_IMA,
-            _SES_SIGNALS, "hoger", "indicators.md §1 rij 6c",
+            "insured_20_64_increased",
+            "insured_20_64",
+            "rechthebbenden",
+            SOURCE_IMA,
+            _SES_SIGNALS,
+            "hoger",
+            "indicators.md §1 rij 6c",
         ),
         _pct(
-            "pct_replacement_income_65plus", "% met vervangingsinkomen 65-plussers", "socio-economisch",
+            "pct_replacement_income_65plus",
+            "% met vervangingsinkomen 65-plussers",
+            "socio-economisch",
             "Percentage rechthebbenden bij 65-plussers met recht op een gewaarborgd inkomen, inkomensgarantie "
             "voor ouderen, het leefloon of hulp van het OCMW.",
-            "insured_65plus_replacement_income", "insured_65plus", "rechthebbenden", SOURCE_IMA,
-            _SES_SIGNALS, "hoger", "indicators.md §1 rij 6d",
+            "insured_65plus_replacement_income",
+            "insured_65plus",
+            "rechthebbenden",
+            SOURCE_IMA,
+            _SES_SIGNALS,
+            "hoger",
+            "indicators.md §1 rij 6d",
             notes="In de IMA-atlas is het niveau eerstelijnszone niet opgenomen.",
         ),
         _pct(
-            "pct_tenants", "% huurders", "wonen",
+            "pct_tenants",
+            "% huurders",
+            "wonen",
             "Aandeel huurders t.o.v. de huishoudens met gekende eigendomstitel. Bij 20 % huurders zijn 20 % van "
             "de geregistreerde eigendommen in gebruik door huurders en 80 % door eigenaars.",
-            "hh_tenant", "hh_known_tenure", "huishoudens", SOURCE_PIC,
-            ("sociaal_isolement", "zorgnood", "onbeantwoorde_zorgnood"), "hoger", "indicators.md §1 rij 7a",
+            "hh_tenant",
+            "hh_known_tenure",
+            "huishoudens",
+            SOURCE_PIC,
+            ("sociaal_isolement", "zorgnood", "onbeantwoorde_zorgnood"),
+            "hoger",
+            "indicators.md §1 rij 7a",
         ),
         Indicator(
             code="social_rental_per_100hh",
@@ -520,38 +641,66 @@ def _indicators() -> tuple[Indicator, ...]:
             source_ref="indicators.md §1 rij 7b",
         ),
         _pct(
-            "pct_non_belgian_birth_nat", "% niet-Belgische geboortenationaliteit", "herkomst",
+            "pct_non_belgian_birth_nat",
+            "% niet-Belgische geboortenationaliteit",
+            "herkomst",
             "Aandeel inwoners van wie de nationaliteit bij geboorte niet Belgisch was.",
-            "pop_non_belgian_birth_nat", "pop_total", "inwoners", SOURCE_PIC,
-            ("eenzaamheid", "sociaal_isolement", "onbeantwoorde_zorgnood", "kans"), "hoger", "indicators.md §1 rij 8a",
+            "pop_non_belgian_birth_nat",
+            "pop_total",
+            "inwoners",
+            SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "onbeantwoorde_zorgnood", "kans"),
+            "hoger",
+            "indicators.md §1 rij 8a",
         ),
         _pct(
-            "pct_non_belgian_origin", "% niet-Belgische herkomst", "herkomst",
+            "pct_non_belgian_origin",
+            "% niet-Belgische herkomst",
+            "herkomst",
             "Aandeel inwoners van wie de geboortenationaliteit van de persoon zelf en/of van de moeder en/of "
             "van de vader niet Belgisch is.",
-            "pop_non_belgian_origin", "pop_total", "inwoners", SOURCE_PIC,
-            ("eenzaamheid", "sociaal_isolement", "onbeantwoorde_zorgnood", "kans"), "hoger", "indicators.md §1 rij 8b",
+            "pop_non_belgian_origin",
+            "pop_total",
+            "inwoners",
+            SOURCE_PIC,
+            ("eenzaamheid", "sociaal_isolement", "onbeantwoorde_zorgnood", "kans"),
+            "hoger",
+            "indicators.md §1 rij 8b",
         ),
         _pct(
-            "pct_chronic_condition", "% statuut chronische aandoening", "gezondheid",
+            "pct_chronic_condition",
+            "% statuut chronische aandoening",
+            "gezondheid",
             "Percentage rechthebbenden met minstens één statuut chronische aandoening.",
-            "insured_chronic", "insured_total", "rechthebbenden", SOURCE_IMA,
-            ("zorgnood", "eenzaamheid"), "hoger", "indicators.md §1 rij 9a",
+            "insured_chronic",
+            "insured_total",
+            "rechthebbenden",
+            SOURCE_IMA,
+            ("zorgnood", "eenzaamheid"),
+            "hoger",
+            "indicators.md §1 rij 9a",
         ),
         _pct(
-            "pct_antidepressants", "% gebruikers antidepressiva", "gezondheid",
+            "pct_antidepressants",
+            "% gebruikers antidepressiva",
+            "gezondheid",
             "Percentage rechthebbenden met een voorschrift voor antidepressiva (per kalenderjaar). Het gaat om "
             "uitgeschreven voorschriften; dit staat niet noodzakelijk gelijk aan het eigenlijke gebruik.",
-            "insured_antidepressants", "insured_total", "rechthebbenden", SOURCE_IMA,
-            ("zorgnood", "eenzaamheid"), "hoger", "indicators.md §1 rij 9b",
+            "insured_antidepressants",
+            "insured_total",
+            "rechthebbenden",
+            SOURCE_IMA,
+            ("zorgnood", "eenzaamheid"),
+            "hoger",
+            "indicators.md §1 rij 9b",
         ),
         Indicator(
             code="avg_net_taxable_income",
             label="Gemiddeld netto belastbaar inkomen per aangifte",
             theme="socio-economisch",
             definition="Totaal netto belastbaar inkomen gedeeld door het aantal aangiften met een inkomen "
-                       "(aanslagjaar: het jaar ná het inkomensjaar). Een gemiddelde, geen mediaan: een paar hoge "
-                       "inkomens trekken het op. Statbel verbergt sectoren met te weinig aangiften.",
+            "(aanslagjaar: het jaar ná het inkomensjaar). Een gemiddelde, geen mediaan: een paar hoge "
+            "inkomens trekken het op. Statbel verbergt sectoren met te weinig aangiften.",
             formula="net_taxable_income / tax_returns",
             numerator=("net_taxable_income",),
             denominator=("tax_returns",),
@@ -562,15 +711,15 @@ def _indicators() -> tuple[Indicator, ...]:
             decimals=0,
             source_ref="dataformats.md §2.3 (TF_PSNL_INC_TAX_SECTOR)",
             notes="Lagere inkomens betekenen vaak minder mantelzorgers (indicators.md); zorgzaam geeft er geen "
-                  "automatisch signaal op, de werkgroep leest het als context.",
+            "automatisch signaal op, de werkgroep leest het als context.",
         ),
         Indicator(
             code="cars_per_household",
             label="Wagens per huishouden",
             theme="wonen",
             definition="Aantal personenwagens van de huishoudens gedeeld door het aantal huishoudens (Statbel). "
-                       "Weinig wagens kan betekenen dat bewoners op het openbaar vervoer of op anderen aangewezen "
-                       "zijn.",
+            "Weinig wagens kan betekenen dat bewoners op het openbaar vervoer of op anderen aangewezen "
+            "zijn.",
             formula="cars / hh_statbel",
             numerator=("cars",),
             denominator=("hh_statbel",),
@@ -586,12 +735,18 @@ def _indicators() -> tuple[Indicator, ...]:
     return tuple(out)
 
 
-_BASKET = ("Aandeel {who} voor wie het basispakket niet volledig binnen {radius} ligt: voeding (voedingswinkel, "
-           "supermarkt, bakker of slager), huisarts, apotheek én school.")
-_STRAIGHT = ("Afstand in rechte lijn vanaf het midden van de bewoonde hectarecel (geen wandelroute), "
-             "op de ruimtelijke lagen van de gegevensbron.")
-_ESTIMATED = ("Het aantal {group} per hectarecel is geschat: het aantal {group} van de sector verdeeld over de "
-              "bewoonde hectarecellen van die sector, naar hun aantal inwoners.")
+_BASKET = (
+    "Aandeel {who} voor wie het basispakket niet volledig binnen {radius} ligt: voeding (voedingswinkel, "
+    "supermarkt, bakker of slager), huisarts, apotheek én school."
+)
+_STRAIGHT = (
+    "Afstand in rechte lijn vanaf het midden van de bewoonde hectarecel (geen wandelroute), "
+    "op de ruimtelijke lagen van de gegevensbron."
+)
+_ESTIMATED = (
+    "Het aantal {group} per hectarecel is geschat: het aantal {group} van de sector verdeeld over de "
+    "bewoonde hectarecellen van die sector, naar hun aantal inwoners."
+)
 _BUS = "een bushalte met minstens 1 vertrek per uur op een weekdag (een belbus telt niet)"
 
 
@@ -600,51 +755,116 @@ def _access_indicators() -> tuple[Indicator, ...]:
     theme = "voorzieningen en bereikbaarheid"
 
     def pct(code: str, label: str, definition: str, numerator: str, denominator: str, direction: str) -> Indicator:
-        return _pct(code, label, theme, definition, numerator, denominator, "inwoners", SOURCE_ACCESS, (),
-                    direction, "spatial.md §4.1–4.2, §2.5; access.py")
+        return _pct(
+            code,
+            label,
+            theme,
+            definition,
+            numerator,
+            denominator,
+            "inwoners",
+            SOURCE_ACCESS,
+            (),
+            direction,
+            "spatial.md §4.1–4.2, §2.5; access.py",
+        )
 
     out = [
-        pct("pct_no_basket_1200m", "% inwoners verder dan 1,2 km van het basispakket",
+        pct(
+            "pct_no_basket_1200m",
+            "% inwoners verder dan 1,2 km van het basispakket",
             f"{_BASKET.format(who='inwoners', radius='1,2 km (wandelafstand)')} {_STRAIGHT}",
-            "acc_pop_no_basket_1200m", "acc_pop", "hoger"),
-        pct("pct_no_basket_3750m", "% inwoners verder dan 3,75 km van het basispakket",
+            "acc_pop_no_basket_1200m",
+            "acc_pop",
+            "hoger",
+        ),
+        pct(
+            "pct_no_basket_3750m",
+            "% inwoners verder dan 3,75 km van het basispakket",
             f"{_BASKET.format(who='inwoners', radius='3,75 km (fietsafstand)')} {_STRAIGHT}",
-            "acc_pop_no_basket_3750m", "acc_pop", "hoger"),
-        pct("pct_no_bus_400m", "% inwoners verder dan 400 m van een bushalte (minstens 1 vertrek per uur)",
+            "acc_pop_no_basket_3750m",
+            "acc_pop",
+            "hoger",
+        ),
+        pct(
+            "pct_no_bus_400m",
+            "% inwoners verder dan 400 m van een bushalte (minstens 1 vertrek per uur)",
             f"Aandeel inwoners zonder {_BUS} binnen 400 m. {_STRAIGHT}",
-            "acc_pop_no_bus_400m", "acc_pop", "hoger"),
+            "acc_pop_no_bus_400m",
+            "acc_pop",
+            "hoger",
+        ),
     ]
     for key, short, group in (("65plus", "65-plussers", "65-plussers"), ("80plus", "80-plussers", "80-plussers")):
         est = _ESTIMATED.format(group=group)
         out += [
-            pct(f"pct_{key}_no_basket_1200m", f"% {short} verder dan 1,2 km van het basispakket",
+            pct(
+                f"pct_{key}_no_basket_1200m",
+                f"% {short} verder dan 1,2 km van het basispakket",
                 f"{_BASKET.format(who=group, radius='1,2 km')} {_STRAIGHT} {est}",
-                f"acc_pop_{key}_no_basket_1200m", f"acc_pop_{key}", "hoger"),
-            pct(f"pct_{key}_no_bus_400m", f"% {short} verder dan 400 m van een bushalte (minstens 1 vertrek per uur)",
+                f"acc_pop_{key}_no_basket_1200m",
+                f"acc_pop_{key}",
+                "hoger",
+            ),
+            pct(
+                f"pct_{key}_no_bus_400m",
+                f"% {short} verder dan 400 m van een bushalte (minstens 1 vertrek per uur)",
                 f"Aandeel {group} zonder {_BUS} binnen 400 m. {_STRAIGHT} {est}",
-                f"acc_pop_{key}_no_bus_400m", f"acc_pop_{key}", "hoger"),
+                f"acc_pop_{key}_no_bus_400m",
+                f"acc_pop_{key}",
+                "hoger",
+            ),
         ]
     est = _ESTIMATED.format(group="80-plussers")
     for code, label, definition, numerator in (
-        ("n_80plus_no_basket_1200m", "Aantal 80-plussers verder dan 1,2 km van het basispakket",
-         f"Geschat aantal 80-plussers voor wie het basispakket niet volledig binnen 1,2 km ligt: voeding "
-         f"(voedingswinkel, supermarkt, bakker of slager), huisarts, apotheek én school. {_STRAIGHT} {est}",
-         "acc_pop_80plus_no_basket_1200m"),
-        ("n_80plus_no_bus_400m", "Aantal 80-plussers verder dan 400 m van een bushalte (minstens 1 vertrek per uur)",
-         f"Geschat aantal 80-plussers zonder {_BUS} binnen 400 m. {_STRAIGHT} {est}",
-         "acc_pop_80plus_no_bus_400m"),
+        (
+            "n_80plus_no_basket_1200m",
+            "Aantal 80-plussers verder dan 1,2 km van het basispakket",
+            f"Geschat aantal 80-plussers voor wie het basispakket niet volledig binnen 1,2 km ligt: voeding "
+            f"(voedingswinkel, supermarkt, bakker of slager), huisarts, apotheek én school. {_STRAIGHT} {est}",
+            "acc_pop_80plus_no_basket_1200m",
+        ),
+        (
+            "n_80plus_no_bus_400m",
+            "Aantal 80-plussers verder dan 400 m van een bushalte (minstens 1 vertrek per uur)",
+            f"Geschat aantal 80-plussers zonder {_BUS} binnen 400 m. {_STRAIGHT} {est}",
+            "acc_pop_80plus_no_bus_400m",
+        ),
     ):
-        out.append(Indicator(
-            code=code, label=label, theme=theme, definition=definition, formula=numerator,
-            numerator=(numerator,), denominator=(), multiplier=1.0, unit="inwoners", denominator_kind="",
-            source=SOURCE_ACCESS, direction="hoger", decimals=0, source_ref="spatial.md §4.1–4.2, §2.5; access.py",
-        ))
-    settle = ("Volgens de laag kernen, linten en verspreide bebouwing: een hectarecel hoort bij een kern als haar "
-              "midden in een kern ligt, anders bij een lint of verspreide bebouwing als haar midden binnen 75 m "
-              "ervan ligt (een halve diagonaal van een hectarecel is ongeveer 71 m).")
+        out.append(
+            Indicator(
+                code=code,
+                label=label,
+                theme=theme,
+                definition=definition,
+                formula=numerator,
+                numerator=(numerator,),
+                denominator=(),
+                multiplier=1.0,
+                unit="inwoners",
+                denominator_kind="",
+                source=SOURCE_ACCESS,
+                direction="hoger",
+                decimals=0,
+                source_ref="spatial.md §4.1–4.2, §2.5; access.py",
+            )
+        )
+    settle = (
+        "Volgens de laag kernen, linten en verspreide bebouwing: een hectarecel hoort bij een kern als haar "
+        "midden in een kern ligt, anders bij een lint of verspreide bebouwing als haar midden binnen 75 m "
+        "ervan ligt (een halve diagonaal van een hectarecel is ongeveer 71 m)."
+    )
     for cls, label in (("kern", "kernbebouwing"), ("lint", "lintbebouwing"), ("verspreid", "verspreide bebouwing")):
-        out.append(pct(f"pct_in_{cls}", f"% inwoners in {label}",
-                       f"Aandeel inwoners dat in {label} woont. {settle}", f"acc_pop_in_{cls}", "acc_pop", "neutraal"))
+        out.append(
+            pct(
+                f"pct_in_{cls}",
+                f"% inwoners in {label}",
+                f"Aandeel inwoners dat in {label} woont. {settle}",
+                f"acc_pop_in_{cls}",
+                "acc_pop",
+                "neutraal",
+            )
+        )
     return tuple(out)
 
 
@@ -695,8 +915,14 @@ def user_slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:40].strip("_")
 
 
-def extra_indicator(label: str, unit: str, denominator: str | None = None, multiplier: float = 1.0,
-                    source: str = "eigen bestand", column: str | None = None) -> tuple[BaseCount, Indicator]:
+def extra_indicator(
+    label: str,
+    unit: str,
+    denominator: str | None = None,
+    multiplier: float = 1.0,
+    source: str = "eigen bestand",
+    column: str | None = None,
+) -> tuple[BaseCount, Indicator]:
     """The user base count (``user_<slug>``) and indicator (``eigen_<slug>``) of an extra indicator.
 
     The count must be additive (a number of people, connections, kWh … per area): the indicator is the
@@ -710,8 +936,10 @@ def extra_indicator(label: str, unit: str, denominator: str | None = None, multi
     if not unit:
         raise ValueError(f"Geef de eenheid van '{label}' (bv. aansluitingen, kWh, personen).")
     if denominator is not None and denominator not in EXTRA_DENOMINATORS:
-        raise ValueError(f"'{denominator}' kan geen noemer zijn. Kies: "
-                         f"{', '.join(BUILTIN.base_counts[d].label.lower() for d in EXTRA_DENOMINATORS)} of geen.")
+        raise ValueError(
+            f"'{denominator}' kan geen noemer zijn. Kies: "
+            f"{', '.join(BUILTIN.base_counts[d].label.lower() for d in EXTRA_DENOMINATORS)} of geen."
+        )
     multiplier = float(multiplier or 1.0)
     if multiplier not in EXTRA_MULTIPLIERS:
         raise ValueError("Kies als vermenigvuldiging 1, 100 (%) of 1.000 (per 1.000).")
@@ -719,10 +947,19 @@ def extra_indicator(label: str, unit: str, denominator: str | None = None, multi
     origin = f" Uit de kolom '{column}' van een geïmporteerd bestand." if column else ""
     if denominator is None:
         ind = Indicator(
-            code=f"{USER_INDICATOR_PREFIX}{slug}", label=label, theme=USER_THEME,
+            code=f"{USER_INDICATOR_PREFIX}{slug}",
+            label=label,
+            theme=USER_THEME,
             definition=f"Eigen indicator van de werkgroep: {label} ({unit}), opgeteld per gebied.{origin}",
-            formula=base.code, numerator=(base.code,), denominator=(), multiplier=1.0, unit=unit,
-            denominator_kind="", source=source, decimals=0)
+            formula=base.code,
+            numerator=(base.code,),
+            denominator=(),
+            multiplier=1.0,
+            unit=unit,
+            denominator_kind="",
+            source=source,
+            decimals=0,
+        )
         return base, ind
     den = BUILTIN.base_counts[denominator]
     if multiplier == 100.0:
@@ -733,11 +970,22 @@ def extra_indicator(label: str, unit: str, denominator: str | None = None, multi
         shown_unit, decimals = f"{unit} per {_SINGULAR.get(den.unit, den.unit)}", 2
     times = "" if multiplier == 1.0 else f" × {multiplier:,.0f}".replace(",", ".")
     ind = Indicator(
-        code=f"{USER_INDICATOR_PREFIX}{slug}", label=f"{label} ({shown_unit})", theme=USER_THEME,
-        definition=(f"Eigen indicator van de werkgroep: {label} ({unit}) t.o.v. {den.label.lower()}{times}, "
-                    f"als verhouding van de totalen per gebied.{origin}"),
-        formula=f"{base.code} / {denominator}{times}", numerator=(base.code,), denominator=(denominator,),
-        multiplier=multiplier, unit=shown_unit, denominator_kind=den.unit, source=source, decimals=decimals)
+        code=f"{USER_INDICATOR_PREFIX}{slug}",
+        label=f"{label} ({shown_unit})",
+        theme=USER_THEME,
+        definition=(
+            f"Eigen indicator van de werkgroep: {label} ({unit}) t.o.v. {den.label.lower()}{times}, "
+            f"als verhouding van de totalen per gebied.{origin}"
+        ),
+        formula=f"{base.code} / {denominator}{times}",
+        numerator=(base.code,),
+        denominator=(denominator,),
+        multiplier=multiplier,
+        unit=shown_unit,
+        denominator_kind=den.unit,
+        source=source,
+        decimals=decimals,
+    )
     return base, ind
 
 
@@ -754,9 +1002,17 @@ WEIGHTED_SUFFIX, WEIGHT_SUFFIX = "_gewogen", "_gewicht"
 PER_SECTOR_ONLY_TEXT = "alleen per sector; geen gewogen gemiddelde voor grotere gebieden"
 
 
-def extra_definition(label: str, unit: str, kind: str = "count", *, denominator: str | None = None,
-                     multiplier: float = 1.0, other_column: str | None = None, source: str = "eigen bestand",
-                     column: str | None = None) -> tuple[tuple[BaseCount, ...], Indicator]:
+def extra_definition(
+    label: str,
+    unit: str,
+    kind: str = "count",
+    *,
+    denominator: str | None = None,
+    multiplier: float = 1.0,
+    other_column: str | None = None,
+    source: str = "eigen bestand",
+    column: str | None = None,
+) -> tuple[tuple[BaseCount, ...], Indicator]:
     """The user base counts and the indicator of an extra indicator of any kind (``EXTRA_KINDS``).
 
     * ``count``: ``extra_indicator`` (one count, optionally over a catalogue ``denominator``);
@@ -789,33 +1045,66 @@ def extra_definition(label: str, unit: str, kind: str = "count", *, denominator:
             raise ValueError("Kies als vermenigvuldiging 1, 100 (%) of 1.000 (per 1.000).")
         shown_unit = "%" if multiplier == 100.0 else unit
         num = BaseCount(f"{USER_PREFIX}{slug}", f"{label}: teller ({column or label})", column or label)
-        den = BaseCount(f"{USER_PREFIX}{slug}{RATIO_DENOMINATOR_SUFFIX}", f"{label}: noemer ({other_column})",
-                        other_column)
+        den = BaseCount(
+            f"{USER_PREFIX}{slug}{RATIO_DENOMINATOR_SUFFIX}", f"{label}: noemer ({other_column})", other_column
+        )
         times = "" if multiplier == 1.0 else f" × {multiplier:,.0f}".replace(",", ".")
         ind = Indicator(
-            code=code, label=f"{label} ({shown_unit})", theme=USER_THEME,
-            definition=(f"Eigen indicator van de werkgroep: {label}, de verhouding van de kolommen "
-                        f"'{column or '?'}' en '{other_column}'{times}, als verhouding van de totalen per gebied.{origin}"),
-            formula=f"{num.code} / {den.code}{times}", numerator=(num.code,), denominator=(den.code,),
-            multiplier=multiplier, unit=shown_unit, denominator_kind=f"kolom {other_column}", source=source,
-            decimals=1 if multiplier != 1.0 else 2)
+            code=code,
+            label=f"{label} ({shown_unit})",
+            theme=USER_THEME,
+            definition=(
+                f"Eigen indicator van de werkgroep: {label}, de verhouding van de kolommen "
+                f"'{column or '?'}' en '{other_column}'{times}, als verhouding van de totalen per gebied.{origin}"
+            ),
+            formula=f"{num.code} / {den.code}{times}",
+            numerator=(num.code,),
+            denominator=(den.code,),
+            multiplier=multiplier,
+            unit=shown_unit,
+            denominator_kind=f"kolom {other_column}",
+            source=source,
+            decimals=1 if multiplier != 1.0 else 2,
+        )
         return (num, den), ind
     if other_column:
         weighted = BaseCount(f"{USER_PREFIX}{slug}{WEIGHTED_SUFFIX}", f"{label} × {other_column}", unit)
         weight = BaseCount(f"{USER_PREFIX}{slug}{WEIGHT_SUFFIX}", f"{label}: gewicht ({other_column})", other_column)
         ind = Indicator(
-            code=code, label=f"{label} ({unit})", theme=USER_THEME,
-            definition=(f"Eigen indicator van de werkgroep: {label} ({unit}), per gebied gegeven en voor grotere "
-                        f"gebieden het gemiddelde gewogen met '{other_column}' (nooit opgeteld).{origin}"),
-            formula=f"{weighted.code} / {weight.code}", numerator=(weighted.code,), denominator=(weight.code,),
-            multiplier=1.0, unit=unit, denominator_kind=f"gewicht {other_column}", source=source, decimals=1)
+            code=code,
+            label=f"{label} ({unit})",
+            theme=USER_THEME,
+            definition=(
+                f"Eigen indicator van de werkgroep: {label} ({unit}), per gebied gegeven en voor grotere "
+                f"gebieden het gemiddelde gewogen met '{other_column}' (nooit opgeteld).{origin}"
+            ),
+            formula=f"{weighted.code} / {weight.code}",
+            numerator=(weighted.code,),
+            denominator=(weight.code,),
+            multiplier=1.0,
+            unit=unit,
+            denominator_kind=f"gewicht {other_column}",
+            source=source,
+            decimals=1,
+        )
         return (weighted, weight), ind
     ind = Indicator(
-        code=code, label=f"{label} ({unit})", theme=USER_THEME,
-        definition=(f"Eigen indicator van de werkgroep: {label} ({unit}), zoals per gebied gegeven; "
-                    f"{PER_SECTOR_ONLY_TEXT}.{origin}"),
-        formula=code, numerator=(), denominator=(), multiplier=1.0, unit=unit, denominator_kind="", source=source,
-        decimals=1)
+        code=code,
+        label=f"{label} ({unit})",
+        theme=USER_THEME,
+        definition=(
+            f"Eigen indicator van de werkgroep: {label} ({unit}), zoals per gebied gegeven; "
+            f"{PER_SECTOR_ONLY_TEXT}.{origin}"
+        ),
+        formula=code,
+        numerator=(),
+        denominator=(),
+        multiplier=1.0,
+        unit=unit,
+        denominator_kind="",
+        source=source,
+        decimals=1,
+    )
     return (), ind
 
 
@@ -846,11 +1135,38 @@ BUILTIN = Catalogue(
 
 # The codes issue #2 fixes as stable; tests check that all exist.
 REQUIRED_CODES: tuple[str, ...] = (
-    "pop_total", "pct_men", "pct_women", "pct_age_0_9", "pct_age_10_19", "pct_age_20_29", "pct_age_30_39",
-    "pct_age_40_49", "pct_age_50_59", "pct_age_60_69", "pct_age_70_79", "pct_age_80_89", "pct_age_90plus",
-    "pct_65plus", "pct_80plus", "pct_same_address", "mantelzorgratio", "groene_druk", "grijze_druk",
-    "interne_vergrijzing", "pct_single_person_hh", "pct_single_parent_hh", "pct_alone_18_64", "pct_alone_75plus",
-    "pct_low_edu_mother_primary", "pct_low_edu_mother_secondary", "pct_increased_reimbursement_20_64",
-    "pct_replacement_income_65plus", "pct_tenants", "social_rental_per_100hh", "pct_non_belgian_birth_nat",
-    "pct_non_belgian_origin", "pct_chronic_condition", "pct_antidepressants",
+    "pop_total",
+    "pct_men",
+    "pct_women",
+    "pct_age_0_9",
+    "pct_age_10_19",
+    "pct_age_20_29",
+    "pct_age_30_39",
+    "pct_age_40_49",
+    "pct_age_50_59",
+    "pct_age_60_69",
+    "pct_age_70_79",
+    "pct_age_80_89",
+    "pct_age_90plus",
+    "pct_65plus",
+    "pct_80plus",
+    "pct_same_address",
+    "mantelzorgratio",
+    "groene_druk",
+    "grijze_druk",
+    "interne_vergrijzing",
+    "pct_single_person_hh",
+    "pct_single_parent_hh",
+    "pct_alone_18_64",
+    "pct_alone_75plus",
+    "pct_low_edu_mother_primary",
+    "pct_low_edu_mother_secondary",
+    "pct_increased_reimbursement_20_64",
+    "pct_replacement_income_65plus",
+    "pct_tenants",
+    "social_rental_per_100hh",
+    "pct_non_belgian_birth_nat",
+    "pct_non_belgian_origin",
+    "pct_chronic_condition",
+    "pct_antidepressants",
 )

@@ -76,12 +76,16 @@ def cmd_access(args: argparse.Namespace) -> int:
     with_cells = store.grid_datasets("inwoners")
     if args.dataset:
         if args.dataset not in with_cells:
-            raise CliError(f"Dataset '{args.dataset}' heeft geen hectarecellen met inwoners."
-                           + (f" Wel: {', '.join(with_cells)}." if with_cells else ""))
+            raise CliError(
+                f"Dataset '{args.dataset}' heeft geen hectarecellen met inwoners."
+                + (f" Wel: {', '.join(with_cells)}." if with_cells else "")
+            )
         dataset = args.dataset
     elif not with_cells:
-        raise CliError("Geen hectarecellen met inwoners in de databank: er valt geen bereikbaarheid te berekenen. "
-                       "Importeer eerst een bevolkingsraster (inwoners per ha).")
+        raise CliError(
+            "Geen hectarecellen met inwoners in de databank: er valt geen bereikbaarheid te berekenen. "
+            "Importeer eerst een bevolkingsraster (inwoners per ha)."
+        )
     elif store.has_own_data():
         dataset = None  # imported layers come from separate files: combine them all
     elif len(with_cells) == 1:
@@ -132,19 +136,24 @@ def import_mapping(maps: list[str], extras: list[str], store: Store) -> dict:
         elif code in own:
             out[column] = own[code]
         else:
-            raise CliError(f"Onbekende code '{code}' in --map {column}={code}: kies een telling of indicator uit de "
-                           "catalogus (zie 'python -m zorgzaam indicators'), bv. pop_total, of - om de kolom over te "
-                           "slaan.")
+            raise CliError(
+                f"Onbekende code '{code}' in --map {column}={code}: kies een telling of indicator uit de "
+                "catalogus (zie 'python -m zorgzaam indicators'), bv. pop_total, of - om de kolom over te "
+                "slaan."
+            )
     for item in extras:
         column, sep, spec = item.partition("=")
         parts = [p.strip() for p in spec.split(":")]
         if not sep or len(parts) not in (3, 4) or parts[0] not in EXTRA_KIND_WORDS:
-            raise CliError(f"'{item}' is geen eigen indicator: schrijf --extra KOLOM=SOORT:NAAM:EENHEID[:KOLOM2] met "
-                           "SOORT telling, verhouding (KOLOM2 = de noemer) of score (KOLOM2 = een gewicht, optioneel).")
+            raise CliError(
+                f"'{item}' is geen eigen indicator: schrijf --extra KOLOM=SOORT:NAAM:EENHEID[:KOLOM2] met "
+                "SOORT telling, verhouding (KOLOM2 = de noemer) of score (KOLOM2 = een gewicht, optioneel)."
+            )
         kind = EXTRA_KIND_WORDS[parts[0]]
         try:
-            out[column.strip()] = ColumnTarget.extra(parts[1], parts[2], measure=kind,
-                                                     other_column=parts[3] if len(parts) == 4 else None)
+            out[column.strip()] = ColumnTarget.extra(
+                parts[1], parts[2], measure=kind, other_column=parts[3] if len(parts) == 4 else None
+            )
         except ImportProblem as exc:
             raise CliError(f"--extra {column.strip()}: {exc}") from exc
     return out
@@ -176,8 +185,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                     planned.append((ds, None))
             # Area tables, then geometry, then figures (APPLY_ORDER); each is planned again once
             # something was written, so its codes meet the new areas.
-            planned.sort(key=lambda item: 3 if item[1] is None else
-                         min(APPLY_ORDER.get(p.preview.kind, 2) for p in item[1]))
+            planned.sort(
+                key=lambda item: 3 if item[1] is None else min(APPLY_ORDER.get(p.preview.kind, 2) for p in item[1])
+            )
             written = 0
             for index, (dataset, plans) in enumerate(planned):
                 if index or plans is None:  # the store changed: plan again so codes and division meet it
@@ -185,15 +195,19 @@ def cmd_import(args: argparse.Namespace) -> int:
                 for plan in plans:
                     print("\n".join(plan.preview.lines()))
                     if plan.lacking_period and not plan.writes_something:
-                        raise CliError(f"Uit de kolomnamen van {', '.join(plan.preview.file_names)} blijkt niet over "
-                                       f"welk jaar de cijfers gaan ({', '.join(plan.lacking_period)}): geef het met "
-                                       "--period JAAR, bv. --period 2025.")
+                        raise CliError(
+                            f"Uit de kolomnamen van {', '.join(plan.preview.file_names)} blijkt niet over "
+                            f"welk jaar de cijfers gaan ({', '.join(plan.lacking_period)}): geef het met "
+                            "--period JAAR, bv. --period 2025."
+                        )
                     if plan.unmapped_columns and not plan.writes_something:
                         first = plan.unmapped_columns[0]
-                        raise CliError(f"Geen enkele kolom van {', '.join(plan.preview.file_names)} is gekoppeld; "
-                                       f"koppel {', '.join(plan.unmapped_columns[:12])}"
-                                       + (" …" if len(plan.unmapped_columns) > 12 else "")
-                                       + f" met {MAP_SYNTAX}, bv. --map {first}=pop_total of --map {first}=-.")
+                        raise CliError(
+                            f"Geen enkele kolom van {', '.join(plan.preview.file_names)} is gekoppeld; "
+                            f"koppel {', '.join(plan.unmapped_columns[:12])}"
+                            + (" …" if len(plan.unmapped_columns) > 12 else "")
+                            + f" met {MAP_SYNTAX}, bv. --map {first}=pop_total of --map {first}=-."
+                        )
                     if plan.unmapped_columns:
                         print(f"Koppel de overige kolommen met {MAP_SYNTAX}, of op de pagina Gegevens.")
                     if args.dry_run:
@@ -204,8 +218,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                         continue
                     plan.apply(store, progress=lambda f, text: print(f"  … {text}", file=sys.stderr))
                     if mapping and plan.value_columns:  # remember the choices (and write own indicators)
-                        remember_mapping(store, {c: t for c, t in mapping.items() if c in plan.value_columns},
-                                         {c: f"eigen bestand, {plan.preview.file_names[0]}" for c in mapping})
+                        remember_mapping(
+                            store,
+                            {c: t for c, t in mapping.items() if c in plan.value_columns},
+                            {c: f"eigen bestand, {plan.preview.file_names[0]}" for c in mapping},
+                        )
                     written += 1
                     print(f"Bewaard als dataset '{plan.dataset_id}'.\n")
     except ImportProblem as exc:
@@ -231,8 +248,10 @@ def report_scope(store: Store, codes: list[str]) -> dict:
         return {"sector_codes": list(codes)}
     if len(codes) == 1 and kinds <= {"gemeente", "elz"}:
         return {"municipality": codes[0]} if kinds == {"gemeente"} else {"elz": codes[0]}
-    raise CliError("Geef één of meer statistische sectoren, of één gemeente of één eerstelijnszone "
-                   f"(gekregen: {', '.join(f'{c} ({lv})' for c, lv in levels.items())}).")
+    raise CliError(
+        "Geef één of meer statistische sectoren, of één gemeente of één eerstelijnszone "
+        f"(gekregen: {', '.join(f'{c} ({lv})' for c, lv in levels.items())})."
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -275,10 +294,19 @@ def cmd_meetings(args: argparse.Namespace) -> int:
         return _meeting_lost_link(store, args)
     if args.yes:
         raise CliError("--yes hoort bij --delete ID.")
-    rows = [{"meeting_id": m.meeting_id, "team": m.team, "title": m.title, "date": m.meeting_date.isoformat(),
-             "state": m.state, "steps": len(m.agenda), "planned_minutes": m.planned_minutes,
-             "next_meeting": m.next_meeting.isoformat() if m.next_meeting else ""}
-            for m in meetings.meetings(store, args.team)]
+    rows = [
+        {
+            "meeting_id": m.meeting_id,
+            "team": m.team,
+            "title": m.title,
+            "date": m.meeting_date.isoformat(),
+            "state": m.state,
+            "steps": len(m.agenda),
+            "planned_minutes": m.planned_minutes,
+            "next_meeting": m.next_meeting.isoformat() if m.next_meeting else "",
+        }
+        for m in meetings.meetings(store, args.team)
+    ]
     columns = ["meeting_id", "team", "title", "date", "state", "steps", "planned_minutes", "next_meeting"]
     if args.format == "csv":
         pd.DataFrame(rows, columns=columns).to_csv(sys.stdout, index=False)
@@ -288,8 +316,10 @@ def cmd_meetings(args: argparse.Namespace) -> int:
         print("Nog geen bijeenkomsten.")
     else:
         for r in rows:
-            print(f"{r['meeting_id']}  {r['date']}  {r['state']:<8}  {r['team']}: {r['title']} "
-                  f"({r['steps']} stappen, {r['planned_minutes']} min)")
+            print(
+                f"{r['meeting_id']}  {r['date']}  {r['state']:<8}  {r['team']}: {r['title']} "
+                f"({r['steps']} stappen, {r['planned_minutes']} min)"
+            )
     return 0
 
 
@@ -310,17 +340,23 @@ def _meeting_lost_link(store: Store, args: argparse.Namespace) -> int:
                 print(f"Bijeenkomst {meeting.meeting_id} ({meeting.title}) was al afgerond.")
                 return 0
             _, saved = meetings.finish_lost(store, meeting.meeting_id, confirmed=True)
-            print(f"Bijeenkomst {meeting.meeting_id} ({meeting.title}) afgesloten zonder begeleiderslink: de peiling "
-                  "is gesloten, de telefoons kunnen niet meer antwoorden en de begeleiderslink werkt niet meer. Het "
-                  f"verslag blijft beschikbaar: python -m zorgzaam minutes --meeting {meeting.meeting_id} "
-                  "--output verslag.pdf")
+            print(
+                f"Bijeenkomst {meeting.meeting_id} ({meeting.title}) afgesloten zonder begeleiderslink: de peiling "
+                "is gesloten, de telefoons kunnen niet meer antwoorden en de begeleiderslink werkt niet meer. Het "
+                f"verslag blijft beschikbaar: python -m zorgzaam minutes --meeting {meeting.meeting_id} "
+                "--output verslag.pdf"
+            )
             if saved is not None:
-                print(f"Zelfevaluatie bewaard: {saved.scored} bouwstenen voor {saved.team} op "
-                      f"{format_date(saved.assessed_on)}.")
+                print(
+                    f"Zelfevaluatie bewaard: {saved.scored} bouwstenen voor {saved.team} op "
+                    f"{format_date(saved.assessed_on)}."
+                )
             return 0
         if not args.yes:
-            raise CliError(f"Bijeenkomst {meeting.meeting_id} ({meeting.title}) niet verwijderd: bevestig met --yes. "
-                           f"{meetings.delete_consequences(meeting)}")
+            raise CliError(
+                f"Bijeenkomst {meeting.meeting_id} ({meeting.title}) niet verwijderd: bevestig met --yes. "
+                f"{meetings.delete_consequences(meeting)}"
+            )
         meetings.delete_lost(store, meeting.meeting_id, confirmed=True)
     except meetings.MeetingError as exc:
         raise CliError(str(exc)) from exc
@@ -369,9 +405,16 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_indicators(args: argparse.Namespace) -> int:
     rows = [
         {
-            "code": i.code, "label": i.label, "theme": i.theme, "unit": i.unit,
-            "denominator_kind": i.denominator_kind, "formula": i.formula, "source": i.source,
-            "signals": ",".join(i.signals), "direction": i.direction, "definition": i.definition,
+            "code": i.code,
+            "label": i.label,
+            "theme": i.theme,
+            "unit": i.unit,
+            "denominator_kind": i.denominator_kind,
+            "formula": i.formula,
+            "source": i.source,
+            "signals": ",".join(i.signals),
+            "direction": i.direction,
+            "definition": i.definition,
         }
         for i in BUILTIN.indicators.values()
     ]
@@ -395,8 +438,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.within and not args.level:
         raise CliError("--within kan enkel samen met --level.")
     if args.area:
-        result = compute(store, [args.indicator], areas=[_parse_area(store, a) for a in args.area],
-                         period=args.period)
+        result = compute(store, [args.indicator], areas=[_parse_area(store, a) for a in args.area], period=args.period)
     else:
         within = _parse_area(store, args.within) if args.within else None
         result = compute(store, [args.indicator], level=args.level or "statsec", within=within, period=args.period)
@@ -438,14 +480,18 @@ def build_parser() -> argparse.ArgumentParser:
     inds.set_defaults(func=cmd_indicators)
 
     access = sub.add_parser("access", help="bereken de bereikbaarheid van voorzieningen en bus per hectarecel opnieuw")
-    access.add_argument("--dataset", help="één dataset met alle ruimtelijke lagen (standaard: alle geïmporteerde lagen samen, of de demo)")
+    access.add_argument(
+        "--dataset",
+        help="één dataset met alle ruimtelijke lagen (standaard: alle geïmporteerde lagen samen, of de demo)",
+    )
     access.add_argument("--period", help="periode van de leeftijdsaantallen, bv. 2025 (standaard: de laatste)")
     access.add_argument("--db", default=argparse.SUPPRESS)
     access.set_defaults(func=cmd_access)
 
     report = sub.add_parser("report", help="sectorprofiel (pdf, html) of samenvattende tabel (xlsx, csv)")
-    report.add_argument("--area", action="append", required=True,
-                        help="sectorcode (herhaalbaar), of één gemeente- of zonecode")
+    report.add_argument(
+        "--area", action="append", required=True, help="sectorcode (herhaalbaar), of één gemeente- of zonecode"
+    )
     report.add_argument("--format", choices=REPORT_FORMATS, help="standaard: volgens de extensie van --output")
     report.add_argument("--output", required=True, help="het bestand om te schrijven")
     report.add_argument("--period", help="periode, bv. 2025 (standaard: de laatste)")
@@ -456,10 +502,17 @@ def build_parser() -> argparse.ArgumentParser:
     meet = sub.add_parser("meetings", help="de bijeenkomsten van de werkgroepen")
     meet.add_argument("--team", help="alleen de bijeenkomsten van deze werkgroep")
     meet.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    meet.add_argument("--finish", metavar="ID", help="sluit een lopende bijeenkomst af zonder begeleiderslink "
-                                                     "(de peiling sluit, de link werkt niet meer; het verslag blijft)")
-    meet.add_argument("--delete", metavar="ID", help="verwijder een bijeenkomst (met notities; geen verslag meer); "
-                                                     "alleen samen met --yes")
+    meet.add_argument(
+        "--finish",
+        metavar="ID",
+        help="sluit een lopende bijeenkomst af zonder begeleiderslink "
+        "(de peiling sluit, de link werkt niet meer; het verslag blijft)",
+    )
+    meet.add_argument(
+        "--delete",
+        metavar="ID",
+        help="verwijder een bijeenkomst (met notities; geen verslag meer); alleen samen met --yes",
+    )
     meet.add_argument("--yes", action="store_true", help="bevestig --delete")
     meet.add_argument("--db", default=argparse.SUPPRESS)
     meet.set_defaults(func=cmd_meetings)
@@ -474,11 +527,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="importeer bestanden (sectoren, gebiedsindeling, cijfers); eerst een voorbeeld")
     imp.add_argument("files", nargs="+", help="bestanden of zip-bestanden")
     imp.add_argument("--dry-run", action="store_true", help="enkel het voorbeeld tonen, niets bewaren")
-    imp.add_argument("--map", action="append", default=[], metavar="KOLOM=CODE",
-                     help="koppel een kolom aan een telling of indicator (herhaalbaar), - = niet importeren")
-    imp.add_argument("--extra", action="append", default=[], metavar="KOLOM=SOORT:NAAM:EENHEID[:KOLOM2]",
-                     help="een eigen indicator: SOORT telling, verhouding (KOLOM2 = noemer) of score "
-                          "(KOLOM2 = gewicht, optioneel)")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="KOLOM=CODE",
+        help="koppel een kolom aan een telling of indicator (herhaalbaar), - = niet importeren",
+    )
+    imp.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        metavar="KOLOM=SOORT:NAAM:EENHEID[:KOLOM2]",
+        help="een eigen indicator: SOORT telling, verhouding (KOLOM2 = noemer) of score (KOLOM2 = gewicht, optioneel)",
+    )
     imp.add_argument("--period", help="jaar van een tabel zonder periodekolom (standaard: het jaar in de kolomnaam)")
     imp.add_argument("--db", default=argparse.SUPPRESS)
     imp.set_defaults(func=cmd_import)

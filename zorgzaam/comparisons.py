@@ -80,8 +80,7 @@ def with_references(
     """
     refs = references(store, level, code)
     areas = [(level, code)] + [(r.level, r.code) for r in refs]
-    result = compute(store, indicator_codes, areas=areas, period=period, catalogue=catalogue,
-                     exact_period=exact_period)
+    result = compute(store, indicator_codes, areas=areas, period=period, catalogue=catalogue, exact_period=exact_period)
     roles = {(level, code): "gebied"} | {(r.level, r.code): r.label for r in refs}
     result["role"] = [roles[(lv, c)] for lv, c in zip(result["area_level"], result["area_code"])]
     return result, refs

@@ -131,12 +131,18 @@ def population_cube(store: Store, sector_codes: Sequence[str], period: str, leve
     else:
         obs = pd.DataFrame(columns=["variable", "area_code", "value", "status"])
     ok = obs["status"] == "ok"
-    per_var = pd.DataFrame({
-        "value": pd.to_numeric(obs["value"].where(ok), errors="coerce").astype("Float64").fillna(0.0),
-        "n_ok": ok.astype("int64"),
-        "n_hidden": (obs["status"] == "verborgen").astype("int64"),
-        "variable": obs["variable"],
-    }).groupby("variable").agg(value=("value", "sum"), n_ok=("n_ok", "sum"), n_hidden=("n_hidden", "sum"))
+    per_var = (
+        pd.DataFrame(
+            {
+                "value": pd.to_numeric(obs["value"].where(ok), errors="coerce").astype("Float64").fillna(0.0),
+                "n_ok": ok.astype("int64"),
+                "n_hidden": (obs["status"] == "verborgen").astype("int64"),
+                "variable": obs["variable"],
+            }
+        )
+        .groupby("variable")
+        .agg(value=("value", "sum"), n_ok=("n_ok", "sum"), n_hidden=("n_hidden", "sum"))
+    )
     out = cells.merge(per_var, left_on="variable", right_index=True, how="left")
     n_ok = out["n_ok"].fillna(0).astype("int64")
     n_hidden = out["n_hidden"].fillna(0).astype("int64")
@@ -145,10 +151,16 @@ def population_cube(store: Store, sector_codes: Sequence[str], period: str, leve
     status[n_hidden > 0] = "onvolledig"
     value = out["value"].astype("Float64")
     value[status != "ok"] = pd.NA
-    return pd.DataFrame({
-        "sex": out["sex"], "age": out["age"], "position": out["position"],
-        "value": value, "status": status, "n_sectors": n_ok,
-    })[CUBE_COLUMNS].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "sex": out["sex"],
+            "age": out["age"],
+            "position": out["position"],
+            "value": value,
+            "status": status,
+            "n_sectors": n_ok,
+        }
+    )[CUBE_COLUMNS].reset_index(drop=True)
 
 
 def _as_dims(dims: str | Sequence[str]) -> tuple[str, ...]:
@@ -180,8 +192,12 @@ def _axis_total(dims: tuple[str, ...]) -> pd.Index:
     return pd.MultiIndex.from_tuples([_total_key(len(dims))], names=names)
 
 
-def cube_crosstab(cube: pd.DataFrame, rows: str | Sequence[str] = ("age", "sex"),
-                  columns: str | Sequence[str] = "position", keep_empty: bool = False) -> pd.DataFrame:
+def cube_crosstab(
+    cube: pd.DataFrame,
+    rows: str | Sequence[str] = ("age", "sex"),
+    columns: str | Sequence[str] = "position",
+    keep_empty: bool = False,
+) -> pd.DataFrame:
     """A cross table of a cube (as from ``population_cube``) with Dutch labels and totals.
 
     Dimensions in neither ``rows`` nor ``columns`` are summed over. Values are
@@ -219,6 +235,9 @@ def cube_crosstab(cube: pd.DataFrame, rows: str | Sequence[str] = ("age", "sex")
     values = sums.to_numpy(dtype=object, na_value=pd.NA).reshape(len(row_keys), len(col_keys))
     wide = pd.DataFrame(values, index=_axis(rows, row_keys), columns=_axis(cols, col_keys)).astype("Float64")
     wide[_total_key(len(cols))] = wide.sum(axis=1, skipna=False)
-    total = pd.DataFrame([wide.sum(axis=0, skipna=False).to_numpy(dtype=object, na_value=pd.NA)],
-                         index=_axis_total(rows), columns=wide.columns)
+    total = pd.DataFrame(
+        [wide.sum(axis=0, skipna=False).to_numpy(dtype=object, na_value=pd.NA)],
+        index=_axis_total(rows),
+        columns=wide.columns,
+    )
     return pd.concat([wide, total.astype("Float64")])

@@ -111,6 +111,7 @@ class DemoData:
 
 # --- the plan: villages and sectors (seed-independent) -----------------------------------
 
+
 @dataclass(frozen=True)
 class _SectorSpec:
     code: str
@@ -161,8 +162,9 @@ _TOWN_A = (
 )
 
 
-def _roles(dorp: int = 0, lint: int = 0, land: int = 0, klein: int = 0, verkaveling: bool = False,
-           lint_split: bool = False) -> tuple:
+def _roles(
+    dorp: int = 0, lint: int = 0, land: int = 0, klein: int = 0, verkaveling: bool = False, lint_split: bool = False
+) -> tuple:
     out: list[tuple] = [("dorpskern", "c", None)]
     out += [("dorp", "r1", None)] * dorp
     if verkaveling:
@@ -229,17 +231,72 @@ AGEING_RURAL_SECTORS: tuple[str, ...] = tuple(c for c, s in _SPECS.items() if s.
 
 # Invented names (collisions with real hamlets are possible and harmless).
 _RING_NAMES = (
-    "Kerkakker", "Dorpsveld", "Meiboom", "Smisveld", "Schoolveld", "Kouterken", "Hofke", "Lindeplein",
-    "Kloosterveld", "Pastorijveld", "Mariaveld", "Hoogakker", "Klaproosveld", "Brouwershof",
+    "Kerkakker",
+    "Dorpsveld",
+    "Meiboom",
+    "Smisveld",
+    "Schoolveld",
+    "Kouterken",
+    "Hofke",
+    "Lindeplein",
+    "Kloosterveld",
+    "Pastorijveld",
+    "Mariaveld",
+    "Hoogakker",
+    "Klaproosveld",
+    "Brouwershof",
 )
 _RURAL_NAMES = (
-    "Heibloem", "Kievitsheide", "Goorhoek", "Vennen", "Rode Del", "Zandgoor", "Lange Heuvel", "Achterbos",
-    "Dennenhoek", "Hamelsdonk", "Schuttersven", "Eikelaar", "Brand", "Heikant", "Hoogeind", "Laagheide",
-    "Voorheide", "Witgoor", "Zwarte Brug", "Stokt", "Ekelgoor", "Bosbergen", "Meerhoeven", "Vossenberg",
-    "Kiezelhoek", "Beverdonk", "Grootveld", "Kleine Aard", "Papenhoef", "Wolfsven", "Turfputten",
-    "Berkenhof", "Koeberg", "Ginderbuiten", "Rietbeemden", "Hazendonk", "Schapenhoek", "Everbroek",
-    "Moleneind", "Boterdijk", "Kromven", "Hulsen", "Lage Weyer", "Sterrebos", "Vlagberg", "Lozerheide",
-    "Kattenhoek", "Gasthuisbos", "Heuvelke", "Wittebrug",
+    "Heibloem",
+    "Kievitsheide",
+    "Goorhoek",
+    "Vennen",
+    "Rode Del",
+    "Zandgoor",
+    "Lange Heuvel",
+    "Achterbos",
+    "Dennenhoek",
+    "Hamelsdonk",
+    "Schuttersven",
+    "Eikelaar",
+    "Brand",
+    "Heikant",
+    "Hoogeind",
+    "Laagheide",
+    "Voorheide",
+    "Witgoor",
+    "Zwarte Brug",
+    "Stokt",
+    "Ekelgoor",
+    "Bosbergen",
+    "Meerhoeven",
+    "Vossenberg",
+    "Kiezelhoek",
+    "Beverdonk",
+    "Grootveld",
+    "Kleine Aard",
+    "Papenhoef",
+    "Wolfsven",
+    "Turfputten",
+    "Berkenhof",
+    "Koeberg",
+    "Ginderbuiten",
+    "Rietbeemden",
+    "Hazendonk",
+    "Schapenhoek",
+    "Everbroek",
+    "Moleneind",
+    "Boterdijk",
+    "Kromven",
+    "Hulsen",
+    "Lage Weyer",
+    "Sterrebos",
+    "Vlagberg",
+    "Lozerheide",
+    "Kattenhoek",
+    "Gasthuisbos",
+    "Heuvelke",
+    "Wittebrug",
 )
 
 
@@ -248,6 +305,7 @@ def _hectare(area_m2: float) -> float:
 
 
 # --- small numeric helpers ------------------------------------------------------------------
+
 
 def _noise_params(rng: np.random.Generator, n_waves: int = 3) -> np.ndarray:
     """Parameters (kx, ky, phase) of a smooth field of a few plane waves (wavelength 3-9 km)."""
@@ -263,8 +321,9 @@ def _noise(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out / math.sqrt(len(params))
 
 
-def _blob(rng: np.random.Generator, cx: float, cy: float, radius: float, wobble: float = 0.18,
-          n: int = 48) -> shapely.Polygon:
+def _blob(
+    rng: np.random.Generator, cx: float, cy: float, radius: float, wobble: float = 0.18, n: int = 48
+) -> shapely.Polygon:
     """A smooth irregular closed shape around (cx, cy)."""
     theta = np.linspace(0, 2 * math.pi, n, endpoint=False)
     r = np.ones(n)
@@ -324,8 +383,13 @@ def _zone_outline(rng: np.random.Generator) -> shapely.Polygon:
     # Stay 1 km inside the demo bounds (the zone is made of whole atoms, which stick out a little).
     bx0, by0, bx1, by1 = LAMBERT_BOUNDS
     x0, y0, x1, y1 = poly.bounds
-    shrink = min(1.0, (cx - bx0 - 1000) / (cx - x0), (bx1 - 1000 - cx) / (x1 - cx),
-                 (cy - by0 - 1000) / (cy - y0), (by1 - 1000 - cy) / (y1 - cy))
+    shrink = min(
+        1.0,
+        (cx - bx0 - 1000) / (cx - x0),
+        (bx1 - 1000 - cx) / (x1 - cx),
+        (cy - by0 - 1000) / (cy - y0),
+        (by1 - 1000 - cy) / (y1 - cy),
+    )
     return affinity.scale(poly, shrink, shrink, origin=(cx, cy))
 
 
@@ -478,15 +542,29 @@ def _road_network(rng: np.random.Generator, village_xy: np.ndarray) -> list[dict
         coords = pa + ts[:, None] * vec + offs[:, None] * normal
         line = shapely.LineString(_chaikin(coords))
         choice = freq[kind]
-        roads.append({
-            "a": a, "b": b, "kind": kind, "line": line,
-            "freq": choice[int(rng.integers(len(choice)))],
-        })
+        roads.append(
+            {
+                "a": a,
+                "b": b,
+                "kind": kind,
+                "line": line,
+                "freq": choice[int(rng.integers(len(choice)))],
+            }
+        )
     return roads
 
 
-def _place_sector_seeds(rng, v_index: int, village: _Village, vxy, dg_atoms: np.ndarray, pts: np.ndarray,
-                        dg_poly, roads: list[dict], claimed: set[int]):
+def _place_sector_seeds(
+    rng,
+    v_index: int,
+    village: _Village,
+    vxy,
+    dg_atoms: np.ndarray,
+    pts: np.ndarray,
+    dg_poly,
+    roads: list[dict],
+    claimed: set[int],
+):
     """Seed point and seed atom for each sector of one deelgemeente, following its plan."""
     cx, cy = vxy
     radius = village.kern_radius
@@ -528,8 +606,10 @@ def _place_sector_seeds(rng, v_index: int, village: _Village, vxy, dg_atoms: np.
             # Between the roads, on the side facing the zone centre (not out at the zone edge).
             inward = math.atan2(_ZONE_CENTRE[1] - cy, _ZONE_CENTRE[0] - cx)
             cand = inward + np.linspace(-math.pi / 2, math.pi / 2, 13)
-            gap = [min((abs((c - ra + math.pi) % (2 * math.pi) - math.pi) for ra in road_angles), default=math.pi)
-                   for c in cand]
+            gap = [
+                min((abs((c - ra + math.pi) % (2 * math.pi) - math.pi) for ra in road_angles), default=math.pi)
+                for c in cand
+            ]
             a = float(cand[int(np.argmax(gap))])
             rr = radius * 1.1
         x, y = cx + rr * math.cos(a), cy + rr * math.sin(a)
@@ -592,8 +672,10 @@ def _build_geography(rng: np.random.Generator) -> _Geo:
     anchors_v = np.array([_nearest(pts, x, y) for x, y in village_xy])
     for j in range(n_v):
         atom_muni[anchors_v[j]] = village_muni[j]
-    main_of = {m: int(np.flatnonzero((village_muni == m) & np.array([v.letter == "A" for v in PLAN]))[0])
-               for m in range(len(MUNICIPALITIES))}
+    main_of = {
+        m: int(np.flatnonzero((village_muni == m) & np.array([v.letter == "A" for v in PLAN]))[0])
+        for m in range(len(MUNICIPALITIES))
+    }
     atom_muni = _make_contiguous(atom_muni, nbrs, {m: int(anchors_v[main_of[m]]) for m in main_of})
     for j in range(n_v):
         if atom_muni[anchors_v[j]] != village_muni[j]:
@@ -634,8 +716,22 @@ def _build_geography(rng: np.random.Generator) -> _Geo:
     sectors = np.array([shapely.coverage_union_all(atoms[atom_sector == k]) for k in range(len(sector_codes))])
     zone = shapely.coverage_union_all(sectors)
     kernen = [shapely.intersection(k, zone) for k in kernen]
-    return _Geo(outline, village_xy, pts, atoms, nbrs, atom_village, atom_sector, sector_codes, sector_village,
-                np.concatenate(seed_xy_parts), seed_atom, sectors, roads, kernen)
+    return _Geo(
+        outline,
+        village_xy,
+        pts,
+        atoms,
+        nbrs,
+        atom_village,
+        atom_sector,
+        sector_codes,
+        sector_village,
+        np.concatenate(seed_xy_parts),
+        seed_atom,
+        sectors,
+        roads,
+        kernen,
+    )
 
 
 def _sector_adjacency(geo: _Geo) -> dict[int, set[int]]:
@@ -649,8 +745,9 @@ def _sector_adjacency(geo: _Geo) -> dict[int, set[int]]:
     return adj
 
 
-def _group_wijken(members: list[int], adj: dict[int, set[int]], centroids: np.ndarray, centre_sector: int
-                  ) -> list[list[int]]:
+def _group_wijken(
+    members: list[int], adj: dict[int, set[int]], centroids: np.ndarray, centre_sector: int
+) -> list[list[int]]:
     """Split a deelgemeente's sectors into contiguous groups of 3-8 (one group if 8 or fewer)."""
     n = len(members)
     if n <= 8:
@@ -698,40 +795,117 @@ def _compass(dx: float, dy: float) -> str:
 
 N_BANDS = 20  # 0-4, 5-9, ..., 90-94, 95+
 # Flanders-like age shares per 5-year band, 1 January 2020 and 2025 (%, both sexes).
-_SHAPE_2020 = np.array([5.4, 5.7, 5.6, 5.4, 5.6, 6.1, 6.4, 6.3, 6.3, 6.9, 7.3, 7.2, 6.4, 5.7, 5.0, 3.7, 3.2, 2.0,
-                        0.8, 0.15])
-_SHAPE_2025 = np.array([5.0, 5.5, 5.8, 5.6, 5.5, 5.9, 6.3, 6.5, 6.4, 6.3, 6.8, 7.0, 6.8, 5.6, 5.1, 4.6, 3.3, 2.0,
-                        0.9, 0.2])
+_SHAPE_2020 = np.array(
+    [5.4, 5.7, 5.6, 5.4, 5.6, 6.1, 6.4, 6.3, 6.3, 6.9, 7.3, 7.2, 6.4, 5.7, 5.0, 3.7, 3.2, 2.0, 0.8, 0.15]
+)
+_SHAPE_2025 = np.array(
+    [5.0, 5.5, 5.8, 5.6, 5.5, 5.9, 6.3, 6.5, 6.4, 6.3, 6.8, 7.0, 6.8, 5.6, 5.1, 4.6, 3.3, 2.0, 0.9, 0.2]
+)
 # Share of men per band.
 _MEN_SHARE = np.array([0.512] * 4 + [0.505] * 8 + [0.49, 0.48, 0.46, 0.44, 0.39, 0.35, 0.29, 0.22])
 # Five-year survival (women; men use a 1.6 x higher mortality), by band in the first year.
-_SURV_W = np.array([0.998, 0.999, 0.999, 0.998, 0.998, 0.998, 0.997, 0.996, 0.994, 0.990, 0.984, 0.975, 0.962,
-                    0.945, 0.915, 0.86, 0.76, 0.58, 0.38, 0.25])
+_SURV_W = np.array(
+    [
+        0.998,
+        0.999,
+        0.999,
+        0.998,
+        0.998,
+        0.998,
+        0.997,
+        0.996,
+        0.994,
+        0.990,
+        0.984,
+        0.975,
+        0.962,
+        0.945,
+        0.915,
+        0.86,
+        0.76,
+        0.58,
+        0.38,
+        0.25,
+    ]
+)
 _SURV = np.vstack([1 - np.minimum(0.95, 1.6 * (1 - _SURV_W)), _SURV_W])
 # Share of residents moving out within five years (scaled by the type's turnover).
-_OUT_RATE = np.array([0.10, 0.10, 0.10, 0.15, 0.30, 0.38, 0.30, 0.20, 0.13, 0.10, 0.08, 0.07, 0.07, 0.06, 0.06,
-                      0.07, 0.10, 0.12, 0.12, 0.12])
+_OUT_RATE = np.array(
+    [
+        0.10,
+        0.10,
+        0.10,
+        0.15,
+        0.30,
+        0.38,
+        0.30,
+        0.20,
+        0.13,
+        0.10,
+        0.08,
+        0.07,
+        0.07,
+        0.06,
+        0.06,
+        0.07,
+        0.10,
+        0.12,
+        0.12,
+        0.12,
+    ]
+)
 # Living alone (private households), by band; men 20-59 more, women 70+ more.
-_ALONE = np.array([0, 0, 0, 0.005, 0.06, 0.15, 0.13, 0.11, 0.11, 0.12, 0.13, 0.15, 0.17, 0.19, 0.22, 0.28, 0.37,
-                   0.47, 0.52, 0.50])
-_ALONE_SEX = np.vstack([
-    np.where(np.arange(N_BANDS) < 12, 1.2, np.where(np.arange(N_BANDS) >= 14, 0.6, 1.0)),
-    np.where(np.arange(N_BANDS) < 12, 0.8, np.where(np.arange(N_BANDS) >= 14, 1.3, 1.0)),
-])
+_ALONE = np.array(
+    [0, 0, 0, 0.005, 0.06, 0.15, 0.13, 0.11, 0.11, 0.12, 0.13, 0.15, 0.17, 0.19, 0.22, 0.28, 0.37, 0.47, 0.52, 0.50]
+)
+_ALONE_SEX = np.vstack(
+    [
+        np.where(np.arange(N_BANDS) < 12, 1.2, np.where(np.arange(N_BANDS) >= 14, 0.6, 1.0)),
+        np.where(np.arange(N_BANDS) < 12, 0.8, np.where(np.arange(N_BANDS) >= 14, 1.3, 1.0)),
+    ]
+)
 # Antidepressant prescription (women; men x 0.55) and chronic-condition status, by band.
-_AD_W = np.array([0, 0.002, 0.008, 0.04, 0.07, 0.08, 0.09, 0.10, 0.12, 0.14, 0.16, 0.17, 0.17, 0.17, 0.18, 0.20,
-                  0.23, 0.26, 0.28, 0.28])
+_AD_W = np.array(
+    [
+        0,
+        0.002,
+        0.008,
+        0.04,
+        0.07,
+        0.08,
+        0.09,
+        0.10,
+        0.12,
+        0.14,
+        0.16,
+        0.17,
+        0.17,
+        0.17,
+        0.18,
+        0.20,
+        0.23,
+        0.26,
+        0.28,
+        0.28,
+    ]
+)
 _AD = np.vstack([0.55 * _AD_W, _AD_W])
-_CHRONIC = np.array([0.03] * 4 + [0.05, 0.05, 0.07, 0.07, 0.11, 0.11, 0.17, 0.17, 0.26, 0.26, 0.38, 0.38, 0.52, 0.52,
-                                   0.60, 0.60])
+_CHRONIC = np.array(
+    [0.03] * 4 + [0.05, 0.05, 0.07, 0.07, 0.11, 0.11, 0.17, 0.17, 0.26, 0.26, 0.38, 0.38, 0.52, 0.52, 0.60, 0.60]
+)
 # Residents of collective households (woonzorgcentra) per band, for the reference levels.
 _COLLECTIVE = np.array([0.0] * 15 + [0.01, 0.05, 0.14, 0.30, 0.45])
 # Age distribution of woonzorgcentrum residents (80+ mostly).
 _WZC_AGES = np.array([0.0] * 13 + [0.01, 0.03, 0.08, 0.18, 0.33, 0.28, 0.09])
 
 _GROUPS = {  # band ranges for the age tilts
-    "kids": range(0, 3), "teens": range(3, 4), "young": range(4, 7), "mid": range(7, 10),
-    "older": range(10, 13), "senior": range(13, 16), "old": range(16, 20),
+    "kids": range(0, 3),
+    "teens": range(3, 4),
+    "young": range(4, 7),
+    "mid": range(7, 10),
+    "older": range(10, 13),
+    "senior": range(13, 16),
+    "old": range(16, 20),
 }
 
 
@@ -764,37 +938,238 @@ def _tilt(**kw: float) -> dict:
 
 
 _PROFILES: dict[str, _Profile] = {
-    "centrum": _Profile((1500, 2100), 1.05, _tilt(kids=0.7, teens=0.8, young=1.8, older=0.85, senior=0.85),
-                        1.6, "young", 0.82, (2.0, 1.3), 2.45, 0.13, 0.52, 0.22, 0.16, 0.07, 1.2, 1.0, 0.16, 0.13,
-                        45, (1.0, 12, 40)),
-    "stad": _Profile((900, 1800), 1.02, _tilt(senior=1.05), 1.0, "mixed", 0.89, (1.1, 1.05), 2.75, 0.08, 0.27,
-                     0.13, 0.10, 0.04, 1.0, 1.0, 0.09, 0.07, 30, (0.7, 10, 45)),
-    "sociale_wijk": _Profile((1100, 1400), 1.02, _tilt(kids=1.25, teens=1.2, young=1.2, older=0.9, old=0.9), 1.2,
-                             "families", 0.87, (1.4, 1.2), 2.9, 0.17, 0.72, 0.38, 0.34, 0.16, 1.35, 1.25, 0.20,
-                             0.16, 40, (1.0, 150, 190)),
-    "wzc": _Profile((600, 720), 1.02, _tilt(senior=1.2, old=1.3), 1.0, "mixed", 0.90, (1.0, 1.1), 2.6, 0.07, 0.30,
-                    0.12, 0.11, 0.05, 1.0, 1.0, 0.06, 0.05, 30, (0.4, 2, 10)),
-    "verkaveling": _Profile((330, 420), 2.4, _tilt(kids=1.7, teens=0.8, young=1.4, mid=1.5, older=0.6, senior=0.35,
-                                                   old=0.25), 0.5, "families", 0.87, (0.5, 0.6), 3.4, 0.05, 0.10,
-                            0.06, 0.05, 0.02, 0.9, 0.9, 0.08, 0.05, 22, (0.0, 0, 0), stab_later=0.76),
-    "dorpskern": _Profile((600, 950), 1.03, _tilt(kids=0.95, teens=0.95, mid=0.95, senior=1.2, old=1.35), 1.0,
-                          "mixed", 0.91, (1.0, 1.15), 2.65, 0.08, 0.28, 0.13, 0.10, 0.04, 1.0, 1.0, 0.07, 0.05, 20,
-                          (0.8, 15, 45)),
-    "dorp": _Profile((600, 1100), 1.01, _tilt(kids=1.05, teens=1.05, young=0.9, mid=1.05, older=1.05, senior=1.05),
-                     0.9, "families", 0.92, (0.85, 0.95), 2.85, 0.06, 0.18, 0.10, 0.08, 0.03, 1.0, 1.0, 0.055, 0.04,
-                     15, (0.4, 6, 24)),
-    "lint": _Profile((350, 750), 1.0, _tilt(kids=0.95, young=0.85, older=1.15, senior=1.15, old=1.1), 0.8,
-                     "families", 0.935, (0.75, 0.9), 2.75, 0.05, 0.13, 0.10, 0.07, 0.03, 1.0, 1.0, 0.045, 0.035, 9,
-                     (0.1, 2, 6)),
-    "landelijk": _Profile((180, 600), 0.98, _tilt(kids=0.8, teens=0.9, young=0.7, mid=0.85, older=1.25, senior=1.4,
-                                                  old=1.5), 0.7, "families", 0.95, (0.7, 0.85), 2.65, 0.04, 0.11,
-                          0.11, 0.07, 0.03, 0.95, 1.05, 0.035, 0.03, 6, (0.0, 0, 0)),
-    "klein": _Profile((115, 135), 0.97, _tilt(kids=0.7, young=0.6, mid=0.85, older=1.3, senior=1.5, old=1.6), 0.7,
-                      "families", 0.955, (0.7, 0.85), 2.6, 0.04, 0.08, 0.12, 0.07, 0.03, 0.95, 1.05, 0.03, 0.03, 5,
-                      (0.0, 0, 0)),
-    "industrie": _Profile((12, 16), 0.85, _tilt(kids=0.3, teens=0.5, mid=1.3, older=1.5, senior=0.8, old=0.2), 1.0,
-                          "mixed", 0.85, (1.5, 1.0), 2.3, 0.05, 0.30, 0.15, 0.10, 0.05, 1.0, 1.0, 0.20, 0.10, 5,
-                          (0.0, 0, 0)),
+    "centrum": _Profile(
+        (1500, 2100),
+        1.05,
+        _tilt(kids=0.7, teens=0.8, young=1.8, older=0.85, senior=0.85),
+        1.6,
+        "young",
+        0.82,
+        (2.0, 1.3),
+        2.45,
+        0.13,
+        0.52,
+        0.22,
+        0.16,
+        0.07,
+        1.2,
+        1.0,
+        0.16,
+        0.13,
+        45,
+        (1.0, 12, 40),
+    ),
+    "stad": _Profile(
+        (900, 1800),
+        1.02,
+        _tilt(senior=1.05),
+        1.0,
+        "mixed",
+        0.89,
+        (1.1, 1.05),
+        2.75,
+        0.08,
+        0.27,
+        0.13,
+        0.10,
+        0.04,
+        1.0,
+        1.0,
+        0.09,
+        0.07,
+        30,
+        (0.7, 10, 45),
+    ),
+    "sociale_wijk": _Profile(
+        (1100, 1400),
+        1.02,
+        _tilt(kids=1.25, teens=1.2, young=1.2, older=0.9, old=0.9),
+        1.2,
+        "families",
+        0.87,
+        (1.4, 1.2),
+        2.9,
+        0.17,
+        0.72,
+        0.38,
+        0.34,
+        0.16,
+        1.35,
+        1.25,
+        0.20,
+        0.16,
+        40,
+        (1.0, 150, 190),
+    ),
+    "wzc": _Profile(
+        (600, 720),
+        1.02,
+        _tilt(senior=1.2, old=1.3),
+        1.0,
+        "mixed",
+        0.90,
+        (1.0, 1.1),
+        2.6,
+        0.07,
+        0.30,
+        0.12,
+        0.11,
+        0.05,
+        1.0,
+        1.0,
+        0.06,
+        0.05,
+        30,
+        (0.4, 2, 10),
+    ),
+    "verkaveling": _Profile(
+        (330, 420),
+        2.4,
+        _tilt(kids=1.7, teens=0.8, young=1.4, mid=1.5, older=0.6, senior=0.35, old=0.25),
+        0.5,
+        "families",
+        0.87,
+        (0.5, 0.6),
+        3.4,
+        0.05,
+        0.10,
+        0.06,
+        0.05,
+        0.02,
+        0.9,
+        0.9,
+        0.08,
+        0.05,
+        22,
+        (0.0, 0, 0),
+        stab_later=0.76,
+    ),
+    "dorpskern": _Profile(
+        (600, 950),
+        1.03,
+        _tilt(kids=0.95, teens=0.95, mid=0.95, senior=1.2, old=1.35),
+        1.0,
+        "mixed",
+        0.91,
+        (1.0, 1.15),
+        2.65,
+        0.08,
+        0.28,
+        0.13,
+        0.10,
+        0.04,
+        1.0,
+        1.0,
+        0.07,
+        0.05,
+        20,
+        (0.8, 15, 45),
+    ),
+    "dorp": _Profile(
+        (600, 1100),
+        1.01,
+        _tilt(kids=1.05, teens=1.05, young=0.9, mid=1.05, older=1.05, senior=1.05),
+        0.9,
+        "families",
+        0.92,
+        (0.85, 0.95),
+        2.85,
+        0.06,
+        0.18,
+        0.10,
+        0.08,
+        0.03,
+        1.0,
+        1.0,
+        0.055,
+        0.04,
+        15,
+        (0.4, 6, 24),
+    ),
+    "lint": _Profile(
+        (350, 750),
+        1.0,
+        _tilt(kids=0.95, young=0.85, older=1.15, senior=1.15, old=1.1),
+        0.8,
+        "families",
+        0.935,
+        (0.75, 0.9),
+        2.75,
+        0.05,
+        0.13,
+        0.10,
+        0.07,
+        0.03,
+        1.0,
+        1.0,
+        0.045,
+        0.035,
+        9,
+        (0.1, 2, 6),
+    ),
+    "landelijk": _Profile(
+        (180, 600),
+        0.98,
+        _tilt(kids=0.8, teens=0.9, young=0.7, mid=0.85, older=1.25, senior=1.4, old=1.5),
+        0.7,
+        "families",
+        0.95,
+        (0.7, 0.85),
+        2.65,
+        0.04,
+        0.11,
+        0.11,
+        0.07,
+        0.03,
+        0.95,
+        1.05,
+        0.035,
+        0.03,
+        6,
+        (0.0, 0, 0),
+    ),
+    "klein": _Profile(
+        (115, 135),
+        0.97,
+        _tilt(kids=0.7, young=0.6, mid=0.85, older=1.3, senior=1.5, old=1.6),
+        0.7,
+        "families",
+        0.955,
+        (0.7, 0.85),
+        2.6,
+        0.04,
+        0.08,
+        0.12,
+        0.07,
+        0.03,
+        0.95,
+        1.05,
+        0.03,
+        0.03,
+        5,
+        (0.0, 0, 0),
+    ),
+    "industrie": _Profile(
+        (12, 16),
+        0.85,
+        _tilt(kids=0.3, teens=0.5, mid=1.3, older=1.5, senior=0.8, old=0.2),
+        1.0,
+        "mixed",
+        0.85,
+        (1.5, 1.0),
+        2.3,
+        0.05,
+        0.30,
+        0.15,
+        0.10,
+        0.05,
+        1.0,
+        1.0,
+        0.20,
+        0.10,
+        5,
+        (0.0, 0, 0),
+    ),
 }
 # Larger village centres in the main villages.
 _MAIN_DORPSKERN_POP = (1000, 1500)
@@ -803,12 +1178,34 @@ _BORDER_NIS = "13092"
 
 # Reference levels: (total 2020, total 2025), and their rates.
 _REFERENCE = {
-    ("gewest", REGION_CODE): dict(total=(6_629_143, 6_821_770), young_tilt=1.0, nb=(0.13, 0.145), origin=(0.22, 0.255),
-                                  tenant=0.26, lowedu=(0.16, 0.15), vt=0.115, grapa=0.05, social=0.056, stab=0.905,
-                                  single_parent=0.055, hh_size=2.88),
-    ("provincie", PROVINCE_CODE): dict(total=(1_869_730, 1_917_651), young_tilt=1.04, nb=(0.165, 0.185),
-                                       origin=(0.29, 0.33), tenant=0.29, lowedu=(0.19, 0.18), vt=0.13, grapa=0.06,
-                                       social=0.06, stab=0.90, single_parent=0.06, hh_size=2.9),
+    ("gewest", REGION_CODE): dict(
+        total=(6_629_143, 6_821_770),
+        young_tilt=1.0,
+        nb=(0.13, 0.145),
+        origin=(0.22, 0.255),
+        tenant=0.26,
+        lowedu=(0.16, 0.15),
+        vt=0.115,
+        grapa=0.05,
+        social=0.056,
+        stab=0.905,
+        single_parent=0.055,
+        hh_size=2.88,
+    ),
+    ("provincie", PROVINCE_CODE): dict(
+        total=(1_869_730, 1_917_651),
+        young_tilt=1.04,
+        nb=(0.165, 0.185),
+        origin=(0.29, 0.33),
+        tenant=0.29,
+        lowedu=(0.19, 0.18),
+        vt=0.13,
+        grapa=0.06,
+        social=0.06,
+        stab=0.90,
+        single_parent=0.06,
+        hh_size=2.9,
+    ),
 }
 
 
@@ -944,20 +1341,27 @@ def _profile_rates(profile: _Profile, period: str, nis: str) -> dict:
     later = period != DEMO_PERIODS[0]
     border = nis == _BORDER_NIS
     return {
-        "stab": profile.stab_later if (later and profile.stab_later) else profile.stab, "alone": profile.alone, "alone_period": 1.04 if later else 1.0,
-        "hh_size": profile.hh_size, "single_parent": profile.single_parent,
-        "unknown_tenure": 0.06 if profile.tenant > 0.4 else 0.04, "tenant": profile.tenant,
+        "stab": profile.stab_later if (later and profile.stab_later) else profile.stab,
+        "alone": profile.alone,
+        "alone_period": 1.04 if later else 1.0,
+        "hh_size": profile.hh_size,
+        "single_parent": profile.single_parent,
+        "unknown_tenure": 0.06 if profile.tenant > 0.4 else 0.04,
+        "tenant": profile.tenant,
         "lowedu": (profile.lowedu, profile.lowedu * 0.95),
         "not_insured": 0.03 if border else 0.005,
-        "vt": profile.vt * (1.06 if later else 1.0), "grapa": profile.grapa,
-        "chronic": profile.chronic * (1.05 if later else 1.0), "ad": profile.ad * (1.08 if later else 1.0),
+        "vt": profile.vt * (1.06 if later else 1.0),
+        "grapa": profile.grapa,
+        "chronic": profile.chronic * (1.05 if later else 1.0),
+        "ad": profile.ad * (1.08 if later else 1.0),
         "nb": min(0.5, profile.nb * (2.2 if border else 1.0) * (1.1 if later else 1.0)),
         "origin_extra": profile.origin_extra * (1.1 if later else 1.0),
     }
 
 
-def _sector_population(rng: np.random.Generator, spec: _SectorSpec, village: _Village
-                       ) -> dict[str, tuple[np.ndarray, np.ndarray, int]]:
+def _sector_population(
+    rng: np.random.Generator, spec: _SectorSpec, village: _Village
+) -> dict[str, tuple[np.ndarray, np.ndarray, int]]:
     """Per period: (population sex x band, collective residents sex x band, social dwellings)."""
     profile = _PROFILES[spec.role]
     lo, hi = _MAIN_DORPSKERN_POP if (spec.role == "dorpskern" and village.kind == "main") else profile.pop
@@ -995,10 +1399,18 @@ def _reference_counts(level: str, code: str) -> dict[str, dict[str, int]]:
         pop = _integerize(np.concatenate([w * _MEN_SHARE, w * (1 - _MEN_SHARE)]), ref["total"][k]).reshape(2, N_BANDS)
         coll = np.floor(pop * _COLLECTIVE[None, :] + 0.5).astype(np.int64)
         rates = {
-            "stab": ref["stab"], "alone": (1.0, 1.0), "alone_period": 1.03 if k else 1.0, "hh_size": ref["hh_size"],
-            "single_parent": ref["single_parent"], "tenant": ref["tenant"], "lowedu": ref["lowedu"],
-            "vt": ref["vt"] * (1.06 if k else 1.0), "grapa": ref["grapa"], "chronic": 1.05 if k else 1.0,
-            "ad": 1.08 if k else 1.0, "nb": ref["nb"][k],
+            "stab": ref["stab"],
+            "alone": (1.0, 1.0),
+            "alone_period": 1.03 if k else 1.0,
+            "hh_size": ref["hh_size"],
+            "single_parent": ref["single_parent"],
+            "tenant": ref["tenant"],
+            "lowedu": ref["lowedu"],
+            "vt": ref["vt"] * (1.06 if k else 1.0),
+            "grapa": ref["grapa"],
+            "chronic": 1.05 if k else 1.0,
+            "ad": 1.08 if k else 1.0,
+            "nb": ref["nb"][k],
             "origin_extra": (ref["origin"][k] - ref["nb"][k]) / (1 - ref["nb"][k]),
         }
         hh_estimate = pop.sum() * 0.43
@@ -1016,33 +1428,42 @@ def _reference_counts(level: str, code: str) -> dict[str, dict[str, int]]:
 # Private residents who do not live alone, by 5-year band, over the LIPRO positions other than
 # "alleenwonend" and "collectief" (columns in _CUBE_PRIVATE order); rows need not sum to 1.
 _CUBE_PRIVATE = (
-    "gehuwd_zonder_kinderen", "gehuwd_met_kinderen", "kind_gehuwd_paar", "samenwonend_zonder_kinderen",
-    "samenwonend_met_kinderen", "kind_samenwonend_paar", "alleenstaande_ouder", "kind_alleenstaande_ouder",
-    "inwonende_andere", "overige",
+    "gehuwd_zonder_kinderen",
+    "gehuwd_met_kinderen",
+    "kind_gehuwd_paar",
+    "samenwonend_zonder_kinderen",
+    "samenwonend_met_kinderen",
+    "kind_samenwonend_paar",
+    "alleenstaande_ouder",
+    "kind_alleenstaande_ouder",
+    "inwonende_andere",
+    "overige",
 )
-_CUBE_SHARES = np.array([
-    # gz    gm    kg    sz    sm    ks    ao     ka    ia     ov
-    [0.00, 0.00, 0.50, 0.00, 0.00, 0.30, 0.000, 0.14, 0.020, 0.010],  # 0-4
-    [0.00, 0.00, 0.54, 0.00, 0.00, 0.25, 0.000, 0.16, 0.015, 0.010],  # 5-9
-    [0.00, 0.00, 0.58, 0.00, 0.00, 0.19, 0.000, 0.19, 0.015, 0.010],  # 10-14
-    [0.00, 0.00, 0.60, 0.01, 0.00, 0.13, 0.002, 0.21, 0.020, 0.015],  # 15-19
-    [0.03, 0.01, 0.36, 0.20, 0.03, 0.06, 0.015, 0.14, 0.060, 0.050],  # 20-24
-    [0.08, 0.08, 0.14, 0.31, 0.12, 0.03, 0.040, 0.06, 0.050, 0.050],  # 25-29
-    [0.07, 0.28, 0.05, 0.16, 0.25, 0.01, 0.070, 0.03, 0.030, 0.030],  # 30-34
-    [0.05, 0.41, 0.03, 0.08, 0.22, 0.005, 0.090, 0.02, 0.030, 0.025],  # 35-39
-    [0.06, 0.48, 0.02, 0.06, 0.17, 0.00, 0.100, 0.02, 0.030, 0.025],  # 40-44
-    [0.10, 0.46, 0.02, 0.07, 0.13, 0.00, 0.100, 0.02, 0.040, 0.025],  # 45-49
-    [0.22, 0.40, 0.01, 0.09, 0.08, 0.00, 0.090, 0.01, 0.040, 0.025],  # 50-54
-    [0.40, 0.26, 0.01, 0.11, 0.04, 0.00, 0.070, 0.01, 0.040, 0.025],  # 55-59
-    [0.62, 0.13, 0.00, 0.10, 0.02, 0.00, 0.040, 0.00, 0.040, 0.020],  # 60-64
-    [0.74, 0.06, 0.00, 0.08, 0.01, 0.00, 0.030, 0.00, 0.040, 0.020],  # 65-69
-    [0.78, 0.04, 0.00, 0.06, 0.005, 0.00, 0.030, 0.00, 0.050, 0.020],  # 70-74
-    [0.76, 0.03, 0.00, 0.05, 0.00, 0.00, 0.030, 0.00, 0.090, 0.020],  # 75-79
-    [0.70, 0.02, 0.00, 0.04, 0.00, 0.00, 0.030, 0.00, 0.160, 0.025],  # 80-84
-    [0.58, 0.02, 0.00, 0.03, 0.00, 0.00, 0.030, 0.00, 0.280, 0.030],  # 85-89
-    [0.45, 0.01, 0.00, 0.02, 0.00, 0.00, 0.030, 0.00, 0.410, 0.040],  # 90-94
-    [0.35, 0.01, 0.00, 0.01, 0.00, 0.00, 0.020, 0.00, 0.510, 0.050],  # 95+
-])
+_CUBE_SHARES = np.array(
+    [
+        # gz    gm    kg    sz    sm    ks    ao     ka    ia     ov
+        [0.00, 0.00, 0.50, 0.00, 0.00, 0.30, 0.000, 0.14, 0.020, 0.010],  # 0-4
+        [0.00, 0.00, 0.54, 0.00, 0.00, 0.25, 0.000, 0.16, 0.015, 0.010],  # 5-9
+        [0.00, 0.00, 0.58, 0.00, 0.00, 0.19, 0.000, 0.19, 0.015, 0.010],  # 10-14
+        [0.00, 0.00, 0.60, 0.01, 0.00, 0.13, 0.002, 0.21, 0.020, 0.015],  # 15-19
+        [0.03, 0.01, 0.36, 0.20, 0.03, 0.06, 0.015, 0.14, 0.060, 0.050],  # 20-24
+        [0.08, 0.08, 0.14, 0.31, 0.12, 0.03, 0.040, 0.06, 0.050, 0.050],  # 25-29
+        [0.07, 0.28, 0.05, 0.16, 0.25, 0.01, 0.070, 0.03, 0.030, 0.030],  # 30-34
+        [0.05, 0.41, 0.03, 0.08, 0.22, 0.005, 0.090, 0.02, 0.030, 0.025],  # 35-39
+        [0.06, 0.48, 0.02, 0.06, 0.17, 0.00, 0.100, 0.02, 0.030, 0.025],  # 40-44
+        [0.10, 0.46, 0.02, 0.07, 0.13, 0.00, 0.100, 0.02, 0.040, 0.025],  # 45-49
+        [0.22, 0.40, 0.01, 0.09, 0.08, 0.00, 0.090, 0.01, 0.040, 0.025],  # 50-54
+        [0.40, 0.26, 0.01, 0.11, 0.04, 0.00, 0.070, 0.01, 0.040, 0.025],  # 55-59
+        [0.62, 0.13, 0.00, 0.10, 0.02, 0.00, 0.040, 0.00, 0.040, 0.020],  # 60-64
+        [0.74, 0.06, 0.00, 0.08, 0.01, 0.00, 0.030, 0.00, 0.040, 0.020],  # 65-69
+        [0.78, 0.04, 0.00, 0.06, 0.005, 0.00, 0.030, 0.00, 0.050, 0.020],  # 70-74
+        [0.76, 0.03, 0.00, 0.05, 0.00, 0.00, 0.030, 0.00, 0.090, 0.020],  # 75-79
+        [0.70, 0.02, 0.00, 0.04, 0.00, 0.00, 0.030, 0.00, 0.160, 0.025],  # 80-84
+        [0.58, 0.02, 0.00, 0.03, 0.00, 0.00, 0.030, 0.00, 0.280, 0.030],  # 85-89
+        [0.45, 0.01, 0.00, 0.02, 0.00, 0.00, 0.030, 0.00, 0.410, 0.040],  # 90-94
+        [0.35, 0.01, 0.00, 0.01, 0.00, 0.00, 0.020, 0.00, 0.510, 0.050],  # 95+
+    ]
+)
 
 
 def _cube_sex_factors() -> np.ndarray:
@@ -1067,8 +1488,9 @@ def _cube_sex_factors() -> np.ndarray:
 _CUBE_SEX_FACTORS = _cube_sex_factors()
 
 
-def _cube_counts(rng: np.random.Generator, pop: np.ndarray, coll: np.ndarray, alone: np.ndarray,
-                 profile: _Profile, period: str) -> np.ndarray:
+def _cube_counts(
+    rng: np.random.Generator, pop: np.ndarray, coll: np.ndarray, alone: np.ndarray, profile: _Profile, period: str
+) -> np.ndarray:
     """The cube of one sector (sex x 20-year band x LIPRO position, in cube.py order).
 
     ``alone`` holds _derive's living-alone draws (sex x 5-year band), ``coll`` the collective
@@ -1098,23 +1520,69 @@ CUBE_VARIABLES: tuple[str, ...] = tuple(cube_variables())
 
 # Facility categories of the "voorziening" layer (groen = small park polygons, the rest points).
 VOORZIENING_CATEGORIES = (
-    "voedingswinkel", "supermarkt", "bakker", "slager", "huisarts", "apotheek", "school", "post", "bank",
-    "lokaal_dienstencentrum", "woonzorgcentrum", "zitbank", "openbaar_toilet", "groen",
+    "voedingswinkel",
+    "supermarkt",
+    "bakker",
+    "slager",
+    "huisarts",
+    "apotheek",
+    "school",
+    "post",
+    "bank",
+    "lokaal_dienstencentrum",
+    "woonzorgcentrum",
+    "zitbank",
+    "openbaar_toilet",
+    "groen",
 )
 
-_SURNAMES = ("Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens", "Wouters",
-             "Verheyen", "Geerts", "Luyten", "Vermeulen", "Van Gool", "Aerts", "Smets", "Michiels", "Hermans")
+_SURNAMES = (
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Jacobs",
+    "Mertens",
+    "Willems",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "Verheyen",
+    "Geerts",
+    "Luyten",
+    "Vermeulen",
+    "Van Gool",
+    "Aerts",
+    "Smets",
+    "Michiels",
+    "Hermans",
+)
 _NAME_POOLS = {
     "supermarkt": ("Kempenmarkt {v}", "Buurtsuper De Heide", "Versmarkt {v}", "Supermarkt Den Akker"),
-    "voedingswinkel": ("Buurtwinkel 't Hoekske", "Dorpswinkel {v}", "Nachtwinkel Stationsstraat", "Kruidenier {s}",
-                       "Buurtwinkel De Kapel"),
-    "bakker": ("Bakkerij De Korenbloem", "Bakkerij De Molen", "Bakkerij 't Kempisch Brood", "Bakkerij {s}",
-               "Warme Bakker {s}"),
+    "voedingswinkel": (
+        "Buurtwinkel 't Hoekske",
+        "Dorpswinkel {v}",
+        "Nachtwinkel Stationsstraat",
+        "Kruidenier {s}",
+        "Buurtwinkel De Kapel",
+    ),
+    "bakker": (
+        "Bakkerij De Korenbloem",
+        "Bakkerij De Molen",
+        "Bakkerij 't Kempisch Brood",
+        "Bakkerij {s}",
+        "Warme Bakker {s}",
+    ),
     "slager": ("Slagerij {s}", "Beenhouwerij {s}", "Slagerij De Kempen"),
     "huisarts": ("Huisartsenpraktijk {sector}", "Groepspraktijk {v}", "Dokter {s}"),
     "apotheek": ("Apotheek {v}", "Apotheek De Linde", "Apotheek {s}", "Apotheek Markt"),
-    "school": ("Basisschool De Klimop", "Sint-Jozefschool", "GO! Basisschool {v}", "Vrije Basisschool {v}",
-               "Sint-Victorinstituut", "Gemeentelijke Basisschool {v}"),
+    "school": (
+        "Basisschool De Klimop",
+        "Sint-Jozefschool",
+        "GO! Basisschool {v}",
+        "Vrije Basisschool {v}",
+        "Sint-Victorinstituut",
+        "Gemeentelijke Basisschool {v}",
+    ),
     "post": ("Postpunt {v}", "Postkantoor {v}"),
     "bank": ("Bankkantoor {v}", "Bankautomaat {v}"),
     "lokaal_dienstencentrum": ("Lokaal dienstencentrum Den Eekhof", "Lokaal dienstencentrum De Vlasbloem"),
@@ -1124,13 +1592,43 @@ _NAME_POOLS = {
 }
 # Facilities per village kind: category -> (count or (chance, count)).
 _KIND_FACILITIES = {
-    "town": {"supermarkt": 3, "voedingswinkel": 3, "bakker": 4, "slager": 2, "huisarts": 6, "apotheek": 4,
-             "school": 5, "post": 1, "bank": 2, "lokaal_dienstencentrum": 1, "zitbank": 14, "openbaar_toilet": 2,
-             "groen": 3},
-    "main": {"supermarkt": 1, "bakker": (1.0, 1), "slager": (0.6, 1), "voedingswinkel": (0.5, 1), "huisarts": 2,
-             "apotheek": 1, "school": 2, "post": 1, "bank": (0.5, 1), "zitbank": 5, "groen": 1},
-    "secondary": {"school": 1, "bakker": (0.5, 1), "voedingswinkel": (0.5, 1), "huisarts": (0.4, 1),
-                  "apotheek": (0.2, 1), "zitbank": 2, "groen": (0.3, 1)},
+    "town": {
+        "supermarkt": 3,
+        "voedingswinkel": 3,
+        "bakker": 4,
+        "slager": 2,
+        "huisarts": 6,
+        "apotheek": 4,
+        "school": 5,
+        "post": 1,
+        "bank": 2,
+        "lokaal_dienstencentrum": 1,
+        "zitbank": 14,
+        "openbaar_toilet": 2,
+        "groen": 3,
+    },
+    "main": {
+        "supermarkt": 1,
+        "bakker": (1.0, 1),
+        "slager": (0.6, 1),
+        "voedingswinkel": (0.5, 1),
+        "huisarts": 2,
+        "apotheek": 1,
+        "school": 2,
+        "post": 1,
+        "bank": (0.5, 1),
+        "zitbank": 5,
+        "groen": 1,
+    },
+    "secondary": {
+        "school": 1,
+        "bakker": (0.5, 1),
+        "voedingswinkel": (0.5, 1),
+        "huisarts": (0.4, 1),
+        "apotheek": (0.2, 1),
+        "zitbank": 2,
+        "groen": (0.3, 1),
+    },
 }
 
 
@@ -1142,8 +1640,9 @@ def _point_in(rng, poly, cx: float, cy: float, sigma: float) -> shapely.Point:
     return shapely.Point(cx, cy)
 
 
-def _spatial_features(rng: np.random.Generator, geo: _Geo, zone, sector_names: list[str], wzc_xy
-                      ) -> list[tuple[str, str, str, str | None, dict, shapely.Geometry]]:
+def _spatial_features(
+    rng: np.random.Generator, geo: _Geo, zone, sector_names: list[str], wzc_xy
+) -> list[tuple[str, str, str, str | None, dict, shapely.Geometry]]:
     feats: list[tuple[str, str, str, str | None, dict, shapely.Geometry]] = []
     src = {"bron": DEMO_SOURCE}
     tree = shapely.STRtree(geo.sectors)
@@ -1154,8 +1653,9 @@ def _spatial_features(rng: np.random.Generator, geo: _Geo, zone, sector_names: l
 
     # Settlement type: kernen, linten, verspreide bebouwing.
     for j, (v, kern) in enumerate(zip(PLAN, geo.kernen)):
-        feats.append(("nederzetting", f"demo-kern-{j + 1:02d}", "kern", f"Kern {v.name}",
-                      {**src, "dorp": v.name}, kern))
+        feats.append(
+            ("nederzetting", f"demo-kern-{j + 1:02d}", "kern", f"Kern {v.name}", {**src, "dorp": v.name}, kern)
+        )
     kern_union = shapely.union_all(geo.kernen)
     lint_lines = []
     for r in geo.roads:
@@ -1218,8 +1718,11 @@ def _spatial_features(rng: np.random.Generator, geo: _Geo, zone, sector_names: l
             pool = _NAME_POOLS[category]
             for _ in range(12):
                 tmpl = pool[int(rng.integers(len(pool)))]
-                name = tmpl.format(v=village, s=_SURNAMES[int(rng.integers(len(_SURNAMES)))],
-                                   sector=sector_name(geom.centroid) or village)
+                name = tmpl.format(
+                    v=village,
+                    s=_SURNAMES[int(rng.integers(len(_SURNAMES)))],
+                    sector=sector_name(geom.centroid) or village,
+                )
                 if category == "zitbank" or name not in used_names:
                     break
             k = 2
@@ -1230,8 +1733,16 @@ def _spatial_features(rng: np.random.Generator, geo: _Geo, zone, sector_names: l
                 bench_no[village] = bench_no.get(village, 0) + 1
                 name = f"Zitbank {village} {bench_no[village]}"
         used_names.add(name)
-        feats.append(("voorziening", f"demo-{category}-{counters[category]:03d}", category, name,
-                      {**src, "dorp": village, **(extra or {})}, geom))
+        feats.append(
+            (
+                "voorziening",
+                f"demo-{category}-{counters[category]:03d}",
+                category,
+                name,
+                {**src, "dorp": village, **(extra or {})},
+                geom,
+            )
+        )
 
     for j, (v, kern) in enumerate(zip(PLAN, geo.kernen)):
         cx, cy = geo.village_xy[j]
@@ -1275,10 +1786,36 @@ def _stops(geo: _Geo, zone) -> pd.DataFrame:
     used: set[str] = set()
     town = 0
     town_xy = geo.village_xy[town]
-    kern_streets = ("Markt", "Kerk", "Dorp", "Gemeentehuis", "Station", "Pastorij", "Kapel", "Schoolstraat",
-                    "Molenstraat", "Lindeplein", "Kloosterstraat", "Statiestraat")
-    out_streets = ("Kruispunt", "Heide", "Molen", "Brug", "Kapelletje", "Hoeve", "Bos", "Ven", "Dreef", "Zandweg",
-                   "Goor", "Berg", "Hoek", "Kiosk")
+    kern_streets = (
+        "Markt",
+        "Kerk",
+        "Dorp",
+        "Gemeentehuis",
+        "Station",
+        "Pastorij",
+        "Kapel",
+        "Schoolstraat",
+        "Molenstraat",
+        "Lindeplein",
+        "Kloosterstraat",
+        "Statiestraat",
+    )
+    out_streets = (
+        "Kruispunt",
+        "Heide",
+        "Molen",
+        "Brug",
+        "Kapelletje",
+        "Hoeve",
+        "Bos",
+        "Ven",
+        "Dreef",
+        "Zandweg",
+        "Goor",
+        "Berg",
+        "Hoek",
+        "Kiosk",
+    )
     placed: list[tuple[float, float]] = []
     village_of_atom = geo.atom_village
 
@@ -1296,8 +1833,9 @@ def _stops(geo: _Geo, zone) -> pd.DataFrame:
             k += 1
         return f"{PLAN[v].name} {pool[0]} {k}"
 
-    order = sorted(range(len(geo.roads)), key=lambda i: ("hoofd", "streek", "lokaal", "belbus").index(
-        geo.roads[i]["kind"]))
+    order = sorted(
+        range(len(geo.roads)), key=lambda i: ("hoofd", "streek", "lokaal", "belbus").index(geo.roads[i]["kind"])
+    )
     for i in order:
         r = geo.roads[i]
         line = r["line"]
@@ -1333,6 +1871,7 @@ def _stops(geo: _Geo, zone) -> pd.DataFrame:
 
 # --- hectare cells --------------------------------------------------------------------------
 
+
 def _shift(a: np.ndarray, dy: int, dx: int) -> np.ndarray:
     out = np.zeros_like(a)
     h, w = a.shape
@@ -1359,8 +1898,9 @@ def _within_radius(mask: np.ndarray, cells: int) -> np.ndarray:
     return out
 
 
-def _grid(rng: np.random.Generator, geo: _Geo, zone, pop2025: dict[str, int], feats, stops: pd.DataFrame
-          ) -> pd.DataFrame:
+def _grid(
+    rng: np.random.Generator, geo: _Geo, zone, pop2025: dict[str, int], feats, stops: pd.DataFrame
+) -> pd.DataFrame:
     minx, miny, maxx, maxy = zone.bounds
     x0 = math.floor(minx / 100) * 100
     y0 = math.floor(miny / 100) * 100
@@ -1407,8 +1947,19 @@ def _grid(rng: np.random.Generator, geo: _Geo, zone, pop2025: dict[str, int], fe
     shape2 = (ny, nx)
     dens = _blur(residents.reshape(shape2).astype(float), 2.0)
     types = []
-    for cat in ("winkel", "bakker", "slager", "huisarts", "apotheek", "school", "post", "bank",
-                "lokaal_dienstencentrum", "groen", "halte"):
+    for cat in (
+        "winkel",
+        "bakker",
+        "slager",
+        "huisarts",
+        "apotheek",
+        "school",
+        "post",
+        "bank",
+        "lokaal_dienstencentrum",
+        "groen",
+        "halte",
+    ):
         if cat == "halte":
             xy = stops.loc[~stops["is_belbus"], ["x", "y"]].to_numpy()
         else:
@@ -1444,12 +1995,29 @@ def _grid(rng: np.random.Generator, geo: _Geo, zone, pop2025: dict[str, int], fe
     codes = np.array(geo.sector_codes, dtype=object)
     inhabited = np.flatnonzero(residents > 0)
     zone_cells = np.flatnonzero(in_zone)
-    frame = pd.concat([
-        pd.DataFrame({"layer": "inwoners", "x": fx[inhabited], "y": fy[inhabited],
-                      "value": residents[inhabited].astype(float), "statsec": codes[sector_of[inhabited]]}),
-        pd.DataFrame({"layer": "walkability", "x": fx[zone_cells], "y": fy[zone_cells],
-                      "value": walk[zone_cells], "statsec": codes[sector_of[zone_cells]]}),
-    ], ignore_index=True)
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "layer": "inwoners",
+                    "x": fx[inhabited],
+                    "y": fy[inhabited],
+                    "value": residents[inhabited].astype(float),
+                    "statsec": codes[sector_of[inhabited]],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "layer": "walkability",
+                    "x": fx[zone_cells],
+                    "y": fy[zone_cells],
+                    "value": walk[zone_cells],
+                    "statsec": codes[sector_of[zone_cells]],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     frame["value"] = frame["value"].astype("Float64")
     return frame
 
@@ -1526,14 +2094,16 @@ def build_demo(seed: int = 2026) -> DemoData:
     truth = pd.DataFrame(truth_rows, columns=_OBS_COLUMNS)
     truth["value"] = truth["value"].astype("Float64")
     n_cells = len(CUBE_VARIABLES)
-    cube_truth = pd.DataFrame({
-        "area_level": "statsec",
-        "area_code": np.repeat([c for c, _ in cube_keys], n_cells),
-        "variable": np.tile(np.array(CUBE_VARIABLES, dtype=object), len(cube_keys)),
-        "period": np.repeat([p for _, p in cube_keys], n_cells),
-        "value": pd.array(np.concatenate(cube_values).astype(float), dtype="Float64"),
-        "status": "ok",
-    })
+    cube_truth = pd.DataFrame(
+        {
+            "area_level": "statsec",
+            "area_code": np.repeat([c for c, _ in cube_keys], n_cells),
+            "variable": np.tile(np.array(CUBE_VARIABLES, dtype=object), len(cube_keys)),
+            "period": np.repeat([p for _, p in cube_keys], n_cells),
+            "value": pd.array(np.concatenate(cube_values).astype(float), dtype="Float64"),
+            "status": "ok",
+        }
+    )
 
     obs = truth.copy()
     hide = (obs["area_code"] == TINY_SECTOR) & (obs["variable"] != "pop_total")
@@ -1546,7 +2116,7 @@ def build_demo(seed: int = 2026) -> DemoData:
     gem = gem.groupby(["area_level", "area_code", "variable", "period"], sort=False, as_index=False)["value"].sum()
     gem["status"] = "ok"
     ref_rows = []
-    for (level, code) in _REFERENCE:
+    for level, code in _REFERENCE:
         for period, counts in _reference_counts(level, code).items():
             ref_rows += [(level, code, var, period, float(val), "ok") for var, val in counts.items()]
     ref = pd.DataFrame(ref_rows, columns=_OBS_COLUMNS)
@@ -1561,8 +2131,9 @@ def build_demo(seed: int = 2026) -> DemoData:
     cube_obs.loc[hide, "value"] = pd.NA
     cube_obs.loc[hide, "status"] = HIDDEN
     cube_gem = cube_truth.assign(area_code=cube_truth["area_code"].map(muni_of), area_level="gemeente")
-    cube_gem = cube_gem.groupby(["area_level", "area_code", "variable", "period"], sort=False,
-                                as_index=False)["value"].sum()
+    cube_gem = cube_gem.groupby(["area_level", "area_code", "variable", "period"], sort=False, as_index=False)[
+        "value"
+    ].sum()
     cube_gem["status"] = "ok"
     cube = pd.concat([cube_obs, cube_gem[_OBS_COLUMNS]], ignore_index=True)
     cube["value"] = cube["value"].astype("Float64")
@@ -1600,8 +2171,9 @@ def build_demo(seed: int = 2026) -> DemoData:
                 for k in g:
                     sector_wijk[k] = wcode
             dg_name = f"{v.name} (Dg.)" if v.name == muni_name else v.name
-            area_rows.append(("deelgemeente", f"{nis}{v.letter}", dg_name,
-                              shapely.coverage_union_all(geo.sectors[members])))
+            area_rows.append(
+                ("deelgemeente", f"{nis}{v.letter}", dg_name, shapely.coverage_union_all(geo.sectors[members]))
+            )
         muni_members = [k for k in range(len(codes)) if codes[k].startswith(nis)]
         area_rows.append(("gemeente", nis, muni_name, shapely.coverage_union_all(geo.sectors[muni_members])))
     area_rows.append(("elz", DEMO_ELZ_CODE, DEMO_ELZ_NAME, zone))
@@ -1614,8 +2186,11 @@ def build_demo(seed: int = 2026) -> DemoData:
             parent_rows += [(level, code, "gemeente", code[:5])] + [(level, code, pl, pc) for pl, pc in top]
         elif level == "gemeente":
             parent_rows += [(level, code, pl, pc) for pl, pc in top]
-    parent_rows += [("elz", DEMO_ELZ_CODE, "provincie", PROVINCE_CODE), ("elz", DEMO_ELZ_CODE, "gewest", REGION_CODE),
-                    ("provincie", PROVINCE_CODE, "gewest", REGION_CODE)]
+    parent_rows += [
+        ("elz", DEMO_ELZ_CODE, "provincie", PROVINCE_CODE),
+        ("elz", DEMO_ELZ_CODE, "gewest", REGION_CODE),
+        ("provincie", PROVINCE_CODE, "gewest", REGION_CODE),
+    ]
 
     order = {"statsec": 0, "wijk": 1, "deelgemeente": 2, "gemeente": 3, "elz": 4}
     area_rows.sort(key=lambda r: (order[r[0]], r[1]))
@@ -1623,18 +2198,27 @@ def build_demo(seed: int = 2026) -> DemoData:
     for level in order:
         geoms = [r[3] for r in area_rows if r[0] == level]
         display += _display(geoms, coverage=level != "elz")
-    areas = pd.DataFrame({
-        "level": [r[0] for r in area_rows],
-        "code": [r[1] for r in area_rows],
-        "name": [r[2] for r in area_rows],
-        "area_ha": [_hectare(r[3].area) for r in area_rows],
-        "geom_lambert": list(shapely.to_wkb(np.array([r[3] for r in area_rows], dtype=object))),
-        "geom_display": display,
-    })
+    areas = pd.DataFrame(
+        {
+            "level": [r[0] for r in area_rows],
+            "code": [r[1] for r in area_rows],
+            "name": [r[2] for r in area_rows],
+            "area_ha": [_hectare(r[3].area) for r in area_rows],
+            "geom_lambert": list(shapely.to_wkb(np.array([r[3] for r in area_rows], dtype=object))),
+            "geom_display": display,
+        }
+    )
     # Reference levels: no geometry; approximate real areas (ha) for densities.
-    refs = pd.DataFrame({"level": ["provincie", "gewest"], "code": [PROVINCE_CODE, REGION_CODE],
-                         "name": [PROVINCE_NAME, REGION_NAME], "area_ha": [287_600.0, 1_362_500.0],
-                         "geom_lambert": [None, None], "geom_display": [None, None]})
+    refs = pd.DataFrame(
+        {
+            "level": ["provincie", "gewest"],
+            "code": [PROVINCE_CODE, REGION_CODE],
+            "name": [PROVINCE_NAME, REGION_NAME],
+            "area_ha": [287_600.0, 1_362_500.0],
+            "geom_lambert": [None, None],
+            "geom_display": [None, None],
+        }
+    )
     areas = pd.concat([areas, refs], ignore_index=True)
     areas["area_ha"] = areas["area_ha"].astype("Float64")
     area_parents = pd.DataFrame(parent_rows, columns=["level", "code", "parent_level", "parent_code"])
@@ -1643,20 +2227,31 @@ def build_demo(seed: int = 2026) -> DemoData:
     wzc_xy = geo.pts[geo.sector_seed_atom[codes.index(WZC_SECTOR)]]
     feats = _spatial_features(rng_feat, geo, zone, names, wzc_xy)
     geoms = np.array([f[5] for f in feats], dtype=object)
-    features = pd.DataFrame({
-        "layer": [f[0] for f in feats],
-        "feature_id": [f[1] for f in feats],
-        "category": [f[2] for f in feats],
-        "name": [f[3] for f in feats],
-        "properties": [json.dumps(f[4], ensure_ascii=False) for f in feats],
-        "geom_lambert": list(shapely.to_wkb(geoms)),
-        "geom_display": list(shapely.to_wkb(_to_wgs84(shapely.simplify(geoms, 5.0, preserve_topology=True)))),
-    })
+    features = pd.DataFrame(
+        {
+            "layer": [f[0] for f in feats],
+            "feature_id": [f[1] for f in feats],
+            "category": [f[2] for f in feats],
+            "name": [f[3] for f in feats],
+            "properties": [json.dumps(f[4], ensure_ascii=False) for f in feats],
+            "geom_lambert": list(shapely.to_wkb(geoms)),
+            "geom_display": list(shapely.to_wkb(_to_wgs84(shapely.simplify(geoms, 5.0, preserve_topology=True)))),
+        }
+    )
     stops = _stops(geo, zone)
     grid = _grid(rng_grid, geo, zone, pop2025, feats, stops)
-    return DemoData(areas=areas, area_parents=area_parents, observations=observations, features=features,
-                    stops=stops, grid_cells=grid, truth=truth,
-                    sector_roles={c: _SPECS[c].role for c in codes}, cube=cube, cube_truth=cube_truth)
+    return DemoData(
+        areas=areas,
+        area_parents=area_parents,
+        observations=observations,
+        features=features,
+        stops=stops,
+        grid_cells=grid,
+        truth=truth,
+        sector_roles={c: _SPECS[c].role for c in codes},
+        cube=cube,
+        cube_truth=cube_truth,
+    )
 
 
 def install_demo(store, seed: int = 2026) -> None:
@@ -1668,10 +2263,14 @@ def install_demo(store, seed: int = 2026) -> None:
     from .access import build_access  # access imports the engine, which imports the store
 
     data = build_demo(seed)
-    parents = data.area_parents[data.area_parents["level"] == "statsec"].pivot(
-        index="code", columns="parent_level", values="parent_code").reset_index()
-    place_access, access_obs = build_access(data.features, data.stops, data.grid_cells, data.observations,
-                                            DEMO_PERIODS[-1], parents)
+    parents = (
+        data.area_parents[data.area_parents["level"] == "statsec"]
+        .pivot(index="code", columns="parent_level", values="parent_code")
+        .reset_index()
+    )
+    place_access, access_obs = build_access(
+        data.features, data.stops, data.grid_cells, data.observations, DEMO_PERIODS[-1], parents
+    )
     store.replace_dataset(
         DEMO_DATASET_ID,
         title=DEMO_TITLE,

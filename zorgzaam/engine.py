@@ -27,8 +27,18 @@ from .catalogue import BUILTIN, Catalogue, Indicator
 from .store import Store
 
 RESULT_COLUMNS = [
-    "area_code", "area_level", "area_name", "indicator", "period", "numerator", "denominator", "value", "status",
-    "approx", "coverage", "coverage_of",
+    "area_code",
+    "area_level",
+    "area_name",
+    "indicator",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "status",
+    "approx",
+    "coverage",
+    "coverage_of",
 ]
 
 # Worst status first: it wins when counts are combined.
@@ -72,9 +82,12 @@ def derive_counts(obs: pd.DataFrame, catalogue: Catalogue = BUILTIN) -> pd.DataF
         parts = obs[obs["variable"].isin(base.sum_of)]
         if parts.empty:
             continue
-        grouped = parts.assign(rank=_rank(parts["status"])).groupby(keys, sort=False).agg(
-            n=("variable", "nunique"), value=("value", "sum"), rank=("rank", "min")
-        ).reset_index()
+        grouped = (
+            parts.assign(rank=_rank(parts["status"]))
+            .groupby(keys, sort=False)
+            .agg(n=("variable", "nunique"), value=("value", "sum"), rank=("rank", "min"))
+            .reset_index()
+        )
         grouped = grouped[grouped["n"] == len(base.sum_of)].drop(columns="n")
         grouped["status"] = _unrank(grouped.pop("rank"))
         have = obs.loc[obs["variable"] == base.code, keys]
@@ -171,13 +184,17 @@ class _Resolver:
         joined["status"] = joined["status"].fillna("ontbrekend")
         # "nvt" (not applicable) adds nothing but does not block the sum.
         joined["contrib"] = joined["value"].where(joined["status"] == "ok", 0.0)
-        agg_status = joined["status"].map(
-            {"ok": "ok", "nvt": "ok", "verborgen": "onvolledig", "onvolledig": "onvolledig"}
-        ).fillna("ontbrekend")
+        agg_status = (
+            joined["status"]
+            .map({"ok": "ok", "nvt": "ok", "verborgen": "onvolledig", "onvolledig": "onvolledig"})
+            .fillna("ontbrekend")
+        )
         joined["rank"] = _rank(agg_status)
-        out = joined.groupby(["area_code", "variable"], sort=False).agg(
-            value=("contrib", "sum"), rank=("rank", "min")
-        ).reset_index()
+        out = (
+            joined.groupby(["area_code", "variable"], sort=False)
+            .agg(value=("contrib", "sum"), rank=("rank", "min"))
+            .reset_index()
+        )
         out["status"] = _unrank(out.pop("rank"))
         return out
 
@@ -281,10 +298,14 @@ def compute(
     result = pd.concat(frames, ignore_index=True)
     order_ind = {c: k for k, c in enumerate(dict.fromkeys(indicator_codes))}
     order_area = {k: n for n, k in enumerate(zip(targets["level"], targets["code"]))}
-    result = result.assign(
-        _i=result["indicator"].map(order_ind),
-        _a=[order_area[k] for k in zip(result["area_level"], result["area_code"])],
-    ).sort_values(["_i", "_a"], kind="stable").drop(columns=["_i", "_a"])
+    result = (
+        result.assign(
+            _i=result["indicator"].map(order_ind),
+            _a=[order_area[k] for k in zip(result["area_level"], result["area_code"])],
+        )
+        .sort_values(["_i", "_a"], kind="stable")
+        .drop(columns=["_i", "_a"])
+    )
     return result[RESULT_COLUMNS].reset_index(drop=True)
 
 
@@ -331,13 +352,16 @@ def _compute_period(
     resolver = _Resolver(obs, members, base_vars)
     per_level: list[pd.DataFrame] = []
     for lvl, group in targets.groupby("level", sort=False):
-        values = resolver.values(lvl) if base_vars else pd.DataFrame(columns=["area_code", "variable", "value", "status"])
+        values = (
+            resolver.values(lvl) if base_vars else pd.DataFrame(columns=["area_code", "variable", "value", "status"])
+        )
         # Targets without any loaded sector (e.g. a reference area with only stored values).
         missing_codes = set(group["code"]) - set(values["area_code"])
         if missing_codes:
             extra = resolver._complete(missing_codes).merge(
                 obs.loc[obs["area_level"] == lvl, ["area_code", "variable", "value", "status"]],
-                on=["area_code", "variable"], how="left",
+                on=["area_code", "variable"],
+                how="left",
             )
             extra["status"] = extra["status"].fillna("ontbrekend")
             extra.loc[extra["status"] != "ok", "value"] = np.nan
@@ -353,10 +377,12 @@ def _compute_period(
         wide_rank = pd.DataFrame(index=index)
     else:
         counts = counts.assign(rank=_rank(counts["status"]))
-        wide_value = counts.pivot_table(index=["area_level", "area_code"], columns="variable", values="value",
-                                        aggfunc="first", dropna=False).reindex(index)
-        wide_rank = counts.pivot_table(index=["area_level", "area_code"], columns="variable", values="rank",
-                                       aggfunc="first").reindex(index)
+        wide_value = counts.pivot_table(
+            index=["area_level", "area_code"], columns="variable", values="value", aggfunc="first", dropna=False
+        ).reindex(index)
+        wide_rank = counts.pivot_table(
+            index=["area_level", "area_code"], columns="variable", values="rank", aggfunc="first"
+        ).reindex(index)
     missing_rank = _STATUS_RANK["ontbrekend"]
     wide_rank = wide_rank.fillna(missing_rank).astype("int64")
     rows = [
@@ -375,7 +401,10 @@ MIN_PARTIAL_COVERAGE = 0.5
 
 
 def _partial_values(
-    result: pd.DataFrame, indicators: Sequence[Indicator], resolver: _Resolver, members: pd.DataFrame,
+    result: pd.DataFrame,
+    indicators: Sequence[Indicator],
+    resolver: _Resolver,
+    members: pd.DataFrame,
     summed: set[tuple[str, str]],
 ) -> pd.DataFrame:
     """Fill ``approx`` and ``coverage`` for areas whose value is blocked by hidden or absent sectors.
@@ -389,7 +418,8 @@ def _partial_values(
     result = result.assign(approx=np.nan, coverage=np.nan, coverage_of="")
     # Only areas whose every sector was loaded to be summed (not a stored value, nor a parent of a target).
     todo = result["status"].isin(["onvolledig", "ontbrekend"]) & pd.Series(
-        [k in summed for k in zip(result["area_level"], result["area_code"])], index=result.index)
+        [k in summed for k in zip(result["area_level"], result["area_code"])], index=result.index
+    )
     if not todo.any() or members.empty or "statsec" not in members:
         return result
     sector_values = resolver.values("statsec")
@@ -398,11 +428,18 @@ def _partial_values(
     ok = sector_values["status"].isin(["ok", "nvt"])
     data = ok | sector_values["status"].isin(["verborgen", "onvolledig"])
     wide_value = sector_values.assign(value=sector_values["value"].where(ok, 0.0)).pivot_table(
-        index="area_code", columns="variable", values="value", aggfunc="first")
-    wide_ok = sector_values.assign(ok=ok).pivot_table(index="area_code", columns="variable", values="ok",
-                                                      aggfunc="first").astype(bool)
-    wide_data = sector_values.assign(d=data).pivot_table(index="area_code", columns="variable", values="d",
-                                                         aggfunc="first").astype(bool)
+        index="area_code", columns="variable", values="value", aggfunc="first"
+    )
+    wide_ok = (
+        sector_values.assign(ok=ok)
+        .pivot_table(index="area_code", columns="variable", values="ok", aggfunc="first")
+        .astype(bool)
+    )
+    wide_data = (
+        sector_values.assign(d=data)
+        .pivot_table(index="area_code", columns="variable", values="d", aggfunc="first")
+        .astype(bool)
+    )
     by_code = {i.code: i for i in indicators}
     for (lvl, ind_code), rows in result[todo].groupby(["area_level", "indicator"], sort=False):
         if lvl not in members:
@@ -433,8 +470,13 @@ def _partial_values(
             frame["den_all"] = 0.0
             frame["den_ok"] = False
         agg = frame.groupby("area_code").agg(
-            n=("ok", "size"), n_ok=("ok", "sum"), n_data=("data", "sum"), num=("num", "sum"), den=("den", "sum"),
-            den_all=("den_all", "sum"), den_known=("den_ok", "all"),
+            n=("ok", "size"),
+            n_ok=("ok", "sum"),
+            n_data=("data", "sum"),
+            num=("num", "sum"),
+            den=("den", "sum"),
+            den_all=("den_all", "sum"),
+            den_known=("den_ok", "all"),
         )
         for idx, code in zip(rows.index, rows["area_code"]):
             if code not in agg.index:

@@ -35,8 +35,9 @@ def settlement_shares(places: pd.DataFrame, codes: list[str] | None = None) -> p
     ``places`` has statsec, residents, settlement (one row per inhabited place).
     A sector without places gets missing shares, never 0 %.
     """
-    table = places.pivot_table(index="statsec", columns="settlement", values="residents", aggfunc="sum",
-                               fill_value=0.0, observed=True)
+    table = places.pivot_table(
+        index="statsec", columns="settlement", values="residents", aggfunc="sum", fill_value=0.0, observed=True
+    )
     table = table.reindex(columns=list(SETTLEMENT_CLASSES), fill_value=0.0)
     if codes is not None:
         table = table.reindex(list(codes))
@@ -91,7 +92,7 @@ def amenities_in_sectors(store: Store, sectors: pd.DataFrame, margin: float = 0.
     reach = margin + DUPLICATE_MARGIN_M
     features = store.features(layer="voorziening", bbox=(minx - reach, miny - reach, maxx + reach, maxy + reach))
     points = sector_amenities(features, sectors)
-    inside = (points["x"].between(minx - margin, maxx + margin) & points["y"].between(miny - margin, maxy + margin))
+    inside = points["x"].between(minx - margin, maxx + margin) & points["y"].between(miny - margin, maxy + margin)
     return points[inside.to_numpy()].reset_index(drop=True)
 
 
@@ -100,7 +101,8 @@ def amenity_counts(amenities: pd.DataFrame, sector_of: pd.Series, codes: list[st
     frame = pd.DataFrame({"statsec": sector_of, "category": amenities["category"]}).dropna()
     table = pd.crosstab(frame["statsec"], frame["category"]) if len(frame) else pd.DataFrame()
     cats = [c for c in AMENITY_CATEGORIES if c in table.columns] + [
-        c for c in table.columns if c not in AMENITY_CATEGORIES]
+        c for c in table.columns if c not in AMENITY_CATEGORIES
+    ]
     table = table.reindex(index=list(codes), columns=cats, fill_value=0).fillna(0).astype(int)
     table.index.name = "statsec"
     table.columns.name = None

@@ -71,8 +71,13 @@ def format_coverage(coverage: float | None, coverage_of: str | None) -> str:
     return f"{format_number(share, 1)} % van de {coverage_of}"
 
 
-def format_approx(indicator: Indicator, approx: float | None, coverage: float | None = None,
-                  coverage_of: str | None = None, with_coverage: bool = True) -> str:
+def format_approx(
+    indicator: Indicator,
+    approx: float | None,
+    coverage: float | None = None,
+    coverage_of: str | None = None,
+    with_coverage: bool = True,
+) -> str:
     """An incomplete total over its known part: '≈ 41.863 euro · 99,9 % van de aangiften'."""
     text = "≈ " + format_number(approx, indicator.decimals) + unit_suffix(indicator.unit)
     cover = format_coverage(coverage, coverage_of) if with_coverage else ""
@@ -111,9 +116,20 @@ def format_figure(indicator: Indicator, row, asked_period: str | None = None, wi
     return text + period_note(_get(row, "period"), asked_period)
 
 
-
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def format_date(day) -> str:

@@ -74,21 +74,41 @@ LAYERS: dict[str, LayerSpec] = {
         LayerSpec("sectoren", "Statistische sectoren", "Grenzen van de statistische sectoren.", True),
         LayerSpec("kernen", "Kernen", "Kernbebouwing: woningen dicht bij elkaar.", True),
         LayerSpec("linten", "Linten", "Lintbebouwing: woningen langs een weg (lineair patroon).", True),
-        LayerSpec("verspreid", "Verspreide bebouwing",
-                  "Kleine groepjes woningen, te klein of te ver uit elkaar voor een kern of lint.", True),
+        LayerSpec(
+            "verspreid",
+            "Verspreide bebouwing",
+            "Kleine groepjes woningen, te klein of te ver uit elkaar voor een kern of lint.",
+            True,
+        ),
         LayerSpec("inwoners", "Inwoners per hectare", "Hoeveel inwoners er per hectare wonen.", False),
-        LayerSpec("walkability", "Walkability",
-                  "Hoe beloopbaar elke hectare is (woondichtheid, functiemix, verbindingen), 0 tot 100.", False),
-        LayerSpec("voorzieningenniveau", "Voorzieningenniveau",
-                  "Hoe goed elke hectare van voorzieningen voorzien is (hectareraster van Departement Omgeving).",
-                  False),
+        LayerSpec(
+            "walkability",
+            "Walkability",
+            "Hoe beloopbaar elke hectare is (woondichtheid, functiemix, verbindingen), 0 tot 100.",
+            False,
+        ),
+        LayerSpec(
+            "voorzieningenniveau",
+            "Voorzieningenniveau",
+            "Hoe goed elke hectare van voorzieningen voorzien is (hectareraster van Departement Omgeving).",
+            False,
+        ),
         LayerSpec("voorzieningen", "Voorzieningen", "Winkels, zorg, school, post, bank, zitbanken, groen ...", True),
-        LayerSpec("bushaltes", "Bushaltes", "Haltes met het aantal vertrekken per uur op een weekdag; belbus apart.",
-                  True),
+        LayerSpec(
+            "bushaltes", "Bushaltes", "Haltes met het aantal vertrekken per uur op een weekdag; belbus apart.", True
+        ),
     )
 }
 DRAW_ORDER: tuple[str, ...] = (
-    "voorzieningenniveau", "walkability", "inwoners", "verspreid", "kernen", "linten", "sectoren", "voorzieningen", "bushaltes",
+    "voorzieningenniveau",
+    "walkability",
+    "inwoners",
+    "verspreid",
+    "kernen",
+    "linten",
+    "sectoren",
+    "voorzieningen",
+    "bushaltes",
 )
 
 # --- colours --------------------------------------------------------------------------------
@@ -107,8 +127,15 @@ SETTLEMENT_LABELS: dict[str, str] = {"kern": "Kern", "lint": "Lint", "verspreid"
 # The basic basket gets the Okabe-Ito colours (safe for the common colour-vision
 # deficiencies) and a larger dot; every category also carries letters, so nothing
 # depends on colour alone.
-BASKET_CATEGORIES: tuple[str, ...] = ("voedingswinkel", "supermarkt", "bakker", "slager", "huisarts", "apotheek",
-                                      "school")
+BASKET_CATEGORIES: tuple[str, ...] = (
+    "voedingswinkel",
+    "supermarkt",
+    "bakker",
+    "slager",
+    "huisarts",
+    "apotheek",
+    "school",
+)
 
 
 @dataclass(frozen=True)
@@ -165,7 +192,11 @@ UNKNOWN_STOP_RADIUS = 4
 # Hectare cells: ColorBrewer YlGnBu for walkability (dark blue = most walkable, as in the
 # Gezond Leven tool), YlOrBr for residents so the two ramps are never confused.
 WALKABILITY_COLOURS: tuple[RGB, ...] = (
-    (255, 255, 204), (161, 218, 180), (65, 182, 196), (44, 127, 184), (37, 52, 148),
+    (255, 255, 204),
+    (161, 218, 180),
+    (65, 182, 196),
+    (44, 127, 184),
+    (37, 52, 148),
 )
 WALKABILITY_SCALE: tuple[float, float] = (0.0, 100.0)
 RESCALE_WARNING = (
@@ -173,11 +204,19 @@ RESCALE_WARNING = (
     "laag scoren in vergelijking met bijvoorbeeld steden."
 )
 RESIDENT_COLOURS: tuple[RGB, ...] = (
-    (255, 255, 212), (254, 217, 142), (254, 153, 41), (217, 95, 14), (153, 52, 4),
+    (255, 255, 212),
+    (254, 217, 142),
+    (254, 153, 41),
+    (217, 95, 14),
+    (153, 52, 4),
 )
 # Facilities level: ColorBrewer Purples, so it is not confused with walkability or residents.
 FACILITIES_COLOURS: tuple[RGB, ...] = (
-    (242, 240, 247), (203, 201, 226), (158, 154, 200), (117, 107, 177), (84, 39, 143),
+    (242, 240, 247),
+    (203, 201, 226),
+    (158, 154, 200),
+    (117, 107, 177),
+    (84, 39, 143),
 )
 #: A facilities raster with at most this many distinct whole values is shown class by class.
 FACILITIES_MAX_CLASSES = len(FACILITIES_COLOURS)
@@ -191,6 +230,7 @@ HECTARE_RADIUS_M = HECTARE_SIDE_M / math.sqrt(2.0)
 
 
 # --- legends --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LegendItem:
@@ -225,34 +265,47 @@ def legend_html(legend: Legend) -> str:
     for item in legend.items:
         box = max(item.size, 16)
         if item.shape == "circle":
-            mark = (f"<span style='display:inline-block;width:{item.size}px;height:{item.size}px;border-radius:50%;"
-                    f"background:{_hex(item.colour)};border:1px solid #222'></span>")
+            mark = (
+                f"<span style='display:inline-block;width:{item.size}px;height:{item.size}px;border-radius:50%;"
+                f"background:{_hex(item.colour)};border:1px solid #222'></span>"
+            )
         elif item.shape == "ring":
-            mark = (f"<span style='display:inline-block;width:{item.size - 4}px;height:{item.size - 4}px;"
-                    f"border-radius:50%;background:#fff;border:3px solid {_hex(item.colour)}'></span>")
+            mark = (
+                f"<span style='display:inline-block;width:{item.size - 4}px;height:{item.size - 4}px;"
+                f"border-radius:50%;background:#fff;border:3px solid {_hex(item.colour)}'></span>"
+            )
         elif item.shape == "line":
             mark = f"<span style='display:inline-block;width:22px;height:4px;background:{_hex(item.colour)}'></span>"
         elif item.shape == "outline":
-            mark = ("<span style='display:inline-block;width:20px;height:14px;"
-                    f"border:2px solid {_hex(item.colour)}'></span>")
+            mark = (
+                "<span style='display:inline-block;width:20px;height:14px;"
+                f"border:2px solid {_hex(item.colour)}'></span>"
+            )
         else:
-            mark = (f"<span style='display:inline-block;width:22px;height:16px;border:1px solid #555;"
-                    f"background:{_hex(item.colour)}'></span>")
+            mark = (
+                f"<span style='display:inline-block;width:22px;height:16px;border:1px solid #555;"
+                f"background:{_hex(item.colour)}'></span>"
+            )
         if item.symbol:
-            mark = (f"<span style='display:inline-flex;align-items:center;justify-content:center;width:{box + 6}px;"
-                    f"height:{box + 6}px;border-radius:50%;background:{_hex(item.colour)};border:1px solid #222;"
-                    f"color:{_hex(_text_colour(item.colour))};font-size:10px;font-weight:700'>"
-                    f"{html.escape(item.symbol)}</span>")
+            mark = (
+                f"<span style='display:inline-flex;align-items:center;justify-content:center;width:{box + 6}px;"
+                f"height:{box + 6}px;border-radius:50%;background:{_hex(item.colour)};border:1px solid #222;"
+                f"color:{_hex(_text_colour(item.colour))};font-size:10px;font-weight:700'>"
+                f"{html.escape(item.symbol)}</span>"
+            )
         rows.append(
             "<div style='display:flex;align-items:center;gap:8px;margin:3px 0'>"
             f"<span style='flex:none;width:30px;display:flex;justify-content:center'>{mark}</span>"
             f"<span>{html.escape(item.label)}</span></div>"
         )
-    notes = "".join(f"<div style='margin-top:6px;font-size:0.85em;color:#333'>{html.escape(n)}</div>"
-                    for n in legend.notes)
-    return ("<div class='zz-legend' style='font-size:0.95em;line-height:1.25;margin-bottom:10px'>"
-            f"<div style='font-weight:700;margin-bottom:4px'>{html.escape(legend.title)}</div>"
-            f"{''.join(rows)}{notes}</div>")
+    notes = "".join(
+        f"<div style='margin-top:6px;font-size:0.85em;color:#333'>{html.escape(n)}</div>" for n in legend.notes
+    )
+    return (
+        "<div class='zz-legend' style='font-size:0.95em;line-height:1.25;margin-bottom:10px'>"
+        f"<div style='font-weight:700;margin-bottom:4px'>{html.escape(legend.title)}</div>"
+        f"{''.join(rows)}{notes}</div>"
+    )
 
 
 def sector_legend() -> Legend:
@@ -263,8 +316,9 @@ def settlement_legend(category: str) -> Legend:
     """Legend of one settlement type: 'kern', 'lint' or 'verspreid'."""
     key = SETTLEMENT_KEYS[category]
     shape = "line" if category == "lint" else "square"
-    return Legend(key, LAYERS[key].label,
-                  (LegendItem(SETTLEMENT_COLOURS[category], SETTLEMENT_LABELS[category], shape),))
+    return Legend(
+        key, LAYERS[key].label, (LegendItem(SETTLEMENT_COLOURS[category], SETTLEMENT_LABELS[category], shape),)
+    )
 
 
 def amenity_legend(categories: Iterable[str] | None = None) -> Legend:
@@ -283,8 +337,12 @@ def amenity_legend(categories: Iterable[str] | None = None) -> Legend:
 def stop_legend() -> Legend:
     items = [LegendItem(STOP_COLOUR, c.label, "circle", 2 * c.radius) for c in STOP_CLASSES]
     items.append(LegendItem(BELBUS_COLOUR, "belbus (op afroep, geen vaste dienstregeling)", "ring", 2 * BELBUS_RADIUS))
-    return Legend("bushaltes", "Bushaltes (vertrekken per uur, weekdag)", tuple(items),
-                  ("Passeert de bus 1 keer of meerdere keren per uur? Gaat het om een belbus?",))
+    return Legend(
+        "bushaltes",
+        "Bushaltes (vertrekken per uur, weekdag)",
+        tuple(items),
+        ("Passeert de bus 1 keer of meerdere keren per uur? Gaat het om een belbus?",),
+    )
 
 
 def walkability_bounds(values: object, rescale: bool = False) -> tuple[float, float]:
@@ -341,24 +399,34 @@ def facilities_classes(values: object) -> tuple[pd.Series, list[str]]:
 
 def facilities_legend(labels: Sequence[str]) -> Legend:
     items = tuple(LegendItem(c, label) for c, label in zip(FACILITIES_COLOURS, labels))
-    return Legend("voorzieningenniveau", "Voorzieningenniveau (per hectare)", items + (
-        LegendItem(MISSING_COLOUR, "geen waarde"),), ("De betekenis van elke waarde staat in de legende van de bron "
-                                                      "(Departement Omgeving).", CELL_NOTE))
+    return Legend(
+        "voorzieningenniveau",
+        "Voorzieningenniveau (per hectare)",
+        items + (LegendItem(MISSING_COLOUR, "geen waarde"),),
+        ("De betekenis van elke waarde staat in de legende van de bron (Departement Omgeving).", CELL_NOTE),
+    )
 
 
 def residents_legend() -> Legend:
     edges = (1.0,) + RESIDENT_EDGES
-    labels = [f"{format_number(a if i == 0 else a + 1)} – {format_number(b)}"
-              for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))]
+    labels = [
+        f"{format_number(a if i == 0 else a + 1)} – {format_number(b)}"
+        for i, (a, b) in enumerate(zip(edges[:-1], edges[1:]))
+    ]
     labels.append(f"meer dan {format_number(RESIDENT_EDGES[-1])}")
     items = tuple(LegendItem(c, label) for c, label in zip(RESIDENT_COLOURS, labels, strict=True))
-    return Legend("inwoners", "Inwoners per hectare", items,
-                  ("Wonen de inwoners dicht bij elkaar of ver uit elkaar?", CELL_NOTE))
+    return Legend(
+        "inwoners", "Inwoners per hectare", items, ("Wonen de inwoners dicht bij elkaar of ver uit elkaar?", CELL_NOTE)
+    )
 
 
-def layer_legends(keys: Iterable[str], categories: Iterable[str] | None = None,
-                  walkability_range: tuple[float, float] = WALKABILITY_SCALE, rescaled: bool = False,
-                  facilities_labels: Sequence[str] = ()) -> list[Legend]:
+def layer_legends(
+    keys: Iterable[str],
+    categories: Iterable[str] | None = None,
+    walkability_range: tuple[float, float] = WALKABILITY_SCALE,
+    rescaled: bool = False,
+    facilities_labels: Sequence[str] = (),
+) -> list[Legend]:
     """Legends of the chosen registry keys, in drawing order top first (as a reader scans)."""
     chosen = set(keys)
     out = []
@@ -385,6 +453,7 @@ def layer_legends(keys: Iterable[str], categories: Iterable[str] | None = None,
 
 
 # --- geometry helpers -----------------------------------------------------------------------
+
 
 def round_coords(values: object) -> np.ndarray:
     return np.round(np.asarray(values, dtype="float64"), DECIMALS)
@@ -454,6 +523,7 @@ def _source_text(source: str | None) -> str:
 
 # --- layers ---------------------------------------------------------------------------------
 
+
 def sector_layer(sectors: pd.DataFrame, source: str = "Statbel") -> pdk.Layer:
     """Thin neutral outlines of the sectors (a GeoDataFrame with ``code``, ``name``, geometry
     in EPSG:4326, e.g. ``maps.area_frame``); a faint fill so a click inside picks the sector.
@@ -461,18 +531,33 @@ def sector_layer(sectors: pd.DataFrame, source: str = "Statbel") -> pdk.Layer:
     rows = []
     for code, name, geom in zip(sectors["code"], sectors["name"], sectors.geometry):
         for part in _polygon_parts(geom):
-            rows.append({"polygon": _rings(part), "code": str(code), "name": str(name),
-                         "category_label": f"Statistische sector {code}", "source": _source_text(source)})
+            rows.append(
+                {
+                    "polygon": _rings(part),
+                    "code": str(code),
+                    "name": str(name),
+                    "category_label": f"Statistische sector {code}",
+                    "source": _source_text(source),
+                }
+            )
     return pdk.Layer(
-        "PolygonLayer", id="sectoren", data=rows, get_polygon="polygon",
-        filled=True, get_fill_color=[255, 255, 255, 1], stroked=True,
-        get_line_color=list(SECTOR_LINE) + [255], line_width_min_pixels=1,
-        pickable=True, auto_highlight=False,
+        "PolygonLayer",
+        id="sectoren",
+        data=rows,
+        get_polygon="polygon",
+        filled=True,
+        get_fill_color=[255, 255, 255, 1],
+        stroked=True,
+        get_line_color=list(SECTOR_LINE) + [255],
+        line_width_min_pixels=1,
+        pickable=True,
+        auto_highlight=False,
     )
 
 
-def settlement_layers(features: pd.DataFrame, categories: Iterable[str] = ("verspreid", "kern", "lint")
-                      ) -> list[pdk.Layer]:
+def settlement_layers(
+    features: pd.DataFrame, categories: Iterable[str] = ("verspreid", "kern", "lint")
+) -> list[pdk.Layer]:
     """Kernen and verspreide bebouwing as polygons, linten as paths (layer 'nederzetting').
 
     Ids: 'kernen', 'linten', 'verspreid'; a category without features gives no layer.
@@ -487,27 +572,50 @@ def settlement_layers(features: pd.DataFrame, categories: Iterable[str] = ("vers
         colour = list(SETTLEMENT_COLOURS[category])
         rows = []
         for name, props, geom in zip(part["name"][mask], part["properties"][mask], geoms[mask]):
-            base = {"name": str(name) if isinstance(name, str) and name else SETTLEMENT_LABELS[category],
-                    "category_label": SETTLEMENT_LABELS[category], "source": _source_of(props)}
+            base = {
+                "name": str(name) if isinstance(name, str) and name else SETTLEMENT_LABELS[category],
+                "category_label": SETTLEMENT_LABELS[category],
+                "source": _source_of(props),
+            }
             if category == "lint":
-                rows.extend({"path": round_coords(np.asarray(p.coords)[:, :2]).tolist(), **base}
-                            for p in _line_parts(geom))
+                rows.extend(
+                    {"path": round_coords(np.asarray(p.coords)[:, :2]).tolist(), **base} for p in _line_parts(geom)
+                )
             else:
                 rows.extend({"polygon": _rings(p), **base} for p in _polygon_parts(geom))
         key = SETTLEMENT_KEYS[category]
         if category == "lint":
-            layers.append(pdk.Layer(
-                "PathLayer", id=key, data=rows, get_path="path", get_color=colour + [255],
-                get_width=4, width_units='"pixels"', cap_rounded=True, joint_rounded=True,
-                pickable=True, auto_highlight=True,
-            ))
+            layers.append(
+                pdk.Layer(
+                    "PathLayer",
+                    id=key,
+                    data=rows,
+                    get_path="path",
+                    get_color=colour + [255],
+                    get_width=4,
+                    width_units='"pixels"',
+                    cap_rounded=True,
+                    joint_rounded=True,
+                    pickable=True,
+                    auto_highlight=True,
+                )
+            )
         else:
-            layers.append(pdk.Layer(
-                "PolygonLayer", id=key, data=rows, get_polygon="polygon",
-                get_fill_color=colour + [70 if category == "kern" else 140],
-                get_line_color=colour + [255], line_width_min_pixels=1, stroked=True, filled=True,
-                pickable=True, auto_highlight=True,
-            ))
+            layers.append(
+                pdk.Layer(
+                    "PolygonLayer",
+                    id=key,
+                    data=rows,
+                    get_polygon="polygon",
+                    get_fill_color=colour + [70 if category == "kern" else 140],
+                    get_line_color=colour + [255],
+                    line_width_min_pixels=1,
+                    stroked=True,
+                    filled=True,
+                    pickable=True,
+                    auto_highlight=True,
+                )
+            )
     return layers
 
 
@@ -519,8 +627,9 @@ def amenity_style(category: str) -> AmenityStyle:
     return AmenityStyle(category.replace("_", " ").capitalize(), _OTHER_AMENITY.colour, "", _OTHER_AMENITY.radius)
 
 
-def amenity_layers(features: pd.DataFrame, categories: Iterable[str] | None = None, with_symbols: bool = True
-                   ) -> list[pdk.Layer]:
+def amenity_layers(
+    features: pd.DataFrame, categories: Iterable[str] | None = None, with_symbols: bool = True
+) -> list[pdk.Layer]:
     """One layer per amenity category present (layer 'voorziening'): polygons for green,
     dots of the category colour for the rest, with its letters on top (``with_symbols``).
 
@@ -538,41 +647,83 @@ def amenity_layers(features: pd.DataFrame, categories: Iterable[str] | None = No
         mask = (part["category"] == category).to_numpy()
         style = amenity_style(category)
         base_rows = [
-            {"name": str(name) if isinstance(name, str) and name else style.label,
-             "category_label": style.label, "source": _source_of(props)}
+            {
+                "name": str(name) if isinstance(name, str) and name else style.label,
+                "category_label": style.label,
+                "source": _source_of(props),
+            }
             for name, props in zip(part["name"][mask], part["properties"][mask])
         ]
         layer_id = f"voorzieningen-{category}"
         if category in AREA_AMENITIES:
-            rows = [{"polygon": _rings(p), **base} for base, geom in zip(base_rows, geoms[mask])
-                    for p in _polygon_parts(geom)]
-            layers.append(pdk.Layer(
-                "PolygonLayer", id=layer_id, data=rows, get_polygon="polygon",
-                get_fill_color=list(style.colour) + [150], get_line_color=list(style.colour) + [255],
-                line_width_min_pixels=1, stroked=True, filled=True, pickable=True, auto_highlight=True,
-            ))
+            rows = [
+                {"polygon": _rings(p), **base}
+                for base, geom in zip(base_rows, geoms[mask])
+                for p in _polygon_parts(geom)
+            ]
+            layers.append(
+                pdk.Layer(
+                    "PolygonLayer",
+                    id=layer_id,
+                    data=rows,
+                    get_polygon="polygon",
+                    get_fill_color=list(style.colour) + [150],
+                    get_line_color=list(style.colour) + [255],
+                    line_width_min_pixels=1,
+                    stroked=True,
+                    filled=True,
+                    pickable=True,
+                    auto_highlight=True,
+                )
+            )
             continue
         # A point stands for itself; any other geometry for its representative point.
-        points = [g if g is not None and g.geom_type == "Point" else
-                  (shapely.point_on_surface(g) if g is not None and not g.is_empty else None)
-                  for g in geoms[mask]]
-        rows = [{"position": [round(p.x, DECIMALS), round(p.y, DECIMALS)], **base}
-                for base, p in zip(base_rows, points) if p is not None and not p.is_empty]
-        layers.append(pdk.Layer(
-            "ScatterplotLayer", id=layer_id, data=rows, get_position="position",
-            get_fill_color=list(style.colour) + [255], get_line_color=list(POINT_OUTLINE) + [255],
-            get_radius=style.radius, radius_units='"pixels"', stroked=True, filled=True,
-            line_width_units='"pixels"', get_line_width=1, pickable=True, auto_highlight=True,
-        ))
+        points = [
+            g
+            if g is not None and g.geom_type == "Point"
+            else (shapely.point_on_surface(g) if g is not None and not g.is_empty else None)
+            for g in geoms[mask]
+        ]
+        rows = [
+            {"position": [round(p.x, DECIMALS), round(p.y, DECIMALS)], **base}
+            for base, p in zip(base_rows, points)
+            if p is not None and not p.is_empty
+        ]
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                id=layer_id,
+                data=rows,
+                get_position="position",
+                get_fill_color=list(style.colour) + [255],
+                get_line_color=list(POINT_OUTLINE) + [255],
+                get_radius=style.radius,
+                radius_units='"pixels"',
+                stroked=True,
+                filled=True,
+                line_width_units='"pixels"',
+                get_line_width=1,
+                pickable=True,
+                auto_highlight=True,
+            )
+        )
         if with_symbols and style.symbol and rows:
-            layers.append(pdk.Layer(
-                "TextLayer", id=f"{layer_id}-letters",
-                # deck.gl calls getText per object, so the text is a field, not a constant.
-                data=[{"position": r["position"], "text": style.symbol} for r in rows],
-                get_position="position", get_text="text", get_size=10 if len(style.symbol) > 1 else 12,
-                get_color=list(_text_colour(style.colour)) + [255], font_weight=700,
-                get_text_anchor='"middle"', get_alignment_baseline='"center"', pickable=False,
-            ))
+            layers.append(
+                pdk.Layer(
+                    "TextLayer",
+                    id=f"{layer_id}-letters",
+                    # deck.gl calls getText per object, so the text is a field, not a constant.
+                    data=[{"position": r["position"], "text": style.symbol} for r in rows],
+                    get_position="position",
+                    get_text="text",
+                    get_size=10 if len(style.symbol) > 1 else 12,
+                    get_color=list(_text_colour(style.colour)) + [255],
+                    font_weight=700,
+                    get_text_anchor='"middle"',
+                    get_alignment_baseline='"center"',
+                    pickable=False,
+                )
+            )
     return layers
 
 
@@ -607,26 +758,62 @@ def stop_layers(stops: pd.DataFrame, source: str = "") -> list[pdk.Layer]:
             continue
         cls = classes.iloc[i]
         if pd.isna(cls):
-            regular.append({**row, "category_label": "Bushalte: aantal vertrekken onbekend",
-                            "radius": UNKNOWN_STOP_RADIUS, "fill": list(UNKNOWN_STOP_COLOUR)})
+            regular.append(
+                {
+                    **row,
+                    "category_label": "Bushalte: aantal vertrekken onbekend",
+                    "radius": UNKNOWN_STOP_RADIUS,
+                    "fill": list(UNKNOWN_STOP_COLOUR),
+                }
+            )
         else:
-            regular.append({**row, "category_label": f"Bushalte: {_departures_text(float(dep))}",
-                            "radius": STOP_CLASSES[int(cls)].radius, "fill": list(STOP_COLOUR)})
+            regular.append(
+                {
+                    **row,
+                    "category_label": f"Bushalte: {_departures_text(float(dep))}",
+                    "radius": STOP_CLASSES[int(cls)].radius,
+                    "fill": list(STOP_COLOUR),
+                }
+            )
     layers = []
     if regular:
-        layers.append(pdk.Layer(
-            "ScatterplotLayer", id="bushaltes", data=regular, get_position="position",
-            get_radius="radius", radius_units='"pixels"', get_fill_color="fill",
-            get_line_color=[255, 255, 255, 255], line_width_units='"pixels"', get_line_width=1.5,
-            stroked=True, filled=True, pickable=True, auto_highlight=True,
-        ))
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                id="bushaltes",
+                data=regular,
+                get_position="position",
+                get_radius="radius",
+                radius_units='"pixels"',
+                get_fill_color="fill",
+                get_line_color=[255, 255, 255, 255],
+                line_width_units='"pixels"',
+                get_line_width=1.5,
+                stroked=True,
+                filled=True,
+                pickable=True,
+                auto_highlight=True,
+            )
+        )
     if rings:
-        layers.append(pdk.Layer(
-            "ScatterplotLayer", id="bushaltes-belbus", data=rings, get_position="position",
-            get_radius=BELBUS_RADIUS, radius_units='"pixels"', get_fill_color=[255, 255, 255, 255],
-            get_line_color=list(BELBUS_COLOUR) + [255], line_width_units='"pixels"', get_line_width=3,
-            stroked=True, filled=True, pickable=True, auto_highlight=True,
-        ))
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                id="bushaltes-belbus",
+                data=rings,
+                get_position="position",
+                get_radius=BELBUS_RADIUS,
+                radius_units='"pixels"',
+                get_fill_color=[255, 255, 255, 255],
+                get_line_color=list(BELBUS_COLOUR) + [255],
+                line_width_units='"pixels"',
+                get_line_width=3,
+                stroked=True,
+                filled=True,
+                pickable=True,
+                auto_highlight=True,
+            )
+        )
     return layers
 
 
@@ -657,8 +844,9 @@ def resident_classes(values: object) -> pd.Series:
     return pd.Series(index, index=values.index if isinstance(values, pd.Series) else None).astype("Int64")
 
 
-def cell_layers(key: str, cells: pd.DataFrame, classes: pd.Series, colours: Sequence[RGB],
-                 labels: list[str] | None, source: str) -> list[pdk.Layer]:
+def cell_layers(
+    key: str, cells: pd.DataFrame, classes: pd.Series, colours: Sequence[RGB], labels: list[str] | None, source: str
+) -> list[pdk.Layer]:
     """One layer per colour class ('<key>-<class>', 'x' for missing): a constant colour per
     layer keeps a colour array out of every one of thousands of rows."""
     lon, lat = lambert_to_lonlat(cells["x"], cells["y"])
@@ -673,17 +861,35 @@ def cell_layers(key: str, cells: pd.DataFrame, classes: pd.Series, colours: Sequ
         if labels is None:
             rows = [{"position": [float(lon[i]), float(lat[i])]} for i in idx]
         else:
-            rows = [{"position": [float(lon[i]), float(lat[i])], "name": labels[i], "category_label": "Hectarecel",
-                     "source": src} for i in idx]
+            rows = [
+                {
+                    "position": [float(lon[i]), float(lat[i])],
+                    "name": labels[i],
+                    "category_label": "Hectarecel",
+                    "source": src,
+                }
+                for i in idx
+            ]
         colour = MISSING_COLOUR if code == "x" else colours[int(code)]
         # ColumnLayer with 4 vertices turned 45 degrees: a flat 100 m square around the centre,
         # one position per cell (a quarter of the data of a 4-corner polygon). Turned a little
         # further so its edges follow the Lambert grid rather than true north.
-        layers.append(pdk.Layer(
-            "ColumnLayer", id=f"{key}-{code}", data=rows, get_position="position",
-            get_fill_color=list(colour) + [200], disk_resolution=4, angle=angle, radius=HECTARE_RADIUS_M,
-            extruded=False, coverage=1, pickable=labels is not None, auto_highlight=labels is not None,
-        ))
+        layers.append(
+            pdk.Layer(
+                "ColumnLayer",
+                id=f"{key}-{code}",
+                data=rows,
+                get_position="position",
+                get_fill_color=list(colour) + [200],
+                disk_resolution=4,
+                angle=angle,
+                radius=HECTARE_RADIUS_M,
+                extruded=False,
+                coverage=1,
+                pickable=labels is not None,
+                auto_highlight=labels is not None,
+            )
+        )
     return layers
 
 
@@ -729,18 +935,28 @@ def raster_image(cells: pd.DataFrame, classes: pd.Series, colours: Sequence[RGB]
     resolution = RASTER_PIXEL_M / math.cos(math.radians(lat))
     # The Mercator extent of the Lambert rectangle: its edges, 33 points each (they bend a little).
     t = np.linspace(0.0, 1.0, 33)
-    edge_x = np.concatenate([left + (right - left) * t, np.full_like(t, right), right - (right - left) * t,
-                             np.full_like(t, left)])
-    edge_y = np.concatenate([np.full_like(t, bottom), bottom + (top - bottom) * t, np.full_like(t, top),
-                             top - (top - bottom) * t])
+    edge_x = np.concatenate(
+        [left + (right - left) * t, np.full_like(t, right), right - (right - left) * t, np.full_like(t, left)]
+    )
+    edge_y = np.concatenate(
+        [np.full_like(t, bottom), bottom + (top - bottom) * t, np.full_like(t, top), top - (top - bottom) * t]
+    )
     mx, my = _LAMBERT_TO_MERCATOR.transform(edge_x, edge_y)
     width = max(1, math.ceil((mx.max() - mx.min()) / resolution))
     height = max(1, math.ceil((my.max() - my.min()) / resolution))
     transform = Affine(resolution, 0.0, float(mx.min()), 0.0, -resolution, float(my.max()))
     image = np.zeros((height, width), dtype=np.uint8)
-    reproject(source, image, src_transform=Affine(side, 0.0, left, 0.0, -side, top), src_crs=_LAMBERT_CRS,
-              src_nodata=0, dst_transform=transform, dst_crs=_MERCATOR_CRS, dst_nodata=0,
-              resampling=Resampling.nearest)
+    reproject(
+        source,
+        image,
+        src_transform=Affine(side, 0.0, left, 0.0, -side, top),
+        src_crs=_LAMBERT_CRS,
+        src_nodata=0,
+        dst_transform=transform,
+        dst_crs=_MERCATOR_CRS,
+        dst_nodata=0,
+        resampling=Resampling.nearest,
+    )
     west, north = transform @ (0, 0)
     east, south = transform @ (width, height)
     (lon_w, lon_e), (lat_s, lat_n) = _MERCATOR_TO_WGS84.transform([west, east], [south, north])
@@ -759,7 +975,11 @@ def raster_layer(key: str, cells: pd.DataFrame, classes: pd.Series, colours: Seq
     image = raster_image(cells, classes, colours)
     return pdk.Layer(
         # Quoted: pydeck passes a quoted string on as text (unquoted) instead of as an expression.
-        "BitmapLayer", id=key, image=f'"{image.url}"', bounds=list(image.bounds), pickable=False,
+        "BitmapLayer",
+        id=key,
+        image=f'"{image.url}"',
+        bounds=list(image.bounds),
+        pickable=False,
         # Sharp cell edges when zoomed in (luma.gl sampler settings of deck.gl 9).
         texture_parameters={"minFilter": "nearest", "magFilter": "nearest"},
     )
@@ -772,8 +992,9 @@ def raster_colours_at(layer: pdk.Layer, lon: object, lat: object) -> np.ndarray:
     rgba = np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
     west, south, east, north = layer.bounds
     (x0, x1), (y0, y1) = _WGS84_TO_MERCATOR.transform([west, east], [south, north])
-    x, y = _WGS84_TO_MERCATOR.transform(np.atleast_1d(np.asarray(lon, dtype="float64")),
-                                        np.atleast_1d(np.asarray(lat, dtype="float64")))
+    x, y = _WGS84_TO_MERCATOR.transform(
+        np.atleast_1d(np.asarray(lon, dtype="float64")), np.atleast_1d(np.asarray(lat, dtype="float64"))
+    )
     col = np.floor((x - x0) / (x1 - x0) * rgba.shape[1]).astype(np.int64)
     row = np.floor((y1 - y) / (y1 - y0) * rgba.shape[0]).astype(np.int64)
     inside = (row >= 0) & (row < rgba.shape[0]) & (col >= 0) & (col < rgba.shape[1])
@@ -862,8 +1083,9 @@ class CompactDeck(pdk.Deck):
 
 def spatial_deck(layers: Sequence[pdk.Layer], view_state: pdk.ViewState) -> CompactDeck:
     """A compact deck without basemap (works offline) and with the shared tooltip."""
-    return CompactDeck(layers=list(layers), initial_view_state=view_state, map_provider=None, map_style=None,
-                       tooltip=TOOLTIP)
+    return CompactDeck(
+        layers=list(layers), initial_view_state=view_state, map_provider=None, map_style=None, tooltip=TOOLTIP
+    )
 
 
 def payload_bytes(deck: pdk.Deck) -> int:

@@ -25,14 +25,27 @@ from .store import Store
 from .summary import COMPOSITION_INDICATORS, QUESTIONS
 
 # The Wie woont er? step's indicators when the facilitator chose none.
-DEFAULT_INDICATORS = ("pct_80plus", "pct_alone_75plus", "pct_single_person_hh", "pct_tenants",
-                      "pct_increased_reimbursement_20_64")
+DEFAULT_INDICATORS = (
+    "pct_80plus",
+    "pct_alone_75plus",
+    "pct_single_person_hh",
+    "pct_tenants",
+    "pct_increased_reimbursement_20_64",
+)
 # The Wat is er? step: access and settlement per sector.
-ACCESS_INDICATORS = ("pct_no_basket_1200m", "pct_80plus_no_basket_1200m", "pct_no_bus_400m",
-                     "pct_80plus_no_bus_400m", "pct_in_kern", "pct_in_lint", "pct_in_verspreid")
+ACCESS_INDICATORS = (
+    "pct_no_basket_1200m",
+    "pct_80plus_no_basket_1200m",
+    "pct_no_bus_400m",
+    "pct_80plus_no_bus_400m",
+    "pct_in_kern",
+    "pct_in_lint",
+    "pct_in_verspreid",
+)
 SMALL_MARK = "*"
-NOT_IN_ATTENTION = ("Valt niet op: niet in het hoogste derde van de gemeente voor zowel % 80-plussers als "
-                    "afstand tot het basispakket.")
+NOT_IN_ATTENTION = (
+    "Valt niet op: niet in het hoogste derde van de gemeente voor zowel % 80-plussers als afstand tot het basispakket."
+)
 
 
 def step_source(store: Store, kind: str, indicators: Sequence[str] = (), period: str | None = None) -> str:
@@ -58,7 +71,7 @@ class FigureTable:
 
     table: pd.DataFrame
     period: str | None
-    small: tuple[str, ...]      # chosen sectors with few inhabitants (or a hidden count)
+    small: tuple[str, ...]  # chosen sectors with few inhabitants (or a hidden count)
     indicators: tuple[str, ...]  # the indicators shown (with figures for this period)
 
     @property
@@ -97,8 +110,9 @@ def usable_indicators(store: Store, codes: Sequence[str]) -> list[str]:
     return out
 
 
-def indicators_with_data(store: Store, municipality: str | None, indicators: Sequence[str],
-                         period: str | None) -> list[str]:
+def indicators_with_data(
+    store: Store, municipality: str | None, indicators: Sequence[str], period: str | None
+) -> list[str]:
     """The usable ``indicators`` with a value (status ok) for at least one sector of the municipality in
     ``period``: the map of any other would be all grey."""
     codes = usable_indicators(store, indicators)
@@ -109,8 +123,7 @@ def indicators_with_data(store: Store, municipality: str | None, indicators: Seq
     return [c for c in codes if c in found]
 
 
-def map_indicator(store: Store, municipality: str | None, indicators: Sequence[str],
-                  period: str | None) -> str | None:
+def map_indicator(store: Store, municipality: str | None, indicators: Sequence[str], period: str | None) -> str | None:
     """The indicator a meeting's map opens on: the first of ``indicators`` with figures for the municipality's
     sectors in ``period`` (else the first usable one; None without any)."""
     with_data = indicators_with_data(store, municipality, indicators, period)
@@ -126,8 +139,14 @@ def latest_common_period(store: Store, codes: Sequence[str]) -> str | None:
     return max(periods) if periods else None
 
 
-def sector_figures(store: Store, municipality: str | None, sectors: Sequence[str], indicators: Sequence[str],
-                   period: str | None = None, small_threshold: int = SMALL_SECTOR_THRESHOLD) -> FigureTable:
+def sector_figures(
+    store: Store,
+    municipality: str | None,
+    sectors: Sequence[str],
+    indicators: Sequence[str],
+    period: str | None = None,
+    small_threshold: int = SMALL_SECTOR_THRESHOLD,
+) -> FigureTable:
     """The chosen sectors beside their municipality, care zone and Flanders, for each indicator with figures."""
     codes = usable_indicators(store, indicators)
     shown = shown_sectors(store, municipality, sectors)
@@ -147,9 +166,12 @@ def sector_figures(store: Store, municipality: str | None, sectors: Sequence[str
     # The references first: with a whole municipality's sectors below, they stay in view.
     areas: list[tuple[str, pd.DataFrame]] = [(f"gemeente {municipality_name}", own)] + [
         (r.label, refs_result[(refs_result["area_level"] == r.level) & (refs_result["area_code"] == r.code)])
-        for r in refs]
-    areas += [(f"{names.get(c, c)} ({c}){' ' + SMALL_MARK if c in small else ''}",
-               per_sector[per_sector["area_code"] == c]) for c in shown]
+        for r in refs
+    ]
+    areas += [
+        (f"{names.get(c, c)} ({c}){' ' + SMALL_MARK if c in small else ''}", per_sector[per_sector["area_code"] == c])
+        for c in shown
+    ]
     rows = []
     for label, frame in areas:
         by_code = frame.drop_duplicates("indicator").set_index("indicator")
@@ -180,11 +202,12 @@ def summary_prefills(store: Store, municipality: str, sectors: Sequence[str]) ->
     if not elz or not view:
         return {}
     catalogue = store.catalogue()
-    codes = list(dict.fromkeys([*(i.code for i in signal_indicators(catalogue)), *COMPOSITION_INDICATORS,
-                                "pop_total"]))
+    codes = list(dict.fromkeys([*(i.code for i in signal_indicators(catalogue)), *COMPOSITION_INDICATORS, "pop_total"]))
     period = latest_common_period(store, usable_indicators(store, codes))
-    a = analyse(store, AnalysisChoice(elz=elz, municipality=municipality,
-                                      sectors=tuple(view) if sectors else None, period=period))
+    a = analyse(
+        store,
+        AnalysisChoice(elz=elz, municipality=municipality, sectors=tuple(view) if sectors else None, period=period),
+    )
     out = {q.number: a.question_text(q, view) for q in QUESTIONS}
     # The thirds are those of the whole municipality (as on the Wie vs wat page); only the chosen sectors are named.
     if not sectors or a.mismatch is None:
@@ -197,10 +220,15 @@ def summary_prefills(store: Store, municipality: str, sectors: Sequence[str]) ->
     if not (chosen_data["need_value"].notna() & chosen_data["lack_share"].notna()).any():
         out.update(a.mismatch_answers(view))  # "Geen gegevens: …" for the chosen sectors
     elif chosen.empty:
-        out["8.1"] = (f"Geen van de gekozen sectoren hoort in {a.view_label} bij het hoogste derde voor zowel "
-                      f"{need.label} als het aandeel {need.group_label} dat {a.lack_phrase} woont.")
+        out["8.1"] = (
+            f"Geen van de gekozen sectoren hoort in {a.view_label} bij het hoogste derde voor zowel "
+            f"{need.label} als het aandeel {need.group_label} dat {a.lack_phrase} woont."
+        )
     else:
         out["8.1"] = "\n".join(f"- {sentence}" for sentence in chosen["sentence"])
-        out["8.2"] = ("Signalen om te verkennen (het hoogste derde van de gemeente voor beide): "
-                      + ", ".join(str(n) for n in chosen["name"]) + ".")
+        out["8.2"] = (
+            "Signalen om te verkennen (het hoogste derde van de gemeente voor beide): "
+            + ", ".join(str(n) for n in chosen["name"])
+            + "."
+        )
     return out

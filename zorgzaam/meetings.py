@@ -74,83 +74,127 @@ class Block:
     minutes: int
     purpose: str
     prompts: tuple[str, ...] = ()
-    questions: tuple[dict, ...] = ()   # poll questions for participants during this step
+    questions: tuple[dict, ...] = ()  # poll questions for participants during this step
     note_fields: tuple[NoteField, ...] = ()
 
 
 _NOTES = NoteField(NOTES_FIELD, "Notities", "Wat wordt er gezegd? Noteer wát, niet wie.")
 
-BLOCKS: dict[str, Block] = {b.kind: b for b in (
-    Block(
-        "checkin", "Kennismaking: deed je onlangs iets zorgzaam?", 10,
-        "Iedereen antwoordt met één woord op de gsm; de woorden verschijnen op het scherm.",
-        prompts=("Wie zit er in ons team, en wie moet er misschien nog bij?",
-                 "Wat doet iedereen in zijn of haar domein?"),
-        questions=({"kind": "word", "text": "Deed je onlangs iets zorgzaam? Zeg het in één woord."},),
-        note_fields=(_NOTES,),
-    ),
-    Block(
-        "definitie", "Wat verstaan we onder een zorgzame buurt?", 25,
-        "Kernwoorden van iedereen (10 minuten), dan samen clusteren tot een korte gedeelde definitie.",
-        prompts=("Wat zijn voor jou de belangrijkste kenmerken van een zorgzame buurt?",
-                 "Als deze werkgroep slaagt, hoe ziet je buurt er dan uit?",
-                 "Er zijn geen slechte ideeën; veel is goed; bouw verder op het idee van je buur.",
-                 "Wat delen we? Waar verschillen we? Wat benadrukt elk beleidsdomein?"),
-        questions=tuple({"kind": "word", "text": f"{n} kernwoord"} for n in ("Eerste", "Tweede", "Derde")),
-        note_fields=(NoteField(DEFINITION_FIELD, "Onze definitie van een zorgzame buurt",
-                               "Een korte gedeelde definitie, in de woorden van de groep."), _NOTES),
-    ),
-    Block(
-        "wie", "Wie woont er?", 20,
-        "De cijfers per statistische sector voor de gekozen sectoren, naast gemeente, zone en Vlaanderen.",
-        prompts=("Wat valt op? Wat herkennen we, wat verrast ons?",
-                 "Een signaal is een vraag om te verkennen met wie de buurt kent, geen oordeel."),
-        note_fields=tuple(NoteField(q.number, f"{q.number} {q.text}") for q in SUMMARY_QUESTIONS) + (_NOTES,),
-    ),
-    Block(
-        "wat", "Wat is er?", 15,
-        "Voorzieningen, bushaltes en bebouwing in en rond de gekozen sectoren.",
-        prompts=("Van welke voorzieningen maak je gebruik?", "Waar zijn volgens jou plaatsen om te ontspannen?",
-                 "Waar liggen de hiaten qua geografisch bereik?"),
-        note_fields=(_NOTES,),
-    ),
-    Block(
-        "wie_vs_wat", "Wie vs wat", 15,
-        "Waar wonen veel kwetsbare mensen ver van een winkel of een frequente bus?",
-        prompts=("Herkennen we deze buurten? Wat weten we dat de cijfers niet tonen?",),
-        note_fields=tuple(NoteField(number, f"{number} {text}") for number, text in MISMATCH_QUESTIONS.items())
-        + (_NOTES,),
-    ),
-    Block(
-        "bouwstenen", "Bouwstenen scoren", 15,
-        "Iedereen scoort de 9 bouwstenen op de gsm (1–5); de verdeling verschijnt live.",
-        prompts=("Waar lopen de meningen uiteen, en waarom?", "Welke bouwstenen vallen 'licht' uit?"),
-        questions=tuple({"kind": "scale", "text": b.name, "bouwsteen": b.code} for b in bouwstenen.BOUWSTENEN),
-        note_fields=(_NOTES,),
-    ),
-    Block(
-        "acties", "Acties per bouwsteen", 20,
-        "Wat loopt er al, wat is gepland, wat missen we? Per bouwsteen, met partners en plaats.",
-        prompts=("Welke acties leiden al merkbaar tot minder mazen en meer net?",
-                 "Voor welke actie of bouwsteen bots je op moeilijkheden of weerstand?",
-                 "Welke acties voor welke bouwstenen ontbreken nog?",
-                 "We doen vaak al meer dan we denken. Het hoeft niet groot te zijn om goed te zijn."),
-        note_fields=(_NOTES,),
-    ),
-    Block(
-        "afspraken", "Afspraken", 10,
-        "Wie doet wat, waar en wanneer? Wanneer komen we opnieuw samen?",
-        prompts=("Wie doet er wat, waar en wanneer?", "Wie neemt de leiding over wat?", "Hoe vaak komen we samen?",
-                 "Wanneer komen we opnieuw samen?"),
-        note_fields=(NoteField(AGREEMENTS_FIELD, "Afspraken", "Wat, wie (rol of organisatie), tegen wanneer."),
-                     _NOTES),
-    ),
-    Block(
-        "eigen", "Eigen agendapunt", 10,
-        "Een punt van de werkgroep zelf (bv. een voorstelling, een pauze).",
-        note_fields=(_NOTES,),
-    ),
-)}
+BLOCKS: dict[str, Block] = {
+    b.kind: b
+    for b in (
+        Block(
+            "checkin",
+            "Kennismaking: deed je onlangs iets zorgzaam?",
+            10,
+            "Iedereen antwoordt met één woord op de gsm; de woorden verschijnen op het scherm.",
+            prompts=(
+                "Wie zit er in ons team, en wie moet er misschien nog bij?",
+                "Wat doet iedereen in zijn of haar domein?",
+            ),
+            questions=({"kind": "word", "text": "Deed je onlangs iets zorgzaam? Zeg het in één woord."},),
+            note_fields=(_NOTES,),
+        ),
+        Block(
+            "definitie",
+            "Wat verstaan we onder een zorgzame buurt?",
+            25,
+            "Kernwoorden van iedereen (10 minuten), dan samen clusteren tot een korte gedeelde definitie.",
+            prompts=(
+                "Wat zijn voor jou de belangrijkste kenmerken van een zorgzame buurt?",
+                "Als deze werkgroep slaagt, hoe ziet je buurt er dan uit?",
+                "Er zijn geen slechte ideeën; veel is goed; bouw verder op het idee van je buur.",
+                "Wat delen we? Waar verschillen we? Wat benadrukt elk beleidsdomein?",
+            ),
+            questions=tuple({"kind": "word", "text": f"{n} kernwoord"} for n in ("Eerste", "Tweede", "Derde")),
+            note_fields=(
+                NoteField(
+                    DEFINITION_FIELD,
+                    "Onze definitie van een zorgzame buurt",
+                    "Een korte gedeelde definitie, in de woorden van de groep.",
+                ),
+                _NOTES,
+            ),
+        ),
+        Block(
+            "wie",
+            "Wie woont er?",
+            20,
+            "De cijfers per statistische sector voor de gekozen sectoren, naast gemeente, zone en Vlaanderen.",
+            prompts=(
+                "Wat valt op? Wat herkennen we, wat verrast ons?",
+                "Een signaal is een vraag om te verkennen met wie de buurt kent, geen oordeel.",
+            ),
+            note_fields=tuple(NoteField(q.number, f"{q.number} {q.text}") for q in SUMMARY_QUESTIONS) + (_NOTES,),
+        ),
+        Block(
+            "wat",
+            "Wat is er?",
+            15,
+            "Voorzieningen, bushaltes en bebouwing in en rond de gekozen sectoren.",
+            prompts=(
+                "Van welke voorzieningen maak je gebruik?",
+                "Waar zijn volgens jou plaatsen om te ontspannen?",
+                "Waar liggen de hiaten qua geografisch bereik?",
+            ),
+            note_fields=(_NOTES,),
+        ),
+        Block(
+            "wie_vs_wat",
+            "Wie vs wat",
+            15,
+            "Waar wonen veel kwetsbare mensen ver van een winkel of een frequente bus?",
+            prompts=("Herkennen we deze buurten? Wat weten we dat de cijfers niet tonen?",),
+            note_fields=tuple(NoteField(number, f"{number} {text}") for number, text in MISMATCH_QUESTIONS.items())
+            + (_NOTES,),
+        ),
+        Block(
+            "bouwstenen",
+            "Bouwstenen scoren",
+            15,
+            "Iedereen scoort de 9 bouwstenen op de gsm (1–5); de verdeling verschijnt live.",
+            prompts=("Waar lopen de meningen uiteen, en waarom?", "Welke bouwstenen vallen 'licht' uit?"),
+            questions=tuple({"kind": "scale", "text": b.name, "bouwsteen": b.code} for b in bouwstenen.BOUWSTENEN),
+            note_fields=(_NOTES,),
+        ),
+        Block(
+            "acties",
+            "Acties per bouwsteen",
+            20,
+            "Wat loopt er al, wat is gepland, wat missen we? Per bouwsteen, met partners en plaats.",
+            prompts=(
+                "Welke acties leiden al merkbaar tot minder mazen en meer net?",
+                "Voor welke actie of bouwsteen bots je op moeilijkheden of weerstand?",
+                "Welke acties voor welke bouwstenen ontbreken nog?",
+                "We doen vaak al meer dan we denken. Het hoeft niet groot te zijn om goed te zijn.",
+            ),
+            note_fields=(_NOTES,),
+        ),
+        Block(
+            "afspraken",
+            "Afspraken",
+            10,
+            "Wie doet wat, waar en wanneer? Wanneer komen we opnieuw samen?",
+            prompts=(
+                "Wie doet er wat, waar en wanneer?",
+                "Wie neemt de leiding over wat?",
+                "Hoe vaak komen we samen?",
+                "Wanneer komen we opnieuw samen?",
+            ),
+            note_fields=(
+                NoteField(AGREEMENTS_FIELD, "Afspraken", "Wat, wie (rol of organisatie), tegen wanneer."),
+                _NOTES,
+            ),
+        ),
+        Block(
+            "eigen",
+            "Eigen agendapunt",
+            10,
+            "Een punt van de werkgroep zelf (bv. een voorstelling, een pauze).",
+            note_fields=(_NOTES,),
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -178,28 +222,50 @@ class Template:
         return tuple(AgendaItem(kind, title or BLOCKS[kind].title, minutes) for kind, title, minutes in self.items)
 
 
-TEMPLATES: dict[str, Template] = {t.code: t for t in (
-    Template(
-        "visievorming", "Eerste visievormingsbijeenkomst",
-        "Kennismaken, samen bepalen wat een zorgzame buurt voor jullie is, in kaart brengen wat jullie al doen "
-        "en goede afspraken maken (ondersteuningspakket: visievorming, 1 à 2 uur).",
-        (("checkin", None, 10), ("definitie", None, 30), ("acties", "Wat doen jullie al?", 20),
-         ("bouwstenen", None, 15), ("afspraken", None, 15)),
-    ),
-    Template(
-        "analyse", "Analysebijeenkomst",
-        "Samen de buurtanalyse lezen: wie woont er, wat is er, waar wringt het, en wat doen we ermee.",
-        (("checkin", None, 5), ("wie", None, 20), ("wat", None, 20), ("wie_vs_wat", None, 20),
-         ("acties", None, 15), ("afspraken", None, 10)),
-    ),
-    Template(
-        "toetsen", "Toetsen en waarderen",
-        "Waar staan we? De bouwstenen opnieuw scoren, de acties overlopen (lopend, gepland, gemist) en bijsturen. "
-        "Voorzie voldoende tijd.",
-        (("checkin", None, 5), ("bouwstenen", None, 25), ("acties", "Acties: lopend, gepland, gemist", 35),
-         ("eigen", "Wat nemen we mee? Wat sturen we bij?", 10), ("afspraken", None, 15)),
-    ),
-)}
+TEMPLATES: dict[str, Template] = {
+    t.code: t
+    for t in (
+        Template(
+            "visievorming",
+            "Eerste visievormingsbijeenkomst",
+            "Kennismaken, samen bepalen wat een zorgzame buurt voor jullie is, in kaart brengen wat jullie al doen "
+            "en goede afspraken maken (ondersteuningspakket: visievorming, 1 à 2 uur).",
+            (
+                ("checkin", None, 10),
+                ("definitie", None, 30),
+                ("acties", "Wat doen jullie al?", 20),
+                ("bouwstenen", None, 15),
+                ("afspraken", None, 15),
+            ),
+        ),
+        Template(
+            "analyse",
+            "Analysebijeenkomst",
+            "Samen de buurtanalyse lezen: wie woont er, wat is er, waar wringt het, en wat doen we ermee.",
+            (
+                ("checkin", None, 5),
+                ("wie", None, 20),
+                ("wat", None, 20),
+                ("wie_vs_wat", None, 20),
+                ("acties", None, 15),
+                ("afspraken", None, 10),
+            ),
+        ),
+        Template(
+            "toetsen",
+            "Toetsen en waarderen",
+            "Waar staan we? De bouwstenen opnieuw scoren, de acties overlopen (lopend, gepland, gemist) en bijsturen. "
+            "Voorzie voldoende tijd.",
+            (
+                ("checkin", None, 5),
+                ("bouwstenen", None, 25),
+                ("acties", "Acties: lopend, gepland, gemist", 35),
+                ("eigen", "Wat nemen we mee? Wat sturen we bij?", 10),
+                ("afspraken", None, 15),
+            ),
+        ),
+    )
+}
 
 
 def _clean_title(value: Any, what: str) -> str:
@@ -254,7 +320,7 @@ class Meeting:
     state: str
     poll_session_id: str | None
     current_step: int | None
-    step_started_at: datetime | None   # UTC, naive
+    step_started_at: datetime | None  # UTC, naive
     started_at: datetime | None
     finished_at: datetime | None
     next_meeting: date | None
@@ -282,26 +348,48 @@ class Meeting:
 def _as_meeting(row: dict) -> Meeting:
     agenda = tuple(AgendaItem(d["kind"], d["title"], int(d["minutes"])) for d in json.loads(row["agenda"]))
     return Meeting(
-        meeting_id=row["meeting_id"], team=row["team"], title=row["title"], meeting_date=row["meeting_date"],
-        template=row["template"], municipality=row["municipality"], sectors=tuple(json.loads(row["sectors"])),
-        indicators=tuple(json.loads(row["indicators"])), agenda=agenda, state=row["state"],
+        meeting_id=row["meeting_id"],
+        team=row["team"],
+        title=row["title"],
+        meeting_date=row["meeting_date"],
+        template=row["template"],
+        municipality=row["municipality"],
+        sectors=tuple(json.loads(row["sectors"])),
+        indicators=tuple(json.loads(row["indicators"])),
+        agenda=agenda,
+        state=row["state"],
         poll_session_id=row["poll_session_id"],
         current_step=None if row["current_step"] is None else int(row["current_step"]),
-        step_started_at=row["step_started_at"], started_at=row["started_at"], finished_at=row["finished_at"],
-        next_meeting=row["next_meeting"], created_at=row["created_at"], token_hash=row["token_hash"],
+        step_started_at=row["step_started_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        next_meeting=row["next_meeting"],
+        created_at=row["created_at"],
+        token_hash=row["token_hash"],
     )
 
 
 def _row(meeting: Meeting, **change) -> dict:
     row = {
-        "meeting_id": meeting.meeting_id, "team": meeting.team, "title": meeting.title,
-        "meeting_date": meeting.meeting_date, "template": meeting.template, "municipality": meeting.municipality,
-        "sectors": json.dumps(list(meeting.sectors)), "indicators": json.dumps(list(meeting.indicators)),
-        "agenda": json.dumps([i.as_dict() for i in meeting.agenda], ensure_ascii=False), "state": meeting.state,
-        "token_hash": meeting.token_hash, "poll_session_id": meeting.poll_session_id,
-        "current_step": meeting.current_step, "step_started_at": meeting.step_started_at,
-        "started_at": meeting.started_at, "finished_at": meeting.finished_at, "next_meeting": meeting.next_meeting,
-        "created_at": meeting.created_at, "updated_at": _now(),
+        "meeting_id": meeting.meeting_id,
+        "team": meeting.team,
+        "title": meeting.title,
+        "meeting_date": meeting.meeting_date,
+        "template": meeting.template,
+        "municipality": meeting.municipality,
+        "sectors": json.dumps(list(meeting.sectors)),
+        "indicators": json.dumps(list(meeting.indicators)),
+        "agenda": json.dumps([i.as_dict() for i in meeting.agenda], ensure_ascii=False),
+        "state": meeting.state,
+        "token_hash": meeting.token_hash,
+        "poll_session_id": meeting.poll_session_id,
+        "current_step": meeting.current_step,
+        "step_started_at": meeting.step_started_at,
+        "started_at": meeting.started_at,
+        "finished_at": meeting.finished_at,
+        "next_meeting": meeting.next_meeting,
+        "created_at": meeting.created_at,
+        "updated_at": _now(),
     }
     row.update(change)
     return row
@@ -357,18 +445,30 @@ def meetings(store: Store, team: str | None = None) -> list[Meeting]:
     return [_as_meeting(r) for r in store.meetings(team)]
 
 
-def plan(store: Store, *, team: Any, title: Any, meeting_date: Any, agenda: Iterable[Mapping | AgendaItem],
-         template: str | None = None, municipality: str | None = None, sectors: Iterable[str] | None = None,
-         indicators: Iterable[str] | None = None, meeting_id: str | None = None) -> Meeting:
+def plan(
+    store: Store,
+    *,
+    team: Any,
+    title: Any,
+    meeting_date: Any,
+    agenda: Iterable[Mapping | AgendaItem],
+    template: str | None = None,
+    municipality: str | None = None,
+    sectors: Iterable[str] | None = None,
+    indicators: Iterable[str] | None = None,
+    meeting_id: str | None = None,
+) -> Meeting:
     """A new meeting (or a planned one changed): validated, stored as ``gepland``."""
     try:
         team_name = werkgroep.validate_team(team)
     except werkgroep.WerkgroepError as exc:
         raise MeetingError(str(exc)) from exc
     clean = dict(
-        team=team_name, title=_clean_title(title, "De titel van de bijeenkomst"),
+        team=team_name,
+        title=_clean_title(title, "De titel van de bijeenkomst"),
         meeting_date=_validate_day(meeting_date, "de datum van de bijeenkomst"),
-        agenda=validate_agenda(agenda), template=template if template in TEMPLATES else None,
+        agenda=validate_agenda(agenda),
+        template=template if template in TEMPLATES else None,
         municipality=(str(municipality).strip() or None) if municipality else None,
         sectors=_validate_codes(sectors, "sectoren", MAX_SECTORS),
         indicators=_validate_codes(indicators, "indicatoren", MAX_INDICATORS),
@@ -381,9 +481,18 @@ def plan(store: Store, *, team: Any, title: Any, meeting_date: Any, agenda: Iter
             raise MeetingError("Deze bijeenkomst is al begonnen; de agenda ligt vast.")
         meeting = Meeting(**{**existing.__dict__, **clean})
     else:
-        meeting = Meeting(meeting_id=secrets.token_hex(8), state="gepland", poll_session_id=None, current_step=None,
-                          step_started_at=None, started_at=None, finished_at=None, next_meeting=None,
-                          created_at=_now(), **clean)
+        meeting = Meeting(
+            meeting_id=secrets.token_hex(8),
+            state="gepland",
+            poll_session_id=None,
+            current_step=None,
+            step_started_at=None,
+            started_at=None,
+            finished_at=None,
+            next_meeting=None,
+            created_at=_now(),
+            **clean,
+        )
     store.save_meeting(_row(meeting))
     return meeting
 
@@ -412,8 +521,9 @@ def start(store: Store, meeting_id: str) -> tuple[Meeting, str]:
         raise MeetingError("Deze bijeenkomst is al begonnen. Open ze met de begeleiderslink die je toen kreeg.")
     token = polls.new_facilitator_token()
     try:
-        session, _ = polls.create_session(store, meeting.title, poll_questions(meeting.agenda), token=token,
-                                          allow_empty=True)
+        session, _ = polls.create_session(
+            store, meeting.title, poll_questions(meeting.agenda), token=token, allow_empty=True
+        )
     except polls.PollError as exc:
         raise MeetingError(str(exc)) from exc
     # A meeting is dated the day it is held (it may have been planned for another day). One transaction
@@ -428,11 +538,14 @@ def authorise(store: Store, meeting_id: str, token: str) -> Meeting:
     """The meeting when ``token`` is its facilitator token."""
     meeting = get(store, meeting_id)
     if meeting is not None and meeting.state == "afgerond" and meeting.token_hash is None:
-        raise MeetingError("Deze bijeenkomst werd zonder begeleiderslink afgesloten en kan niet meer geleid worden. "
-                           "Het verslag staat op de pagina Bijeenkomsten.")
+        raise MeetingError(
+            "Deze bijeenkomst werd zonder begeleiderslink afgesloten en kan niet meer geleid worden. "
+            "Het verslag staat op de pagina Bijeenkomsten."
+        )
     if meeting is None or meeting.token_hash is None or not isinstance(token, str) or not token:
-        raise MeetingError("Geen toegang: deze bijeenkomst bestaat niet, is nog niet begonnen of de "
-                           "begeleiderslink klopt niet.")
+        raise MeetingError(
+            "Geen toegang: deze bijeenkomst bestaat niet, is nog niet begonnen of de begeleiderslink klopt niet."
+        )
     if not hmac.compare_digest(polls.hash_token(token), meeting.token_hash):
         raise MeetingError("Geen toegang: alleen wie de begeleiderslink heeft, kan deze bijeenkomst leiden.")
     return meeting
@@ -450,8 +563,9 @@ def go_to(store: Store, meeting_id: str, token: str, step: int) -> Meeting:
     if not 0 <= step < len(meeting.agenda):
         raise MeetingError(f"Stap {step + 1} bestaat niet; de agenda heeft {len(meeting.agenda)} stappen.")
     if step != meeting.current_step:
-        store.move_meeting(meeting.meeting_id, state="bezig", current_step=step,
-                           poll_session_id=meeting.poll_session_id)
+        store.move_meeting(
+            meeting.meeting_id, state="bezig", current_step=step, poll_session_id=meeting.poll_session_id
+        )
     return get(store, meeting.meeting_id)
 
 
@@ -481,20 +595,30 @@ def _revoked_hash() -> str:
     return polls.hash_token(secrets.token_urlsafe(32))
 
 
-def _finish(store: Store, meeting: Meeting, *, revoke: bool = False
-            ) -> tuple[Meeting, werkgroep.Assessment | None]:
+def _finish(store: Store, meeting: Meeting, *, revoke: bool = False) -> tuple[Meeting, werkgroep.Assessment | None]:
     if meeting.state == "afgerond":
         return meeting, None
-    store.move_meeting(meeting.meeting_id, state="afgerond", current_step=None,
-                       poll_session_id=meeting.poll_session_id, finished=True,
-                       revoke_token=_revoked_hash() if revoke else None)
+    store.move_meeting(
+        meeting.meeting_id,
+        state="afgerond",
+        current_step=None,
+        poll_session_id=meeting.poll_session_id,
+        finished=True,
+        revoke_token=_revoked_hash() if revoke else None,
+    )
     meeting = get(store, meeting.meeting_id)
     saved = None
     scores = bouwsteen_scores(store, meeting)
     if scores and any(v is not None for v in scores.values()):
-        saved = werkgroep.save_scores(store, meeting.team, min(meeting.meeting_date, _today()), scores,
-                                      source="peiling",
-                                      poll_session_id=meeting.poll_session_id, poll_round=1)
+        saved = werkgroep.save_scores(
+            store,
+            meeting.team,
+            min(meeting.meeting_date, _today()),
+            scores,
+            source="peiling",
+            poll_session_id=meeting.poll_session_id,
+            poll_round=1,
+        )
     return meeting, saved
 
 
@@ -502,11 +626,13 @@ def _finish(store: Store, meeting: Meeting, *, revoke: bool = False
 
 FINISH_LOST_CONSEQUENCES = (
     "De bijeenkomst wordt afgesloten: de peiling sluit, de telefoons kunnen niet meer antwoorden en de "
-    "begeleiderslink werkt niet meer om verder te gaan. Het verslag blijft beschikbaar.")
+    "begeleiderslink werkt niet meer om verder te gaan. Het verslag blijft beschikbaar."
+)
 DELETE_CONSEQUENCES = (
     "De bijeenkomst wordt verwijderd met haar agenda, notities en kernwoorden: er is daarna geen verslag meer. "
     "De peiling sluit, de telefoons kunnen niet meer antwoorden en de begeleiderslink werkt niet meer. "
-    "Dit kan niet ongedaan gemaakt worden.")
+    "Dit kan niet ongedaan gemaakt worden."
+)
 
 
 def finish_lost_consequences(store: Store, meeting: Meeting) -> str:
@@ -514,8 +640,10 @@ def finish_lost_consequences(store: Store, meeting: Meeting) -> str:
     text = FINISH_LOST_CONSEQUENCES
     scores = bouwsteen_scores(store, meeting)
     if scores and any(v is not None for v in scores.values()):
-        text += (" De bouwstenenscores van de groep worden, zoals bij elke afgeronde bijeenkomst, de zelfevaluatie "
-                 f"van {meeting.team}.")
+        text += (
+            " De bouwstenenscores van de groep worden, zoals bij elke afgeronde bijeenkomst, de zelfevaluatie "
+            f"van {meeting.team}."
+        )
     return text
 
 
@@ -529,8 +657,9 @@ def delete_consequences(meeting: Meeting) -> str:
     return text
 
 
-def finish_lost(store: Store, meeting_id: str, *, confirmed: bool = False
-                ) -> tuple[Meeting, werkgroep.Assessment | None]:
+def finish_lost(
+    store: Store, meeting_id: str, *, confirmed: bool = False
+) -> tuple[Meeting, werkgroep.Assessment | None]:
     """Finish a running meeting whose facilitator link is lost, as ``finish`` does, once ``confirmed`` (the
     user read ``finish_lost_consequences``). Nobody receives a token: the lost one stops working too, so the
     meeting cannot be reopened, its poll not be opened again. A finished meeting stays as it is."""
@@ -538,8 +667,9 @@ def finish_lost(store: Store, meeting_id: str, *, confirmed: bool = False
     if meeting is None:
         raise MeetingError("Deze bijeenkomst bestaat niet (meer); vernieuw de pagina.")
     if meeting.state == "gepland":
-        raise MeetingError("Deze bijeenkomst is nog niet begonnen; er is niets af te sluiten. Verwijder ze als ze "
-                           "niet doorgaat.")
+        raise MeetingError(
+            "Deze bijeenkomst is nog niet begonnen; er is niets af te sluiten. Verwijder ze als ze niet doorgaat."
+        )
     if meeting.state == "afgerond":
         return meeting, None
     if confirmed is not True:
@@ -564,8 +694,13 @@ def reopen(store: Store, meeting_id: str, token: str) -> Meeting:
     meeting = authorise(store, meeting_id, token)
     if meeting.state != "afgerond":
         return meeting
-    store.move_meeting(meeting.meeting_id, state="bezig", current_step=len(meeting.agenda) - 1,
-                       poll_session_id=meeting.poll_session_id, reopened=True)
+    store.move_meeting(
+        meeting.meeting_id,
+        state="bezig",
+        current_step=len(meeting.agenda) - 1,
+        poll_session_id=meeting.poll_session_id,
+        reopened=True,
+    )
     return get(store, meeting.meeting_id)
 
 
@@ -667,7 +802,7 @@ def local_time(moment: datetime | None, zone: str = "Europe/Brussels") -> str:
 
 
 def schedule_line(meeting: Meeting) -> str:
-    """"Gestart om 14:02 · gepland einde 15:32" (local time), "" before the start."""
+    """ "Gestart om 14:02 · gepland einde 15:32" (local time), "" before the start."""
     if meeting.started_at is None:
         return ""
     end = meeting.started_at + timedelta(minutes=meeting.planned_minutes)
@@ -708,7 +843,9 @@ def step_results(store: Store, meeting: Meeting, step: int) -> polls.RoundResult
     for qid, value in zip(frame["question_id"], frame["value"]):
         values.setdefault(int(qid), []).append(value)
     return polls.RoundResults(
-        session_id=session.session_id, title=meeting.agenda[step].title, round=1,
+        session_id=session.session_id,
+        title=meeting.agenda[step].title,
+        round=1,
         participants=int(frame["participant_id"].nunique()) if not frame.empty else 0,
         questions=tuple(polls._question_result(q, values.get(q.question_id, [])) for q in questions),
     )
@@ -740,8 +877,8 @@ DOMAINS = ("wonen", "welzijn", "zorg", "vrije tijd", "ruimtelijke ordening", "do
 
 @dataclass(frozen=True)
 class KeywordCluster:
-    label: str                 # the most named spelling
-    words: dict[str, int]      # normalised keyword → count, most first
+    label: str  # the most named spelling
+    words: dict[str, int]  # normalised keyword → count, most first
     domain: str | None = None  # the facilitator's grouping (one of DOMAINS)
 
     @property
@@ -780,19 +917,21 @@ def cluster_keywords(counts: Mapping[str, int], domains: Mapping[str, str] | Non
 def keyword_counts(results: polls.RoundResults | None) -> Counter:
     """All word answers of a step together (normalised, counted)."""
     counts: Counter = Counter()
-    for r in (results.questions if results else ()):
+    for r in results.questions if results else ():
         if r.question.kind == "word":
             counts.update({k: int(v) for k, v in r.distribution.items()})
     return counts
 
 
 def step_clusters(store: Store, meeting: Meeting, step: int) -> list[KeywordCluster]:
-    return cluster_keywords(keyword_counts(step_results(store, meeting, step)),
-                            store.meeting_keywords(meeting.meeting_id, step))
+    return cluster_keywords(
+        keyword_counts(step_results(store, meeting, step)), store.meeting_keywords(meeting.meeting_id, step)
+    )
 
 
-def save_keyword_domains(store: Store, meeting_id: str, token: str, step: int, domains: Mapping[str, str | None]
-                         ) -> None:
+def save_keyword_domains(
+    store: Store, meeting_id: str, token: str, step: int, domains: Mapping[str, str | None]
+) -> None:
     """The facilitator's grouping: keyword → one of DOMAINS (None or '' removes it)."""
     meeting = authorise(store, meeting_id, token)
     clean = {}
@@ -801,7 +940,7 @@ def save_keyword_domains(store: Store, meeting_id: str, token: str, step: int, d
             continue
         if domain not in DOMAINS:
             raise MeetingError(f"Onbekend domein '{domain}'; kies uit {', '.join(DOMAINS)}.")
-        clean[polls.normalise_word(str(keyword))[:polls.MAX_WORD_CHARS]] = domain
+        clean[polls.normalise_word(str(keyword))[: polls.MAX_WORD_CHARS]] = domain
     store.save_meeting_keywords(meeting.meeting_id, int(step), clean)
 
 
@@ -828,7 +967,9 @@ def progress_table(store: Store, team: str) -> pd.DataFrame:
         label = f"{meeting.meeting_date.strftime('%d/%m/%Y')} {meeting.title}"
         while label in columns:  # two meetings of one day with one title
             label += " ·"
-        columns[label] = [f"{scores[b.code]} (n={counts.get(b.code, 0)})" if scores.get(b.code) is not None else "-"
-                          for b in bouwstenen.BOUWSTENEN]
+        columns[label] = [
+            f"{scores[b.code]} (n={counts.get(b.code, 0)})" if scores.get(b.code) is not None else "-"
+            for b in bouwstenen.BOUWSTENEN
+        ]
     frame = pd.DataFrame({"Bouwsteen": [b.name for b in bouwstenen.BOUWSTENEN], **columns})
     return frame

@@ -89,8 +89,9 @@ def tertile_classes(values: Any) -> tuple[pd.Series, Bounds]:
     bounds = []
     for c in range(3):
         members = array[known & (classes == c)]
-        bounds.append(ClassRange(float(members.min()), float(members.max()), int(members.size))
-                      if members.size else None)
+        bounds.append(
+            ClassRange(float(members.min()), float(members.max()), int(members.size)) if members.size else None
+        )
     return series, (bounds[0], bounds[1], bounds[2])
 
 
@@ -142,8 +143,15 @@ def bivariate_legend(
     ``missing`` (colour and label).
     """
     rows = [
-        [{"need_class": n, "lack_class": k, "colour": BIVARIATE_COLOURS[n][k],
-          "hex": "#{:02x}{:02x}{:02x}".format(*BIVARIATE_COLOURS[n][k])} for k in range(3)]
+        [
+            {
+                "need_class": n,
+                "lack_class": k,
+                "colour": BIVARIATE_COLOURS[n][k],
+                "hex": "#{:02x}{:02x}{:02x}".format(*BIVARIATE_COLOURS[n][k]),
+            }
+            for k in range(3)
+        ]
         for n in (2, 1, 0)
     ]
     return {
@@ -165,21 +173,27 @@ def bivariate_legend_html(*args: Any, **kwargs: Any) -> str:
     cells = "".join(
         f"<div title='{esc(CLASS_NAMES[c['need_class']])} / {esc(CLASS_NAMES[c['lack_class']])}' "
         f"style='width:30px;height:30px;background:{c['hex']}'></div>"
-        for row in legend["rows"] for c in row
+        for row in legend["rows"]
+        for c in row
     )
     grid = f"<div style='display:grid;grid-template-columns:repeat(3,30px);gap:2px'>{cells}</div>"
-    need_axis = ("<div style='writing-mode:vertical-rl;transform:rotate(180deg);font-size:0.85em;"
-                 f"text-align:center'>{esc(legend['need_axis'])}</div>")
+    need_axis = (
+        "<div style='writing-mode:vertical-rl;transform:rotate(180deg);font-size:0.85em;"
+        f"text-align:center'>{esc(legend['need_axis'])}</div>"
+    )
     lack_axis = f"<div style='font-size:0.85em;margin:2px 0 0 22px'>{esc(legend['lack_axis'])}</div>"
 
     def ranges(title: str, labels: Sequence[str]) -> str:
-        parts = " · ".join(f"<span style='white-space:nowrap'>{CLASS_NAMES[i]} {esc(label)}</span>"
-                           for i, label in enumerate(labels))
+        parts = " · ".join(
+            f"<span style='white-space:nowrap'>{CLASS_NAMES[i]} {esc(label)}</span>" for i, label in enumerate(labels)
+        )
         return f"<div style='margin-top:4px'><b>{esc(title)}</b>: {parts}</div>"
 
     grey = "#{:02x}{:02x}{:02x}".format(*legend["missing"]["colour"])
-    missing = (f"<div style='display:flex;align-items:center;gap:6px;margin-top:4px'><span style='width:16px;"
-               f"height:16px;background:{grey};border:1px solid #555'></span>{esc(legend['missing']['label'])}</div>")
+    missing = (
+        f"<div style='display:flex;align-items:center;gap:6px;margin-top:4px'><span style='width:16px;"
+        f"height:16px;background:{grey};border:1px solid #555'></span>{esc(legend['missing']['label'])}</div>"
+    )
     return (
         "<div class='zz-bivariate' style='font-size:0.9em;line-height:1.25'>"
         f"<div style='display:flex;align-items:center;gap:6px'>{need_axis}{grid}</div>{lack_axis}"
@@ -238,8 +252,16 @@ def attention_sentence(
 
 
 ATTENTION_COLUMNS: tuple[str, ...] = (
-    "statsec", "name", "need_value", "lack_share", "group_count", "group_lacking", "small",
-    "need_class", "lack_class", "sentence",
+    "statsec",
+    "name",
+    "need_value",
+    "lack_share",
+    "group_count",
+    "group_lacking",
+    "small",
+    "need_class",
+    "lack_class",
+    "sentence",
 )
 
 
@@ -254,25 +276,25 @@ def attention_list(frame: pd.DataFrame, group_label: str, lack_phrase: str, pct_
     classes = bivariate_classes(data["need_value"], data["lack_share"])
     count = pd.Series(to_float_array(data["group_count"]))
     share = pd.Series(to_float_array(data["lack_share"]))
-    lacking = (pd.Series(to_float_array(data["group_lacking"])) if "group_lacking" in data.columns
-               else count * share)
-    small = (data["small"].fillna(False).astype(bool) if "small" in data.columns
-             else pd.Series(False, index=data.index))
+    lacking = pd.Series(to_float_array(data["group_lacking"])) if "group_lacking" in data.columns else count * share
+    small = data["small"].fillna(False).astype(bool) if "small" in data.columns else pd.Series(False, index=data.index)
 
     def people(values: pd.Series) -> pd.Series:
         return pd.Series([pd.NA if pd.isna(v) else round_people(v) for v in values], dtype="Int64")
 
-    out = pd.DataFrame({
-        "statsec": data["statsec"].astype(str),
-        "name": data["name"].astype(str),
-        "need_value": to_float_array(data["need_value"]),
-        "lack_share": share,
-        "group_count": people(count),
-        "group_lacking": people(lacking),
-        "small": small.to_numpy(),
-        "need_class": classes["need_class"].to_numpy(),
-        "lack_class": classes["lack_class"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "statsec": data["statsec"].astype(str),
+            "name": data["name"].astype(str),
+            "need_value": to_float_array(data["need_value"]),
+            "lack_share": share,
+            "group_count": people(count),
+            "group_lacking": people(lacking),
+            "small": small.to_numpy(),
+            "need_class": classes["need_class"].to_numpy(),
+            "lack_class": classes["lack_class"].to_numpy(),
+        }
+    )
     out = out[(out["need_class"] == 2).fillna(False) & (out["lack_class"] == 2).fillna(False)]
     out = out.assign(_hidden=out["group_lacking"].isna(), _lacking=out["group_lacking"].astype("Float64").fillna(0))
     out = out.sort_values(["_hidden", "_lacking", "lack_share", "name"], ascending=[True, False, False, True])
@@ -328,22 +350,34 @@ def mismatch_summary(
     scope = f"(telkens het hoogste derde binnen {view_name})"
     unknown_note = ""
     if data is not None:
-        known = int((pd.Series(to_float_array(data["need_value"])).notna()
-                     & pd.Series(to_float_array(data["lack_share"])).notna()).sum())
+        known = int(
+            (
+                pd.Series(to_float_array(data["need_value"])).notna()
+                & pd.Series(to_float_array(data["lack_share"])).notna()
+            ).sum()
+        )
         if known == 0:
-            sentence = no_data_sentence(no_data_reason or f"voor geen enkele sector van {view_name} zijn zowel het "
-                                        f"{need_label} als het {lack_label} bekend")
+            sentence = no_data_sentence(
+                no_data_reason
+                or f"voor geen enkele sector van {view_name} zijn zowel het {need_label} als het {lack_label} bekend"
+            )
             return {"8.1": sentence, "8.2": sentence}
         if known < len(data):
-            unknown_note = (f" Voor {len(data) - known} van de {len(data)} sectoren ontbreken de cijfers of zijn ze "
-                            "verborgen: daar valt niets te bepalen.")
+            unknown_note = (
+                f" Voor {len(data) - known} van de {len(data)} sectoren ontbreken de cijfers of zijn ze "
+                "verborgen: daar valt niets te bepalen."
+            )
     if n == 0:
         return {
-            "8.1": (f"In {view_name} valt geen statistische sector op met tegelijk een hoog {need_label} en een "
-                    f"hoog {lack_label} {scope}. Een mismatch binnen een sector is daarmee niet uitgesloten: "
-                    "bekijk ook de kaart en vraag hoe bewoners het beleven." + unknown_note),
-            "8.2": (f"Deze combinatie wijst geen statistische sector in {view_name} aan. Bekijk ook andere "
-                    "combinaties van wie en wat, en wat de werkgroep en de bewoners zelf opmerken."),
+            "8.1": (
+                f"In {view_name} valt geen statistische sector op met tegelijk een hoog {need_label} en een "
+                f"hoog {lack_label} {scope}. Een mismatch binnen een sector is daarmee niet uitgesloten: "
+                "bekijk ook de kaart en vraag hoe bewoners het beleven." + unknown_note
+            ),
+            "8.2": (
+                f"Deze combinatie wijst geen statistische sector in {view_name} aan. Bekijk ook andere "
+                "combinaties van wie en wat, en wat de werkgroep en de bewoners zelf opmerken."
+            ),
         }
     details, names = [], []
     for r in attention.itertuples(index=False):
@@ -358,10 +392,14 @@ def mismatch_summary(
         details.append(f"{r.name} ({detail})")
         names.append(f"{r.name} (weinig inwoners)" if r.small else str(r.name))
     subject = "valt 1 statistische sector" if n == 1 else f"vallen {n} statistische sectoren"
-    answer_81 = (f"In {view_name} {subject} op met tegelijk een hoog {need_label} en een hoog {lack_label} "
-                 f"{scope}: {_join(details, limit)}. {SIGNAL_NOTE}{unknown_note}")
-    answer_82 = (f"Signalen om te verkennen: {_join(names, limit)}. Daar gaan binnen {view_name} een hoog "
-                 f"{need_label} en een hoog {lack_label} samen, wat de buurt potentieel kwetsbaar kan maken door "
-                 "de woonomgeving. Toets het ter plaatse en bij de bewoners: hoe beleven zij de afstand "
-                 "tot de voorzieningen?")
+    answer_81 = (
+        f"In {view_name} {subject} op met tegelijk een hoog {need_label} en een hoog {lack_label} "
+        f"{scope}: {_join(details, limit)}. {SIGNAL_NOTE}{unknown_note}"
+    )
+    answer_82 = (
+        f"Signalen om te verkennen: {_join(names, limit)}. Daar gaan binnen {view_name} een hoog "
+        f"{need_label} en een hoog {lack_label} samen, wat de buurt potentieel kwetsbaar kan maken door "
+        "de woonomgeving. Toets het ter plaatse en bij de bewoners: hoe beleven zij de afstand "
+        "tot de voorzieningen?"
+    )
     return {"8.1": answer_81, "8.2": answer_82}

@@ -16,8 +16,21 @@ from .store import Store
 
 KIND_LABELS = {"scale": "schaal 1-5", "choice": "keuze", "word": "woord"}
 SCORE_COLUMNS = tuple(f"score {v}" for v in polls.SCALE_VALUES)
-RESULT_COLUMNS = ("ronde", "vraag_nr", "vraag", "soort", "bouwsteen", "deelnemers_ronde", "antwoorden",
-                  *SCORE_COLUMNS, "verdeling", "mediaan", "laagste", "hoogste", "meningen_lopen_uiteen")
+RESULT_COLUMNS = (
+    "ronde",
+    "vraag_nr",
+    "vraag",
+    "soort",
+    "bouwsteen",
+    "deelnemers_ronde",
+    "antwoorden",
+    *SCORE_COLUMNS,
+    "verdeling",
+    "mediaan",
+    "laagste",
+    "hoogste",
+    "meningen_lopen_uiteen",
+)
 SHEETS = ("antwoorden", "resultaten", "peiling")
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -35,12 +48,23 @@ def results_frame(store: Store, key: str, token: str) -> pd.DataFrame:
         res = polls.results(store, session.session_id, token, round=round_)
         for r in res.questions:
             q = r.question
-            row = {"ronde": round_, "vraag_nr": q.position, "vraag": q.text, "soort": KIND_LABELS[q.kind],
-                   "bouwsteen": q.bouwsteen, "deelnemers_ronde": res.participants, "antwoorden": r.n}
+            row = {
+                "ronde": round_,
+                "vraag_nr": q.position,
+                "vraag": q.text,
+                "soort": KIND_LABELS[q.kind],
+                "bouwsteen": q.bouwsteen,
+                "deelnemers_ronde": res.participants,
+                "antwoorden": r.n,
+            }
             if q.kind == "scale":
                 row.update({f"score {v}": int(r.distribution.get(v, 0)) for v in polls.SCALE_VALUES})
-                row.update(mediaan=r.median, laagste=r.min, hoogste=r.max,
-                           meningen_lopen_uiteen="ja" if r.disagreement else "nee")
+                row.update(
+                    mediaan=r.median,
+                    laagste=r.min,
+                    hoogste=r.max,
+                    meningen_lopen_uiteen="ja" if r.disagreement else "nee",
+                )
             else:
                 row["verdeling"] = " | ".join(f"{label}: {count}" for label, count in r.distribution.items())
             rows.append(row)

@@ -110,8 +110,13 @@ def scale_summary(values: Iterable[int]) -> dict:
         return {"median": None, "min": None, "max": None, "iqr": None, "disagreement": False}
     spread = bouwstenen.spread(vals)
     q1, q3 = (float(x) for x in np.percentile(np.asarray(vals, dtype=float), [25, 75]))
-    return {"median": spread.median, "min": spread.minimum, "max": spread.maximum, "iqr": q3 - q1,
-            "disagreement": bool(spread.is_disputed)}
+    return {
+        "median": spread.median,
+        "min": spread.minimum,
+        "max": spread.maximum,
+        "iqr": q3 - q1,
+        "disagreement": bool(spread.is_disputed),
+    }
 
 
 # --- questions ----------------------------------------------------------------------
@@ -178,25 +183,40 @@ def _validate_questions(questions: Iterable[Mapping | Question], allow_empty: bo
     out: list[Question] = []
     for i, spec in enumerate(questions, start=1):
         if isinstance(spec, Question):
-            spec = {"kind": spec.kind, "text": spec.text, "options": spec.options, "bouwsteen": spec.bouwsteen,
-                    "step": spec.step}
+            spec = {
+                "kind": spec.kind,
+                "text": spec.text,
+                "options": spec.options,
+                "bouwsteen": spec.bouwsteen,
+                "step": spec.step,
+            }
         kind = spec.get("kind")
         if kind not in KINDS:
             raise PollError(f"Vraag {i} heeft een onbekend soort ({kind!r}); kies schaal, keuze of woord.")
         text = clean_text(spec.get("text"), f"De tekst van vraag {i}", MAX_QUESTION_CHARS)
         options: tuple[str, ...] = ()
         if kind == "choice":
-            options = tuple(clean_text(o, f"Een keuzemogelijkheid van vraag {i}", MAX_OPTION_CHARS)
-                            for o in (spec.get("options") or ()))
+            options = tuple(
+                clean_text(o, f"Een keuzemogelijkheid van vraag {i}", MAX_OPTION_CHARS)
+                for o in (spec.get("options") or ())
+            )
             if len(options) < 2 or len(options) > MAX_OPTIONS:
                 raise PollError(f"Vraag {i} heeft tussen 2 en {MAX_OPTIONS} keuzemogelijkheden nodig.")
             if len({o.casefold() for o in options}) != len(options):
                 raise PollError(f"Vraag {i} heeft twee keer dezelfde keuzemogelijkheid.")
         bouwsteen = spec.get("bouwsteen") or None
         step = spec.get("step")
-        out.append(Question(question_id=i, position=i, kind=kind, text=text, options=options,
-                            bouwsteen=str(bouwsteen) if bouwsteen else None,
-                            step=None if step is None else int(step)))
+        out.append(
+            Question(
+                question_id=i,
+                position=i,
+                kind=kind,
+                text=text,
+                options=options,
+                bouwsteen=str(bouwsteen) if bouwsteen else None,
+                step=None if step is None else int(step),
+            )
+        )
     if not out and not allow_empty:
         raise PollError("Een peiling heeft minstens één vraag nodig.")
     if len(out) > MAX_QUESTIONS:
@@ -270,9 +290,15 @@ def _questions(store: Store, session_id: str) -> tuple[Question, ...]:
     if cached is not None:
         return cached
     questions = tuple(
-        Question(question_id=int(r["question_id"]), position=int(r["position"]), kind=r["kind"], text=r["text"],
-                 options=tuple(json.loads(r["options"])) if r["options"] else (), bouwsteen=r["bouwsteen"] or None,
-                 step=None if r["step"] is None else int(r["step"]))
+        Question(
+            question_id=int(r["question_id"]),
+            position=int(r["position"]),
+            kind=r["kind"],
+            text=r["text"],
+            options=tuple(json.loads(r["options"])) if r["options"] else (),
+            bouwsteen=r["bouwsteen"] or None,
+            step=None if r["step"] is None else int(r["step"]),
+        )
         for r in store.poll_questions(session_id)
     )
     if questions:  # never cache "no questions" (a session is written with its questions in one transaction)
@@ -285,10 +311,17 @@ def _questions(store: Store, session_id: str) -> tuple[Question, ...]:
 
 def _load(store: Store, row: dict) -> PollSession:
     questions = _questions(store, row["session_id"])
-    return PollSession(session_id=row["session_id"], title=row["title"], join_code=row["join_code"],
-                       is_open=row["state"] == "open", results_visible=bool(row["results_visible"]),
-                       current_round=int(row["current_round"]), created_at=row["created_at"], questions=questions,
-                       current_step=None if row.get("current_step") is None else int(row["current_step"]))
+    return PollSession(
+        session_id=row["session_id"],
+        title=row["title"],
+        join_code=row["join_code"],
+        is_open=row["state"] == "open",
+        results_visible=bool(row["results_visible"]),
+        current_round=int(row["current_round"]),
+        created_at=row["created_at"],
+        questions=questions,
+        current_step=None if row.get("current_step") is None else int(row["current_step"]),
+    )
 
 
 def find_session(store: Store, join_code: str) -> PollSession | None:
@@ -312,9 +345,15 @@ def _require(store: Store, join_code: str) -> PollSession:
 # --- creating -----------------------------------------------------------------------------
 
 
-def create_session(store: Store, title: str, questions: Iterable[Mapping | Question], *,
-                   open_now: bool = True, token: str | None = None, allow_empty: bool = False
-                   ) -> tuple[PollSession, str]:
+def create_session(
+    store: Store,
+    title: str,
+    questions: Iterable[Mapping | Question],
+    *,
+    open_now: bool = True,
+    token: str | None = None,
+    allow_empty: bool = False,
+) -> tuple[PollSession, str]:
     """A new session (results hidden, round 1) and its facilitator token, returned only here.
 
     A meeting passes its own ``token`` (one link controls the meeting and its poll) and may have
@@ -323,8 +362,18 @@ def create_session(store: Store, title: str, questions: Iterable[Mapping | Quest
     clean_title = clean_text(title, "De titel van de peiling", MAX_TITLE_CHARS)
     checked = _validate_questions(questions, allow_empty=allow_empty)
     token = token or new_facilitator_token()
-    rows = [(q.question_id, q.position, q.kind, q.text, json.dumps(list(q.options), ensure_ascii=False)
-             if q.kind == "choice" else None, q.bouwsteen, q.step) for q in checked]
+    rows = [
+        (
+            q.question_id,
+            q.position,
+            q.kind,
+            q.text,
+            json.dumps(list(q.options), ensure_ascii=False) if q.kind == "choice" else None,
+            q.bouwsteen,
+            q.step,
+        )
+        for q in checked
+    ]
     for _ in range(20):
         session_id = secrets.token_hex(8)
         if store.create_poll_session(session_id, clean_title, new_join_code(), hash_token(token), open_now, rows):
@@ -336,8 +385,7 @@ def create_session(store: Store, title: str, questions: Iterable[Mapping | Quest
 # --- participants ---------------------------------------------------------------------------
 
 
-def answer(store: Store, join_code: str, participant_id: str, question_id: int, value, name: str | None = None
-           ) -> int:
+def answer(store: Store, join_code: str, participant_id: str, question_id: int, value, name: str | None = None) -> int:
     """Store a participant's answer (replacing an earlier one in this round); returns the round."""
     pid = _validate_participant(participant_id)
     session = _require(store, join_code)
@@ -356,8 +404,9 @@ def answer(store: Store, join_code: str, participant_id: str, question_id: int, 
     display_name = _validate_name(name)
     # The store's one writer runs every answer in order (those that arrive together commit together).
     try:
-        round_ = store.record_poll_answer(session.session_id, question.question_id, pid, display_name, stored,
-                                          max_participants=MAX_PARTICIPANTS)
+        round_ = store.record_poll_answer(
+            session.session_id, question.question_id, pid, display_name, stored, max_participants=MAX_PARTICIPANTS
+        )
     except StoreError as exc:
         raise PollError(str(exc)) from exc
     if round_ is None:  # closed between the check above and the write
@@ -430,8 +479,8 @@ def new_round(store: Store, key: str, token: str) -> PollSession:
 @dataclass(frozen=True)
 class QuestionResult:
     question: Question
-    n: int                      # number of answers
-    distribution: dict          # scale: {1..5: count}; choice: {option: count}; word: {word: count}, most first
+    n: int  # number of answers
+    distribution: dict  # scale: {1..5: count}; choice: {option: count}; word: {word: count}, most first
     median: float | None = None  # scale only
     min: int | None = None
     max: int | None = None
@@ -444,7 +493,7 @@ class RoundResults:
     session_id: str
     title: str
     round: int
-    participants: int           # distinct participants with at least one answer in this round
+    participants: int  # distinct participants with at least one answer in this round
     questions: tuple[QuestionResult, ...]
 
     def by_question(self) -> dict[int, QuestionResult]:
@@ -456,9 +505,16 @@ def _question_result(question: Question, values: list[str]) -> QuestionResult:
         ints = [int(v) for v in values]
         counts = Counter(ints)
         summary = scale_summary(ints)
-        return QuestionResult(question, len(ints), {v: counts.get(v, 0) for v in SCALE_VALUES},
-                              median=summary["median"], min=summary["min"], max=summary["max"],
-                              iqr=summary["iqr"], disagreement=summary["disagreement"])
+        return QuestionResult(
+            question,
+            len(ints),
+            {v: counts.get(v, 0) for v in SCALE_VALUES},
+            median=summary["median"],
+            min=summary["min"],
+            max=summary["max"],
+            iqr=summary["iqr"],
+            disagreement=summary["disagreement"],
+        )
     if question.kind == "choice":
         counts = Counter(values)
         return QuestionResult(question, len(values), {o: counts.get(o, 0) for o in question.options})
@@ -473,7 +529,9 @@ def _round_results(store: Store, session: PollSession, round_: int) -> RoundResu
     for qid, value in zip(frame["question_id"], frame["value"]):
         per_question.setdefault(int(qid), []).append(value)
     return RoundResults(
-        session_id=session.session_id, title=session.title, round=int(round_),
+        session_id=session.session_id,
+        title=session.title,
+        round=int(round_),
         participants=int(frame["participant_id"].nunique()),
         questions=tuple(_question_result(q, per_question.get(q.question_id, [])) for q in session.questions),
     )
@@ -509,17 +567,38 @@ def compare_rounds(store: Store, key: str, token: str, round_a: int, round_b: in
     for q in session.questions:
         ra, rb = a[q.question_id], b[q.question_id]
         change = (rb.median - ra.median) if ra.median is not None and rb.median is not None else None
-        rows.append({
-            "question_id": q.question_id, "position": q.position, "kind": q.kind, "text": q.text,
-            "bouwsteen": q.bouwsteen, "n_a": ra.n, "n_b": rb.n, "median_a": ra.median, "median_b": rb.median,
-            "median_change": change, "disagreement_a": ra.disagreement, "disagreement_b": rb.disagreement,
-            "distribution_a": ra.distribution, "distribution_b": rb.distribution,
-        })
+        rows.append(
+            {
+                "question_id": q.question_id,
+                "position": q.position,
+                "kind": q.kind,
+                "text": q.text,
+                "bouwsteen": q.bouwsteen,
+                "n_a": ra.n,
+                "n_b": rb.n,
+                "median_a": ra.median,
+                "median_b": rb.median,
+                "median_change": change,
+                "disagreement_a": ra.disagreement,
+                "disagreement_b": rb.disagreement,
+                "distribution_a": ra.distribution,
+                "distribution_b": rb.distribution,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-EXPORT_COLUMNS = ("peiling", "ronde", "vraag_nr", "vraag", "soort", "bouwsteen", "deelnemer", "antwoord",
-                  "tijdstip_utc")
+EXPORT_COLUMNS = (
+    "peiling",
+    "ronde",
+    "vraag_nr",
+    "vraag",
+    "soort",
+    "bouwsteen",
+    "deelnemer",
+    "antwoord",
+    "tijdstip_utc",
+)
 _KIND_LABELS = {"scale": "schaal 1-5", "choice": "keuze", "word": "woord"}
 
 
@@ -534,18 +613,22 @@ def export_rows(store: Store, key: str, token: str, with_names: bool = False) ->
     frame = store.poll_answers(session.session_id)
     questions = {q.question_id: q for q in session.questions}
     order = {pid: i for i, pid in enumerate(dict.fromkeys(frame["participant_id"]), start=1)}
-    out = pd.DataFrame({
-        "peiling": session.title,
-        "ronde": frame["round"].astype(int),
-        "vraag_nr": [questions[int(q)].position for q in frame["question_id"]],
-        "vraag": [questions[int(q)].text for q in frame["question_id"]],
-        "soort": [_KIND_LABELS[questions[int(q)].kind] for q in frame["question_id"]],
-        "bouwsteen": [questions[int(q)].bouwsteen for q in frame["question_id"]],
-        "deelnemer": [order[p] for p in frame["participant_id"]],
-        "antwoord": [int(v) if questions[int(q)].kind == "scale" else v
-                     for q, v in zip(frame["question_id"], frame["value"])],
-        "tijdstip_utc": frame["answered_at"],
-    }, columns=list(EXPORT_COLUMNS))
+    out = pd.DataFrame(
+        {
+            "peiling": session.title,
+            "ronde": frame["round"].astype(int),
+            "vraag_nr": [questions[int(q)].position for q in frame["question_id"]],
+            "vraag": [questions[int(q)].text for q in frame["question_id"]],
+            "soort": [_KIND_LABELS[questions[int(q)].kind] for q in frame["question_id"]],
+            "bouwsteen": [questions[int(q)].bouwsteen for q in frame["question_id"]],
+            "deelnemer": [order[p] for p in frame["participant_id"]],
+            "antwoord": [
+                int(v) if questions[int(q)].kind == "scale" else v for q, v in zip(frame["question_id"], frame["value"])
+            ],
+            "tijdstip_utc": frame["answered_at"],
+        },
+        columns=list(EXPORT_COLUMNS),
+    )
     if with_names:
         out.insert(out.columns.get_loc("deelnemer") + 1, "naam", frame["display_name"].tolist())
     out = out.sort_values(["ronde", "vraag_nr", "deelnemer"], kind="stable").reset_index(drop=True)

@@ -13,6 +13,7 @@ from .formatting import format_figure, format_indicator, format_number
 from .engine import available_periods
 from .store import Store
 
+
 # Every indicator shown in a profile, in theme order (counts first within a theme).
 def profile_indicators(catalogue: Catalogue = BUILTIN) -> list[str]:
     return [ind.code for theme in catalogue.by_theme().values() for ind in theme]
@@ -46,19 +47,21 @@ def sector_profile(
     own = by_area[("statsec", sector_code)].reindex(codes)
     inds = [catalogue.indicator(c) for c in codes]
     ok = own["status"].eq("ok").to_numpy()
-    frame = pd.DataFrame({
-        "indicator": codes,
-        "label": [i.label for i in inds],
-        "theme": [i.theme for i in inds],
-        "unit": [i.unit for i in inds],
-        "is_count": [i.is_count for i in inds],
-        "period": own["period"].astype(str).to_numpy(),
-        "value": np.where(ok, own["value"].astype(float).to_numpy(), np.nan),
-        "status": own["status"].to_numpy(),
-        "value_text": [format_figure(i, r, period) for i, (_, r) in zip(inds, own.iterrows())],
-        "numerator": own["numerator"].to_numpy(),
-        "denominator": own["denominator"].to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "indicator": codes,
+            "label": [i.label for i in inds],
+            "theme": [i.theme for i in inds],
+            "unit": [i.unit for i in inds],
+            "is_count": [i.is_count for i in inds],
+            "period": own["period"].astype(str).to_numpy(),
+            "value": np.where(ok, own["value"].astype(float).to_numpy(), np.nan),
+            "status": own["status"].to_numpy(),
+            "value_text": [format_figure(i, r, period) for i, (_, r) in zip(inds, own.iterrows())],
+            "numerator": own["numerator"].to_numpy(),
+            "denominator": own["denominator"].to_numpy(),
+        }
+    )
     for ref in refs:
         rows = by_area.get((ref.level, ref.code))
         rows = rows.reindex(codes) if rows is not None else pd.DataFrame(index=codes, columns=["value", "status"])
@@ -66,8 +69,9 @@ def sector_profile(
         values = np.where(status.eq("ok"), pd.to_numeric(rows["value"], errors="coerce"), np.nan)
         frame[f"ref_{ref.level}"] = values
         frame[f"ref_{ref.level}_status"] = status.to_numpy()
-        frame[f"ref_{ref.level}_text"] = [format_figure(i, r, period) for i, (_, r) in
-                                          zip(inds, rows.assign(status=status).iterrows())]
+        frame[f"ref_{ref.level}_text"] = [
+            format_figure(i, r, period) for i, (_, r) in zip(inds, rows.assign(status=status).iterrows())
+        ]
     zone = frame["ref_elz"] if "ref_elz" in frame else pd.Series(np.nan, index=frame.index)
     usable = zone.gt(0) & frame["value"].notna() & ~frame["is_count"]
     frame["index_elz"] = np.where(usable, frame["value"] / zone.where(usable) * 100, np.nan)
@@ -99,8 +103,20 @@ def trend(
     out = pd.concat(frames, ignore_index=True)
     out["value_text"] = [format_indicator(ind, v, s) for v, s in zip(out["value"], out["status"])]
     out["value"] = out["value"].where(out["status"] == "ok")
-    return out[["period", "role", "area_level", "area_code", "area_name", "value", "value_text", "status",
-                "numerator", "denominator"]]
+    return out[
+        [
+            "period",
+            "role",
+            "area_level",
+            "area_code",
+            "area_name",
+            "value",
+            "value_text",
+            "status",
+            "numerator",
+            "denominator",
+        ]
+    ]
 
 
 def ranking(
@@ -133,5 +149,18 @@ def ranking(
     pop = population if population is not None else pd.Series(dtype=float)
     part["population"] = part["area_code"].map(pop)
     part["small"] = part["population"].lt(small_threshold).fillna(False).astype(bool)
-    return part[["rank", "area_code", "area_name", "value", "value_text", "numerator", "denominator",
-                 "count_text", "status", "population", "small"]].reset_index(drop=True)
+    return part[
+        [
+            "rank",
+            "area_code",
+            "area_name",
+            "value",
+            "value_text",
+            "numerator",
+            "denominator",
+            "count_text",
+            "status",
+            "population",
+            "small",
+        ]
+    ].reset_index(drop=True)

@@ -26,7 +26,7 @@ class PublicAddress:
     """The app's public base address (scheme, host, port and path, no trailing slash) and where it came from."""
 
     base: str
-    origin: str               # ENV_VAR, "browser.serverAddress", "browser" or "standaard"
+    origin: str  # ENV_VAR, "browser.serverAddress", "browser" or "standaard"
     problem: str | None = None  # a Dutch sentence when ZORGZAAM_PUBLIC_URL was set but unusable
 
     @property
@@ -70,9 +70,11 @@ def is_local_host(host: str) -> bool:
 
 
 def local_warning(host: str = "localhost", port: int | None = None) -> str:
-    return (f"Telefoons in de zaal kunnen {host or 'localhost'} niet bereiken. Zet {ENV_VAR} op het adres van "
-            f"deze computer in het netwerk, bv. http://{EXAMPLE_HOST}:{port or DEFAULT_PORT} (of "
-            "browser.serverAddress in .streamlit/config.toml), en start de app opnieuw.")
+    return (
+        f"Telefoons in de zaal kunnen {host or 'localhost'} niet bereiken. Zet {ENV_VAR} op het adres van "
+        f"deze computer in het netwerk, bv. http://{EXAMPLE_HOST}:{port or DEFAULT_PORT} (of "
+        "browser.serverAddress in .streamlit/config.toml), en start de app opnieuw."
+    )
 
 
 def _clean_base(url: str) -> str | None:
@@ -92,8 +94,14 @@ def _base_path(path: str | None) -> str:
     return f"/{path}" if path else ""
 
 
-def resolve(*, env: str | None = None, server_address: str | None = None, port: int | None = None,
-            base_path: str | None = None, browser_base: str | None = None) -> PublicAddress:
+def resolve(
+    *,
+    env: str | None = None,
+    server_address: str | None = None,
+    port: int | None = None,
+    base_path: str | None = None,
+    browser_base: str | None = None,
+) -> PublicAddress:
     """The address for the join link, in order: ``env`` (ZORGZAAM_PUBLIC_URL), the configured
     ``server_address`` (browser.serverAddress when the deployment set it) with ``port`` and ``base_path``,
     the base of the URL in the facilitator's browser, Streamlit's default ``http://localhost:<port>``."""
@@ -102,8 +110,10 @@ def resolve(*, env: str | None = None, server_address: str | None = None, port: 
         base = _clean_base(env)
         if base is not None:
             return PublicAddress(base, ENV_VAR)
-        problem = (f"{ENV_VAR} is geen bruikbaar webadres ('{env.strip()[:80]}'); geef het volledige adres, "
-                   f"bv. http://{EXAMPLE_HOST}:{port or DEFAULT_PORT}.")
+        problem = (
+            f"{ENV_VAR} is geen bruikbaar webadres ('{env.strip()[:80]}'); geef het volledige adres, "
+            f"bv. http://{EXAMPLE_HOST}:{port or DEFAULT_PORT}."
+        )
     if server_address and server_address.strip():
         address = server_address.strip()
         if "://" not in address:
@@ -111,8 +121,9 @@ def resolve(*, env: str | None = None, server_address: str | None = None, port: 
             address = f"http://{host}:{port or DEFAULT_PORT}"
         base = _clean_base(address)
         if base is not None:
-            return PublicAddress(base + _base_path(base_path) if not urlsplit(base).path else base,
-                                 "browser.serverAddress", problem)
+            return PublicAddress(
+                base + _base_path(base_path) if not urlsplit(base).path else base, "browser.serverAddress", problem
+            )
     if browser_base:
         base = _clean_base(browser_base)
         if base is not None:

@@ -31,7 +31,14 @@ RULE_KINDS = {
 }
 
 EVALUATION_COLUMNS = [
-    "area_code", "area_name", "indicator", "signal", "value", "reference", "threshold", "raised",
+    "area_code",
+    "area_name",
+    "indicator",
+    "signal",
+    "value",
+    "reference",
+    "threshold",
+    "raised",
 ]
 
 
@@ -168,8 +175,9 @@ def summarise(evaluation: pd.DataFrame, catalogue: Catalogue = BUILTIN) -> pd.Da
     """
     raised = evaluation[evaluation["raised"]]
     if raised.empty:
-        return pd.DataFrame(columns=["area_code", "area_name", "signal", "signal_label", "n_indicators",
-                                     "indicators", "labels"])
+        return pd.DataFrame(
+            columns=["area_code", "area_name", "signal", "signal_label", "n_indicators", "indicators", "labels"]
+        )
     grouped = raised.groupby(["area_code", "area_name", "signal"], sort=False)["indicator"].agg(list).reset_index()
     grouped["indicators"] = grouped.pop("indicator")
     grouped["n_indicators"] = grouped["indicators"].map(len)
@@ -182,8 +190,9 @@ def summarise(evaluation: pd.DataFrame, catalogue: Catalogue = BUILTIN) -> pd.Da
     return grouped[["area_code", "area_name", "signal", "signal_label", "n_indicators", "indicators", "labels"]]
 
 
-def signal_matrix(summary: pd.DataFrame, sector_codes: Sequence[str], states: SignalStates | None = None
-                  ) -> pd.DataFrame:
+def signal_matrix(
+    summary: pd.DataFrame, sector_codes: Sequence[str], states: SignalStates | None = None
+) -> pd.DataFrame:
     """Sectors × signals: the number of indicators raising each signal (0 where none). With ``states``
     (``signal_states``): NA where the sector has no data for the signal, never 0."""
     matrix = summary.pivot_table(index="area_code", columns="signal", values="n_indicators", aggfunc="sum")
@@ -192,7 +201,6 @@ def signal_matrix(summary: pd.DataFrame, sector_codes: Sequence[str], states: Si
     if states is not None:
         matrix = matrix.astype("Int64").mask(states.matrix(sector_codes).isna())
     return matrix
-
 
 
 # --- three outcomes: a signal, no signal, no data ---------------------------------------------------------
@@ -210,8 +218,17 @@ NOT_RAISED_SENTENCE = "Geen signaal volgens de regel"
 MATRIX_NOTE = "- = geen gegevens (de indicatoren van dit signaal ontbreken of zijn verborgen voor de sector)"
 MAX_LABELS = 3
 
-STATE_COLUMNS = ["area_code", "area_name", "signal", "state", "n_raised", "n_assessed", "n_indicators", "hidden",
-                 "no_reference"]
+STATE_COLUMNS = [
+    "area_code",
+    "area_name",
+    "signal",
+    "state",
+    "n_raised",
+    "n_assessed",
+    "n_indicators",
+    "hidden",
+    "no_reference",
+]
 
 
 def join_and(items: Sequence[str]) -> str:
@@ -265,8 +282,9 @@ def import_hint(indicator_codes: Sequence[str], variables: set[str], catalogue: 
             sources.append(source)
     parts = []
     if topics:
-        parts.append(f"importeer {join_and(topics)} per sector" + (f" (bv. uit {' of '.join(sources)})" if sources
-                                                                     else ""))
+        parts.append(
+            f"importeer {join_and(topics)} per sector" + (f" (bv. uit {' of '.join(sources)})" if sources else "")
+        )
     if computed:
         parts.append("bereken de bereikbaarheid (pagina Gegevens)")
     return " en ".join(parts)
@@ -309,8 +327,11 @@ class SignalStates:
         """The indicators of ``signals`` without any data in the store."""
         if self.variables is None:
             return []
-        return [i.code for i in signal_indicators(self.catalogue)
-                if set(i.signals) & set(signals) and not self.catalogue.has_data(i.code, set(self.variables))]
+        return [
+            i.code
+            for i in signal_indicators(self.catalogue)
+            if set(i.signals) & set(signals) and not self.catalogue.has_data(i.code, set(self.variables))
+        ]
 
     def hint(self, signals: Sequence[str] = tuple(SIGNALS)) -> str:
         """What to import for the indicators of ``signals`` that are not in the store ("" when none)."""
@@ -344,9 +365,13 @@ class SignalStates:
         """Sectors × signals: the number of indicators raising each signal, NA where there are no data."""
         frame = self.frame.drop_duplicates(["area_code", "signal"])
         counts = frame.pivot(index="area_code", columns="signal", values="n_raised").reindex(
-            index=list(codes), columns=list(SIGNALS))
-        states = frame.pivot(index="area_code", columns="signal", values="state").reindex(
-            index=list(codes), columns=list(SIGNALS)).fillna(NO_DATA)
+            index=list(codes), columns=list(SIGNALS)
+        )
+        states = (
+            frame.pivot(index="area_code", columns="signal", values="state")
+            .reindex(index=list(codes), columns=list(SIGNALS))
+            .fillna(NO_DATA)
+        )
         out = counts.fillna(0).astype("Int64").mask(states == NO_DATA)
         out.columns.name = None
         out.index.name = None
@@ -367,11 +392,18 @@ def signal_states(
     """
     codes = list(dict.fromkeys(sector_codes))
     per_signal = {s: [i.code for i in signal_indicators(catalogue) if s in i.signals] for s in SIGNALS}
-    absent = {c for inds in per_signal.values() for c in inds
-              if variables is not None and not catalogue.has_data(c, variables)}
+    absent = {
+        c
+        for inds in per_signal.values()
+        for c in inds
+        if variables is not None and not catalogue.has_data(c, variables)
+    }
     names = dict(zip(evaluation["area_code"], evaluation["area_name"])) if len(evaluation) else {}
-    ev = evaluation[evaluation["area_code"].isin(codes) & ~evaluation["indicator"].isin(absent)] \
-        if len(evaluation) else evaluation
+    ev = (
+        evaluation[evaluation["area_code"].isin(codes) & ~evaluation["indicator"].isin(absent)]
+        if len(evaluation)
+        else evaluation
+    )
     # Per (sector, signal) at once: how many indicators raise it or could be judged, and which could not.
     keys = ["area_code", "signal"]
     n_raised: dict = {}
@@ -395,10 +427,22 @@ def signal_states(
             key = (code, signal)
             raised, assessed = int(n_raised.get(key, 0)), int(n_assessed.get(key, 0))
             state = RAISED if raised else NOT_RAISED if assessed else NO_DATA
-            rows.append((code, names.get(code, code), signal, state, raised, assessed, len(per_signal[signal]),
-                         tuple(hidden.get(key, ())), tuple(no_ref.get(key, ()))))
-    return SignalStates(pd.DataFrame(rows, columns=STATE_COLUMNS),
-                        frozenset(variables) if variables is not None else None, catalogue)
+            rows.append(
+                (
+                    code,
+                    names.get(code, code),
+                    signal,
+                    state,
+                    raised,
+                    assessed,
+                    len(per_signal[signal]),
+                    tuple(hidden.get(key, ())),
+                    tuple(no_ref.get(key, ())),
+                )
+            )
+    return SignalStates(
+        pd.DataFrame(rows, columns=STATE_COLUMNS), frozenset(variables) if variables is not None else None, catalogue
+    )
 
 
 def signal_count_text(value) -> str:
@@ -436,7 +480,7 @@ def raised_details(rows: pd.DataFrame, rule: SignalRule, zone_label: str, catalo
 
 
 def not_raised_text(states: SignalStates, code: str, signal: str) -> str:
-    """"geen signaal", with how many of the signal's indicators could be judged when not all."""
+    """ "geen signaal", with how many of the signal's indicators could be judged when not all."""
     row = states._row(code, signal)
     if row is not None and row["n_assessed"] < row["n_indicators"]:
         return f"{NOT_RAISED} ({row['n_assessed']} van {row['n_indicators']} indicatoren met gegevens)"
@@ -444,17 +488,26 @@ def not_raised_text(states: SignalStates, code: str, signal: str) -> str:
 
 
 def no_data_text(states: SignalStates, code: str | None, signals: Sequence[str]) -> str:
-    """"geen gegevens: <why, what to import>" (lower case, for after a signal's name)."""
+    """ "geen gegevens: <why, what to import>" (lower case, for after a signal's name)."""
     reason = states.reason(code, signals)
     return f"{NO_DATA}: {reason}" if reason else NO_DATA
 
 
-def sector_signal_lines(evaluation: pd.DataFrame, states: SignalStates, code: str, rule: SignalRule,
-                        zone_label: str, catalogue: Catalogue = BUILTIN) -> list[tuple[str, str]]:
+def sector_signal_lines(
+    evaluation: pd.DataFrame,
+    states: SignalStates,
+    code: str,
+    rule: SignalRule,
+    zone_label: str,
+    catalogue: Catalogue = BUILTIN,
+) -> list[tuple[str, str]]:
     """Per signal (label, text) for one sector: the indicators raising it, "geen signaal", or "geen gegevens"
     with what is missing. The Signalen tab and the profile both show these lines."""
-    mine = evaluation[(evaluation["area_code"] == code) & evaluation["raised"].astype(bool)] \
-        if len(evaluation) else evaluation
+    mine = (
+        evaluation[(evaluation["area_code"] == code) & evaluation["raised"].astype(bool)]
+        if len(evaluation)
+        else evaluation
+    )
     out = []
     for signal, label in SIGNALS.items():
         state = states.state(code, signal)
@@ -490,8 +543,9 @@ def sector_signal_summary(states: SignalStates, code: str) -> str:
     return "; ".join(parts)
 
 
-def view_signal_lines(summary: pd.DataFrame, states: SignalStates, sector_codes: Sequence[str]
-                      ) -> list[tuple[str, str]]:
+def view_signal_lines(
+    summary: pd.DataFrame, states: SignalStates, sector_codes: Sequence[str]
+) -> list[tuple[str, str]]:
     """Per signal (label, text) for a group of sectors (a municipality): which sectors raise it, most
     indicators first, or "geen signaal", or "geen gegevens" with what to import."""
     codes = list(sector_codes)
@@ -502,11 +556,15 @@ def view_signal_lines(summary: pd.DataFrame, states: SignalStates, sector_codes:
         if not with_data:
             out.append((label, no_data_text(states, None, [signal])))
             continue
-        hit = part[part["signal"] == signal].sort_values(["n_indicators", "area_name"], ascending=[False, True]) \
-            if len(part) else part
+        hit = (
+            part[part["signal"] == signal].sort_values(["n_indicators", "area_name"], ascending=[False, True])
+            if len(part)
+            else part
+        )
         if len(hit):
-            text = (f"{len(hit)} van de {len(codes)} sectoren, de meeste indicatoren eerst: " + ", ".join(
-                f"{n} ({k} indicator{'en' if k != 1 else ''})" for n, k in zip(hit["area_name"], hit["n_indicators"])))
+            text = f"{len(hit)} van de {len(codes)} sectoren, de meeste indicatoren eerst: " + ", ".join(
+                f"{n} ({k} indicator{'en' if k != 1 else ''})" for n, k in zip(hit["area_name"], hit["n_indicators"])
+            )
         else:
             text = NOT_RAISED_SENTENCE.lower()
         if len(with_data) < len(codes):
@@ -521,11 +579,15 @@ def no_data_note(states: SignalStates, sector_codes: Sequence[str]) -> str:
     codes = list(sector_codes)
     empty = [s for s in SIGNALS if not states.with_data(codes, [s])]
     if empty:
-        return (f"{_capital(NO_DATA)} voor {join_and([SIGNALS[s] for s in empty])}: "
-                f"{states.reason(None, empty)}. Een streepje (-) is geen 0: er valt niets te beoordelen.")
+        return (
+            f"{_capital(NO_DATA)} voor {join_and([SIGNALS[s] for s in empty])}: "
+            f"{states.reason(None, empty)}. Een streepje (-) is geen 0: er valt niets te beoordelen."
+        )
     absent = states.absent()
     if absent:
         total = len(signal_indicators(states.catalogue))
-        return (f"{len(absent)} van de {total} signaalindicatoren zitten niet in de databank "
-                f"({_labels(absent, states.catalogue)}): {states.hint()}.")
+        return (
+            f"{len(absent)} van de {total} signaalindicatoren zitten niet in de databank "
+            f"({_labels(absent, states.catalogue)}): {states.hint()}."
+        )
     return ""

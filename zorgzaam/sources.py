@@ -88,10 +88,13 @@ def dataset_label(dataset_id: str, source: object, file_name: object = None) -> 
 
 
 def format_periods(periods: Iterable[object]) -> str:
-    """"2025"; "2019–2023" for consecutive years; else "2013, 2016". Empty when there is none."""
+    """ "2025"; "2019–2023" for consecutive years; else "2013, 2016". Empty when there is none."""
     values = sorted({p for p in (_text(x) for x in periods) if p is not None})
-    if len(values) > 2 and all(v.isdigit() for v in values) and \
-            [int(v) for v in values] == list(range(int(values[0]), int(values[-1]) + 1)):
+    if (
+        len(values) > 2
+        and all(v.isdigit() for v in values)
+        and [int(v) for v in values] == list(range(int(values[0]), int(values[-1]) + 1))
+    ):
         return f"{values[0]}–{values[-1]}"
     return ", ".join(values)
 
@@ -138,8 +141,9 @@ def _variables(store: Store, indicators: list[str]) -> list[str]:
     return needed_variables(known, catalogue)
 
 
-def _layer_rows(table: pd.DataFrame, layers: Iterable[str], categories: Iterable[str] | None,
-                datasets: pd.DataFrame) -> list[tuple[str, list[str]]]:
+def _layer_rows(
+    table: pd.DataFrame, layers: Iterable[str], categories: Iterable[str] | None, datasets: pd.DataFrame
+) -> list[tuple[str, list[str]]]:
     """``table``: ``Store.layer_datasets()``."""
     wanted = [LAYER_KEYS[k] for k in layers if k in LAYER_KEYS]
     if not wanted:
@@ -157,9 +161,15 @@ def _layer_rows(table: pd.DataFrame, layers: Iterable[str], categories: Iterable
     return rows
 
 
-def view_sources(store: Store, indicators: Iterable[str | Indicator] = (), layers: Iterable[str] = (), *,
-                 period: str | None = None, categories: Iterable[str] | None = None,
-                 variables: Iterable[str] = ()) -> list[str]:
+def view_sources(
+    store: Store,
+    indicators: Iterable[str | Indicator] = (),
+    layers: Iterable[str] = (),
+    *,
+    period: str | None = None,
+    categories: Iterable[str] | None = None,
+    variables: Iterable[str] = (),
+) -> list[str]:
     """The sources of what a view shows, one text per dataset: its own name and file, its own periods.
 
     ``indicators``: codes (or Indicators) shown; their base counts' datasets are named with the periods they
@@ -187,12 +197,20 @@ def view_sources(store: Store, indicators: Iterable[str | Indicator] = (), layer
     return _merge(rows)
 
 
-def source_text(store: Store, indicators: Iterable[str | Indicator] = (), layers: Iterable[str] = (), *,
-                period: str | None = None, categories: Iterable[str] | None = None,
-                variables: Iterable[str] = ()) -> str:
+def source_text(
+    store: Store,
+    indicators: Iterable[str | Indicator] = (),
+    layers: Iterable[str] = (),
+    *,
+    period: str | None = None,
+    categories: Iterable[str] | None = None,
+    variables: Iterable[str] = (),
+) -> str:
     """``view_sources`` as one caption text ("Statbel (…), 2025; eigen bestand …, 2021"); "onbekend" if none."""
-    return "; ".join(view_sources(store, indicators, layers, period=period, categories=categories,
-                                  variables=variables)) or UNKNOWN
+    return (
+        "; ".join(view_sources(store, indicators, layers, period=period, categories=categories, variables=variables))
+        or UNKNOWN
+    )
 
 
 def all_sources(store: Store) -> list[str]:
@@ -207,8 +225,10 @@ def dataset_rows(store: Store) -> list[str]:
     out = []
     for dataset_id, row in datasets.iterrows():
         period = _text(row["period_label"])
-        out.append(f"{_text(row['title']) or dataset_id} — {_label_of(datasets, dataset_id)}"
-                   + (f" · {period}" if period else ""))
+        out.append(
+            f"{_text(row['title']) or dataset_id} — {_label_of(datasets, dataset_id)}"
+            + (f" · {period}" if period else "")
+        )
     return out
 
 

@@ -39,13 +39,18 @@ QUESTIONS: tuple[SummaryQuestion, ...] = (
         "Zijn er cijfers die wijzen op een signaal van een verhoogde (onbeantwoorde) zorg- en ondersteuningsnood?",
         ("zorgnood", "onbeantwoorde_zorgnood"),
     ),
-    SummaryQuestion("kansen", "2.4", "Zijn er ook bepaalde kansen die zich voordoen aan de hand van de cijfers?",
-                    ("kans",)),
+    SummaryQuestion(
+        "kansen", "2.4", "Zijn er ook bepaalde kansen die zich voordoen aan de hand van de cijfers?", ("kans",)
+    ),
 )
 
 # Indicators that describe who lives where (question 2.1).
 COMPOSITION_INDICATORS: tuple[str, ...] = (
-    "pct_age_0_9", "pct_80plus", "pct_single_person_hh", "pct_single_parent_hh", "pct_tenants",
+    "pct_age_0_9",
+    "pct_80plus",
+    "pct_single_person_hh",
+    "pct_single_parent_hh",
+    "pct_tenants",
     "pct_non_belgian_origin",
 )
 
@@ -100,8 +105,12 @@ def composition_standouts(
         ind = catalogue.indicators.get(code)
         if ind is None:
             continue
-        part = sectors[(sectors["indicator"] == code) & (sectors["status"] == "ok")
-                       & sectors["area_code"].isin(view) & ~sectors["area_code"].isin(small)]
+        part = sectors[
+            (sectors["indicator"] == code)
+            & (sectors["status"] == "ok")
+            & sectors["area_code"].isin(view)
+            & ~sectors["area_code"].isin(small)
+        ]
         top = part.sort_values("value", ascending=False).head(per_indicator)
         if top.empty:
             continue
@@ -125,8 +134,9 @@ def standouts_text(items: Sequence[StandOut], with_codes: bool = True, markdown:
             lines.append(f"- {item.text}" if markdown else item.text)
         else:
             code = f" ({item.area_code})" if with_codes else ""
-            lines.append(f"- **{item.area_name}**{code}: {item.text}" if markdown else
-                         f"{item.area_name}{code}: {item.text}")
+            lines.append(
+                f"- **{item.area_name}**{code}: {item.text}" if markdown else f"{item.area_name}{code}: {item.text}"
+            )
     return "\n".join(lines)
 
 
@@ -152,8 +162,13 @@ def question_text(
     if not question.signals:
         if items:
             return standouts_text(items, with_codes, markdown)
-        hint = import_hint([c for c in COMPOSITION_INDICATORS if c in catalogue.indicators],
-                           set(states.variables or ()), catalogue) if states.variables is not None else ""
+        hint = (
+            import_hint(
+                [c for c in COMPOSITION_INDICATORS if c in catalogue.indicators], set(states.variables or ()), catalogue
+            )
+            if states.variables is not None
+            else ""
+        )
         return no_data_sentence(hint or "de cijfers zijn verborgen of onbekend, of de sectoren hebben weinig inwoners")
     with_data = states.with_data(codes, question.signals)
     if not with_data:
@@ -164,7 +179,9 @@ def question_text(
         names = states.frame.drop_duplicates("area_code").set_index("area_code")["area_name"]
         shown = [str(names.get(c, c)) for c in lacking[:MAX_LABELS]]
         more = f" (+ {len(lacking) - MAX_LABELS} andere)" if len(lacking) > MAX_LABELS else ""
-        note = (f"Geen gegevens voor {len(lacking)} van de {len(codes)} sectoren: "
-                f"{join_and(shown) if not more else ', '.join(shown)}{more}.")
+        note = (
+            f"Geen gegevens voor {len(lacking)} van de {len(codes)} sectoren: "
+            f"{join_and(shown) if not more else ', '.join(shown)}{more}."
+        )
         text += "\n" + (f"- {note}" if markdown and items else note)
     return text

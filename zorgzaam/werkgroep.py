@@ -96,8 +96,15 @@ class Assessment:
         return f"{label} (ronde {self.poll_round})" if self.source == "peiling" and self.poll_round else label
 
 
-def save_scores(store: Store, team: Any, assessed_on: Any, scores: Mapping[str, Any], source: str = "zijbalk",
-                poll_session_id: str | None = None, poll_round: int | None = None) -> Assessment:
+def save_scores(
+    store: Store,
+    team: Any,
+    assessed_on: Any,
+    scores: Mapping[str, Any],
+    source: str = "zijbalk",
+    poll_session_id: str | None = None,
+    poll_round: int | None = None,
+) -> Assessment:
     """Validate and store a team's scores for a date (replacing that date's earlier scores)."""
     team_name = validate_team(team)
     day = _validate_date(assessed_on)
@@ -109,8 +116,14 @@ def save_scores(store: Store, team: Any, assessed_on: Any, scores: Mapping[str, 
         raise WerkgroepError(str(exc)) from None
     if not any(score is not None for score in checked.values()):
         raise WerkgroepError("Geef minstens één bouwsteen een score van 1 tot 5 voor je bewaart.")
-    store.save_team_scores(team_name, day, list(checked.items()), source,
-                           poll_session_id, int(poll_round) if poll_round is not None else None)
+    store.save_team_scores(
+        team_name,
+        day,
+        list(checked.items()),
+        source,
+        poll_session_id,
+        int(poll_round) if poll_round is not None else None,
+    )
     return Assessment(team_name, day, checked, source, poll_session_id, poll_round)
 
 
@@ -124,11 +137,16 @@ def assessments(store: Store, team: Any) -> list[Assessment]:
             if code in scores:  # a code a later version dropped is ignored, not fatal
                 scores[code] = None if pd.isna(score) else int(score)
         first = rows.iloc[0]
-        out.append(Assessment(
-            team=validate_team(team), assessed_on=pd.Timestamp(day).date(), scores=scores, source=first["source"],
-            poll_session_id=None if pd.isna(first["poll_session_id"]) else first["poll_session_id"],
-            poll_round=None if pd.isna(first["poll_round"]) else int(first["poll_round"]),
-        ))
+        out.append(
+            Assessment(
+                team=validate_team(team),
+                assessed_on=pd.Timestamp(day).date(),
+                scores=scores,
+                source=first["source"],
+                poll_session_id=None if pd.isna(first["poll_session_id"]) else first["poll_session_id"],
+                poll_round=None if pd.isna(first["poll_round"]) else int(first["poll_round"]),
+            )
+        )
     return out
 
 
@@ -148,12 +166,22 @@ def history_table(history: Iterable[Assessment]) -> pd.DataFrame:
     """One row per assessment and bouwsteen: assessed_on, number, code, name, cluster, cluster_label,
     score (Int64, missing = niet gescoord), source_label."""
     rows = [
-        {"assessed_on": a.assessed_on, "number": b.number, "code": b.code, "name": b.name, "cluster": b.cluster,
-         "cluster_label": b.cluster_label, "score": a.scores.get(b.code), "source_label": a.source_label}
-        for a in history for b in bouwstenen.BOUWSTENEN
+        {
+            "assessed_on": a.assessed_on,
+            "number": b.number,
+            "code": b.code,
+            "name": b.name,
+            "cluster": b.cluster,
+            "cluster_label": b.cluster_label,
+            "score": a.scores.get(b.code),
+            "source_label": a.source_label,
+        }
+        for a in history
+        for b in bouwstenen.BOUWSTENEN
     ]
-    frame = pd.DataFrame(rows, columns=["assessed_on", "number", "code", "name", "cluster", "cluster_label",
-                                        "score", "source_label"])
+    frame = pd.DataFrame(
+        rows, columns=["assessed_on", "number", "code", "name", "cluster", "cluster_label", "score", "source_label"]
+    )
     frame["score"] = frame["score"].astype("Int64")
     return frame
 
@@ -213,9 +241,18 @@ class StoredAction:
 
 
 def _action_row(action: Action) -> dict:
-    row = {"title": action.title, "bouwstenen": json.dumps(list(action.bouwstenen)), "status": action.status,
-           "partners": json.dumps(list(action.partners), ensure_ascii=False), "participation": action.participation,
-           "place_kind": "gemeentebreed", "sector": None, "lon": None, "lat": None, "notes": action.notes}
+    row = {
+        "title": action.title,
+        "bouwstenen": json.dumps(list(action.bouwstenen)),
+        "status": action.status,
+        "partners": json.dumps(list(action.partners), ensure_ascii=False),
+        "participation": action.participation,
+        "place_kind": "gemeentebreed",
+        "sector": None,
+        "lon": None,
+        "lat": None,
+        "notes": action.notes,
+    }
     if action.sector is not None:
         row.update(place_kind="sector", sector=action.sector)
     elif action.point is not None:
@@ -243,8 +280,15 @@ def actions(store: Store, team: Any) -> list[StoredAction]:
             place = row["sector"]
         elif row["place_kind"] == "punt":
             place = (row["lon"], row["lat"])
-        action = validate_action(row["title"], json.loads(row["bouwstenen"]), row["status"],
-                                 json.loads(row["partners"]), row["participation"], place, row["notes"])
+        action = validate_action(
+            row["title"],
+            json.loads(row["bouwstenen"]),
+            row["status"],
+            json.loads(row["partners"]),
+            row["participation"],
+            place,
+            row["notes"],
+        )
         out.append(StoredAction(int(row["action_id"]), action, row["created_at"], row["updated_at"]))
     return out
 
@@ -271,16 +315,18 @@ def actions_table(stored: Iterable[StoredAction], sector_names: Mapping[str, str
         place = bouwstenen.place_label(a)
         if a.sector is not None and a.sector in names:
             place = f"{names[a.sector]} ({a.sector})"
-        rows.append({
-            "action_id": item.action_id,
-            "title": a.title,
-            "bouwstenen": ", ".join(bouwstenen.by_code(c).name for c in a.bouwstenen),
-            "status": a.status,
-            "partners": ", ".join(a.partners),
-            "participation": bouwstenen.PARTICIPATION_LEVELS[a.participation][0] if a.participation else "",
-            "place": place,
-            "notes": a.notes,
-        })
+        rows.append(
+            {
+                "action_id": item.action_id,
+                "title": a.title,
+                "bouwstenen": ", ".join(bouwstenen.by_code(c).name for c in a.bouwstenen),
+                "status": a.status,
+                "partners": ", ".join(a.partners),
+                "participation": bouwstenen.PARTICIPATION_LEVELS[a.participation][0] if a.participation else "",
+                "place": place,
+                "notes": a.notes,
+            }
+        )
     return pd.DataFrame(rows, columns=list(ACTION_TABLE_HEADERS))
 
 
@@ -310,8 +356,9 @@ def actions_per_sector(stored: Iterable[StoredAction], sectors: pd.DataFrame) ->
     gemist, total and titles (the action titles, "; "-joined). Where initiatives are, and are not."""
     items = list(stored)
     where = action_sectors(items, sectors)
-    rows = {code: {"code": code, **{s: 0 for s in bouwstenen.ACTION_STATUSES}, "titles": []}
-            for code in sectors["code"]}
+    rows = {
+        code: {"code": code, **{s: 0 for s in bouwstenen.ACTION_STATUSES}, "titles": []} for code in sectors["code"]
+    }
     for item in items:
         code = where.get(item.action_id)
         if code in rows:

@@ -40,17 +40,29 @@ NEEDS: dict[str, NeedOption] = {
     for n in (
         NeedOption("pct_80plus", "% 80-plussers", "pct_80plus", "inwoners van 80+"),
         NeedOption("n_80plus", "Aantal 80-plussers", "pct_80plus", "inwoners van 80+", use_count=True),
-        NeedOption("pct_alone_75plus", "% alleenwonende 75-plussers", "pct_alone_75plus",
-                   "alleenwonende 75-plussers"),
+        NeedOption("pct_alone_75plus", "% alleenwonende 75-plussers", "pct_alone_75plus", "alleenwonende 75-plussers"),
         NeedOption("pct_65plus", "% 65-plussers", "pct_65plus", "inwoners van 65+"),
-        NeedOption("pct_chronic_condition", "% met statuut chronische aandoening", "pct_chronic_condition",
-                   "inwoners met een chronische aandoening"),
+        NeedOption(
+            "pct_chronic_condition",
+            "% met statuut chronische aandoening",
+            "pct_chronic_condition",
+            "inwoners met een chronische aandoening",
+        ),
     )
 }
 DEFAULT_NEED = "pct_80plus"
 
-FRAME_COLUMNS = ["statsec", "name", "need_value", "need_status", "group_count", "residents", "lack_share",
-                 "group_lacking", "small"]
+FRAME_COLUMNS = [
+    "statsec",
+    "name",
+    "need_value",
+    "need_status",
+    "group_count",
+    "residents",
+    "lack_share",
+    "group_lacking",
+    "small",
+]
 
 
 def sector_mismatch(
@@ -78,17 +90,20 @@ def sector_mismatch(
     in_view = places[places["statsec"].isin(codes)]
     lack = lacks_access(in_view, measure, settings) if len(in_view) else np.zeros(0, dtype=bool)
     per_sector = sector_access(in_view, group, lack).set_index("statsec").reindex(codes)
-    out = pd.DataFrame({
-        "statsec": codes,
-        "name": names.reindex(codes).to_numpy(),
-        "need_value": (group if need.use_count else rate).to_numpy(),
-        "need_status": status.to_numpy(),
-        "group_count": group.to_numpy(),
-        "residents": per_sector["residents"].to_numpy(dtype=float),
-        "lack_share": per_sector["share_lacking"].to_numpy(dtype=float),
-        "group_lacking": per_sector["group_lacking"].to_numpy(dtype=float) if "group_lacking" in per_sector
-        else np.full(len(codes), np.nan),
-    })
+    out = pd.DataFrame(
+        {
+            "statsec": codes,
+            "name": names.reindex(codes).to_numpy(),
+            "need_value": (group if need.use_count else rate).to_numpy(),
+            "need_status": status.to_numpy(),
+            "group_count": group.to_numpy(),
+            "residents": per_sector["residents"].to_numpy(dtype=float),
+            "lack_share": per_sector["share_lacking"].to_numpy(dtype=float),
+            "group_lacking": per_sector["group_lacking"].to_numpy(dtype=float)
+            if "group_lacking" in per_sector
+            else np.full(len(codes), np.nan),
+        }
+    )
     if population is not None and small_threshold > 0:
         pop = pd.to_numeric(population, errors="coerce").reindex(codes)
         out["small"] = ~(pop >= small_threshold).to_numpy()

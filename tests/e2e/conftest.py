@@ -199,9 +199,14 @@ class StreamlitServer:
         self.stop()
 
 
-def start_streamlit(script: str | Path, db_path: str | Path, log_path: str | Path | None = None,
-                    cwd: str | Path = REPO_ROOT, timeout: float = SERVER_START_TIMEOUT,
-                    port: int | None = None) -> StreamlitServer:
+def start_streamlit(
+    script: str | Path,
+    db_path: str | Path,
+    log_path: str | Path | None = None,
+    cwd: str | Path = REPO_ROOT,
+    timeout: float = SERVER_START_TIMEOUT,
+    port: int | None = None,
+) -> StreamlitServer:
     """Start ``streamlit run script`` on a free local port (or ``port``: a restart) with ZORGZAAM_DB=db_path.
 
     Returns once /_stcore/health answers "ok"; fails the test (with the server's
@@ -213,23 +218,36 @@ def start_streamlit(script: str | Path, db_path: str | Path, log_path: str | Pat
     port = port or free_port()
     env = dict(os.environ, ZORGZAAM_DB=str(db_path), PYTHONUNBUFFERED="1")
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(cmd, cwd=str(cwd), env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
-    server = StreamlitServer(url=f"http://127.0.0.1:{port}", port=port, db_path=db_path,
-                             log_path=log_path, process=process)
+        process = subprocess.Popen(
+            cmd, cwd=str(cwd), env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    server = StreamlitServer(
+        url=f"http://127.0.0.1:{port}", port=port, db_path=db_path, log_path=log_path, process=process
+    )
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            pytest.fail(f"streamlit stopte meteen (code {process.returncode}) voor {script}:\n{server.log_tail()}",
-                        pytrace=False)
+            pytest.fail(
+                f"streamlit stopte meteen (code {process.returncode}) voor {script}:\n{server.log_tail()}",
+                pytrace=False,
+            )
         try:
             with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as resp:
                 if resp.read().decode().strip() == "ok":
@@ -238,8 +256,11 @@ def start_streamlit(script: str | Path, db_path: str | Path, log_path: str | Pat
             pass
         if time.monotonic() > deadline:
             server.stop()
-            pytest.fail(f"streamlit antwoordde niet binnen {timeout:.0f} s op {server.url}/_stcore/health:\n"
-                        f"{server.log_tail()}", pytrace=False)
+            pytest.fail(
+                f"streamlit antwoordde niet binnen {timeout:.0f} s op {server.url}/_stcore/health:\n"
+                f"{server.log_tail()}",
+                pytrace=False,
+            )
         time.sleep(0.25)
 
 
@@ -247,14 +268,23 @@ def build_demo_db(db_path: Path) -> None:
     """Build the demo database with the project's CLI (python -m zorgzaam demo --db PATH)."""
     env = dict(os.environ, ZORGZAAM_DB=str(db_path))
     try:
-        result = subprocess.run([sys.executable, "-m", "zorgzaam", "demo", "--db", str(db_path)],
-                                cwd=str(REPO_ROOT), env=env, capture_output=True, text=True, timeout=600,
-                                stdin=subprocess.DEVNULL)
+        result = subprocess.run(
+            [sys.executable, "-m", "zorgzaam", "demo", "--db", str(db_path)],
+            cwd=str(REPO_ROOT),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"'python -m zorgzaam demo' duurde langer dan {exc.timeout} s", pytrace=False)
     if result.returncode != 0:
-        pytest.fail(f"'python -m zorgzaam demo --db {db_path}' mislukte (code {result.returncode}):\n"
-                    f"{result.stdout}\n{result.stderr}", pytrace=False)
+        pytest.fail(
+            f"'python -m zorgzaam demo --db {db_path}' mislukte (code {result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,11 @@ pytestmark = pytest.mark.e2e
 HALLE = "23027"
 ZONE = "elz53"
 POPULATION_CSV = "zenvallei/population_2025_sectors_transcribed.csv"
-AREA_FILES = ("zenvallei/sectors.geojson", "pinc_gebiedsniveaus/statsec2024_als_basis.xlsx",
-              "pinc_gebiedsniveaus/gemeente_elz.xls")
+AREA_FILES = (
+    "zenvallei/sectors.geojson",
+    "pinc_gebiedsniveaus/statsec2024_als_basis.xlsx",
+    "pinc_gebiedsniveaus/gemeente_elz.xls",
+)
 SLOW = 180_000  # ms: reading the PinC workbook (9.918 sectors) and writing the areas takes a while
 
 
@@ -59,7 +62,8 @@ def _import(page) -> list[str]:
     button.click()
     # The outcomes appear once the import is written and the page ran again (the uploader is then empty).
     page.locator('[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentError"]').first.wait_for(
-        timeout=SLOW)
+        timeout=SLOW
+    )
     wait_for_app_idle(page, timeout=SLOW)
     errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
     assert not errors, errors
@@ -109,7 +113,8 @@ def test_the_plain_population_csv_is_mapped_imported_and_shown_on_the_start_page
     assert set(stored["area_code"]) == set(population["sector_id"])
     assert stored["value"].sum() == zone_total
     assert set(store.sectors_within("gemeente", [HALLE])) == set(
-        population.loc[population["sector_id"].str.startswith(HALLE), "sector_id"])
+        population.loc[population["sector_id"].str.startswith(HALLE), "sector_id"]
+    )
     assert set(store.variables()) == {"pop_total"}  # area_ha and density_per_ha were left out
     close_all()
 
@@ -138,8 +143,11 @@ def _run_in_browser(page, realdata, server, rows, zone_total, halle_total) -> No
     _choose(page, "Kolom 'density_per_ha'", "niet importeren")
     page.locator(".st-key-gegevens_koppeling_toepassen button").click()
     wait_for_text(page, "population_2025 → pop_total", timeout=SLOW)
-    preview = page.locator('[data-testid="stVerticalBlock"]').filter(
-        has=page.get_by_text("population_2025 → pop_total")).last.inner_text()
+    preview = (
+        page.locator('[data-testid="stVerticalBlock"]')
+        .filter(has=page.get_by_text("population_2025 → pop_total"))
+        .last.inner_text()
+    )
     assert "Perioden: 2025" in preview and f"Codes herkend: {format_number(rows)} van {format_number(rows)}" in preview
     done = _import(page)
     assert any(f"{format_number(rows)} cijfers (pop_total; 2025)" in t for t in done), done
@@ -147,8 +155,9 @@ def _run_in_browser(page, realdata, server, rows, zone_total, halle_total) -> No
     # 3. The Start page of Halle shows the municipality's inhabitants and the care zone's total.
     open_app(page, f"{server.url}/start?elz={ZONE}&gemeente={HALLE}")
     wait_for_text(page, "Gemeente Halle · eerstelijnszone Zennevallei")
-    card = page.locator('[data-testid="stVerticalBlock"]').filter(
-        has=page.get_by_text("Aantal inwoners", exact=True)).last
+    card = (
+        page.locator('[data-testid="stVerticalBlock"]').filter(has=page.get_by_text("Aantal inwoners", exact=True)).last
+    )
     text = " ".join(card.inner_text().split())
     assert format_number(halle_total) in text  # 42.877
     assert f"totaal eerstelijnszone Zennevallei: {format_number(zone_total)}" in text  # 140.122

@@ -23,7 +23,8 @@ def test_chromium_launches(browser):
 
 def test_streamlit_script_renders(page, tmp_path):
     script = tmp_path / "mini_app.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         import os
         import streamlit as st
 
@@ -31,7 +32,8 @@ def test_streamlit_script_renders(page, tmp_path):
         st.write("databank:", os.path.basename(os.environ["ZORGZAAM_DB"]))
         if st.button("Tel"):
             st.write("geteld")
-    """))
+    """)
+    )
     with start_streamlit(script, tmp_path / "test.duckdb") as server:
         open_app(page, server.url)
         wait_for_text(page, "Hallo zorgzame buurt")

@@ -24,8 +24,16 @@ from pypdf import PdfReader
 from zorgzaam import bouwstenen
 from zorgzaam.demo import DEMO_ELZ_CODE, TOWN_CODE
 
-from .conftest import (REPO_ROOT, VIEWPORT, _failed_key, build_demo_db, open_app, start_streamlit,
-                       wait_for_app_idle, wait_for_text)
+from .conftest import (
+    REPO_ROOT,
+    VIEWPORT,
+    _failed_key,
+    build_demo_db,
+    open_app,
+    start_streamlit,
+    wait_for_app_idle,
+    wait_for_text,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -117,7 +125,9 @@ def test_a_short_meeting_from_check_in_to_minutes_survives_a_restart(server, con
     presenter_url = facilitator.url
     # The presenter view is the projector's: no menu.
     assert facilitator.get_by_role("link", name="Wie woont er?").count() == 0
-    code = re.search(r"Meedoen · ([A-Z0-9]{6})", facilitator.get_by_role("button", name=re.compile("Meedoen")).inner_text())
+    code = re.search(
+        r"Meedoen · ([A-Z0-9]{6})", facilitator.get_by_role("button", name=re.compile("Meedoen")).inner_text()
+    )
     assert code, "de deelnamecode staat niet op de knop Meedoen"
     join = f"{base}/meedoen?code={code.group(1)}"
 

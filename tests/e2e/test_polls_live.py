@@ -30,9 +30,15 @@ PHONE = {"width": 390, "height": 844}
 # The facilitator's fragment reruns every 2 s, a participant's every 3 s: 10 s is generous, and bounded.
 LIVE_TIMEOUT_MS = 10_000
 SCALE_HEADER = ["Nr.", "Vraag", "Antwoorden", "1", "2", "3", "4", "5", "Mediaan", "Van–tot", "Meningen"]
-CONTROL_BUTTONS = ("Sluit de peiling", "Open de peiling", "Toon resultaten aan deelnemers",
-                   "Verberg resultaten voor deelnemers", "Nieuwe ronde", "Peiling starten",
-                   "Neem de groepsscores over als zelfevaluatie van het team")
+CONTROL_BUTTONS = (
+    "Sluit de peiling",
+    "Open de peiling",
+    "Toon resultaten aan deelnemers",
+    "Verberg resultaten voor deelnemers",
+    "Nieuwe ronde",
+    "Peiling starten",
+    "Neem de groepsscores over als zelfevaluatie van het team",
+)
 
 
 @pytest.fixture
@@ -41,8 +47,14 @@ def phones(browser, app_server, request: pytest.FixtureRequest, tmp_path):
     pages = []
 
     def new_phone():
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                      locale="nl-BE", timezone_id="Europe/Brussels")
+        context = browser.new_context(
+            viewport=PHONE,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="nl-BE",
+            timezone_id="Europe/Brussels",
+        )
         phone = context.new_page()
         pages.append(phone)
         return phone
@@ -61,8 +73,7 @@ def phones(browser, app_server, request: pytest.FixtureRequest, tmp_path):
 
 def question_box(page, number: int, name: str):
     """The bordered container of one question on the participant page."""
-    return page.locator('[data-testid="stLayoutWrapper"]').filter(
-        has=page.get_by_text(f"{number}. {name}", exact=True))
+    return page.locator('[data-testid="stLayoutWrapper"]').filter(has=page.get_by_text(f"{number}. {name}", exact=True))
 
 
 def answer(page, number: int, name: str, score: int) -> None:
@@ -158,14 +169,29 @@ def test_facilitator_sees_two_phones_answer_live_then_closes_and_reveals(page, a
     # --- the facilitator's screen follows, without a click -------------------------------------------
     wait_for_text(page, "2 deelnemers in deze ronde", timeout=LIVE_TIMEOUT_MS)
     seen_after = time.monotonic() - answered
-    wait_for_scale_row(page, "Detectie", ["2 van 2", "0 (0,0 %)", "1 (50,0 %)", "0 (0,0 %)", "0 (0,0 %)",
-                                          "1 (50,0 %)", "3,5", "2–5", "lopen uiteen"])
+    wait_for_scale_row(
+        page,
+        "Detectie",
+        ["2 van 2", "0 (0,0 %)", "1 (50,0 %)", "0 (0,0 %)", "0 (0,0 %)", "1 (50,0 %)", "3,5", "2–5", "lopen uiteen"],
+    )
     rows = scale_rows(page)
-    assert rows["Inclusie"][2:] == ["1 van 2", "0 (0,0 %)", "0 (0,0 %)", "0 (0,0 %)",
-                                      "1 (100,0 %)", "0 (0,0 %)", "4", "4–4", ""], rows["Inclusie"]
+    assert rows["Inclusie"][2:] == [
+        "1 van 2",
+        "0 (0,0 %)",
+        "0 (0,0 %)",
+        "0 (0,0 %)",
+        "1 (100,0 %)",
+        "0 (0,0 %)",
+        "4",
+        "4–4",
+        "",
+    ], rows["Inclusie"]
     assert rows["Communicatie"][2:] == ["0 van 2", "0", "0", "0", "0", "0", "-", "-", ""], rows["Communicatie"]
-    wait_for_text(page, "Detectie: 2 scores, mediaan 3,5 (van 2 tot 5). Meningen lopen uiteen: 2 van de 2 scores "
-                        "liggen meer dan 1 punt van de mediaan.")
+    wait_for_text(
+        page,
+        "Detectie: 2 scores, mediaan 3,5 (van 2 tot 5). Meningen lopen uiteen: 2 van de 2 scores "
+        "liggen meer dan 1 punt van de mediaan.",
+    )
     assert page.get_by_text("Inclusie: 1 score").count() == 0  # one answer is no disagreement
     chart_labels: list[str] = []
     for _ in range(40):  # plotly draws its chart a moment after the table (seen empty once in CI)
@@ -185,8 +211,9 @@ def test_facilitator_sees_two_phones_answer_live_then_closes_and_reveals(page, a
         wait_for_text(phone, "De peiling is gesloten", timeout=LIVE_TIMEOUT_MS)
         radios = phone.locator('input[type="radio"]')
         assert radios.count() == 9 * 5
-        phone.wait_for_function("() => [...document.querySelectorAll('input[type=radio]')].every(r => r.disabled)",
-                                timeout=LIVE_TIMEOUT_MS)
+        phone.wait_for_function(
+            "() => [...document.querySelectorAll('input[type=radio]')].every(r => r.disabled)", timeout=LIVE_TIMEOUT_MS
+        )
         assert phone.get_by_label("Je naam (mag leeg blijven)").is_disabled()
         assert phone.get_by_text("Nog niet beantwoord").count() == 0
     print(f"de gsm's toonden de gesloten peiling {time.monotonic() - closed:.1f} s na het sluiten")

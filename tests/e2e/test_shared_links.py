@@ -25,10 +25,13 @@ def _second_town(demo_db) -> tuple[str, str, str, str]:
 
 
 def test_a_shared_wie_woont_er_link_opens_the_same_municipality_indicator_classes_and_sector(
-        browser, app_server, demo_db):
+    browser, app_server, demo_db
+):
     code, name, sector, sector_name = _second_town(demo_db)
-    link = (f"{app_server.url}/wie-woont-er?elz={DEMO_ELZ_CODE}&gemeente={code}&indicator=pct_tenants"
-            f"&indeling=gelijke_intervallen&sector={sector}")
+    link = (
+        f"{app_server.url}/wie-woont-er?elz={DEMO_ELZ_CODE}&gemeente={code}&indicator=pct_tenants"
+        f"&indeling=gelijke_intervallen&sector={sector}"
+    )
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="nl-BE")
     page = context.new_page()
     try:
@@ -39,7 +42,12 @@ def test_a_shared_wie_woont_er_link_opens_the_same_municipality_indicator_classe
         # The indicator's own section and the chosen classification.
         wait_for_text(page, "% huurders")
         control = page.locator('[data-testid="stButtonGroup"]').filter(has_text="Gelijke intervallen").first
-        active = [b.inner_text().strip() for b in control.locator("button[data-selected='true'], button[aria-pressed='true'], button[aria-checked='true']").all()]
+        active = [
+            b.inner_text().strip()
+            for b in control.locator(
+                "button[data-selected='true'], button[aria-pressed='true'], button[aria-checked='true']"
+            ).all()
+        ]
         assert active == ["Gelijke intervallen"], active
         # The view is still the one of the link (nothing reset it on the first run).
         for part in (f"gemeente={code}", "indicator=pct_tenants", "indeling=gelijke_intervallen", f"sector={sector}"):
@@ -55,8 +63,11 @@ def test_a_shared_wat_is_er_link_opens_the_same_layers(browser, app_server):
     try:
         open_app(page, link)
         wait_for_text(page, "Bushaltes (vertrekken per uur, weekdag)")  # the legend of a layer that is on
-        pills = page.locator('[data-testid="stButtonGroup"]').filter(
-            has=page.locator("button", has_text="Verspreide bebouwing")).first
+        pills = (
+            page.locator('[data-testid="stButtonGroup"]')
+            .filter(has=page.locator("button", has_text="Verspreide bebouwing"))
+            .first
+        )
         on: list[str] = []
         for _ in range(20):  # the pills render just after the legend on a slow machine
             on = sorted(b.inner_text().strip() for b in pills.locator("button[aria-pressed='true']").all())

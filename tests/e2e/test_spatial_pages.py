@@ -49,8 +49,7 @@ def test_toggle_layers_on_the_wat_is_er_map(page, app_server):
 
     pills.get_by_role("button", name="Bushaltes").click()
     wait_for_param(page, "lagen", lambda v: "bushaltes" not in v.split(",") and "walkability" in v.split(","))
-    page.wait_for_function("() => !document.body.innerText.includes('Bushaltes (vertrekken per uur')",
-                           timeout=30000)
+    page.wait_for_function("() => !document.body.innerText.includes('Bushaltes (vertrekken per uur')", timeout=30000)
     assert page.locator('[data-testid="stDeckGlJsonChart"] canvas').count() >= 1
     assert "Traceback" not in page.content()
 

@@ -36,12 +36,15 @@ def test_start_page_in_chromium(page, app_server, expected):
     wait_for_text(page, f"Gemeente {names[TOWN_CODE]}")
 
     # The innermost block holding the metric is its bordered card.
-    card = page.locator('[data-testid="stVerticalBlock"]').filter(
-        has=page.get_by_text("% 80-plussers", exact=True)).last
+    card = (
+        page.locator('[data-testid="stVerticalBlock"]').filter(has=page.get_by_text("% 80-plussers", exact=True)).last
+    )
     text = card.inner_text()
     assert values["gebied"] in text
-    assert f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}: {values[f'gemiddelde eerstelijnszone {DEMO_ELZ_NAME}']}" \
+    assert (
+        f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}: {values[f'gemiddelde eerstelijnszone {DEMO_ELZ_NAME}']}"
         in text.replace("\n", " ")
+    )
     assert f"Vlaanderen: {values['Vlaanderen']}" in text.replace("\n", " ")
     assert "fictief" in page.locator('[data-testid="stSidebar"]').inner_text()
     page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(timeout=30000)  # the map rendered

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 def mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     """deck.gl's web-mercator world pixels (512-pixel tiles)."""
-    scale = 512 * 2 ** zoom
+    scale = 512 * 2**zoom
     x = (lon + 180) / 360 * scale
     y = (0.5 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)) * scale
     return x, y

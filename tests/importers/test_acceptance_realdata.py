@@ -41,14 +41,19 @@ def _income_file(realdata, path) -> pd.DataFrame:
     def cells(column: str, decimals: int) -> pd.Series:
         return income[column].map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}").where(~hidden, "C")
 
-    pd.DataFrame({
-        "CD_YEAR": income["year"].astype(str), "CD_MUNTY_REFNIS": income["sector_id"].str[:5],
-        "CD_SECTOR": income["sector_id"], "MS_NBR_NON_ZERO_INC": income["numberOfDeclarations"].map("{:.0f}".format),
-        "MS_TOT_NET_TAXABLE_INC": cells("totalNetTaxableIncome", 2),
-        "MS_AVG_TOT_NET_TAXABLE_INC": cells("averageNetTaxableIncome", 0),
-        "MS_MEDIAN_NET_TAXABLE_INC": cells("medianNetTaxableIncome", 0),
-        "TX_SECTOR_DESCR_NL": "x", "TX_SECTOR_DESCR_FR": "x",
-    }).to_excel(path, index=False)
+    pd.DataFrame(
+        {
+            "CD_YEAR": income["year"].astype(str),
+            "CD_MUNTY_REFNIS": income["sector_id"].str[:5],
+            "CD_SECTOR": income["sector_id"],
+            "MS_NBR_NON_ZERO_INC": income["numberOfDeclarations"].map("{:.0f}".format),
+            "MS_TOT_NET_TAXABLE_INC": cells("totalNetTaxableIncome", 2),
+            "MS_AVG_TOT_NET_TAXABLE_INC": cells("averageNetTaxableIncome", 0),
+            "MS_MEDIAN_NET_TAXABLE_INC": cells("medianNetTaxableIncome", 0),
+            "TX_SECTOR_DESCR_NL": "x",
+            "TX_SECTOR_DESCR_FR": "x",
+        }
+    ).to_excel(path, index=False)
     return income
 
 
@@ -63,15 +68,36 @@ def imported(tmp_path_factory, realdata):
     income = _income_file(realdata, folder / "TF_PSNL_INC_TAX_SECTOR.xlsx")
     geb = realdata / "pinc_gebiedsniveaus"
     commands = [
-        ["import", realdata / "zenvallei/sectors.geojson", geb / "statsec2024_als_basis.xlsx",
-         geb / "gemeente_elz.xls"],
-        ["import", realdata / "zenvallei/population_2025_sectors_transcribed.csv", "--map",
-         "population_2025=pop_total", "--map", "area_ha=-", "--map", "density_per_ha=-"],
+        [
+            "import",
+            realdata / "zenvallei/sectors.geojson",
+            geb / "statsec2024_als_basis.xlsx",
+            geb / "gemeente_elz.xls",
+        ],
+        [
+            "import",
+            realdata / "zenvallei/population_2025_sectors_transcribed.csv",
+            "--map",
+            "population_2025=pop_total",
+            "--map",
+            "area_ha=-",
+            "--map",
+            "density_per_ha=-",
+        ],
         ["import", folder / "TF_PSNL_INC_TAX_SECTOR.xlsx"],
-        ["import", realdata / "zenvallei/scores_flat_derived.csv", "--extra",
-         "final=score:Hittekwetsbaarheid:score", "--period", "2026"],  # Departement Zorg's scores 2026
-        ["import", realdata / "pharmacies_be/Lst_Pharmacies_pub_Extended.xlsx",
-         realdata / "pharmacies_be/last-pharmacies_osm.json"],
+        [
+            "import",
+            realdata / "zenvallei/scores_flat_derived.csv",
+            "--extra",
+            "final=score:Hittekwetsbaarheid:score",
+            "--period",
+            "2026",
+        ],  # Departement Zorg's scores 2026
+        [
+            "import",
+            realdata / "pharmacies_be/Lst_Pharmacies_pub_Extended.xlsx",
+            realdata / "pharmacies_be/last-pharmacies_osm.json",
+        ],
     ]
     for command in commands:
         out, err = io.StringIO(), io.StringIO()
@@ -106,20 +132,23 @@ def test_population_of_the_zone_and_of_halle_centrum(capsys, db, realdata):
 
 def test_income_comes_from_its_own_latest_year_and_halle_is_onvolledig(capsys, db, imported):
     income = imported["income"]
-    rows = _query(capsys, db, "--indicator", "avg_net_taxable_income", "--area", HALLE, "--area", HALLE_CENTRUM,
-                  "--area", "2000").set_index("area_code")
+    rows = _query(
+        capsys, db, "--indicator", "avg_net_taxable_income", "--area", HALLE, "--area", HALLE_CENTRUM, "--area", "2000"
+    ).set_index("area_code")
     latest = income[income["year"] == 2023]
     sector = latest.set_index("sector_id").loc[HALLE_CENTRUM]
     assert rows.loc[HALLE_CENTRUM, "period"] == "2023" and rows.loc[HALLE_CENTRUM, "status"] == "ok"
-    assert rows.loc[HALLE_CENTRUM, "value"] == pytest.approx(sector["totalNetTaxableIncome"]
-                                                             / sector["numberOfDeclarations"])
+    assert rows.loc[HALLE_CENTRUM, "value"] == pytest.approx(
+        sector["totalNetTaxableIncome"] / sector["numberOfDeclarations"]
+    )
     # Halle: two sectors are hidden; the known part and its share of the tax returns.
     town = latest[latest["sector_id"].str.startswith(HALLE)]
     known = town[town["sourceStatus"] == "available"]
     assert (town["sourceStatus"] == "not-published").sum() == 2 and town["numberOfDeclarations"].sum() == 24_926
     assert rows.loc[HALLE, "status"] == "onvolledig" and pd.isna(rows.loc[HALLE, "value"])
-    assert rows.loc[HALLE, "approx"] == pytest.approx(known["totalNetTaxableIncome"].sum()
-                                                      / known["numberOfDeclarations"].sum())
+    assert rows.loc[HALLE, "approx"] == pytest.approx(
+        known["totalNetTaxableIncome"].sum() / known["numberOfDeclarations"].sum()
+    )
     assert round(rows.loc[HALLE, "approx"]) == 41_863
     assert rows.loc[HALLE, "coverage"] == pytest.approx(known["numberOfDeclarations"].sum() / 24_926)
     assert rows.loc[HALLE, "coverage_of"] == "aangiften"

@@ -50,8 +50,11 @@ def test_osm_pharmacies_json(realdata, zennevallei, store):
     assert amenities.recognise_json(obj) == "pharmacies-be"
     plan = amenities.plan_json(obj, ["last-pharmacies_osm.json"], store)
     # Independently: entries with a position, one per distinct position.
-    positions = {(round(o["geo"]["latitude"], 7), round(o["geo"]["longitude"], 7)) for o in raw
-                 if o.get("geo") and o["geo"].get("latitude") is not None}
+    positions = {
+        (round(o["geo"]["latitude"], 7), round(o["geo"]["longitude"], 7))
+        for o in raw
+        if o.get("geo") and o["geo"].get("latitude") is not None
+    }
     assert amenities.category_counts(plan) == {"apotheek": len(positions)}
     assert plan.dataset_id == "voorzieningen-last-pharmacies-osm"
     assert plan.preview.kind == amenities.KIND and plan.preview.rows == len(raw)
@@ -112,8 +115,7 @@ def _osm_layer() -> gpd.GeoDataFrame:
         ("way/6", "Elbeekpark", {"leisure": "park"}, park),
         ("node/7", "Parijs", {"amenity": "pharmacy"}, shapely.Point(2.35, 48.85)),
         ("node/1", "Dubbel", {"amenity": "pharmacy"}, shapely.Point(4.237, 50.734)),
-        ("node/8", "Dokter en apotheek", {"healthcare": "doctor", "amenity": "pharmacy"},
-         shapely.Point(4.238, 50.734)),
+        ("node/8", "Dokter en apotheek", {"healthcare": "doctor", "amenity": "pharmacy"}, shapely.Point(4.238, 50.734)),
     ]
     frame = pd.DataFrame([{"@id": i, "name": n, **t} for i, n, t, _ in rows]).astype(object)
     return gpd.GeoDataFrame(frame, geometry=[g for *_, g in rows], crs="EPSG:4326")
@@ -138,9 +140,12 @@ def test_osm_geojson_tags_polygons_and_warnings(store):
 
 
 def test_mapping_override(store):
-    plan = amenities.plan_points(_osm_layer(), ["halle.geojson"], store,
-                                 mapping={"amenity=pharmacy": "huisarts", "shop=florist": "voedingswinkel",
-                                          "leisure=park": None})
+    plan = amenities.plan_points(
+        _osm_layer(),
+        ["halle.geojson"],
+        store,
+        mapping={"amenity=pharmacy": "huisarts", "shop=florist": "voedingswinkel", "leisure=park": None},
+    )
     counts = amenities.category_counts(plan)
     assert counts == {"huisarts": 3, "bakker": 1, "voedingswinkel": 2}
     with pytest.raises(ImportProblem, match="Onbekende categorie"):
@@ -150,8 +155,13 @@ def test_mapping_override(store):
 def test_tag_counts_list_mapped_and_unmapped_tags_and_remembered_choices_apply(store):
     plan = amenities.plan_points(_osm_layer(), ["halle.geojson"], store)
     # Imported rows by their deciding tag (the Paris and duplicate pharmacy are left out), then "niet gekoppeld".
-    assert amenities.tag_counts(plan) == {"amenity=pharmacy": 2, "shop=florist": 2, "amenity=doctors": 1,
-                                          "shop=bakery": 1, "leisure=park": 1}
+    assert amenities.tag_counts(plan) == {
+        "amenity=pharmacy": 2,
+        "shop=florist": 2,
+        "amenity=doctors": 1,
+        "shop=bakery": 1,
+        "leisure=park": 1,
+    }
     store.save_amenity_tag_mappings({"shop=florist": "voedingswinkel", "leisure=park": None})
     remembered = amenities.plan_points(_osm_layer(), ["halle.geojson"], store)
     assert amenities.category_counts(remembered) == {"apotheek": 2, "voedingswinkel": 2, "huisarts": 1, "bakker": 1}
@@ -168,17 +178,28 @@ def test_plan_sources_passes_the_amenity_mapping(store, tmp_path):
     data = _osm_layer().drop_duplicates("@id").to_json().encode()
     (plain,) = plan_sources([Source.from_bytes("halle.geojson", data)], store, workdir=tmp_path)
     assert amenities.category_counts(plain)["groen"] == 1
-    (edited,) = plan_sources([Source.from_bytes("halle.geojson", data)], store, workdir=tmp_path,
-                             amenity_mapping={"leisure=park": None, "shop=florist": "supermarkt"})
+    (edited,) = plan_sources(
+        [Source.from_bytes("halle.geojson", data)],
+        store,
+        workdir=tmp_path,
+        amenity_mapping={"leisure=park": None, "shop=florist": "supermarkt"},
+    )
     counts = amenities.category_counts(edited)
     assert "groen" not in counts and counts["supermarkt"] == 2
 
 
 def test_geofabrik_fclass_and_lambert_layer():
     pts = [shapely.Point(148_000 + 50 * k, 160_000) for k in range(4)]
-    gdf = gpd.GeoDataFrame({"osm_id": ["11", "12", "13", "14"], "code": [2101, 2501, 2503, 2502],
-                            "fclass": ["pharmacy", "supermarket", "bakery", "florist"],
-                            "name": ["A", "B", "C", "D"]}, geometry=pts, crs="EPSG:31370")
+    gdf = gpd.GeoDataFrame(
+        {
+            "osm_id": ["11", "12", "13", "14"],
+            "code": [2101, 2501, 2503, 2502],
+            "fclass": ["pharmacy", "supermarket", "bakery", "florist"],
+            "name": ["A", "B", "C", "D"],
+        },
+        geometry=pts,
+        crs="EPSG:31370",
+    )
     assert amenities.recognise_points(gdf) == "geofabrik"
     plan = amenities.plan_points(gdf, ["gis_osm_pois_free_1.shp"])
     assert amenities.category_counts(plan) == {"apotheek": 1, "supermarkt": 1, "bakker": 1}
@@ -189,19 +210,32 @@ def test_geofabrik_fclass_and_lambert_layer():
 
 
 def test_overpass_json_and_other_tags():
-    obj = {"elements": [
-        {"type": "node", "id": 1, "lat": 50.73, "lon": 4.24, "tags": {"amenity": "post_office", "name": "Post"}},
-        {"type": "way", "id": 2, "center": {"lat": 50.74, "lon": 4.25}, "tags": {"shop": "supermarket"}},
-        {"type": "node", "id": 3, "lat": 50.0, "lon": 4.0},  # a way vertex without tags
-    ]}
+    obj = {
+        "elements": [
+            {"type": "node", "id": 1, "lat": 50.73, "lon": 4.24, "tags": {"amenity": "post_office", "name": "Post"}},
+            {"type": "way", "id": 2, "center": {"lat": 50.74, "lon": 4.25}, "tags": {"shop": "supermarket"}},
+            {"type": "node", "id": 3, "lat": 50.0, "lon": 4.0},  # a way vertex without tags
+        ]
+    }
     plan = amenities.plan_json(obj, ["overpass.json"])
     got = dict(zip(plan.features["feature_id"], plan.features["category"]))
     assert got == {"node/1": "post", "way/2": "supermarkt"}
-    gdal = gpd.GeoDataFrame({"osm_id": ["5"], "name": ["Bank"], "other_tags": ['"amenity"=>"bank","atm"=>"yes"']},
-                            geometry=[shapely.Point(4.24, 50.73)], crs="EPSG:4326")
+    gdal = gpd.GeoDataFrame(
+        {"osm_id": ["5"], "name": ["Bank"], "other_tags": ['"amenity"=>"bank","atm"=>"yes"']},
+        geometry=[shapely.Point(4.24, 50.73)],
+        crs="EPSG:4326",
+    )
     assert amenities.category_counts(amenities.plan_points(gdal, ["points.gpkg"])) == {"bank": 1}
-    key_value = pd.DataFrame({"osm_id": ["6", "7"], "name": ["Slagerij", "Bib"], "key": ["shop", "amenity"],
-                              "value": ["butcher", "library"], "lon": [4.24, 4.25], "lat": [50.73, 50.74]})
+    key_value = pd.DataFrame(
+        {
+            "osm_id": ["6", "7"],
+            "name": ["Slagerij", "Bib"],
+            "key": ["shop", "amenity"],
+            "value": ["butcher", "library"],
+            "lon": [4.24, 4.25],
+            "lat": [50.73, 50.74],
+        }
+    )
     assert amenities.recognise_points(key_value) == "osm"
     plan = amenities.plan_points(key_value, ["voorzieningen.csv"])
     assert amenities.category_counts(plan) == {"slager": 1}
@@ -227,8 +261,9 @@ def test_table_with_stated_crs_and_caller_category():
 def test_broken_inputs():
     with pytest.raises(ImportProblem, match="geen coördinaten"):
         amenities.plan_points(pd.DataFrame({"name": ["a"], "amenity": ["pharmacy"]}), ["x.csv"], category="apotheek")
-    only_florists = gpd.GeoDataFrame({"name": ["a"], "shop": ["florist"]}, geometry=[shapely.Point(4.2, 50.7)],
-                                     crs="EPSG:4326")
+    only_florists = gpd.GeoDataFrame(
+        {"name": ["a"], "shop": ["florist"]}, geometry=[shapely.Point(4.2, 50.7)], crs="EPSG:4326"
+    )
     with pytest.raises(ImportProblem, match=r"Geen enkele rij.*shop=florist \(1\)"):
         amenities.plan_points(only_florists, ["x.geojson"])
     abroad = only_florists.assign(shop="bakery").set_geometry([shapely.Point(2.35, 48.85)], crs="EPSG:4326")

@@ -16,8 +16,13 @@ import pytest
 from tests.importers.conftest import open_copy
 from zorgzaam.comparisons import references
 from zorgzaam.importers import SourceFile, plan_sources
-from zorgzaam.importers.area_tables import (plan_antwerp_zones, plan_municipality_zones, plan_sector_table,
-                                            recognise_table, split_zone_code)
+from zorgzaam.importers.area_tables import (
+    plan_antwerp_zones,
+    plan_municipality_zones,
+    plan_sector_table,
+    recognise_table,
+    split_zone_code,
+)
 from zorgzaam.importers.errors import ImportProblem
 from zorgzaam.store import Store, close_all
 
@@ -103,8 +108,9 @@ def test_each_listed_sector_lies_in_its_own_zone_as_the_file_says(split, unsplit
     assert sorted(counts.index) == ZONES
     for zone in ZONES:
         assert len(split.sectors_within("elz", [zone])) == counts[zone]
-    names = split_table.drop_duplicates("ELZantw").set_index(split_table["ELZantw"].drop_duplicates().map(
-        split_zone_code))["Name ELZantw"]
+    names = split_table.drop_duplicates("ELZantw").set_index(
+        split_table["ELZantw"].drop_duplicates().map(split_zone_code)
+    )["Name ELZantw"]
     for zone in ZONES:
         assert split.find_area(zone, "elz")["name"].iloc[0] == names[zone]
     first = split_table.iloc[0]
@@ -112,8 +118,13 @@ def test_each_listed_sector_lies_in_its_own_zone_as_the_file_says(split, unsplit
     assert split.parent_of("statsec", "11002A00-", "elz") == "elzantw1"
     assert split.parent_of("statsec", "11007A00-", "elz") == "elzantw2"  # ex-Borsbeek, now Antwerpen
     # Replaced, never duplicated: one care zone per sector.
-    assert split.scalar("SELECT count(*) FROM (SELECT code FROM area_parents WHERE level = 'statsec'"
-                        " AND parent_level = 'elz' GROUP BY code HAVING count(*) > 1)") == 0
+    assert (
+        split.scalar(
+            "SELECT count(*) FROM (SELECT code FROM area_parents WHERE level = 'statsec'"
+            " AND parent_level = 'elz' GROUP BY code HAVING count(*) > 1)"
+        )
+        == 0
+    )
     # Only the sectors the file does not list stay in elz2.
     before = Store.open(unsplit_file, read_only=True)
     in_elz2 = set(before.sectors_within("elz", ["elz2"]))
@@ -125,11 +136,11 @@ def test_each_listed_sector_lies_in_its_own_zone_as_the_file_says(split, unsplit
 
 
 def test_municipalities_get_their_zone_or_none_when_split(split):
-    assert split.parent_of("gemeente", "11002", "elz") is None           # Antwerpen: 4 zones (+ the Scheldt)
-    assert split.parent_of("gemeente", "11040", "elz") == "elzantw4"     # Schoten
-    assert split.parent_of("gemeente", "11044", "elz") == "elzantw4"     # Stabroek
-    assert split.parent_of("gemeente", "11052", "elz") == "elzantw2"     # Wommelgem
-    assert split.parent_of("gemeente", "11001", "elz") == "elz43"        # Aartselaar: untouched
+    assert split.parent_of("gemeente", "11002", "elz") is None  # Antwerpen: 4 zones (+ the Scheldt)
+    assert split.parent_of("gemeente", "11040", "elz") == "elzantw4"  # Schoten
+    assert split.parent_of("gemeente", "11044", "elz") == "elzantw4"  # Stabroek
+    assert split.parent_of("gemeente", "11052", "elz") == "elzantw2"  # Wommelgem
+    assert split.parent_of("gemeente", "11001", "elz") == "elz43"  # Aartselaar: untouched
 
 
 def test_the_picker_finds_antwerpen_under_each_of_its_zones(split):
@@ -144,8 +155,11 @@ def test_the_picker_finds_antwerpen_under_each_of_its_zones(split):
 
 def test_the_picker_lists_normal_municipalities_exactly_as_before(split):
     for zone in ("elz43", "elz55"):
-        direct = split.query_df("SELECT code FROM area_parents WHERE level = 'gemeente' AND parent_level = 'elz'"
-                                " AND parent_code = ? ORDER BY code", [zone])["code"].tolist()
+        direct = split.query_df(
+            "SELECT code FROM area_parents WHERE level = 'gemeente' AND parent_level = 'elz'"
+            " AND parent_code = ? ORDER BY code",
+            [zone],
+        )["code"].tolist()
         assert len(direct) > 3
         assert split.areas("gemeente", within=("elz", zone))["code"].tolist() == direct
     # Sectors of a municipality, and no zone found "inside" itself through its sectors.
@@ -209,8 +223,9 @@ def test_the_outlines_of_the_four_zones(split, realdata):
     assert plan.dataset_id == "gebiedsindeling-vormen-elzantw" and plan.preview.levels == {"elz": 4}
     assert any("#LEEG!" in n for n in plan.preview.notes)
     plan.apply(split)
-    stored = split.query_df("SELECT code, name, area_ha FROM areas WHERE level = 'elz' AND code LIKE 'elzantw%'"
-                            " ORDER BY code")
+    stored = split.query_df(
+        "SELECT code, name, area_ha FROM areas WHERE level = 'elz' AND code LIKE 'elzantw%' ORDER BY code"
+    )
     assert stored["code"].tolist() == ZONES
     assert stored["name"].tolist() == ["Antwerpen Centrum", "Antwerpen Oost", "Antwerpen Zuid", "Noord Antwerpen"]
     expected = inside.set_index(inside["ELZantw"].map(split_zone_code)).to_crs(31370).area / 10_000
@@ -222,24 +237,36 @@ def test_the_outlines_of_the_four_zones(split, realdata):
 def test_a_municipalitys_zone_follows_its_sectors_without_real_files(tmp_path):
     """The store rule on its own (no ../shared needed): a sector's zone wins, the municipality follows."""
     store = Store.open(tmp_path / "tiny.duckdb")
-    areas = pd.DataFrame({"level": ["statsec"] * 4 + ["gemeente"] * 3 + ["elz"] * 4,
-                          "code": ["S1", "S2", "S3", "S4", "G1", "G2", "G3", "A", "B", "Z1", "Z2"],
-                          "name": ["s1", "s2", "s3", "s4", "Groot", "Klein", "Ander", "Oud", "Buur", "Een", "Twee"]})
-    links = [("statsec", "S1", "gemeente", "G1"), ("statsec", "S2", "gemeente", "G1"),
-             ("statsec", "S3", "gemeente", "G2"), ("statsec", "S4", "gemeente", "G3"),
-             ("gemeente", "G1", "elz", "A"), ("gemeente", "G2", "elz", "A"), ("gemeente", "G3", "elz", "B")]
+    areas = pd.DataFrame(
+        {
+            "level": ["statsec"] * 4 + ["gemeente"] * 3 + ["elz"] * 4,
+            "code": ["S1", "S2", "S3", "S4", "G1", "G2", "G3", "A", "B", "Z1", "Z2"],
+            "name": ["s1", "s2", "s3", "s4", "Groot", "Klein", "Ander", "Oud", "Buur", "Een", "Twee"],
+        }
+    )
+    links = [
+        ("statsec", "S1", "gemeente", "G1"),
+        ("statsec", "S2", "gemeente", "G1"),
+        ("statsec", "S3", "gemeente", "G2"),
+        ("statsec", "S4", "gemeente", "G3"),
+        ("gemeente", "G1", "elz", "A"),
+        ("gemeente", "G2", "elz", "A"),
+        ("gemeente", "G3", "elz", "B"),
+    ]
     parents = pd.DataFrame(links, columns=["level", "code", "parent_level", "parent_code"])
     store.import_dataset("tabel", title="t", source="t", areas=areas, area_parents=parents)
     assert store.parent_of("statsec", "S1", "elz") == "A"  # derived from the municipality
-    split = pd.DataFrame([("statsec", "S1", "elz", "Z1"), ("statsec", "S2", "elz", "Z2"),
-                          ("statsec", "S3", "elz", "Z1")], columns=["level", "code", "parent_level", "parent_code"])
+    split = pd.DataFrame(
+        [("statsec", "S1", "elz", "Z1"), ("statsec", "S2", "elz", "Z2"), ("statsec", "S3", "elz", "Z1")],
+        columns=["level", "code", "parent_level", "parent_code"],
+    )
     for _ in range(2):  # twice: the same result
         store.import_dataset("split", title="s", source="s", area_parents=split)
         assert store.parent_of("statsec", "S1", "elz") == "Z1"  # replaced, not added
         assert store.scalar("SELECT count(*) FROM area_parents WHERE level = 'statsec' AND parent_level = 'elz'") == 4
-        assert store.parent_of("gemeente", "G1", "elz") is None   # in two zones
-        assert store.parent_of("gemeente", "G2", "elz") == "Z1"   # wholly in one
-        assert store.parent_of("gemeente", "G3", "elz") == "B"    # untouched
+        assert store.parent_of("gemeente", "G1", "elz") is None  # in two zones
+        assert store.parent_of("gemeente", "G2", "elz") == "Z1"  # wholly in one
+        assert store.parent_of("gemeente", "G3", "elz") == "B"  # untouched
         assert store.areas("gemeente", within=("elz", "Z1"))["code"].tolist() == ["G1", "G2"]
         assert store.areas("gemeente", within=("elz", "Z2"))["code"].tolist() == ["G1"]
         assert store.areas("gemeente", within=("elz", "A")).empty

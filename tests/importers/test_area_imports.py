@@ -11,8 +11,13 @@ import pytest
 import shapely
 
 from tests.importers.conftest import open_copy
-from zorgzaam.importers.area_tables import (plan_area_polygons, plan_municipality_zones, plan_sector_table,
-                                            recognise_polygons, recognise_table)
+from zorgzaam.importers.area_tables import (
+    plan_area_polygons,
+    plan_municipality_zones,
+    plan_sector_table,
+    recognise_polygons,
+    recognise_table,
+)
 from zorgzaam.importers.errors import ImportProblem
 from zorgzaam.importers.sectors import detect_vintage, is_split_code, plan_sector_geometry
 from zorgzaam.store import Store, close_all
@@ -31,8 +36,10 @@ def store(tmp_path):
 
 def _snapshot(store: Store) -> tuple:
     """Everything an import may touch, to prove a refused import changed nothing."""
-    return tuple(store.query_df(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in
-                 ("areas", "area_parents", "observations", "datasets", "meta"))
+    return tuple(
+        store.query_df(f"SELECT * FROM {t} ORDER BY ALL").to_csv()
+        for t in ("areas", "area_parents", "observations", "datasets", "meta")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +67,10 @@ def test_the_pinc_2024_table_gives_every_level_and_the_zone_of_each_sector(store
     plan = plan_sector_table(sectors_2024, "2024", ["statsec2024_als_basis.xlsx"], store)
     real = sectors_2024[~sectors_2024["statsec2024"].str.endswith("ZZZZ")]
     assert plan.preview.levels["statsec"] == real["statsec2024"].nunique()
-    assert plan.preview.levels["gemeente"] == real["gemeente"].nunique() - real["gemeente"].isin(
-        ["99991", "99992", "99993", "99999"]).any()
+    assert (
+        plan.preview.levels["gemeente"]
+        == real["gemeente"].nunique() - real["gemeente"].isin(["99991", "99992", "99993", "99999"]).any()
+    )
     plan.apply(store)
     zenvallei_codes = sorted(real.loc[real["elz"] == "elz53", "statsec2024"])
     assert store.sectors_within("elz", ["elz53"]) == zenvallei_codes
@@ -75,8 +84,10 @@ def test_the_pinc_2024_table_gives_every_level_and_the_zone_of_each_sector(store
 
 
 def test_sector_polygons_merge_into_the_table_and_keep_its_names(zone_store, zenvallei):
-    areas = zone_store.query_df("SELECT code, name, area_ha, geom_lambert FROM areas WHERE level = 'statsec'"
-                                " AND code IN (SELECT unnest(?))", [list(zenvallei["sectorId"])])
+    areas = zone_store.query_df(
+        "SELECT code, name, area_ha, geom_lambert FROM areas WHERE level = 'statsec' AND code IN (SELECT unnest(?))",
+        [list(zenvallei["sectorId"])],
+    )
     assert len(areas) == 154 and areas["geom_lambert"].notna().all()
     # The polygons' capitals ("BEERSEL-KERN") never replace the table's name.
     assert areas.set_index("code").loc["23003A001", "name"] == "Beersel-Kern"
@@ -93,12 +104,18 @@ def test_sector_polygons_merge_into_the_table_and_keep_its_names(zone_store, zen
 
 
 def test_reimporting_the_same_files_replaces_and_never_duplicates(zone_store, sectors_2024, zenvallei):
-    before = (zone_store.level_counts().sort_values("level").to_csv(index=False),
-              zone_store.scalar("SELECT count(*) FROM area_parents"), len(zone_store.datasets()))
+    before = (
+        zone_store.level_counts().sort_values("level").to_csv(index=False),
+        zone_store.scalar("SELECT count(*) FROM area_parents"),
+        len(zone_store.datasets()),
+    )
     plan_sector_table(sectors_2024, "2024", ["statsec2024_als_basis.xlsx"], zone_store).apply(zone_store)
     plan_sector_geometry(zenvallei, ["sectors.geojson"], zone_store).apply(zone_store)
-    after = (zone_store.level_counts().sort_values("level").to_csv(index=False),
-             zone_store.scalar("SELECT count(*) FROM area_parents"), len(zone_store.datasets()))
+    after = (
+        zone_store.level_counts().sort_values("level").to_csv(index=False),
+        zone_store.scalar("SELECT count(*) FROM area_parents"),
+        len(zone_store.datasets()),
+    )
     assert after == before
 
 
@@ -127,8 +144,12 @@ def test_the_split_codes_of_2025_are_recognised_and_older_ones_are_not(realdata,
     assert is_split_code(new["statsec"]).sum() > 3000
     assert not is_split_code(sectors_2024["statsec2024"].astype(str)).any()
     assert detect_vintage(new["statsec"], ["x.geojson"], "cd_sector")[0] == "2025"
-    assert detect_vintage(pd.Series(["23003A001"]), ["sh_statbel_statistical_sectors_3812_20240101.geojson"],
-                          "cd_sector")[0] == "2024"
+    assert (
+        detect_vintage(pd.Series(["23003A001"]), ["sh_statbel_statistical_sectors_3812_20240101.geojson"], "cd_sector")[
+            0
+        ]
+        == "2024"
+    )
     assert detect_vintage(pd.Series(["23003A001"]), ["x.shp"], "CS01012025")[0] == "2025"
     assert detect_vintage(pd.Series(["23003A001"]), ["x.geojson"], "cd_sector")[0] is None
 
@@ -136,14 +157,30 @@ def test_the_split_codes_of_2025_are_recognised_and_older_ones_are_not(realdata,
 def _statbel_like(zenvallei: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The Zennevallei polygons in Statbel's GeoJSON layout (lower-case names, Lambert 2008)."""
     frame = zenvallei.to_crs(3812)
-    municipalities = {"Beersel": "23003", "Halle": "23027", "Pepingen": "23064", "Sint-Pieters-Leeuw": "23077",
-                      "Drogenbos": "23098", "Linkebeek": "23100", "Sint-Genesius-Rode": "23101"}
-    return gpd.GeoDataFrame({
-        "cd_sector": frame["sectorId"], "tx_sector_descr_nl": frame["sectorName"],
-        "cd_sub_munty": frame["sectorId"].str[:6], "cd_munty_refnis": frame["municipality"].map(municipalities),
-        "tx_munty_descr_nl": frame["municipality"], "cd_prov_refnis": "20001",
-        "tx_prov_descr_nl": "Provincie Vlaams-Brabant", "cd_rgn_refnis": "02000", "tx_rgn_descr_nl": "Vlaams Gewest",
-    }, geometry=frame.geometry, crs=3812)
+    municipalities = {
+        "Beersel": "23003",
+        "Halle": "23027",
+        "Pepingen": "23064",
+        "Sint-Pieters-Leeuw": "23077",
+        "Drogenbos": "23098",
+        "Linkebeek": "23100",
+        "Sint-Genesius-Rode": "23101",
+    }
+    return gpd.GeoDataFrame(
+        {
+            "cd_sector": frame["sectorId"],
+            "tx_sector_descr_nl": frame["sectorName"],
+            "cd_sub_munty": frame["sectorId"].str[:6],
+            "cd_munty_refnis": frame["municipality"].map(municipalities),
+            "tx_munty_descr_nl": frame["municipality"],
+            "cd_prov_refnis": "20001",
+            "tx_prov_descr_nl": "Provincie Vlaams-Brabant",
+            "cd_rgn_refnis": "02000",
+            "tx_rgn_descr_nl": "Vlaams Gewest",
+        },
+        geometry=frame.geometry,
+        crs=3812,
+    )
 
 
 def test_a_statbel_layout_file_brings_its_own_municipalities(store, zenvallei):
@@ -158,15 +195,18 @@ def test_a_statbel_layout_file_brings_its_own_municipalities(store, zenvallei):
     assert beersel["area_ha"].iloc[0] == pytest.approx(expected, rel=1e-4)  # the union of its sectors
 
 
-@pytest.mark.parametrize("breakage, message", [
-    (lambda g: pd.concat([g, g.iloc[[0]]]), "meer dan één keer"),
-    (lambda g: g.assign(geometry=[None] + list(g.geometry[1:])), "geen vorm"),
-    (lambda g: g.set_crs(None, allow_override=True), "onbekend"),
-    (lambda g: g.set_crs(31370, allow_override=True), "niet in België"),
-    (lambda g: g.assign(geometry=g.geometry.representative_point()), "punten of lijnen"),
-    (lambda g: g.assign(sectorId="abc", id="abc"), "geen kolom met codes"),
-    (lambda g: g.iloc[0:0], "geen enkele sector"),
-])
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (lambda g: pd.concat([g, g.iloc[[0]]]), "meer dan één keer"),
+        (lambda g: g.assign(geometry=[None] + list(g.geometry[1:])), "geen vorm"),
+        (lambda g: g.set_crs(None, allow_override=True), "onbekend"),
+        (lambda g: g.set_crs(31370, allow_override=True), "niet in België"),
+        (lambda g: g.assign(geometry=g.geometry.representative_point()), "punten of lijnen"),
+        (lambda g: g.assign(sectorId="abc", id="abc"), "geen kolom met codes"),
+        (lambda g: g.iloc[0:0], "geen enkele sector"),
+    ],
+)
 def test_broken_sector_files_give_one_dutch_sentence_and_change_nothing(zone_store, zenvallei, breakage, message):
     before = _snapshot(zone_store)
     with pytest.raises(ImportProblem, match=message):
@@ -181,6 +221,11 @@ def test_a_self_intersecting_polygon_is_repaired_and_said(store, zenvallei):
     plan = plan_sector_geometry(frame, ["sectors.geojson"], store)
     assert any("hersteld" in w for w in plan.preview.warnings)
     plan.apply(store)
-    geom = shapely.from_wkb(bytes(store.query_df(
-        "SELECT geom_lambert FROM areas WHERE code = ?", [frame.iloc[0]["sectorId"]])["geom_lambert"].iloc[0]))
+    geom = shapely.from_wkb(
+        bytes(
+            store.query_df("SELECT geom_lambert FROM areas WHERE code = ?", [frame.iloc[0]["sectorId"]])[
+                "geom_lambert"
+            ].iloc[0]
+        )
+    )
     assert geom.is_valid and geom.area > 0

@@ -43,7 +43,8 @@ def pharmacies_file(tmp_path_factory, zone_file, realdata):
     plan_sector_geometry(gpd.read_file(realdata / "zenvallei/sectors.geojson"), ["sectors.geojson"], store).apply(store)
     population = pd.read_csv(realdata / "zenvallei/population_2025_sectors_transcribed.csv", dtype=str)
     text = "CD_REFNIS|CD_SECTOR|TOTAL|TX_DESCR_NL\n" + "".join(
-        f"{s[:5]}|{s}|{p}|x\n" for s, p in zip(population["sector_id"], population["population_2025"]))
+        f"{s[:5]}|{s}|{p}|x\n" for s, p in zip(population["sector_id"], population["population_2025"])
+    )
     (dataset,) = collect([SourceFile.from_bytes("OPENDATA_SECTOREN_2025_OLD.txt", text.encode())])
     for plan in plan_dataset(dataset, store):
         plan.apply(store)
@@ -67,8 +68,9 @@ def store(pharmacies_file, tmp_path):
 
 def _sectors(store: Store) -> gpd.GeoDataFrame:
     raw = store.geometries("statsec", store.sectors_within("gemeente", [HALLE]), display=False)
-    return gpd.GeoDataFrame({"code": raw["code"]}, geometry=list(shapely.from_wkb([bytes(g) for g in raw["geometry"]])),
-                            crs=31370)
+    return gpd.GeoDataFrame(
+        {"code": raw["code"]}, geometry=list(shapely.from_wkb([bytes(g) for g in raw["geometry"]])), crs=31370
+    )
 
 
 def _expected(store: Store, sectors: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
@@ -77,8 +79,9 @@ def _expected(store: Store, sectors: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Se
     With two lists the rule of access.py comes to: every point of the list first by dataset id, plus the points
     of the other list with no point of the first within DUPLICATE_RADIUS_M.
     """
-    rows = store.query_df("SELECT dataset_id, geom_lambert FROM features WHERE layer = 'voorziening'"
-                          " AND category = 'apotheek'")
+    rows = store.query_df(
+        "SELECT dataset_id, geom_lambert FROM features WHERE layer = 'voorziening' AND category = 'apotheek'"
+    )
     geoms = shapely.from_wkb([bytes(g) for g in rows["geom_lambert"]])
     xy = np.column_stack([shapely.get_x(geoms), shapely.get_y(geoms)])
     first = rows["dataset_id"].min()
@@ -157,12 +160,14 @@ def test_an_own_file_in_the_pinc_upload_layout_is_named_by_its_file_with_its_own
 
     text = source_text(store, ["eigen_elektriciteitsaansluitingen"], period="2025")
     # The file holds 2018–2021: a view of 2025 shows its latest year up to 2025.
-    periods = sorted(str(p) for p in pd.read_excel(realdata / ELEK, dtype=object, engine="calamine")["period"]
-                     .dropna().unique())
+    periods = sorted(
+        str(p) for p in pd.read_excel(realdata / ELEK, dtype=object, engine="calamine")["period"].dropna().unique()
+    )
     assert text == f"eigen bestand upload_elektriciteit_verbruik.xlsx, {periods[-1]}"
     assert "Provincies in Cijfers" not in text
     assert source_text(store, ["eigen_elektriciteitsaansluitingen"]) == (
-        f"eigen bestand upload_elektriciteit_verbruik.xlsx, {periods[0]}–{periods[-1]}")
+        f"eigen bestand upload_elektriciteit_verbruik.xlsx, {periods[0]}–{periods[-1]}"
+    )
     # The area table does come from Provincies in Cijfers, and says so.
     assert "Provincies in Cijfers (statsec2024_als_basis.xlsx), 2024" in all_sources(store)
 
@@ -173,7 +178,12 @@ def test_no_nan_for_a_dataset_without_a_period(store):
 
     assert store.datasets().set_index("dataset_id")["period_label"].isna().sum() >= 2  # the pharmacy lists
     doc = build_profiles(store, sector_codes=[HALLE_CENTRUM], with_maps=False)
-    texts = [*all_sources(store), *dataset_rows(store), source_text(store, layers=["voorzieningen"]),
-             doc.source_line, *doc.sources]
+    texts = [
+        *all_sources(store),
+        *dataset_rows(store),
+        source_text(store, layers=["voorzieningen"]),
+        doc.source_line,
+        *doc.sources,
+    ]
     assert not [t for t in texts if re.search(r"\bnan\b", t, flags=re.IGNORECASE)]
     assert "FAGG/AFMPS, lijst van de publieke apotheken (Lst_Pharmacies_pub_Extended.xlsx)" in all_sources(store)

@@ -10,8 +10,14 @@ from tests.importers.conftest import open_copy
 from zorgzaam.catalogue import BUILTIN, USER_THEME, extra_indicator, user_kind
 from zorgzaam.engine import compute
 from zorgzaam.importers.errors import ImportProblem
-from zorgzaam.importers.figures import (NOT_ADDITIVE_TEXT, ColumnTarget, looks_not_additive, plan_figures,
-                                        remember_mapping, remembered_mapping)
+from zorgzaam.importers.figures import (
+    NOT_ADDITIVE_TEXT,
+    ColumnTarget,
+    looks_not_additive,
+    plan_figures,
+    remember_mapping,
+    remembered_mapping,
+)
 from zorgzaam.store import Store, close_all
 
 ELEK = "pinc_uploads/upload_elektriciteit_verbruik.xlsx"
@@ -40,15 +46,27 @@ def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def test_an_extra_indicator_is_a_ratio_of_sums_at_sector_municipality_and_zone(store, elek, population):
     # A denominator for 2021: the Zennevallei sectors' inhabitants (a generated Swing upload).
-    pop = pd.DataFrame({"period": "2021", "geolevel": "statsec", "geoitem": population["sector_id"],
-                        "pop_total": population["population_2025"]})
+    pop = pd.DataFrame(
+        {
+            "period": "2021",
+            "geolevel": "statsec",
+            "geoitem": population["sector_id"],
+            "pop_total": population["population_2025"],
+        }
+    )
     plan_figures(pop, ["bevolking_2021.csv"], store).apply(store)
 
     per_1000 = ColumnTarget.extra("Elektriciteitsaansluitingen", "aansluitingen", "pop_total", 1000)
     count = ColumnTarget.extra("Gasaansluitingen woningen", "aansluitingen")
     mapping = {"v2506_elek_res_n": per_1000, "v2506_gas_res_n": count}
-    remember_mapping(store, mapping, {"v2506_elek_res_n": "Provincies in Cijfers, upload_elektriciteit_verbruik.xlsx",
-                                      "v2506_gas_res_n": "Provincies in Cijfers"})
+    remember_mapping(
+        store,
+        mapping,
+        {
+            "v2506_elek_res_n": "Provincies in Cijfers, upload_elektriciteit_verbruik.xlsx",
+            "v2506_gas_res_n": "Provincies in Cijfers",
+        },
+    )
     plan = plan_figures(elek, ["upload_elektriciteit_verbruik.xlsx"], store)  # the remembered choices apply
     assert "v2506_elek_res_n → user_elektriciteitsaansluitingen" in plan.preview.variables
     assert "v2506_gas_res_n → user_gasaansluitingen_woningen" in plan.preview.variables
@@ -66,8 +84,11 @@ def test_an_extra_indicator_is_a_ratio_of_sums_at_sector_municipality_and_zone(s
     assert gas.unit == "aansluitingen" and gas.is_count
 
     # Independently from the file: Halle's sectors in 2021 (its sector codes start with its NIS code).
-    raw = elek[(elek["period"].astype(str) == "2021") & elek["geoitem"].astype(str).str.startswith(HALLE)
-               & ~elek["geoitem"].astype(str).str.endswith("ZZZZ")]
+    raw = elek[
+        (elek["period"].astype(str) == "2021")
+        & elek["geoitem"].astype(str).str.startswith(HALLE)
+        & ~elek["geoitem"].astype(str).str.endswith("ZZZZ")
+    ]
     connections = _numbers(raw, "v2506_elek_res_n")
     assert len(raw) > 30 and (connections >= 0).all()  # no hidden or missing value in Halle
     inhabitants = population.set_index("sector_id")["population_2025"].astype(float)
@@ -82,7 +103,10 @@ def test_an_extra_indicator_is_a_ratio_of_sums_at_sector_municipality_and_zone(s
     assert got.loc[elec.code, "status"] == "ok"
     assert got.loc[elec.code, "value"] == pytest.approx(expected_halle)
     assert got.loc[elec.code, "numerator"] == halle_total
-    assert got.loc[gas.code, "value"] == _numbers(raw, "v2506_gas_res_n").sum() + _numbers(unknown, "v2506_gas_res_n").sum()
+    assert (
+        got.loc[gas.code, "value"]
+        == _numbers(raw, "v2506_gas_res_n").sum() + _numbers(unknown, "v2506_gas_res_n").sum()
+    )
 
     # A sector: its own count over its own inhabitants.
     sector = raw["geoitem"].iloc[0]
@@ -90,16 +114,20 @@ def test_an_extra_indicator_is_a_ratio_of_sums_at_sector_municipality_and_zone(s
     assert one["value"].iloc[0] == pytest.approx(float(raw["v2506_elek_res_n"].iloc[0]) / inhabitants[sector] * 1000)
 
     # The care zone: the sum over all its sectors, never a mean of the municipalities' ratios.
-    zone_rows = elek[(elek["period"].astype(str) == "2021")
-                     & elek["geoitem"].astype(str).isin(set(population["sector_id"]))]
+    zone_rows = elek[
+        (elek["period"].astype(str) == "2021") & elek["geoitem"].astype(str).isin(set(population["sector_id"]))
+    ]
     zone_connections = _numbers(zone_rows, "v2506_elek_res_n")
     assert len(zone_rows) == len(population) == 154 and (zone_connections >= 0).all()
-    zone_unknown = elek[(elek["period"].astype(str) == "2021") & elek["geoitem"].astype(str).isin(
-        {f"{s[:5]}ZZZZ" for s in population["sector_id"]})]
+    zone_unknown = elek[
+        (elek["period"].astype(str) == "2021")
+        & elek["geoitem"].astype(str).isin({f"{s[:5]}ZZZZ" for s in population["sector_id"]})
+    ]
     zone = compute(store, [elec.code], areas=[("elz", ZONE)], period="2021").iloc[0]
     assert zone["status"] == "ok"
-    assert zone["value"] == pytest.approx((zone_connections.sum() + _numbers(zone_unknown, "v2506_elek_res_n").sum())
-                                          / inhabitants.sum() * 1000)
+    assert zone["value"] == pytest.approx(
+        (zone_connections.sum() + _numbers(zone_unknown, "v2506_elek_res_n").sum()) / inhabitants.sum() * 1000
+    )
     municipal_ratios = compute(store, [elec.code], level="gemeente", within=("elz", ZONE), period="2021")
     assert zone["value"] != pytest.approx(municipal_ratios["value"].mean())
 
@@ -128,7 +156,8 @@ def test_the_explicit_catalogue_parameter_still_works(store, elek):
 
 def test_an_extra_target_needs_a_name_and_unit_and_a_known_denominator():
     assert ColumnTarget.extra("  Aantal  zonnepanelen ", "panelen") == ColumnTarget(
-        "extra", "user_aantal_zonnepanelen", "Aantal zonnepanelen", "panelen", None, 1.0)
+        "extra", "user_aantal_zonnepanelen", "Aantal zonnepanelen", "panelen", None, 1.0
+    )
     assert ColumnTarget.extra("Élan café", "x", "hh_private", 100).code == "user_elan_cafe"
     assert ColumnTarget.extra("Zonnepanelen", "panelen").label() == "eigen indicator: Zonnepanelen (panelen)"
     with pytest.raises(ImportProblem, match="naam"):
@@ -140,15 +169,25 @@ def test_an_extra_target_needs_a_name_and_unit_and_a_known_denominator():
     with pytest.raises(ImportProblem, match="1.000"):
         ColumnTarget.extra("Zonnepanelen", "panelen", "pop_total", 7)
     base, ind = extra_indicator("Zonnepanelen", "panelen", "hh_private", 100)
-    assert ind.unit == "%" and ind.denominator_kind == "huishoudens" and ind.formula == (
-        "user_zonnepanelen / hh_private × 100")
+    assert (
+        ind.unit == "%"
+        and ind.denominator_kind == "huishoudens"
+        and ind.formula == ("user_zonnepanelen / hh_private × 100")
+    )
     _, per_household = extra_indicator("Zonnepanelen", "panelen", "hh_private", 1)
     assert per_household.unit == "panelen per huishouden" and per_household.decimals == 2
 
 
 def test_a_percentage_or_score_column_is_recognised_as_not_additive():
-    for column in ("pct_zonnepanelen", "aandeel_huurders", "v1234_%", "gem_inkomen", "score_welzijn",
-                   "inwoners_per_km2", "percentage"):
+    for column in (
+        "pct_zonnepanelen",
+        "aandeel_huurders",
+        "v1234_%",
+        "gem_inkomen",
+        "score_welzijn",
+        "inwoners_per_km2",
+        "percentage",
+    ):
         assert looks_not_additive(column), column
     for column in ("v2506_elek_res_n", "v2506_gas_res_cons", "aantal_zonnepanelen"):
         assert not looks_not_additive(column), column
@@ -180,8 +219,12 @@ def test_a_count_is_summed_and_a_ratio_of_two_columns_is_a_ratio_of_sums(store, 
     count = ColumnTarget.extra("Eigen inwoners", "inwoners")
     ratio = ColumnTarget.extra("Inwoners per hectare", "inwoners per ha", measure="ratio", other_column="area_ha")
     frame = population.assign(inwoners_2025=population["population_2025"])
-    plan = _kind_import(store, frame, "bevolking.csv", {"inwoners_2025": count, "population_2025": ratio,
-                                                        "density_per_ha": ColumnTarget("skip")})
+    plan = _kind_import(
+        store,
+        frame,
+        "bevolking.csv",
+        {"inwoners_2025": count, "population_2025": ratio, "density_per_ha": ColumnTarget("skip")},
+    )
     assert plan.unmapped_columns == []  # area_ha is the ratio's denominator, not a column of its own
     catalogue = store.catalogue()
     summed = catalogue.indicator("eigen_eigen_inwoners")
@@ -196,20 +239,25 @@ def test_a_count_is_summed_and_a_ratio_of_two_columns_is_a_ratio_of_sums(store, 
     assert len(beersel) == 39
     assert got.loc[(BEERSEL, summed.code), "value"] == beersel["population_2025"].sum()
     assert got.loc[(BEERSEL, per_ha.code), "value"] == pytest.approx(
-        beersel["population_2025"].sum() / beersel["area_ha"].sum())
+        beersel["population_2025"].sum() / beersel["area_ha"].sum()
+    )
     # Never the mean of the sectors' densities.
     assert got.loc[(BEERSEL, per_ha.code), "value"] != pytest.approx(beersel["density_per_ha"].mean(), rel=1e-3)
     zone = _of(population, "")
-    assert got.loc[(ZONE, per_ha.code), "value"] == pytest.approx(
-        zone["population_2025"].sum() / zone["area_ha"].sum())
+    assert got.loc[(ZONE, per_ha.code), "value"] == pytest.approx(zone["population_2025"].sum() / zone["area_ha"].sum())
 
 
 def test_a_score_with_a_weight_is_the_weighted_mean_at_every_level(store, population):
     # The density per sector is an average: weighted by the area it gives the density of the municipality.
     score = ColumnTarget.extra("Dichtheid", "inwoners per ha", measure="score", other_column="area_ha")
     assert score.label().endswith("gemiddelde gewogen met de kolom 'area_ha'")
-    _kind_import(store, population, "dichtheid.csv", {"density_per_ha": score,
-                                                      "population_2025": ColumnTarget("skip")}, period="2025")
+    _kind_import(
+        store,
+        population,
+        "dichtheid.csv",
+        {"density_per_ha": score, "population_2025": ColumnTarget("skip")},
+        period="2025",
+    )
     ind = store.catalogue().indicator(score.code)
     assert user_kind(ind) == "score" and ind.numerator == ("user_dichtheid_gewogen",)
     assert ind.denominator == ("user_dichtheid_gewicht",)
@@ -218,7 +266,7 @@ def test_a_score_with_a_weight_is_the_weighted_mean_at_every_level(store, popula
     got = compute(store, [score.code], areas=[("gemeente", BEERSEL)], period="2025").iloc[0]
     assert got["status"] == "ok" and got["value"] == pytest.approx(by_hand)
     assert got["value"] != pytest.approx(beersel["density_per_ha"].mean(), rel=1e-3)  # not the plain mean
-    assert got["value"] != pytest.approx(beersel["density_per_ha"].sum(), rel=1e-3)   # never summed
+    assert got["value"] != pytest.approx(beersel["density_per_ha"].sum(), rel=1e-3)  # never summed
     one = beersel.iloc[3]
     sector = compute(store, [score.code], areas=[("statsec", one["sector_id"])], period="2025").iloc[0]
     assert sector["value"] == pytest.approx(one["density_per_ha"])
@@ -240,6 +288,7 @@ def test_a_score_without_a_weight_is_shown_per_sector_only(store, realdata):
     assert (got["status"] == "ontbrekend").all() and got["value"].isna().all()
     assert got["numerator"].isna().all()  # no "0" beside a missing value
     from zorgzaam.formatting import format_number
+
     assert format_number(got["value"].iloc[0]) == "-"
     sectors = compute(store, [ind.code], level="statsec", within=("gemeente", LINKEBEEK), period="2024")
     expected = pd.to_numeric(linkebeek.set_index("sectorId")["final"])
@@ -251,10 +300,11 @@ def test_a_score_without_a_weight_is_shown_per_sector_only(store, realdata):
 
 
 def test_the_kind_of_an_own_indicator_survives_a_reopen(store, population):
-    targets = {"population_2025": ColumnTarget.extra("Inwoners per ha", "per ha", measure="ratio",
-                                                     other_column="area_ha"),
-               "density_per_ha": ColumnTarget.extra("Dichtheid", "per ha", measure="score", other_column="area_ha"),
-               "area_ha": ColumnTarget.extra("Oppervlakte", "ha")}
+    targets = {
+        "population_2025": ColumnTarget.extra("Inwoners per ha", "per ha", measure="ratio", other_column="area_ha"),
+        "density_per_ha": ColumnTarget.extra("Dichtheid", "per ha", measure="score", other_column="area_ha"),
+        "area_ha": ColumnTarget.extra("Oppervlakte", "ha"),
+    }
     _kind_import(store, population, "bevolking.csv", targets, period="2025")
     before = {t.code: store.catalogue().indicator(t.indicator()[1].code) for t in targets.values()}
     close_all()
@@ -278,5 +328,7 @@ def test_a_kind_needs_its_second_column():
     assert unweighted.other_column is None and unweighted.code == "eigen_score"
     assert unweighted.writes("final") == [(("final",), "eigen_score")]
     weighted = ColumnTarget.extra("Score", "score 0-10", measure="score", other_column="inwoners")
-    assert weighted.writes("final") == [(("final", "inwoners"), "user_score_gewogen"),
-                                        (("inwoners",), "user_score_gewicht")]
+    assert weighted.writes("final") == [
+        (("final", "inwoners"), "user_score_gewogen"),
+        (("inwoners",), "user_score_gewicht"),
+    ]

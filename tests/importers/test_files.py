@@ -238,10 +238,12 @@ def test_real_zennevallei_income_json(realdata: Path) -> None:
 
 
 def test_statbel_pipe_file_with_bom_and_decimal_comma() -> None:
-    text = ("\ufeffCD_REFNIS|CD_SECTOR|TOTAL|OPPERVLAKKTE IN HM²|TX_DESCR_NL\r\n"
-            "11001|11001A00-|1234|45,6|Aartselaar\r\n"
-            "11001|11001A01-|987|12,25|Aartselaar\r\n"
-            "23003|23003A09-|0|0,5|Beersel\r\n")
+    text = (
+        "\ufeffCD_REFNIS|CD_SECTOR|TOTAL|OPPERVLAKKTE IN HM²|TX_DESCR_NL\r\n"
+        "11001|11001A00-|1234|45,6|Aartselaar\r\n"
+        "11001|11001A01-|987|12,25|Aartselaar\r\n"
+        "23003|23003A09-|0|0,5|Beersel\r\n"
+    )
     src = SourceFile.from_bytes("OPENDATA_SECTOREN_2024.txt", text.encode("utf-8"))
     assert sniff(src) == "delimited"
     frame = read_delimited(src)
@@ -280,12 +282,14 @@ def test_cp1252_after_a_long_ascii_start() -> None:
 
 
 def test_title_rows_and_trailing_separators_are_skipped() -> None:
-    text = ("Bevolking per wijk;;;\n"
-            "Bron: Stad in Cijfers, 2025;;;\n"
-            "\n"
-            "Wijk;2024;2025;\n"
-            "Amandus - Atheneum;100;110;\n"
-            "Brederode;x;90;\n")
+    text = (
+        "Bevolking per wijk;;;\n"
+        "Bron: Stad in Cijfers, 2025;;;\n"
+        "\n"
+        "Wijk;2024;2025;\n"
+        "Amandus - Atheneum;100;110;\n"
+        "Brederode;x;90;\n"
+    )
     frame = read_delimited(SourceFile.from_bytes("export.csv", text.encode()))
     assert list(frame.columns) == ["Wijk", "2024", "2025"]
     assert frame.values.tolist() == [["Amandus - Atheneum", "100", "110"], ["Brederode", "x", "90"]]
@@ -362,59 +366,117 @@ def _broken_cases(tmp: Path) -> dict[str, tuple[Callable[[], list[SourceFile]], 
 
     truncated_geojson = feature_collection([point_feature(4.3, 50.8)] * 3)[:-40]
     return {
-        "wrong delimiter": (lambda: [b("x.csv", b"code;naam;waarde\n11001,Aartselaar,1\n11002,Antwerpen,2\n")],
-                            "scheidingsteken"),
-        "utf-16 text": (lambda: [b("u.csv", "code;naam\n11001;Aartselaar\n".encode("utf-16"))],
-                        "Bewaar het bestand als CSV UTF-8"),
-        "utf-16 without bom": (lambda: [b("u.csv", "code;naam\n11001;Aartselaar\n".encode("utf-16-le"))],
-                               "UTF-16"),
+        "wrong delimiter": (
+            lambda: [b("x.csv", b"code;naam;waarde\n11001,Aartselaar,1\n11002,Antwerpen,2\n")],
+            "scheidingsteken",
+        ),
+        "utf-16 text": (
+            lambda: [b("u.csv", "code;naam\n11001;Aartselaar\n".encode("utf-16"))],
+            "Bewaar het bestand als CSV UTF-8",
+        ),
+        "utf-16 without bom": (lambda: [b("u.csv", "code;naam\n11001;Aartselaar\n".encode("utf-16-le"))], "UTF-16"),
         "binary garbage csv": (lambda: [b("data.csv", bytes(range(256)) * 40)], "binaire gegevens"),
         "empty file": (lambda: [b("leeg.csv", b"")], "is leeg"),
         "only blank lines": (lambda: [b("leeg.csv", b"\r\n\r\n  \n")], "lege regels"),
         "header only": (lambda: [b("kop.csv", b"\xef\xbb\xbfcode;naam;waarde\r\n")], "alleen een kopregel"),
         "duplicate headers": (lambda: [b("d.csv", b"code;naam;Code\n1;a;2\n")], "'code' meer dan eens"),
-        "ragged row": (lambda: [b("r.csv", b"a,b,c\n" + b"1,2,3\n" * 20 + b"4,5,6,7\n")],
-                       "regel 22 meer kolommen (4) dan de kopregel (3)"),
-        "pdf renamed xlsx": (lambda: [b("cijfers.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")],
-                             "geen Excel-bestand maar een PDF-document"),
+        "ragged row": (
+            lambda: [b("r.csv", b"a,b,c\n" + b"1,2,3\n" * 20 + b"4,5,6,7\n")],
+            "regel 22 meer kolommen (4) dan de kopregel (3)",
+        ),
+        "pdf renamed xlsx": (
+            lambda: [b("cijfers.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")],
+            "geen Excel-bestand maar een PDF-document",
+        ),
         "corrupt xlsx": (lambda: [b("kapot.xlsx", _xlsx_bytes()[:3000])], "beschadigd of onvolledig"),
-        "xlsx with broken xml": (lambda: [b("kapot2.xlsx", zip_bytes({"[Content_Types].xml": b"<Types/>",
-                                                                      "xl/workbook.xml": b"<workbook><sheets"}))],
-                                 "de werkmap kan niet geopend worden"),
-        "xlsx with a stray cell far away": (lambda: [b("ver.xlsx", _xlsx_with_cell("AB300000"))],
-                                            "tot cel AB300000 reikt (8.400.000 cellen)"),
-        "xlsx bomb": (lambda: [b("bom.xlsx", zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>",
-                                                       "xl/worksheets/sheet1.xml": b" " * (2 * 1024**2)}))],
-                      "verdacht groot"),
-        "ods spreadsheet": (lambda: [b("tabel.ods", zip_bytes({"mimetype": b"application/vnd.oasis.opendocument."
-                                                                           b"spreadsheet", "content.xml": b"<x/>"}))],
-                            "OpenDocument-rekenblad (.ods)"),
-        "password xlsx": (lambda: [b("geheim.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
-                                     + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 100)], "wachtwoord"),
-        "html saved as xls": (lambda: [b("export.xls", b"<html><body><table><tr><td>a</td></tr></table>")],
-                              "webpagina (HTML)"),
-        "word document": (lambda: [b("notities.docx", zip_bytes({"[Content_Types].xml": b"<x/>",
-                                                                  "word/document.xml": b"<w/>"}))], "Word-document"),
-        "image named csv": (lambda: [b("kaart.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)],
-                            "geen CSV-bestand maar een afbeelding (PNG)"),
+        "xlsx with broken xml": (
+            lambda: [
+                b(
+                    "kapot2.xlsx",
+                    zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook><sheets"}),
+                )
+            ],
+            "de werkmap kan niet geopend worden",
+        ),
+        "xlsx with a stray cell far away": (
+            lambda: [b("ver.xlsx", _xlsx_with_cell("AB300000"))],
+            "tot cel AB300000 reikt (8.400.000 cellen)",
+        ),
+        "xlsx bomb": (
+            lambda: [
+                b(
+                    "bom.xlsx",
+                    zip_bytes(
+                        {
+                            "[Content_Types].xml": b"<Types/>",
+                            "xl/workbook.xml": b"<w/>",
+                            "xl/worksheets/sheet1.xml": b" " * (2 * 1024**2),
+                        }
+                    ),
+                )
+            ],
+            "verdacht groot",
+        ),
+        "ods spreadsheet": (
+            lambda: [
+                b(
+                    "tabel.ods",
+                    zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}),
+                )
+            ],
+            "OpenDocument-rekenblad (.ods)",
+        ),
+        "password xlsx": (
+            lambda: [
+                b(
+                    "geheim.xlsx",
+                    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                    + b"\x00" * 500
+                    + "EncryptedPackage".encode("utf-16-le")
+                    + b"\x00" * 100,
+                )
+            ],
+            "wachtwoord",
+        ),
+        "html saved as xls": (
+            lambda: [b("export.xls", b"<html><body><table><tr><td>a</td></tr></table>")],
+            "webpagina (HTML)",
+        ),
+        "word document": (
+            lambda: [b("notities.docx", zip_bytes({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}))],
+            "Word-document",
+        ),
+        "image named csv": (
+            lambda: [b("kaart.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)],
+            "geen CSV-bestand maar een afbeelding (PNG)",
+        ),
         "plain tiff": (lambda: [b("scan.tif", _tiff([256, 257]))], "geen GeoTIFF"),
-        "zip of jpg and docx": (lambda: [b("bijlagen.zip", zip_bytes({"foto.jpg": b"\xff\xd8\xff\xe0",
-                                                                      "notities.docx": b"PK"}))],
-                                "Dit zip-bestand (bijlagen.zip) bevat geen bestand dat zorgzaam kan lezen "
-                                "(gevonden: foto.jpg, notities.docx)"),
+        "zip of jpg and docx": (
+            lambda: [b("bijlagen.zip", zip_bytes({"foto.jpg": b"\xff\xd8\xff\xe0", "notities.docx": b"PK"}))],
+            "Dit zip-bestand (bijlagen.zip) bevat geen bestand dat zorgzaam kan lezen "
+            "(gevonden: foto.jpg, notities.docx)",
+        ),
         "empty zip": (lambda: [b("leeg.zip", zip_bytes({}))], "gevonden: niets"),
         "zip bomb": (zip_bomb, "zip-bom"),
         "zip with ../evil.txt": (zip_with_traversal, "onveilige bestandsnaam ('../evil.txt')"),
-        "truncated zip": (lambda: [b("half.zip", zip_bytes({"a.csv": b"a;b\n1;2\n" * 1000})[:-30])],
-                          "beschadigd of onvolledig zip-bestand"),
-        "zip three deep": (lambda: [b("a.zip", zip_bytes({"b.zip": zip_bytes({"c.zip": zip_bytes({"d.csv": b"a"})})}))],
-                           "zip-bestanden in zip-bestanden"),
+        "truncated zip": (
+            lambda: [b("half.zip", zip_bytes({"a.csv": b"a;b\n1;2\n" * 1000})[:-30])],
+            "beschadigd of onvolledig zip-bestand",
+        ),
+        "zip three deep": (
+            lambda: [b("a.zip", zip_bytes({"b.zip": zip_bytes({"c.zip": zip_bytes({"d.csv": b"a"})})}))],
+            "zip-bestanden in zip-bestanden",
+        ),
         "2 GB sparse file": (sparse_2gb, "te groot (2,0 GB)"),
         "shapefile without dbf": (lambda: shapefile_without(".dbf"), "vak.dbf ontbreekt"),
-        "shapefile without shx and dbf": (lambda: [SourceFile.from_path(write_shapefile(tmp / "alleen")[".shp"])],
-                                          "vak.shx, vak.dbf ontbreken"),
-        "geojson invalid json": (lambda: [b("kapot.geojson", truncated_geojson)],
-                                 "kon niet gelezen worden als kaartlaag"),
+        "shapefile without shx and dbf": (
+            lambda: [SourceFile.from_path(write_shapefile(tmp / "alleen")[".shp"])],
+            "vak.shx, vak.dbf ontbreken",
+        ),
+        "geojson invalid json": (
+            lambda: [b("kapot.geojson", truncated_geojson)],
+            "kon niet gelezen worden als kaartlaag",
+        ),
         "json invalid": (lambda: [b("kapot.json", b'{"headers": [1, 2], "rows": [[1, 2],, ]}')], "regel 1, kolom 37"),
         "geojson zero features": (lambda: [b("leeg.geojson", feature_collection([]))], "0 features"),
         "xml file": (lambda: [b("haltes.kml", b'<?xml version="1.0"?><kml><Placemark/></kml>')], "XML-bestand"),
@@ -492,12 +554,17 @@ def test_encrypted_zip_member_is_refused() -> None:
 
 def test_statbel_text_zip_keeps_data_txt_and_drops_readme() -> None:
     data = "\ufeffCD_REFNIS|CD_SECTOR|TOTAL\n11001|11001A00-|1234\n".encode()
-    archive = SourceFile.from_bytes("OPENDATA_SECTOREN_2024.zip", zip_bytes({
-        "OPENDATA_SECTOREN_2024/OPENDATA_SECTOREN_2024.txt": data,
-        "OPENDATA_SECTOREN_2024/OPENDATA_SECTOREN_2024_readme_nl.txt": b"Dit bestand bevat ...",
-        "OPENDATA_SECTOREN_2024/Licence open data_NL.pdf": b"%PDF",
-        ".DS_Store": b"\x00\x00",
-    }))
+    archive = SourceFile.from_bytes(
+        "OPENDATA_SECTOREN_2024.zip",
+        zip_bytes(
+            {
+                "OPENDATA_SECTOREN_2024/OPENDATA_SECTOREN_2024.txt": data,
+                "OPENDATA_SECTOREN_2024/OPENDATA_SECTOREN_2024_readme_nl.txt": b"Dit bestand bevat ...",
+                "OPENDATA_SECTOREN_2024/Licence open data_NL.pdf": b"%PDF",
+                ".DS_Store": b"\x00\x00",
+            }
+        ),
+    )
     found = unpack([archive])
     assert [f.name for f in found] == ["OPENDATA_SECTOREN_2024.txt"]
     assert found[0].archive == "OPENDATA_SECTOREN_2024.zip" and found[0].folder == "OPENDATA_SECTOREN_2024"
@@ -514,12 +581,14 @@ def test_zip_in_zip_one_level_and_names_in_messages(tmp_path: Path) -> None:
 
 
 def _gtfs_zip() -> bytes:
-    return zip_bytes({
-        "agency.txt": b"agency_id,agency_name\nDL,De Lijn\n",
-        "stops.txt": b"stop_id,stop_code,stop_name,stop_lat,stop_lon\r\n"
-                     b"1,101234,\"Halle, Station\",50.7339,4.2404\r\n2,301122,Lot Kerk,50.7660,4.2750\r\n",
-        "stop_times.txt": b"trip_id,arrival_time,departure_time,stop_id,stop_sequence\n",
-    })
+    return zip_bytes(
+        {
+            "agency.txt": b"agency_id,agency_name\nDL,De Lijn\n",
+            "stops.txt": b"stop_id,stop_code,stop_name,stop_lat,stop_lon\r\n"
+            b'1,101234,"Halle, Station",50.7339,4.2404\r\n2,301122,Lot Kerk,50.7660,4.2750\r\n',
+            "stop_times.txt": b"trip_id,arrival_time,departure_time,stop_id,stop_sequence\n",
+        }
+    )
 
 
 def test_gtfs_zip_stays_a_zip() -> None:
@@ -609,7 +678,7 @@ UNNAMED_72 = (  # Lambert 72 without names or datum, as old exports write it
 @pytest.mark.parametrize("wkt", [BELGE_72_ESRI, UNNAMED_72], ids=["esri-belge-72", "unnamed-72"])
 def test_crs_epsg_recognises_lambert_72_variants(wkt: str) -> None:
     assert CRS.from_wkt(wkt).to_epsg() is None  # pyproj alone does not say 31370 …
-    assert crs_epsg(wkt) == 31370              # … zorgzaam does
+    assert crs_epsg(wkt) == 31370  # … zorgzaam does
 
 
 def test_crs_epsg_does_not_match_a_shifted_lambert_72() -> None:
@@ -685,9 +754,12 @@ def test_sniff_by_content_not_extension() -> None:
 
 
 def test_esri_json_from_a_mapserver_is_a_vector() -> None:
-    doc = {"geometryType": "esriGeometryPoint", "spatialReference": {"wkid": 31370},
-           "fields": [{"name": "naam", "type": "esriFieldTypeString"}],
-           "features": [{"attributes": {"naam": "Halte Kerk"}, "geometry": {"x": 150000, "y": 200000}}]}
+    doc = {
+        "geometryType": "esriGeometryPoint",
+        "spatialReference": {"wkid": 31370},
+        "fields": [{"name": "naam", "type": "esriFieldTypeString"}],
+        "features": [{"attributes": {"naam": "Halte Kerk"}, "geometry": {"x": 150000, "y": 200000}}],
+    }
     src = SourceFile.from_bytes("query.json", json.dumps(doc).encode())
     assert sniff(src) == "vector"
     gdf = read_vector(src)
@@ -720,12 +792,19 @@ def test_stray_cell_at_the_end_of_the_sheet_does_not_crash_the_process(tmp_path:
     """calamine holds a sheet as a dense grid: XFD1048576 would abort the whole process (Rust OOM)."""
     path = tmp_path / "ver.xlsx"
     path.write_bytes(_xlsx_with_cell("XFD1048576"))
-    code = ("import sys\nfrom zorgzaam.importers.files import SourceFile, read_workbook\n"
-            "from zorgzaam.importers.errors import ImportProblem\n"
-            "try:\n    read_workbook(SourceFile.from_path(sys.argv[1]))\n"
-            "except ImportProblem as e:\n    print(e)\n")
-    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60,
-                          cwd=Path(__file__).resolve().parents[2])
+    code = (
+        "import sys\nfrom zorgzaam.importers.files import SourceFile, read_workbook\n"
+        "from zorgzaam.importers.errors import ImportProblem\n"
+        "try:\n    read_workbook(SourceFile.from_path(sys.argv[1]))\n"
+        "except ImportProblem as e:\n    print(e)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "tot cel XFD1048576 reikt" in done.stdout
 
@@ -739,23 +818,32 @@ def _minimal_xlsx(shared_strings_count: int) -> bytes:
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
             'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
             'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml"'
-            ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
-        "_rels/.rels": (f'<Relationships xmlns="{ns}package/2006/relationships"><Relationship Id="rId1" '
-                        f'Type="{ns}officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-                        '</Relationships>'),
-        "xl/workbook.xml": (f'<workbook xmlns="{ns}spreadsheetml/2006/main" xmlns:r="{ns}officeDocument/2006/'
-                            'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+            ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{ns}package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{ns}officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{ns}spreadsheetml/2006/main" xmlns:r="{ns}officeDocument/2006/'
+            'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             f'<Relationships xmlns="{ns}package/2006/relationships"><Relationship Id="rId1" Type="{ns}officeDocument/'
             '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
-            f'Type="{ns}officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
-        "xl/sharedStrings.xml": (f'<sst xmlns="{ns}spreadsheetml/2006/main" count="{shared_strings_count}" '
-                                 f'uniqueCount="{shared_strings_count}"><si><t>code</t></si><si><t>naam</t></si>'
-                                 '<si><t>Halle</t></si></sst>'),
+            f'Type="{ns}officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+        ),
+        "xl/sharedStrings.xml": (
+            f'<sst xmlns="{ns}spreadsheetml/2006/main" count="{shared_strings_count}" '
+            f'uniqueCount="{shared_strings_count}"><si><t>code</t></si><si><t>naam</t></si>'
+            "<si><t>Halle</t></si></sst>"
+        ),
         "xl/worksheets/sheet1.xml": (
             f'<worksheet xmlns="{ns}spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
             '<c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2"><v>23027</v></c><c r="B2" t="s"><v>2</v></c>'
-            '</row></sheetData></worksheet>'),
+            "</row></sheetData></worksheet>"
+        ),
     }
     return zip_bytes({k: v.encode() for k, v in members.items()})
 
@@ -829,8 +917,9 @@ def test_damaged_files_give_import_problem_and_nothing_else(tmp_path: Path) -> N
     parts = write_shapefile(tmp_path / "shp")
     samples = {
         "statbel.txt": "\ufeffCD_REFNIS|CD_SECTOR|TOTAL|OPP\n11001|11001A00-|12|4,5\n".encode() * 40,
-        "sectoren.geojson": feature_collection([point_feature(150000 + i, 170000) for i in range(30)],
-                                               "urn:ogc:def:crs:EPSG::31370"),
+        "sectoren.geojson": feature_collection(
+            [point_feature(150000 + i, 170000) for i in range(30)], "urn:ogc:def:crs:EPSG::31370"
+        ),
         "tabel.xlsx": _xlsx_bytes(),
         "vak.zip": zip_bytes({f"vak/vak{s}": p.read_bytes() for s, p in parts.items()}),
         "swing.json": json.dumps({"headers": [{"name": "Geo"}], "rows": [["Halle", 1]] * 50}).encode(),

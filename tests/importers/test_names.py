@@ -22,8 +22,14 @@ def test_normalise_name_drops_suffix_accents_case_and_punctuation():
 
 
 def test_a_name_in_several_municipalities_is_decided_by_where_the_others_lie():
-    areas = _areas([("wijk", "A1", "Centrum (Aa)", "11111"), ("wijk", "B1", "Centrum (Bee)", "22222"),
-                    ("wijk", "A2", "Kerkveld (Aa)", "11111"), ("wijk", "A3", "Molenhoek (Aa)", "11111")])
+    areas = _areas(
+        [
+            ("wijk", "A1", "Centrum (Aa)", "11111"),
+            ("wijk", "B1", "Centrum (Bee)", "22222"),
+            ("wijk", "A2", "Kerkveld (Aa)", "11111"),
+            ("wijk", "A3", "Molenhoek (Aa)", "11111"),
+        ]
+    )
     found = match_names(["Centrum", "Kerkveld", "Molenhoek", "Nergenshuis"], areas)
     assert found.level == "wijk" and found.municipality == "11111"
     assert found.codes == {"Centrum": "A1", "Kerkveld": "A2", "Molenhoek": "A3"}
@@ -31,8 +37,14 @@ def test_a_name_in_several_municipalities_is_decided_by_where_the_others_lie():
 
 
 def test_a_tie_without_a_majority_stays_ambiguous_and_is_never_guessed():
-    areas = _areas([("wijk", "A1", "Centrum", "11111"), ("wijk", "B1", "Centrum", "22222"),
-                    ("wijk", "A2", "Kerkveld", "11111"), ("wijk", "B2", "Hoeve", "22222")])
+    areas = _areas(
+        [
+            ("wijk", "A1", "Centrum", "11111"),
+            ("wijk", "B1", "Centrum", "22222"),
+            ("wijk", "A2", "Kerkveld", "11111"),
+            ("wijk", "B2", "Hoeve", "22222"),
+        ]
+    )
     found = match_names(["Centrum", "Kerkveld", "Hoeve"], areas, level="wijk")
     assert found.municipality is None
     assert found.codes == {"Kerkveld": "A2", "Hoeve": "B2"}
@@ -49,8 +61,10 @@ def test_too_few_matches_is_no_match_and_the_header_names_the_level():
 def test_the_antwerp_stad_in_cijfers_wijken_match_the_pinc_wijken(realdata, tmp_path):
     store = Store.open(tmp_path / "names.duckdb")
     try:
-        parts = [SourceFile.from_path(realdata / "pinc_gebiedsniveaus" / f"ggw7.{e}")
-                 for e in ("shp", "shx", "dbf", "prj", "cpg")]
+        parts = [
+            SourceFile.from_path(realdata / "pinc_gebiedsniveaus" / f"ggw7.{e}")
+            for e in ("shp", "shx", "dbf", "prj", "cpg")
+        ]
         for plan in plan_sources(parts, store):
             plan.apply(store)
         export = pd.read_csv(realdata / "antwerpen_wijken/leeftijd_per_wijk.csv", sep=";")
@@ -74,13 +88,17 @@ def test_the_antwerp_export_imports_per_wijk_by_name(realdata, tmp_path):
 
     store = Store.open(tmp_path / "antwerp.duckdb")
     try:
-        parts = [SourceFile.from_path(realdata / "pinc_gebiedsniveaus" / f"ggw7.{e}")
-                 for e in ("shp", "shx", "dbf", "prj", "cpg")]
+        parts = [
+            SourceFile.from_path(realdata / "pinc_gebiedsniveaus" / f"ggw7.{e}")
+            for e in ("shp", "shx", "dbf", "prj", "cpg")
+        ]
         for plan in plan_sources(parts, store):
             plan.apply(store)
         frame = pd.read_csv(realdata / "antwerpen_wijken/leeftijd_per_wijk.csv", sep=";", dtype=str)
-        mapping = {"Aantal 80 tem 89-jarigen": ColumnTarget("base", "pop_age_80_89"),
-                   "Aantal 90+'ers": ColumnTarget("base", "pop_age_90plus")}
+        mapping = {
+            "Aantal 80 tem 89-jarigen": ColumnTarget("base", "pop_age_80_89"),
+            "Aantal 90+'ers": ColumnTarget("base", "pop_age_90plus"),
+        }
         plan = plan_figures(frame, ["leeftijd_per_wijk.csv"], store, mapping)
         lines = "\n".join(plan.preview.lines())
         assert "Gebieden herkend op hun naam (wijk): 67 van 67" in lines

@@ -25,9 +25,10 @@ def population(realdata) -> pd.DataFrame:
 
 def snapshot(store) -> dict[str, object]:
     """What a refused import must leave as it was: every row count and the datasets."""
-    counts = {t: store.scalar(f"SELECT count(*) FROM {t}")
-              for t in ("areas", "area_parents", "observations", "datasets", "column_mappings", "indicators",
-                        "base_counts")}
+    counts = {
+        t: store.scalar(f"SELECT count(*) FROM {t}")
+        for t in ("areas", "area_parents", "observations", "datasets", "column_mappings", "indicators", "base_counts")
+    }
     counts["dataset_ids"] = sorted(store.datasets()["dataset_id"]) if len(store.datasets()) else []
     counts["wijk_codes"] = sorted(store.areas("wijk")["code"])
     return counts
@@ -78,8 +79,9 @@ def test_a_column_without_a_year_waits_for_a_period(store, population):
     plan = plan_figures(frame, ["bevolking.csv"], store, {"inwoners": ColumnTarget("base", "pop_total")})
     assert plan.lacking_period == ["inwoners"] and not plan.writes_something and plan.period_proposal is None
     assert any("geef de periode op" in w for w in plan.preview.warnings)
-    given = plan_figures(frame, ["bevolking.csv"], store, {"inwoners": ColumnTarget("base", "pop_total")},
-                         period="2025")
+    given = plan_figures(
+        frame, ["bevolking.csv"], store, {"inwoners": ColumnTarget("base", "pop_total")}, period="2025"
+    )
     assert given.lacking_period == [] and given.observations["value"].sum() == frame["inwoners"].astype(int).sum()
 
 
@@ -91,9 +93,11 @@ def test_year_in_a_column_name():
 
 
 def test_a_table_per_municipality_with_nis_codes(store, population):
-    per_nis = (population.assign(nis=population["sector_id"].str[:5],
-                                 inwoners_2025=population["population_2025"].astype(int))
-               .groupby("nis", as_index=False)["inwoners_2025"].sum())
+    per_nis = (
+        population.assign(nis=population["sector_id"].str[:5], inwoners_2025=population["population_2025"].astype(int))
+        .groupby("nis", as_index=False)["inwoners_2025"]
+        .sum()
+    )
     frame = per_nis.astype(str)
     assert recognise_plain(frame, store) == ("nis", "gemeente")
     plan = plan_figures(frame, ["gemeenten.csv"], store, {"inwoners_2025": ColumnTarget("base", "pop_total")})
@@ -118,8 +122,9 @@ def test_a_table_whose_codes_match_no_area_is_refused_and_nothing_is_written(sto
     # Too few: 60 of 154 match (39 %), and they cover far less than half of the store's sectors.
     few = population.copy()
     few.loc[60:, "sector_id"] = strangers.loc[60:, "sector_id"]
-    with pytest.raises(ImportProblem,
-                       match=r"^Slechts 60 van de 154 codes \(39,0 %\) komen overeen.*minder dan de helft"):
+    with pytest.raises(
+        ImportProblem, match=r"^Slechts 60 van de 154 codes \(39,0 %\) komen overeen.*minder dan de helft"
+    ):
         plan_figures(few, ["elders.csv"], store, mapping)
     assert snapshot(store) == before
 
@@ -128,8 +133,10 @@ def test_an_outline_file_that_meets_none_of_the_stores_areas_is_refused(store, r
     # The store knows the wijken of the area table (codes like 1100101); PinC's ggw7 outlines use 11001W01.
     assert len(store.areas("wijk")) > 2000
     before = snapshot(store)
-    parts = [SourceFile.from_path(realdata / "pinc_gebiedsniveaus" / f"ggw7.{e}")
-             for e in ("shp", "shx", "dbf", "prj", "cpg")]
+    parts = [
+        SourceFile.from_path(realdata / "pinc_gebiedsniveaus" / f"ggw7.{e}")
+        for e in ("shp", "shx", "dbf", "prj", "cpg")
+    ]
     with pytest.raises(ImportProblem) as refused:
         plan_sources(parts, store)
     text = refused.value.message
@@ -143,8 +150,10 @@ def test_a_first_import_of_outlines_still_defines_its_areas(realdata, tmp_path):
 
     store = Store.open(tmp_path / "leeg.duckdb")
     try:
-        parts = [SourceFile.from_path(realdata / "pinc_gebiedsniveaus" / f"elz.{e}")
-                 for e in ("shp", "shx", "dbf", "prj", "cpg")]
+        parts = [
+            SourceFile.from_path(realdata / "pinc_gebiedsniveaus" / f"elz.{e}")
+            for e in ("shp", "shx", "dbf", "prj", "cpg")
+        ]
         (plan,) = plan_sources(parts, store)
         plan.apply(store)
         assert len(store.areas("elz")) == plan.preview.levels["elz"] > 50

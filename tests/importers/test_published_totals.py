@@ -55,7 +55,9 @@ def municipal_totals(income: pd.DataFrame) -> pd.DataFrame:
     rows.loc[hidden, "numberOfDeclarations"] = HIDDEN_RETURNS
     rows.loc[hidden, "totalNetTaxableIncome"] = HIDDEN_RETURNS * HIDDEN_AVERAGE
     rows["municipality"] = rows["sector_id"].str[:5]
-    out = rows.groupby(["municipality", "year"], as_index=False)[["numberOfDeclarations", "totalNetTaxableIncome"]].sum()
+    out = rows.groupby(["municipality", "year"], as_index=False)[
+        ["numberOfDeclarations", "totalNetTaxableIncome"]
+    ].sum()
     out["year"] = out["year"].astype(str)
     return out
 
@@ -77,17 +79,22 @@ def test_statbel_municipal_income_file_replaces_the_partial_sum(store, income, t
     assert before["status"] == "onvolledig" and before["approx"] > 0  # Halle has two hidden sectors
 
     totals = municipal_totals(income)
-    munty = pd.DataFrame({
-        "CD_YEAR": totals["year"], "CD_MUNTY_REFNIS": totals["municipality"],
-        "TX_MUNTY_DESCR_NL": "x", "MS_NBR_NON_ZERO_INC": totals["numberOfDeclarations"].astype(int),
-        "MS_TOT_NET_TAXABLE_INC": totals["totalNetTaxableIncome"].round(2),
-        "MS_AVG_TOT_NET_TAXABLE_INC": (totals["totalNetTaxableIncome"] / totals["numberOfDeclarations"]).round(0),
-    })
+    munty = pd.DataFrame(
+        {
+            "CD_YEAR": totals["year"],
+            "CD_MUNTY_REFNIS": totals["municipality"],
+            "TX_MUNTY_DESCR_NL": "x",
+            "MS_NBR_NON_ZERO_INC": totals["numberOfDeclarations"].astype(int),
+            "MS_TOT_NET_TAXABLE_INC": totals["totalNetTaxableIncome"].round(2),
+            "MS_AVG_TOT_NET_TAXABLE_INC": (totals["totalNetTaxableIncome"] / totals["numberOfDeclarations"]).round(0),
+        }
+    )
     path = tmp_path / "TF_PSNL_INC_TAX_MUNTY.xlsx"
     munty.to_excel(path, index=False)
     [plan] = plan_sources([SourceFile.from_path(path)], store)
-    assert plan.preview.description == ("Cijfers per gemeente (Statbel, fiscale inkomens per gemeente "
-                                        "(TF_PSNL_INC_TAX_MUNTY))")
+    assert plan.preview.description == (
+        "Cijfers per gemeente (Statbel, fiscale inkomens per gemeente (TF_PSNL_INC_TAX_MUNTY))"
+    )
     assert plan.preview.matched == 7 and plan.preview.periods == sorted(totals["year"].unique())
     plan.apply(store)
 
@@ -95,15 +102,17 @@ def test_statbel_municipal_income_file_replaces_the_partial_sum(store, income, t
     expected = totals[totals["year"] == YEAR].set_index("municipality")
     assert got["status"].eq("ok").all() and len(got) == 7
     for code, row in expected.iterrows():
-        assert got.loc[code, "value"] == pytest.approx(round(row["totalNetTaxableIncome"], 2)
-                                                       / row["numberOfDeclarations"])
+        assert got.loc[code, "value"] == pytest.approx(
+            round(row["totalNetTaxableIncome"], 2) / row["numberOfDeclarations"]
+        )
     assert got.loc[HALLE, "denominator"] == expected.loc[HALLE, "numberOfDeclarations"]
     assert pd.isna(got.loc[HALLE, "approx"])
     # The care zone: the sum of the published totals.
     zone = compute(store, [AVG], areas=[("elz", ZONE)], period=YEAR).iloc[0]
     assert zone["status"] == "ok"
-    assert zone["value"] == pytest.approx(expected["totalNetTaxableIncome"].round(2).sum()
-                                          / expected["numberOfDeclarations"].sum())
+    assert zone["value"] == pytest.approx(
+        expected["totalNetTaxableIncome"].round(2).sum() / expected["numberOfDeclarations"].sum()
+    )
 
     # A file with text in a number column is refused and changes nothing.
     n = observation_count(store)
@@ -119,7 +128,9 @@ def test_statbel_municipal_income_file_replaces_the_partial_sum(store, income, t
 
 def made_up_reference(totals: pd.DataFrame, factor: float) -> tuple[int, float]:
     """Made up values for an area above the zone (the layout needs them; the real ones are not in realdata)."""
-    return int(totals["numberOfDeclarations"].sum() * factor), float(totals["totalNetTaxableIncome"].sum() * factor * 1.02)
+    return int(totals["numberOfDeclarations"].sum() * factor), float(
+        totals["totalNetTaxableIncome"].sum() * factor * 1.02
+    )
 
 
 def tabel_c1(path, store: Store, totals: pd.DataFrame) -> dict[str, tuple[int, float]]:
@@ -129,7 +140,8 @@ def tabel_c1(path, store: Store, totals: pd.DataFrame) -> dict[str, tuple[int, f
     names = store.areas("gemeente").set_index("code")["name"]
     rows: dict[str, tuple[int, float]] = {
         names[m]: (int(r["numberOfDeclarations"]), round(float(r["totalNetTaxableIncome"]), 2))
-        for m, r in totals.set_index("municipality").iterrows()}
+        for m, r in totals.set_index("municipality").iterrows()
+    }
     rows["Arrondissement Halle-Vilvoorde"] = made_up_reference(totals, 5.0)
     rows["Provincie Vlaams-Brabant"] = made_up_reference(totals, 8.0)
     rows["Vlaams Gewest"] = made_up_reference(totals, 50.0)
@@ -151,12 +163,15 @@ def tabel_c1(path, store: Store, totals: pd.DataFrame) -> dict[str, tuple[int, f
 
 
 TOTAL_COLUMN = "Netto belastbaar inkomen - Totaal"
-C1_MAPPING = {"Aantal aangiften": ColumnTarget("base", "tax_returns"),
-              TOTAL_COLUMN: ColumnTarget("base", "net_taxable_income")}
+C1_MAPPING = {
+    "Aantal aangiften": ColumnTarget("base", "tax_returns"),
+    TOTAL_COLUMN: ColumnTarget("base", "net_taxable_income"),
+}
 
 
 def test_a_tabel_c1_by_name_with_a_two_row_header_gives_the_municipalities_province_and_flanders(
-        store, income, tmp_path):
+    store, income, tmp_path
+):
     import_sector_income(store, income, tmp_path)
     for area in (("gemeente", HALLE), ("gewest", FLANDERS)):
         assert compute(store, [AVG], areas=[area], period=YEAR)["status"].iloc[0] != "ok"
@@ -166,8 +181,12 @@ def test_a_tabel_c1_by_name_with_a_two_row_header_gives_the_municipalities_provi
     written = tabel_c1(path, store, totals)
 
     (sheet,) = read_workbook(SourceFile.from_path(path)).values()
-    assert list(sheet.columns) == ["Gemeente", "Aantal aangiften", TOTAL_COLUMN,
-                                   "Netto belastbaar inkomen - Gemiddeld per aangifte"]
+    assert list(sheet.columns) == [
+        "Gemeente",
+        "Aantal aangiften",
+        TOTAL_COLUMN,
+        "Netto belastbaar inkomen - Gemiddeld per aangifte",
+    ]
     assert sheet.attrs["titles"][1] == f"Inkomensjaar {YEAR}"
     assert sheet["Gemeente"].iloc[0] == next(iter(written))  # no header row left among the data
 
@@ -184,7 +203,10 @@ def test_a_tabel_c1_by_name_with_a_two_row_header_gives_the_municipalities_provi
     halle = compute(store, [AVG], areas=[("gemeente", HALLE)], period=YEAR).iloc[0]
     returns, total = written[names[HALLE]]
     assert halle["status"] == "ok" and halle["value"] == pytest.approx(total / returns)
-    for level, code, row in (("provincie", PROVINCE, "Provincie Vlaams-Brabant"), ("gewest", FLANDERS, "Vlaams Gewest")):
+    for level, code, row in (
+        ("provincie", PROVINCE, "Provincie Vlaams-Brabant"),
+        ("gewest", FLANDERS, "Vlaams Gewest"),
+    ):
         got = compute(store, [AVG], areas=[(level, code)], period=YEAR).iloc[0]
         returns, total = written[row]
         assert got["status"] == "ok" and got["value"] == pytest.approx(total / returns)
@@ -206,11 +228,25 @@ def test_a_tabel_c1_by_name_with_a_two_row_header_gives_the_municipalities_provi
 
 def test_flanders_and_provinces_are_found_by_their_names(store):
     areas = coarse_areas(store)
-    found = match_coarser(["Vlaanderen", "Vlaams Gewest", "Provincie Vlaams-Brabant", "Limburg", "Halle",
-                           "Arrondissement Halle-Vilvoorde", "België"], areas)
-    assert found == {"Vlaanderen": ("gewest", "2000"), "Vlaams Gewest": ("gewest", "2000"),
-                     "Provincie Vlaams-Brabant": ("provincie", "20001"), "Limburg": ("provincie", "70000"),
-                     "Halle": ("gemeente", HALLE)}
+    found = match_coarser(
+        [
+            "Vlaanderen",
+            "Vlaams Gewest",
+            "Provincie Vlaams-Brabant",
+            "Limburg",
+            "Halle",
+            "Arrondissement Halle-Vilvoorde",
+            "België",
+        ],
+        areas,
+    )
+    assert found == {
+        "Vlaanderen": ("gewest", "2000"),
+        "Vlaams Gewest": ("gewest", "2000"),
+        "Provincie Vlaams-Brabant": ("provincie", "20001"),
+        "Limburg": ("provincie", "70000"),
+        "Halle": ("gemeente", HALLE),
+    }
     # Below a municipality level, only the coarser levels are looked for.
     assert match_coarser(["Halle", "Vlaanderen"], areas, finer_than="gemeente") == {"Vlaanderen": ("gewest", "2000")}
 
@@ -224,12 +260,22 @@ def test_pinc_exports_at_municipality_province_and_region_level(store, income, t
 
     # Swing uploads: one level per file, the PinC codes (gemeente2018, provincie 20001, gewest 2000).
     for geolevel, code, (returns, total) in (
-            ("gemeente2018", HALLE, (int(halle["numberOfDeclarations"]), float(halle["totalNetTaxableIncome"]))),
-            ("provincie", PROVINCE, province), ("gewest", FLANDERS, flanders)):
-        upload = pd.DataFrame({"period": [YEAR], "geolevel": [geolevel], "geoitem": [code],
-                               "tax_returns": [returns], "net_taxable_income": [total]})
-        [plan] = plan_sources([SourceFile.from_bytes(f"upload_{geolevel}.csv", upload.to_csv(index=False).encode())],
-                              store)
+        ("gemeente2018", HALLE, (int(halle["numberOfDeclarations"]), float(halle["totalNetTaxableIncome"]))),
+        ("provincie", PROVINCE, province),
+        ("gewest", FLANDERS, flanders),
+    ):
+        upload = pd.DataFrame(
+            {
+                "period": [YEAR],
+                "geolevel": [geolevel],
+                "geoitem": [code],
+                "tax_returns": [returns],
+                "net_taxable_income": [total],
+            }
+        )
+        [plan] = plan_sources(
+            [SourceFile.from_bytes(f"upload_{geolevel}.csv", upload.to_csv(index=False).encode())], store
+        )
         assert plan.preview.matched == 1 and plan.preview.unmatched == []
         plan.apply(store)
         level = "gemeente" if geolevel.startswith("gemeente") else geolevel
@@ -237,15 +283,22 @@ def test_pinc_exports_at_municipality_province_and_region_level(store, income, t
         assert got["status"] == "ok" and got["value"] == pytest.approx(total / returns)
 
     # A Swing export ("Naam (CODE)") of municipalities with their province and region as reference rows.
-    export = pd.DataFrame({
-        "Geo": ["Halle (23027)", "Vlaams-Brabant (20001)", "Vlaams Gewest (2000)"],
-        "Perioden": ["2022"] * 3,
-        "tax_returns": [101, 2002, 30003], "net_taxable_income": [4_040_000.0, 90_090_000.0, 1_500_150_000.0]})
+    export = pd.DataFrame(
+        {
+            "Geo": ["Halle (23027)", "Vlaams-Brabant (20001)", "Vlaams Gewest (2000)"],
+            "Perioden": ["2022"] * 3,
+            "tax_returns": [101, 2002, 30003],
+            "net_taxable_income": [4_040_000.0, 90_090_000.0, 1_500_150_000.0],
+        }
+    )
     [plan] = plan_sources([SourceFile.from_bytes("export.csv", export.to_csv(index=False, sep=";").encode())], store)
     assert "Gebiedsniveaus: gemeente 1, provincie 1, gewest 1" in plan.preview.lines()
     plan.apply(store)
-    for (level, code), returns, total in zip((("gemeente", HALLE), ("provincie", PROVINCE), ("gewest", FLANDERS)),
-                                             export["tax_returns"], export["net_taxable_income"]):
+    for (level, code), returns, total in zip(
+        (("gemeente", HALLE), ("provincie", PROVINCE), ("gewest", FLANDERS)),
+        export["tax_returns"],
+        export["net_taxable_income"],
+    ):
         got = compute(store, [AVG], areas=[(level, code)], period="2022").iloc[0]
         assert got["status"] == "ok" and got["value"] == pytest.approx(total / returns)
 
@@ -263,8 +316,11 @@ def elek(realdata) -> pd.DataFrame:
 
 
 def _sums(rows: pd.DataFrame) -> pd.Series:
-    return pd.to_numeric(rows[ELEK_COLUMN]).groupby([rows["geoitem"].astype(str).str[:5],
-                                                     rows["period"].astype(str)]).sum()
+    return (
+        pd.to_numeric(rows[ELEK_COLUMN])
+        .groupby([rows["geoitem"].astype(str).str[:5], rows["period"].astype(str)])
+        .sum()
+    )
 
 
 def test_unknown_sector_rows_count_in_their_municipality_total(store, elek):
@@ -278,25 +334,38 @@ def test_unknown_sector_rows_count_in_their_municipality_total(store, elek):
     known = numbers.notna() & ~numbers.isin([-99996, -99997, -99998, -99999])  # Swing's codes for missing
     unknown = elek[geoitem.str.endswith("ZZZZ") & known]
     sectors = elek[~geoitem.str.endswith("ZZZZ")]
-    present = {p: set(rows["geoitem"].astype(str)) for p, rows in sectors[known[sectors.index]].groupby(
-        sectors["period"].astype(str))}
-    members = {code: set(store.sectors_within("gemeente", [code]))
-               for code in unknown["geoitem"].astype(str).str[:5].unique()}
-    complete = sum(bool(members[code]) and members[code] <= present.get(period, set())
-                   for code, period in zip(unknown["geoitem"].astype(str).str[:5], unknown["period"].astype(str)))
+    present = {
+        p: set(rows["geoitem"].astype(str))
+        for p, rows in sectors[known[sectors.index]].groupby(sectors["period"].astype(str))
+    }
+    members = {
+        code: set(store.sectors_within("gemeente", [code])) for code in unknown["geoitem"].astype(str).str[:5].unique()
+    }
+    complete = sum(
+        bool(members[code]) and members[code] <= present.get(period, set())
+        for code, period in zip(unknown["geoitem"].astype(str).str[:5], unknown["period"].astype(str))
+    )
     assert complete > 0
-    assert any(line.startswith(f"{format_number(complete)} rijen zonder bekende sector tellen mee in het totaal van "
-                               "hun gemeente") for line in plan.preview.lines())
+    assert any(
+        line.startswith(
+            f"{format_number(complete)} rijen zonder bekende sector tellen mee in het totaal van hun gemeente"
+        )
+        for line in plan.preview.lines()
+    )
     remember_mapping(store, {ELEK_COLUMN: target})
     plan.apply(store)
 
-    with_unknown = _sums(elek[elek["geoitem"].astype(str).str[:5].isin(
-        {s[:5] for s in store.sectors_within("elz", [ZONE])})])
-    without_unknown = _sums(sectors[sectors["geoitem"].astype(str).str[:5].isin(set(with_unknown.index.get_level_values(0)))])
+    with_unknown = _sums(
+        elek[elek["geoitem"].astype(str).str[:5].isin({s[:5] for s in store.sectors_within("elz", [ZONE])})]
+    )
+    without_unknown = _sums(
+        sectors[sectors["geoitem"].astype(str).str[:5].isin(set(with_unknown.index.get_level_values(0)))]
+    )
     assert (with_unknown != without_unknown).any()  # the unknown rows do add connections (Beersel, Sint-Pieters-Leeuw)
     for period in sorted(elek["period"].astype(str).unique()):
-        got = compute(store, [target.indicator()[1].code], level="gemeente", within=("elz", ZONE),
-                      period=period).set_index("area_code")
+        got = compute(
+            store, [target.indicator()[1].code], level="gemeente", within=("elz", ZONE), period=period
+        ).set_index("area_code")
         assert got["status"].eq("ok").all()
         for code, value in got["value"].items():
             assert value == with_unknown[(code, period)]
@@ -322,12 +391,16 @@ def test_no_total_for_a_score_or_a_municipality_the_file_does_not_cover(store, e
     assert not ((municipal["area_code"] == HALLE) & (municipal["period"] == "2021")).any()
     assert ((municipal["area_code"] == HALLE) & (municipal["period"] == "2020")).any()
     assert refused is not None and f"voor {int(refused.group(1)) + 1} gemeenten niet (of niet elk jaar)" in "\n".join(
-        plan.preview.lines())
+        plan.preview.lines()
+    )
     remember_mapping(store, {ELEK_COLUMN: target})
     plan.apply(store)
     got = compute(store, [target.indicator()[1].code], areas=[("gemeente", HALLE)], period="2021").iloc[0]
-    halle_sectors = partial[(partial["period"].astype(str) == "2021") & partial["geoitem"].astype(str).str.startswith(HALLE)
-                            & ~partial["geoitem"].astype(str).str.endswith("ZZZZ")]
+    halle_sectors = partial[
+        (partial["period"].astype(str) == "2021")
+        & partial["geoitem"].astype(str).str.startswith(HALLE)
+        & ~partial["geoitem"].astype(str).str.endswith("ZZZZ")
+    ]
     assert got["status"] == "onvolledig"
     assert got["approx"] == pd.to_numeric(halle_sectors[ELEK_COLUMN]).sum()
 

@@ -62,11 +62,25 @@ def anchor(zennevallei) -> tuple[str, float, float]:
     return largest["code"], float(x), float(y)
 
 
-def write_tif(path, values, left: float, top: float, size: float = 100.0, crs: str | None = "EPSG:31370",
-              nodata: float | None = NODATA, dtype: str = "float32"):
+def write_tif(
+    path,
+    values,
+    left: float,
+    top: float,
+    size: float = 100.0,
+    crs: str | None = "EPSG:31370",
+    nodata: float | None = NODATA,
+    dtype: str = "float32",
+):
     values = np.asarray(values, dtype=dtype)
-    profile = dict(driver="GTiff", width=values.shape[1], height=values.shape[0], count=1, dtype=dtype,
-                   transform=Affine(size, 0.0, left, 0.0, -size, top))
+    profile = dict(
+        driver="GTiff",
+        width=values.shape[1],
+        height=values.shape[0],
+        count=1,
+        dtype=dtype,
+        transform=Affine(size, 0.0, left, 0.0, -size, top),
+    )
     if crs is not None:
         profile["crs"] = crs
     if nodata is not None:
@@ -88,8 +102,10 @@ def snapshot(store: Store) -> tuple:
 
 
 def cells_by_xy(cells) -> dict[tuple[float, float], tuple[float, str]]:
-    return {(float(x), float(y)): (float(v), s) for x, y, v, s in cells[["x", "y", "value", "statsec"]].itertuples(
-        index=False)}
+    return {
+        (float(x), float(y)): (float(v), s)
+        for x, y, v, s in cells[["x", "y", "value", "statsec"]].itertuples(index=False)
+    }
 
 
 # --- 100 m rasters ------------------------------------------------------------------------------
@@ -98,20 +114,24 @@ def cells_by_xy(cells) -> dict[tuple[float, float], tuple[float, str]]:
 def test_hectare_cells_get_their_sector_and_nodata_nan_and_zero_are_left_out(store, anchor, tmp_path):
     code, x, y = anchor
     # 3 × 3 hectares, all inside the anchor's sector; the top-left cell has its lower-left corner at (x-100, y+100).
-    values = [[5, NODATA, 0],
-              [7, 12.5, np.nan],
-              [1, 2, 3]]
+    values = [[5, NODATA, 0], [7, 12.5, np.nan], [1, 2, 3]]
     path = write_tif(tmp_path / "inwoners_2019.tif", values, left=x - 100, top=y + 200)
     plan = plan_file(path, store)
     assert plan.preview.kind == rasters.KIND == "hectareraster" and plan.dataset_id == "raster-inwoners"
     assert plan.preview.description == "Hectareraster: inwoners per hectare (100 m)"
     assert plan.preview.crs == "EPSG:31370 (Lambert 72)"
     cells = plan.grid_cells
-    assert plan.preview.rows == len(cells) == 6   # 9 minus nodata, NaN and 0
+    assert plan.preview.rows == len(cells) == 6  # 9 minus nodata, NaN and 0
     got = cells_by_xy(cells)
     assert got[(x + 50, y + 50)] == (12.5, code)  # the centre cell: its centre lies in the anchor's sector
-    assert got == {(x - 50, y + 150): (5.0, code), (x - 50, y + 50): (7.0, code), (x + 50, y + 50): (12.5, code),
-                   (x - 50, y - 50): (1.0, code), (x + 50, y - 50): (2.0, code), (x + 150, y - 50): (3.0, code)}
+    assert got == {
+        (x - 50, y + 150): (5.0, code),
+        (x - 50, y + 50): (7.0, code),
+        (x + 50, y + 50): (12.5, code),
+        (x - 50, y - 50): (1.0, code),
+        (x + 50, y - 50): (2.0, code),
+        (x + 150, y - 50): (3.0, code),
+    }
     assert set(cells["layer"]) == {"inwoners"}
     lines = plan.preview.lines()
     assert "Cellen zonder inwoners (0) weggelaten: 1" in lines
@@ -143,11 +163,14 @@ def test_a_raster_over_the_whole_zone_places_every_cell_like_a_spatial_join(stor
     joined = joined[~joined.index.duplicated()]
     assert len(plan.grid_cells) == len(joined) > 15_000
     expected = {(p.x, p.y): c for p, c in zip(joined.geometry, joined["code"])}
-    assert cells_by_xy(plan.grid_cells) == {xy: (float(values[int((top - xy[1]) // 100), int((xy[0] - left) // 100)]),
-                                                 c) for xy, c in expected.items()}
+    assert cells_by_xy(plan.grid_cells) == {
+        xy: (float(values[int((top - xy[1]) // 100), int((xy[0] - left) // 100)]), c) for xy, c in expected.items()
+    }
     lines = plan.preview.lines()
-    assert f"Cellen buiten de sectoren van de databank (weggelaten): {len(in_box) - len(joined):,}".replace(
-        ",", ".") in lines
+    assert (
+        f"Cellen buiten de sectoren van de databank (weggelaten): {len(in_box) - len(joined):,}".replace(",", ".")
+        in lines
+    )
     assert "Sectoren met cellen: 154 van 154" in lines
     assert "Alleen het deel van het raster over de sectoren in de databank is gelezen." in lines
 
@@ -174,8 +197,8 @@ def test_a_10_m_raster_is_summed_or_averaged_per_hectare_ignoring_nodata(store, 
     code, x, y = anchor
     rng = np.random.default_rng(3)
     values = rng.integers(0, 5, size=(20, 20)).astype("float32")  # 2 × 2 hectares
-    values[0, 0] = values[5, 7] = NODATA          # top-left hectare: two empty pixels
-    values[10:20, 10:20] = NODATA                 # bottom-right hectare: empty throughout
+    values[0, 0] = values[5, 7] = NODATA  # top-left hectare: two empty pixels
+    values[10:20, 10:20] = NODATA  # bottom-right hectare: empty throughout
     path = write_tif(tmp_path / "inwoners_10m.tif", values, left=x, top=y + 200, size=10)
     plan = plan_file(path, store)
     assert plan.preview.description == "Hectareraster: inwoners per hectare (10 m, opgeteld per hectare)"
@@ -204,7 +227,7 @@ def test_a_fine_raster_off_the_grid_is_aggregated_on_the_100_m_lambert_grid(stor
     plan = plan_file(write_tif(tmp_path / "inwoners_25m.tif", values, left=x - 50, top=y + 150, size=25), store)
     cells = plan.grid_cells
     assert set(((cells["x"] - 50) % 100).round(6)) == {0.0} and set(((cells["y"] - 50) % 100).round(6)) == {0.0}
-    assert cells["value"].sum() == values.sum()   # every pixel counted once
+    assert cells["value"].sum() == values.sum()  # every pixel counted once
     # The hectare with lower-left (x, y) gets pixels in rows 2..5 and columns 2..5.
     assert cells_by_xy(cells)[(x + 50, y + 50)] == (float(values[2:6, 2:6].sum()), code)
     assert len(cells) == 9
@@ -215,11 +238,10 @@ def test_a_lambert_2008_raster_is_placed_in_lambert_72(store, anchor, tmp_path):
     to_3812 = Transformer.from_crs(31370, 3812, always_xy=True)
     cx, cy = to_3812.transform(x + 50, y + 50)
     left, top = math.floor(cx / 100) * 100 - 100, math.floor(cy / 100) * 100 + 200
-    plan = plan_file(write_tif(tmp_path / "inwoners_lb08.tif", np.full((3, 3), 4.0), left, top, crs="EPSG:3812"),
-                     store)
+    plan = plan_file(write_tif(tmp_path / "inwoners_lb08.tif", np.full((3, 3), 4.0), left, top, crs="EPSG:3812"), store)
     assert plan.preview.crs == "EPSG:3812 (Lambert 2008)" and len(plan.grid_cells) == 9
     back = Transformer.from_crs(3812, 31370, always_xy=True)
-    ex, ey = back.transform(left + 150, top - 150)   # the centre cell, in Lambert 72
+    ex, ey = back.transform(left + 150, top - 150)  # the centre cell, in Lambert 72
     got = cells_by_xy(plan.grid_cells)
     key = min(got, key=lambda k: (k[0] - ex) ** 2 + (k[1] - ey) ** 2)
     assert key == pytest.approx((ex, ey), abs=1e-6) and got[key] == (4.0, code)
@@ -228,12 +250,18 @@ def test_a_lambert_2008_raster_is_placed_in_lambert_72(store, anchor, tmp_path):
 # --- which layer --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, layer", [
-    ("be.vlaanderen.omgeving.distribution.geo.x.ni_inw_ha_vlaa_2019.tif", "inwoners"),
-    ("Bevolkingsdichtheid.tif", "inwoners"), ("walkabilityscore_2020.tif", "walkability"),
-    ("ni_huish_basisvoorz_ha_vlaa_2013.tif", "voorzieningenniveau"), ("Voorzieningenniveau.TIF", "voorzieningenniveau"),
-    ("kaart.tif", None), ("inwoners_walkability.tif", None),
-])
+@pytest.mark.parametrize(
+    "name, layer",
+    [
+        ("be.vlaanderen.omgeving.distribution.geo.x.ni_inw_ha_vlaa_2019.tif", "inwoners"),
+        ("Bevolkingsdichtheid.tif", "inwoners"),
+        ("walkabilityscore_2020.tif", "walkability"),
+        ("ni_huish_basisvoorz_ha_vlaa_2013.tif", "voorzieningenniveau"),
+        ("Voorzieningenniveau.TIF", "voorzieningenniveau"),
+        ("kaart.tif", None),
+        ("inwoners_walkability.tif", None),
+    ],
+)
 def test_layer_from_the_file_name(name, layer):
     assert rasters.layer_from_name(name) == layer
 
@@ -256,13 +284,16 @@ def test_an_unnamed_raster_needs_a_layer(store, anchor, tmp_path):
 # --- refusals -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(crs=None), "geen CRS"),
-    (dict(crs="EPSG:4326"), "EPSG:4326"),
-    (dict(crs="EPSG:3035"), "EPSG:3035"),
-    (dict(size=30.0), "30 m groot"),
-    (dict(size=200.0), "200 m groot"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(crs=None), "geen CRS"),
+        (dict(crs="EPSG:4326"), "EPSG:4326"),
+        (dict(crs="EPSG:3035"), "EPSG:3035"),
+        (dict(size=30.0), "30 m groot"),
+        (dict(size=200.0), "200 m groot"),
+    ],
+)
 def test_wrong_crs_and_cell_sizes_are_refused_and_change_nothing(store, anchor, tmp_path, kwargs, message):
     _, x, y = anchor
     path = write_tif(tmp_path / "inwoners.tif", np.full((3, 3), 1.0), x, y + 300, **kwargs)

@@ -51,8 +51,9 @@ def test_gemeente_elz_xlsx_gives_every_municipality_its_zone(store, realdata):
     real = table[~table["gemeente"].isin(UNKNOWN_MUNICIPALITIES) & ~table["elz"].isin(TECHNICAL_ZONES)]
     assert len(real) == 304
     stored = store.parents("gemeente").set_index("code")["elz"]
-    pd.testing.assert_series_equal(stored.sort_index(), real.set_index("gemeente")["elz"].sort_index(),
-                                   check_names=False)
+    pd.testing.assert_series_equal(
+        stored.sort_index(), real.set_index("gemeente")["elz"].sort_index(), check_names=False
+    )
     assert set(store.areas("elz")["code"]) == set(real["elz"])
     assert len(store.areas("gemeente", within=("elz", "elz53"))) == int((real["elz"] == "elz53").sum()) == 7
 
@@ -65,8 +66,9 @@ def test_elz_xlsx_names_the_zones_in_either_order(store, realdata):
     plan.apply(store)
     real = names[~names["geoitem code"].isin(TECHNICAL_ZONES)]
     stored = store.areas("elz").set_index("code")["name"]
-    pd.testing.assert_series_equal(stored.sort_index(), real.set_index("geoitem code")["short name"].sort_index(),
-                                   check_names=False)
+    pd.testing.assert_series_equal(
+        stored.sort_index(), real.set_index("geoitem code")["short name"].sort_index(), check_names=False
+    )
     assert stored["elz53"] == "Zennevallei"
     # The codes-only gemeente_elz.xlsx afterwards never replaces a name by its code.
     _plans(realdata, store, f"{GEB}/gemeente_elz.xlsx")[0].apply(store)
@@ -121,8 +123,9 @@ def test_elzantw_shp_gives_the_four_antwerp_zones_beside_elz2(store, realdata):
     (plan,) = _shapefile(realdata, store, "elzantw")
     assert plan.dataset_id == "gebiedsindeling-vormen-elzantw" and plan.preview.levels == {"elz": 4}
     plan.apply(store)
-    stored = store.query_df("SELECT code, area_ha FROM areas WHERE level = 'elz' AND code LIKE 'elzantw%'"
-                            " ORDER BY code")
+    stored = store.query_df(
+        "SELECT code, area_ha FROM areas WHERE level = 'elz' AND code LIKE 'elzantw%' ORDER BY code"
+    )
     assert stored["code"].tolist() == ["elzantw1", "elzantw2", "elzantw3", "elzantw4"]
     assert stored["area_ha"].sum() == pytest.approx(inside.area.sum() / 10_000, rel=1e-6)
     # Both layers stay: the outlines of elz2 are not replaced, and each file is its own dataset.

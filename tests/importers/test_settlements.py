@@ -56,10 +56,17 @@ def store(tmp_path):
 
 
 def mixed_layer(crs: int = 31370) -> gpd.GeoDataFrame:
-    geoms = [square(X0, Y0, 100), shapely.LineString([(X0 + 500, Y0), (X0 + 1500, Y0)]),
-             square(X0 - 800, Y0, 50), square(X0 + 300, Y0 + 300, 50)]
-    gdf = gpd.GeoDataFrame({"TYPE": ["Kern", "LINT", "verspreide bebouwing", "kernen"],
-                            "naam": ["Halle-centrum", None, None, "Lembeek"]}, geometry=geoms, crs=31370)
+    geoms = [
+        square(X0, Y0, 100),
+        shapely.LineString([(X0 + 500, Y0), (X0 + 1500, Y0)]),
+        square(X0 - 800, Y0, 50),
+        square(X0 + 300, Y0 + 300, 50),
+    ]
+    gdf = gpd.GeoDataFrame(
+        {"TYPE": ["Kern", "LINT", "verspreide bebouwing", "kernen"], "naam": ["Halle-centrum", None, None, "Lembeek"]},
+        geometry=geoms,
+        crs=31370,
+    )
     return gdf.to_crs(crs) if crs != 31370 else gdf
 
 
@@ -78,7 +85,7 @@ def test_category_from_a_column_per_feature(store, tmp_path):
     lines = plan.preview.lines()
     assert "Soort bepaald uit: kolom 'TYPE'" in lines
     assert "Per soort: kernen 2, linten 1, verspreide bebouwing 1" in lines
-    assert "Oppervlakte kernen: 5,0 ha" in lines          # 200 m × 200 m + 100 m × 100 m
+    assert "Oppervlakte kernen: 5,0 ha" in lines  # 200 m × 200 m + 100 m × 100 m
     assert "Oppervlakte verspreide bebouwing: 1,0 ha" in lines
     assert "Lengte linten: 1,0 km" in lines
     assert plan.preview.crs == "EPSG:31370 (Lambert 72)" and plan.preview.rows == 4
@@ -89,21 +96,31 @@ def test_category_from_a_column_per_feature(store, tmp_path):
     assert 4.0 < lon < 4.5 and 50.6 < lat < 50.9
 
 
-@pytest.mark.parametrize("category_values, expected", [
-    (["KERNBEBOUWING", "Lintbebouwing", "Verspreid", "core"], ["kern", "lint", "verspreid", "kern"]),
-])
+@pytest.mark.parametrize(
+    "category_values, expected",
+    [
+        (["KERNBEBOUWING", "Lintbebouwing", "Verspreid", "core"], ["kern", "lint", "verspreid", "kern"]),
+    ],
+)
 def test_value_spellings(category_values, expected):
     assert [settlements.category_of(v) for v in category_values] == expected
-    assert settlements.category_of("Buiten de kernen") is None and settlements.category_of(
-        "Kern van Halle en de omliggende woonwijken langs de Zenne") is None  # a description, not a category
+    assert (
+        settlements.category_of("Buiten de kernen") is None
+        and settlements.category_of("Kern van Halle en de omliggende woonwijken langs de Zenne") is None
+    )  # a description, not a category
 
 
-@pytest.mark.parametrize("name, category", [("kernen_2019.gpkg", "kern"), ("Linten.geojson", "lint"),
-                                            ("verspreide_bebouwing.shp", "verspreid")])
+@pytest.mark.parametrize(
+    "name, category",
+    [("kernen_2019.gpkg", "kern"), ("Linten.geojson", "lint"), ("verspreide_bebouwing.shp", "verspreid")],
+)
 def test_category_from_the_file_name(store, tmp_path, name, category):
-    geom = (shapely.LineString([(X0, Y0), (X0 + 400, Y0 + 10)]) if category == "lint" else square(X0, Y0, 60))
-    gdf = gpd.GeoDataFrame({"naam": ["a", "b"], "oppervlak": [1.0, 2.0]},
-                           geometry=[geom, shapely.affinity.translate(geom, 1000, 0)], crs=31370)
+    geom = shapely.LineString([(X0, Y0), (X0 + 400, Y0 + 10)]) if category == "lint" else square(X0, Y0, 60)
+    gdf = gpd.GeoDataFrame(
+        {"naam": ["a", "b"], "oppervlak": [1.0, 2.0]},
+        geometry=[geom, shapely.affinity.translate(geom, 1000, 0)],
+        crs=31370,
+    )
     plan = plan_file(write(gdf, tmp_path / name), store)
     assert list(plan.features["category"]) == [category, category]
     assert plan.dataset_id == f"nederzetting-{category}"
@@ -111,9 +128,14 @@ def test_category_from_the_file_name(store, tmp_path, name, category):
 
 
 def test_lines_are_linten_when_the_name_speaks_of_several_kinds(store, tmp_path):
-    gdf = gpd.GeoDataFrame({"id": [7, 8]}, geometry=[shapely.LineString([(X0, Y0), (X0 + 300, Y0)]),
-                                                     shapely.LineString([(X0, Y0 + 500), (X0 + 200, Y0 + 500)])],
-                           crs=31370)
+    gdf = gpd.GeoDataFrame(
+        {"id": [7, 8]},
+        geometry=[
+            shapely.LineString([(X0, Y0), (X0 + 300, Y0)]),
+            shapely.LineString([(X0, Y0 + 500), (X0 + 200, Y0 + 500)]),
+        ],
+        crs=31370,
+    )
     plan = plan_file(write(gdf, tmp_path / "kernen_linten_2019.geojson"), store)
     assert list(plan.features["category"]) == ["lint", "lint"]
     assert list(plan.features["feature_id"]) == ["lint-7", "lint-8"]
@@ -124,8 +146,10 @@ def test_lines_are_linten_when_the_name_speaks_of_several_kinds(store, tmp_path)
         plan_file(write(polygons, tmp_path / "kernen_en_linten.geojson"), store)
     with pytest.raises(ImportProblem, match="kernen, linten of verspreide_bebouwing"):
         settlements.plan_settlements(polygons, ["bebouwing.gpkg"], store)
-    assert settlements.plan_settlements(polygons, ["bebouwing.gpkg"], store, category="verspreid").dataset_id == \
-        "nederzetting-verspreid"
+    assert (
+        settlements.plan_settlements(polygons, ["bebouwing.gpkg"], store, category="verspreid").dataset_id
+        == "nederzetting-verspreid"
+    )
 
 
 def test_a_lint_polygon_is_kept_and_drawn_as_its_outline(store):
@@ -148,12 +172,16 @@ def test_sector_files_and_amenities_are_not_taken_for_settlements(store, tmp_pat
     assert not settlements.recognise(gdf, "kernen_sectoren")
     assert plan_file(sectors_copy, store).preview.kind == SECTORS_KIND
     # OSM amenities (tag columns) stay amenities, whatever the file is called.
-    osm = gpd.GeoDataFrame({"amenity": ["pharmacy"], "name": ["Apotheek Kern"]},
-                           geometry=[shapely.Point(4.24, 50.73)], crs=4326)
+    osm = gpd.GeoDataFrame(
+        {"amenity": ["pharmacy"], "name": ["Apotheek Kern"]}, geometry=[shapely.Point(4.24, 50.73)], crs=4326
+    )
     assert plan_file(write(osm, tmp_path / "kern_voorzieningen.geojson"), store).preview.kind == "voorzieningen"
     # PinC's Limburg "kern" layer is an area division (with "buiten de kernen" areas), not the typology.
-    pinc = gpd.GeoDataFrame({"geoitem": ["71002_1", "RWM_MLO_BG"], "naam": ["As", "Buiten de kernen (MLO)"]},
-                            geometry=[square(X0, Y0, 50), square(X0 + 500, Y0, 50)], crs=31370)
+    pinc = gpd.GeoDataFrame(
+        {"geoitem": ["71002_1", "RWM_MLO_BG"], "naam": ["As", "Buiten de kernen (MLO)"]},
+        geometry=[square(X0, Y0, 50), square(X0 + 500, Y0, 50)],
+        crs=31370,
+    )
     assert not settlements.recognise(pinc, "kern")
     # A polygon file with neither the words nor a category column is not a settlement file.
     other = gpd.GeoDataFrame({"code": ["A"]}, geometry=[square(X0, Y0, 50)], crs=31370)
@@ -196,9 +224,11 @@ def test_refusals_change_nothing(store, tmp_path):
 def test_missing_shapes_are_left_out_and_broken_ones_repaired(store):
     bowtie = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
     extra = [square(X0 + 2000 + 100 * i, Y0, 30) for i in range(8)]
-    gdf = gpd.GeoDataFrame({"soort": ["kern", "kern", "verspreid", "bos"] + ["verspreid"] * 8},
-                           geometry=[bowtie, None, square(X0 + 500, Y0, 30), square(X0 + 900, Y0, 30)] + extra,
-                           crs=31370)
+    gdf = gpd.GeoDataFrame(
+        {"soort": ["kern", "kern", "verspreid", "bos"] + ["verspreid"] * 8},
+        geometry=[bowtie, None, square(X0 + 500, Y0, 30), square(X0 + 900, Y0, 30)] + extra,
+        crs=31370,
+    )
     plan = settlements.plan_settlements(gdf, ["typologie.gpkg"], store)
     assert list(plan.features["category"]) == ["kern"] + ["verspreid"] * 9
     repaired = shapely.from_wkb(plan.features["geom_lambert"].iloc[0])
@@ -231,7 +261,8 @@ def zennevallei_file(tmp_path_factory, realdata):
     plan_sector_geometry(gpd.read_file(realdata / "zenvallei/sectors.geojson"), ["sectors.geojson"], store).apply(store)
     population = pd.read_csv(realdata / "zenvallei/population_2025_sectors_transcribed.csv", dtype=str)
     text = "CD_REFNIS|CD_SECTOR|TOTAL|TX_DESCR_NL\n" + "".join(
-        f"{s[:5]}|{s}|{p}|x\n" for s, p in zip(population["sector_id"], population["population_2025"]))
+        f"{s[:5]}|{s}|{p}|x\n" for s, p in zip(population["sector_id"], population["population_2025"])
+    )
     (dataset,) = collect([SourceFile.from_bytes("OPENDATA_SECTOREN_2025_OLD.txt", text.encode())])
     for plan in plan_dataset(dataset, store):
         plan.apply(store)
@@ -253,27 +284,46 @@ def test_imported_cells_and_kernen_give_places_their_settlement_type(zv_store, t
     assert largest.geometry.contains(shapely.box(x - 500, y - 500, x + 600, y + 600))
     # 11 × 11 hectares of residents around (x, y); a kern of 3 × 3 hectares in the middle, a lint 400 m north.
     tif = tmp_path / "inwoners_2019.tif"
-    with rasterio.open(tif, "w", driver="GTiff", width=11, height=11, count=1, dtype="float32", crs="EPSG:31370",
-                       transform=Affine(100.0, 0.0, x - 500, 0.0, -100.0, y + 600), nodata=-1) as dst:
+    with rasterio.open(
+        tif,
+        "w",
+        driver="GTiff",
+        width=11,
+        height=11,
+        count=1,
+        dtype="float32",
+        crs="EPSG:31370",
+        transform=Affine(100.0, 0.0, x - 500, 0.0, -100.0, y + 600),
+        nodata=-1,
+    ) as dst:
         dst.write(np.full((11, 11), 8.0, dtype="float32"), 1)
     plan_file(tif, store).apply(store)
-    kernen = gpd.GeoDataFrame({"TYPE": ["kern", "lint"]}, geometry=[
-        shapely.box(x - 100, y - 100, x + 200, y + 200),
-        shapely.LineString([(x - 500, y + 450), (x + 600, y + 450)])], crs=31370)
+    kernen = gpd.GeoDataFrame(
+        {"TYPE": ["kern", "lint"]},
+        geometry=[
+            shapely.box(x - 100, y - 100, x + 200, y + 200),
+            shapely.LineString([(x - 500, y + 450), (x + 600, y + 450)]),
+        ],
+        crs=31370,
+    )
     plan_file(write(kernen, tmp_path / "kernen_linten.gpkg"), store).apply(store)
 
-    variables = ["pop_total"] + list(AGE_GROUPS.values()) + [
-        p for v in AGE_GROUPS.values() for p in BUILTIN.base_counts[v].sum_of]
+    variables = (
+        ["pop_total"]
+        + list(AGE_GROUPS.values())
+        + [p for v in AGE_GROUPS.values() for p in BUILTIN.base_counts[v].sum_of]
+    )
     base_obs = store.observations(variables, ["2025"])
     assert len(base_obs)  # the residents of the sectors are in the store
-    table, obs = build_access(store.features(), store.stops(), store.grid_cells(layer="inwoners"), base_obs, "2025",
-                              store.parents("statsec"))
+    table, obs = build_access(
+        store.features(), store.stops(), store.grid_cells(layer="inwoners"), base_obs, "2025", store.parents("statsec")
+    )
     assert len(table) == 121 and set(table["statsec"]) == {largest["id"]}
     by_xy = {(r.x, r.y): r.settlement for r in table.itertuples()}
-    assert by_xy[(x + 50, y + 50)] == "kern"        # the centre cell, inside the kern polygon
+    assert by_xy[(x + 50, y + 50)] == "kern"  # the centre cell, inside the kern polygon
     assert by_xy[(x + 150, y - 50)] == "kern"
-    assert by_xy[(x + 50, y + 450)] == "lint"        # a centre on the lint
-    assert by_xy[(x + 50, y + 350)] == "elders"      # 100 m from the lint: beyond 75 m
+    assert by_xy[(x + 50, y + 450)] == "lint"  # a centre on the lint
+    assert by_xy[(x + 50, y + 350)] == "elders"  # 100 m from the lint: beyond 75 m
     assert by_xy[(x - 450, y - 450)] == "elders"
     assert (table["settlement"] == "kern").sum() == 9
     kern_pop = obs[(obs["variable"] == "acc_pop_in_kern") & (obs["area_code"] == largest["id"])]["value"]

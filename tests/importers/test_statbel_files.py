@@ -37,14 +37,19 @@ def statbel_income_file(income: pd.DataFrame) -> pd.DataFrame:
         text = published[column].map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")
         return text.where(~hidden, "C")
 
-    return pd.DataFrame({
-        "CD_YEAR": published["year"].astype(str), "CD_MUNTY_REFNIS": published["sector_id"].str[:5],
-        "CD_SECTOR": published["sector_id"], "MS_NBR_NON_ZERO_INC": cells("numberOfDeclarations", 0),
-        "MS_TOT_NET_TAXABLE_INC": cells("totalNetTaxableIncome", 2),
-        "MS_AVG_TOT_NET_TAXABLE_INC": cells("averageNetTaxableIncome", 0),
-        "MS_MEDIAN_NET_TAXABLE_INC": cells("medianNetTaxableIncome", 0),
-        "TX_SECTOR_DESCR_NL": "x", "TX_SECTOR_DESCR_FR": "x",
-    })
+    return pd.DataFrame(
+        {
+            "CD_YEAR": published["year"].astype(str),
+            "CD_MUNTY_REFNIS": published["sector_id"].str[:5],
+            "CD_SECTOR": published["sector_id"],
+            "MS_NBR_NON_ZERO_INC": cells("numberOfDeclarations", 0),
+            "MS_TOT_NET_TAXABLE_INC": cells("totalNetTaxableIncome", 2),
+            "MS_AVG_TOT_NET_TAXABLE_INC": cells("averageNetTaxableIncome", 0),
+            "MS_MEDIAN_NET_TAXABLE_INC": cells("medianNetTaxableIncome", 0),
+            "TX_SECTOR_DESCR_NL": "x",
+            "TX_SECTOR_DESCR_FR": "x",
+        }
+    )
 
 
 def test_fiscal_income_per_sector_is_a_ratio_of_sums_and_hidden_sectors_stay_hidden(store, income, tmp_path):
@@ -96,8 +101,9 @@ def test_a_municipality_gets_the_ratio_of_its_sums_and_an_empty_total_is_hidden(
                 got = compute(store, ["avg_net_taxable_income"], areas=[(level, code)], period=str(year)).iloc[0]
                 if mine["totalNetTaxableIncome"].notna().all():
                     assert got["status"] == "ok"
-                    assert got["value"] == pytest.approx(mine["totalNetTaxableIncome"].sum()
-                                                         / mine["numberOfDeclarations"].sum())
+                    assert got["value"] == pytest.approx(
+                        mine["totalNetTaxableIncome"].sum() / mine["numberOfDeclarations"].sum()
+                    )
                 else:  # Statbel left a total empty: hidden, so the area is incomplete, never a smaller sum
                     known = mine[mine["totalNetTaxableIncome"].notna()]
                     share = len(known) / len(mine)  # the returns are hidden too: coverage by sectors
@@ -106,16 +112,25 @@ def test_a_municipality_gets_the_ratio_of_its_sums_and_an_empty_total_is_hidden(
                         assert got["status"] == "ontbrekend"
                         continue
                     assert got["status"] == "onvolledig" and got["coverage"] == pytest.approx(share)
-                    assert got["approx"] == pytest.approx(known["totalNetTaxableIncome"].sum()
-                                                          / known["numberOfDeclarations"].sum())
+                    assert got["approx"] == pytest.approx(
+                        known["totalNetTaxableIncome"].sum() / known["numberOfDeclarations"].sum()
+                    )
                 checked[got["status"]] += 1
     assert checked["ok"] > 0 and checked["onvolledig"] > 0
 
 
 def test_cars_per_household_in_both_column_schemes(store, tmp_path):
     sectors = store.sectors_within("gemeente", ["23027"])[:3]
-    lower = pd.DataFrame({"CD_YEAR": "2024", "CD_REFNIS": "23027", "TX_MUNTY_DESCR_NL": "Halle",
-                          "cd_sector": sectors, "total_huisH": ["400", "250", "C"], "total_wagens": ["520", "180", "C"]})
+    lower = pd.DataFrame(
+        {
+            "CD_YEAR": "2024",
+            "CD_REFNIS": "23027",
+            "TX_MUNTY_DESCR_NL": "Halle",
+            "cd_sector": sectors,
+            "total_huisH": ["400", "250", "C"],
+            "total_wagens": ["520", "180", "C"],
+        }
+    )
     assert recognise(lower) == "statbel-wagens"
     text = lower.to_csv(sep="|", index=False).encode("utf-8-sig")
     for plan in plan_sources([SourceFile.from_bytes("TF_CAR_HH_SECTOR.txt", text)], store):

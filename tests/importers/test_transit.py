@@ -83,8 +83,15 @@ CALENDAR_DATES = "service_id,date,exception_type\nEXTRA,20250311,1\nWK,20250305,
 
 
 def _feed(**members: str | None) -> dict[str, str]:
-    base = {"agency.txt": AGENCY, "stops.txt": STOPS, "routes.txt": ROUTES, "trips.txt": TRIPS,
-            "stop_times.txt": STOP_TIMES, "calendar.txt": CALENDAR, "calendar_dates.txt": CALENDAR_DATES}
+    base = {
+        "agency.txt": AGENCY,
+        "stops.txt": STOPS,
+        "routes.txt": ROUTES,
+        "trips.txt": TRIPS,
+        "stop_times.txt": STOP_TIMES,
+        "calendar.txt": CALENDAR,
+        "calendar_dates.txt": CALENDAR_DATES,
+    }
     base.update(members)
     return {k: v for k, v in base.items() if v is not None}
 
@@ -139,8 +146,11 @@ def test_lambert_coordinates(tmp_path, store):
 
 
 def test_tie_prefers_a_tuesday_and_bom_is_read(tmp_path, store):
-    plan = transit.plan_gtfs(_zip(tmp_path, _feed(**{"calendar_dates.txt": "service_id,date,exception_type\n"}),
-                                  bom=True), ["gtfs.zip"], store)
+    plan = transit.plan_gtfs(
+        _zip(tmp_path, _feed(**{"calendar_dates.txt": "service_id,date,exception_type\n"}), bom=True),
+        ["gtfs.zip"],
+        store,
+    )
     assert "dinsdag 04/03/2025" in "\n".join(plan.preview.lines())
     stops = _by_id(plan)
     # Tue 04/03 without the extra trip T6: S2 has 4 departures.
@@ -150,11 +160,17 @@ def test_tie_prefers_a_tuesday_and_bom_is_read(tmp_path, store):
 def test_frequent_stop_and_route_type_715(tmp_path, store):
     routes = ROUTES + "R3,DL,F1,Flexvervoer,,715\n"
     trips = TRIPS + "".join(f"R1,WK,H{k}\n" for k in range(48)) + "R3,BB,F1\n"
-    times = STOP_TIMES + "".join(f"H{k},{7 + k // 4:02d}:{(k % 4) * 15:02d}:00,{7 + k // 4:02d}:{(k % 4) * 15:02d}:00,"
-                                 f"S6,1,0,0\nH{k},20:00:00,20:00:00,S3,2,0,0\n" for k in range(48))
+    times = STOP_TIMES + "".join(
+        f"H{k},{7 + k // 4:02d}:{(k % 4) * 15:02d}:00,{7 + k // 4:02d}:{(k % 4) * 15:02d}:00,"
+        f"S6,1,0,0\nH{k},20:00:00,20:00:00,S3,2,0,0\n"
+        for k in range(48)
+    )
     times += "F1,09:00:00,09:00:00,S1,1,0,0\nF1,09:10:00,09:10:00,S4,2,0,0\n"
-    plan = transit.plan_gtfs(_zip(tmp_path, _feed(**{"routes.txt": routes, "trips.txt": trips,
-                                                     "stop_times.txt": times})), ["gtfs.zip"], store)
+    plan = transit.plan_gtfs(
+        _zip(tmp_path, _feed(**{"routes.txt": routes, "trips.txt": trips, "stop_times.txt": times})),
+        ["gtfs.zip"],
+        store,
+    )
     stops = _by_id(plan)
     assert stops.loc["S6", "departures_per_hour"] == pytest.approx(4.0)
     assert stops.loc["S1", "departures_per_hour"] == pytest.approx(4 / 12)  # the Flex trip does not count
@@ -171,10 +187,13 @@ def test_apply_and_read_back(tmp_path, store):
     assert back.loc["S2", "name"] == "Halle Markt"
 
 
-@pytest.mark.parametrize("missing, words", [
-    ("stop_times.txt", "stop_times.txt"),
-    ("trips.txt", "trips.txt"),
-])
+@pytest.mark.parametrize(
+    "missing, words",
+    [
+        ("stop_times.txt", "stop_times.txt"),
+        ("trips.txt", "trips.txt"),
+    ],
+)
 def test_missing_members(tmp_path, store, missing, words):
     with pytest.raises(ImportProblem, match=words):
         transit.plan_gtfs(_zip(tmp_path, _feed(**{missing: None})), ["gtfs.zip"], store)
@@ -187,8 +206,7 @@ def test_missing_calendar(tmp_path, store):
 
 def test_calendar_dates_only(tmp_path, store):
     dates = "service_id,date,exception_type\n" + "".join(f"WK,202503{d:02d},1\n" for d in (10, 11, 12))
-    plan = transit.plan_gtfs(_zip(tmp_path, _feed(**{"calendar.txt": None, "calendar_dates.txt": dates})),
-                             ["g"], store)
+    plan = transit.plan_gtfs(_zip(tmp_path, _feed(**{"calendar.txt": None, "calendar_dates.txt": dates})), ["g"], store)
     assert "dinsdag 11/03/2025" in "\n".join(plan.preview.lines())
     assert _by_id(plan).loc["S1", "departures_per_hour"] == pytest.approx(4 / 12)
 
@@ -196,8 +214,7 @@ def test_calendar_dates_only(tmp_path, store):
 def test_no_weekday_service(tmp_path, store):
     calendar = CALENDAR.replace("WK,1,1,1,1,1,0,0", "WK,0,0,0,0,0,1,0").replace("BB,1,1,1,1,1", "BB,0,0,0,0,0")
     with pytest.raises(ImportProblem, match="geen enkele weekdag"):
-        transit.plan_gtfs(_zip(tmp_path, _feed(**{"calendar.txt": calendar, "calendar_dates.txt": None})),
-                          ["g"], store)
+        transit.plan_gtfs(_zip(tmp_path, _feed(**{"calendar.txt": calendar, "calendar_dates.txt": None})), ["g"], store)
 
 
 def test_unknown_trips(tmp_path, store):
@@ -219,9 +236,17 @@ def test_no_stops(tmp_path, store):
 
 def test_haltes_de_lijn(tmp_path, store):
     pts = [TO_LAMBERT.transform(lon, lat) for lon, lat in ((4.2370, 50.7350), (4.2200, 50.7140))]
-    gdf = gpd.GeoDataFrame({"ID": [1, 2], "STOPID": ["301002", "301004"], "NAAMHALTE": ["Halle Markt", "Lembeek Kerk"],
-                            "LBLTYPEHAL": ["Bus", "Belbus"], "NAAMGEM": ["Halle", "Halle"]},
-                           geometry=[shapely.Point(p) for p in pts], crs="EPSG:31370")
+    gdf = gpd.GeoDataFrame(
+        {
+            "ID": [1, 2],
+            "STOPID": ["301002", "301004"],
+            "NAAMHALTE": ["Halle Markt", "Lembeek Kerk"],
+            "LBLTYPEHAL": ["Bus", "Belbus"],
+            "NAAMGEM": ["Halle", "Halle"],
+        },
+        geometry=[shapely.Point(p) for p in pts],
+        crs="EPSG:31370",
+    )
     assert transit.recognise_haltes(gdf) and not transit.recognise_haltes(pd.DataFrame({"a": [1]}))
     plan = transit.plan_haltes(gdf, ["haltes.geojson"], store)
     stops = _by_id(plan)

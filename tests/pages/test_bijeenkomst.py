@@ -27,14 +27,25 @@ def store(demo_db) -> Store:
 
 
 def _plan(store: Store, template: str = "visievorming", title: str = "Proef") -> meetings.Meeting:
-    return meetings.plan(store, team="Werkgroep pagina", title=title, meeting_date="2026-12-01",
-                         agenda=meetings.TEMPLATES[template].agenda(), template=template, municipality=TOWN_CODE,
-                         sectors=[WZC_SECTOR])
+    return meetings.plan(
+        store,
+        team="Werkgroep pagina",
+        title=title,
+        meeting_date="2026-12-01",
+        agenda=meetings.TEMPLATES[template].agenda(),
+        template=template,
+        municipality=TOWN_CODE,
+        sectors=[WZC_SECTOR],
+    )
 
 
 def _texts(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-                     + [s.value for s in at.success])
+    return "\n".join(
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [i.value for i in at.info]
+        + [s.value for s in at.success]
+    )
 
 
 def test_a_planned_meeting_starts_from_its_page_and_shows_its_first_step(app, store):
@@ -73,7 +84,8 @@ def test_an_unknown_meeting_is_one_dutch_sentence(app):
     app.run()
     assert not app.exception
     assert [e.value for e in app.error] == [
-        "Deze bijeenkomst bestaat niet (meer). Kies een bijeenkomst op de pagina Bijeenkomsten."]
+        "Deze bijeenkomst bestaat niet (meer). Kies een bijeenkomst op de pagina Bijeenkomsten."
+    ]
 
 
 def test_moving_on_writing_notes_and_finishing(app, store):
@@ -101,7 +113,10 @@ def test_moving_on_writing_notes_and_finishing(app, store):
     assert meetings.notes(store, meeting.meeting_id)[(4, "afspraken")] == "Volgende keer: de buurtwandeling."
     assert any("De bijeenkomst is afgerond" in s.value for s in app.success)
     assert {b.label for b in app.button if b.key and b.key.startswith("maak_verslag_")} == {
-        "Verslag (PDF) maken", "Verslag (Word) maken", "Verslag (HTML) maken"}
+        "Verslag (PDF) maken",
+        "Verslag (Word) maken",
+        "Verslag (HTML) maken",
+    }
 
 
 def test_a_phone_sees_only_the_current_steps_question(app, store):
@@ -157,9 +172,11 @@ def gap_app(demo_db, tmp_path, monkeypatch):
     store = Store.open(path)
     town = list(store.sectors_within("gemeente", [TOWN_CODE]))
     with store.transaction() as cur:
-        cur.execute(f"DELETE FROM observations WHERE area_level = 'statsec' AND variable IN "
-                    f"({', '.join('?' * len(NO_80PLUS))}) AND area_code IN ({', '.join('?' * len(town))})",
-                    [*NO_80PLUS, *town])
+        cur.execute(
+            f"DELETE FROM observations WHERE area_level = 'statsec' AND variable IN "
+            f"({', '.join('?' * len(NO_80PLUS))}) AND area_code IN ({', '.join('?' * len(town))})",
+            [*NO_80PLUS, *town],
+        )
     close_all()
     monkeypatch.setenv("ZORGZAAM_DB", str(path))
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
@@ -170,9 +187,17 @@ def gap_app(demo_db, tmp_path, monkeypatch):
 def test_the_wie_step_opens_its_map_on_an_indicator_with_data_and_shows_dashes_as_text(gap_app):
     app, path = gap_app
     store = Store.open(path)
-    planned = meetings.plan(store, team="Werkgroep pagina", title="Grijze kaart", meeting_date="2026-12-01",
-                            agenda=meetings.TEMPLATES["analyse"].agenda(), template="analyse", municipality=TOWN_CODE,
-                            sectors=[WZC_SECTOR], indicators=["pct_80plus", "pct_alone_75plus"])
+    planned = meetings.plan(
+        store,
+        team="Werkgroep pagina",
+        title="Grijze kaart",
+        meeting_date="2026-12-01",
+        agenda=meetings.TEMPLATES["analyse"].agenda(),
+        template="analyse",
+        municipality=TOWN_CODE,
+        sectors=[WZC_SECTOR],
+        indicators=["pct_80plus", "pct_alone_75plus"],
+    )
     meeting, token = meetings.start(store, planned.meeting_id)
     wie = meeting.steps_of("wie")[0]
     meetings.go_to(store, meeting.meeting_id, token, wie)
@@ -202,9 +227,14 @@ def test_the_presenter_warns_when_phones_cannot_reach_the_join_link(app, store, 
     meeting, token = meetings.start(store, _plan(store, title="Lokaal").meeting_id)
     open_app_page(app, PAGE, id=meeting.meeting_id, beheer=token)
     warnings = [w.value for w in app.warning if w.value.startswith("Telefoons")]
-    assert warnings and all(w.startswith("Telefoons in de zaal kunnen localhost niet bereiken. Zet "
-                                         "ZORGZAAM_PUBLIC_URL op het adres van deze computer in het netwerk, bv. "
-                                         "http://192.168.1.20:8501") for w in warnings)
+    assert warnings and all(
+        w.startswith(
+            "Telefoons in de zaal kunnen localhost niet bereiken. Zet "
+            "ZORGZAAM_PUBLIC_URL op het adres van deze computer in het netwerk, bv. "
+            "http://192.168.1.20:8501"
+        )
+        for w in warnings
+    )
 
     monkeypatch.setenv("ZORGZAAM_PUBLIC_URL", "http://10.1.2.3:8501")
     app.run()
@@ -226,7 +256,8 @@ def test_a_meeting_finished_without_its_link_no_longer_opens_with_the_old_link(a
     assert not app.exception
     assert [e.value for e in app.error] == [
         "Deze bijeenkomst werd zonder begeleiderslink afgesloten en kan niet meer geleid worden. Het verslag staat "
-        "op de pagina Bijeenkomsten."]
+        "op de pagina Bijeenkomsten."
+    ]
     assert not [b for b in app.button if b.key in ("meeting_reopen", "meeting_next", "meeting_finish")]
 
 

@@ -37,8 +37,15 @@ def _captions(at: AppTest) -> str:
 
 def _finished_meeting(store: Store, team: str, title: str, day: date, scores: dict[str, list[int]]) -> str:
     """A meeting planned, started, scored on the phones at its bouwstenen step and finished, via the domain."""
-    planned = meetings.plan(store, team=team, title=title, meeting_date=day, agenda=TEMPLATES["toetsen"].agenda(),
-                            template="toetsen", municipality=TOWN_CODE)
+    planned = meetings.plan(
+        store,
+        team=team,
+        title=title,
+        meeting_date=day,
+        agenda=TEMPLATES["toetsen"].agenda(),
+        template="toetsen",
+        municipality=TOWN_CODE,
+    )
     with mock.patch.object(meetings, "_today", return_value=day):  # held on ``day``
         meeting, token = meetings.start(store, planned.meeting_id)
     step = meeting.steps_of("bouwstenen")[0]
@@ -92,8 +99,9 @@ def test_planning_from_the_analysis_template_stores_its_agenda_and_lists_it_as_p
 
     sectors = meeting_content.municipality_sectors(store, TOWN_CODE)["code"].tolist()
     picker = app.multiselect(key="plan0_analyse_sectors")
-    assert set(picker.options) == {f"{n} ({c})" for c, n in
-                                   meeting_content.municipality_sectors(store, TOWN_CODE).itertuples(index=False)}
+    assert set(picker.options) == {
+        f"{n} ({c})" for c, n in meeting_content.municipality_sectors(store, TOWN_CODE).itertuples(index=False)
+    }
     picker.set_value(sectors[:2])
     indicators = app.multiselect(key="plan0_analyse_indicators")
     assert indicators.value == list(meeting_content.DEFAULT_INDICATORS)
@@ -105,8 +113,9 @@ def test_planning_from_the_analysis_template_stores_its_agenda_and_lists_it_as_p
     assert len(stored) == 1
     meeting = stored[0]
     assert meeting.title == template.title and meeting.template == "analyse" and meeting.state == "gepland"
-    assert [(i.kind, i.title, i.minutes) for i in meeting.agenda] == \
-        [(i.kind, i.title, i.minutes) for i in template.agenda()]
+    assert [(i.kind, i.title, i.minutes) for i in meeting.agenda] == [
+        (i.kind, i.title, i.minutes) for i in template.agenda()
+    ]
     assert meeting.municipality == TOWN_CODE and meeting.sectors == tuple(sectors[:2])
     assert meeting.indicators == meeting_content.DEFAULT_INDICATORS
     assert meeting.meeting_date == TODAY + timedelta(days=14)
@@ -128,7 +137,10 @@ def test_an_invalid_agenda_or_title_shows_the_dutch_sentence_and_stores_nothing(
 
     # A duration of 0 minutes typed in the agenda table.
     app.session_state["plan0_agenda_visievorming"] = {
-        "edited_rows": {1: {"Minuten": 0}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {1: {"Minuten": 0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     app.run()
     app.button(key="plan0_submit").click().run()
     assert not app.exception
@@ -137,7 +149,10 @@ def test_an_invalid_agenda_or_title_shows_the_dutch_sentence_and_stores_nothing(
 
     # A row with a title but no block is an error, not dropped; a fully empty row is ignored.
     app.session_state["plan0_agenda_visievorming"] = {
-        "edited_rows": {}, "added_rows": [{}, {"Titel": "Pauze"}], "deleted_rows": []}
+        "edited_rows": {},
+        "added_rows": [{}, {"Titel": "Pauze"}],
+        "deleted_rows": [],
+    }
     app.run()
     app.button(key="plan0_submit").click().run()
     assert [e.value for e in app.error] == ["Kies bij rij 7 een blok."]
@@ -145,7 +160,10 @@ def test_an_invalid_agenda_or_title_shows_the_dutch_sentence_and_stores_nothing(
 
     # A step title of 200 characters (the table's max_chars is only a hint in the browser).
     app.session_state["plan0_agenda_visievorming"] = {
-        "edited_rows": {0: {"Titel": "x" * 200}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {0: {"Titel": "x" * 200}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     app.run()
     app.button(key="plan0_submit").click().run()
     assert [e.value for e in app.error] == ["De titel van agendapunt 1 is te lang (200 tekens; maximum 120)."]
@@ -167,15 +185,19 @@ def test_an_added_row_takes_the_blocks_title_and_duration(app, demo_db):
     assert app.text_input(key="plan0_zelf_title").value == ""
     app.text_input(key="plan0_zelf_title").input("Korte bijeenkomst")
     app.session_state["plan0_agenda_zelf"] = {
-        "edited_rows": {}, "deleted_rows": [],
-        "added_rows": [{"Blok": "Bouwstenen scoren"}, {"Blok": "Afspraken", "Titel": "Wie doet wat?", "Minuten": 5}]}
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [{"Blok": "Bouwstenen scoren"}, {"Blok": "Afspraken", "Titel": "Wie doet wat?", "Minuten": 5}],
+    }
     app.run()
     assert "Samen 20 minuten" in _captions(app)
     app.button(key="plan0_submit").click().run()
     assert not app.error
     (meeting,) = meetings.meetings(store, team)
     assert [(i.kind, i.title, i.minutes) for i in meeting.agenda] == [
-        ("bouwstenen", "Bouwstenen scoren", 15), ("afspraken", "Wie doet wat?", 5)]
+        ("bouwstenen", "Bouwstenen scoren", 15),
+        ("afspraken", "Wie doet wat?", 5),
+    ]
     assert meeting.template is None and meeting.sectors == ()
     assert "2 stappen · 20 minuten · hele gemeente" in _captions(app)
 
@@ -183,20 +205,34 @@ def test_an_added_row_takes_the_blocks_title_and_duration(app, demo_db):
 def test_a_planned_meeting_is_changed_and_deleted(app, demo_db):
     team = "Werkgroep aanpassen"
     store = Store.open(demo_db)
-    planned = meetings.plan(store, team=team, title="Eerste keer", meeting_date=TODAY,
-                            agenda=TEMPLATES["visievorming"].agenda(), template="visievorming", municipality=TOWN_CODE)
+    planned = meetings.plan(
+        store,
+        team=team,
+        title="Eerste keer",
+        meeting_date=TODAY,
+        agenda=TEMPLATES["visievorming"].agenda(),
+        template="visievorming",
+        municipality=TOWN_CODE,
+    )
     mid = planned.meeting_id
     open_app_page(app, PAGE, team=team)
     assert any(e.label == "Agenda aanpassen" for e in app.expander)
     app.text_input(key=f"edit_{mid}_title").input("Visievorming")
-    app.session_state[f"edit_{mid}_agenda"] = {"edited_rows": {1: {"Minuten": 45}}, "added_rows": [],
-                                               "deleted_rows": [4]}
+    app.session_state[f"edit_{mid}_agenda"] = {
+        "edited_rows": {1: {"Minuten": 45}},
+        "added_rows": [],
+        "deleted_rows": [4],
+    }
     app.button(key=f"edit_{mid}_save").click().run()
     assert not app.exception and not app.error
     changed = meetings.get(store, mid)
     assert changed.title == "Visievorming" and changed.state == "gepland"
     assert [(i.kind, i.minutes) for i in changed.agenda] == [
-        ("checkin", 10), ("definitie", 45), ("acties", 20), ("bouwstenen", 15)]
+        ("checkin", 10),
+        ("definitie", 45),
+        ("acties", 20),
+        ("bouwstenen", 15),
+    ]
     assert "Bijeenkomst 'Visievorming' aangepast." in [s.value for s in app.success]
 
     app.button(key=f"delete_{mid}").click().run()
@@ -208,8 +244,15 @@ def test_a_planned_meeting_is_changed_and_deleted(app, demo_db):
 def test_starting_a_meeting_opens_the_presenter_with_the_token(app, demo_db):
     team = "Werkgroep starten"
     store = Store.open(demo_db)
-    planned = meetings.plan(store, team=team, title="Start", meeting_date=TODAY,
-                            agenda=TEMPLATES["toetsen"].agenda(), template="toetsen", municipality=TOWN_CODE)
+    planned = meetings.plan(
+        store,
+        team=team,
+        title="Start",
+        meeting_date=TODAY,
+        agenda=TEMPLATES["toetsen"].agenda(),
+        template="toetsen",
+        municipality=TOWN_CODE,
+    )
     open_app_page(app, PAGE, team=team)
     app.button(key=f"start_{planned.meeting_id}").click().run()
     assert not app.exception
@@ -224,8 +267,15 @@ def test_starting_a_meeting_opens_the_presenter_with_the_token(app, demo_db):
 def test_a_running_meeting_is_led_further_only_from_the_browser_that_has_its_token(app, demo_db):
     team = "Werkgroep bezig"
     store = Store.open(demo_db)
-    planned = meetings.plan(store, team=team, title="Loopt nu", meeting_date=TODAY,
-                            agenda=TEMPLATES["analyse"].agenda(), template="analyse", municipality=TOWN_CODE)
+    planned = meetings.plan(
+        store,
+        team=team,
+        title="Loopt nu",
+        meeting_date=TODAY,
+        agenda=TEMPLATES["analyse"].agenda(),
+        template="analyse",
+        municipality=TOWN_CODE,
+    )
     meeting, token = meetings.start(store, planned.meeting_id)
     open_app_page(app, PAGE, team=team)
     assert "bezig]" in _markdown(app)
@@ -261,8 +311,8 @@ def test_a_finished_meeting_offers_its_verslag_and_its_scores_in_the_progress(ap
     column = f"{day.strftime('%d/%m/%Y')} Toetsen voorjaar"
     assert list(table.columns) == ["Bouwsteen", column]
     by_name = dict(zip(table["Bouwsteen"], table[column]))
-    assert by_name["Detectie"] == "3 (n=2)"   # median 3.5, rounded down
-    assert by_name["Inclusie"] == "3 (n=2)"   # median of 5 and 2
+    assert by_name["Detectie"] == "3 (n=2)"  # median 3.5, rounded down
+    assert by_name["Inclusie"] == "3 (n=2)"  # median of 5 and 2
     assert by_name["Toeleiding"] == "-"
     heat = _heatmap(app)
     cells = dict(zip(heat["y"], zip(heat["z"], heat["text"])))
@@ -292,7 +342,7 @@ def test_two_finished_meetings_stand_side_by_side_in_date_order(app, demo_db):
     team = "Werkgroep twee keer"
     store = Store.open(demo_db)
     later, earlier = TODAY - timedelta(days=1), TODAY - timedelta(days=40)
-    _finished_meeting(store, team, "Tweede", later, {"detectie": [4, 4, 5]})   # planned first, held later
+    _finished_meeting(store, team, "Tweede", later, {"detectie": [4, 4, 5]})  # planned first, held later
     _finished_meeting(store, team, "Eerste", earlier, {"detectie": [2]})
     open_app_page(app, PAGE, team=team)
     table = _progress_table(app)
@@ -311,8 +361,15 @@ def test_two_finished_meetings_stand_side_by_side_in_date_order(app, demo_db):
 
 
 def _running(store: Store, team: str, title: str, step: int = 0) -> tuple[meetings.Meeting, str]:
-    planned = meetings.plan(store, team=team, title=title, meeting_date=TODAY, agenda=TEMPLATES["analyse"].agenda(),
-                            template="analyse", municipality=TOWN_CODE)
+    planned = meetings.plan(
+        store,
+        team=team,
+        title=title,
+        meeting_date=TODAY,
+        agenda=TEMPLATES["analyse"].agenda(),
+        template="analyse",
+        municipality=TOWN_CODE,
+    )
     meeting, token = meetings.start(store, planned.meeting_id)
     if step:
         meeting = meetings.go_to(store, meeting.meeting_id, token, step)
@@ -332,7 +389,8 @@ def test_a_pasted_facilitator_link_reopens_the_presenter_at_the_same_step(app, d
     assert not [b for b in app.button if b.label == "Verder leiden"]
 
     app.text_input(key="meeting_paste_link").input(
-        f"https://zorgzaam.example/bijeenkomst?id={meeting.meeting_id}&beheer={token}&bron=demo").run()
+        f"https://zorgzaam.example/bijeenkomst?id={meeting.meeting_id}&beheer={token}&bron=demo"
+    ).run()
     assert not app.exception, [e.message for e in app.exception]
     assert not app.error, [e.value for e in app.error]
     assert app.query_params["id"] in (meeting.meeting_id, [meeting.meeting_id])
@@ -350,14 +408,18 @@ def test_a_pasted_text_that_is_not_the_facilitator_link_opens_nothing(app, demo_
     meeting, token = _running(store, team, "Verkeerde link", step=1)
     open_app_page(app, PAGE, team=team)
     app.text_input(key="meeting_paste_link").input(
-        f"https://zorgzaam.example/bijeenkomst?id={meeting.meeting_id}").run()
+        f"https://zorgzaam.example/bijeenkomst?id={meeting.meeting_id}"
+    ).run()
     assert [e.value for e in app.error] == [
         "Dit is geen begeleiderslink: die bevat '?id=…&beheer=…'. Kopieer de volledige link uit je bladwijzer of "
-        "adresbalk."]
+        "adresbalk."
+    ]
     app.text_input(key="meeting_paste_link").input(
-        f"https://zorgzaam.example/bijeenkomst?id={meeting.meeting_id}&beheer=geraden").run()
+        f"https://zorgzaam.example/bijeenkomst?id={meeting.meeting_id}&beheer=geraden"
+    ).run()
     assert [e.value for e in app.error] == [
-        "Geen toegang: alleen wie de begeleiderslink heeft, kan deze bijeenkomst leiden."]
+        "Geen toegang: alleen wie de begeleiderslink heeft, kan deze bijeenkomst leiden."
+    ]
     assert "beheer" not in app.query_params and not app.session_state["meeting_tokens"].get(meeting.meeting_id)
     assert meetings.get(store, meeting.meeting_id).current_step == 1
 

@@ -167,10 +167,12 @@ def test_balance_and_map_count_actions_per_bouwsteen_and_sector(app, demo_db):
     team = "Werkgroep evenwicht"
     store = Store.open(demo_db)
     sectors = store.sectors_within("gemeente", ["13091"])
-    for args in [("Burenbabbels", ["sociale_netwerken"], "lopend", [], None, sectors[0]),
-                 ("Signaalkaart", ["detectie", "toeleiding"], "gepland", [], None, sectors[0]),
-                 ("Zitbanken", ["publieke_ruimte"], "gemist", [], None, sectors[1]),
-                 ("Wegwijsbuddy's", ["toeleiding"], "lopend", [], None, "gemeentebreed")]:
+    for args in [
+        ("Burenbabbels", ["sociale_netwerken"], "lopend", [], None, sectors[0]),
+        ("Signaalkaart", ["detectie", "toeleiding"], "gepland", [], None, sectors[0]),
+        ("Zitbanken", ["publieke_ruimte"], "gemist", [], None, sectors[1]),
+        ("Wegwijsbuddy's", ["toeleiding"], "lopend", [], None, "gemeentebreed"),
+    ]:
         werkgroep.save_action(store, team, validate_action(*args))
     open_app_page(app, PAGE, team=team)
 

@@ -65,7 +65,8 @@ def statbel_population(realdata: Path) -> tuple[bytes, pd.DataFrame]:
     """The real 2025 population of the 154 Zennevallei sectors in Statbel's OPENDATA_SECTOREN layout."""
     population = pd.read_csv(realdata / "zenvallei/population_2025_sectors_transcribed.csv", dtype=str)
     text = "\ufeffCD_REFNIS|CD_SECTOR|TOTAL|TX_DESCR_NL\n" + "".join(
-        f"{s[:5]}|{s}|{p}|x\n" for s, p in zip(population["sector_id"], population["population_2025"]))
+        f"{s[:5]}|{s}|{p}|x\n" for s, p in zip(population["sector_id"], population["population_2025"])
+    )
     return text.encode("utf-8"), population
 
 
@@ -73,11 +74,14 @@ def test_real_files_are_previewed_without_writing_then_imported_and_shown_by_the
     population_file, population = statbel_population(realdata)
     at = open_gegevens()
     assert any("Nog niets geïmporteerd" in m.value for m in at.markdown)
-    upload(at, [
-        ("OPENDATA_SECTOREN_2025_OLD.txt", population_file),  # given first; written last (figures after areas)
-        ("sectors.geojson", (realdata / "zenvallei/sectors.geojson").read_bytes()),
-        ("statsec2024_als_basis.xlsx", (realdata / "pinc_gebiedsniveaus/statsec2024_als_basis.xlsx").read_bytes()),
-    ])
+    upload(
+        at,
+        [
+            ("OPENDATA_SECTOREN_2025_OLD.txt", population_file),  # given first; written last (figures after areas)
+            ("sectors.geojson", (realdata / "zenvallei/sectors.geojson").read_bytes()),
+            ("statsec2024_als_basis.xlsx", (realdata / "pinc_gebiedsniveaus/statsec2024_als_basis.xlsx").read_bytes()),
+        ],
+    )
     assert not at.error, [e.value for e in at.error]
     blocks = previews(at)
     assert len(blocks) == 3
@@ -109,7 +113,10 @@ def test_real_files_are_previewed_without_writing_then_imported_and_shown_by_the
     assert store.sector_vintage() == "2024"
     # The geometry was planned again after the area table fixed the division (as the CLI re-plans figures).
     assert set(store.datasets()["dataset_id"]) == {
-        "gebiedsindeling-statsec-2024", "statsec-geometrie-2024", "cijfers-opendata-sectoren-2025-old"}
+        "gebiedsindeling-statsec-2024",
+        "statsec-geometrie-2024",
+        "cijfers-opendata-sectoren-2025-old",
+    }
     stored = store.observations(["pop_total"], ["2025"])
     assert len(stored) == 154
     assert stored["value"].sum() == population["population_2025"].astype(int).sum()
@@ -153,8 +160,10 @@ def test_broken_files_get_one_dutch_sentence_each_and_nothing_is_written(own_db,
     assert store.is_empty() and store.datasets().empty and store.column_mappings() == []
 
 
-FIGURES = (b"period;geolevel;geoitem;v9999_alleenwonend_75plus\n"
-           b"2024;gemeente;23003;812\n2024;gemeente;23027;x\n2024;gemeente;23064;1234\n")
+FIGURES = (
+    b"period;geolevel;geoitem;v9999_alleenwonend_75plus\n"
+    b"2024;gemeente;23003;812\n2024;gemeente;23027;x\n2024;gemeente;23064;1234\n"
+)
 COLUMN = "v9999_alleenwonend_75plus"
 
 
@@ -181,7 +190,8 @@ def test_an_unknown_column_is_mapped_remembered_imported_and_can_be_deleted(own_
     at.run()
     assert_clean(at)
     assert [s.value for s in at.success] == [
-        "alleenwonend.csv: bewaard als 'Cijfers uit alleenwonend.csv' — 3 cijfers (pop_alone_75plus; 2024)."]
+        "alleenwonend.csv: bewaard als 'Cijfers uit alleenwonend.csv' — 3 cijfers (pop_alone_75plus; 2024)."
+    ]
     stored = store.observations(["pop_alone_75plus"], ["2024"]).set_index("area_code")
     assert stored.loc["23003", "value"] == 812 and stored.loc["23064", "value"] == 1234
     assert math.isnan(stored.loc["23027", "value"]) and stored.loc["23027", "status"] == "verborgen"
@@ -207,14 +217,24 @@ def test_an_unknown_column_is_mapped_remembered_imported_and_can_be_deleted(own_
 
 # --- OpenStreetMap tags --------------------------------------------------------------------------------
 
+
 def osm_geojson() -> bytes:
     """Five amenities in Halle: two pharmacies, a bakery and two florists (not mapped by default)."""
-    points = [("node/1", "Apotheek Halle", {"amenity": "pharmacy"}, 4.236), ("node/2", "Apotheek Zuid",
-              {"amenity": "pharmacy"}, 4.237), ("node/3", "Bakkerij Sas", {"shop": "bakery"}, 4.241),
-              ("node/4", "Bloemen Jan", {"shop": "florist"}, 4.242), ("node/5", "Bloemen Piet", {"shop": "florist"},
-                                                                        4.243)]
-    features = [{"type": "Feature", "properties": {"@id": i, "name": n, **tags},
-                 "geometry": {"type": "Point", "coordinates": [x, 50.735]}} for i, n, tags, x in points]
+    points = [
+        ("node/1", "Apotheek Halle", {"amenity": "pharmacy"}, 4.236),
+        ("node/2", "Apotheek Zuid", {"amenity": "pharmacy"}, 4.237),
+        ("node/3", "Bakkerij Sas", {"shop": "bakery"}, 4.241),
+        ("node/4", "Bloemen Jan", {"shop": "florist"}, 4.242),
+        ("node/5", "Bloemen Piet", {"shop": "florist"}, 4.243),
+    ]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"@id": i, "name": n, **tags},
+            "geometry": {"type": "Point", "coordinates": [x, 50.735]},
+        }
+        for i, n, tags, x in points
+    ]
     return json.dumps({"type": "FeatureCollection", "features": features}).encode()
 
 
@@ -239,14 +259,22 @@ def test_osm_tags_are_shown_edited_remembered_and_forgotten(own_db):
     (editor,) = at.data_editor
     table = editor.value
     assert dict(zip(table["OSM-tag"], table["categorie"])) == {
-        "amenity=pharmacy": "apotheek", "shop=florist": "niet importeren", "shop=bakery": "bakker"}
+        "amenity=pharmacy": "apotheek",
+        "shop=florist": "niet importeren",
+        "shop=bakery": "bakker",
+    }
     assert at.button(key="gegevens_tags_toepassen").disabled  # nothing changed yet
 
     # The werkgroep calls florists "voedingswinkel" and does not want the bakery.
     rows = list(table["OSM-tag"])
-    at.session_state[editor.key] = {"edited_rows": {rows.index("shop=florist"): {"categorie": "voedingswinkel"},
-                                                    rows.index("shop=bakery"): {"categorie": "niet importeren"}},
-                                    "added_rows": [], "deleted_rows": []}
+    at.session_state[editor.key] = {
+        "edited_rows": {
+            rows.index("shop=florist"): {"categorie": "voedingswinkel"},
+            rows.index("shop=bakery"): {"categorie": "niet importeren"},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert_clean(at)
     at.button(key="gegevens_tags_toepassen").click()
@@ -285,7 +313,9 @@ def test_remembered_column_mappings_are_listed_and_forgotten(own_db):
     at = open_gegevens()
     listed = table_of(at, "kolom", "gekoppeld aan")
     assert dict(zip(listed["kolom"], listed["gekoppeld aan"])) == {
-        COLUMN: "telling: Alleenwonenden 75 jaar en ouder (pop_alone_75plus)", "v_ander": "niet importeren"}
+        COLUMN: "telling: Alleenwonenden 75 jaar en ouder (pop_alone_75plus)",
+        "v_ander": "niet importeren",
+    }
     upload(at, [("alleenwonend.csv", FIGURES)])
     assert not [s for s in at.selectbox if s.key and s.key.startswith("gegevens_kolom|")]  # remembered
     at.multiselect(key="gegevens_vergeet_kolommen").set_value([COLUMN])
@@ -305,16 +335,25 @@ def test_remembered_column_mappings_are_listed_and_forgotten(own_db):
 
 # --- an extra indicator ------------------------------------------------------------------------------
 
-CONNECTIONS = (b"period;geolevel;geoitem;v2506_elek_res_n\n"
-               b"2025;statsec;11111A00-;500\n2025;statsec;11111A01-;300\n"
-               b"2025;statsec;22222A00-;120\n2025;statsec;22222A012;80\n")
+CONNECTIONS = (
+    b"period;geolevel;geoitem;v2506_elek_res_n\n"
+    b"2025;statsec;11111A00-;500\n2025;statsec;11111A01-;300\n"
+    b"2025;statsec;22222A00-;120\n2025;statsec;22222A012;80\n"
+)
 
 
 def test_an_extra_indicator_is_mapped_imported_and_picked_on_the_wie_woont_er_page(own_db):
     from tests.helpers import make_store
 
-    make_store(own_db, {("statsec", "11111A00-"): {"pop_total": 1000}, ("statsec", "11111A01-"): {"pop_total": 2000},
-                        ("statsec", "22222A00-"): {"pop_total": 400}, ("statsec", "22222A012"): {"pop_total": 600}})
+    make_store(
+        own_db,
+        {
+            ("statsec", "11111A00-"): {"pop_total": 1000},
+            ("statsec", "11111A01-"): {"pop_total": 2000},
+            ("statsec", "22222A00-"): {"pop_total": 400},
+            ("statsec", "22222A012"): {"pop_total": 600},
+        },
+    )
     at = open_gegevens()
     upload(at, [("aansluitingen.csv", CONNECTIONS)])
     column = "v2506_elek_res_n"
@@ -337,10 +376,12 @@ def test_an_extra_indicator_is_mapped_imported_and_picked_on_the_wie_woont_er_pa
     assert_clean(at)
     assert [s.value for s in at.success] == [
         "aansluitingen.csv: bewaard als 'Cijfers uit aansluitingen.csv' — 4 cijfers "
-        "(user_elektriciteitsaansluitingen; 2025)."]
+        "(user_elektriciteitsaansluitingen; 2025)."
+    ]
     listed = table_of(at, "kolom", "gekoppeld aan")
-    assert listed["gekoppeld aan"].iloc[0] == ("eigen indicator: Elektriciteitsaansluitingen (aansluitingen), "
-                                               "gedeeld door aantal inwoners (pop_total) × 1.000")
+    assert listed["gekoppeld aan"].iloc[0] == (
+        "eigen indicator: Elektriciteitsaansluitingen (aansluitingen), gedeeld door aantal inwoners (pop_total) × 1.000"
+    )
 
     # The Wie woont er? picker lists it under "eigen indicatoren", with its unit and source.
     at.query_params["elz"] = "elz1"
@@ -350,8 +391,10 @@ def test_an_extra_indicator_is_mapped_imported_and_picked_on_the_wie_woont_er_pa
     assert_clean(at)
     picker = at.selectbox(key="indicator")
     code = "eigen_elektriciteitsaansluitingen"
-    assert picker.options[-1] == ("Eigen indicatoren › Elektriciteitsaansluitingen (aansluitingen per 1.000 "
-                                  "inwoners) (bron: Provincies in Cijfers, aansluitingen.csv)")
+    assert picker.options[-1] == (
+        "Eigen indicatoren › Elektriciteitsaansluitingen (aansluitingen per 1.000 "
+        "inwoners) (bron: Provincies in Cijfers, aansluitingen.csv)"
+    )
     picker.set_value(code)
     at.run()
     assert_clean(at)
@@ -365,7 +408,8 @@ def test_an_extra_indicator_is_mapped_imported_and_picked_on_the_wie_woont_er_pa
     assert_clean(at)
     assert any("Sector Sector 11111A00- (11111A00-)" in h.value for h in at.subheader)
     assert "500,0 aansluitingen per 1.000 inwoners" in " ".join(m.value for m in at.markdown) + " ".join(
-        str(d.value.to_dict()) for d in at.dataframe)
+        str(d.value.to_dict()) for d in at.dataframe
+    )
 
 
 def test_a_plain_table_gets_its_period_from_a_column_name_and_an_extra_indicator_of_a_kind(own_db, realdata):
@@ -401,4 +445,5 @@ def test_a_plain_table_gets_its_period_from_a_column_name_and_an_extra_indicator
     weights = store.observations(["user_dichtheid_gewicht"], ["2025"])
     assert weights["value"].sum() == pytest.approx(pd.to_numeric(population["area_ha"]).sum())
     assert remembered_mapping(store)["density_per_ha"] == ColumnTarget.extra(
-        "Dichtheid", "inwoners per ha", measure="score", other_column="area_ha")
+        "Dichtheid", "inwoners per ha", measure="score", other_column="area_ha"
+    )

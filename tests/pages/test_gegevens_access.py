@@ -23,8 +23,11 @@ def own_db(tmp_path, demo_db, monkeypatch) -> Path:
     store = Store.open(path)
     cur = store.cursor()
     cur.execute("UPDATE datasets SET is_demo = FALSE")
-    for table, dataset, where in [("features", "osm", "layer = 'voorziening'"), ("stops", "gtfs", "TRUE"),
-                                  ("grid_cells", "raster-inwoners", "layer = 'inwoners'")]:
+    for table, dataset, where in [
+        ("features", "osm", "layer = 'voorziening'"),
+        ("stops", "gtfs", "TRUE"),
+        ("grid_cells", "raster-inwoners", "layer = 'inwoners'"),
+    ]:
         cur.execute(f"UPDATE {table} SET dataset_id = ? WHERE {where}", [dataset])
         cur.execute("INSERT INTO datasets VALUES (?, ?, 'test', NULL, FALSE, NULL, now())", [dataset, dataset])
     cur.execute("DELETE FROM place_access")

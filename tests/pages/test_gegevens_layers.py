@@ -34,8 +34,18 @@ def _raster_inside(sectors: gpd.GeoDataFrame) -> tuple[bytes, str, int]:
     x, y = math.floor(p.x / 100) * 100, math.floor(p.y / 100) * 100
     assert largest.geometry.contains(shapely.box(x - 100, y - 100, x + 200, y + 200))
     buffer = io.BytesIO()
-    with rasterio.open(buffer, "w", driver="GTiff", width=3, height=3, count=1, dtype="float32", crs="EPSG:31370",
-                       transform=from_origin(x - 100, y + 200, 100, 100), nodata=-9999) as dst:
+    with rasterio.open(
+        buffer,
+        "w",
+        driver="GTiff",
+        width=3,
+        height=3,
+        count=1,
+        dtype="float32",
+        crs="EPSG:31370",
+        transform=from_origin(x - 100, y + 200, 100, 100),
+        nodata=-9999,
+    ) as dst:
         dst.write(np.array([[5, 10, 0], [20, -9999, 7], [1, 2, 3]], dtype="float32"), 1)
     return buffer.getvalue(), largest["id"], 7  # 0 and nodata are no residents
 
@@ -45,12 +55,18 @@ def test_layers_uploaded_with_their_sectors_are_imported_in_one_go(own_db, reald
     raster, sector, cells = _raster_inside(sectors)
     kern = gpd.GeoDataFrame({"type": ["kern"]}, geometry=[sectors.geometry.iloc[0].buffer(-50)], crs=31370)
     at = open_gegevens()
-    upload(at, [
-        ("ni_inw_ha_zennevallei.tif", raster),
-        ("sectors.geojson", (realdata / "zenvallei/sectors.geojson").read_bytes()),
-        ("kernen.geojson", kern.to_json().encode("utf-8")),
-        ("Lst_Pharmacies_pub_Extended.xlsx", (realdata / "pharmacies_be/Lst_Pharmacies_pub_Extended.xlsx").read_bytes()),
-    ])
+    upload(
+        at,
+        [
+            ("ni_inw_ha_zennevallei.tif", raster),
+            ("sectors.geojson", (realdata / "zenvallei/sectors.geojson").read_bytes()),
+            ("kernen.geojson", kern.to_json().encode("utf-8")),
+            (
+                "Lst_Pharmacies_pub_Extended.xlsx",
+                (realdata / "pharmacies_be/Lst_Pharmacies_pub_Extended.xlsx").read_bytes(),
+            ),
+        ],
+    )
     # The raster needs the sectors: it waits for them instead of being refused.
     waiting = [w.value for w in at.warning if "Importeer eerst de sectorgeometrie" in w.value]
     assert len(waiting) == 1 and "nog eens gelezen" in waiting[0]

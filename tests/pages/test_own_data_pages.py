@@ -22,13 +22,22 @@ def prepared_own(shared_dir, tmp_path_factory) -> Path:
     realdata = shared_dir / "realdata"
     folder = tmp_path_factory.mktemp("own")
     pop = pd.read_csv(realdata / "zenvallei/population_2025_sectors_transcribed.csv", dtype=str)
-    pd.DataFrame({"CD_REFNIS": pop["sector_id"].str[:5], "CD_SECTOR": pop["sector_id"],
-                  "TOTAL": pop["population_2025"], "TX_DESCR_NL": "x"}).to_csv(
-        folder / "OPENDATA_SECTOREN_2025_OLD.txt", sep="|", index=False, encoding="utf-8-sig")
+    pd.DataFrame(
+        {
+            "CD_REFNIS": pop["sector_id"].str[:5],
+            "CD_SECTOR": pop["sector_id"],
+            "TOTAL": pop["population_2025"],
+            "TX_DESCR_NL": "x",
+        }
+    ).to_csv(folder / "OPENDATA_SECTOREN_2025_OLD.txt", sep="|", index=False, encoding="utf-8-sig")
     path = folder / "own.duckdb"
     store = Store.open(path)
-    files = [realdata / "pinc_gebiedsniveaus/statsec2024_als_basis.xlsx", realdata / "zenvallei/sectors.geojson",
-             folder / "OPENDATA_SECTOREN_2025_OLD.txt", realdata / "pharmacies_be/Lst_Pharmacies_pub_Extended.xlsx"]
+    files = [
+        realdata / "pinc_gebiedsniveaus/statsec2024_als_basis.xlsx",
+        realdata / "zenvallei/sectors.geojson",
+        folder / "OPENDATA_SECTOREN_2025_OLD.txt",
+        realdata / "pharmacies_be/Lst_Pharmacies_pub_Extended.xlsx",
+    ]
     for file in files:
         for plan in plan_sources([SourceFile.from_path(file)], store):
             plan.apply(store)
@@ -53,9 +62,11 @@ def test_the_pages_open_on_the_zone_with_sector_maps_not_the_first_of_the_alphab
     assert store.areas_by_mapped_sectors("elz") == ["elz53"]
     busiest = store.areas_by_mapped_sectors("gemeente", within=("elz", "elz53"))
     assert len(busiest) == 7
-    mapped = store.query_df("SELECT p.parent_code AS g, count(*) AS n FROM area_parents p JOIN areas a"
-                            " ON a.level = 'statsec' AND a.code = p.code AND a.geom_display IS NOT NULL"
-                            " WHERE p.level = 'statsec' AND p.parent_level = 'gemeente' GROUP BY 1")
+    mapped = store.query_df(
+        "SELECT p.parent_code AS g, count(*) AS n FROM area_parents p JOIN areas a"
+        " ON a.level = 'statsec' AND a.code = p.code AND a.geom_display IS NOT NULL"
+        " WHERE p.level = 'statsec' AND p.parent_level = 'gemeente' GROUP BY 1"
+    )
     assert busiest[0] == mapped.sort_values(["n", "g"], ascending=[False, True])["g"].iloc[0]
     close_all()
 
@@ -88,10 +99,10 @@ def test_wie_vs_wat_says_what_is_missing_instead_of_finding_no_mismatch(own_db):
     # With 80+ counts (made up here, per real sector) the need is there, but access was never computed.
     store = Store.open(own_db)
     sectors = store.sectors_within("elz", ["elz53"])
-    frame = pd.DataFrame({"period": "2025", "geolevel": "statsec2024", "geoitem": sectors,
-                          "pop_age_80_89": 30, "pop_age_90plus": 5})
-    for plan in plan_sources([SourceFile.from_bytes("upload_80plus.csv", frame.to_csv(index=False).encode())],
-                             store):
+    frame = pd.DataFrame(
+        {"period": "2025", "geolevel": "statsec2024", "geoitem": sectors, "pop_age_80_89": 30, "pop_age_90plus": 5}
+    )
+    for plan in plan_sources([SourceFile.from_bytes("upload_80plus.csv", frame.to_csv(index=False).encode())], store):
         plan.apply(store)
     close_all()
     second = infos()
@@ -110,9 +121,11 @@ def test_wie_woont_er_opens_on_an_indicator_the_own_data_can_show(own_db):
     assert any(o.endswith("% 80-plussers · geen cijfers") for o in labels)
     assert not any(o.endswith("Aantal inwoners · geen cijfers") for o in labels)
     store = Store.open(own_db)
-    halle = store.query_df("SELECT sum(value) AS v FROM observations o JOIN area_parents p ON p.level = 'statsec'"
-                           " AND p.code = o.area_code AND p.parent_level = 'gemeente' AND p.parent_code = '23027'"
-                           " WHERE o.variable = 'pop_total'")["v"].iloc[0]
+    halle = store.query_df(
+        "SELECT sum(value) AS v FROM observations o JOIN area_parents p ON p.level = 'statsec'"
+        " AND p.code = o.area_code AND p.parent_level = 'gemeente' AND p.parent_code = '23027'"
+        " WHERE o.variable = 'pop_total'"
+    )["v"].iloc[0]
     close_all()
     summary = next(m.value for m in at.markdown if m.value.startswith("**Aantal inwoners**"))
     assert at.sidebar.selectbox(key="gemeente").value == "23027"  # Halle: the most mapped sectors (41)
@@ -133,8 +146,18 @@ def test_an_imported_facilities_raster_is_a_map_layer_with_its_own_legend(own_db
     width, height = int((x1 - x0) / 100), int((y1 - y0) / 100)
     values = (np.arange(width * height) % 4 + 1).reshape(height, width).astype("float32")
     path = tmp_path / "ni_huish_basisvoorz_ha_vlaa_2013.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
-                       crs="EPSG:31370", transform=from_origin(x0, y1, 100, 100), nodata=-9999) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=width,
+        height=height,
+        count=1,
+        dtype="float32",
+        crs="EPSG:31370",
+        transform=from_origin(x0, y1, 100, 100),
+        nodata=-9999,
+    ) as dst:
         dst.write(values, 1)
     for plan in plan_sources([SourceFile.from_path(path)], store):
         plan.apply(store)

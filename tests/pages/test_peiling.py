@@ -73,8 +73,20 @@ def test_creating_a_bouwstenen_poll_puts_the_facilitator_link_in_the_url(app, st
     assert [q.bouwsteen for q in session.questions] == [b.code for b in bouwstenen.BOUWSTENEN]
     assert all(q.kind == "scale" for q in session.questions)
     assert session.is_open and not session.results_visible and session.current_round == 1
-    months = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-              "november", "december")
+    months = (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    )
     today = date.today()
     assert session.title == f"Bouwstenen zelfevaluatie {today.day} {months[today.month - 1]} {today.year}"
     # The big screen: the join code in large letters, the participant link and its QR code.
@@ -84,9 +96,11 @@ def test_creating_a_bouwstenen_poll_puts_the_facilitator_link_in_the_url(app, st
     assert app.image and link in app.image[0].captions[0]
     assert any("begeleiderslink" in w.value and "bladwijzer" in w.value for w in app.warning)
     assert {"poll_close", "poll_reveal", "poll_new_round", "poll_take"} <= button_keys(app)
-    assert {d.label for d in app.download_button} == {"Antwoorden als CSV",
-                                                      "Antwoorden en resultaten als Excel (XLSX)",
-                                                      "Verdeling van ronde 1 als afbeelding (PNG)"}
+    assert {d.label for d in app.download_button} == {
+        "Antwoorden als CSV",
+        "Antwoorden en resultaten als Excel (XLSX)",
+        "Verdeling van ronde 1 als afbeelding (PNG)",
+    }
     # The token is shown only as part of the facilitator link, never beside the join code.
     assert not any(token in m.value for m in app.markdown)
 
@@ -147,11 +161,13 @@ def test_own_questions_from_the_editor_and_a_validation_error_creates_nothing(ap
 
 
 def test_own_questions_rows_become_poll_questions():
-    frame = pd.DataFrame({
-        "soort": ["meerkeuze", None, "kort woord", None],
-        "vraag": ["Wat eerst?", None, "Eén woord", "Vergeten soort"],
-        "keuzes": ["Bank ; Bus;; ", None, "genegeerd", ""],
-    })
+    frame = pd.DataFrame(
+        {
+            "soort": ["meerkeuze", None, "kort woord", None],
+            "vraag": ["Wat eerst?", None, "Eén woord", "Vergeten soort"],
+            "keuzes": ["Bank ; Bus;; ", None, "genegeerd", ""],
+        }
+    )
     with pytest.raises(polls.PollError, match="rij 4"):
         own_questions(frame)
     assert own_questions(frame.iloc[:3]) == [
@@ -173,8 +189,13 @@ def test_answers_appear_in_the_facilitator_results(app, store):
     assert not app.exception and not app.error
     rows = scale_rows(app)
     assert rows.loc[1, "Antwoorden"] == "3 van 3"
-    assert [rows.loc[1, str(s)] for s in range(1, 6)] == ["1 (33,3 %)", "0 (0,0 %)", "1 (33,3 %)", "0 (0,0 %)",
-                                                          "1 (33,3 %)"]
+    assert [rows.loc[1, str(s)] for s in range(1, 6)] == [
+        "1 (33,3 %)",
+        "0 (0,0 %)",
+        "1 (33,3 %)",
+        "0 (0,0 %)",
+        "1 (33,3 %)",
+    ]
     assert rows.loc[1, "Mediaan"] == "3" and rows.loc[1, "Van–tot"] == "1–5"
     assert rows.loc[1, "Meningen"] == "lopen uiteen"
     assert rows.loc[2, "Antwoorden"] == "2 van 3" and rows.loc[2, "3"] == "2 (100,0 %)"

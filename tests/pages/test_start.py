@@ -47,8 +47,10 @@ def test_start_shows_the_engine_values_beside_zone_and_flanders(app, demo_db):
     assert metric(app, "% 80-plussers") == want["gebied"]
     zone_label = f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}"
     lines = card_text(app, zone_label)
-    assert any(f"{zone_label}: **{want[zone_label]}**" in text and f"Vlaanderen: **{want['Vlaanderen']}**" in text
-               for text in lines)
+    assert any(
+        f"{zone_label}: **{want[zone_label]}**" in text and f"Vlaanderen: **{want['Vlaanderen']}**" in text
+        for text in lines
+    )
     inhabitants = expected(demo_db, TOWN_CODE, "pop_total")["gebied"]
     assert f"{metric(app, 'Aantal inwoners')} inwoners" == inhabitants  # the label carries the unit
 
@@ -85,11 +87,26 @@ def test_own_data_with_areas_but_no_figures_says_what_to_import(tmp_path, demo_d
     own = tmp_path / "own.duckdb"
     store = Store.open(own)
     store.import_dataset(
-        "gebiedsindeling-test", title="Gebiedsindeling", source="Provincies in Cijfers", period_label="2024",
-        areas=pd.DataFrame({"level": ["elz", "gemeente", "statsec"], "code": ["elz53", "23003", "23003A001"],
-                            "name": ["Zennevallei", "Beersel", "Beersel-Kern"]}),
-        area_parents=pd.DataFrame({"level": ["gemeente", "statsec"], "code": ["23003", "23003A001"],
-                                   "parent_level": ["elz", "gemeente"], "parent_code": ["elz53", "23003"]}))
+        "gebiedsindeling-test",
+        title="Gebiedsindeling",
+        source="Provincies in Cijfers",
+        period_label="2024",
+        areas=pd.DataFrame(
+            {
+                "level": ["elz", "gemeente", "statsec"],
+                "code": ["elz53", "23003", "23003A001"],
+                "name": ["Zennevallei", "Beersel", "Beersel-Kern"],
+            }
+        ),
+        area_parents=pd.DataFrame(
+            {
+                "level": ["gemeente", "statsec"],
+                "code": ["23003", "23003A001"],
+                "parent_level": ["elz", "gemeente"],
+                "parent_code": ["elz53", "23003"],
+            }
+        ),
+    )
     close_all()
     monkeypatch.setenv("ZORGZAAM_DB", str(own))
     monkeypatch.setenv("ZORGZAAM_DEMO_DB", str(demo_db))

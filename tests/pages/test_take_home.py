@@ -39,7 +39,9 @@ def test_the_summary_table_is_made_on_request_with_the_engine_values(app, demo_d
     ok = expected[expected["status"] == "ok"].iloc[0]
     # Find the row of that sector and indicator, whatever the exact column names.
     code_col, value_col = header[0], next(h for h in header if h and h.lower().startswith("waarde"))
-    mine = rows[(rows[code_col] == ok["area_code"]) & rows.apply(lambda r: "80-plussers" in " ".join(map(str, r)), axis=1)]
+    mine = rows[
+        (rows[code_col] == ok["area_code"]) & rows.apply(lambda r: "80-plussers" in " ".join(map(str, r)), axis=1)
+    ]
     assert len(mine) >= 1 and abs(float(mine.iloc[0][value_col]) - ok["value"]) < 1e-6
 
 
@@ -83,7 +85,6 @@ def test_wie_vs_wat_and_wat_is_er_maps_are_made_as_print_pngs(app):
     assert image.size[0] >= 2480 and len(image.convert("RGB").getcolors(maxcolors=1 << 24)) > 20
 
 
-
 def test_start_and_bouwstenen_maps_are_made_as_print_pngs(app, demo_db):
     import io
     from datetime import date
@@ -102,8 +103,9 @@ def test_start_and_bouwstenen_maps_are_made_as_print_pngs(app, demo_db):
     store = Store.open(demo_db)
     werkgroep.save_scores(store, team, date.today(), {"detectie": 3})
     sector = store.sectors_within("gemeente", [TOWN_CODE])[0]
-    werkgroep.save_action(store, team, bouwstenen.validate_action("Buurtwandeling", ["detectie"], "lopend",
-                                                                  place=sector))
+    werkgroep.save_action(
+        store, team, bouwstenen.validate_action("Buurtwandeling", ["detectie"], "lopend", place=sector)
+    )
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)  # a new session: the team from the URL
     at.query_params["elz"] = DEMO_ELZ_CODE
     at.query_params["gemeente"] = TOWN_CODE

@@ -52,8 +52,9 @@ def test_attention_list_is_top_third_of_both_and_counts_are_estimates(app, demo_
     n = len(known)
     need_rank = need[known].rank(method="average")
     share_rank = expected.loc[known, "share"].round(9).rank(method="average")
-    top = [c for c in known if np.floor(3 * (need_rank[c] - 0.5) / n) >= 2
-           and np.floor(3 * (share_rank[c] - 0.5) / n) >= 2]
+    top = [
+        c for c in known if np.floor(3 * (need_rank[c] - 0.5) / n) >= 2 and np.floor(3 * (share_rank[c] - 0.5) / n) >= 2
+    ]
     codes = attention_codes(app)
     assert sorted(codes) == sorted(top)
     assert codes  # the demo has older rural sectors far from the basket
@@ -70,8 +71,9 @@ def test_attention_list_is_top_third_of_both_and_counts_are_estimates(app, demo_
 
 def test_zone_share_is_a_ratio_of_sums(app, demo_db):
     open_page(app, wat="bus", bus_per_uur="2.0", bus_straal="500")
-    zone = expected_frame(demo_db, "bus", AccessSettings(bus_min_per_hour=2.0, bus_radius=500),
-                          within=("elz", DEMO_ELZ_CODE))
+    zone = expected_frame(
+        demo_db, "bus", AccessSettings(bus_min_per_hour=2.0, bus_radius=500), within=("elz", DEMO_ELZ_CODE)
+    )
     known = zone.dropna(subset=["group", "lacking"])
     pooled = known["lacking"].sum() / known["group"].sum()
     headline = next(m.value for m in app.markdown if m.value.startswith("**Wie**"))
@@ -93,8 +95,9 @@ def test_changing_wat_and_radius_changes_the_list_and_the_url(app, demo_db):
     assert after != before
     for code in after:
         assert expected.loc[code, "share"] > 0  # listed sectors have people beyond both
-    assert any("verder dan 800 m van een bakker en 400 m van een bus die elk uur passeert" in m.value
-               for m in app.markdown)
+    assert any(
+        "verder dan 800 m van een bakker en 400 m van een bus die elk uur passeert" in m.value for m in app.markdown
+    )
 
 
 def test_hidden_80plus_stays_unknown_and_selected_sector_gets_its_sentence(app):

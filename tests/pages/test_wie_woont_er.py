@@ -40,8 +40,10 @@ def test_headline_names_each_reference_with_the_engine_value(app, demo_db):
     texts = {row.role: format_indicator(ind, row.value, row.status) for row in result.itertuples()}
     headline = next(m.value for m in app.markdown if m.value.startswith(f"**{ind.label}**"))
     assert f"gemeente Heidebeek: **{texts['gebied']}**" in headline
-    assert f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}: **{texts[f'gemiddelde eerstelijnszone {DEMO_ELZ_NAME}']}**" \
+    assert (
+        f"gemiddelde eerstelijnszone {DEMO_ELZ_NAME}: **{texts[f'gemiddelde eerstelijnszone {DEMO_ELZ_NAME}']}**"
         in headline
+    )
     assert f"Vlaanderen: **{texts['Vlaanderen']}**" in headline
     assert "tot en met 2025" in headline and "Bron:" in headline
 
@@ -55,8 +57,10 @@ def test_ranking_table_shows_every_sector_value_and_counts_from_the_engine(app, 
     for code, row in want.iterrows():
         assert table.loc[code, ind.label] == format_indicator(ind, row["value"], row["status"])
         if row["status"] == "ok":
-            assert table.loc[code, "Teller / noemer"] == \
-                f"{format_number(row['numerator'])} / {format_number(row['denominator'])}"
+            assert (
+                table.loc[code, "Teller / noemer"]
+                == f"{format_number(row['numerator'])} / {format_number(row['denominator'])}"
+            )
     assert table.loc[TINY_SECTOR, ind.label] == "x"
     assert table.loc[TINY_SECTOR, ""] == "⚠"
     ranks = table.dropna(subset=["Rang"]).sort_values("Rang")
@@ -76,8 +80,9 @@ def test_sector_from_the_url_opens_its_profile_with_engine_values(app, demo_db):
         own = rows[rows["role"] == "gebied"].iloc[0]
         zone = rows[rows["area_level"] == "elz"].iloc[0]
         assert profile.loc[ind.label, "Sector"] == format_indicator(ind, own["value"], own["status"])
-        assert profile.loc[ind.label, f"eerstelijnszone {DEMO_ELZ_NAME}"] == \
-            format_indicator(ind, zone["value"], zone["status"])
+        assert profile.loc[ind.label, f"eerstelijnszone {DEMO_ELZ_NAME}"] == format_indicator(
+            ind, zone["value"], zone["status"]
+        )
     assert app.query_params["sector"] == SECTOR
 
 
@@ -122,8 +127,9 @@ def test_signal_table_counts_follow_the_rule_shown(app, demo_db):
     codes = [i.code for i in signal_indicators()]
     sectors = compute(store, codes, level="statsec", within=("elz", DEMO_ELZ_CODE))
     zone = compute(store, codes, areas=[("elz", DEMO_ELZ_CODE)]).set_index("indicator")["value"]
-    matrix = signal_matrix(summarise(evaluate(sectors, zone, SignalRule())), store.sectors_within("gemeente",
-                                                                                                [TOWN_CODE]))
+    matrix = signal_matrix(
+        summarise(evaluate(sectors, zone, SignalRule())), store.sectors_within("gemeente", [TOWN_CODE])
+    )
     table = table_with(app, "Eenzaamheid").set_index("Code")
     # Every demo sector has data for these signals, except the tiny one whose values are all hidden: "-", never 0.
     want = matrix.loc[table.index].astype(str)
@@ -262,8 +268,10 @@ def test_signals_tab_says_no_data_not_zero_when_the_indicators_are_absent(tmp_pa
     questions = "\n".join(t for t in texts if "Geen" in t)
     if kind == "absent":
         assert (table[["Eenzaamheid", "Kansen"]] == "-").all().all()  # not 0
-        assert "- **Kansen**: geen gegevens: importeer leeftijd en herkomst per sector (bv. uit Provincies in " \
-               "Cijfers)" in sector_lines
+        assert (
+            "- **Kansen**: geen gegevens: importeer leeftijd en herkomst per sector (bv. uit Provincies in "
+            "Cijfers)" in sector_lines
+        )
         assert any(i.value.startswith("Geen gegevens voor Eenzaamheid") for i in at.info)
         assert "Geen gegevens: importeer leeftijd en herkomst per sector" in questions  # 2.4
         assert "Geen sectoren vallen op" not in questions and "valt op volgens deze regel" not in questions

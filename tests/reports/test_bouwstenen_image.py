@@ -23,14 +23,15 @@ EARLIER = TODAY - timedelta(days=45)
 def store(tmp_path):
     s = Store.open(tmp_path / "image.duckdb")
     werkgroep.save_scores(s, TEAM, EARLIER, {"detectie": 2, "inclusie": 3, "communicatie": 4})
-    werkgroep.save_scores(s, TEAM, TODAY, {"detectie": 1, "inclusie": 4, "communicatie": 5, "toeleiding": 3,
-                                           "buurt_analyse_plan": 2})
+    werkgroep.save_scores(
+        s, TEAM, TODAY, {"detectie": 1, "inclusie": 4, "communicatie": 5, "toeleiding": 3, "buurt_analyse_plan": 2}
+    )
     yield s
     close_all()
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def _colours(png: bytes) -> tuple[Image.Image, set]:
@@ -85,8 +86,9 @@ def test_nothing_to_draw_is_said_in_dutch(store):
 
 
 def test_poll_round_png(store):
-    session, token = polls.create_session(store, "Bouwstenen oktober", polls.bouwstenen_questions()[:3]
-                                          + [{"kind": "word", "text": "Eén woord"}])
+    session, token = polls.create_session(
+        store, "Bouwstenen oktober", polls.bouwstenen_questions()[:3] + [{"kind": "word", "text": "Eén woord"}]
+    )
     for pid, values in (("a", (1, 4, 5)), ("b", (3, 4, 5)), ("c", (5, 4, 2))):
         for qid, value in enumerate(values, start=1):
             polls.answer(store, session.join_code, pid, qid, value)
@@ -110,8 +112,9 @@ def test_the_poll_round_a_team_took_over_can_be_drawn(store):
     for pid, value in (("a", 2), ("b", 4)):
         polls.answer(store, session.join_code, pid, 1, value)
     scores = werkgroep.scores_from_poll(polls.results(store, session.session_id, token))
-    werkgroep.save_scores(store, TEAM, TODAY, scores, source="peiling", poll_session_id=session.session_id,
-                          poll_round=1)
+    werkgroep.save_scores(
+        store, TEAM, TODAY, scores, source="peiling", poll_session_id=session.session_id, poll_round=1
+    )
     [results] = team_poll_rounds(store, TEAM)
     image, colours = _colours(poll_round_png(results))
     assert image.width >= 1500 and len(colours) > 20

@@ -18,8 +18,18 @@ from zorgzaam.demo import TINY_SECTOR, TOWN_CODE, WZC_SECTOR
 from zorgzaam.engine import compute
 from zorgzaam.reports import map_image
 from zorgzaam.reports.map_image import (
-    HIGHLIGHT_COLOUR, MapLegendItem, PointLayer, highlight_legend, indicator_classes, indicator_map_png,
-    legend_items, nice_length, profile_map_png, scale_label, sector_map_png, source_caption,
+    HIGHLIGHT_COLOUR,
+    MapLegendItem,
+    PointLayer,
+    highlight_legend,
+    indicator_classes,
+    indicator_map_png,
+    legend_items,
+    nice_length,
+    profile_map_png,
+    scale_label,
+    sector_map_png,
+    source_caption,
 )
 from zorgzaam.store import Store, close_all
 
@@ -29,8 +39,9 @@ def town(demo_db):
     store = Store.open(demo_db)
     codes = store.sectors_within("gemeente", [TOWN_CODE])
     raw = store.geometries("statsec", codes, display=False)
-    frame = pd.DataFrame({"code": raw["code"], "name": raw["name"],
-                          "geometry": list(shapely.from_wkb(raw["geometry"]))})
+    frame = pd.DataFrame(
+        {"code": raw["code"], "name": raw["name"], "geometry": list(shapely.from_wkb(raw["geometry"]))}
+    )
     result = compute(store, ["pct_80plus"], level="statsec", within=("gemeente", TOWN_CODE))
     close_all()
     return frame, result.set_index("area_code")
@@ -48,8 +59,14 @@ def _colours(img: Image.Image) -> set[tuple[int, int, int]]:
 
 def test_a3_highlight_map_is_print_size_not_blank_and_shows_the_highlight(town):
     frame, _ = town
-    png = sector_map_png(frame, title="Heidebeek", source="demo — fictief", period="2025",
-                         legend=highlight_legend("gekozen sector"), highlight=[WZC_SECTOR])
+    png = sector_map_png(
+        frame,
+        title="Heidebeek",
+        source="demo — fictief",
+        period="2025",
+        legend=highlight_legend("gekozen sector"),
+        highlight=[WZC_SECTOR],
+    )
     img = _image(png)
     assert img.size[0] >= 2480 and img.size[1] >= 1754  # A3 landscape at 150 dpi
     colours = _colours(img)
@@ -71,8 +88,16 @@ def test_a4_portrait_and_higher_dpi_sizes(town):
 def test_indicator_map_uses_the_pages_classes_and_colours(town):
     frame, result = town
     ind = BUILTIN.indicator("pct_80plus")
-    png = indicator_map_png(frame, result["value"], ind, source="demo — fictief", period="2025",
-                            view_label="gemeente Heidebeek", statuses=result["status"], highlight=[WZC_SECTOR])
+    png = indicator_map_png(
+        frame,
+        result["value"],
+        ind,
+        source="demo — fictief",
+        period="2025",
+        view_label="gemeente Heidebeek",
+        statuses=result["status"],
+        highlight=[WZC_SECTOR],
+    )
     img = _image(png)
     assert img.size[0] >= 2480 and img.size[1] >= 1754
     values = frame["code"].map(result["value"].where(result["status"] == "ok")).astype(float)
@@ -107,11 +132,14 @@ def test_indicator_classes_fall_back_like_the_page():
 
 def test_highlight_legend_and_caption():
     items = highlight_legend("deze sector")
-    assert items == [MapLegendItem(HIGHLIGHT_COLOUR, "deze sector"),
-                     MapLegendItem(map_image.CONTEXT_COLOUR, "andere sectoren")]
+    assert items == [
+        MapLegendItem(HIGHLIGHT_COLOUR, "deze sector"),
+        MapLegendItem(map_image.CONTEXT_COLOUR, "andere sectoren"),
+    ]
     caption = source_caption("demo — fictief", "2025", date(2026, 12, 2))
-    assert caption == ("Bron: demo — fictief · periode 2025 · kaart: zorgzaam · 2 december 2026 · "
-                       "noorden boven (Lambert 72)")
+    assert caption == (
+        "Bron: demo — fictief · periode 2025 · kaart: zorgzaam · 2 december 2026 · noorden boven (Lambert 72)"
+    )
 
 
 def test_scale_bar_lengths_are_round_and_dutch():
@@ -129,8 +157,9 @@ def test_points_are_drawn_in_their_colour(town):
     x = [(centre[0] + centre[2]) / 2 + d for d in (-500, 0, 500)]
     y = [(centre[1] + centre[3]) / 2] * 3
     colour = (213, 94, 0)
-    png = sector_map_png(frame, title="t", source="s", points=[PointLayer(x, y, colour, "Supermarkt", size=400)],
-                         page="A4", dpi=100)
+    png = sector_map_png(
+        frame, title="t", source="s", points=[PointLayer(x, y, colour, "Supermarkt", size=400)], page="A4", dpi=100
+    )
     assert colour in _colours(_image(png))
 
 
@@ -169,7 +198,9 @@ def test_amenity_points_use_the_wat_is_er_colours():
     frame = pd.DataFrame({"category": ["bakker", "huisarts", "bakker"], "x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]})
     layers = amenity_points(frame)
     assert [(layer.label, layer.colour, len(layer.x)) for layer in layers] == [
-        ("Bakker", AMENITIES["bakker"].colour, 2), ("Huisarts", AMENITIES["huisarts"].colour, 1)]
+        ("Bakker", AMENITIES["bakker"].colour, 2),
+        ("Huisarts", AMENITIES["huisarts"].colour, 1),
+    ]
     assert [layer.label for layer in amenity_points(frame, ["huisarts"])] == ["Huisarts"]
 
 
@@ -192,13 +223,17 @@ def test_overlays_draw_kernen_and_linten_over_the_sectors():
     kern = Overlay([shapely.box(150_500, 200_500, 151_500, 201_500)], (215, 48, 39), "Kern")
     lint = Overlay([shapely.LineString([(150_100, 201_900), (151_900, 201_900)])], (230, 171, 2), "Lint")
     plain = Image.open(io.BytesIO(sector_map_png(sectors, title="t", source="s", page="A4", dpi=100))).convert("RGB")
-    drawn = Image.open(io.BytesIO(sector_map_png(sectors, title="t", source="s", page="A4", dpi=100,
-                                                 overlays=[kern, lint]))).convert("RGB")
+    drawn = Image.open(
+        io.BytesIO(sector_map_png(sectors, title="t", source="s", page="A4", dpi=100, overlays=[kern, lint]))
+    ).convert("RGB")
 
     def near(im, colour):
         return sum(n for n, c in im.getcolors(maxcolors=1 << 24) if max(abs(a - b) for a, b in zip(c, colour)) <= 12)
+
     assert near(drawn, (230, 171, 2)) > 50 and near(plain, (230, 171, 2)) == 0
+
     # The kern is drawn half transparent over the grey sector: a reddish colour appears that was not there.
     def reds(im):
         return sum(n for n, (r, g, b) in im.getcolors(maxcolors=1 << 24) if r > 200 and g < 160 and b < 160)
+
     assert reds(drawn) > reds(plain) + 1000

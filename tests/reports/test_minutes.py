@@ -17,13 +17,14 @@ from zorgzaam import bouwstenen, meeting_content, meetings, polls, werkgroep
 from zorgzaam.bouwstenen import validate_action
 from zorgzaam.demo import TINY_SECTOR, TOWN_CODE, WZC_SECTOR
 from zorgzaam.formatting import format_date
+from zorgzaam.meetings import _today as belgian_today
 from zorgzaam.reports.minutes import AGREEMENTS_MOVED, build_minutes, poll_result
 from zorgzaam.reports.minutes_render import minutes_docx, minutes_html, minutes_pdf, share_text
 from zorgzaam.store import Store, close_all
 
 TEAM = "Werkgroep zorgzaam Heidebeek"
 TITLE = "Analyse- en scoringsbijeenkomst"
-DAY = date.today()  # a meeting is held (and dated) today
+DAY = belgian_today()  # a meeting is held (and dated) today, in Belgium
 NEXT = DAY + timedelta(days=49)
 TODAY = date(2026, 12, 2)
 NAME = "Marieke Peeters"
@@ -66,9 +67,17 @@ def store(demo_db, tmp_path_factory):
 @pytest.fixture(scope="module")
 def meeting_id(store):
     werkgroep.save_action(store, TEAM, validate_action(OLD_ACTION, [B[1]], "lopend", ["Buurtwerk"]))
-    planned = meetings.plan(store, team=TEAM, title=TITLE, meeting_date=DAY, agenda=AGENDA, template="analyse",
-                            municipality=TOWN_CODE, sectors=[WZC_SECTOR, TINY_SECTOR],
-                            indicators=["pct_80plus", "pct_alone_75plus"])
+    planned = meetings.plan(
+        store,
+        team=TEAM,
+        title=TITLE,
+        meeting_date=DAY,
+        agenda=AGENDA,
+        template="analyse",
+        municipality=TOWN_CODE,
+        sectors=[WZC_SECTOR, TINY_SECTOR],
+        indicators=["pct_80plus", "pct_alone_75plus"],
+    )
     meeting, token = meetings.start(store, planned.meeting_id)
     mid = meeting.meeting_id
     code = store.poll_session(meeting.poll_session_id)["join_code"]
@@ -158,8 +167,8 @@ def test_bouwstenen_distributions(doc):
 
 def test_agenda_times_and_steps_without_questions(doc):
     assert [(nr, title, planned) for nr, title, planned, _ in doc.agenda] == [
-        (i + 1, item["title"] or meetings.BLOCKS[item["kind"]].title, item["minutes"])
-        for i, item in enumerate(AGENDA)]
+        (i + 1, item["title"] or meetings.BLOCKS[item["kind"]].title, item["minutes"]) for i, item in enumerate(AGENDA)
+    ]
     spent = [s for *_, s in doc.agenda]
     assert all(isinstance(s, float) and s >= 0 for s in spent[:7])
     assert spent[7] is None and doc.steps[7].spent_minutes is None
@@ -181,8 +190,9 @@ def test_notes_with_their_field_labels(doc):
 
 def test_figures_and_maps(store, doc):
     wie, wat = doc.steps[2], doc.steps[3]
-    expected = meeting_content.sector_figures(store, TOWN_CODE, [WZC_SECTOR, TINY_SECTOR],
-                                              ["pct_80plus", "pct_alone_75plus"])
+    expected = meeting_content.sector_figures(
+        store, TOWN_CODE, [WZC_SECTOR, TINY_SECTOR], ["pct_80plus", "pct_alone_75plus"]
+    )
     assert wie.table.equals(expected.table)
     assert wie.table_title.startswith(f"Cijfers van de gekozen sectoren, tot en met {expected.period} ")
     assert len(wie.images) == 1 and wie.images[0][1][:8] == b"\x89PNG\r\n\x1a\n"
@@ -221,6 +231,7 @@ def test_rendered_documents_hold_the_content(rendered, fmt):
     text = rendered[fmt]
     if fmt == "html":
         import html as html_lib
+
         text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", text)).split())
     assert f"Verslag: {TITLE}" in text
     assert "koffie" in text and share_text(2, 2) in text  # 100,0 %
@@ -239,6 +250,7 @@ def test_the_agreements_are_printed_once_and_no_cell_says_none(rendered, fmt):
     text = rendered[fmt]
     if fmt == "html":
         import html as html_lib
+
         text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", text)).split())
     assert text.count(AGREEMENTS) == 1
     assert AGREEMENTS_MOVED in text
@@ -276,9 +288,16 @@ def test_the_verslag_draws_the_maps_that_were_on_screen(demo_db, tmp_path):
     shutil.copy(demo_db, path)
     store = Store.open(path)
     try:
-        planned = meetings.plan(store, team="Werkgroep kaarten", title="Kaarten", meeting_date="2026-12-02",
-                                agenda=[{"kind": "wie", "minutes": 20}], municipality=TOWN_CODE, sectors=[WZC_SECTOR],
-                                indicators=["pct_80plus", "pct_tenants", "pct_single_person_hh"])
+        planned = meetings.plan(
+            store,
+            team="Werkgroep kaarten",
+            title="Kaarten",
+            meeting_date="2026-12-02",
+            agenda=[{"kind": "wie", "minutes": 20}],
+            municipality=TOWN_CODE,
+            sectors=[WZC_SECTOR],
+            indicators=["pct_80plus", "pct_tenants", "pct_single_person_hh"],
+        )
         meeting, token = meetings.start(store, planned.meeting_id)
         first = build_minutes(store, meeting.meeting_id)
         assert [caption.split(" per ")[0] for caption, _ in first.steps[0].images] == ["% 80-plussers"]
@@ -297,8 +316,15 @@ def test_the_verslag_says_no_data_where_the_signal_indicators_are_absent(tmp_pat
 
     def verslag(kind: str, **kwargs) -> str:
         store = signal_store(tmp_path / f"{kind}.duckdb", kind, **kwargs)
-        planned = meetings.plan(store, team="Werkgroep drie toestanden", title="Analyse", meeting_date=DAY,
-                                agenda=[{"kind": "wie_vs_wat", "minutes": 20}], municipality="11111", sectors=[])
+        planned = meetings.plan(
+            store,
+            team="Werkgroep drie toestanden",
+            title="Analyse",
+            meeting_date=DAY,
+            agenda=[{"kind": "wie_vs_wat", "minutes": 20}],
+            municipality="11111",
+            sectors=[],
+        )
         meeting, _ = meetings.start(store, planned.meeting_id)
         page = minutes_html(build_minutes(store, meeting.meeting_id, with_maps=False)).replace("&#x27;", "'")
         close_all()

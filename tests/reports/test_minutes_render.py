@@ -15,17 +15,20 @@ from PIL import Image
 from pypdf import PdfReader
 
 from zorgzaam.reports.minutes import MinutesDocument, MinutesNote, MinutesStep, PollQuestionResult
-from zorgzaam.reports.minutes_render import (minutes_docx, minutes_html, minutes_pdf, minutes_text,
-                                             share_text)
+from zorgzaam.reports.minutes_render import minutes_docx, minutes_html, minutes_pdf, minutes_text, share_text
 
 TITLE = "Tweede bijeenkomst Heidebeek"
 SOURCE = "Bron: demo — fictief · periode 2024 · zorgzaam"
 NOTE_TEXT = "Buurtwerkers kennen de alleenwonenden\nvan de Kerkstraat goed"
 SCRIPT = "<script>alert(1)</script>"
 AGREEMENTS = "Huisartsen uitnodigen voor de volgende bijeenkomst\nDe buurtanalyse afwerken tegen januari"
-SCALE_LABELS = ("1 · nog niet op ingezet", "2 · al eens over nagedacht",
-                "3 · jullie zijn er (intern of met partners) constructief over aan het overleggen",
-                "4 · jullie ondernemen actie rond deze bouwsteen", "5 · jullie ondernemen actie en stuurden al bij")
+SCALE_LABELS = (
+    "1 · nog niet op ingezet",
+    "2 · al eens over nagedacht",
+    "3 · jullie zijn er (intern of met partners) constructief over aan het overleggen",
+    "4 · jullie ondernemen actie rond deze bouwsteen",
+    "5 · jullie ondernemen actie en stuurden al bij",
+)
 
 
 def _png(width: int = 300, height: int = 200) -> bytes:
@@ -40,60 +43,137 @@ def _png(width: int = 300, height: int = 200) -> bytes:
 
 def _document() -> MinutesDocument:
     checkin = MinutesStep(
-        1, "Check-in", "Elk zegt in één woord hoe het met de buurt gaat.", 10, 12.4, participants=6,
-        polls=(PollQuestionResult("Eén woord voor jouw buurt?", "word", 6,
-                                  (("verbonden", 4), ("stil", 1), ("vergrijzend", 1))),),
-        notes=(MinutesNote("Notities", NOTE_TEXT),))
-    definitie = MinutesStep(
-        2, "Definitie: wat is een zorgzame buurt?", "Kernwoorden verzamelen en ordenen per domein.", 20, 18.0,
+        1,
+        "Check-in",
+        "Elk zegt in één woord hoe het met de buurt gaat.",
+        10,
+        12.4,
         participants=6,
-        polls=(PollQuestionResult("Wat hoort bij een zorgzame buurt?", "word", 9,
-                                  (("burenhulp", 4), ("ontmoeting", 3), ("mantelzorg", 2))),),
-        clusters=(("Sociale netwerken", "burenhulp, buren", 5), ("Publieke ruimte", "ontmoeting, bankjes", 3),
-                  ("", "mantelzorg", 2)),
-        notes=(MinutesNote("Notities", SCRIPT),))
-    figures = pd.DataFrame({
-        "Sector": ["Ter Heide (13091A03-)", "Dorp-Centrum (13091A00-) met een erg lange naam die moet afbreken",
-                   "Vennebos (13091B12-)"],
-        "Inwoners": ["1.234", "3.456", "87"],
-        "% 75-plussers": ["12,5 %", "9,8 %", "x"],
-        "% alleenwonend 75-plussers": ["48,2 %", "38,6 %", "-"],
-    })
+        polls=(
+            PollQuestionResult(
+                "Eén woord voor jouw buurt?", "word", 6, (("verbonden", 4), ("stil", 1), ("vergrijzend", 1))
+            ),
+        ),
+        notes=(MinutesNote("Notities", NOTE_TEXT),),
+    )
+    definitie = MinutesStep(
+        2,
+        "Definitie: wat is een zorgzame buurt?",
+        "Kernwoorden verzamelen en ordenen per domein.",
+        20,
+        18.0,
+        participants=6,
+        polls=(
+            PollQuestionResult(
+                "Wat hoort bij een zorgzame buurt?", "word", 9, (("burenhulp", 4), ("ontmoeting", 3), ("mantelzorg", 2))
+            ),
+        ),
+        clusters=(
+            ("Sociale netwerken", "burenhulp, buren", 5),
+            ("Publieke ruimte", "ontmoeting, bankjes", 3),
+            ("", "mantelzorg", 2),
+        ),
+        notes=(MinutesNote("Notities", SCRIPT),),
+    )
+    figures = pd.DataFrame(
+        {
+            "Sector": [
+                "Ter Heide (13091A03-)",
+                "Dorp-Centrum (13091A00-) met een erg lange naam die moet afbreken",
+                "Vennebos (13091B12-)",
+            ],
+            "Inwoners": ["1.234", "3.456", "87"],
+            "% 75-plussers": ["12,5 %", "9,8 %", "x"],
+            "% alleenwonend 75-plussers": ["48,2 %", "38,6 %", "-"],
+        }
+    )
     who = MinutesStep(
-        3, "Wie woont er?", "De cijfers van de sectoren bekijken: wie woont er in de buurt?", 25, 31.6,
-        table_title="Kerncijfers per sector", table=figures,
+        3,
+        "Wie woont er?",
+        "De cijfers van de sectoren bekijken: wie woont er in de buurt?",
+        25,
+        31.6,
+        table_title="Kerncijfers per sector",
+        table=figures,
         images=(("Kaart: de gekozen sectoren · noorden boven", _png()),),
-        notes=(MinutesNote("2.2 Zijn er cijfers die wijzen op eenzaamheid?",
-                           "Ter Heide valt op: veel alleenwonende 75-plussers.\nNagaan bij het OCMW."),))
-    scale = PollQuestionResult("Buurt: analyse & plan", "scale", 6,
-                               tuple(zip(SCALE_LABELS, (1, 4, 1, 0, 0))), median="2", spread="van 1 tot 3")
-    scale2 = PollQuestionResult("Communicatie", "scale", 3, tuple(zip(SCALE_LABELS, (0, 1, 0, 0, 2))),
-                                median="5", spread="van 2 tot 5, meningen lopen uiteen")
-    bouwstenen = MinutesStep(4, "Bouwstenen scoren", "Elk scoort de bouwstenen van 1 tot 5.", 15, 0.4,
-                             participants=6, polls=(scale, scale2))
+        notes=(
+            MinutesNote(
+                "2.2 Zijn er cijfers die wijzen op eenzaamheid?",
+                "Ter Heide valt op: veel alleenwonende 75-plussers.\nNagaan bij het OCMW.",
+            ),
+        ),
+    )
+    scale = PollQuestionResult(
+        "Buurt: analyse & plan", "scale", 6, tuple(zip(SCALE_LABELS, (1, 4, 1, 0, 0))), median="2", spread="van 1 tot 3"
+    )
+    scale2 = PollQuestionResult(
+        "Communicatie",
+        "scale",
+        3,
+        tuple(zip(SCALE_LABELS, (0, 1, 0, 0, 2))),
+        median="5",
+        spread="van 2 tot 5, meningen lopen uiteen",
+    )
+    bouwstenen = MinutesStep(
+        4, "Bouwstenen scoren", "Elk scoort de bouwstenen van 1 tot 5.", 15, 0.4, participants=6, polls=(scale, scale2)
+    )
     pause = MinutesStep(5, "Pauze", "", 10, None)
-    actions = pd.DataFrame({"Actie": ["Huisartsen contacteren", "Kaart Ter Heide afdrukken"],
-                            "Wie": ["Sociaal huis", "Gemeente"], "Tegen": ["15/01/2027", "-"],
-                            "Nieuw": ["ja", ""]})
-    scores = pd.DataFrame({"Bouwsteen": ["Buurt: analyse & plan", "Communicatie"],
-                           "02/10/2026 Eerste bijeenkomst": ["1 (n=5)", "-"],
-                           "02/12/2026 Tweede bijeenkomst": ["2 (n=6)", "5 (n=3)"]})
+    actions = pd.DataFrame(
+        {
+            "Actie": ["Huisartsen contacteren", "Kaart Ter Heide afdrukken"],
+            "Wie": ["Sociaal huis", "Gemeente"],
+            "Tegen": ["15/01/2027", "-"],
+            "Nieuw": ["ja", ""],
+        }
+    )
+    scores = pd.DataFrame(
+        {
+            "Bouwsteen": ["Buurt: analyse & plan", "Communicatie"],
+            "02/10/2026 Eerste bijeenkomst": ["1 (n=5)", "-"],
+            "02/12/2026 Tweede bijeenkomst": ["2 (n=6)", "5 (n=3)"],
+        }
+    )
     steps = (checkin, definitie, who, bouwstenen, pause)
     return MinutesDocument(
-        title=TITLE, team="Werkgroep zorgzaam Heidebeek", meeting_date=date(2026, 12, 2), place="Heidebeek",
-        sectors=("Ter Heide (13091A03-)", "Dorp-Centrum (13091A00-)"), started="14:02", finished="16:10",
-        participants=7, agenda=tuple((s.number, s.title, s.planned_minutes, s.spent_minutes) for s in steps),
-        steps=steps, actions=actions, agreements=AGREEMENTS, next_meeting=date(2027, 2, 3), scores=scores,
-        source_line=SOURCE, made_on=date(2026, 12, 3))
+        title=TITLE,
+        team="Werkgroep zorgzaam Heidebeek",
+        meeting_date=date(2026, 12, 2),
+        place="Heidebeek",
+        sectors=("Ter Heide (13091A03-)", "Dorp-Centrum (13091A00-)"),
+        started="14:02",
+        finished="16:10",
+        participants=7,
+        agenda=tuple((s.number, s.title, s.planned_minutes, s.spent_minutes) for s in steps),
+        steps=steps,
+        actions=actions,
+        agreements=AGREEMENTS,
+        next_meeting=date(2027, 2, 3),
+        scores=scores,
+        source_line=SOURCE,
+        made_on=date(2026, 12, 3),
+    )
 
 
 def _empty() -> MinutesDocument:
     step = MinutesStep(1, "Kennismaking", "Wie zit er rond de tafel?", 15, None)
     return MinutesDocument(
-        title="Startvergadering", team="Werkgroep Vennebroek", meeting_date=date(2026, 9, 1), place=None,
-        sectors=(), started=None, finished=None, participants=0, agenda=((1, "Kennismaking", 15, None),),
-        steps=(step,), actions=None, agreements="", next_meeting=None, scores=None, source_line=SOURCE,
-        made_on=date(2026, 9, 1))
+        title="Startvergadering",
+        team="Werkgroep Vennebroek",
+        meeting_date=date(2026, 9, 1),
+        place=None,
+        sectors=(),
+        started=None,
+        finished=None,
+        participants=0,
+        agenda=((1, "Kennismaking", 15, None),),
+        steps=(step,),
+        actions=None,
+        agreements="",
+        next_meeting=None,
+        scores=None,
+        source_line=SOURCE,
+        made_on=date(2026, 9, 1),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -175,11 +255,22 @@ def test_docx_content(word):
     headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == f"Verslag: {TITLE}"
     assert word.paragraphs[0].style.name == "Heading 1"
-    for title in ("Agenda", "1. Check-in", "3. Wie woont er?", "4. Bouwstenen scoren", "Acties", "Afspraken",
-                  "Volgende bijeenkomst", "Bouwstenen per bijeenkomst"):
+    for title in (
+        "Agenda",
+        "1. Check-in",
+        "3. Wie woont er?",
+        "4. Bouwstenen scoren",
+        "Acties",
+        "Afspraken",
+        "Volgende bijeenkomst",
+        "Bouwstenen per bijeenkomst",
+    ):
         assert title in headings
-    assert all(word.paragraphs[i].style.name == "Heading 2" for i, p in enumerate(word.paragraphs)
-               if p.text in ("Agenda", "Acties"))
+    assert all(
+        word.paragraphs[i].style.name == "Heading 2"
+        for i, p in enumerate(word.paragraphs)
+        if p.text in ("Agenda", "Acties")
+    )
     rows = [[c.text for c in row.cells] for t in word.tables for row in t.rows]
     assert ["verbonden", "4", "66,7 %"] in rows
     assert ["2 · al eens over nagedacht", "4", "66,7 %"] in rows
@@ -225,10 +316,16 @@ def test_html_content(doc, page):
 
 def test_empty_document_renders():
     empty = _empty()
-    pdf = " ".join(" ".join((p.extract_text() or "").split())
-                   for p in PdfReader(io.BytesIO(minutes_pdf(empty))).pages)
-    for text in ("Verslag: Startvergadering", "1. Kennismaking", "Nog geen acties.", "Geen afspraken genoteerd.",
-                 "nog niet vastgelegd", "Geen notities.", "geen deelnemers antwoordden op hun gsm"):
+    pdf = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(minutes_pdf(empty))).pages)
+    for text in (
+        "Verslag: Startvergadering",
+        "1. Kennismaking",
+        "Nog geen acties.",
+        "Geen afspraken genoteerd.",
+        "nog niet vastgelegd",
+        "Geen notities.",
+        "geen deelnemers antwoordden op hun gsm",
+    ):
         assert text in pdf
     assert "Bouwstenen per bijeenkomst" not in pdf and "Plaats" not in pdf
     word = docx.Document(io.BytesIO(minutes_docx(empty)))
@@ -241,9 +338,17 @@ def test_empty_document_renders():
 
 def test_unanswered_poll_and_empty_tables():
     empty = _empty()
-    step = MinutesStep(1, "Bouwstenen scoren", "", 15, 3.0, participants=0,
-                       polls=(PollQuestionResult("Communicatie", "scale", 0, tuple((x, 0) for x in SCALE_LABELS)),),
-                       table_title="Acties van vandaag", table=pd.DataFrame({"Actie": []}))
+    step = MinutesStep(
+        1,
+        "Bouwstenen scoren",
+        "",
+        15,
+        3.0,
+        participants=0,
+        polls=(PollQuestionResult("Communicatie", "scale", 0, tuple((x, 0) for x in SCALE_LABELS)),),
+        table_title="Acties van vandaag",
+        table=pd.DataFrame({"Actie": []}),
+    )
     other = replace(empty, steps=(step,), actions=pd.DataFrame({"Actie": []}), scores=pd.DataFrame())
     page = minutes_html(other)
     assert "0 antwoorden" in page and "Nog geen antwoorden." in page and "Nog geen acties." in page

@@ -32,8 +32,13 @@ def store(demo_db, tmp_path_factory):
     shutil.copy(demo_db, path)
     store = Store.open(path)
     period = store.periods()[-1]
-    store.save_summary_note("gemeente", TOWN_CODE, period, "eenzaamheid",
-                            "Huisbezoeken bij alleenwonende 80-plussers in Ter Heide bespreken")
+    store.save_summary_note(
+        "gemeente",
+        TOWN_CODE,
+        period,
+        "eenzaamheid",
+        "Huisbezoeken bij alleenwonende 80-plussers in Ter Heide bespreken",
+    )
     store.save_summary_note("gemeente", SMALL_TOWN, period, "8.1", "Belbus Vennebroek navragen bij De Lijn")
     werkgroep.save_note(store, TEAM, BOUWSTENEN[0].code, "Buurtanalyse met de huisartsen afgestemd")
     yield store
@@ -86,8 +91,10 @@ def test_one_sector_pdf_pages_title_code_and_figures(store, one):
 def test_profile_values_are_the_pages_values(store, one):
     """The same text as the sector profile of "Wie woont er?" for every indicator and reference."""
     doc, _, _ = one
-    for sector, section in ((WZC_SECTOR, doc.sections[0]),
-                            (TINY_SECTOR, build_profiles(store, [TINY_SECTOR], with_maps=False).sections[0])):
+    for sector, section in (
+        (WZC_SECTOR, doc.sections[0]),
+        (TINY_SECTOR, build_profiles(store, [TINY_SECTOR], with_maps=False).sections[0]),
+    ):
         page, refs = sector_profile(store, sector)
         page = page.set_index("indicator")
         rows = section.figures + section.access
@@ -214,8 +221,9 @@ def test_an_earlier_period_is_named_and_keeps_hidden_values_missing(store):
     assert doc.period == "2020" and "Periode 2020" in doc.subtitle
     rows = {r.indicator: r for r in doc.sections[0].figures}
     expected = compute(store, ["pct_80plus"], areas=[("statsec", TINY_SECTOR)], period="2020").iloc[0]
-    assert rows["pct_80plus"].value == format_indicator(BUILTIN.indicator("pct_80plus"), expected["value"],
-                                                        expected["status"])
+    assert rows["pct_80plus"].value == format_indicator(
+        BUILTIN.indicator("pct_80plus"), expected["value"], expected["status"]
+    )
 
 
 def test_profile_says_no_data_where_the_signal_indicators_are_absent_and_no_signal_where_present(tmp_path):
@@ -229,8 +237,13 @@ def test_profile_says_no_data_where_the_signal_indicators_are_absent_and_no_sign
 
     absent = text("absent")
     # each sector, each signal: no data, with what to import; never "nothing stands out"
-    assert absent.count("<b>Kansen</b>: geen gegevens: importeer leeftijd en herkomst per sector "
-                        "(bv. uit Provincies in Cijfers)</li>") == 3  # the municipality and its 2 sectors
+    assert (
+        absent.count(
+            "<b>Kansen</b>: geen gegevens: importeer leeftijd en herkomst per sector "
+            "(bv. uit Provincies in Cijfers)</li>"
+        )
+        == 3
+    )  # the municipality and its 2 sectors
     assert "Geen enkele indicator valt op" not in absent and "geen signaal" not in absent.lower()
     assert "Geen sectoren vallen op" not in absent
     assert "Geen gegevens: importeer leeftijd en herkomst per sector (bv. uit Provincies in Cijfers)." in absent  # 2.4

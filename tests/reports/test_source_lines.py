@@ -33,8 +33,12 @@ def test_a_long_pdf_footer_wraps_on_every_page_and_keeps_every_source():
 
     style = ParagraphStyle("t", fontName=register_fonts()[0], fontSize=10, leading=13)
     body = [Paragraph(f"Regel {k} van de tekst.", style) for k in range(120)]
-    pdf = a4_pdf([*body[:60], PageBreak(), *body[60:]], header="Profiel", date_text="7 december 2026",
-                 footer=f"Bron: {LONG} · zorgzaam")
+    pdf = a4_pdf(
+        [*body[:60], PageBreak(), *body[60:]],
+        header="Profiel",
+        date_text="7 december 2026",
+        footer=f"Bron: {LONG} · zorgzaam",
+    )
     pages = _pages(pdf)
     assert len(pages) >= 2
     for page in pages:
@@ -50,22 +54,31 @@ def test_a_long_pdf_footer_wraps_on_every_page_and_keeps_every_source():
 def _dark_columns(png: bytes, band: float) -> tuple[np.ndarray, np.ndarray]:
     """Per column and per row of the bottom ``band`` (share of the height): whether any pixel is dark."""
     grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
-    bottom = grey[int(grey.shape[0] * (1 - band)):, :] < 128
+    bottom = grey[int(grey.shape[0] * (1 - band)) :, :] < 128
     return bottom.any(axis=0), bottom.any(axis=1)
 
 
 def test_a_long_png_source_line_wraps_within_the_image_width():
-    frame = pd.DataFrame({"code": ["A", "B"], "name": ["a", "b"],
-                          "geometry": [shapely.box(150_000, 160_000, 151_000, 161_000),
-                                       shapely.box(151_000, 160_000, 152_000, 161_000)]})
-    for png in (profile_map_png(frame, ["A"], title="Sector A", source=LONG, period="2025"),
-                sector_map_png(frame, title="Sectoren", source=LONG, period="2025", page="A4")):
+    frame = pd.DataFrame(
+        {
+            "code": ["A", "B"],
+            "name": ["a", "b"],
+            "geometry": [
+                shapely.box(150_000, 160_000, 151_000, 161_000),
+                shapely.box(151_000, 160_000, 152_000, 161_000),
+            ],
+        }
+    )
+    for png in (
+        profile_map_png(frame, ["A"], title="Sector A", source=LONG, period="2025"),
+        sector_map_png(frame, title="Sectoren", source=LONG, period="2025", page="A4"),
+    ):
         columns, rows = _dark_columns(png, band=0.12)
         width = len(columns)
         # The drawn text stays inside the image: the rightmost 0,5 % of the columns is blank ...
-        assert not columns[int(width * 0.995):].any()
+        assert not columns[int(width * 0.995) :].any()
         # ... and the text does reach far to the right, so it was wrapped, not shortened.
-        assert columns[int(width * 0.85):int(width * 0.995)].any()
+        assert columns[int(width * 0.85) : int(width * 0.995)].any()
         # Several lines of text: runs of dark rows separated by blank rows.
         runs = np.flatnonzero(np.diff(rows.astype(int)) == 1)
         assert len(runs) >= 3

@@ -46,11 +46,17 @@ def prepared(store):
         polls.answer(store, session.join_code, pid, 1, s1, name=name)
         polls.answer(store, session.join_code, pid, 2, s2, name=name)
     scores = werkgroep.scores_from_poll(polls.results(store, session.session_id, token))
-    werkgroep.save_scores(store, TEAM, TODAY, scores, source="peiling", poll_session_id=session.session_id,
-                          poll_round=1)
+    werkgroep.save_scores(
+        store, TEAM, TODAY, scores, source="peiling", poll_session_id=session.session_id, poll_round=1
+    )
     wzc_name = store.find_area(WZC_SECTOR, "statsec")["name"].iloc[0]
-    store.save_summary_note("gemeente", TOWN_CODE, PERIOD, "eenzaamheid",
-                            f"In {wzc_name} ligt het woonzorgcentrum: dat verklaart de 80-plussers.")
+    store.save_summary_note(
+        "gemeente",
+        TOWN_CODE,
+        PERIOD,
+        "eenzaamheid",
+        f"In {wzc_name} ligt het woonzorgcentrum: dat verklaart de 80-plussers.",
+    )
     store.save_summary_note("gemeente", TOWN_CODE, PERIOD, "wie", "Heidebeek vergrijst in de dorpen.")
     store.save_summary_note("gemeente", "13092", PERIOD, "wie", "Een notitie over een andere gemeente.")
     store.save_summary_note("elz", "elz80", PERIOD, "8.1", "De dorpen in het noorden missen een bus.")
@@ -235,8 +241,9 @@ def test_without_team_there_are_no_bouwstenen_or_poll_sheets(store):
 
 
 def test_a_poll_given_with_its_token_is_included_and_a_wrong_token_refused(store, prepared):
-    session, token = polls.create_session(store, "Losse peiling", [{"kind": "choice", "text": "Wat eerst?",
-                                                                    "options": ["Bank", "Bus"]}])
+    session, token = polls.create_session(
+        store, "Losse peiling", [{"kind": "choice", "text": "Wat eerst?", "options": ["Bank", "Bus"]}]
+    )
     polls.answer(store, session.join_code, "p-x", 1, "Bus")
     frame = st.polls_frame(store, None, [(session.session_id, token)])
     assert list(frame["Peiling"]) == ["Losse peiling"] and frame["Verdeling"].iloc[0] == "Bank: 0 | Bus: 1"
@@ -286,9 +293,12 @@ def test_small_store_without_access_layers_and_with_an_own_indicator(tmp_path):
     from tests.helpers import SECTOR_1, make_store, scaled
 
     hidden = {**scaled(SECTOR_1, 0.5), "pop_age_80_89": "x"}  # 80+ hidden: % 80-plussers unknown, never 0
-    rows = {("statsec", "11111A00-"): {**SECTOR_1, "user_elektriciteitsaansluitingen": 120},
-            ("statsec", "11111A01-"): {**hidden, "user_elektriciteitsaansluitingen": 90},
-            ("statsec", "22222A00-"): scaled(SECTOR_1, 2), ("statsec", "22222A012"): scaled(SECTOR_1, 0.05)}
+    rows = {
+        ("statsec", "11111A00-"): {**SECTOR_1, "user_elektriciteitsaansluitingen": 120},
+        ("statsec", "11111A01-"): {**hidden, "user_elektriciteitsaansluitingen": 90},
+        ("statsec", "22222A00-"): scaled(SECTOR_1, 2),
+        ("statsec", "22222A012"): scaled(SECTOR_1, 0.05),
+    }
     store = make_store(tmp_path / "small.duckdb", rows)
     try:
         base, ind = extra_indicator("Elektriciteitsaansluitingen", "aansluitingen", "hh_private", 100)

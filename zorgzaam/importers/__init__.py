@@ -30,18 +30,30 @@ __all__ = ["ImportPlan", "ImportProblem", "Preview", "SourceFile", "plan_sources
 
 # Order of writing: area tables and the crosswalk fix the sector division, then sector geometry
 # (which meets that division), then figures (matched against the areas).
-APPLY_ORDER = {area_tables.KIND: 0, vintages.KIND: 0, sectors.KIND: 1, figures.KIND: 2, transit.KIND: 2,
-               amenities.KIND: 2, rasters.KIND: 2, settlements.KIND: 2}
+APPLY_ORDER = {
+    area_tables.KIND: 0,
+    vintages.KIND: 0,
+    sectors.KIND: 1,
+    figures.KIND: 2,
+    transit.KIND: 2,
+    amenities.KIND: 2,
+    rasters.KIND: 2,
+    settlements.KIND: 2,
+}
 
 
 def _stem(name: str) -> str:
     return PurePosixPath(name).stem
 
 
-def _plan_table(frame: pd.DataFrame, names: list[str], store: Store,
-                mapping: dict[str, figures.ColumnTarget] | None,
-                amenity_mapping: Mapping[str, str | None] | None = None,
-                period: str | None = None) -> ImportPlan | None:
+def _plan_table(
+    frame: pd.DataFrame,
+    names: list[str],
+    store: Store,
+    mapping: dict[str, figures.ColumnTarget] | None,
+    amenity_mapping: Mapping[str, str | None] | None = None,
+    period: str | None = None,
+) -> ImportPlan | None:
     if transit.recognise_haltes(frame):
         return transit.plan_haltes(frame, names, store)
     if amenities.recognise_points(frame) is not None:
@@ -74,15 +86,22 @@ def _swing_json(obj: object) -> pd.DataFrame | None:
     names = [h.get("name") if isinstance(h, dict) else str(h) for h in obj["headers"]]
     rows = [r for r in obj["rows"] if isinstance(r, list) and len(r) == len(names)]
     if len(rows) != len(obj["rows"]):
-        raise ImportProblem("Sommige rijen van dit JSON-bestand hebben niet evenveel waarden als er kolommen zijn. "
-                            "Download de tabel opnieuw.")
+        raise ImportProblem(
+            "Sommige rijen van dit JSON-bestand hebben niet evenveel waarden als er kolommen zijn. "
+            "Download de tabel opnieuw."
+        )
     return pd.DataFrame(rows, columns=names).astype(object)
 
 
-def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.ColumnTarget] | None = None,
-                 *, raster_layer: str | None = None,
-                 amenity_mapping: Mapping[str, str | None] | None = None,
-                 period: str | None = None) -> list[ImportPlan]:
+def plan_dataset(
+    dataset: Dataset,
+    store: Store,
+    mapping: dict[str, figures.ColumnTarget] | None = None,
+    *,
+    raster_layer: str | None = None,
+    amenity_mapping: Mapping[str, str | None] | None = None,
+    period: str | None = None,
+) -> list[ImportPlan]:
     """The plans for one readable thing (a workbook can hold several usable sheets).
 
     ``period`` is the period of a plain table (a column of codes and columns of numbers); without it,
@@ -113,24 +132,33 @@ def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.Colu
     if dataset.kind == "delimited":
         plan = _plan_table(read_delimited(dataset.source), [name], store, mapping, amenity_mapping, period)
         if plan is None:
-            raise ImportProblem(f"zorgzaam herkent de kolommen van {name} niet. Verwacht: een tabel van Provincies in "
-                                "Cijfers (period | geolevel | geoitem | …), een gebiedstabel (statsec, gemeente, elz), "
-                                "een Statbel-bestand (CD_SECTOR, TOTAL) of een tabel met een kolom sectorcodes (zoals "
-                                "23003A001) of NIS-codes (zoals 23003) en kolommen met cijfers.")
+            raise ImportProblem(
+                f"zorgzaam herkent de kolommen van {name} niet. Verwacht: een tabel van Provincies in "
+                "Cijfers (period | geolevel | geoitem | …), een gebiedstabel (statsec, gemeente, elz), "
+                "een Statbel-bestand (CD_SECTOR, TOTAL) of een tabel met een kolom sectorcodes (zoals "
+                "23003A001) of NIS-codes (zoals 23003) en kolommen met cijfers."
+            )
         return [plan]
     if dataset.kind == "workbook":
         plans, seen = [], []
         for sheet, frame in read_workbook(dataset.source).items():
             seen.append(sheet)
-            plan = _plan_table(frame, [f"{name} [{sheet}]"] if sheet else [name], store, mapping, amenity_mapping,
-                               period)
-            if plan is not None and (plan.observations is not None or plan.areas is not None
-                                     or plan.features is not None or plan.unmapped_columns
-                                     or plan.lacking_period):
+            plan = _plan_table(
+                frame, [f"{name} [{sheet}]"] if sheet else [name], store, mapping, amenity_mapping, period
+            )
+            if plan is not None and (
+                plan.observations is not None
+                or plan.areas is not None
+                or plan.features is not None
+                or plan.unmapped_columns
+                or plan.lacking_period
+            ):
                 plans.append(plan)
         if not plans:
-            raise ImportProblem(f"Geen enkel werkblad van {name} is een tabel die zorgzaam herkent (werkbladen: "
-                                f"{', '.join(seen)}). Verwacht: period | geolevel | geoitem | … of een gebiedstabel.")
+            raise ImportProblem(
+                f"Geen enkel werkblad van {name} is een tabel die zorgzaam herkent (werkbladen: "
+                f"{', '.join(seen)}). Verwacht: period | geolevel | geoitem | … of een gebiedstabel."
+            )
         return plans
     if dataset.kind == "json":
         obj = read_json(dataset.source)
@@ -138,16 +166,22 @@ def plan_dataset(dataset: Dataset, store: Store, mapping: dict[str, figures.Colu
             return [amenities.plan_json(obj, [name], store, mapping=amenity_mapping)]
         frame = _swing_json(obj)
         if frame is None:
-            raise ImportProblem(f"{name} is een JSON-bestand dat zorgzaam niet kent. Verwacht: de tabel-JSON van "
-                                "Provincies in Cijfers (met 'headers' en 'rows'), OpenStreetMap-voorzieningen of een GeoJSON.")
+            raise ImportProblem(
+                f"{name} is een JSON-bestand dat zorgzaam niet kent. Verwacht: de tabel-JSON van "
+                "Provincies in Cijfers (met 'headers' en 'rows'), OpenStreetMap-voorzieningen of een GeoJSON."
+            )
         return [figures.plan_figures(frame, [name], store, mapping, layout="swing-export")]
     raise ImportProblem(f"{name}: dit soort bestand kan zorgzaam niet importeren.")  # pragma: no cover
 
 
-def plan_sources(sources: Iterable[SourceFile], store: Store, mapping: dict[str, figures.ColumnTarget] | None = None,
-                 workdir: str | os.PathLike | None = None,
-                 amenity_mapping: Mapping[str, str | None] | None = None,
-                 period: str | None = None) -> list[ImportPlan]:
+def plan_sources(
+    sources: Iterable[SourceFile],
+    store: Store,
+    mapping: dict[str, figures.ColumnTarget] | None = None,
+    workdir: str | os.PathLike | None = None,
+    amenity_mapping: Mapping[str, str | None] | None = None,
+    period: str | None = None,
+) -> list[ImportPlan]:
     """Every plan for the given files, area files first."""
     plans: list[ImportPlan] = []
     for dataset in collect(list(sources), workdir=workdir):

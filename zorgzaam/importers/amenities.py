@@ -105,20 +105,45 @@ OSM_TAG_MAPPING: dict[str, str] = {
 }
 
 #: OSM keys looked at, in this order: the first tag of a row that is mapped decides its category.
-TAG_KEYS: tuple[str, ...] = ("amenity", "shop", "healthcare", "social_facility", "leisure", "railway",
-                             "public_transport", "highway", "tourism", "office", "craft", "landuse", "building")
+TAG_KEYS: tuple[str, ...] = (
+    "amenity",
+    "shop",
+    "healthcare",
+    "social_facility",
+    "leisure",
+    "railway",
+    "public_transport",
+    "highway",
+    "tourism",
+    "office",
+    "craft",
+    "landuse",
+    "building",
+)
 
 _CRS_LABELS = {31370: "EPSG:31370 (Lambert 72)", 3812: "EPSG:3812 (Lambert 2008)", 4326: "EPSG:4326 (WGS84)"}
 _MAX_LISTED = 20
 _ID_COLUMNS = ("osm_id", "@id", "id", "osmid", "feature_id", "fid")
 _NAME_WORDS = ("name", "naam", "nom", "benaming")
-_EXTRA_PROPS = {"opening_hours": "opening_hours", "wheelchair": "wheelchair", "addr:street": "straat",
-                "addr:housenumber": "huisnummer", "addr:postcode": "postcode", "addr:city": "gemeente",
-                "adres": "adres", "postcode": "postcode", "gemeente": "gemeente", "status": "status"}
+_EXTRA_PROPS = {
+    "opening_hours": "opening_hours",
+    "wheelchair": "wheelchair",
+    "addr:street": "straat",
+    "addr:housenumber": "huisnummer",
+    "addr:postcode": "postcode",
+    "addr:city": "gemeente",
+    "adres": "adres",
+    "postcode": "postcode",
+    "gemeente": "gemeente",
+    "status": "status",
+}
 _LON_NAMES = ("longitude", "lon", "lng", "long", "lengtegraad", "stop_lon", "@lon", "x_wgs84", "lon_wgs84")
 _LAT_NAMES = ("latitude", "lat", "breedtegraad", "stop_lat", "@lat", "y_wgs84", "lat_wgs84")
-_CRS_WORDS = ((3812, re.compile(r"lambert\s*_?-?2008|3812|lb08")), (31370, re.compile(r"lambert\s*_?-?72|31370|lb72")),
-              (4326, re.compile(r"wgs\s*84|4326")))
+_CRS_WORDS = (
+    (3812, re.compile(r"lambert\s*_?-?2008|3812|lb08")),
+    (31370, re.compile(r"lambert\s*_?-?72|31370|lb72")),
+    (4326, re.compile(r"wgs\s*84|4326")),
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,8 +196,9 @@ def effective_mapping(mapping: Mapping[str, str | None] | None) -> dict[str, str
     merged: dict[str, str | None] = {**OSM_TAG_MAPPING, **(dict(mapping) if mapping else {})}
     bad = sorted({str(v) for v in merged.values() if v and v not in AMENITY_CATEGORIES})
     if bad:
-        raise ImportProblem(f"Onbekende categorie in de koppeling: {', '.join(bad)}. Kies uit: "
-                            f"{', '.join(AMENITY_CATEGORIES)}.")
+        raise ImportProblem(
+            f"Onbekende categorie in de koppeling: {', '.join(bad)}. Kies uit: {', '.join(AMENITY_CATEGORIES)}."
+        )
     return {str(k).strip(): v for k, v in merged.items() if v}
 
 
@@ -202,8 +228,11 @@ def _tag_columns(frame: pd.DataFrame) -> list[str]:
 
 def _has_tags(frame: pd.DataFrame) -> bool:
     norms = {_norm(c) for c in frame.columns}
-    return bool({"fclass", "other_tags", "tags"} & norms or {"key", "value"} <= norms
-                or {"amenity", "shop", "healthcare", "leisure"} & norms)
+    return bool(
+        {"fclass", "other_tags", "tags"} & norms
+        or {"key", "value"} <= norms
+        or {"amenity", "shop", "healthcare", "leisure"} & norms
+    )
 
 
 def recognise_points(frame: pd.DataFrame) -> str | None:
@@ -234,8 +263,9 @@ def recognise_json(obj: object) -> str | None:
     """``"pharmacies-be"`` (jy95/pharmacies_BE list), ``"overpass"`` or ``"geojson"``; None otherwise."""
     if isinstance(obj, list) and obj and all(isinstance(o, dict) for o in obj[:50]):
         sample = obj[:50]
-        if all(isinstance(o.get("geo"), dict) and "latitude" in o["geo"] for o in sample) and \
-                any("name" in o for o in sample):
+        if all(isinstance(o.get("geo"), dict) and "latitude" in o["geo"] for o in sample) and any(
+            "name" in o for o in sample
+        ):
             return "pharmacies-be"
     if isinstance(obj, dict):
         if isinstance(obj.get("elements"), list):
@@ -279,19 +309,25 @@ def table_points(frame: pd.DataFrame, crs: int | str | None = None) -> tuple[gpd
     """
     found = _coordinate_columns(frame)
     if found is None:
-        raise ImportProblem("Deze tabel heeft geen coördinaten: zorgzaam zoekt kolommen lengte/breedte (longitude, "
-                            "latitude, lon, lat) of X en Y. Voeg ze toe of kies een bestand met ligging.")
+        raise ImportProblem(
+            "Deze tabel heeft geen coördinaten: zorgzaam zoekt kolommen lengte/breedte (longitude, "
+            "latitude, lon, lat) of X en Y. Voeg ze toe of kies een bestand met ligging."
+        )
     xcol, ycol, code = found
     if crs is not None:
         stated = files.crs_epsg(f"EPSG:{crs}" if isinstance(crs, int) or str(crs).isdigit() else crs)
         if stated is None:
-            raise ImportProblem(f"Het opgegeven coördinatenstelsel '{crs}' is onbekend. Geef een EPSG-code, bv. "
-                                "31370 (Lambert 72) of 3812 (Lambert 2008).")
+            raise ImportProblem(
+                f"Het opgegeven coördinatenstelsel '{crs}' is onbekend. Geef een EPSG-code, bv. "
+                "31370 (Lambert 72) of 3812 (Lambert 2008)."
+            )
         code = stated if code is None or code != 4326 else code
     if code is None:
-        raise ImportProblem(f"Het coördinatenstelsel van de kolommen '{_norm(xcol)}' en '{_norm(ycol)}' is onbekend. "
-                            "Zet het in de kolomnaam (bv. 'X (Lambert 72)' of 'X (Lambert 2008)') of kies het "
-                            "coördinatenstelsel bij het importeren (31370 = Lambert 72, 3812 = Lambert 2008).")
+        raise ImportProblem(
+            f"Het coördinatenstelsel van de kolommen '{_norm(xcol)}' en '{_norm(ycol)}' is onbekend. "
+            "Zet het in de kolomnaam (bv. 'X (Lambert 72)' of 'X (Lambert 2008)') of kies het "
+            "coördinatenstelsel bij het importeren (31370 = Lambert 72, 3812 = Lambert 2008)."
+        )
     x, y = _numbers(frame[xcol]), _numbers(frame[ycol])
     ok = np.isfinite(x) & np.isfinite(y)
     geoms = np.full(len(frame), None, dtype=object)
@@ -302,8 +338,10 @@ def table_points(frame: pd.DataFrame, crs: int | str | None = None) -> tuple[gpd
 def _vector_geometry(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoSeries, int]:
     code = files.crs_epsg(gdf)
     if code is None:
-        raise ImportProblem("Het coördinatenstelsel van deze laag is onbekend. Laad het .prj-bestand mee op, of "
-                            "bewaar de laag in EPSG:4326 (WGS84) of EPSG:31370 (Lambert 72).")
+        raise ImportProblem(
+            "Het coördinatenstelsel van deze laag is onbekend. Laad het .prj-bestand mee op, of "
+            "bewaar de laag in EPSG:4326 (WGS84) of EPSG:31370 (Lambert 72)."
+        )
     geoms = gdf.geometry.set_crs(code, allow_override=True)
     geoms = geoms.where(geoms.notna() & ~geoms.is_empty, None)
     return geoms, code
@@ -413,9 +451,20 @@ def _properties(frame: pd.DataFrame, source: str, used: list[str | None]) -> lis
     return out
 
 
-def _build(frame: pd.DataFrame, geoms: gpd.GeoSeries, code: int, *, file_names: list[str], source: str,
-           description: str, categories: list[str | None], used: list[str | None], id_prefix: str,
-           notes: list[str] | None = None, dataset_id: str | None = None) -> ImportPlan:
+def _build(
+    frame: pd.DataFrame,
+    geoms: gpd.GeoSeries,
+    code: int,
+    *,
+    file_names: list[str],
+    source: str,
+    description: str,
+    categories: list[str | None],
+    used: list[str | None],
+    id_prefix: str,
+    notes: list[str] | None = None,
+    dataset_id: str | None = None,
+) -> ImportPlan:
     rows = len(frame)
     label = file_names[0] if file_names else "bestand"
     warnings: list[str] = []
@@ -430,7 +479,8 @@ def _build(frame: pd.DataFrame, geoms: gpd.GeoSeries, code: int, *, file_names: 
         raise ImportProblem(
             f"Geen enkele rij van {label} kon aan een soort voorziening gekoppeld worden"
             + (f" (niet gekoppeld: {unmapped_text})" if unmapped else "")
-            + f". Kies per OSM-tag een categorie ({', '.join(AMENITY_CATEGORIES)}) of kies een ander bestand.")
+            + f". Kies per OSM-tag een categorie ({', '.join(AMENITY_CATEGORIES)}) of kies een ander bestand."
+        )
     ids = _ids(frame, id_prefix)
     names = _names(frame)
     props = _properties(frame, source, used)
@@ -452,43 +502,70 @@ def _build(frame: pd.DataFrame, geoms: gpd.GeoSeries, code: int, *, file_names: 
     no_coords = mapped & ~present & ~footnote
     outside = mapped & present & ~inside
     if mapped.any() and not keep.any():
-        raise ImportProblem(f"Geen enkele voorziening van {label} ligt in België: de coördinaten ontbreken of het "
-                            "coördinatenstelsel klopt niet. Controleer de kolommen en het coördinatenstelsel.")
+        raise ImportProblem(
+            f"Geen enkele voorziening van {label} ligt in België: de coördinaten ontbreken of het "
+            "coördinatenstelsel klopt niet. Controleer de kolommen en het coördinatenstelsel."
+        )
     if no_coords.any():
-        warnings.append(f"{format_number(int(no_coords.sum()))} voorzieningen zonder ligging weggelaten: "
-                        + _listed([_short(f"{i} {n}") for i, n in zip(ids[no_coords], names[no_coords])]))
+        warnings.append(
+            f"{format_number(int(no_coords.sum()))} voorzieningen zonder ligging weggelaten: "
+            + _listed([_short(f"{i} {n}") for i, n in zip(ids[no_coords], names[no_coords])])
+        )
     if outside.any():
-        warnings.append(f"{format_number(int(outside.sum()))} voorzieningen buiten België weggelaten: "
-                        + _listed([_short(n or i) for i, n in zip(ids[outside], names[outside])]))
+        warnings.append(
+            f"{format_number(int(outside.sum()))} voorzieningen buiten België weggelaten: "
+            + _listed([_short(n or i) for i, n in zip(ids[outside], names[outside])])
+        )
     dupes = pd.Series(ids).duplicated().to_numpy() & keep
     if dupes.any():
-        warnings.append(f"{format_number(int(dupes.sum()))} dubbele nummers: alleen de eerste is bewaard ("
-                        + _listed(sorted(set(ids[dupes]))) + ").")
+        warnings.append(
+            f"{format_number(int(dupes.sum()))} dubbele nummers: alleen de eerste is bewaard ("
+            + _listed(sorted(set(ids[dupes])))
+            + ")."
+        )
         keep &= ~dupes
     geo_l = geoms[keep].to_crs(31370) if code != 31370 else geoms[keep]
     geo_d = lonlat[keep[present]] if code != 4326 else geoms[keep]
-    features = pd.DataFrame({
-        "layer": LAYER,
-        "feature_id": ids[keep],
-        "category": cats.to_numpy(dtype=object)[keep],
-        "name": [n if n else None for n in names[keep]],
-        "properties": np.asarray(props, dtype=object)[keep],
-        "geom_lambert": list(shapely.to_wkb(np.asarray(geo_l.values, dtype=object))),
-        "geom_display": list(shapely.to_wkb(shapely.simplify(np.asarray(geo_d.values, dtype=object), 1e-5,
-                                                            preserve_topology=True))),
-    })
+    features = pd.DataFrame(
+        {
+            "layer": LAYER,
+            "feature_id": ids[keep],
+            "category": cats.to_numpy(dtype=object)[keep],
+            "name": [n if n else None for n in names[keep]],
+            "properties": np.asarray(props, dtype=object)[keep],
+            "geom_lambert": list(shapely.to_wkb(np.asarray(geo_l.values, dtype=object))),
+            "geom_display": list(
+                shapely.to_wkb(shapely.simplify(np.asarray(geo_d.values, dtype=object), 1e-5, preserve_topology=True))
+            ),
+        }
+    )
     per_cat = features["category"].value_counts()
-    notes.append("Voorzieningen per categorie: " + ", ".join(
-        f"{CATEGORY_LABELS.get(c, c)} {format_number(int(per_cat[c]))}" for c in AMENITY_CATEGORIES if c in per_cat))
+    notes.append(
+        "Voorzieningen per categorie: "
+        + ", ".join(
+            f"{CATEGORY_LABELS.get(c, c)} {format_number(int(per_cat[c]))}" for c in AMENITY_CATEGORIES if c in per_cat
+        )
+    )
     if unmapped:
         notes.append(f"Niet gekoppeld (niet geïmporteerd): {unmapped_text}")
     dropped = rows - len(features)
     notes.append(f"Weggelaten rijen: {format_number(dropped)}" if dropped else "Geen rijen weggelaten.")
     sample = features[["feature_id", "category", "name"]].head(10).copy()
     return ImportPlan(
-        dataset_id=dataset_id or dataset_id_for(label), title=description, source=source, file_name=label,
-        preview=Preview(kind=KIND, description=description, file_names=file_names, rows=rows,
-                        crs=_CRS_LABELS.get(code, f"EPSG:{code}"), notes=notes, warnings=warnings, sample=sample),
+        dataset_id=dataset_id or dataset_id_for(label),
+        title=description,
+        source=source,
+        file_name=label,
+        preview=Preview(
+            kind=KIND,
+            description=description,
+            file_names=file_names,
+            rows=rows,
+            crs=_CRS_LABELS.get(code, f"EPSG:{code}"),
+            notes=notes,
+            warnings=warnings,
+            sample=sample,
+        ),
         features=features,
     )
 
@@ -518,9 +595,15 @@ def category_counts(plan: ImportPlan) -> dict[str, int]:
     return {str(k): int(v) for k, v in plan.features["category"].value_counts().items()}
 
 
-def plan_points(frame: pd.DataFrame, file_names: list[str], store: Store | None = None, *,
-                mapping: Mapping[str, str | None] | None = None, category: str | None = None,
-                crs: int | str | None = None) -> ImportPlan:
+def plan_points(
+    frame: pd.DataFrame,
+    file_names: list[str],
+    store: Store | None = None,
+    *,
+    mapping: Mapping[str, str | None] | None = None,
+    category: str | None = None,
+    crs: int | str | None = None,
+) -> ImportPlan:
     """The plan for a vector layer or a table of amenities.
 
     ``mapping`` lays "tag=value"/fclass → category over ``OSM_TAG_MAPPING`` and over the choices
@@ -532,14 +615,18 @@ def plan_points(frame: pd.DataFrame, file_names: list[str], store: Store | None 
     if frame is None or len(frame) == 0:
         raise ImportProblem(f"{label} is leeg: er staan geen voorzieningen in.")
     if category is not None and category not in AMENITY_CATEGORIES:
-        raise ImportProblem(f"'{category}' is geen soort voorziening van zorgzaam. Kies uit: "
-                            f"{', '.join(AMENITY_CATEGORIES)}.")
+        raise ImportProblem(
+            f"'{category}' is geen soort voorziening van zorgzaam. Kies uit: {', '.join(AMENITY_CATEGORIES)}."
+        )
     layout = recognise_points(frame)
     if layout == "irail" and category is None:
-        raise ImportProblem(f"{label} is de lijst van treinstations (iRail). Een treinstation is geen voorziening "
-                            "van het basispakket (" + ", ".join(CATEGORY_LABELS[c] for c in AMENITY_CATEGORIES)
-                            + "); zorgzaam importeert stations daarom niet als voorziening. Voor openbaar vervoer "
-                            "gebruikt zorgzaam de haltes van De Lijn (GTFS).")
+        raise ImportProblem(
+            f"{label} is de lijst van treinstations (iRail). Een treinstation is geen voorziening "
+            "van het basispakket ("
+            + ", ".join(CATEGORY_LABELS[c] for c in AMENITY_CATEGORIES)
+            + "); zorgzaam importeert stations daarom niet als voorziening. Voor openbaar vervoer "
+            "gebruikt zorgzaam de haltes van De Lijn (GTFS)."
+        )
     tables = not (isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns)
     if tables:
         geoms, code = table_points(frame, crs)
@@ -557,22 +644,36 @@ def plan_points(frame: pd.DataFrame, file_names: list[str], store: Store | None 
         if status is not None:
             suspended = int(frame[status].map(_text).str.contains("*", regex=False).sum())
             if suspended:
-                notes.append(f"Tijdelijk geschorst (Status '*'): {format_number(suspended)}; ze zijn mee "
-                             "geïmporteerd (eigenschap 'status').")
+                notes.append(
+                    f"Tijdelijk geschorst (Status '*'): {format_number(suspended)}; ze zijn mee "
+                    "geïmporteerd (eigenschap 'status')."
+                )
     if category is not None:
         categories = [category] * len(frame)
         used: list[str | None] = [None] * len(frame)
     else:
         if layout not in ("geofabrik", "osm"):
-            raise ImportProblem(f"zorgzaam weet niet welke soort voorziening de rijen van {label} zijn: er is geen "
-                                "kolom met OSM-tags (amenity, shop, healthcare, leisure …) of fclass. Kies zelf een "
-                                f"categorie ({', '.join(AMENITY_CATEGORIES)}).")
+            raise ImportProblem(
+                f"zorgzaam weet niet welke soort voorziening de rijen van {label} zijn: er is geen "
+                "kolom met OSM-tags (amenity, shop, healthcare, leisure …) of fclass. Kies zelf een "
+                f"categorie ({', '.join(AMENITY_CATEGORIES)})."
+            )
         source = "OpenStreetMap (Geofabrik)" if layout == "geofabrik" else "OpenStreetMap"
         description = f"Voorzieningen uit OpenStreetMap ({label})"
         remembered = store.amenity_tag_mappings() if store is not None else {}
         categories, used = _categorise(_row_tags(frame), effective_mapping({**remembered, **dict(mapping or {})}))
-    return _build(frame, geoms, code, file_names=file_names, source=source, description=description,
-                  categories=categories, used=used, id_prefix="rij", notes=notes)
+    return _build(
+        frame,
+        geoms,
+        code,
+        file_names=file_names,
+        source=source,
+        description=description,
+        categories=categories,
+        used=used,
+        id_prefix="rij",
+        notes=notes,
+    )
 
 
 def _pharmacies_be_frame(obj: list) -> gpd.GeoDataFrame:
@@ -588,11 +689,19 @@ def _pharmacies_be_frame(obj: list) -> gpd.GeoDataFrame:
             name = names
         geo = o.get("geo") if isinstance(o.get("geo"), dict) else {}
         addr = next((a for a in (o.get("addresses") or []) if isinstance(a, dict)), {})
-        rows.append({"name": name, "lat": geo.get("latitude"), "lon": geo.get("longitude"),
-                     "opening_hours": o.get("osm_opening_hours") or "",
-                     "addr:street": addr.get("street") or "", "addr:housenumber": addr.get("housenumber") or "",
-                     "addr:postcode": addr.get("zipCode") or "", "addr:city": addr.get("city") or "",
-                     "amenity": "pharmacy"})
+        rows.append(
+            {
+                "name": name,
+                "lat": geo.get("latitude"),
+                "lon": geo.get("longitude"),
+                "opening_hours": o.get("osm_opening_hours") or "",
+                "addr:street": addr.get("street") or "",
+                "addr:housenumber": addr.get("housenumber") or "",
+                "addr:postcode": addr.get("zipCode") or "",
+                "addr:city": addr.get("city") or "",
+                "amenity": "pharmacy",
+            }
+        )
     frame = pd.DataFrame(rows)
     lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy(dtype=float)
     lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy(dtype=float)
@@ -617,14 +726,16 @@ def _overpass_frame(obj: dict) -> gpd.GeoDataFrame:
         ok = isinstance(lat, (int, float)) and isinstance(lon, (int, float))
         geoms.append(shapely.Point(float(lon), float(lat)) if ok else None)
     if not rows:
-        raise ImportProblem("Dit Overpass-antwoord bevat geen elementen met tags. Vraag de voorzieningen op met "
-                            "'out center tags;'.")
+        raise ImportProblem(
+            "Dit Overpass-antwoord bevat geen elementen met tags. Vraag de voorzieningen op met 'out center tags;'."
+        )
     frame = pd.DataFrame(rows).astype(object)
     return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
 
 
-def plan_json(obj: object, file_names: list[str], store: Store | None = None, *,
-              mapping: Mapping[str, str | None] | None = None) -> ImportPlan:
+def plan_json(
+    obj: object, file_names: list[str], store: Store | None = None, *, mapping: Mapping[str, str | None] | None = None
+) -> ImportPlan:
     """The plan for an OSM JSON (see ``recognise_json``)."""
     kind = recognise_json(obj)
     label = file_names[0] if file_names else "bestand"
@@ -641,5 +752,7 @@ def plan_json(obj: object, file_names: list[str], store: Store | None = None, *,
         except Exception as e:  # noqa: BLE001 - any malformed feature
             raise ImportProblem(f"{label} is geen geldige GeoJSON: {e}") from e
         return plan_points(gdf, file_names, store, mapping=mapping)
-    raise ImportProblem(f"{label} is geen OpenStreetMap-bestand dat zorgzaam kent. Verwacht: een Overpass-antwoord "
-                        "('elements'), een GeoJSON met OSM-tags of de apothekenlijst van OpenStreetMap.")
+    raise ImportProblem(
+        f"{label} is geen OpenStreetMap-bestand dat zorgzaam kent. Verwacht: een Overpass-antwoord "
+        "('elements'), een GeoJSON met OSM-tags of de apothekenlijst van OpenStreetMap."
+    )

@@ -34,13 +34,24 @@ KIND = "gebiedsindeling"
 
 # (store level, column of the code, column of the name) per vintage of the PinC sector table.
 _LEVEL_COLUMNS = {
-    "2025": {"statsec": ("statsec", "statsec_naam"), "deelgemeente": ("deelgemeente", "deelgemeente_naam"),
-             "gemeente": ("gemeente", "gemeente_naam"), "wijk": ("ggw7", None), "elz": ("elz", "elz_naam"),
-             "provincie": ("provincie", "provincie_naam"), "gewest": ("gewest", "gewest_naam")},
-    "2024": {"statsec": ("statsec2024", "statsec2024_naam"),
-             "deelgemeente": ("deelgemeente2024", "deelgemeente2024_naam"),
-             "gemeente": ("gemeente", "gemeente_naam"), "wijk": ("ggw72024", None), "elz": ("elz", "elz_naam"),
-             "provincie": ("provincie", "provincie_naam"), "gewest": ("gewest", "gewest_naam")},
+    "2025": {
+        "statsec": ("statsec", "statsec_naam"),
+        "deelgemeente": ("deelgemeente", "deelgemeente_naam"),
+        "gemeente": ("gemeente", "gemeente_naam"),
+        "wijk": ("ggw7", None),
+        "elz": ("elz", "elz_naam"),
+        "provincie": ("provincie", "provincie_naam"),
+        "gewest": ("gewest", "gewest_naam"),
+    },
+    "2024": {
+        "statsec": ("statsec2024", "statsec2024_naam"),
+        "deelgemeente": ("deelgemeente2024", "deelgemeente2024_naam"),
+        "gemeente": ("gemeente", "gemeente_naam"),
+        "wijk": ("ggw72024", None),
+        "elz": ("elz", "elz_naam"),
+        "provincie": ("provincie", "provincie_naam"),
+        "gewest": ("gewest", "gewest_naam"),
+    },
 }
 _TECHNICAL_ZONE = re.compile(r"elz9\d")
 _UNKNOWN_MUNICIPALITY = {"99991", "99992", "99993", "99999"}
@@ -53,7 +64,7 @@ _NAME_TABLE_COLUMNS = {"geoitem code", "name"}
 
 
 def recognise_table(frame: pd.DataFrame) -> str | None:
-    """"sectors-2025", "sectors-2024", "gemeente-elz", "antwerp-zones" or "names" when the columns say so."""
+    """ "sectors-2025", "sectors-2024", "gemeente-elz", "antwerp-zones" or "names" when the columns say so."""
     cols = set(map(str, frame.columns))
     lower = {c.lower() for c in cols}
     if {"statsec2024", "gemeente", "elz"} <= cols:
@@ -75,7 +86,7 @@ def split_zone_code(raw) -> str | None:
     if text is None:
         return None
     if text.lower().startswith(SPLIT_PREFIX):
-        text = text[len(SPLIT_PREFIX):]
+        text = text[len(SPLIT_PREFIX) :]
     return f"{SPLIT_PREFIX}{int(text)}" if text.isdigit() else None
 
 
@@ -109,12 +120,16 @@ def plan_sector_table(frame: pd.DataFrame, vintage: str, file_names: list[str], 
     table = table[~pseudo & table[sector_col].notna()]
     bad = table[~table[sector_col].map(lambda c: bool(SECTOR_CODE_RE.match(c)))][sector_col]
     if len(bad):
-        raise ImportProblem(f"{len(bad)} waarden in kolom {sector_col} zijn geen sectorcode: "
-                            f"{', '.join(bad.head(10))}. Kies het originele bestand van Provincies in Cijfers.")
+        raise ImportProblem(
+            f"{len(bad)} waarden in kolom {sector_col} zijn geen sectorcode: "
+            f"{', '.join(bad.head(10))}. Kies het originele bestand van Provincies in Cijfers."
+        )
     dupes = table[table[sector_col].duplicated(keep=False)][sector_col]
     if len(dupes):
-        raise ImportProblem(f"Sommige sectorcodes staan meer dan één keer in de tabel: "
-                            f"{', '.join(sorted(set(dupes))[:10])}. Kies het originele bestand.")
+        raise ImportProblem(
+            f"Sommige sectorcodes staan meer dan één keer in de tabel: "
+            f"{', '.join(sorted(set(dupes))[:10])}. Kies het originele bestand."
+        )
     areas, parents, levels = [], [], {}
     for level, (code_col, name_col) in spec.items():
         codes = table[code_col]
@@ -129,19 +144,37 @@ def plan_sector_table(frame: pd.DataFrame, vintage: str, file_names: list[str], 
         levels[level] = len(rows)
         if level != "statsec":
             valid = set(rows["code"])
-            link = pd.DataFrame({"level": "statsec", "code": table[sector_col], "parent_level": level,
-                                 "parent_code": codes})
+            link = pd.DataFrame(
+                {"level": "statsec", "code": table[sector_col], "parent_level": level, "parent_code": codes}
+            )
             parents.append(link[link["parent_code"].isin(valid)])
     # The municipality's own parents (care zone, province, region), so the area picker works at once.
     municipal = table.drop_duplicates(subset=[spec["gemeente"][0]])
     for level in ("elz", "provincie", "gewest"):
-        link = pd.DataFrame({"level": "gemeente", "code": municipal[spec["gemeente"][0]], "parent_level": level,
-                             "parent_code": municipal[spec[level][0]]}).dropna()
-        parents.append(link[~link["code"].isin(_UNKNOWN_MUNICIPALITY)
-                            & ~link["parent_code"].str.fullmatch(_TECHNICAL_ZONE)])
+        link = pd.DataFrame(
+            {
+                "level": "gemeente",
+                "code": municipal[spec["gemeente"][0]],
+                "parent_level": level,
+                "parent_code": municipal[spec[level][0]],
+            }
+        ).dropna()
+        parents.append(
+            link[~link["code"].isin(_UNKNOWN_MUNICIPALITY) & ~link["parent_code"].str.fullmatch(_TECHNICAL_ZONE)]
+        )
     for child, parent in (("elz", "provincie"), ("elz", "gewest"), ("provincie", "gewest")):
-        link = pd.DataFrame({"level": child, "code": table[spec[child][0]], "parent_level": parent,
-                             "parent_code": table[spec[parent][0]]}).dropna().drop_duplicates(subset=["code"])
+        link = (
+            pd.DataFrame(
+                {
+                    "level": child,
+                    "code": table[spec[child][0]],
+                    "parent_level": parent,
+                    "parent_code": table[spec[parent][0]],
+                }
+            )
+            .dropna()
+            .drop_duplicates(subset=["code"])
+        )
         parents.append(link[~link["code"].str.fullmatch(_TECHNICAL_ZONE)])
     area_parents = pd.concat(parents, ignore_index=True).drop_duplicates(subset=["level", "code", "parent_level"])
     areas = pd.concat(areas, ignore_index=True)
@@ -160,9 +193,12 @@ def plan_sector_table(frame: pd.DataFrame, vintage: str, file_names: list[str], 
         period_label=vintage,
         file_name=", ".join(file_names),
         preview=Preview(
-            kind=KIND, description=f"Gebiedsindeling Provincies in Cijfers: sector → gemeente, eerstelijnszone "
-                                   f"… (sectorindeling {vintage})",
-            file_names=file_names, rows=len(frame), levels=levels,
+            kind=KIND,
+            description=f"Gebiedsindeling Provincies in Cijfers: sector → gemeente, eerstelijnszone "
+            f"… (sectorindeling {vintage})",
+            file_names=file_names,
+            rows=len(frame),
+            levels=levels,
             matched=sum(c in known for c in codes) if known else None,
             unmatched=sorted(set(codes) - known) if known else [],
             notes=notes,
@@ -173,8 +209,9 @@ def plan_sector_table(frame: pd.DataFrame, vintage: str, file_names: list[str], 
     )
 
 
-def _with_split(table: pd.DataFrame, spec: dict, split_col: str, areas: pd.DataFrame, parents: pd.DataFrame
-                ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], int]:
+def _with_split(
+    table: pd.DataFrame, spec: dict, split_col: str, areas: pd.DataFrame, parents: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str], int]:
     """A sector table's areas and parents with the Antwerp split of its ELZantw column applied.
 
     The listed sectors get their Antwerp zone as care zone; a municipality wholly inside one zone gets
@@ -206,22 +243,43 @@ def _with_split(table: pd.DataFrame, spec: dict, split_col: str, areas: pd.DataF
     # The zones themselves, inside the province and region of their sectors.
     zone_rows = pd.DataFrame({"level": "elz", "code": list(names), "name": list(names.values())})
     first = table[listed].assign(_zone=zones[listed]).drop_duplicates(subset=["_zone"]).set_index("_zone")
-    zone_parents = [pd.DataFrame({"level": "elz", "code": list(names), "parent_level": level,
-                                  "parent_code": [first.loc[c, spec[level][0]] for c in names]}).dropna()
-                    for level in ("provincie", "gewest")]
+    zone_parents = [
+        pd.DataFrame(
+            {
+                "level": "elz",
+                "code": list(names),
+                "parent_level": level,
+                "parent_code": [first.loc[c, spec[level][0]] for c in names],
+            }
+        ).dropna()
+        for level in ("provincie", "gewest")
+    ]
     municipality_names = dict(zip(table[spec["gemeente"][0]], table[spec["gemeente"][1]]))
     in_touched = zone_of[zone_of.index.isin(municipality_of[municipality_of.isin(touched.index)].index)]
     old_zone = set(in_touched) - set(names)
     left = table[table[sector_col].isin(in_touched[in_touched.isin(old_zone)].index)]
-    notes = _split_notes(touched, names, municipality_names,
-                         dict(zip(left[sector_col], left[spec["statsec"][1]].fillna(left[sector_col]))),
-                         {c: n for c, n in zip(table[spec["elz"][0]], table[spec["elz"][1]]) if c in old_zone})
-    return (pd.concat([areas, zone_rows], ignore_index=True),
-            pd.concat([parents, *zone_parents], ignore_index=True), notes, len(names))
+    notes = _split_notes(
+        touched,
+        names,
+        municipality_names,
+        dict(zip(left[sector_col], left[spec["statsec"][1]].fillna(left[sector_col]))),
+        {c: n for c, n in zip(table[spec["elz"][0]], table[spec["elz"][1]]) if c in old_zone},
+    )
+    return (
+        pd.concat([areas, zone_rows], ignore_index=True),
+        pd.concat([parents, *zone_parents], ignore_index=True),
+        notes,
+        len(names),
+    )
 
 
-def _split_notes(touched: pd.Series, zone_names: dict[str, str], municipality_names: dict[str, str],
-                 left_behind: dict[str, str], old_zone_names: dict[str, str]) -> list[str]:
+def _split_notes(
+    touched: pd.Series,
+    zone_names: dict[str, str],
+    municipality_names: dict[str, str],
+    left_behind: dict[str, str],
+    old_zone_names: dict[str, str],
+) -> list[str]:
     """Dutch preview lines: which municipality lies in which Antwerp zone(s), and the sectors left out."""
     notes = []
     for municipality, zones in touched.items():
@@ -230,14 +288,18 @@ def _split_notes(touched: pd.Series, zone_names: dict[str, str], municipality_na
         if len(zones) == 1:
             notes.append(f"{name} ligt helemaal in de eerstelijnszone {split[0]}.")
         else:
-            notes.append(f"{name} ligt in {len(split)} eerstelijnszones ({', '.join(split)}): elke sector van "
-                         f"{name} wordt vergeleken met zijn eigen zone; de gemeente als geheel krijgt geen "
-                         "eerstelijnszone.")
+            notes.append(
+                f"{name} ligt in {len(split)} eerstelijnszones ({', '.join(split)}): elke sector van "
+                f"{name} wordt vergeleken met zijn eigen zone; de gemeente als geheel krijgt geen "
+                "eerstelijnszone."
+            )
     if left_behind:
         listed = ", ".join(f"{n} ({c})" for c, n in sorted(left_behind.items())[:10])
         zone = ", ".join(old_zone_names.values()) or ", ".join(sorted(old_zone_names))
-        notes.append(f"{format_number(len(left_behind))} sectoren staan in geen van deze zones en blijven in "
-                     f"{zone or 'hun oude zone'}: {listed}.")
+        notes.append(
+            f"{format_number(len(left_behind))} sectoren staan in geen van deze zones en blijven in "
+            f"{zone or 'hun oude zone'}: {listed}."
+        )
     return notes
 
 
@@ -255,24 +317,41 @@ def plan_municipality_zones(frame: pd.DataFrame, file_names: list[str], store: S
         raise ImportProblem(f"Deze gemeenten staan meer dan één keer in de tabel: {', '.join(sorted(set(dupes)))}.")
     name_gem = next((c for c in table.columns if c.lower() in ("name gemeente", "gemeente_naam")), None)
     name_elz = next((c for c in table.columns if c.lower() in ("name elz", "elz_naam")), None)
-    areas = pd.concat([
-        pd.DataFrame({"level": "gemeente", "code": table["gemeente"],
-                      "name": table[name_gem] if name_gem else table["gemeente"]}),
-        pd.DataFrame({"level": "elz", "code": table["elz"],
-                      "name": table[name_elz] if name_elz else table["elz"]}).drop_duplicates(subset=["code"]),
-    ], ignore_index=True)
-    parents = pd.DataFrame({"level": "gemeente", "code": table["gemeente"], "parent_level": "elz",
-                            "parent_code": table["elz"]})
+    areas = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "level": "gemeente",
+                    "code": table["gemeente"],
+                    "name": table[name_gem] if name_gem else table["gemeente"],
+                }
+            ),
+            pd.DataFrame(
+                {"level": "elz", "code": table["elz"], "name": table[name_elz] if name_elz else table["elz"]}
+            ).drop_duplicates(subset=["code"]),
+        ],
+        ignore_index=True,
+    )
+    parents = pd.DataFrame(
+        {"level": "gemeente", "code": table["gemeente"], "parent_level": "elz", "parent_code": table["elz"]}
+    )
     known = known_codes(store, "gemeente")
     return ImportPlan(
-        dataset_id=f"{KIND}-gemeente-elz", title="Gemeenten per eerstelijnszone", source="Provincies in Cijfers",
+        dataset_id=f"{KIND}-gemeente-elz",
+        title="Gemeenten per eerstelijnszone",
+        source="Provincies in Cijfers",
         file_name=", ".join(file_names),
-        preview=Preview(kind=KIND, description="Gemeenten per eerstelijnszone (Provincies in Cijfers)",
-                        file_names=file_names, rows=len(frame),
-                        levels={"gemeente": len(table), "elz": table["elz"].nunique()},
-                        matched=sum(c in known for c in table["gemeente"]) if known else None,
-                        unmatched=sorted(set(table["gemeente"]) - known) if known else []),
-        areas=areas, area_parents=parents,
+        preview=Preview(
+            kind=KIND,
+            description="Gemeenten per eerstelijnszone (Provincies in Cijfers)",
+            file_names=file_names,
+            rows=len(frame),
+            levels={"gemeente": len(table), "elz": table["elz"].nunique()},
+            matched=sum(c in known for c in table["gemeente"]) if known else None,
+            unmatched=sorted(set(table["gemeente"]) - known) if known else [],
+        ),
+        areas=areas,
+        area_parents=parents,
     )
 
 
@@ -284,67 +363,102 @@ def plan_antwerp_zones(frame: pd.DataFrame, file_names: list[str], store: Store)
     written (``Store.import_dataset`` settles the municipality's care zone from its sectors).
     """
     cols = {str(c).lower(): c for c in frame.columns}
-    require_columns(frame.rename(columns={cols.get("elzantw"): "ELZantw", cols.get("statsec"): "statsec"}),
-                    ["statsec", "ELZantw"], "deze tabel sector → Antwerpse eerstelijnszone")
+    require_columns(
+        frame.rename(columns={cols.get("elzantw"): "ELZantw", cols.get("statsec"): "statsec"}),
+        ["statsec", "ELZantw"],
+        "deze tabel sector → Antwerpse eerstelijnszone",
+    )
     check_vintage(store, "2025")
     sectors = frame[cols["statsec"]].map(_clean).map(lambda c: normalise_sector_code(c) if c else c)
     zones = frame[cols["elzantw"]].map(split_zone_code)
     name_col = cols.get("name elzantw") or cols.get("elzantw_naam")
     keep = sectors.notna() & ~sectors.fillna("").str.endswith("ZZZZ") & zones.notna()
     if not keep.any():
-        raise ImportProblem("In deze tabel hoort geen enkele sector bij een Antwerpse eerstelijnszone (1 tot 4). "
-                            "Kies het bestand statsec_elzantw.xlsx van Provincies in Cijfers.")
+        raise ImportProblem(
+            "In deze tabel hoort geen enkele sector bij een Antwerpse eerstelijnszone (1 tot 4). "
+            "Kies het bestand statsec_elzantw.xlsx van Provincies in Cijfers."
+        )
     skipped = int((~keep).sum())
     names = _split_zone_names(zones[keep], frame.loc[keep, name_col] if name_col else None)
     sectors, zones = sectors[keep], zones[keep]
     bad = sectors[~sectors.map(lambda c: bool(SECTOR_CODE_RE.match(c)))]
     if len(bad):
-        raise ImportProblem(f"{len(bad)} waarden in kolom statsec zijn geen sectorcode: {', '.join(bad.head(10))}. "
-                            "Kies het originele bestand van Provincies in Cijfers.")
+        raise ImportProblem(
+            f"{len(bad)} waarden in kolom statsec zijn geen sectorcode: {', '.join(bad.head(10))}. "
+            "Kies het originele bestand van Provincies in Cijfers."
+        )
     dupes = sectors[sectors.duplicated(keep=False)]
     if len(dupes):
-        raise ImportProblem(f"Sommige sectorcodes staan meer dan één keer in de tabel: "
-                            f"{', '.join(sorted(set(dupes))[:10])}. Kies het originele bestand.")
+        raise ImportProblem(
+            f"Sommige sectorcodes staan meer dan één keer in de tabel: "
+            f"{', '.join(sorted(set(dupes))[:10])}. Kies het originele bestand."
+        )
     sector_zone = pd.Series(zones.to_numpy(), index=sectors.to_numpy())
-    parents = [pd.DataFrame({"level": "statsec", "code": sectors.to_numpy(), "parent_level": "elz",
-                             "parent_code": zones.to_numpy()})]
+    parents = [
+        pd.DataFrame(
+            {"level": "statsec", "code": sectors.to_numpy(), "parent_level": "elz", "parent_code": zones.to_numpy()}
+        )
+    ]
     # What the store knows: each sector's municipality, province and region, and its present care zone.
     known = store.parents("statsec", list(sector_zone.index))
     for level in ("provincie", "gewest"):
         if level in known:
             first = known.assign(_zone=known["code"].map(sector_zone)).dropna(subset=[level])
             first = first.drop_duplicates(subset=["_zone"])
-            parents.append(pd.DataFrame({"level": "elz", "code": first["_zone"], "parent_level": level,
-                                         "parent_code": first[level]}))
+            parents.append(
+                pd.DataFrame(
+                    {"level": "elz", "code": first["_zone"], "parent_level": level, "parent_code": first[level]}
+                )
+            )
     notes = [f"{format_number(int((sector_zone == z).sum()))} sectoren in {n} ({z})" for z, n in names.items()]
     if skipped:
-        notes.append(f"{format_number(skipped)} rijen zonder Antwerpse zone (#LEEG!) of 'sector onbekend' "
-                     "overgeslagen.")
+        notes.append(
+            f"{format_number(skipped)} rijen zonder Antwerpse zone (#LEEG!) of 'sector onbekend' overgeslagen."
+        )
     if "gemeente" in known:
         municipalities = sorted(set(known["gemeente"].dropna()))
         members = store.sector_zones(municipalities)
         members["zone"] = members["code"].map(sector_zone).fillna(members["zone"])
         members = members[~members["code"].str.endswith("ZZZZ")].dropna(subset=["zone"])
         touched = members.groupby("gemeente")["zone"].agg(lambda z: sorted(set(z)))
-        area_names = store.area_names(municipalities + list(members["code"]) + list(members["zone"]),
-                                      ("gemeente", "elz", "statsec")) if len(members) else {}
+        area_names = (
+            store.area_names(
+                municipalities + list(members["code"]) + list(members["zone"]), ("gemeente", "elz", "statsec")
+            )
+            if len(members)
+            else {}
+        )
         left = members[~members["zone"].isin(list(names))]
-        notes += _split_notes(touched, names, area_names,
-                              {c: area_names.get(c, c) for c in left["code"]},
-                              {z: area_names.get(z, z) for z in set(left["zone"])})
+        notes += _split_notes(
+            touched,
+            names,
+            area_names,
+            {c: area_names.get(c, c) for c in left["code"]},
+            {z: area_names.get(z, z) for z in set(left["zone"])},
+        )
     else:
-        notes.append("De gemeenten van deze sectoren zijn nog niet bekend: importeer ook de gebiedstabel "
-                     "statsec_als_basis.xlsx (sectorindeling 2025).")
+        notes.append(
+            "De gemeenten van deze sectoren zijn nog niet bekend: importeer ook de gebiedstabel "
+            "statsec_als_basis.xlsx (sectorindeling 2025)."
+        )
     known_sectors = known_codes(store, "statsec")
     return ImportPlan(
-        dataset_id=f"{KIND}-elzantw", title="Eerstelijnszones van Antwerpen (per sector)",
-        source="Provincies in Cijfers", period_label="2025", file_name=", ".join(file_names),
-        preview=Preview(kind=KIND, description="De 4 eerstelijnszones van Antwerpen: sector → zone "
-                                               "(Provincies in Cijfers, sectorindeling 2025)",
-                        file_names=file_names, rows=len(frame), levels={"elz": len(names), "statsec": len(sectors)},
-                        matched=sum(c in known_sectors for c in sectors) if known_sectors else None,
-                        unmatched=sorted(set(sectors) - known_sectors) if known_sectors else [],
-                        notes=notes),
+        dataset_id=f"{KIND}-elzantw",
+        title="Eerstelijnszones van Antwerpen (per sector)",
+        source="Provincies in Cijfers",
+        period_label="2025",
+        file_name=", ".join(file_names),
+        preview=Preview(
+            kind=KIND,
+            description="De 4 eerstelijnszones van Antwerpen: sector → zone "
+            "(Provincies in Cijfers, sectorindeling 2025)",
+            file_names=file_names,
+            rows=len(frame),
+            levels={"elz": len(names), "statsec": len(sectors)},
+            matched=sum(c in known_sectors for c in sectors) if known_sectors else None,
+            unmatched=sorted(set(sectors) - known_sectors) if known_sectors else [],
+            notes=notes,
+        ),
         areas=pd.DataFrame({"level": "elz", "code": list(names), "name": list(names.values())}),
         area_parents=pd.concat(parents, ignore_index=True),
         sector_vintage="2025",
@@ -352,8 +466,12 @@ def plan_antwerp_zones(frame: pd.DataFrame, file_names: list[str], store: Store)
 
 
 # Code patterns of the levels a PinC name list (``gebiedsdefinities/<level>.xlsx``) may hold.
-_NAME_LEVELS = {"elz": r"elz\d+", "gemeente": r"\d{5}", "deelgemeente": r"\d{5}[A-Z0-9]",
-                "wijk": r"\d{5}[A-Z][0-9A-Z]{1,3}"}
+_NAME_LEVELS = {
+    "elz": r"elz\d+",
+    "gemeente": r"\d{5}",
+    "deelgemeente": r"\d{5}[A-Z0-9]",
+    "wijk": r"\d{5}[A-Z][0-9A-Z]{1,3}",
+}
 
 
 def plan_names(frame: pd.DataFrame, file_names: list[str], store: Store) -> ImportPlan:
@@ -373,8 +491,10 @@ def plan_names(frame: pd.DataFrame, file_names: list[str], store: Store) -> Impo
                 level = candidate
                 break
     if level is None:
-        raise ImportProblem(f"zorgzaam herkent de codes van deze namenlijst niet (zoals {', '.join(present.head(3))}). "
-                            "Verwacht: codes van sectoren, gemeenten, eerstelijnszones … van Provincies in Cijfers.")
+        raise ImportProblem(
+            f"zorgzaam herkent de codes van deze namenlijst niet (zoals {', '.join(present.head(3))}). "
+            "Verwacht: codes van sectoren, gemeenten, eerstelijnszones … van Provincies in Cijfers."
+        )
     keep = codes.notna() & names.notna()
     if level == "statsec":
         keep &= ~codes.fillna("").str.endswith("ZZZZ")
@@ -390,15 +510,27 @@ def plan_names(frame: pd.DataFrame, file_names: list[str], store: Store) -> Impo
         check_vintage(store, vintage)
     known = known_codes(store, level)
     return ImportPlan(
-        dataset_id=f"{KIND}-namen-{level}", title=f"Namen van de {LEVEL_BY_CODE[level].plural}",
-        source="Provincies in Cijfers", file_name=", ".join(file_names),
-        preview=Preview(kind=KIND, description=f"Namen van de {LEVEL_BY_CODE[level].plural} (Provincies in Cijfers)",
-                        file_names=file_names, rows=len(frame), levels={level: len(table)},
-                        matched=sum(c in known for c in table["code"]) if known else None,
-                        unmatched=sorted(set(table["code"]) - known) if known else [],
-                        notes=[f"{format_number(int((~keep).sum()))} rijen overgeslagen (technische codes "
-                               "zoals 'sector onbekend' of 'niet te lokaliseren')."] if (~keep).any() else []),
-        areas=table, sector_vintage=vintage,
+        dataset_id=f"{KIND}-namen-{level}",
+        title=f"Namen van de {LEVEL_BY_CODE[level].plural}",
+        source="Provincies in Cijfers",
+        file_name=", ".join(file_names),
+        preview=Preview(
+            kind=KIND,
+            description=f"Namen van de {LEVEL_BY_CODE[level].plural} (Provincies in Cijfers)",
+            file_names=file_names,
+            rows=len(frame),
+            levels={level: len(table)},
+            matched=sum(c in known for c in table["code"]) if known else None,
+            unmatched=sorted(set(table["code"]) - known) if known else [],
+            notes=[
+                f"{format_number(int((~keep).sum()))} rijen overgeslagen (technische codes "
+                "zoals 'sector onbekend' of 'niet te lokaliseren')."
+            ]
+            if (~keep).any()
+            else [],
+        ),
+        areas=table,
+        sector_vintage=vintage,
     )
 
 
@@ -440,8 +572,10 @@ def plan_area_polygons(gdf: gpd.GeoDataFrame, layer: str, file_names: list[str],
     if layer == "elz":
         keep &= ~codes.str.fullmatch(_TECHNICAL_ZONE).fillna(False)
     if not keep.any():
-        raise ImportProblem(f"In dit bestand staan geen codes van het niveau {level} (zoals "
-                            f"{'elz12' if level == 'elz' else '11001'}). Kies de laag {layer} van Provincies in Cijfers.")
+        raise ImportProblem(
+            f"In dit bestand staan geen codes van het niveau {level} (zoals "
+            f"{'elz12' if level == 'elz' else '11001'}). Kies de laag {layer} van Provincies in Cijfers."
+        )
     gdf, codes = gdf[keep], codes[keep]
     dupes = codes[codes.duplicated(keep=False)]
     if len(dupes):
@@ -456,9 +590,16 @@ def plan_area_polygons(gdf: gpd.GeoDataFrame, layer: str, file_names: list[str],
     lambert, crs_label = to_lambert(gdf, "deze laag")
     geoms, repaired = check_polygons(lambert, codes, "deze laag")
     names = gdf[name_col].map(_clean).fillna(codes) if name_col else codes
-    areas = pd.DataFrame({"level": level, "code": codes.to_numpy(), "name": names.to_numpy(),
-                          "area_ha": shapely.area(geoms) / 10_000.0, "geom_lambert": list(shapely.to_wkb(geoms)),
-                          "geom_display": display_wkb(geoms, coverage=False)})
+    areas = pd.DataFrame(
+        {
+            "level": level,
+            "code": codes.to_numpy(),
+            "name": names.to_numpy(),
+            "area_ha": shapely.area(geoms) / 10_000.0,
+            "geom_lambert": list(shapely.to_wkb(geoms)),
+            "geom_display": display_wkb(geoms, coverage=False),
+        }
+    )
     if not name_col:
         areas["name"] = None  # a care zone's name comes from the area tables; never overwrite it by its code
     known = known_codes(store, level)
@@ -467,14 +608,21 @@ def plan_area_polygons(gdf: gpd.GeoDataFrame, layer: str, file_names: list[str],
     if layer == "elzantw" and len(gdf) < len(keep):
         notes.append(f"{format_number(len(keep) - len(gdf))} vorm(en) buiten Antwerpen (#LEEG!) overgeslagen.")
     return ImportPlan(
-        dataset_id=f"{KIND}-vormen-{'elzantw' if layer == 'elzantw' else level}", title=f"Omtrek van de {what}",
+        dataset_id=f"{KIND}-vormen-{'elzantw' if layer == 'elzantw' else level}",
+        title=f"Omtrek van de {what}",
         source="Provincies in Cijfers",
         file_name=", ".join(file_names),
-        preview=Preview(kind=KIND, description=f"Omtrek van de {what} (Provincies in Cijfers)",
-                        file_names=file_names, notes=notes,
-                        rows=len(gdf), crs=crs_label, levels={level: len(areas)},
-                        matched=sum(c in known for c in codes) if known else None,
-                        unmatched=sorted(set(codes) - known) if known else [],
-                        warnings=[f"{repaired} kapotte vormen werden hersteld."] if repaired else []),
+        preview=Preview(
+            kind=KIND,
+            description=f"Omtrek van de {what} (Provincies in Cijfers)",
+            file_names=file_names,
+            notes=notes,
+            rows=len(gdf),
+            crs=crs_label,
+            levels={level: len(areas)},
+            matched=sum(c in known for c in codes) if known else None,
+            unmatched=sorted(set(codes) - known) if known else [],
+            warnings=[f"{repaired} kapotte vormen werden hersteld."] if repaired else [],
+        ),
         areas=areas,
     )

@@ -29,25 +29,28 @@ Progress = Callable[[float, str], None]
 class Preview:
     """What an import will write, in words a municipal analyst checks before saying yes."""
 
-    kind: str                       # e.g. "statsec-geometrie"
-    description: str                # Dutch: "Statistische sectoren (Statbel), indeling 2025"
+    kind: str  # e.g. "statsec-geometrie"
+    description: str  # Dutch: "Statistische sectoren (Statbel), indeling 2025"
     file_names: list[str]
     rows: int
-    crs: str | None = None          # "EPSG:31370 (Lambert 72)", or None for a table
+    crs: str | None = None  # "EPSG:31370 (Lambert 72)", or None for a table
     levels: dict[str, int] = field(default_factory=dict)  # level → areas written
     periods: list[str] = field(default_factory=list)
-    variables: list[str] = field(default_factory=list)    # catalogue codes written
-    matched: int | None = None      # codes found among the known areas (None: nothing to match against)
+    variables: list[str] = field(default_factory=list)  # catalogue codes written
+    matched: int | None = None  # codes found among the known areas (None: nothing to match against)
     unmatched: list[str] = field(default_factory=list)
-    suppressed: int = 0             # values hidden by the source ("x", -99997 …): kept as missing, never 0
+    suppressed: int = 0  # values hidden by the source ("x", -99997 …): kept as missing, never 0
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sample: pd.DataFrame | None = None
 
     def lines(self) -> list[str]:
         """The preview as Dutch lines (for the CLI and the page)."""
-        out = [f"{self.description}", f"Bestand(en): {', '.join(self.file_names)}",
-               f"Rijen: {format_number(self.rows)}"]
+        out = [
+            f"{self.description}",
+            f"Bestand(en): {', '.join(self.file_names)}",
+            f"Rijen: {format_number(self.rows)}",
+        ]
         if self.crs:
             out.append(f"Coördinatenstelsel: {self.crs}")
         for level, n in self.levels.items():
@@ -87,27 +90,43 @@ class ImportPlan:
     stops: pd.DataFrame | None = None
     grid_cells: pd.DataFrame | None = None
     sector_crosswalk: pd.DataFrame | None = None
-    sector_vintage: str | None = None   # "2024" / "2025" when the file fixes the store's sector division
+    sector_vintage: str | None = None  # "2024" / "2025" when the file fixes the store's sector division
     unmapped_columns: list[str] = field(default_factory=list)  # columns that still need a mapping choice
-    value_columns: list[str] = field(default_factory=list)     # a figures table's value columns (mapped or not)
-    asks_period: bool = False           # a plain table: the period may be given (else the year in a column name)
+    value_columns: list[str] = field(default_factory=list)  # a figures table's value columns (mapped or not)
+    asks_period: bool = False  # a plain table: the period may be given (else the year in a column name)
     period_proposal: str | None = None  # the period proposed (the given one, or the latest year in a column name)
-    lacking_period: list[str] = field(default_factory=list)    # mapped columns not written for want of a period
+    lacking_period: list[str] = field(default_factory=list)  # mapped columns not written for want of a period
 
     @property
     def writes_something(self) -> bool:
-        frames = (self.areas, self.area_parents, self.observations, self.features, self.stops, self.grid_cells,
-                  self.sector_crosswalk)
+        frames = (
+            self.areas,
+            self.area_parents,
+            self.observations,
+            self.features,
+            self.stops,
+            self.grid_cells,
+            self.sector_crosswalk,
+        )
         return any(f is not None and len(f) for f in frames)
 
     def apply(self, store: Store, progress: Progress | None = None) -> None:
         """Write the plan in one transaction: all of it, or (on any error) nothing."""
         store.import_dataset(
-            self.dataset_id, title=self.title, source=self.source, period_label=self.period_label,
-            file_name=self.file_name, areas=self.areas, area_parents=self.area_parents,
-            observations=self.observations, features=self.features, stops=self.stops,
-            grid_cells=self.grid_cells, sector_crosswalk=self.sector_crosswalk,
-            sector_vintage=self.sector_vintage, progress=progress,
+            self.dataset_id,
+            title=self.title,
+            source=self.source,
+            period_label=self.period_label,
+            file_name=self.file_name,
+            areas=self.areas,
+            area_parents=self.area_parents,
+            observations=self.observations,
+            features=self.features,
+            stops=self.stops,
+            grid_cells=self.grid_cells,
+            sector_crosswalk=self.sector_crosswalk,
+            sector_vintage=self.sector_vintage,
+            progress=progress,
         )
 
 
@@ -134,8 +153,13 @@ def require_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> No
 #: fits a store with every Flemish sector).
 MIN_KNOWN_SHARE = 0.5
 
-_EXPECTED = {"statsec": "sectorcodes zoals {ex}", "gemeente": "NIS-codes zoals {ex}",
-             "elz": "zonecodes zoals {ex}", "wijk": "wijkcodes zoals {ex}", "deelgemeente": "codes zoals {ex}"}
+_EXPECTED = {
+    "statsec": "sectorcodes zoals {ex}",
+    "gemeente": "NIS-codes zoals {ex}",
+    "elz": "zonecodes zoals {ex}",
+    "wijk": "wijkcodes zoals {ex}",
+    "deelgemeente": "codes zoals {ex}",
+}
 
 
 def require_known_codes(codes: Sequence[str], known: set[str], level: str) -> None:
@@ -151,12 +175,16 @@ def require_known_codes(codes: Sequence[str], known: set[str], level: str) -> No
     examples = sorted(known)[:2]
     expected = _EXPECTED.get(level, "codes zoals {ex}").format(ex=" of ".join(examples))
     share = format_number(100 * found / len(codes), 1)
-    head = (f"Geen van de {format_number(len(codes))} codes komt overeen met de gebieden in de databank" if not found
-            else f"Slechts {format_number(found)} van de {format_number(len(codes))} codes ({share} %) komen overeen "
-                 "met de gebieden in de databank, minder dan de helft")
+    head = (
+        f"Geen van de {format_number(len(codes))} codes komt overeen met de gebieden in de databank"
+        if not found
+        else f"Slechts {format_number(found)} van de {format_number(len(codes))} codes ({share} %) komen overeen "
+        "met de gebieden in de databank, minder dan de helft"
+    )
     raise ImportProblem(
         f"{head} (gevonden: {', '.join(strangers)}; verwacht: {expected}), dus is er niets bewaard: importeer eerst "
-        "de gebiedsindeling van dit bestand, of kies een bestand met dezelfde codes.")
+        "de gebiedsindeling van dit bestand, of kies een bestand met dezelfde codes."
+    )
 
 
 def check_vintage(store: Store, vintage: str | None) -> None:
@@ -166,4 +194,5 @@ def check_vintage(store: Store, vintage: str | None) -> None:
         raise ImportProblem(
             f"Dit bestand gebruikt de sectorindeling {vintage}, de databank de indeling {have}. Beide samen zouden "
             "inwoners dubbel tellen. Zet de codes eerst om met een omzettingstabel (2025 → 2024), of gebruik een "
-            "aparte databank.")
+            "aparte databank."
+        )

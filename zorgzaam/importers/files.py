@@ -129,10 +129,27 @@ KNOWN_EPSG = (31370, 3812, 4326, 3035, 3857, 4258, 4313, 25831, 32631)
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 SHAPEFILE_REQUIRED = (".shp", ".shx", ".dbf")
 #: Member suffixes kept from a zip; everything else is reported or skipped.
-READABLE_SUFFIXES = frozenset({
-    ".csv", ".txt", ".tsv", ".tab", ".json", ".geojson", ".xlsx", ".xlsm", ".xls", ".ods",  # .ods: to say so
-    ".gpkg", ".sqlite", ".db", ".spatialite", ".tif", ".tiff", *SHAPEFILE_PARTS,
-})
+READABLE_SUFFIXES = frozenset(
+    {
+        ".csv",
+        ".txt",
+        ".tsv",
+        ".tab",
+        ".json",
+        ".geojson",
+        ".xlsx",
+        ".xlsm",
+        ".xls",
+        ".ods",  # .ods: to say so
+        ".gpkg",
+        ".sqlite",
+        ".db",
+        ".spatialite",
+        ".tif",
+        ".tiff",
+        *SHAPEFILE_PARTS,
+    }
+)
 DOC_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".rtf", ".odt", ".html", ".htm", ".md", ".pptx", ".ppt"})
 _DOC_TEXT_NAME = re.compile(r"(read[\s_-]*me|lees[\s_-]*mij|licen[cs]e|licentie|disclaimer)", re.I)
 _JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
@@ -141,14 +158,24 @@ DELIMITERS = ("|", ";", "\t", ",")
 _DELIMITER_NL = {"|": "een verticale streep (|)", ";": "een puntkomma (;)", "\t": "een tab", ",": "een komma (,)"}
 
 _SUFFIX_NL = {
-    ".csv": "CSV-bestand", ".txt": "tekstbestand", ".tsv": "tekstbestand", ".xlsx": "Excel-bestand",
-    ".xlsm": "Excel-bestand", ".xls": "Excel-bestand", ".ods": "rekenblad", ".json": "JSON-bestand",
-    ".geojson": "GeoJSON-bestand", ".shp": "shapefile", ".gpkg": "GeoPackage", ".sqlite": "SpatiaLite-bestand",
-    ".zip": "zip-bestand", ".tif": "GeoTIFF", ".tiff": "GeoTIFF",
+    ".csv": "CSV-bestand",
+    ".txt": "tekstbestand",
+    ".tsv": "tekstbestand",
+    ".xlsx": "Excel-bestand",
+    ".xlsm": "Excel-bestand",
+    ".xls": "Excel-bestand",
+    ".ods": "rekenblad",
+    ".json": "JSON-bestand",
+    ".geojson": "GeoJSON-bestand",
+    ".shp": "shapefile",
+    ".gpkg": "GeoPackage",
+    ".sqlite": "SpatiaLite-bestand",
+    ".zip": "zip-bestand",
+    ".tif": "GeoTIFF",
+    ".tiff": "GeoTIFF",
 }
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-_FORMATS_NL = ("CSV, Excel, GeoJSON, shapefile (.shp met .shx, .dbf en .prj), GeoPackage, "
-               "GTFS-zip of GeoTIFF")
+_FORMATS_NL = "CSV, Excel, GeoJSON, shapefile (.shp met .shx, .dbf en .prj), GeoPackage, GTFS-zip of GeoTIFF"
 
 
 def _size_nl(n: int) -> str:
@@ -194,11 +221,14 @@ class SourceFile:
         except FileNotFoundError:
             raise ImportProblem(f"Het bestand '{p}' bestaat niet. Controleer de naam en de map.") from None
         except OSError as e:
-            raise ImportProblem(f"Het bestand '{p}' kan niet geopend worden ({e.strerror}). "
-                                "Controleer of je het mag lezen.") from e
+            raise ImportProblem(
+                f"Het bestand '{p}' kan niet geopend worden ({e.strerror}). Controleer of je het mag lezen."
+            ) from e
         if p.is_dir():
-            raise ImportProblem(f"'{p}' is een map, geen bestand. Kies de bestanden in de map, "
-                                "of zip de map en laad het zip-bestand op.")
+            raise ImportProblem(
+                f"'{p}' is een map, geen bestand. Kies de bestanden in de map, "
+                "of zip de map en laad het zip-bestand op."
+            )
         _check_file_size(label, st.st_size)
         return cls(name=label, path=p)
 
@@ -250,8 +280,10 @@ class SourceFile:
     def read_bytes(self, max_bytes: int | None = None) -> bytes:
         """All bytes; ``ImportProblem`` when larger than ``max_bytes`` (checked before reading)."""
         if max_bytes is not None and self.size > max_bytes:
-            raise ImportProblem(f"'{self.label}' is te groot ({_size_nl(self.size)}); dit soort bestand kan "
-                                f"zorgzaam lezen tot {_size_nl(max_bytes)}. Neem een kleiner uittreksel.")
+            raise ImportProblem(
+                f"'{self.label}' is te groot ({_size_nl(self.size)}); dit soort bestand kan "
+                f"zorgzaam lezen tot {_size_nl(max_bytes)}. Neem een kleiner uittreksel."
+            )
         if self.data is not None:
             return self.data
         with self.open() as fh:
@@ -306,8 +338,10 @@ def _open_zip(source: SourceFile) -> zipfile.ZipFile:
                 f"'{source.label}' is beschadigd of onvolledig: het Excel-bestand kan niet geopend worden. "
                 "Download het opnieuw, of open het in Excel en bewaar het opnieuw als .xlsx."
             ) from e
-        raise ImportProblem(f"'{source.label}' is een beschadigd of onvolledig zip-bestand. "
-                            "Download het opnieuw of maak het zip-bestand opnieuw.") from e
+        raise ImportProblem(
+            f"'{source.label}' is een beschadigd of onvolledig zip-bestand. "
+            "Download het opnieuw of maak het zip-bestand opnieuw."
+        ) from e
 
 
 def _is_zip(head: bytes) -> bool:
@@ -331,15 +365,13 @@ def _is_office_zip(names: Sequence[str]) -> bool:
 def _unsafe_member_name(name: str) -> bool:
     norm = name.replace("\\", "/")
     parts = PurePosixPath(norm).parts
-    return (norm.startswith("/") or re.match(r"^[A-Za-z]:", norm) is not None or ".." in parts
-            or "\x00" in norm)
+    return norm.startswith("/") or re.match(r"^[A-Za-z]:", norm) is not None or ".." in parts or "\x00" in norm
 
 
 def _is_junk(member: str) -> bool:
     norm = member.replace("\\", "/")
     base = PurePosixPath(norm).name
-    return (norm.startswith("__MACOSX/") or "/__MACOSX/" in norm or base.lower() in _JUNK_NAMES
-            or base.startswith("._"))
+    return norm.startswith("__MACOSX/") or "/__MACOSX/" in norm or base.lower() in _JUNK_NAMES or base.startswith("._")
 
 
 def _is_documentation(base: str) -> bool:
@@ -384,8 +416,10 @@ def _expand(src: SourceFile, depth: int, budget: _Budget, workdir: str | os.Path
                     "gegevensbestanden opnieuw."
                 )
         if any(i.flag_bits & 0x1 for i in infos):
-            raise ImportProblem(f"Het zip-bestand '{src.label}' is met een wachtwoord beveiligd. Pak het zelf uit "
-                                "en laad de bestanden zonder wachtwoord op.")
+            raise ImportProblem(
+                f"Het zip-bestand '{src.label}' is met een wachtwoord beveiligd. Pak het zelf uit "
+                "en laad de bestanden zonder wachtwoord op."
+            )
         if len(infos) > budget.members_left:
             raise ImportProblem(
                 f"Het zip-bestand '{src.label}' bevat {len(infos)} bestanden; zorgzaam opent zip-bestanden met "
@@ -394,8 +428,9 @@ def _expand(src: SourceFile, depth: int, budget: _Budget, workdir: str | os.Path
         budget.members_left -= len(infos)
         useful = [i for i in infos if not _is_junk(i.filename)]
         for info in useful:
-            if (info.file_size > RATIO_CHECK_MIN_BYTES
-                    and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)):
+            if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
+                info.compress_size, 1
+            ):
                 ratio = f"{info.file_size / max(info.compress_size, 1):,.0f}".replace(",", ".")
                 raise ImportProblem(
                     f"Het zip-bestand '{src.label}' ziet eruit als een zip-bom: '{info.filename}' wordt bij het "
@@ -445,8 +480,9 @@ def _expand(src: SourceFile, depth: int, budget: _Budget, workdir: str | os.Path
         return kept
 
 
-def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path | None, base: str, archive: str,
-             folder: str, budget: _Budget) -> SourceFile:
+def _extract(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path | None, base: str, archive: str, folder: str, budget: _Budget
+) -> SourceFile:
     """One member as a SourceFile, stream-copied with a byte count (never more than declared)."""
     limit = info.file_size
     written = 0
@@ -478,11 +514,15 @@ def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path | None, base
                         out.write(chunk)
                 result = SourceFile(name=base, path=target, archive=archive, folder=folder)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
-        raise ImportProblem(f"'{base}' in het zip-bestand '{archive}' is beschadigd of gebruikt een compressie "
-                            "die zorgzaam niet kent. Pak het zelf uit en laad het bestand rechtstreeks op.") from e
+        raise ImportProblem(
+            f"'{base}' in het zip-bestand '{archive}' is beschadigd of gebruikt een compressie "
+            "die zorgzaam niet kent. Pak het zelf uit en laad het bestand rechtstreeks op."
+        ) from e
     if written > limit:
-        raise ImportProblem(f"'{base}' in '{archive}' is groter dan het zip-bestand aangeeft. zorgzaam opent het "
-                            "uit voorzorg niet; pak het zelf uit.")
+        raise ImportProblem(
+            f"'{base}' in '{archive}' is groter dan het zip-bestand aangeeft. zorgzaam opent het "
+            "uit voorzorg niet; pak het zelf uit."
+        )
     budget.bytes_left -= written
     return result
 
@@ -490,19 +530,30 @@ def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path | None, base
 def zip_member(source: SourceFile, name: str, max_bytes: int = MAX_FILE_BYTES) -> SourceFile:
     """The member ``name`` (at the root or in one folder) of a zip kept whole, e.g. a GTFS ``stops.txt``."""
     with _open_zip(source) as zf:
-        matches = [i for i in zf.infolist() if not i.is_dir() and not _is_junk(i.filename)
-                   and PurePosixPath(i.filename).name.lower() == name.lower()
-                   and i.filename.strip("/").count("/") <= 1 and not _unsafe_member_name(i.filename)]
+        matches = [
+            i
+            for i in zf.infolist()
+            if not i.is_dir()
+            and not _is_junk(i.filename)
+            and PurePosixPath(i.filename).name.lower() == name.lower()
+            and i.filename.strip("/").count("/") <= 1
+            and not _unsafe_member_name(i.filename)
+        ]
         if not matches:
-            raise ImportProblem(f"In '{source.label}' ontbreekt '{name}'. Kies het volledige zip-bestand zoals de "
-                                "bron het aanbiedt.")
+            raise ImportProblem(
+                f"In '{source.label}' ontbreekt '{name}'. Kies het volledige zip-bestand zoals de bron het aanbiedt."
+            )
         info = matches[0]
         if info.flag_bits & 0x1:
-            raise ImportProblem(f"'{source.label}' is met een wachtwoord beveiligd. Pak het zelf uit en laad de "
-                                "bestanden zonder wachtwoord op.")
+            raise ImportProblem(
+                f"'{source.label}' is met een wachtwoord beveiligd. Pak het zelf uit en laad de "
+                "bestanden zonder wachtwoord op."
+            )
         if info.file_size > max_bytes:
-            raise ImportProblem(f"'{name}' in '{source.label}' is te groot ({_size_nl(info.file_size)}); zorgzaam "
-                                f"leest tot {_size_nl(max_bytes)}.")
+            raise ImportProblem(
+                f"'{name}' in '{source.label}' is te groot ({_size_nl(info.file_size)}); zorgzaam "
+                f"leest tot {_size_nl(max_bytes)}."
+            )
         budget = _Budget(bytes_left=max_bytes, members_left=1)
         archive = f"{source.archive} › {source.name}" if source.archive else source.name
         folder = str(PurePosixPath(info.filename).parent).strip(".")
@@ -555,9 +606,14 @@ class ShapefileSet:
         """The .shp path with all parts beside it (the files themselves, or temporary copies)."""
         shp = self.parts.get(".shp")
         paths = [p.path for p in self.parts.values()]
-        if (shp is not None and shp.path is not None and all(paths)
-                and len({p.parent for p in paths}) == 1 and len({p.stem for p in paths}) == 1
-                and all(p.suffix == p.suffix.lower() for p in paths)):
+        if (
+            shp is not None
+            and shp.path is not None
+            and all(paths)
+            and len({p.parent for p in paths}) == 1
+            and len({p.stem for p in paths}) == 1
+            and all(p.suffix == p.suffix.lower() for p in paths)
+        ):
             yield shp.path
             return
         with tempfile.TemporaryDirectory(prefix="zorgzaam-shp-") as tmp:
@@ -588,8 +644,11 @@ def group_shapefiles(files: Iterable[SourceFile]) -> tuple[list[ShapefileSet], l
                 stems[key] = f.stem
         else:
             rest.append(f)
-    sets = [ShapefileSet(stem=stems[k], parts=parts) for k, parts in groups.items()
-            if any(s in parts for s in SHAPEFILE_REQUIRED)]
+    sets = [
+        ShapefileSet(stem=stems[k], parts=parts)
+        for k, parts in groups.items()
+        if any(s in parts for s in SHAPEFILE_REQUIRED)
+    ]
     return sets, rest
 
 
@@ -622,20 +681,28 @@ def sniff(source: SourceFile) -> Kind:
     if not head:
         raise ImportProblem(f"'{label}' is leeg (0 bytes). Kies het juiste bestand of download het opnieuw.")
     if head.startswith(b"%PDF"):
-        raise ImportProblem(f"'{label}' is {_claims(source)}een PDF-document. zorgzaam leest geen PDF: download de "
-                            "cijfers als Excel (.xlsx) of CSV.")
+        raise ImportProblem(
+            f"'{label}' is {_claims(source)}een PDF-document. zorgzaam leest geen PDF: download de "
+            "cijfers als Excel (.xlsx) of CSV."
+        )
     for magic, what in _IMAGE_MAGIC.items():
         if head.startswith(magic):
-            raise ImportProblem(f"'{label}' is {_claims(source) or 'geen gegevensbestand maar '}een afbeelding "
-                                f"({what}). Kies het bestand met de cijfers of kaartlagen ({_FORMATS_NL}).")
+            raise ImportProblem(
+                f"'{label}' is {_claims(source) or 'geen gegevensbestand maar '}een afbeelding "
+                f"({what}). Kies het bestand met de cijfers of kaartlagen ({_FORMATS_NL})."
+            )
     if (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or (head[:2] == b"BM" and head[6:10] == b"\x00" * 4):
-        raise ImportProblem(f"'{label}' is een afbeelding, geen gegevensbestand. Kies het bestand met de cijfers of "
-                            f"kaartlagen ({_FORMATS_NL}).")
+        raise ImportProblem(
+            f"'{label}' is een afbeelding, geen gegevensbestand. Kies het bestand met de cijfers of "
+            f"kaartlagen ({_FORMATS_NL})."
+        )
     if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
         if _is_geotiff(source):
             return "raster"
-        raise ImportProblem(f"'{label}' is een TIFF-afbeelding zonder ligging op de kaart (geen GeoTIFF). Download "
-                            "de GeoTIFF-versie van de kaart (met coördinaten).")
+        raise ImportProblem(
+            f"'{label}' is een TIFF-afbeelding zonder ligging op de kaart (geen GeoTIFF). Download "
+            "de GeoTIFF-versie van de kaart (met coördinaten)."
+        )
     if _is_zip(head):
         return _sniff_zip(source)
     if head.startswith(_CFB_MAGIC):
@@ -647,12 +714,16 @@ def sniff(source: SourceFile) -> Kind:
     if source.suffix in (".dbf", ".prj", ".cpg"):
         return "vector"
     if head[:4] == b"PAR1":
-        raise ImportProblem(f"'{label}' is een Parquet-bestand; zorgzaam leest dat niet. Bewaar de tabel als CSV "
-                            "UTF-8 of Excel (.xlsx).")
+        raise ImportProblem(
+            f"'{label}' is een Parquet-bestand; zorgzaam leest dat niet. Bewaar de tabel als CSV "
+            "UTF-8 of Excel (.xlsx)."
+        )
     for magic, what in _ARCHIVE_MAGIC.items():
         if head.startswith(magic):
-            raise ImportProblem(f"'{label}' is een {what}-archief. Pak het uit, of maak er een gewoon zip-bestand "
-                                "van, en laad het opnieuw op.")
+            raise ImportProblem(
+                f"'{label}' is een {what}-archief. Pak het uit, of maak er een gewoon zip-bestand "
+                "van, en laad het opnieuw op."
+            )
     text = _text_head(source, head)
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
@@ -662,15 +733,20 @@ def sniff(source: SourceFile) -> Kind:
     if stripped[0] == "<":
         low = stripped[:4096].lower()
         if "urn:schemas-microsoft-com:office:spreadsheet" in low:
-            raise ImportProblem(f"'{label}' is een Excel 2003 XML-werkmap. Open het in Excel en bewaar het als "
-                                "Excel-werkmap (.xlsx).")
+            raise ImportProblem(
+                f"'{label}' is een Excel 2003 XML-werkmap. Open het in Excel en bewaar het als Excel-werkmap (.xlsx)."
+            )
         if "<html" in low or "<!doctype html" in low or "<table" in low:
-            extra = (" Is het een export met de extensie .xls? Open het dan in Excel en bewaar het als .xlsx."
-                     if source.suffix in _WORKBOOK_SUFFIXES else
-                     " Waarschijnlijk werd een foutmelding of inlogpagina gedownload: download het bestand opnieuw.")
+            extra = (
+                " Is het een export met de extensie .xls? Open het dan in Excel en bewaar het als .xlsx."
+                if source.suffix in _WORKBOOK_SUFFIXES
+                else " Waarschijnlijk werd een foutmelding of inlogpagina gedownload: download het bestand opnieuw."
+            )
             raise ImportProblem(f"'{label}' is een webpagina (HTML), geen gegevensbestand.{extra}")
-        raise ImportProblem(f"'{label}' is een XML-bestand (bijvoorbeeld KML of GML); zorgzaam leest dat niet. "
-                            "Zet het om naar GeoJSON of GeoPackage (bijvoorbeeld met QGIS).")
+        raise ImportProblem(
+            f"'{label}' is een XML-bestand (bijvoorbeeld KML of GML); zorgzaam leest dat niet. "
+            "Zet het om naar GeoJSON of GeoPackage (bijvoorbeeld met QGIS)."
+        )
     return "delimited"
 
 
@@ -680,13 +756,19 @@ def _sniff_zip(source: SourceFile) -> Kind:
         if any(n.startswith("xl/") for n in names):
             return "workbook"
         if any(n.startswith("word/") for n in names):
-            raise ImportProblem(f"'{source.label}' is {_claims(source)}een Word-document. Zet de tabel in Excel en "
-                                "bewaar ze als .xlsx, of als CSV UTF-8.")
+            raise ImportProblem(
+                f"'{source.label}' is {_claims(source)}een Word-document. Zet de tabel in Excel en "
+                "bewaar ze als .xlsx, of als CSV UTF-8."
+            )
         if any(n.startswith("ppt/") for n in names):
-            raise ImportProblem(f"'{source.label}' is {_claims(source)}een PowerPoint-presentatie. Kies het bestand "
-                                "met de cijfers (Excel of CSV).")
-        raise ImportProblem(f"'{source.label}' is een Office-document dat zorgzaam niet kent. Bewaar de gegevens "
-                            "als Excel (.xlsx) of CSV UTF-8.")
+            raise ImportProblem(
+                f"'{source.label}' is {_claims(source)}een PowerPoint-presentatie. Kies het bestand "
+                "met de cijfers (Excel of CSV)."
+            )
+        raise ImportProblem(
+            f"'{source.label}' is een Office-document dat zorgzaam niet kent. Bewaar de gegevens "
+            "als Excel (.xlsx) of CSV UTF-8."
+        )
     if "mimetype" in names:
         with _open_zip(source) as zf:
             try:
@@ -695,8 +777,10 @@ def _sniff_zip(source: SourceFile) -> Kind:
                 mimetype = ""
         if "spreadsheet" in mimetype:
             return "workbook"  # read_workbook says to save it as .xlsx
-        raise ImportProblem(f"'{source.label}' is een OpenDocument-tekst of -presentatie, geen tabel. Bewaar de "
-                            "gegevens als rekenblad (.xlsx of .ods) of CSV UTF-8.")
+        raise ImportProblem(
+            f"'{source.label}' is een OpenDocument-tekst of -presentatie, geen tabel. Bewaar de "
+            "gegevens als rekenblad (.xlsx of .ods) of CSV UTF-8."
+        )
     if _is_gtfs(names):
         return "gtfs"
     return "zip"
@@ -710,16 +794,20 @@ def _sniff_cfb(source: SourceFile) -> Kind:
     if _utf16("EncryptedPackage") in blob or _utf16("EncryptionInfo") in blob:
         raise _password_problem(source)
     if _utf16("WordDocument") in blob:
-        raise ImportProblem(f"'{source.label}' is {_claims(source)}een Word-document. Zet de tabel in Excel en "
-                            "bewaar ze als .xlsx, of als CSV UTF-8.")
+        raise ImportProblem(
+            f"'{source.label}' is {_claims(source)}een Word-document. Zet de tabel in Excel en "
+            "bewaar ze als .xlsx, of als CSV UTF-8."
+        )
     if _utf16("PowerPoint Document") in blob:
         raise ImportProblem(f"'{source.label}' is een PowerPoint-presentatie. Kies het bestand met de cijfers.")
     return "workbook"
 
 
 def _password_problem(source: SourceFile) -> ImportProblem:
-    return ImportProblem(f"'{source.label}' is met een wachtwoord beveiligd. Open het in Excel, verwijder het "
-                         "wachtwoord (Bestand › Info › Werkmap beveiligen) en bewaar het opnieuw.")
+    return ImportProblem(
+        f"'{source.label}' is met een wachtwoord beveiligd. Open het in Excel, verwijder het "
+        "wachtwoord (Bestand › Info › Werkmap beveiligen) en bewaar het opnieuw."
+    )
 
 
 def _is_geotiff(source: SourceFile) -> bool:
@@ -742,7 +830,7 @@ def _is_geotiff(source: SourceFile) -> bool:
             table = fh.read(min(count, 4096) * entry)
     except (struct.error, OSError, ValueError):
         return False
-    tags = {struct.unpack(endian + tag_fmt, table[i:i + 2])[0] for i in range(0, len(table) - 1, entry)}
+    tags = {struct.unpack(endian + tag_fmt, table[i : i + 2])[0] for i in range(0, len(table) - 1, entry)}
     return bool(tags & _GEOTIFF_TAGS)
 
 
@@ -781,7 +869,7 @@ def _binary_problem(source: SourceFile) -> ImportProblem:
 def _decode_head(head: bytes) -> tuple[str | None, str]:
     """(text, encoding) of the first bytes: UTF-8 (a cut-off last character is fine), else cp1252
     when that reads as Western European text; (None, '') for anything else."""
-    body = head[len(codecs.BOM_UTF8):] if head.startswith(codecs.BOM_UTF8) else head
+    body = head[len(codecs.BOM_UTF8) :] if head.startswith(codecs.BOM_UTF8) else head
     try:
         return codecs.getincrementaldecoder("utf-8")().decode(body, final=False), "utf-8"
     except UnicodeDecodeError:
@@ -833,8 +921,9 @@ def collect(sources: Iterable[SourceFile], workdir: str | os.PathLike | None = N
     for f in rest:
         kind = sniff(f)
         if kind == "zip":  # only a nested zip kept whole can get here; unpack handled the rest
-            raise ImportProblem(f"'{f.label}' is een zip-bestand dat zorgzaam niet verder uitpakt. Pak het uit en "
-                                "laad de bestanden op.")
+            raise ImportProblem(
+                f"'{f.label}' is een zip-bestand dat zorgzaam niet verder uitpakt. Pak het uit en laad de bestanden op."
+            )
         out.append(Dataset(kind, f))
     return out
 
@@ -852,9 +941,10 @@ def _header_index(rows: Sequence[Sequence[object]], may_be_title: Callable[[int]
     """Index of the header row: leading rows with at most one filled cell are titles when a row
     with two or more filled cells follows within ``MAX_TITLE_ROWS`` (and ``may_be_title(i)``)."""
     i = 0
-    while (i < min(MAX_TITLE_ROWS, len(rows) - 1) and _filled(rows[i]) <= 1
-           and (may_be_title is None or may_be_title(i))):
-        if any(_filled(r) >= 2 for r in rows[i + 1:MAX_TITLE_ROWS + 1]):
+    while (
+        i < min(MAX_TITLE_ROWS, len(rows) - 1) and _filled(rows[i]) <= 1 and (may_be_title is None or may_be_title(i))
+    ):
+        if any(_filled(r) >= 2 for r in rows[i + 1 : MAX_TITLE_ROWS + 1]):
             i += 1
         else:
             break
@@ -895,10 +985,13 @@ def _header_rows(rows: Sequence[Sequence[object]], h: int) -> int:
     first = next((j for j, v in enumerate(rows[h]) if v is not None and str(v).strip() != ""), 0)
     for n in range(2, MAX_HEADER_ROWS + 1):
         lower = rows[h + n - 1] if h + n - 1 < len(rows) else []
-        if (h + n > len(rows) - 1 or not _is_text_row(lower)
-                or (first < len(lower) and lower[first] is not None and str(lower[first]).strip() != "")):
+        if (
+            h + n > len(rows) - 1
+            or not _is_text_row(lower)
+            or (first < len(lower) and lower[first] is not None and str(lower[first]).strip() != "")
+        ):
             return 1
-        body = rows[h + n:h + n + 3]
+        body = rows[h + n : h + n + 3]
         if body and all(_is_number_row(r) for r in body) and not _is_number_row(rows[h + n - 1]):
             return n
     return 1
@@ -907,8 +1000,7 @@ def _header_rows(rows: Sequence[Sequence[object]], h: int) -> int:
 def _joined_header(parts: Sequence[Sequence[object]], width: int) -> list[object]:
     """One header row from several: a merged cell's text (written in its first column only) counts
     for the columns to its right that have a lower part, and the parts are joined with " - "."""
-    grid = [[("" if v is None else _cell_text(v).strip()) for v in list(r) + [None] * (width - len(r))]
-            for r in parts]
+    grid = [[("" if v is None else _cell_text(v).strip()) for v in list(r) + [None] * (width - len(r))] for r in parts]
     for upper in range(len(grid) - 1):
         for j in range(1, width):
             below = any(grid[k][j] for k in range(upper + 1, len(grid)))
@@ -992,8 +1084,10 @@ def read_delimited(source: SourceFile, *, delimiter: str | None = None) -> pd.Da
         raise ImportProblem(f"'{label}' is leeg. Kies het juiste bestand of exporteer het opnieuw.")
     kind = sniff(source)
     if kind != "delimited":
-        raise ImportProblem(f"'{label}' is geen tabel in tekstvorm (CSV) maar {_KIND_NL[kind]}. Kies een CSV-bestand, "
-                            "of laad het op als wat het is.")
+        raise ImportProblem(
+            f"'{label}' is geen tabel in tekstvorm (CSV) maar {_KIND_NL[kind]}. Kies een CSV-bestand, "
+            "of laad het op als wat het is."
+        )
     text, encoding = _decode_head(head)
     assert text is not None  # sniff refused everything else
     bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
@@ -1016,18 +1110,24 @@ def read_delimited(source: SourceFile, *, delimiter: str | None = None) -> pd.Da
     return _tidy_table(frame, layout, label)
 
 
-_KIND_NL = {"vector": "een kaartlaag", "workbook": "een Excel-werkmap", "json": "een JSON-bestand",
-            "gtfs": "een GTFS-zip (dienstregeling)", "raster": "een rasterkaart (GeoTIFF)", "zip": "een zip-bestand",
-            "delimited": "een tekstbestand"}
+_KIND_NL = {
+    "vector": "een kaartlaag",
+    "workbook": "een Excel-werkmap",
+    "json": "een JSON-bestand",
+    "gtfs": "een GTFS-zip (dienstregeling)",
+    "raster": "een rasterkaart (GeoTIFF)",
+    "zip": "een zip-bestand",
+    "delimited": "een tekstbestand",
+}
 
 
 @dataclass
 class _Layout:
     delimiter: str | None  # None: one single column
     names: list[str]
-    blank: set[str]        # names made up for header cells that were empty
-    body_offset: int       # characters of the sample before the first data row
-    header_line: int       # line number (1-based) of the header's last line in the file
+    blank: set[str]  # names made up for header cells that were empty
+    body_offset: int  # characters of the sample before the first data row
+    header_line: int  # line number (1-based) of the header's last line in the file
 
 
 def _records(text: str, delimiter: str, truncated: bool) -> list[tuple[list[str], int, int]]:
@@ -1075,14 +1175,14 @@ def _sniff_layout(text: str, label: str, truncated: bool, forced: str | None) ->
         def may_be_title(i: int, d: str = d, rows: list[list[str]] = rows) -> bool:
             # 'code;naam;waarde' above rows split by ',' is a header in another delimiter, not a title:
             # a title splits, by no other delimiter, into as many fields as the rows below it have.
-            widths = Counter(len(r) for r in rows[i + 1:]).most_common(1)
+            widths = Counter(len(r) for r in rows[i + 1 :]).most_common(1)
             width = widths[0][0] if widths else 0
             title = next((c for c in rows[i] if c.strip()), "")
             return not any(len(_split_line(title, o)) == width >= 2 for o in DELIMITERS if o != d)
 
         h = _header_index(rows, may_be_title)
         width = len(rows[h])
-        data = [len(r) for r in rows[h + 1:]]
+        data = [len(r) for r in rows[h + 1 :]]
         header_hints[d] = width
         if data:
             common, n = Counter(data).most_common(1)[0]
@@ -1116,8 +1216,10 @@ def _sniff_layout(text: str, label: str, truncated: bool, forced: str | None) ->
     head_d = max(header_seps, key=lambda d: header_hints[d]) if header_seps else None
     rows_d = max(row_hints, key=lambda d: row_hints[d]) if row_hints else None
     if head_d and rows_d and head_d != rows_d:
-        why = (f"de kopregel gebruikt {_DELIMITER_NL.get(head_d, repr(head_d))}, de regels eronder "
-               f"{_DELIMITER_NL.get(rows_d, repr(rows_d))}")
+        why = (
+            f"de kopregel gebruikt {_DELIMITER_NL.get(head_d, repr(head_d))}, de regels eronder "
+            f"{_DELIMITER_NL.get(rows_d, repr(rows_d))}"
+        )
     else:
         why = "het aantal kolommen verschilt van regel tot regel"
     raise ImportProblem(
@@ -1132,9 +1234,18 @@ def _read_body(source: SourceFile, layout: _Layout, offset: int, encoding: str) 
         fh.seek(offset)
         try:
             return pd.read_csv(
-                fh, sep=layout.delimiter or "\x1f", header=None, names=list(range(width)), dtype=str,
-                keep_default_na=False, na_filter=False, encoding=encoding, engine="c", quotechar='"',
-                skip_blank_lines=True, index_col=False,
+                fh,
+                sep=layout.delimiter or "\x1f",
+                header=None,
+                names=list(range(width)),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                encoding=encoding,
+                engine="c",
+                quotechar='"',
+                skip_blank_lines=True,
+                index_col=False,
                 encoding_errors="replace" if encoding == "cp1252" else "strict",
             )
         except pd.errors.EmptyDataError:
@@ -1163,8 +1274,10 @@ def _tidy_table(frame: pd.DataFrame, layout: _Layout, label: str) -> pd.DataFram
     if len(frame.columns):
         frame = frame[filled[frame.columns].any(axis=1)].reset_index(drop=True)
     if frame.empty:
-        raise ImportProblem(f"'{label}' bevat alleen een kopregel en geen gegevens. Kies het bestand met de gegevens "
-                            "of exporteer het opnieuw.")
+        raise ImportProblem(
+            f"'{label}' bevat alleen een kopregel en geen gegevens. Kies het bestand met de gegevens "
+            "of exporteer het opnieuw."
+        )
     return frame
 
 
@@ -1188,16 +1301,20 @@ def read_workbook(source: SourceFile) -> dict[str, pd.DataFrame]:
     label = source.label
     kind = sniff(source)
     if kind != "workbook":
-        raise ImportProblem(f"'{label}' is geen Excel-werkmap maar {_KIND_NL[kind]}. Kies het Excel-bestand, of laad "
-                            "het op als wat het is.")
+        raise ImportProblem(
+            f"'{label}' is geen Excel-werkmap maar {_KIND_NL[kind]}. Kies het Excel-bestand, of laad "
+            "het op als wat het is."
+        )
     head = source.head(8)
     if head.startswith(_CFB_MAGIC):
         sheets = _xlrd_sheets(source)
     else:
         names = _zip_names(source)
         if "xl/workbook.xml" not in names:
-            raise ImportProblem(f"'{label}' is een OpenDocument-rekenblad (.ods). Open het in LibreOffice of Excel "
-                                "en bewaar het als Excel-werkmap (.xlsx).")
+            raise ImportProblem(
+                f"'{label}' is een OpenDocument-rekenblad (.ods). Open het in LibreOffice of Excel "
+                "en bewaar het als Excel-werkmap (.xlsx)."
+            )
         positional = _check_xlsx_extent(source)
         try:
             if positional:  # cells without an address: calamine's grid size cannot be checked beforehand
@@ -1223,14 +1340,18 @@ def read_workbook(source: SourceFile) -> dict[str, pd.DataFrame]:
         h = _header_index(rows)
         width = max(len(r) for r in rows[h:])
         n_header = _header_rows(rows, h)
-        header = _joined_header(rows[h:h + n_header], width) if n_header > 1 else (
-            list(rows[h]) + [None] * (width - len(rows[h])))
+        header = (
+            _joined_header(rows[h : h + n_header], width)
+            if n_header > 1
+            else (list(rows[h]) + [None] * (width - len(rows[h])))
+        )
         names, blank = _column_names(header, label, where=f", werkblad '{name}',")
-        data = [list(r) + [None] * (width - len(r)) for r in rows[h + n_header:]]
+        data = [list(r) + [None] * (width - len(r)) for r in rows[h + n_header :]]
         frame = pd.DataFrame(data, columns=names, dtype=object)
         frame = frame.drop(columns=[n for n in blank if frame[n].isna().all()])
-        frame.attrs["titles"] = [" ".join(_cell_text(v) for v in r if v is not None and str(v).strip())
-                                 for r in rows[:h]]
+        frame.attrs["titles"] = [
+            " ".join(_cell_text(v) for v in r if v is not None and str(v).strip()) for r in rows[:h]
+        ]
         out[name] = frame
     if not out:
         raise ImportProblem(f"'{label}' bevat geen gegevens: alle werkbladen zijn leeg. Kies het juiste bestand.")
@@ -1290,10 +1411,13 @@ def _check_xlsx_extent(source: SourceFile) -> bool:
         infos = zf.infolist()
         total = sum(i.file_size for i in infos)
         if total > MAX_UNPACKED_BYTES or any(
-                i.file_size > RATIO_CHECK_MIN_BYTES and i.file_size > MAX_COMPRESSION_RATIO * max(i.compress_size, 1)
-                for i in infos):
-            raise ImportProblem(f"'{source.label}' wordt bij het openen verdacht groot ({_size_nl(total)}); zorgzaam "
-                                "opent het uit voorzorg niet. Bewaar de tabel als CSV UTF-8 en laad die op.")
+            i.file_size > RATIO_CHECK_MIN_BYTES and i.file_size > MAX_COMPRESSION_RATIO * max(i.compress_size, 1)
+            for i in infos
+        ):
+            raise ImportProblem(
+                f"'{source.label}' wordt bij het openen verdacht groot ({_size_nl(total)}); zorgzaam "
+                "opent het uit voorzorg niet. Bewaar de tabel als CSV UTF-8 en laad die op."
+            )
         for info in infos:
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
@@ -1323,8 +1447,9 @@ def _check_xlsx_extent(source: SourceFile) -> bool:
                 while n:
                     n, r = divmod(n - 1, 26)
                     col = chr(65 + r) + col
-                raise _too_large_sheet(source, f"dat tot cel {col}{max_row} reikt ({_thousands(max_row * max_col)} "
-                                               "cellen)")
+                raise _too_large_sheet(
+                    source, f"dat tot cel {col}{max_row} reikt ({_thousands(max_row * max_col)} cellen)"
+                )
             positional = positional or tags > refs
     return positional
 
@@ -1371,8 +1496,10 @@ def _calamine_sheets(source: SourceFile) -> list[tuple[str, list[list[object]]]]
     try:
         done = subprocess.run(
             [sys.executable, "-c", _CALAMINE_CHILD, arg, str(CALAMINE_CHILD_MEMORY)],
-            input=None if source.path is not None else source.data, capture_output=True,
-            timeout=CALAMINE_CHILD_TIMEOUT, check=False,
+            input=None if source.path is not None else source.data,
+            capture_output=True,
+            timeout=CALAMINE_CHILD_TIMEOUT,
+            check=False,
         )
     except subprocess.TimeoutExpired as e:
         raise RuntimeError("calamine took too long") from e
@@ -1452,19 +1579,24 @@ def read_json(source: SourceFile, max_bytes: int = MAX_JSON_BYTES) -> object:
     """The parsed JSON of ``source`` (UTF-8, with or without BOM), at most ``max_bytes`` large."""
     label = source.label
     if source.size > max_bytes:
-        raise ImportProblem(f"'{label}' is te groot ({_size_nl(source.size)}) voor een JSON-bestand; zorgzaam leest "
-                            f"JSON tot {_size_nl(max_bytes)}. Neem een kleiner uittreksel.")
+        raise ImportProblem(
+            f"'{label}' is te groot ({_size_nl(source.size)}) voor een JSON-bestand; zorgzaam leest "
+            f"JSON tot {_size_nl(max_bytes)}. Neem een kleiner uittreksel."
+        )
     data = source.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise ImportProblem(f"'{label}' is leeg. Kies het juiste bestand of download het opnieuw.")
     if _utf16_like(data[:4096]):
-        raise ImportProblem(f"'{label}' is opgeslagen als UTF-16; zorgzaam leest JSON in UTF-8. Bewaar het bestand "
-                            "als UTF-8 en laad het opnieuw op.")
+        raise ImportProblem(
+            f"'{label}' is opgeslagen als UTF-16; zorgzaam leest JSON in UTF-8. Bewaar het bestand "
+            "als UTF-8 en laad het opnieuw op."
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ImportProblem(f"'{label}' is geen geldige JSON: het is geen UTF-8-tekst. Download het bestand opnieuw "
-                            "bij de bron.") from e
+        raise ImportProblem(
+            f"'{label}' is geen geldige JSON: het is geen UTF-8-tekst. Download het bestand opnieuw bij de bron."
+        ) from e
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
@@ -1492,8 +1624,10 @@ def _vector_path(source: SourceFile | ShapefileSet) -> Iterator[Path]:
     else:
         kind = sniff(source)
         if kind != "vector":
-            raise ImportProblem(f"'{source.label}' is geen kaartlaag maar {_KIND_NL[kind]}. Kies een GeoJSON, "
-                                "shapefile, GeoPackage of SpatiaLite-bestand.")
+            raise ImportProblem(
+                f"'{source.label}' is geen kaartlaag maar {_KIND_NL[kind]}. Kies een GeoJSON, "
+                "shapefile, GeoPackage of SpatiaLite-bestand."
+            )
     with source.local_path() as path:
         yield path
 
@@ -1538,15 +1672,19 @@ def read_vector(source: SourceFile | ShapefileSet, layer: str | None = None) -> 
         layers = _spatial_layers(path, label)
         if layer is None:
             if not layers:
-                raise ImportProblem(f"'{label}' bevat geen kaartlaag (geen geometrie). Kies een bestand met "
-                                    "gebieden, lijnen of punten.")
+                raise ImportProblem(
+                    f"'{label}' bevat geen kaartlaag (geen geometrie). Kies een bestand met gebieden, lijnen of punten."
+                )
             if len(layers) > 1:
-                raise ImportProblem(f"'{label}' bevat meerdere kaartlagen ({_names_nl(layers)}). Kies welke laag je "
-                                    "wilt inlezen.", details=layers)
+                raise ImportProblem(
+                    f"'{label}' bevat meerdere kaartlagen ({_names_nl(layers)}). Kies welke laag je wilt inlezen.",
+                    details=layers,
+                )
             layer = layers[0]
         elif layer not in layers:
-            raise ImportProblem(f"'{label}' heeft geen kaartlaag '{layer}'. Lagen: {_names_nl(layers) or 'geen'}.",
-                                details=layers)
+            raise ImportProblem(
+                f"'{label}' heeft geen kaartlaag '{layer}'. Lagen: {_names_nl(layers) or 'geen'}.", details=layers
+            )
         try:
             gdf = pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
         except Exception as e:  # noqa: BLE001 - DataSourceError, FieldError, arrow errors …
@@ -1556,11 +1694,14 @@ def read_vector(source: SourceFile | ShapefileSet, layer: str | None = None) -> 
     except AttributeError:  # a GeoDataFrame without an active geometry column
         has_geometry = False
     if not has_geometry:
-        raise ImportProblem(f"'{label}' bevat geen kaartvormen (geen geometrie). Kies een bestand met gebieden, "
-                            "lijnen of punten.")
+        raise ImportProblem(
+            f"'{label}' bevat geen kaartvormen (geen geometrie). Kies een bestand met gebieden, lijnen of punten."
+        )
     if len(gdf) == 0:
-        raise ImportProblem(f"'{label}' bevat geen enkel kaartobject (0 features). Kies het bestand met de gebieden "
-                            "of punten, of exporteer het opnieuw.")
+        raise ImportProblem(
+            f"'{label}' bevat geen enkel kaartobject (0 features). Kies het bestand met de gebieden "
+            "of punten, of exporteer het opnieuw."
+        )
     if gdf.crs is not None and gdf.crs.is_geographic:
         valid = gdf.geometry[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
         if len(valid):
@@ -1614,8 +1755,12 @@ def _projection_parameters(crs) -> dict | None:
         d = crs.to_dict()
     if not d.get("proj"):
         return None
-    out = {"proj": d["proj"], "a": crs.ellipsoid.semi_major_metre, "rf": crs.ellipsoid.inverse_flattening,
-           "parallels": sorted(float(d[k]) for k in ("lat_1", "lat_2") if k in d)}
+    out = {
+        "proj": d["proj"],
+        "a": crs.ellipsoid.semi_major_metre,
+        "rf": crs.ellipsoid.inverse_flattening,
+        "parallels": sorted(float(d[k]) for k in ("lat_1", "lat_2") if k in d),
+    }
     out.update({k: float(d.get(k, 0.0)) for k in _LINEAR_PARAMS + _ANGULAR_PARAMS})
     if out["k"] == 0.0 and out["k_0"] != 0.0:
         out["k"] = out["k_0"]
@@ -1631,12 +1776,19 @@ def _epsg_by_parameters(crs) -> int | None:
         return None
     for code in KNOWN_EPSG:
         known = _projection_parameters(CRS.from_epsg(code))
-        if (known is None or known["proj"] != mine["proj"] or len(known["parallels"]) != len(mine["parallels"])
-                or abs(known["a"] - mine["a"]) > 0.01 or abs(known["rf"] - mine["rf"]) > 1e-6):
+        if (
+            known is None
+            or known["proj"] != mine["proj"]
+            or len(known["parallels"]) != len(mine["parallels"])
+            or abs(known["a"] - mine["a"]) > 0.01
+            or abs(known["rf"] - mine["rf"]) > 1e-6
+        ):
             continue
-        if (all(abs(known[k] - mine[k]) <= 0.05 for k in _LINEAR_PARAMS)
-                and all(abs(known[k] - mine[k]) <= 1e-6 for k in _ANGULAR_PARAMS)
-                and all(abs(a - b) <= 1e-6 for a, b in zip(known["parallels"], mine["parallels"]))):
+        if (
+            all(abs(known[k] - mine[k]) <= 0.05 for k in _LINEAR_PARAMS)
+            and all(abs(known[k] - mine[k]) <= 1e-6 for k in _ANGULAR_PARAMS)
+            and all(abs(a - b) <= 1e-6 for a, b in zip(known["parallels"], mine["parallels"]))
+        ):
             return code
     return None
 
@@ -1646,9 +1798,9 @@ class GeometryReport:
     """Counts of shapes that an importer may have to refuse or repair."""
 
     n_features: int
-    n_null: int      # no geometry at all
-    n_empty: int     # a geometry without coordinates
-    n_invalid: int   # self-intersections and the like (among the non-null, non-empty ones)
+    n_null: int  # no geometry at all
+    n_empty: int  # a geometry without coordinates
+    n_invalid: int  # self-intersections and the like (among the non-null, non-empty ones)
 
     @property
     def ok(self) -> bool:
@@ -1663,13 +1815,36 @@ def geometry_report(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> GeometryReport:
     empty = shapely.is_empty(raw) & ~null
     present = ~null & ~empty
     invalid = present & ~shapely.is_valid(raw)
-    return GeometryReport(n_features=len(raw), n_null=int(null.sum()), n_empty=int(empty.sum()),
-                          n_invalid=int(invalid.sum()))
+    return GeometryReport(
+        n_features=len(raw), n_null=int(null.sum()), n_empty=int(empty.sum()), n_invalid=int(invalid.sum())
+    )
 
 
 __all__ = [
-    "MAX_FILE_BYTES", "MAX_UNPACKED_BYTES", "MAX_ZIP_MEMBERS", "MAX_COMPRESSION_RATIO", "MAX_ZIP_DEPTH",
-    "MAX_JSON_BYTES", "MAX_SHEET_CELLS", "MAX_TITLE_ROWS", "KNOWN_EPSG", "Kind", "SourceFile", "ShapefileSet",
-    "Dataset", "GeometryReport", "unpack", "group_shapefiles", "sniff", "collect", "read_delimited",
-    "read_workbook", "read_json", "list_layers", "read_vector", "crs_epsg", "geometry_report", "zip_member",
+    "MAX_FILE_BYTES",
+    "MAX_UNPACKED_BYTES",
+    "MAX_ZIP_MEMBERS",
+    "MAX_COMPRESSION_RATIO",
+    "MAX_ZIP_DEPTH",
+    "MAX_JSON_BYTES",
+    "MAX_SHEET_CELLS",
+    "MAX_TITLE_ROWS",
+    "KNOWN_EPSG",
+    "Kind",
+    "SourceFile",
+    "ShapefileSet",
+    "Dataset",
+    "GeometryReport",
+    "unpack",
+    "group_shapefiles",
+    "sniff",
+    "collect",
+    "read_delimited",
+    "read_workbook",
+    "read_json",
+    "list_layers",
+    "read_vector",
+    "crs_epsg",
+    "geometry_report",
+    "zip_member",
 ]

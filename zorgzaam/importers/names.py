@@ -31,9 +31,18 @@ from ..store import Store
 NAME_LEVELS: tuple[str, ...] = ("wijk", "deelgemeente", "gemeente", "statsec", "elz")
 
 #: A header that names the level ("Wijken", "Gemeente" …) decides it.
-_HEADER_LEVELS = {"wijk": "wijk", "wijken": "wijk", "deelgemeente": "deelgemeente", "deelgemeenten": "deelgemeente",
-                  "gemeente": "gemeente", "gemeenten": "gemeente", "sector": "statsec", "sectoren": "statsec",
-                  "statistische sector": "statsec", "statistische sectoren": "statsec"}
+_HEADER_LEVELS = {
+    "wijk": "wijk",
+    "wijken": "wijk",
+    "deelgemeente": "deelgemeente",
+    "deelgemeenten": "deelgemeente",
+    "gemeente": "gemeente",
+    "gemeenten": "gemeente",
+    "sector": "statsec",
+    "sectoren": "statsec",
+    "statistische sector": "statsec",
+    "statistische sectoren": "statsec",
+}
 
 #: At least this share of the names must match before a level is taken.
 MIN_SHARE = 0.5
@@ -55,10 +64,10 @@ class NameMatch:
     """The outcome of matching: a code per matched name, and what could not be matched."""
 
     level: str
-    codes: dict[str, str]                 # name as in the file → area code
+    codes: dict[str, str]  # name as in the file → area code
     unmatched: list[str] = field(default_factory=list)
-    ambiguous: dict[str, list[str]] = field(default_factory=dict)   # name → the codes it fits
-    municipality: str | None = None       # the municipality most names lie in
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # name → the codes it fits
+    municipality: str | None = None  # the municipality most names lie in
 
     @property
     def share(self) -> float:
@@ -67,17 +76,24 @@ class NameMatch:
 
 
 #: Names of the regions in tables (normalised) → their PinC code (dataformats.md §3.1).
-REGION_NAMES = {"vlaams gewest": "2000", "vlaamse gewest": "2000", "vlaanderen": "2000", "gewest vlaanderen": "2000",
-                "flemish region": "2000", "brussels hoofdstedelijk gewest": "4000", "waals gewest": "3000"}
+REGION_NAMES = {
+    "vlaams gewest": "2000",
+    "vlaamse gewest": "2000",
+    "vlaanderen": "2000",
+    "gewest vlaanderen": "2000",
+    "flemish region": "2000",
+    "brussels hoofdstedelijk gewest": "4000",
+    "waals gewest": "3000",
+}
 #: A first word that names the level of the rest of the name; None: a level zorgzaam does not keep.
-_LEVEL_WORDS = {"provincie": "provincie", "prov": "provincie", "arrondissement": None, "arr": None,
-                "gewest": "gewest"}
+_LEVEL_WORDS = {"provincie": "provincie", "prov": "provincie", "arrondissement": None, "arr": None, "gewest": "gewest"}
 #: Coarser levels a row of a table by name may be, finest first.
 COARSE_LEVELS: tuple[str, ...] = ("gemeente", "provincie", "gewest")
 
 
-def match_coarser(names: Sequence[object], areas: pd.DataFrame, finer_than: str | None = None
-                  ) -> dict[str, tuple[str, str]]:
+def match_coarser(
+    names: Sequence[object], areas: pd.DataFrame, finer_than: str | None = None
+) -> dict[str, tuple[str, str]]:
     """(level, code) per name that is one municipality, province or region of ``areas`` (level, code,
     name), of a level coarser than ``finer_than`` (all three when None). A name fitting several areas of
     its level, an arrondissement or Belgium is left out."""

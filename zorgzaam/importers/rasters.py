@@ -46,8 +46,11 @@ from .files import SourceFile
 
 KIND = "hectareraster"
 LAYERS: tuple[str, ...] = ("inwoners", "walkability", "voorzieningenniveau")
-LAYER_LABELS = {"inwoners": "inwoners per hectare", "walkability": "walkabilityscore",
-                "voorzieningenniveau": "voorzieningenniveau"}
+LAYER_LABELS = {
+    "inwoners": "inwoners per hectare",
+    "walkability": "walkabilityscore",
+    "voorzieningenniveau": "voorzieningenniveau",
+}
 HECTARE_M = 100.0
 #: Pixels of the part of a raster over the sectors read at most (a 10 m raster of a care zone is a few million).
 MAX_PIXELS = 200_000_000
@@ -101,42 +104,54 @@ def _open(source: SourceFile) -> Iterator[object]:
                 memory = stack.enter_context(MemoryFile(source.read_bytes()))
                 src = stack.enter_context(memory.open())
         except (RasterioError, OSError) as e:
-            raise ImportProblem(f"'{source.label}' kon niet gelezen worden als GeoTIFF: het bestand is beschadigd of "
-                                "onvolledig. Download het opnieuw bij de bron.",
-                                details=[f"Technische melding: {e}"]) from e
+            raise ImportProblem(
+                f"'{source.label}' kon niet gelezen worden als GeoTIFF: het bestand is beschadigd of "
+                "onvolledig. Download het opnieuw bij de bron.",
+                details=[f"Technische melding: {e}"],
+            ) from e
         yield src
 
 
 def _raster_epsg(src, label: str) -> int:
     if src.crs is None or not src.crs.to_wkt():
-        raise ImportProblem(f"'{label}' zegt niet in welk coördinatenstelsel het ligt (geen CRS in de GeoTIFF). "
-                            "zorgzaam leest hectarerasters in EPSG:31370 (Lambert 72) of EPSG:3812 (Lambert 2008): "
-                            "download het originele bestand opnieuw of bewaar het raster met een van die twee.")
+        raise ImportProblem(
+            f"'{label}' zegt niet in welk coördinatenstelsel het ligt (geen CRS in de GeoTIFF). "
+            "zorgzaam leest hectarerasters in EPSG:31370 (Lambert 72) of EPSG:3812 (Lambert 2008): "
+            "download het originele bestand opnieuw of bewaar het raster met een van die twee."
+        )
     code = files.crs_epsg(src.crs.to_wkt())
     if code not in _CRS_LABELS:
         name = f"EPSG:{code}" if code else (src.crs.to_string() or "een onbekend stelsel")
-        raise ImportProblem(f"'{label}' ligt in {name}; zorgzaam leest hectarerasters alleen in EPSG:31370 "
-                            "(Lambert 72) of EPSG:3812 (Lambert 2008). Zet het raster eerst om naar EPSG:31370 (bv. "
-                            "in QGIS: Raster › Projecties › Verschuiven).")
+        raise ImportProblem(
+            f"'{label}' ligt in {name}; zorgzaam leest hectarerasters alleen in EPSG:31370 "
+            "(Lambert 72) of EPSG:3812 (Lambert 2008). Zet het raster eerst om naar EPSG:31370 (bv. "
+            "in QGIS: Raster › Projecties › Verschuiven)."
+        )
     return code
 
 
 def _factor(transform, label: str) -> tuple[int, float]:
     """(pixels per hectare side, cell size in metres); refuses rotated, non-square and odd cell sizes."""
     if abs(transform.b) > 1e-9 or abs(transform.d) > 1e-9:
-        raise ImportProblem(f"'{label}' is een gedraaid raster; zorgzaam leest alleen rasters met noord boven. "
-                            "Kies het originele bestand van de bron.")
+        raise ImportProblem(
+            f"'{label}' is een gedraaid raster; zorgzaam leest alleen rasters met noord boven. "
+            "Kies het originele bestand van de bron."
+        )
     size_x, size_y = abs(transform.a), abs(transform.e)
     if size_x <= 0 or abs(size_x - size_y) > 1e-6 * size_x:
-        raise ImportProblem(f"De cellen van '{label}' zijn niet vierkant ({format_number(size_x, 2)} × "
-                            f"{format_number(size_y, 2)} m); zorgzaam leest hectarerasters met cellen van 100 m "
-                            "(of 10, 20, 25 of 50 m, die tot hectares samengevoegd worden).")
+        raise ImportProblem(
+            f"De cellen van '{label}' zijn niet vierkant ({format_number(size_x, 2)} × "
+            f"{format_number(size_y, 2)} m); zorgzaam leest hectarerasters met cellen van 100 m "
+            "(of 10, 20, 25 of 50 m, die tot hectares samengevoegd worden)."
+        )
     ratio = HECTARE_M / size_x
     factor = round(ratio)
     if factor < 1 or abs(ratio - factor) > 1e-6 * max(ratio, 1.0):
-        raise ImportProblem(f"De cellen van '{label}' zijn {_size_label(size_x)} groot. zorgzaam leest hectarerasters "
-                            "met cellen van 100 m, of fijner zodat ze precies in een hectare passen (10, 20, 25 of "
-                            "50 m). Kies de versie per hectare (100 m) van deze kaart.")
+        raise ImportProblem(
+            f"De cellen van '{label}' zijn {_size_label(size_x)} groot. zorgzaam leest hectarerasters "
+            "met cellen van 100 m, of fijner zodat ze precies in een hectare passen (10, 20, 25 of "
+            "50 m). Kies de versie per hectare (100 m) van deze kaart."
+        )
     return factor, size_x
 
 
@@ -160,8 +175,9 @@ def _sector_bounds_in(bounds: tuple[float, float, float, float], epsg: int) -> t
     return transformer.transform_bounds(*bounds, densify_pts=21)
 
 
-def _read_cells(src, epsg: int, factor: int, layer: str, bounds_l72: tuple[float, float, float, float],
-                label: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+def _read_cells(
+    src, epsg: int, factor: int, layer: str, bounds_l72: tuple[float, float, float, float], label: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """x, y (raster CRS), value of the hectare cells over ``bounds_l72``; and whether only a part was read."""
     from rasterio.windows import Window
 
@@ -174,8 +190,10 @@ def _read_cells(src, epsg: int, factor: int, layer: str, bounds_l72: tuple[float
     c0, c1 = max(0, math.floor(min(cols))), min(src.width, math.ceil(max(cols)))
     r0, r1 = max(0, math.floor(min(rows))), min(src.height, math.ceil(max(rows)))
     if c0 >= c1 or r0 >= r1:
-        raise ImportProblem(f"'{label}' ligt niet over de sectoren in de databank: het raster dekt een ander gebied. "
-                            "Kies het raster van jouw gemeente of van Vlaanderen.")
+        raise ImportProblem(
+            f"'{label}' ligt niet over de sectoren in de databank: het raster dekt een ander gebied. "
+            "Kies het raster van jouw gemeente of van Vlaanderen."
+        )
     # Snap the window outward to whole hectares of the 100 m Lambert grid.
     col_off = _grid_offset(t.c, t.a, factor)
     row_off = _grid_offset(t.f, t.e, factor)
@@ -185,10 +203,12 @@ def _read_cells(src, epsg: int, factor: int, layer: str, bounds_l72: tuple[float
     r1 += (-(r1 - row_off)) % factor
     pixels = (c1 - c0) * (r1 - r0)
     if pixels > MAX_PIXELS:
-        raise ImportProblem(f"Het deel van '{label}' over de sectoren telt {format_number(pixels)} pixels; zorgzaam "
-                            f"leest er hoogstens {format_number(MAX_PIXELS)}. Neem de versie per hectare (100 m) of "
-                            "knip het raster bij tot je gemeente.")
-    partial = (c0 > 0 or r0 > 0 or c1 < src.width or r1 < src.height)
+        raise ImportProblem(
+            f"Het deel van '{label}' over de sectoren telt {format_number(pixels)} pixels; zorgzaam "
+            f"leest er hoogstens {format_number(MAX_PIXELS)}. Neem de versie per hectare (100 m) of "
+            "knip het raster bij tot je gemeente."
+        )
+    partial = c0 > 0 or r0 > 0 or c1 < src.width or r1 < src.height
     blocks_per_band = max(1, CHUNK_PIXELS // max(1, (c1 - c0) * factor))
     band_rows = blocks_per_band * factor
     nbx = (c1 - c0) // factor
@@ -201,7 +221,7 @@ def _read_cells(src, epsg: int, factor: int, layer: str, bounds_l72: tuple[float
         data = np.full((bottom - top, c1 - c0), np.nan, dtype="float64")
         if rb > rt and cb > ct:
             part = src.read(1, window=Window(ct, rt, cb - ct, rb - rt), masked=True)
-            data[rt - top:rb - top, ct - c0:cb - c0] = np.ma.filled(part.astype("float64"), np.nan)
+            data[rt - top : rb - top, ct - c0 : cb - c0] = np.ma.filled(part.astype("float64"), np.nan)
         nby = (bottom - top) // factor
         blocks = data.reshape(nby, factor, nbx, factor)
         # An undeclared float nodata (±3.4e38) is no value either.
@@ -251,13 +271,17 @@ def plan_raster(source: SourceFile, file_names: list[str], store: Store, *, laye
         raise ImportProblem(f"'{layer}' is geen rasterlaag van zorgzaam. Kies uit: {', '.join(LAYERS)}.")
     layer = layer or layer_from_name(label)
     if layer is None:
-        raise ImportProblem(f"zorgzaam weet niet wat het raster '{label}' toont: inwoners per hectare, walkability of "
-                            "voorzieningenniveau. Kies de laag bij het importeren, of zet 'inwoners', 'walkability' of "
-                            "'voorzieningenniveau' in de bestandsnaam (bv. inwoners_2019.tif).")
+        raise ImportProblem(
+            f"zorgzaam weet niet wat het raster '{label}' toont: inwoners per hectare, walkability of "
+            "voorzieningenniveau. Kies de laag bij het importeren, of zet 'inwoners', 'walkability' of "
+            "'voorzieningenniveau' in de bestandsnaam (bv. inwoners_2019.tif)."
+        )
     sectors = store.geometries("statsec", display=False)
     if sectors.empty:
-        raise ImportProblem("Importeer eerst de sectorgeometrie (de statistische sectoren van Statbel): zorgzaam legt "
-                            "elke hectarecel in de sector waarin haar middelpunt ligt.")
+        raise ImportProblem(
+            "Importeer eerst de sectorgeometrie (de statistische sectoren van Statbel): zorgzaam legt "
+            "elke hectarecel in de sector waarin haar middelpunt ligt."
+        )
     sector_geoms = shapely.from_wkb(np.array(list(sectors["geometry"]), dtype=object))
     sector_codes = sectors["code"].to_numpy(dtype=object)
     bounds = tuple(float(v) for v in shapely.total_bounds(sector_geoms))
@@ -282,8 +306,10 @@ def plan_raster(source: SourceFile, file_names: list[str], store: Store, *, laye
     if layer == "inwoners":
         negative = values < 0
         if negative.any():
-            warnings.append(f"{format_number(int(negative.sum()))} cellen met een negatief aantal inwoners weggelaten "
-                            "(geen geldige waarde).")
+            warnings.append(
+                f"{format_number(int(negative.sum()))} cellen met een negatief aantal inwoners weggelaten "
+                "(geen geldige waarde)."
+            )
         zero = values == 0
         if zero.any():
             notes.append(f"Cellen zonder inwoners (0) weggelaten: {format_number(int(zero.sum()))}")
@@ -292,25 +318,41 @@ def plan_raster(source: SourceFile, file_names: list[str], store: Store, *, laye
     sector_idx = _assign_sectors(x, y, sector_geoms)
     inside = sector_idx >= 0
     outside = int((~inside).sum())
-    cells = pd.DataFrame({
-        "layer": layer,
-        "x": x[inside],
-        "y": y[inside],
-        "value": values[inside].astype("float64"),
-        "statsec": sector_codes[sector_idx[inside]] if inside.any() else np.zeros(0, dtype=object),
-    }).sort_values(["statsec", "x", "y"], kind="stable").reset_index(drop=True)
+    cells = (
+        pd.DataFrame(
+            {
+                "layer": layer,
+                "x": x[inside],
+                "y": y[inside],
+                "value": values[inside].astype("float64"),
+                "statsec": sector_codes[sector_idx[inside]] if inside.any() else np.zeros(0, dtype=object),
+            }
+        )
+        .sort_values(["statsec", "x", "y"], kind="stable")
+        .reset_index(drop=True)
+    )
     if cells.empty:
-        raise ImportProblem(f"Geen enkele cel van '{label}' met een waarde ligt in een sector van de databank. Kies "
-                            "het raster van het gebied van je sectoren, of importeer eerst de juiste sectorgeometrie.")
+        raise ImportProblem(
+            f"Geen enkele cel van '{label}' met een waarde ligt in een sector van de databank. Kies "
+            "het raster van het gebied van je sectoren, of importeer eerst de juiste sectorgeometrie."
+        )
 
     how = ""
     if factor > 1:
         how = " opgeteld per hectare" if layer == "inwoners" else " gemiddeld per hectare"
     description = f"Hectareraster: {LAYER_LABELS[layer]} ({_size_label(size)}{',' + how if how else ''})"
     notes.insert(0, f"Laag: {layer}")
-    notes.insert(1, f"Celgrootte: {_size_label(size)}" + (
-        f"; {factor} × {factor} cellen samengevoegd tot één hectare ("
-        + ("som" if layer == "inwoners" else "gemiddelde") + ", lege cellen genegeerd)" if factor > 1 else ""))
+    notes.insert(
+        1,
+        f"Celgrootte: {_size_label(size)}"
+        + (
+            f"; {factor} × {factor} cellen samengevoegd tot één hectare ("
+            + ("som" if layer == "inwoners" else "gemiddelde")
+            + ", lege cellen genegeerd)"
+            if factor > 1
+            else ""
+        ),
+    )
     lo, hi = float(cells["value"].min()), float(cells["value"].max())
     notes.append(f"Waarden: van {_value_text(lo)} tot {_value_text(hi)}")
     if layer == "inwoners":
@@ -321,16 +363,33 @@ def plan_raster(source: SourceFile, file_names: list[str], store: Store, *, laye
     if partial:
         notes.append("Alleen het deel van het raster over de sectoren in de databank is gelezen.")
     if layer == "voorzieningenniveau" and factor > 1:
-        warnings.append("Klassen van voorzieningenniveau zijn per hectare gemiddeld: de waarden zijn geen hele "
-                        "klassen meer.")
+        warnings.append(
+            "Klassen van voorzieningenniveau zijn per hectare gemiddeld: de waarden zijn geen hele klassen meer."
+        )
     if covered < len(sector_codes):
-        warnings.append(f"{format_number(len(sector_codes) - covered)} sectoren krijgen geen enkele cel (buiten het "
-                        "raster, of zonder waarde).")
-    source_text = "Departement Omgeving (Vlaams Planbureau voor Omgeving)" if _OMGEVING_NAME.search(
-        label.lower()) else "eigen bestand"
+        warnings.append(
+            f"{format_number(len(sector_codes) - covered)} sectoren krijgen geen enkele cel (buiten het "
+            "raster, of zonder waarde)."
+        )
+    source_text = (
+        "Departement Omgeving (Vlaams Planbureau voor Omgeving)"
+        if _OMGEVING_NAME.search(label.lower())
+        else "eigen bestand"
+    )
     return ImportPlan(
-        dataset_id=dataset_id_for(layer), title=description, source=source_text, file_name=label,
-        preview=Preview(kind=KIND, description=description, file_names=file_names, rows=len(cells),
-                        crs=_CRS_LABELS[epsg], notes=notes, warnings=warnings, sample=cells.head(10).copy()),
+        dataset_id=dataset_id_for(layer),
+        title=description,
+        source=source_text,
+        file_name=label,
+        preview=Preview(
+            kind=KIND,
+            description=description,
+            file_names=file_names,
+            rows=len(cells),
+            crs=_CRS_LABELS[epsg],
+            notes=notes,
+            warnings=warnings,
+            sample=cells.head(10).copy(),
+        ),
         grid_cells=cells,
     )

@@ -69,7 +69,8 @@ def _sector_column(gdf: gpd.GeoDataFrame) -> tuple[str, str]:
     if best is None or best_share < 0.95:
         raise ImportProblem(
             "In dit bestand staat geen kolom met codes van statistische sectoren (zoals 11001A00-). "
-            "Kies het sectorbestand van Statbel (sh_statbel_statistical_sectors_…) of een bestand met zo'n kolom.")
+            "Kies het sectorbestand van Statbel (sh_statbel_statistical_sectors_…) of een bestand met zo'n kolom."
+        )
     return best, "kolom met sectorcodes"
 
 
@@ -107,19 +108,23 @@ def to_lambert(gdf: gpd.GeoDataFrame, what: str) -> tuple[gpd.GeoDataFrame, str]
     if gdf.crs is None:
         raise ImportProblem(
             f"Het coördinatenstelsel van {what} is onbekend (geen .prj-bestand of crs-vermelding). Statbel levert "
-            "EPSG:31370 of EPSG:3812: kies het volledige bestand, met het .prj-bestand erbij.")
+            "EPSG:31370 of EPSG:3812: kies het volledige bestand, met het .prj-bestand erbij."
+        )
     label = _CRS_LABELS.get(epsg, f"EPSG:{epsg}" if epsg else gdf.crs.name)
     try:
         out = gdf if epsg == LAMBERT else gdf.to_crs(LAMBERT)
     except Exception as exc:  # noqa: BLE001 - pyproj has many error types
-        raise ImportProblem(f"Het coördinatenstelsel van {what} ({label}) kan niet omgezet worden naar Lambert 72: "
-                            f"{exc}. Kies een bestand in EPSG:31370 of 3812.") from None
+        raise ImportProblem(
+            f"Het coördinatenstelsel van {what} ({label}) kan niet omgezet worden naar Lambert 72: "
+            f"{exc}. Kies een bestand in EPSG:31370 of 3812."
+        ) from None
     minx, miny, maxx, maxy = out.total_bounds
     bx0, by0, bx1, by1 = _BELGIUM_LAMBERT
     if not (bx0 <= minx and maxx <= bx1 and by0 <= miny and maxy <= by1):
         raise ImportProblem(
             f"De vormen van {what} liggen niet in België als ze in {label} gelezen worden: het coördinatenstelsel "
-            "in het bestand klopt niet. Kies het originele bestand van de bron.")
+            "in het bestand klopt niet. Kies het originele bestand van de bron."
+        )
     return out, label
 
 
@@ -129,12 +134,15 @@ def check_polygons(gdf: gpd.GeoDataFrame, codes: pd.Series, what: str) -> tuple[
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if missing.any():
         listed = ", ".join(codes[missing].head(10))
-        raise ImportProblem(f"{int(missing.sum())} gebieden in {what} hebben geen vorm (lege geometrie): {listed}. "
-                            "Het bestand is onvolledig; download het opnieuw.")
+        raise ImportProblem(
+            f"{int(missing.sum())} gebieden in {what} hebben geen vorm (lege geometrie): {listed}. "
+            "Het bestand is onvolledig; download het opnieuw."
+        )
     kinds = shapely.get_type_id(geoms)
     if not np.isin(kinds, (3, 6)).all():  # 3 Polygon, 6 MultiPolygon
-        raise ImportProblem(f"{what} bevat punten of lijnen in plaats van vlakken; kies een bestand met de "
-                            "omtrek van de gebieden.")
+        raise ImportProblem(
+            f"{what} bevat punten of lijnen in plaats van vlakken; kies een bestand met de omtrek van de gebieden."
+        )
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
         repaired = shapely.make_valid(geoms[invalid])
@@ -144,8 +152,9 @@ def check_polygons(gdf: gpd.GeoDataFrame, codes: pd.Series, what: str) -> tuple[
         geoms[invalid] = repaired
         if (shapely.is_empty(repaired)).any():
             bad = ", ".join(codes[invalid][shapely.is_empty(repaired)].head(10))
-            raise ImportProblem(f"De vorm van {bad} in {what} is kapot en niet te herstellen. "
-                                "Download het bestand opnieuw.")
+            raise ImportProblem(
+                f"De vorm van {bad} in {what} is kapot en niet te herstellen. Download het bestand opnieuw."
+            )
     return geoms, int(invalid.sum())
 
 
@@ -179,12 +188,16 @@ def plan_sector_geometry(gdf: gpd.GeoDataFrame, file_names: list[str], store: St
     codes = raw.map(normalise_sector_code)
     bad = codes[~codes.map(lambda v: bool(SECTOR_CODE_RE.match(v)))]
     if len(bad):
-        raise ImportProblem(f"{len(bad)} waarden in kolom {code_col} zijn geen sectorcode: "
-                            f"{', '.join(bad.head(10))}. Een sectorcode heeft 9 tekens, zoals 11001A00-.")
+        raise ImportProblem(
+            f"{len(bad)} waarden in kolom {code_col} zijn geen sectorcode: "
+            f"{', '.join(bad.head(10))}. Een sectorcode heeft 9 tekens, zoals 11001A00-."
+        )
     dupes = codes[codes.duplicated(keep=False)]
     if len(dupes):
-        raise ImportProblem(f"Sommige sectorcodes komen meer dan één keer voor: {', '.join(sorted(set(dupes))[:10])}. "
-                            "Elke sector hoort één keer in het bestand te staan; kies het originele bestand.")
+        raise ImportProblem(
+            f"Sommige sectorcodes komen meer dan één keer voor: {', '.join(sorted(set(dupes))[:10])}. "
+            "Elke sector hoort één keer in het bestand te staan; kies het originele bestand."
+        )
     lambert, crs_label = to_lambert(gdf, what)
     geoms, repaired = check_polygons(lambert, codes, what)
 
@@ -202,21 +215,33 @@ def plan_sector_geometry(gdf: gpd.GeoDataFrame, file_names: list[str], store: St
 
     municipality_col = _first(cols, "cd_munty_refnis", r"CNIS5_\d{4}")
     simple = simplify_in_groups(geoms, _text(gdf, municipality_col).to_numpy() if municipality_col else None)
-    sectors = pd.DataFrame({
-        "level": "statsec", "code": codes.to_numpy(),
-        "name": (names if names is not None else codes).fillna(codes).to_numpy(),
-        "area_ha": area_ha.to_numpy(dtype=float),
-        "geom_lambert": list(shapely.to_wkb(geoms)),
-        "geom_display": wgs84_wkb(simple),
-    })
+    sectors = pd.DataFrame(
+        {
+            "level": "statsec",
+            "code": codes.to_numpy(),
+            "name": (names if names is not None else codes).fillna(codes).to_numpy(),
+            "area_ha": area_ha.to_numpy(dtype=float),
+            "geom_lambert": list(shapely.to_wkb(geoms)),
+            "geom_display": wgs84_wkb(simple),
+        }
+    )
 
     # Parents the file itself states (Statbel files do; others get them from an area table).
     parent_specs = [
         ("deelgemeente", _first(cols, "cd_sub_munty", "C_NIS6"), _first(cols, "tx_sub_munty_nl", "T_NIS6_NL"), 6),
         ("gemeente", _first(cols, "cd_munty_refnis", r"CNIS5_\d{4}"), _first(cols, "tx_munty_descr_nl", "T_MUN_NL"), 5),
-        ("provincie", _first(cols, "cd_prov_refnis", r"CNIS_PROVI.*"), _first(cols, "tx_prov_descr_nl", "T_PROVI_NL"), 5),
-        ("gewest", _first(cols, "cd_rgn_refnis", r"C_REGIO", r"CNIS_REGIO.*"), _first(cols, "tx_rgn_descr_nl",
-                                                                                    "T_REGIO_NL"), 5),
+        (
+            "provincie",
+            _first(cols, "cd_prov_refnis", r"CNIS_PROVI.*"),
+            _first(cols, "tx_prov_descr_nl", "T_PROVI_NL"),
+            5,
+        ),
+        (
+            "gewest",
+            _first(cols, "cd_rgn_refnis", r"C_REGIO", r"CNIS_REGIO.*"),
+            _first(cols, "tx_rgn_descr_nl", "T_REGIO_NL"),
+            5,
+        ),
     ]
     area_rows = [sectors]
     parent_rows = []
@@ -228,11 +253,19 @@ def plan_sector_geometry(gdf: gpd.GeoDataFrame, file_names: list[str], store: St
         if level == "gewest":
             parent_codes = parent_codes.map(lambda c: _REGION_CODES.get(c, c) if c else c)
         parent_names = _text(gdf, name_column)
-        table = pd.DataFrame({"code": codes.to_numpy(), "parent": parent_codes.to_numpy(),
-                              "name": parent_names.to_numpy() if parent_names is not None else None})
+        table = pd.DataFrame(
+            {
+                "code": codes.to_numpy(),
+                "parent": parent_codes.to_numpy(),
+                "name": parent_names.to_numpy() if parent_names is not None else None,
+            }
+        )
         table = table[table["parent"].notna()]
-        parent_rows.append(pd.DataFrame({"level": "statsec", "code": table["code"], "parent_level": level,
-                                         "parent_code": table["parent"]}))
+        parent_rows.append(
+            pd.DataFrame(
+                {"level": "statsec", "code": table["code"], "parent_level": level, "parent_code": table["parent"]}
+            )
+        )
         first_names = table.groupby("parent")["name"].first()
         parent_geoms, parent_display = [None] * len(first_names), [None] * len(first_names)
         if level in ("deelgemeente", "gemeente"):
@@ -241,13 +274,18 @@ def plan_sector_geometry(gdf: gpd.GeoDataFrame, file_names: list[str], store: St
             groups = pd.Series(range(len(codes))).groupby(parent_codes.to_numpy()).apply(list)
             parent_geoms = [dissolve(geoms[groups[p]]) for p in first_names.index]
             parent_display = wgs84_wkb([dissolve(simple[groups[p]]) for p in first_names.index])
-        area_rows.append(pd.DataFrame({
-            "level": level, "code": first_names.index, "name": first_names.fillna(pd.Series(first_names.index,
-                                                                                           index=first_names.index)),
-            "area_ha": [shapely.area(g) / 10_000.0 if g is not None else None for g in parent_geoms],
-            "geom_lambert": [shapely.to_wkb(g) if g is not None else None for g in parent_geoms],
-            "geom_display": parent_display,
-        }))
+        area_rows.append(
+            pd.DataFrame(
+                {
+                    "level": level,
+                    "code": first_names.index,
+                    "name": first_names.fillna(pd.Series(first_names.index, index=first_names.index)),
+                    "area_ha": [shapely.area(g) / 10_000.0 if g is not None else None for g in parent_geoms],
+                    "geom_lambert": [shapely.to_wkb(g) if g is not None else None for g in parent_geoms],
+                    "geom_display": parent_display,
+                }
+            )
+        )
         levels[level] = len(first_names)
 
     notes = [f"Herkend als: {scheme}, codes in kolom {code_col}" + (f", namen in {name_col}" if name_col else "")]
@@ -256,9 +294,11 @@ def plan_sector_geometry(gdf: gpd.GeoDataFrame, file_names: list[str], store: St
     if repaired:
         warnings.append(f"{repaired} kapotte vormen (bv. zelfdoorsnijdend) werden hersteld.")
     if not parent_rows or not any(p["parent_level"].eq("gemeente").any() for p in parent_rows):
-        warnings.append("Dit bestand zegt niet in welke gemeente elke sector ligt. Importeer ook de gebiedsindeling "
-                        "van Provincies in Cijfers (statsec_als_basis.xlsx, of statsec2024_als_basis.xlsx voor de "
-                        "indeling 2024); de app leidt de gemeente nooit af uit de eerste cijfers van de code.")
+        warnings.append(
+            "Dit bestand zegt niet in welke gemeente elke sector ligt. Importeer ook de gebiedsindeling "
+            "van Provincies in Cijfers (statsec_als_basis.xlsx, of statsec2024_als_basis.xlsx voor de "
+            "indeling 2024); de app leidt de gemeente nooit af uit de eerste cijfers van de code."
+        )
     if vintage is None:
         warnings.append("Controleer of de cijfers die je importeert dezelfde indeling (2024 of 2025) gebruiken.")
     matched = sum(c in known for c in codes) if known else None
@@ -270,12 +310,19 @@ def plan_sector_geometry(gdf: gpd.GeoDataFrame, file_names: list[str], store: St
         period_label=vintage,
         file_name=", ".join(file_names),
         preview=Preview(
-            kind=KIND, description=f"Statistische sectoren ({scheme}), indeling {suffix}", file_names=file_names,
-            rows=len(gdf), crs=crs_label, levels=levels, matched=matched,
+            kind=KIND,
+            description=f"Statistische sectoren ({scheme}), indeling {suffix}",
+            file_names=file_names,
+            rows=len(gdf),
+            crs=crs_label,
+            levels=levels,
+            matched=matched,
             unmatched=sorted(set(codes) - known) if known else [],
-            notes=notes, warnings=warnings,
-            sample=sectors[["code", "name", "area_ha"]].head(10).rename(
-                columns={"code": "sector", "name": "naam", "area_ha": "oppervlakte (ha)"}),
+            notes=notes,
+            warnings=warnings,
+            sample=sectors[["code", "name", "area_ha"]]
+            .head(10)
+            .rename(columns={"code": "sector", "name": "naam", "area_ha": "oppervlakte (ha)"}),
         ),
         areas=pd.concat(area_rows, ignore_index=True),
         sector_vintage=vintage,

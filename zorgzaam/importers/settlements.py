@@ -45,15 +45,18 @@ CATEGORY_LABELS = {"kern": "kernen", "lint": "linten", "verspreid": "verspreide 
 _CRS_LABELS = {31370: "EPSG:31370 (Lambert 72)", 3812: "EPSG:3812 (Lambert 2008)", 4326: "EPSG:4326 (WGS84)"}
 # Generous box around Belgium in Lambert 72 (metres), as sectors.py.
 _BELGIUM_LAMBERT = (10_000.0, 10_000.0, 310_000.0, 260_000.0)
-_WORDS = (("kern", re.compile(r"kern|core")), ("lint", re.compile(r"lint|ribbon")),
-          ("verspreid", re.compile(r"verspreid|dispers|scatter")))
+_WORDS = (
+    ("kern", re.compile(r"kern|core")),
+    ("lint", re.compile(r"lint|ribbon")),
+    ("verspreid", re.compile(r"verspreid|dispers|scatter")),
+)
 #: Share of the filled values of a column that must read as a category for the column to decide.
 _COLUMN_SHARE = 0.9
 _MAX_VALUE_CHARS = 40
 _ID_COLUMNS = ("id", "fid", "objectid", "object_id", "uidn", "oidn", "gid")
 _NAME_COLUMNS = ("naam", "name", "kernnaam", "benaming")
-_POLYGONAL = (3, 6)       # Polygon, MultiPolygon
-_LINEAR = (1, 2, 5)       # LineString, LinearRing, MultiLineString
+_POLYGONAL = (3, 6)  # Polygon, MultiPolygon
+_LINEAR = (1, 2, 5)  # LineString, LinearRing, MultiLineString
 _MAX_LISTED = 10
 
 
@@ -64,7 +67,7 @@ def _text(value: object) -> str:
 
 
 def category_of(value: object) -> str | None:
-    """"kern", "lint" or "verspreid" when a value reads like one; None otherwise ("buiten de kernen" too)."""
+    """ "kern", "lint" or "verspreid" when a value reads like one; None otherwise ("buiten de kernen" too)."""
     text = _text(value).lower()
     if not text or len(text) > _MAX_VALUE_CHARS or "buiten" in text:
         return None
@@ -148,8 +151,9 @@ def _polygonal(geom):
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def _categories(gdf: gpd.GeoDataFrame, stem: str, label: str, category: str | None,
-                kinds: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, str]:
+def _categories(
+    gdf: gpd.GeoDataFrame, stem: str, label: str, category: str | None, kinds: np.ndarray, present: np.ndarray
+) -> tuple[np.ndarray, str]:
     """Per row the category (None when unknown) and how it was decided (Dutch)."""
     n = len(gdf)
     if category is not None:
@@ -162,13 +166,16 @@ def _categories(gdf: gpd.GeoDataFrame, stem: str, label: str, category: str | No
         return np.full(n, named[0], dtype=object), "bestandsnaam"
     if present.any() and np.isin(kinds[present], _LINEAR).all():
         return np.full(n, "lint", dtype=object), "lijnen: linten"
-    raise ImportProblem(f"zorgzaam weet niet of '{label}' kernen, linten of verspreide bebouwing bevat: er is geen "
-                        "kolom met die waarden en de bestandsnaam zegt het niet eenduidig. Noem het bestand kernen, "
-                        "linten of verspreide_bebouwing (bv. kernen_2019.shp), één bestand per soort.")
+    raise ImportProblem(
+        f"zorgzaam weet niet of '{label}' kernen, linten of verspreide bebouwing bevat: er is geen "
+        "kolom met die waarden en de bestandsnaam zegt het niet eenduidig. Noem het bestand kernen, "
+        "linten of verspreide_bebouwing (bv. kernen_2019.shp), één bestand per soort."
+    )
 
 
-def plan_settlements(gdf: gpd.GeoDataFrame, file_names: list[str], store: Store | None = None, *,
-                     category: str | None = None) -> ImportPlan:
+def plan_settlements(
+    gdf: gpd.GeoDataFrame, file_names: list[str], store: Store | None = None, *, category: str | None = None
+) -> ImportPlan:
     """The plan for a layer of kernen, linten and/or verspreide bebouwing; ``category`` sets it for every feature."""
     label = file_names[0] if file_names else "bestand"
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", label.split(" [", 1)[0])
@@ -178,15 +185,21 @@ def plan_settlements(gdf: gpd.GeoDataFrame, file_names: list[str], store: Store 
         raise ImportProblem(f"'{label}' is leeg: er staan geen kernen, linten of verspreide bebouwing in.")
     code = files.crs_epsg(gdf)
     if code is None:
-        raise ImportProblem(f"Het coördinatenstelsel van '{label}' is onbekend. Laad het .prj-bestand mee op, of "
-                            "bewaar de laag in EPSG:31370 (Lambert 72).")
+        raise ImportProblem(
+            f"Het coördinatenstelsel van '{label}' is onbekend. Laad het .prj-bestand mee op, of "
+            "bewaar de laag in EPSG:31370 (Lambert 72)."
+        )
     if code not in _CRS_LABELS:
-        raise ImportProblem(f"'{label}' ligt in EPSG:{code}; zorgzaam leest kernen en linten in EPSG:31370 "
-                            "(Lambert 72), EPSG:3812 (Lambert 2008) of EPSG:4326 (WGS84). Zet de laag eerst om.")
+        raise ImportProblem(
+            f"'{label}' ligt in EPSG:{code}; zorgzaam leest kernen en linten in EPSG:31370 "
+            "(Lambert 72), EPSG:3812 (Lambert 2008) of EPSG:4326 (WGS84). Zet de laag eerst om."
+        )
     report = files.geometry_report(gdf)
     if report.n_null + report.n_empty == report.n_features:
-        raise ImportProblem(f"Geen enkel object van '{label}' heeft een vorm (lege geometrie). Het bestand is "
-                            "onvolledig; download het opnieuw.")
+        raise ImportProblem(
+            f"Geen enkel object van '{label}' heeft een vorm (lege geometrie). Het bestand is "
+            "onvolledig; download het opnieuw."
+        )
     warnings: list[str] = []
     notes: list[str] = []
     raw = np.asarray(gdf.geometry.values, dtype=object)
@@ -200,20 +213,26 @@ def plan_settlements(gdf: gpd.GeoDataFrame, file_names: list[str], store: Store 
     if (~known).any():
         col = category_column(gdf)
         values = sorted({_text(v) or "(leeg)" for v in gdf[col][~known]}) if col else []
-        warnings.append(f"{format_number(int((~known).sum()))} objecten zonder herkenbare soort weggelaten"
-                        + (f" (waarden: {_listed(values)})" if values else "") + ".")
+        warnings.append(
+            f"{format_number(int((~known).sum()))} objecten zonder herkenbare soort weggelaten"
+            + (f" (waarden: {_listed(values)})" if values else "")
+            + "."
+        )
     missing = known & ~present
     if missing.any():
         warnings.append(f"{format_number(int(missing.sum()))} objecten zonder vorm (lege geometrie) weggelaten.")
     keep = known & present
     polygon_cat = np.isin(cats.astype(str), ("kern", "verspreid"))
-    wrong = keep & ((polygon_cat & ~np.isin(kinds, _POLYGONAL))
-                    | (~polygon_cat & ~np.isin(kinds, _POLYGONAL + _LINEAR)))
+    wrong = keep & (
+        (polygon_cat & ~np.isin(kinds, _POLYGONAL)) | (~polygon_cat & ~np.isin(kinds, _POLYGONAL + _LINEAR))
+    )
     if wrong.any():
         bad = sorted({CATEGORY_LABELS[c] for c in cats[wrong]})
-        raise ImportProblem(f"De {' en '.join(bad)} in '{label}' hebben niet de juiste vorm: kernen en verspreide "
-                            "bebouwing moeten vlakken zijn, linten lijnen (of vlakken). Kies de juiste laag van het "
-                            "bestand.")
+        raise ImportProblem(
+            f"De {' en '.join(bad)} in '{label}' hebben niet de juiste vorm: kernen en verspreide "
+            "bebouwing moeten vlakken zijn, linten lijnen (of vlakken). Kies de juiste laag van het "
+            "bestand."
+        )
 
     geoms = gpd.GeoSeries(raw[keep], crs=f"EPSG:{code}")
     lambert = geoms.to_crs(LAMBERT) if code != LAMBERT else geoms
@@ -221,20 +240,25 @@ def plan_settlements(gdf: gpd.GeoDataFrame, file_names: list[str], store: Store 
     minx, miny, maxx, maxy = shapely.total_bounds(lam)
     bx0, by0, bx1, by1 = _BELGIUM_LAMBERT
     if not (bx0 <= minx and maxx <= bx1 and by0 <= miny and maxy <= by1):
-        raise ImportProblem(f"De vormen van '{label}' liggen niet in België als ze in {_CRS_LABELS[code]} gelezen "
-                            "worden: het coördinatenstelsel in het bestand klopt niet. Kies het originele bestand van "
-                            "de bron.")
+        raise ImportProblem(
+            f"De vormen van '{label}' liggen niet in België als ze in {_CRS_LABELS[code]} gelezen "
+            "worden: het coördinatenstelsel in het bestand klopt niet. Kies het originele bestand van "
+            "de bron."
+        )
     invalid = ~shapely.is_valid(lam)
     if invalid.any():
         kept_cats = cats[keep]
         repaired = shapely.make_valid(lam[invalid])
         fix_polygons = np.isin(kept_cats[invalid].astype(str), ("kern", "verspreid")) | np.isin(
-            shapely.get_type_id(lam[invalid]), _POLYGONAL)
+            shapely.get_type_id(lam[invalid]), _POLYGONAL
+        )
         repaired = np.array([_polygonal(g) if p else g for g, p in zip(repaired, fix_polygons)], dtype=object)
         if shapely.is_empty(repaired).any():
             broken = int(shapely.is_empty(repaired).sum())
-            raise ImportProblem(f"{format_number(broken)} vormen in '{label}' zijn kapot en niet te herstellen. "
-                                "Download het bestand opnieuw.")
+            raise ImportProblem(
+                f"{format_number(broken)} vormen in '{label}' zijn kapot en niet te herstellen. "
+                "Download het bestand opnieuw."
+            )
         lam = lam.copy()
         lam[invalid] = repaired
         notes.append(f"Kapotte vormen hersteld: {format_number(int(invalid.sum()))}")
@@ -246,28 +270,33 @@ def plan_settlements(gdf: gpd.GeoDataFrame, file_names: list[str], store: Store 
     names = [(_text(v) or None) for v in frame[name_col]] if name_col else [None] * len(frame)
     source = f"Kernen, linten en verspreide bebouwing ({label})"
     col = category_column(gdf) if category is None else None
-    props = [json.dumps({"bron": source, **({"soort": _text(v)} if col else {})}, ensure_ascii=False)
-             for v in (frame[col] if col else [None] * len(frame))]
+    props = [
+        json.dumps({"bron": source, **({"soort": _text(v)} if col else {})}, ensure_ascii=False)
+        for v in (frame[col] if col else [None] * len(frame))
+    ]
     # The map draws linten as paths: a lint given as a polygon is shown by its outline.
     display_src = lam.copy()
     lint_polygons = (kept_cats == "lint") & np.isin(shapely.get_type_id(lam), _POLYGONAL)
     if lint_polygons.any():
         display_src[lint_polygons] = shapely.boundary(lam[lint_polygons])
         notes.append(f"Linten als vlakken: {format_number(int(lint_polygons.sum()))} (op de kaart hun omtrek).")
-    features = pd.DataFrame({
-        "layer": LAYER,
-        "feature_id": [f"{c}-{i}" for c, i in zip(kept_cats, ids)],
-        "category": kept_cats,
-        "name": pd.Series(names, dtype=object),
-        "properties": pd.Series(props, dtype=object),
-        "geom_lambert": list(shapely.to_wkb(lam)),
-        "geom_display": display_wkb(display_src, coverage=False),
-    })
+    features = pd.DataFrame(
+        {
+            "layer": LAYER,
+            "feature_id": [f"{c}-{i}" for c, i in zip(kept_cats, ids)],
+            "category": kept_cats,
+            "name": pd.Series(names, dtype=object),
+            "properties": pd.Series(props, dtype=object),
+            "geom_lambert": list(shapely.to_wkb(lam)),
+            "geom_display": display_wkb(display_src, coverage=False),
+        }
+    )
     present_cats = [c for c in CATEGORIES if c in set(kept_cats)]
     counts = features["category"].value_counts()
     notes.insert(0, f"Soort bepaald uit: {how}")
-    notes.insert(1, "Per soort: " + ", ".join(f"{CATEGORY_LABELS[c]} {format_number(int(counts[c]))}"
-                                              for c in present_cats))
+    notes.insert(
+        1, "Per soort: " + ", ".join(f"{CATEGORY_LABELS[c]} {format_number(int(counts[c]))}" for c in present_cats)
+    )
     polygonal = np.isin(shapely.get_type_id(lam), _POLYGONAL)
     for cat in ("kern", "verspreid"):
         mask = (kept_cats == cat) & polygonal
@@ -283,14 +312,27 @@ def plan_settlements(gdf: gpd.GeoDataFrame, file_names: list[str], store: Store 
         overlap = others[others["category"].isin(present_cats)]
         if len(overlap):
             pairs = overlap[["dataset_id", "category"]].itertuples(index=False)
-            warnings.append("De databank heeft al " + ", ".join(f"{CATEGORY_LABELS[c]} uit '{d}'" for d, c in pairs)
-                            + "; die blijven staan. Verwijder die dataset als dit bestand ze vervangt, anders tellen "
-                            "ze dubbel mee.")
+            warnings.append(
+                "De databank heeft al "
+                + ", ".join(f"{CATEGORY_LABELS[c]} uit '{d}'" for d, c in pairs)
+                + "; die blijven staan. Verwijder die dataset als dit bestand ze vervangt, anders tellen "
+                "ze dubbel mee."
+            )
     description = "Nederzettingen: " + ", ".join(CATEGORY_LABELS[c] for c in present_cats)
     return ImportPlan(
-        dataset_id=dataset_id, title=description, source=source, file_name=label,
-        preview=Preview(kind=KIND, description=description, file_names=file_names, rows=len(gdf),
-                        crs=_CRS_LABELS[code], notes=notes, warnings=warnings,
-                        sample=features[["feature_id", "category", "name"]].head(10).copy()),
+        dataset_id=dataset_id,
+        title=description,
+        source=source,
+        file_name=label,
+        preview=Preview(
+            kind=KIND,
+            description=description,
+            file_names=file_names,
+            rows=len(gdf),
+            crs=_CRS_LABELS[code],
+            notes=notes,
+            warnings=warnings,
+            sample=features[["feature_id", "category", "name"]].head(10).copy(),
+        ),
         features=features,
     )

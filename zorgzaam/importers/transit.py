@@ -101,9 +101,18 @@ def _has_member(source: files.SourceFile, name: str) -> bool:
 
 def _find_member(source: files.SourceFile, name: str) -> zipfile.ZipInfo | None:
     with files._open_zip(source) as zf:
-        return next((i for i in zf.infolist() if not i.is_dir() and not files._is_junk(i.filename)
-                     and PurePosixPath(i.filename).name.lower() == name.lower()
-                     and i.filename.strip("/").count("/") <= 1 and not files._unsafe_member_name(i.filename)), None)
+        return next(
+            (
+                i
+                for i in zf.infolist()
+                if not i.is_dir()
+                and not files._is_junk(i.filename)
+                and PurePosixPath(i.filename).name.lower() == name.lower()
+                and i.filename.strip("/").count("/") <= 1
+                and not files._unsafe_member_name(i.filename)
+            ),
+            None,
+        )
 
 
 def _small_table(source: files.SourceFile, name: str, needed: tuple[str, ...], what: str) -> pd.DataFrame | None:
@@ -119,8 +128,10 @@ def _small_table(source: files.SourceFile, name: str, needed: tuple[str, ...], w
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
-        raise ImportProblem(f"In {name} van deze GTFS-zip ontbreekt de kolom {', '.join(missing)} ({what}). Kies het "
-                            "originele GTFS-bestand van De Lijn, niet een bewerkte kopie.")
+        raise ImportProblem(
+            f"In {name} van deze GTFS-zip ontbreekt de kolom {', '.join(missing)} ({what}). Kies het "
+            "originele GTFS-bestand van De Lijn, niet een bewerkte kopie."
+        )
     return frame.fillna("").astype(str).apply(lambda s: s.str.strip())
 
 
@@ -131,14 +142,20 @@ def _stop_times(source: files.SourceFile) -> dict:
 
     info = _find_member(source, "stop_times.txt")
     if info is None:
-        raise ImportProblem("In deze GTFS-zip ontbreekt stop_times.txt (de doorkomsttijden per halte). Zonder dat "
-                            "bestand is er geen dienstregeling. Kies het volledige GTFS-bestand van De Lijn.")
+        raise ImportProblem(
+            "In deze GTFS-zip ontbreekt stop_times.txt (de doorkomsttijden per halte). Zonder dat "
+            "bestand is er geen dienstregeling. Kies het volledige GTFS-bestand van De Lijn."
+        )
     if info.flag_bits & 0x1:
-        raise ImportProblem(f"'{source.label}' is met een wachtwoord beveiligd. Pak het zelf uit en laad de bestanden "
-                            "zonder wachtwoord op.")
+        raise ImportProblem(
+            f"'{source.label}' is met een wachtwoord beveiligd. Pak het zelf uit en laad de bestanden "
+            "zonder wachtwoord op."
+        )
     if info.file_size > files.MAX_FILE_BYTES:
-        raise ImportProblem(f"stop_times.txt in '{source.label}' is te groot ({files._size_nl(info.file_size)}); "
-                            f"zorgzaam leest tot {files._size_nl(files.MAX_FILE_BYTES)}.")
+        raise ImportProblem(
+            f"stop_times.txt in '{source.label}' is te groot ({files._size_nl(info.file_size)}); "
+            f"zorgzaam leest tot {files._size_nl(files.MAX_FILE_BYTES)}."
+        )
     with files._open_zip(source) as zf:
         with zf.open(info) as fh:
             first = fh.readline(1 << 16).decode("utf-8-sig", errors="replace").strip("\r\n")
@@ -150,18 +167,28 @@ def _stop_times(source: files.SourceFile) -> dict:
             raise ImportProblem(
                 "stop_times.txt in deze GTFS-zip mist de kolom "
                 f"{', '.join(missing) or 'departure_time'}. Gevonden kolommen: {', '.join(clean) or 'geen'}. Kies "
-                "het originele GTFS-bestand van De Lijn.")
-        wanted = [c for c in ("trip_id", "stop_id", "departure_time", "arrival_time", "stop_sequence", "pickup_type")
-                  if c in clean]
+                "het originele GTFS-bestand van De Lijn."
+            )
+        wanted = [
+            c
+            for c in ("trip_id", "stop_id", "departure_time", "arrival_time", "stop_sequence", "pickup_type")
+            if c in clean
+        ]
         raw = [clean[c] for c in wanted]
         try:
             with zf.open(info) as fh:
-                table = pacsv.read_csv(fh, convert_options=pacsv.ConvertOptions(
-                    include_columns=raw, column_types={r: pa.string() for r in raw}, strings_can_be_null=False))
+                table = pacsv.read_csv(
+                    fh,
+                    convert_options=pacsv.ConvertOptions(
+                        include_columns=raw, column_types={r: pa.string() for r in raw}, strings_can_be_null=False
+                    ),
+                )
         except (pa.ArrowInvalid, UnicodeDecodeError) as e:
-            raise ImportProblem("stop_times.txt in deze GTFS-zip kan niet gelezen worden: het is geen geldige "
-                                "CSV in UTF-8. Download de GTFS opnieuw bij De Lijn.",
-                                details=[f"Technische melding: {e}"]) from e
+            raise ImportProblem(
+                "stop_times.txt in deze GTFS-zip kan niet gelezen worden: het is geen geldige "
+                "CSV in UTF-8. Download de GTFS opnieuw bij De Lijn.",
+                details=[f"Technische melding: {e}"],
+            ) from e
     return {c: table.column(r).combine_chunks() for c, r in zip(wanted, raw)}
 
 
@@ -174,8 +201,9 @@ def _seconds(times) -> np.ndarray:
     out = np.full(len(times), -1, dtype=np.int64)
     valid = pc.is_valid(parts).to_numpy(zero_copy_only=False)
     if valid.any():
-        h, m, s = (pc.cast(pc.struct_field(parts, k), pa.int64()).to_numpy(zero_copy_only=False)
-                   for k in ("h", "m", "s"))
+        h, m, s = (
+            pc.cast(pc.struct_field(parts, k), pa.int64()).to_numpy(zero_copy_only=False) for k in ("h", "m", "s")
+        )
         out[valid] = (h * 3600 + m * 60 + s)[valid]
     return out
 
@@ -185,8 +213,9 @@ def _index_in(values, universe: pd.Index) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    idx = pc.index_in(pc.utf8_trim_whitespace(values), value_set=pa.array(universe.to_numpy(dtype=str),
-                                                                          type=pa.string()))
+    idx = pc.index_in(
+        pc.utf8_trim_whitespace(values), value_set=pa.array(universe.to_numpy(dtype=str), type=pa.string())
+    )
     return pc.fill_null(idx, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
@@ -210,8 +239,10 @@ def _dates(values: pd.Series, what: str) -> pd.Series:
     parsed = pd.to_datetime(values, format="%Y%m%d", errors="coerce")
     bad = values[parsed.isna()]
     if len(bad):
-        raise ImportProblem(f"{format_number(len(bad))} datums in {what} zijn geen datum JJJJMMDD (bv. "
-                            f"'{bad.iloc[0]}'). Kies het originele GTFS-bestand van De Lijn.")
+        raise ImportProblem(
+            f"{format_number(len(bad))} datums in {what} zijn geen datum JJJJMMDD (bv. "
+            f"'{bad.iloc[0]}'). Kies het originele GTFS-bestand van De Lijn."
+        )
     return parsed.dt.date
 
 
@@ -301,28 +332,44 @@ def _gtfs_stops(stops: pd.DataFrame, warnings: list[str]) -> tuple[pd.DataFrame,
     parents = int((kind == "1").sum())
     stops = stops[kind == "0"]
     if stops.empty:
-        raise ImportProblem("stops.txt van deze GTFS-zip bevat geen enkele halte (alleen stations of ingangen, of "
-                            "niets). Kies het volledige GTFS-bestand van De Lijn.")
+        raise ImportProblem(
+            "stops.txt van deze GTFS-zip bevat geen enkele halte (alleen stations of ingangen, of "
+            "niets). Kies het volledige GTFS-bestand van De Lijn."
+        )
     dupes = stops["stop_id"][stops["stop_id"].duplicated()]
     if len(dupes):
-        raise ImportProblem(f"stops.txt bevat {format_number(len(dupes))} dubbele stop_id's (bv. {dupes.iloc[0]}). "
-                            "Kies het originele GTFS-bestand van De Lijn.")
+        raise ImportProblem(
+            f"stops.txt bevat {format_number(len(dupes))} dubbele stop_id's (bv. {dupes.iloc[0]}). "
+            "Kies het originele GTFS-bestand van De Lijn."
+        )
     lat = pd.to_numeric(stops["stop_lat"].str.replace(",", "."), errors="coerce")
     lon = pd.to_numeric(stops["stop_lon"].str.replace(",", "."), errors="coerce")
     x0, y0, x1, y1 = BELGIUM_LONLAT
     inside = lon.between(x0, x1) & lat.between(y0, y1)
     if not inside.any():
-        raise ImportProblem("Geen enkele halte van deze GTFS-zip ligt in België (stop_lat/stop_lon). Kies de GTFS van "
-                            "De Lijn, of controleer of breedte- en lengtegraad niet verwisseld zijn.")
+        raise ImportProblem(
+            "Geen enkele halte van deze GTFS-zip ligt in België (stop_lat/stop_lon). Kies de GTFS van "
+            "De Lijn, of controleer of breedte- en lengtegraad niet verwisseld zijn."
+        )
     if (~inside).any():
         out = stops[~inside]
-        warnings.append(f"{format_number(len(out))} haltes zonder coördinaten of buiten België weggelaten: "
-                        + _listed([f"{i} ({n})" if n else str(i) for i, n in zip(out["stop_id"], out["stop_name"])]))
+        warnings.append(
+            f"{format_number(len(out))} haltes zonder coördinaten of buiten België weggelaten: "
+            + _listed([f"{i} ({n})" if n else str(i) for i, n in zip(out["stop_id"], out["stop_name"])])
+        )
     stops = stops[inside]
     x, y = _transformer().transform(lon[inside].to_numpy(), lat[inside].to_numpy())
     name = stops["stop_name"].where(stops["stop_name"] != "", stops["stop_id"])
-    frame = pd.DataFrame({"stop_id": stops["stop_id"].to_numpy(), "name": name.to_numpy(),
-                          "x": x, "y": y, "lon": lon[inside].to_numpy(), "lat": lat[inside].to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "stop_id": stops["stop_id"].to_numpy(),
+            "name": name.to_numpy(),
+            "x": x,
+            "y": y,
+            "lon": lon[inside].to_numpy(),
+            "lat": lat[inside].to_numpy(),
+        }
+    )
     return frame, parents
 
 
@@ -332,19 +379,27 @@ def plan_gtfs(source: files.SourceFile, file_names: list[str], store: Store) -> 
     notes: list[str] = []
     stops_raw = _small_table(source, "stops.txt", ("stop_id", "stop_name", "stop_lat", "stop_lon"), "de haltes")
     if stops_raw is None or stops_raw.empty:
-        raise ImportProblem("stops.txt van deze GTFS-zip ontbreekt of is leeg: er zijn geen haltes. Kies het volledige "
-                            "GTFS-bestand van De Lijn.")
+        raise ImportProblem(
+            "stops.txt van deze GTFS-zip ontbreekt of is leeg: er zijn geen haltes. Kies het volledige "
+            "GTFS-bestand van De Lijn."
+        )
     trips = _small_table(source, "trips.txt", ("trip_id", "route_id", "service_id"), "de ritten")
     if trips is None or trips.empty:
-        raise ImportProblem("In deze GTFS-zip ontbreekt trips.txt (de ritten), of het is leeg. Zonder ritten kan "
-                            "zorgzaam geen vertrekken tellen. Kies het volledige GTFS-bestand van De Lijn.")
-    calendar = _small_table(source, "calendar.txt", ("service_id", *_CAL_DAYS, "start_date", "end_date"),
-                            "de dienstkalender")
-    exceptions = _small_table(source, "calendar_dates.txt", ("service_id", "date", "exception_type"),
-                              "de uitzonderingsdagen")
+        raise ImportProblem(
+            "In deze GTFS-zip ontbreekt trips.txt (de ritten), of het is leeg. Zonder ritten kan "
+            "zorgzaam geen vertrekken tellen. Kies het volledige GTFS-bestand van De Lijn."
+        )
+    calendar = _small_table(
+        source, "calendar.txt", ("service_id", *_CAL_DAYS, "start_date", "end_date"), "de dienstkalender"
+    )
+    exceptions = _small_table(
+        source, "calendar_dates.txt", ("service_id", "date", "exception_type"), "de uitzonderingsdagen"
+    )
     if (calendar is None or calendar.empty) and (exceptions is None or exceptions.empty):
-        raise ImportProblem("In deze GTFS-zip ontbreken calendar.txt en calendar_dates.txt: zonder dienstkalender is "
-                            "niet te zeggen op welke dagen de ritten rijden. Kies het volledige GTFS-bestand van De Lijn.")
+        raise ImportProblem(
+            "In deze GTFS-zip ontbreken calendar.txt en calendar_dates.txt: zonder dienstkalender is "
+            "niet te zeggen op welke dagen de ritten rijden. Kies het volledige GTFS-bestand van De Lijn."
+        )
     routes = _small_table(source, "routes.txt", ("route_id",), "de lijnen")
     agencies = _small_table(source, "agency.txt", (), "de vervoerders")
     if routes is None:
@@ -355,16 +410,19 @@ def plan_gtfs(source: files.SourceFile, file_names: list[str], store: Store) -> 
     trip_index = pd.Index(trips["trip_id"])
     belbus_routes = _belbus_routes(routes, agencies)
     trip_belbus = trips["route_id"].isin(belbus_routes).to_numpy()
-    services = pd.Index(pd.concat([trips["service_id"],
-                                   *(t["service_id"] for t in (calendar, exceptions) if t is not None)]).unique())
+    services = pd.Index(
+        pd.concat([trips["service_id"], *(t["service_id"] for t in (calendar, exceptions) if t is not None)]).unique()
+    )
     trip_service = services.get_indexer(trips["service_id"])
     cal = _Calendar(services, calendar, exceptions)
 
     regular_per_service = np.bincount(trip_service[~trip_belbus], minlength=len(services))
     ref = _reference_weekday(cal, regular_per_service)
     if ref is None:
-        raise ImportProblem("Volgens de dienstkalender van deze GTFS-zip rijdt er op geen enkele weekdag (maandag tot "
-                            "vrijdag) een gewone bus. Kies een actuele GTFS van De Lijn (de dienstregeling van nu).")
+        raise ImportProblem(
+            "Volgens de dienstkalender van deze GTFS-zip rijdt er op geen enkele weekdag (maandag tot "
+            "vrijdag) een gewone bus. Kies een actuele GTFS van De Lijn (de dienstregeling van nu)."
+        )
     day, n_trips = ref
 
     st = _stop_times(source)
@@ -375,20 +433,26 @@ def plan_gtfs(source: files.SourceFile, file_names: list[str], store: Store) -> 
     unknown_trip = trip_i < 0
     if unknown_trip.any():
         share = unknown_trip.mean()
-        text = (f"{format_number(int(unknown_trip.sum()))} van {format_number(n_rows)} doorkomsten in stop_times.txt "
-                "verwijzen naar een rit die niet in trips.txt staat")
+        text = (
+            f"{format_number(int(unknown_trip.sum()))} van {format_number(n_rows)} doorkomsten in stop_times.txt "
+            "verwijzen naar een rit die niet in trips.txt staat"
+        )
         if share > MAX_UNKNOWN_TRIP_SHARE:
-            raise ImportProblem(text + ". stop_times.txt en trips.txt horen niet bij elkaar: kies één volledig "
-                                       "GTFS-bestand van De Lijn, niet bestanden uit verschillende downloads.")
+            raise ImportProblem(
+                text + ". stop_times.txt en trips.txt horen niet bij elkaar: kies één volledig "
+                "GTFS-bestand van De Lijn, niet bestanden uit verschillende downloads."
+            )
         warnings.append(text + "; die doorkomsten zijn weggelaten.")
     stop_i = _index_in(st["stop_id"], pd.Index(stops["stop_id"]))
     all_stop_ids = pd.Index(stops_raw["stop_id"])
     unknown_stop = (stop_i < 0) & ~unknown_trip
     if unknown_stop.any():
         not_in_file = int((_index_in(st["stop_id"], all_stop_ids)[unknown_stop] < 0).sum())
-        warnings.append(f"{format_number(int(unknown_stop.sum()))} doorkomsten horen bij een halte die weggelaten is "
-                        f"(buiten België, een station in plaats van een perron) of die niet in stops.txt staat "
-                        f"({format_number(not_in_file)}).")
+        warnings.append(
+            f"{format_number(int(unknown_stop.sum()))} doorkomsten horen bij een halte die weggelaten is "
+            f"(buiten België, een station in plaats van een perron) of die niet in stops.txt staat "
+            f"({format_number(not_in_file)})."
+        )
     ok = ~unknown_trip & (stop_i >= 0)
     times = st.get("departure_time", st.get("arrival_time"))
     secs = _seconds(times)
@@ -407,8 +471,10 @@ def plan_gtfs(source: files.SourceFile, file_names: list[str], store: Store) -> 
     relevant = ok & ~is_belbus_trip & (on_day | on_eve)
     missing_time = relevant & (secs < 0)
     if missing_time.any():
-        warnings.append(f"{format_number(int(missing_time.sum()))} doorkomsten op {_date_nl(day)} hebben geen "
-                        "(geldig) vertrekuur en zijn niet meegeteld.")
+        warnings.append(
+            f"{format_number(int(missing_time.sum()))} doorkomsten op {_date_nl(day)} hebben geen "
+            "(geldig) vertrekuur en zijn niet meegeteld."
+        )
     boarding = relevant & (secs >= 0)
     if "pickup_type" in st:
         boarding &= _int_or(st["pickup_type"], 0) != 1
@@ -431,19 +497,24 @@ def plan_gtfs(source: files.SourceFile, file_names: list[str], store: Store) -> 
     assert period is not None
     freq = stops["departures_per_hour"].fillna(0).to_numpy(dtype=float)
     regular = ~belbus
-    notes.append(f"Frequentie: vertrekken op {_WEEKDAYS_NL[day.weekday()]} {_date_nl(day)} (de weekdag met de meeste "
-                 f"ritten: {format_number(n_trips)}) tussen {WINDOW_START_H}:00 en {WINDOW_END_H}:00, gedeeld door "
-                 f"{WINDOW_END_H - WINDOW_START_H}. Belbusritten tellen niet mee.")
+    notes.append(
+        f"Frequentie: vertrekken op {_WEEKDAYS_NL[day.weekday()]} {_date_nl(day)} (de weekdag met de meeste "
+        f"ritten: {format_number(n_trips)}) tussen {WINDOW_START_H}:00 en {WINDOW_END_H}:00, gedeeld door "
+        f"{WINDOW_END_H - WINDOW_START_H}. Belbusritten tellen niet mee."
+    )
     for n in (1, 2, 4):
-        notes.append(f"Haltes met minstens {n} vertrek(ken) per uur: {format_number(int((regular & (freq >= n)).sum()))}")
+        notes.append(
+            f"Haltes met minstens {n} vertrek(ken) per uur: {format_number(int((regular & (freq >= n)).sum()))}"
+        )
     notes.append(f"Belbushaltes (alleen belbus): {format_number(int(belbus.sum()))}")
     silent = int((regular & ~served_regular).sum())
     if silent:
         notes.append(f"Haltes zonder enige rit in de dienstregeling (0 vertrekken): {format_number(silent)}")
     if parents:
-        notes.append(f"Stations (location_type 1) overgeslagen: {format_number(parents)}; hun perrons tellen als halte.")
-    agency = (", ".join(agencies["agency_name"].head(3)) if agencies is not None and "agency_name" in agencies
-              else "")
+        notes.append(
+            f"Stations (location_type 1) overgeslagen: {format_number(parents)}; hun perrons tellen als halte."
+        )
+    agency = ", ".join(agencies["agency_name"].head(3)) if agencies is not None and "agency_name" in agencies else ""
     period_text = f"{_date_nl(period[0])} – {_date_nl(period[1])}"
     return ImportPlan(
         dataset_id=GTFS_DATASET_ID,
@@ -452,9 +523,15 @@ def plan_gtfs(source: files.SourceFile, file_names: list[str], store: Store) -> 
         period_label=period_text,
         file_name=file_names[0] if file_names else None,
         preview=Preview(
-            kind=KIND, description="Bushaltes met dienstregeling (GTFS" + (f", {agency})" if agency else ")"),
-            file_names=file_names, rows=len(stops), crs="EPSG:4326 (WGS84), omgezet naar Lambert 72 (EPSG:31370)",
-            periods=[f"Dienstregeling {period_text}"], notes=notes, warnings=warnings, sample=stops.head(10),
+            kind=KIND,
+            description="Bushaltes met dienstregeling (GTFS" + (f", {agency})" if agency else ")"),
+            file_names=file_names,
+            rows=len(stops),
+            crs="EPSG:4326 (WGS84), omgezet naar Lambert 72 (EPSG:31370)",
+            periods=[f"Dienstregeling {period_text}"],
+            notes=notes,
+            warnings=warnings,
+            sample=stops.head(10),
         ),
         stops=stops.reset_index(drop=True),
     )
@@ -481,8 +558,10 @@ def _haltes_points(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str]:
 
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
         if frame.crs is None:
-            raise ImportProblem("Het coördinatenstelsel van deze haltelaag is onbekend. Vraag de laag op met "
-                                "srsName=EPSG:31370 of EPSG:4326, of laad het .prj-bestand mee op.")
+            raise ImportProblem(
+                "Het coördinatenstelsel van deze haltelaag is onbekend. Vraag de laag op met "
+                "srsName=EPSG:31370 of EPSG:4326, of laad het .prj-bestand mee op."
+            )
         geoms = frame.geometry
         pts = geoms.where(geoms.notna() & ~geoms.is_empty)
         pts = gpd.GeoSeries(pts.representative_point() if len(pts) else pts, crs=frame.crs)
@@ -491,17 +570,24 @@ def _haltes_points(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str]:
         return out.x.to_numpy(dtype=float), out.y.to_numpy(dtype=float), f"EPSG:{epsg}" if epsg else str(frame.crs)
     xcol, ycol = _column(frame, "X", "X_LAMBERT", "XCOORD"), _column(frame, "Y", "Y_LAMBERT", "YCOORD")
     if xcol is not None and ycol is not None:
+
         def num(c):
             return pd.to_numeric(frame[c].astype(str).str.replace(",", "."), errors="coerce").to_numpy(dtype=float)
+
         return num(xcol), num(ycol), "EPSG:31370 (Lambert 72)"
-    loncol, latcol = _column(frame, "LON", "LONGITUDE", "LENGTEGRAAD"), _column(frame, "LAT", "LATITUDE", "BREEDTEGRAAD")
+    loncol, latcol = (
+        _column(frame, "LON", "LONGITUDE", "LENGTEGRAAD"),
+        _column(frame, "LAT", "LATITUDE", "BREEDTEGRAAD"),
+    )
     if loncol is not None and latcol is not None:
         lon = pd.to_numeric(frame[loncol].astype(str).str.replace(",", "."), errors="coerce").to_numpy(dtype=float)
         lat = pd.to_numeric(frame[latcol].astype(str).str.replace(",", "."), errors="coerce").to_numpy(dtype=float)
         x, y = Transformer.from_crs("EPSG:4326", "EPSG:31370", always_xy=True).transform(lon, lat)
         return np.asarray(x, dtype=float), np.asarray(y, dtype=float), "EPSG:4326 (WGS84)"
-    raise ImportProblem("Deze haltelijst heeft geen ligging: geen kaartvormen en geen kolommen X/Y of lon/lat. "
-                        "Download de laag 'Haltes De Lijn' als GeoJSON of shapefile.")
+    raise ImportProblem(
+        "Deze haltelijst heeft geen ligging: geen kaartvormen en geen kolommen X/Y of lon/lat. "
+        "Download de laag 'Haltes De Lijn' als GeoJSON of shapefile."
+    )
 
 
 def plan_haltes(frame: pd.DataFrame, file_names: list[str], store: Store) -> ImportPlan:
@@ -520,38 +606,62 @@ def plan_haltes(frame: pd.DataFrame, file_names: list[str], store: Store) -> Imp
     x, y, crs_label = _haltes_points(frame)
     ids = frame[id_col].astype(str).str.strip().str.replace(r"\.0$", "", regex=True).to_numpy()
     names = frame[name_col].fillna("").astype(str).str.strip().to_numpy()
-    kinds = (frame[type_col].fillna("").astype(str) if type_col is not None else pd.Series("", index=frame.index))
+    kinds = frame[type_col].fillna("").astype(str) if type_col is not None else pd.Series("", index=frame.index)
     from pyproj import Transformer
 
     lon, lat = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True).transform(x, y)
-    table = pd.DataFrame({"stop_id": ids, "name": np.where(names == "", ids, names),
-                          "departures_per_hour": pd.array([pd.NA] * len(frame), dtype="Float64"),
-                          "is_belbus": kinds.str.contains(BELBUS_WORDS).to_numpy(),
-                          "x": x, "y": y, "lon": np.asarray(lon, dtype=float), "lat": np.asarray(lat, dtype=float)})
+    table = pd.DataFrame(
+        {
+            "stop_id": ids,
+            "name": np.where(names == "", ids, names),
+            "departures_per_hour": pd.array([pd.NA] * len(frame), dtype="Float64"),
+            "is_belbus": kinds.str.contains(BELBUS_WORDS).to_numpy(),
+            "x": x,
+            "y": y,
+            "lon": np.asarray(lon, dtype=float),
+            "lat": np.asarray(lat, dtype=float),
+        }
+    )
     warnings = []
     x0, y0, x1, y1 = BELGIUM_LONLAT
     inside = table["lon"].between(x0, x1) & table["lat"].between(y0, y1)
     if not inside.any():
-        raise ImportProblem("Geen enkele halte van deze lijst ligt in België: het coördinatenstelsel klopt niet. "
-                            "Download de laag opnieuw met srsName=EPSG:31370.")
+        raise ImportProblem(
+            "Geen enkele halte van deze lijst ligt in België: het coördinatenstelsel klopt niet. "
+            "Download de laag opnieuw met srsName=EPSG:31370."
+        )
     if (~inside).any():
-        warnings.append(f"{format_number(int((~inside).sum()))} haltes zonder ligging of buiten België weggelaten: "
-                        + _listed(list(table.loc[~inside, "stop_id"])))
+        warnings.append(
+            f"{format_number(int((~inside).sum()))} haltes zonder ligging of buiten België weggelaten: "
+            + _listed(list(table.loc[~inside, "stop_id"]))
+        )
     table = table[inside]
     dupes = table["stop_id"].duplicated()
     if dupes.any():
         warnings.append(f"{format_number(int(dupes.sum()))} dubbele haltenummers: alleen de eerste is bewaard.")
         table = table[~dupes]
-    warnings.append("Deze lijst bevat geen dienstregeling: het aantal vertrekken per uur is onbekend. De indicatoren "
-                    "over bushaltes en busfrequentie hebben de GTFS-dienstregeling van De Lijn nodig; met alleen deze "
-                    "lijst telt geen enkele halte als gewone halte met vertrekken.")
+    warnings.append(
+        "Deze lijst bevat geen dienstregeling: het aantal vertrekken per uur is onbekend. De indicatoren "
+        "over bushaltes en busfrequentie hebben de GTFS-dienstregeling van De Lijn nodig; met alleen deze "
+        "lijst telt geen enkele halte als gewone halte met vertrekken."
+    )
     return ImportPlan(
-        dataset_id=HALTES_DATASET_ID, title="Haltes De Lijn (zonder dienstregeling)",
-        source="Haltes De Lijn, Digitaal Vlaanderen", file_name=file_names[0] if file_names else None,
-        preview=Preview(kind=KIND, description="Haltes De Lijn (Digitaal Vlaanderen), zonder dienstregeling",
-                        file_names=file_names, rows=len(table), crs=crs_label,
-                        notes=[f"Belbushaltes (LBLTYPEHAL): {format_number(int(table['is_belbus'].sum()))}",
-                               "Vertrekken per uur: onbekend (niet in dit bestand)."],
-                        warnings=warnings, sample=table.head(10)),
+        dataset_id=HALTES_DATASET_ID,
+        title="Haltes De Lijn (zonder dienstregeling)",
+        source="Haltes De Lijn, Digitaal Vlaanderen",
+        file_name=file_names[0] if file_names else None,
+        preview=Preview(
+            kind=KIND,
+            description="Haltes De Lijn (Digitaal Vlaanderen), zonder dienstregeling",
+            file_names=file_names,
+            rows=len(table),
+            crs=crs_label,
+            notes=[
+                f"Belbushaltes (LBLTYPEHAL): {format_number(int(table['is_belbus'].sum()))}",
+                "Vertrekken per uur: onbekend (niet in dit bestand).",
+            ],
+            warnings=warnings,
+            sample=table.head(10),
+        ),
         stops=table.reset_index(drop=True),
     )

@@ -21,15 +21,23 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import bouwstenen, werkgroep
 from ..bouwstenen_charts import (
-    ACTIVE_COLOUR, HISTORY_SCALE, LIGHT_COLOUR, MIDDLE_COLOUR, NOT_SCORED_COLOUR, PREVIOUS_COLOUR, score_colour,
+    ACTIVE_COLOUR,
+    HISTORY_SCALE,
+    LIGHT_COLOUR,
+    MIDDLE_COLOUR,
+    NOT_SCORED_COLOUR,
+    PREVIOUS_COLOUR,
+    score_colour,
 )
 from ..formatting import format_date, format_number
 from ..store import Store
 from ..werkgroep import Assessment
 
 SOURCE_LINE = "Bron: zelfevaluatie van de werkgroep op de 9 bouwstenen van het referentiekader zorgzame buurten"
-SCALE_LINE = ("Score: 1 = nog niet op ingezet · 2 = al eens over nagedacht · 3 = constructief aan het overleggen · "
-              "4 = actie rond deze bouwsteen · 5 = actie en al bijgestuurd")
+SCALE_LINE = (
+    "Score: 1 = nog niet op ingezet · 2 = al eens over nagedacht · 3 = constructief aan het overleggen · "
+    "4 = actie rond deze bouwsteen · 5 = actie en al bijgestuurd"
+)
 
 
 class ImageError(ValueError):
@@ -61,8 +69,15 @@ def _assessments_from_frame(frame: pd.DataFrame, team: str) -> list[Assessment]:
         first = rows.iloc[0]
         source = first["source"] if "source" in rows and first["source"] in werkgroep.SOURCES else "zijbalk"
         poll_round = first.get("poll_round") if "poll_round" in rows else None
-        out.append(Assessment(team, _as_date(day), scores, source,
-                              poll_round=None if poll_round is None or pd.isna(poll_round) else int(poll_round)))
+        out.append(
+            Assessment(
+                team,
+                _as_date(day),
+                scores,
+                source,
+                poll_round=None if poll_round is None or pd.isna(poll_round) else int(poll_round),
+            )
+        )
     return out
 
 
@@ -95,8 +110,14 @@ def _png(fig: Figure, dpi: int) -> bytes:
     return buffer.getvalue()
 
 
-def bouwstenen_png(source: Store | pd.DataFrame | Sequence[Assessment], team: str, date=None,
-                   previous: bool = True, dpi: int = 150, light_threshold: int = 2) -> bytes:
+def bouwstenen_png(
+    source: Store | pd.DataFrame | Sequence[Assessment],
+    team: str,
+    date=None,
+    previous: bool = True,
+    dpi: int = 150,
+    light_threshold: int = 2,
+) -> bytes:
     """The team's scores on ``date`` (default: the latest) per bouwsteen, grouped by cluster.
 
     ``source``: a store, a frame of ``Store.team_scores`` / ``werkgroep.history_table`` rows, or
@@ -128,21 +149,44 @@ def bouwstenen_png(source: Store | pd.DataFrame | Sequence[Assessment], team: st
     for y, b, s in zip(y_pos, order, scores):
         colour = score_colour(s, light_threshold)
         if s is None:
-            ax.text(0.08, y, bouwstenen.NOT_SCORED_LABEL, va="center", ha="left", color=NOT_SCORED_COLOUR,
-                    fontsize=11, style="italic")
+            ax.text(
+                0.08,
+                y,
+                bouwstenen.NOT_SCORED_LABEL,
+                va="center",
+                ha="left",
+                color=NOT_SCORED_COLOUR,
+                fontsize=11,
+                style="italic",
+            )
             continue
         ax.barh(y, s, height=0.62, color=colour, edgecolor="none")
         text = f"{s}" + (" · licht" if b.code in light else "")
-        ax.text(s + 0.08, y, text, va="center", ha="left", fontsize=12, fontweight="bold",
-                color="#9A6700" if b.code in light else "#222222")
+        ax.text(
+            s + 0.08,
+            y,
+            text,
+            va="center",
+            ha="left",
+            fontsize=12,
+            fontweight="bold",
+            color="#9A6700" if b.code in light else "#222222",
+        )
     if before is not None:
         for y, b in zip(y_pos, order):
             p = before.scores.get(b.code)
             if p is not None:
                 ax.plot([p], [y], marker="D", markersize=9, color=PREVIOUS_COLOUR, linestyle="none", zorder=5)
     ax.axvline(light_threshold + 0.5, color=LIGHT_COLOUR, linestyle=":", linewidth=2)
-    ax.text(light_threshold + 0.5, -0.9, f"licht: score 1–{light_threshold}" if light_threshold > 1
-            else "licht: score 1", ha="center", va="bottom", color="#9A6700", fontsize=11)
+    ax.text(
+        light_threshold + 0.5,
+        -0.9,
+        f"licht: score 1–{light_threshold}" if light_threshold > 1 else "licht: score 1",
+        ha="center",
+        va="bottom",
+        color="#9A6700",
+        fontsize=11,
+    )
     ax.set_xlim(0, 5.9)
     ax.set_ylim(n_rows - 0.4, -1.0)
     ax.set_xticks([1, 2, 3, 4, 5])
@@ -160,20 +204,36 @@ def bouwstenen_png(source: Store | pd.DataFrame | Sequence[Assessment], team: st
         if y > 0:
             ax.axhline(y - 0.5, color="#bbbbbb", linewidth=0.8)
 
-    handles = [Patch(color=LIGHT_COLOUR, label=f"licht (1–{light_threshold})"),
-               Patch(color=MIDDLE_COLOUR, label="overleggen (3)"),
-               Patch(color=ACTIVE_COLOUR, label="actie (4–5)")]
+    handles = [
+        Patch(color=LIGHT_COLOUR, label=f"licht (1–{light_threshold})"),
+        Patch(color=MIDDLE_COLOUR, label="overleggen (3)"),
+        Patch(color=ACTIVE_COLOUR, label="actie (4–5)"),
+    ]
     if before is not None:
-        handles.append(Line2D([], [], marker="D", color=PREVIOUS_COLOUR, linestyle="none", markersize=8,
-                              label=f"vorige keer ({format_date(before.assessed_on)})"))
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=11,
-               bbox_to_anchor=(0.5, 0.055))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="D",
+                color=PREVIOUS_COLOUR,
+                linestyle="none",
+                markersize=8,
+                label=f"vorige keer ({format_date(before.assessed_on)})",
+            )
+        )
+    fig.legend(
+        handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=11, bbox_to_anchor=(0.5, 0.055)
+    )
 
     scored = current.scored
-    fig.suptitle(f"Zelfevaluatie bouwstenen — {team_name}", x=0.02, ha="left", y=0.975, fontsize=17,
-                 fontweight="bold")
-    fig.text(0.02, 0.915, f"{format_date(current.assessed_on)} · {current.source_label} · {scored} van de 9 "
-             f"bouwstenen gescoord", fontsize=12, color="#333333")
+    fig.suptitle(f"Zelfevaluatie bouwstenen — {team_name}", x=0.02, ha="left", y=0.975, fontsize=17, fontweight="bold")
+    fig.text(
+        0.02,
+        0.915,
+        f"{format_date(current.assessed_on)} · {current.source_label} · {scored} van de 9 bouwstenen gescoord",
+        fontsize=12,
+        color="#333333",
+    )
     fig.text(0.02, 0.035, SCALE_LINE, fontsize=9, color="#333333")
     fig.text(0.02, 0.012, f"{SOURCE_LINE} (zorgzaam, {format_date(_today())}).", fontsize=9, color="#555555")
     return _png(fig, dpi)
@@ -200,15 +260,23 @@ def poll_round_png(results, dpi: int = 150, title: str | None = None) -> bytes:
             count = int(r.distribution.get(score, 0))
             if count:
                 ax.barh(y, count, left=left, color=HISTORY_SCALE[score - 1], height=0.62, edgecolor="white")
-                ax.text(left + count / 2, y, str(score), ha="center", va="center", fontsize=10,
-                        color="white" if score in (1, 5) else "#222222")
+                ax.text(
+                    left + count / 2,
+                    y,
+                    str(score),
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                    color="white" if score in (1, 5) else "#222222",
+                )
             left += count
         median = "–" if r.median is None else format_number(r.median, 0 if float(r.median).is_integer() else 1)
         extra = "\nmeningen lopen uiteen" if r.disagreement else ""
         ax.text(most * 1.02, y, f"n = {r.n} · mediaan {median}{extra}", va="center", ha="left", fontsize=10)
     ax.set_yticks(range(n))
-    ax.set_yticklabels([r.question.text if len(r.question.text) <= 45 else r.question.text[:44] + "…"
-                        for r in questions], fontsize=11)
+    ax.set_yticklabels(
+        [r.question.text if len(r.question.text) <= 45 else r.question.text[:44] + "…" for r in questions], fontsize=11
+    )
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_xlim(0, most * 1.02)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -216,9 +284,21 @@ def poll_round_png(results, dpi: int = 150, title: str | None = None) -> bytes:
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     handles = [Patch(color=HISTORY_SCALE[s - 1], label=f"{s}") for s in range(1, 6)]
-    fig.legend(handles=handles, title="score", loc="lower center", ncol=5, frameon=False, fontsize=10,
-               bbox_to_anchor=(0.5, 0.0))
+    fig.legend(
+        handles=handles,
+        title="score",
+        loc="lower center",
+        ncol=5,
+        frameon=False,
+        fontsize=10,
+        bbox_to_anchor=(0.5, 0.0),
+    )
     fig.suptitle(title or f"Peiling — {results.title}", x=0.02, ha="left", fontsize=16, fontweight="bold")
-    fig.text(0.02, 0.90, f"Ronde {results.round} · {results.participants} deelnemer(s) · anoniem: enkel aantallen",
-             fontsize=11, color="#333333")
+    fig.text(
+        0.02,
+        0.90,
+        f"Ronde {results.round} · {results.participants} deelnemer(s) · anoniem: enkel aantallen",
+        fontsize=11,
+        color="#333333",
+    )
     return _png(fig, dpi)

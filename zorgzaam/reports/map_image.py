@@ -84,12 +84,12 @@ class Overlay:
 
 def legend_items(classes: Classification, counts: bool = True) -> list[MapLegendItem]:
     """The legend rows of a classification, exactly as the pages label them ("12,3 – 15,6 % (4)")."""
-    return [MapLegendItem(tuple(e.colour), f"{e.label} ({e.count})" if counts else e.label)
-            for e in classes.entries]
+    return [MapLegendItem(tuple(e.colour), f"{e.label} ({e.count})" if counts else e.label) for e in classes.entries]
 
 
-def indicator_classes(values: pd.Series, ind: Indicator, method: str = "kwantielen",
-                      reference: float | None = None) -> Classification:
+def indicator_classes(
+    values: pd.Series, ind: Indicator, method: str = "kwantielen", reference: float | None = None
+) -> Classification:
     """The classification the "Wie woont er?" page draws for an indicator (it falls back to
     quantiles for a count against the care zone, or an unusable care-zone value)."""
     if method == "afwijking_elz" and ind.is_count:
@@ -100,20 +100,25 @@ def indicator_classes(values: pd.Series, ind: Indicator, method: str = "kwantiel
         return classify(values, method="kwantielen", unit=ind.unit, decimals=ind.decimals)
 
 
-def bivariate_legend_items(need_bounds, lack_bounds, need_unit: str = "%", need_decimals: int = 1
-                           ) -> list[MapLegendItem]:
+def bivariate_legend_items(
+    need_bounds, lack_bounds, need_unit: str = "%", need_decimals: int = 1
+) -> list[MapLegendItem]:
     """The 3 × 3 legend of the "Wie vs wat" map as rows (high need first, as the page's grid),
     each naming its need and lack-of-access class with the Dutch ranges, then the grey "missing" row.
     ``need_bounds``/``lack_bounds``: ``mismatch.tertile_classes(...)[1]``."""
     from ..mismatch import CLASS_NAMES, bivariate_legend
 
-    legend = bivariate_legend(need_bounds, lack_bounds, "nood", "te ver", need_unit=need_unit,
-                              need_decimals=need_decimals)
+    legend = bivariate_legend(
+        need_bounds, lack_bounds, "nood", "te ver", need_unit=need_unit, need_decimals=need_decimals
+    )
     items = [
-        MapLegendItem(tuple(c["colour"]),
-                      f"nood {CLASS_NAMES[c['need_class']]} ({legend['need_labels'][c['need_class']]}) · "
-                      f"te ver {CLASS_NAMES[c['lack_class']]} ({legend['lack_labels'][c['lack_class']]})")
-        for row in legend["rows"] for c in row
+        MapLegendItem(
+            tuple(c["colour"]),
+            f"nood {CLASS_NAMES[c['need_class']]} ({legend['need_labels'][c['need_class']]}) · "
+            f"te ver {CLASS_NAMES[c['lack_class']]} ({legend['lack_labels'][c['lack_class']]})",
+        )
+        for row in legend["rows"]
+        for c in row
     ]
     items.append(MapLegendItem(tuple(legend["missing"]["colour"]), legend["missing"]["label"]))
     return items
@@ -200,8 +205,11 @@ def nice_length(span_m: float) -> float:
 
 
 def scale_label(metres: float) -> str:
-    return f"{format_number(metres / 1000, 0 if metres % 1000 == 0 else 1)} km" if metres >= 1000 else \
-        f"{format_number(metres)} m"
+    return (
+        f"{format_number(metres / 1000, 0 if metres % 1000 == 0 else 1)} km"
+        if metres >= 1000
+        else f"{format_number(metres)} m"
+    )
 
 
 def _draw_scale_and_north(ax, bounds: tuple[float, float, float, float], fontsize: float) -> None:
@@ -214,68 +222,153 @@ def _draw_scale_and_north(ax, bounds: tuple[float, float, float, float], fontsiz
     ax.add_patch(Rectangle((x0, y0), half, bar_h, facecolor="black", edgecolor="black", lw=0.8, zorder=6))
     ax.add_patch(Rectangle((x0 + half, y0), half, bar_h, facecolor="white", edgecolor="black", lw=0.8, zorder=6))
     for xpos, text in ((x0, "0"), (x0 + length, scale_label(length))):
-        ax.text(xpos, y0 + bar_h * 1.8, text, ha="center", va="bottom", fontsize=fontsize, zorder=7,
-                bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=1))
+        ax.text(
+            xpos,
+            y0 + bar_h * 1.8,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=fontsize,
+            zorder=7,
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=1),
+        )
     # North arrow: grid north of Lambert 72 (within ~1,4° of true north in Flanders).
     nx, ny = maxx - 0.05 * width, maxy - 0.16 * height
     arrow = 0.08 * height
-    ax.add_patch(MplPolygon([(nx, ny + arrow), (nx - 0.35 * arrow, ny), (nx, ny + 0.25 * arrow)], closed=True,
-                            facecolor="black", edgecolor="black", lw=0.8, zorder=6))
-    ax.add_patch(MplPolygon([(nx, ny + arrow), (nx + 0.35 * arrow, ny), (nx, ny + 0.25 * arrow)], closed=True,
-                            facecolor="white", edgecolor="black", lw=0.8, zorder=6))
-    ax.text(nx, ny + arrow * 1.08, "N", ha="center", va="bottom", fontsize=fontsize * 1.4, fontweight="bold",
-            zorder=7)
+    ax.add_patch(
+        MplPolygon(
+            [(nx, ny + arrow), (nx - 0.35 * arrow, ny), (nx, ny + 0.25 * arrow)],
+            closed=True,
+            facecolor="black",
+            edgecolor="black",
+            lw=0.8,
+            zorder=6,
+        )
+    )
+    ax.add_patch(
+        MplPolygon(
+            [(nx, ny + arrow), (nx + 0.35 * arrow, ny), (nx, ny + 0.25 * arrow)],
+            closed=True,
+            facecolor="white",
+            edgecolor="black",
+            lw=0.8,
+            zorder=6,
+        )
+    )
+    ax.text(nx, ny + arrow * 1.08, "N", ha="center", va="bottom", fontsize=fontsize * 1.4, fontweight="bold", zorder=7)
 
 
-def _draw_sectors(ax, geoms: list, fills: list, highlight: Sequence[bool], linewidth: float,
-                  marks: Sequence[str] | None, fontsize: float) -> None:
+def _draw_sectors(
+    ax,
+    geoms: list,
+    fills: list,
+    highlight: Sequence[bool],
+    linewidth: float,
+    marks: Sequence[str] | None,
+    fontsize: float,
+) -> None:
     patches, colours = [], []
     for geom, fill in zip(geoms, fills):
         path = _path(geom)
         if path is not None:
             patches.append(PathPatch(path))
             colours.append(_rgb(fill))
-    ax.add_collection(PatchCollection(patches, facecolors=colours, edgecolors=[SECTOR_EDGE], linewidths=linewidth,
-                                      zorder=2))
+    ax.add_collection(
+        PatchCollection(patches, facecolors=colours, edgecolors=[SECTOR_EDGE], linewidths=linewidth, zorder=2)
+    )
     chosen = [PathPatch(p) for g, h in zip(geoms, highlight) if h and (p := _path(g)) is not None]
     if chosen:
-        ax.add_collection(PatchCollection(chosen, facecolors="none", edgecolors=[SELECTED_EDGE],
-                                          linewidths=linewidth * 4, zorder=4))
+        ax.add_collection(
+            PatchCollection(chosen, facecolors="none", edgecolors=[SELECTED_EDGE], linewidths=linewidth * 4, zorder=4)
+        )
     if marks is not None:
         for geom, mark in zip(geoms, marks):
             if mark and geom is not None and not geom.is_empty:
                 p = geom.representative_point()
-                ax.text(p.x, p.y, mark, ha="center", va="center", fontsize=fontsize, fontweight="bold",
-                        color=(120 / 255, 40 / 255, 0), zorder=5)
+                ax.text(
+                    p.x,
+                    p.y,
+                    mark,
+                    ha="center",
+                    va="center",
+                    fontsize=fontsize,
+                    fontweight="bold",
+                    color=(120 / 255, 40 / 255, 0),
+                    zorder=5,
+                )
 
 
-def _draw_legend(ax, title: str, items: Sequence[MapLegendItem], points: Sequence[PointLayer],
-                 notes: Sequence[str], fontsize: float, wrap: int = 26) -> None:
+def _draw_legend(
+    ax,
+    title: str,
+    items: Sequence[MapLegendItem],
+    points: Sequence[PointLayer],
+    notes: Sequence[str],
+    fontsize: float,
+    wrap: int = 26,
+) -> None:
     handles, labels = [], []
     for item in items:
         if item.shape == "outline":
             handles.append(Patch(facecolor="white", edgecolor=_rgb(item.colour), linewidth=2.5))
         elif item.shape == "circle":
-            handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor=_rgb(item.colour),
-                                  markeredgecolor="#222222", markersize=fontsize * 0.8))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="none",
+                    markerfacecolor=_rgb(item.colour),
+                    markeredgecolor="#222222",
+                    markersize=fontsize * 0.8,
+                )
+            )
         else:
             handles.append(Patch(facecolor=_rgb(item.colour), edgecolor="#555555", linewidth=0.8))
         labels.append(_wrap(item.label, wrap))
     for layer in points:
-        handles.append(Line2D([], [], marker=layer.marker, linestyle="none", markerfacecolor=_rgb(layer.colour),
-                              markeredgecolor="#222222", markersize=fontsize * 0.8))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=layer.marker,
+                linestyle="none",
+                markerfacecolor=_rgb(layer.colour),
+                markeredgecolor="#222222",
+                markersize=fontsize * 0.8,
+            )
+        )
         labels.append(_wrap(layer.label, wrap))
     ax.axis("off")
     if handles:
-        legend = ax.legend(handles, labels, title=_wrap(title, wrap + 4), loc="upper left", frameon=True,
-                           fontsize=fontsize,
-                           title_fontsize=fontsize * 1.05, alignment="left", borderpad=0.8, labelspacing=0.6,
-                           handlelength=1.6, handleheight=1.1)
+        legend = ax.legend(
+            handles,
+            labels,
+            title=_wrap(title, wrap + 4),
+            loc="upper left",
+            frameon=True,
+            fontsize=fontsize,
+            title_fontsize=fontsize * 1.05,
+            alignment="left",
+            borderpad=0.8,
+            labelspacing=0.6,
+            handlelength=1.6,
+            handleheight=1.1,
+        )
         legend.get_frame().set_edgecolor("#888888")
         legend.get_title().set_fontweight("bold")
     if notes:
-        ax.text(0.0, 0.0, "\n".join(_wrap(n, wrap + 8) for n in notes), transform=ax.transAxes, ha="left",
-                va="bottom", fontsize=fontsize * 0.85, color="#333333", linespacing=1.35)
+        ax.text(
+            0.0,
+            0.0,
+            "\n".join(_wrap(n, wrap + 8) for n in notes),
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=fontsize * 0.85,
+            color="#333333",
+            linespacing=1.35,
+        )
 
 
 def wrap_to_width(fig: Figure, text: str, fontsize: float, width_px: float) -> list[str]:
@@ -304,8 +397,9 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def _figure_size(page: str, orientation: str, dpi: int, width_mm: float | None = None,
-                 height_mm: float | None = None) -> tuple[float, float]:
+def _figure_size(
+    page: str, orientation: str, dpi: int, width_mm: float | None = None, height_mm: float | None = None
+) -> tuple[float, float]:
     if width_mm is None or height_mm is None:
         if page not in PAGE_SIZES_MM:
             raise ValueError(f"Onbekend papierformaat '{page}'; kies uit: {', '.join(PAGE_SIZES_MM)}.")
@@ -361,10 +455,26 @@ def sector_map_png(
     portrait, at ``dpi`` (A3 landscape at 150 dpi is 2480 × 1754 pixels or more).
     """
     fig_w, fig_h = _figure_size(page, orientation, dpi)
-    return _render(sectors, title=title, source=source, period=period, colours=colours, legend=legend,
-                   legend_title=legend_title, highlight=highlight, points=points, marks=marks, labels=labels,
-                   notes=notes, subtitle=subtitle, size=(fig_w, fig_h), dpi=dpi, on=on, compact=False,
-                   overlays=overlays)
+    return _render(
+        sectors,
+        title=title,
+        source=source,
+        period=period,
+        colours=colours,
+        legend=legend,
+        legend_title=legend_title,
+        highlight=highlight,
+        points=points,
+        marks=marks,
+        labels=labels,
+        notes=notes,
+        subtitle=subtitle,
+        size=(fig_w, fig_h),
+        dpi=dpi,
+        on=on,
+        compact=False,
+        overlays=overlays,
+    )
 
 
 def profile_map_png(
@@ -385,14 +495,48 @@ def profile_map_png(
     highlight = list(highlight)
     fig_w, fig_h = _figure_size("A4", "portrait", dpi, width_mm, height_mm)
     context = "andere sectoren" if len(highlight) > 1 else "omliggende sectoren"
-    return _render(sectors, title=title, source=source, period=period, colours=None,
-                   legend=highlight_legend(highlight_label, context), legend_title="Legende", highlight=highlight,
-                   points=(), marks=None, labels=None, notes=(), subtitle="", size=(fig_w, fig_h), dpi=dpi, on=on,
-                   compact=True)
+    return _render(
+        sectors,
+        title=title,
+        source=source,
+        period=period,
+        colours=None,
+        legend=highlight_legend(highlight_label, context),
+        legend_title="Legende",
+        highlight=highlight,
+        points=(),
+        marks=None,
+        labels=None,
+        notes=(),
+        subtitle="",
+        size=(fig_w, fig_h),
+        dpi=dpi,
+        on=on,
+        compact=True,
+    )
 
 
-def _render(sectors: pd.DataFrame, *, title, source, period, colours, legend, legend_title, highlight, points,
-            marks, labels, notes, subtitle, size, dpi, on, compact, overlays: Sequence[Overlay] = ()) -> bytes:
+def _render(
+    sectors: pd.DataFrame,
+    *,
+    title,
+    source,
+    period,
+    colours,
+    legend,
+    legend_title,
+    highlight,
+    points,
+    marks,
+    labels,
+    notes,
+    subtitle,
+    size,
+    dpi,
+    on,
+    compact,
+    overlays: Sequence[Overlay] = (),
+) -> bytes:
     geoms = _geometries(sectors)
     codes = [str(c) for c in sectors["code"]]
     chosen = set(highlight)
@@ -418,20 +562,30 @@ def _render(sectors: pd.DataFrame, *, title, source, period, colours, legend, le
     legend_w = 0.30 if compact else 0.22
     map_ax = fig.add_axes((0.01, foot_h, 0.99 - legend_w - 0.01, 1 - title_h - foot_h - 0.01))
     legend_ax = fig.add_axes((1 - legend_w, foot_h + 0.02, legend_w - 0.01, 1 - title_h - foot_h - 0.03))
-    fig.text(0.01, 1 - 0.012, title, ha="left", va="top", fontsize=base * (1.35 if compact else 1.9),
-             fontweight="bold")
+    fig.text(0.01, 1 - 0.012, title, ha="left", va="top", fontsize=base * (1.35 if compact else 1.9), fontweight="bold")
     if subtitle:
         fig.text(0.01, 1 - title_h + 0.008, subtitle, ha="left", va="bottom", fontsize=base * 1.05, color="#333333")
-    fig.text(0.01, source_y, "\n".join(source_lines), ha="left", va="bottom", fontsize=source_size,
-             color="#333333", linespacing=1.2, gid="source")
+    fig.text(
+        0.01,
+        source_y,
+        "\n".join(source_lines),
+        ha="left",
+        va="bottom",
+        fontsize=source_size,
+        color="#333333",
+        linespacing=1.2,
+        gid="source",
+    )
 
     valid = [g for g in geoms if g is not None and not g.is_empty]
     if valid:
         minx, miny, maxx, maxy = shapely.total_bounds(np.array(valid, dtype=object))
         if max(abs(minx), abs(maxx)) <= 180 and max(abs(miny), abs(maxy)) <= 90:
             # The pages' display copy is in degrees: a scale bar in metres would be meaningless.
-            raise ValueError("De kaart verwacht Lambert 72-coördinaten (meter), geen lengte- en breedtegraden: "
-                             "lees de sectoren met store.geometries(..., display=False).")
+            raise ValueError(
+                "De kaart verwacht Lambert 72-coördinaten (meter), geen lengte- en breedtegraden: "
+                "lees de sectoren met store.geometries(..., display=False)."
+            )
     else:
         minx, miny, maxx, maxy = 0.0, 0.0, 1000.0, 1000.0
     # Pad to the axes' aspect ratio so the map fills its box at equal scale in x and y.
@@ -460,22 +614,38 @@ def _render(sectors: pd.DataFrame, *, title, source, period, colours, legend, le
                 continue
             path = _path(geom)
             if path is not None:
-                map_ax.add_patch(PathPatch(path, facecolor=(*colour, 0.55), edgecolor=colour, linewidth=0.8,
-                                           zorder=3))
+                map_ax.add_patch(PathPatch(path, facecolor=(*colour, 0.55), edgecolor=colour, linewidth=0.8, zorder=3))
             for line in getattr(geom, "geoms", [geom]):
                 if line.geom_type in ("LineString", "LinearRing"):
                     xy = np.asarray(line.coords)[:, :2]
                     map_ax.plot(xy[:, 0], xy[:, 1], color=colour, linewidth=2.2, solid_capstyle="round", zorder=4)
     for layer in points:
-        map_ax.scatter(np.asarray(layer.x, dtype=float), np.asarray(layer.y, dtype=float), s=layer.size,
-                       c=[_rgb(layer.colour)], marker=layer.marker, edgecolors="#222222", linewidths=0.6, zorder=5)
+        map_ax.scatter(
+            np.asarray(layer.x, dtype=float),
+            np.asarray(layer.y, dtype=float),
+            s=layer.size,
+            c=[_rgb(layer.colour)],
+            marker=layer.marker,
+            edgecolors="#222222",
+            linewidths=0.6,
+            zorder=5,
+        )
     if labels is not None and len(labels):
         for name, geom in zip(labels["name"], _geometries(labels)):
             if geom is None or geom.is_empty:
                 continue
             p = geom.representative_point()
-            map_ax.text(p.x, p.y, str(name), ha="center", va="center", fontsize=base * 1.2, fontweight="bold",
-                        zorder=8, bbox=dict(facecolor="white", edgecolor="none", alpha=0.75, pad=2))
+            map_ax.text(
+                p.x,
+                p.y,
+                str(name),
+                ha="center",
+                va="center",
+                fontsize=base * 1.2,
+                fontweight="bold",
+                zorder=8,
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.75, pad=2),
+            )
     _draw_scale_and_north(map_ax, bounds, base * 0.9)
     _draw_legend(legend_ax, legend_title, legend, points, notes, base * (0.85 if compact else 1.0))
     return _png(fig, dpi)
@@ -512,8 +682,9 @@ def indicator_map_png(
     small_set = set(small)
     from ..formatting import MISSING_SYMBOL
 
-    marks = [MISSING_SYMBOL.get(s, "-") if s != "ok" else ("*" if c in small_set else "")
-             for c, s in zip(codes, status)]
+    marks = [
+        MISSING_SYMBOL.get(s, "-") if s != "ok" else ("*" if c in small_set else "") for c, s in zip(codes, status)
+    ]
     notes = [f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren"]
     if classes.method == "afwijking_elz" and reference is not None and reference_label:
         from ..formatting import format_indicator
@@ -526,16 +697,38 @@ def indicator_map_png(
     if list(highlight):
         notes.append("Dikke zwarte rand: de gekozen sector")
     return sector_map_png(
-        sectors, title=f"{ind.label} per statistische sector", subtitle=f"{view_label} · {period_phrase(period)}",
-        source=source, period=period, colours=classes.colour_of(vals), legend=legend_items(classes),
-        legend_title=classes.title(ind.label), highlight=highlight, marks=marks, notes=notes, page=page,
-        orientation=orientation, dpi=dpi, on=on,
+        sectors,
+        title=f"{ind.label} per statistische sector",
+        subtitle=f"{view_label} · {period_phrase(period)}",
+        source=source,
+        period=period,
+        colours=classes.colour_of(vals),
+        legend=legend_items(classes),
+        legend_title=classes.title(ind.label),
+        highlight=highlight,
+        marks=marks,
+        notes=notes,
+        page=page,
+        orientation=orientation,
+        dpi=dpi,
+        on=on,
     )
 
 
-def mismatch_map_png(sectors: pd.DataFrame, data: pd.DataFrame, need, measure_text: str, *, period: str,
-                     view_label: str, source: str, highlight: Iterable[str] = (), page: str = "A3",
-                     dpi: int = 150, title: str | None = None) -> bytes:
+def mismatch_map_png(
+    sectors: pd.DataFrame,
+    data: pd.DataFrame,
+    need,
+    measure_text: str,
+    *,
+    period: str,
+    view_label: str,
+    source: str,
+    highlight: Iterable[str] = (),
+    page: str = "A3",
+    dpi: int = 150,
+    title: str | None = None,
+) -> bytes:
     """The "Wie vs wat" map: need against lack of access in 3 × 3 classes (each a third of the sectors),
     small sectors marked "*". ``data`` is whowhat.sector_mismatch's frame for these sectors."""
     from ..mismatch import bivariate_classes, tertile_classes
@@ -547,13 +740,26 @@ def mismatch_map_png(sectors: pd.DataFrame, data: pd.DataFrame, need, measure_te
     _, lack_bounds = tertile_classes(data["lack_share"])
     small = sector_codes.map(by_code["small"]).fillna(True).astype(bool)
     return sector_map_png(
-        sectors, title=title or f"Wie vs wat: {need.label} tegenover {measure_text}",
+        sectors,
+        title=title or f"Wie vs wat: {need.label} tegenover {measure_text}",
         subtitle=f"{view_label} · {period_phrase(period)}",
-        source=source, period=period, colours=list(classes["colour"]),
-        legend=bivariate_legend_items(need_bounds, lack_bounds, need_unit="" if need.use_count else need.ind.unit,
-                                      need_decimals=0 if need.use_count else 1),
-        legend_title="Nood × te ver (telkens een derde van de sectoren)", highlight=list(highlight),
+        source=source,
+        period=period,
+        colours=list(classes["colour"]),
+        legend=bivariate_legend_items(
+            need_bounds,
+            lack_bounds,
+            need_unit="" if need.use_count else need.ind.unit,
+            need_decimals=0 if need.use_count else 1,
+        ),
+        legend_title="Nood × te ver (telkens een derde van de sectoren)",
+        highlight=list(highlight),
         marks=["*" if s else "" for s in small],
         notes=([f"{need.label} tegenover {measure_text}."] if title else [])
-        + [f"Klassen: telkens een derde van de sectoren van de {view_label}.",
-           "* weinig inwoners (of aantal verborgen): voorzichtig interpreteren"], page=page, dpi=dpi)
+        + [
+            f"Klassen: telkens een derde van de sectoren van de {view_label}.",
+            "* weinig inwoners (of aantal verborgen): voorzichtig interpreteren",
+        ],
+        page=page,
+        dpi=dpi,
+    )

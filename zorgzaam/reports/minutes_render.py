@@ -205,11 +205,18 @@ def _blocks(doc: MinutesDocument) -> list[_Block]:
         _Text("h2", "Agenda"),
     ]
     if doc.agenda:
-        rows = [(str(nr), title, minutes_text(planned), minutes_text(spent))
-                for nr, title, planned, spent in doc.agenda]
+        rows = [
+            (str(nr), title, minutes_text(planned), minutes_text(spent)) for nr, title, planned, spent in doc.agenda
+        ]
         known = [s for *_, s in doc.agenda if s is not None]
-        rows.append(("", "Totaal", minutes_text(sum(p for _, _, p, _ in doc.agenda)),
-                     minutes_text(sum(known)) if known else "-"))
+        rows.append(
+            (
+                "",
+                "Totaal",
+                minutes_text(sum(p for _, _, p, _ in doc.agenda)),
+                minutes_text(sum(known)) if known else "-",
+            )
+        )
         out.append(_Table(("Nr", "Onderdeel", "Gepland", "Besteed"), tuple(rows), (True, False, True, True)))
     else:
         out.append(_Text("empty", "Geen agenda."))
@@ -223,13 +230,18 @@ def _blocks(doc: MinutesDocument) -> list[_Block]:
     out.append(_Text("h2", "Afspraken"))
     agreements = _text(doc.agreements).strip()
     out.append(_Note("", agreements) if agreements else _Text("empty", NO_AGREEMENTS))
-    out += [_Text("h2", "Volgende bijeenkomst"),
-            _Text("p", format_date(doc.next_meeting) if doc.next_meeting else NO_NEXT_MEETING)]
+    out += [
+        _Text("h2", "Volgende bijeenkomst"),
+        _Text("p", format_date(doc.next_meeting) if doc.next_meeting else NO_NEXT_MEETING),
+    ]
     if doc.scores is not None and len(doc.scores) and len(doc.scores.columns) > 1:
-        out += [_Text("h2", "Bouwstenen per bijeenkomst"),
-                _Text("sub", "Per bijeenkomst de mediaan van de groep (naar beneden afgerond) en het aantal "
-                               "antwoorden (n)."),
-                _frame_table(doc.scores)]
+        out += [
+            _Text("h2", "Bouwstenen per bijeenkomst"),
+            _Text(
+                "sub", "Per bijeenkomst de mediaan van de groep (naar beneden afgerond) en het aantal antwoorden (n)."
+            ),
+            _frame_table(doc.scores),
+        ]
     out.append(_Text("small", f"{doc.source_line} · gemaakt op {format_date(doc.made_on)}"))
     return out
 
@@ -252,18 +264,43 @@ def minutes_pdf(doc: MinutesDocument) -> bytes:
     base = ParagraphStyle("mz", fontName=regular, fontSize=9.5, leading=12.5)
     styles = {
         "title": ParagraphStyle("mz-title", parent=base, fontName=bold, fontSize=16, leading=20, spaceAfter=4),
-        "h2": ParagraphStyle("mz-h2", parent=base, fontName=bold, fontSize=13, leading=16.5, spaceBefore=9,
-                             spaceAfter=2, textColor=colors.HexColor("#08306b"), keepWithNext=1),
+        "h2": ParagraphStyle(
+            "mz-h2",
+            parent=base,
+            fontName=bold,
+            fontSize=13,
+            leading=16.5,
+            spaceBefore=9,
+            spaceAfter=2,
+            textColor=colors.HexColor("#08306b"),
+            keepWithNext=1,
+        ),
         "label": ParagraphStyle("mz-label", parent=base, fontName=bold, spaceBefore=5, spaceAfter=1, keepWithNext=1),
         "p": base,
-        "small": ParagraphStyle("mz-small", parent=base, fontSize=8, leading=10, spaceAfter=1,
-                                textColor=colors.HexColor("#333333")),
-        "sub": ParagraphStyle("mz-sub", parent=base, fontSize=8, leading=10, spaceAfter=1,
-                              textColor=colors.HexColor("#333333"), keepWithNext=1),
+        "small": ParagraphStyle(
+            "mz-small", parent=base, fontSize=8, leading=10, spaceAfter=1, textColor=colors.HexColor("#333333")
+        ),
+        "sub": ParagraphStyle(
+            "mz-sub",
+            parent=base,
+            fontSize=8,
+            leading=10,
+            spaceAfter=1,
+            textColor=colors.HexColor("#333333"),
+            keepWithNext=1,
+        ),
         "empty": ParagraphStyle("mz-empty", parent=base, textColor=colors.HexColor("#555555"), spaceBefore=2),
     }
-    note_style = ParagraphStyle("mz-note", parent=base, backColor=colors.HexColor("#fffbe6"), borderPadding=3,
-                                leftIndent=3, rightIndent=3, spaceBefore=3, spaceAfter=6)
+    note_style = ParagraphStyle(
+        "mz-note",
+        parent=base,
+        backColor=colors.HexColor("#fffbe6"),
+        borderPadding=3,
+        leftIndent=3,
+        rightIndent=3,
+        spaceBefore=3,
+        spaceAfter=6,
+    )
     cell = ParagraphStyle("mz-cell", parent=base, fontSize=8, leading=9.8)
     cell_r = ParagraphStyle("mz-cell-r", parent=cell, alignment=TA_RIGHT)
     head = ParagraphStyle("mz-head", parent=cell, fontName=bold, fontSize=7.6, leading=9.2)
@@ -283,19 +320,33 @@ def minutes_pdf(doc: MinutesDocument) -> bytes:
         if t.facts:
             data = [[Paragraph(f"<b>{_x(label)}</b>", base), Paragraph(_x(value), base)] for label, value in t.rows]
             out = Table(data, colWidths=[28 * mm, width - 28 * mm], hAlign="LEFT")
-            out.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                     ("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))
+            out.setStyle(
+                TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+                    ]
+                )
+            )
             return out
         data = [[Paragraph(_x(h), head_r if num else head) for h, num in zip(t.header, t.numeric)]]
         data += [[Paragraph(_x(v), cell_r if num else cell) for v, num in zip(row, t.numeric)] for row in t.rows]
         out = Table(data, colWidths=widths(t), repeatRows=1, hAlign="LEFT")
-        out.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#bbbbbb")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ]))
+        out.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#bbbbbb")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
         return out
 
     story: list = []
@@ -316,8 +367,14 @@ def minutes_pdf(doc: MinutesDocument) -> bytes:
             story += label + [Paragraph(_x(block.text), note_style)]
 
     day = format_date(doc.meeting_date)
-    return a4_pdf(story, header=f"Verslag: {doc.title}", date_text=day, footer=doc.source_line,
-                  subject=f"{doc.team} · {day}", author=AUTHOR)
+    return a4_pdf(
+        story,
+        header=f"Verslag: {doc.title}",
+        date_text=day,
+        footer=doc.source_line,
+        subject=f"{doc.team} · {day}",
+        author=AUTHOR,
+    )
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -365,12 +422,14 @@ def minutes_docx(doc: MinutesDocument) -> bytes:
         shd.set(qn("w:color"), "auto")
         shd.set(qn("w:fill"), fill)
         paragraph._p.get_or_add_pPr().insert_element_before(
-            shd, "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr")
+            shd, "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr"
+        )
 
     def field(paragraph, code: str) -> None:
         """A field Word fills in (PAGE, NUMPAGES); "1" until it is updated."""
-        begin, instr, separate, shown, end = (OxmlElement(t) for t in
-                                              ("w:fldChar", "w:instrText", "w:fldChar", "w:t", "w:fldChar"))
+        begin, instr, separate, shown, end = (
+            OxmlElement(t) for t in ("w:fldChar", "w:instrText", "w:fldChar", "w:t", "w:fldChar")
+        )
         begin.set(qn("w:fldCharType"), "begin")
         instr.set(qn("xml:space"), "preserve")
         instr.text = f" {code} "
@@ -491,8 +550,10 @@ def minutes_html(doc: MinutesDocument) -> str:
     """The minutes as one self-contained HTML page."""
     blocks = _blocks(doc)
     title = _e(f"Verslag: {doc.title}")
-    parts = [f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{title}</title>"
-             f"<meta name='author' content='{AUTHOR}'><style>{_CSS}</style></head><body>"]
+    parts = [
+        f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{title}</title>"
+        f"<meta name='author' content='{AUTHOR}'><style>{_CSS}</style></head><body>"
+    ]
     for block in blocks[:-1]:  # the last one, the source line, is the footer
         if isinstance(block, _Text):
             if block.kind == "title":
@@ -503,19 +564,25 @@ def minutes_html(doc: MinutesDocument) -> str:
                 parts.append(f"<p class='{block.kind}'>{_e(block.text)}</p>")
         elif isinstance(block, _Table):
             if block.facts:
-                parts.append("<table class='facts'><tbody>" + "".join(
-                    f"<tr><th scope='row'>{_e(a)}</th><td>{_e(b)}</td></tr>" for a, b in block.rows)
-                    + "</tbody></table>")
+                parts.append(
+                    "<table class='facts'><tbody>"
+                    + "".join(f"<tr><th scope='row'>{_e(a)}</th><td>{_e(b)}</td></tr>" for a, b in block.rows)
+                    + "</tbody></table>"
+                )
                 continue
             cls = ["r" if num else "l" for num in block.numeric]
             head = "".join(f"<th class='{c}'>{_e(h)}</th>" for h, c in zip(block.header, cls))
-            body = "".join("<tr>" + "".join(f"<td class='{c}'>{_e(v)}</td>" for v, c in zip(row, cls)) + "</tr>"
-                           for row in block.rows)
+            body = "".join(
+                "<tr>" + "".join(f"<td class='{c}'>{_e(v)}</td>" for v, c in zip(row, cls)) + "</tr>"
+                for row in block.rows
+            )
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
         elif isinstance(block, _Image):
             data = base64.b64encode(block.png).decode("ascii")
-            parts.append(f"<figure><img alt='{_e(block.caption)}' src='data:image/png;base64,{data}'>"
-                         f"<figcaption class='small'>{_e(block.caption)}</figcaption></figure>")
+            parts.append(
+                f"<figure><img alt='{_e(block.caption)}' src='data:image/png;base64,{data}'>"
+                f"<figcaption class='small'>{_e(block.caption)}</figcaption></figure>"
+            )
         else:  # _Note
             if block.label:
                 parts.append(f"<p class='label'>{_e(block.label)}</p>")

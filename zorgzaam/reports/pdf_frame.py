@@ -23,8 +23,9 @@ def register_fonts() -> tuple[str, str]:
         folder = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
         pdfmetrics.registerFont(TTFont("DejaVuSans", os.path.join(folder, "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", os.path.join(folder, "DejaVuSans-Bold.ttf")))
-        pdfmetrics.registerFontFamily("DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold",
-                                      italic="DejaVuSans", boldItalic="DejaVuSans-Bold")
+        pdfmetrics.registerFontFamily(
+            "DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold", italic="DejaVuSans", boldItalic="DejaVuSans-Bold"
+        )
         addMapping("DejaVuSans", 0, 0, "DejaVuSans")
         addMapping("DejaVuSans", 1, 0, "DejaVuSans-Bold")
         _FONTS_READY = True
@@ -41,8 +42,9 @@ FOOTER_MAX_LINES = 8
 FOOTER_LEADING_MM = 3.4
 
 
-def a4_pdf(story: list, *, header: str, date_text: str, footer: str, subject: str = "", author: str = "zorgzaam"
-           ) -> bytes:
+def a4_pdf(
+    story: list, *, header: str, date_text: str, footer: str, subject: str = "", author: str = "zorgzaam"
+) -> bytes:
     """Lay out a reportlab story on A4 portrait (20 mm margins) with, on every page, the header and date at the
     top (the header clipped with "…" where it would overlap the date) and the footer and "pagina x / y" at the
     bottom: a long footer (the sources) wraps over up to ``FOOTER_MAX_LINES`` lines and the text area makes room
@@ -62,7 +64,7 @@ def a4_pdf(story: list, *, header: str, date_text: str, footer: str, subject: st
     footer_room = width - stringWidth("pagina 999 / 999", regular, 8) - 6 * mm
     footer_lines = simpleSplit(footer, regular, 8, footer_room) or [""]
     if len(footer_lines) > FOOTER_MAX_LINES:
-        footer_lines = footer_lines[:FOOTER_MAX_LINES - 1] + [" ".join(footer_lines[FOOTER_MAX_LINES - 1:])]
+        footer_lines = footer_lines[: FOOTER_MAX_LINES - 1] + [" ".join(footer_lines[FOOTER_MAX_LINES - 1 :])]
     extra = (len(footer_lines) - 1) * FOOTER_LEADING_MM * mm
 
     def clip(text: str, room: float) -> str:
@@ -109,9 +111,18 @@ def a4_pdf(story: list, *, header: str, date_text: str, footer: str, subject: st
             self.restoreState()
 
     buffer = io.BytesIO()
-    template = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                                 bottomMargin=18 * mm + extra, title=header, author=author, subject=subject,
-                                 lang="nl-BE")
+    template = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm + extra,
+        title=header,
+        author=author,
+        subject=subject,
+        lang="nl-BE",
+    )
     template.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 

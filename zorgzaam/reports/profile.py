@@ -52,13 +52,17 @@ from .pdf_frame import pdf_text as _x
 ACCESS_THEME = "voorzieningen en bereikbaarheid"
 SIGNAL_MARK = "●"
 SMALL_TEXT = "weinig inwoners: voorzichtig interpreteren"
-SIGNAL_NOTE = ("Een signaal is een vraag om te verkennen met wie de buurt kent, geen oordeel over een buurt.")
-MISSING_NOTE = ("x = verborgen door de bron (te klein) of niet op te tellen · - = geen gegevens · "
-                "≈ = onvolledig: berekend over de gekende sectoren, met het aandeel dat ze dekken · "
-                "(jaar) = laatste jaar met cijfers, ouder dan de gevraagde periode · "
-                "nvt = niet van toepassing (noemer 0); nooit 0.")
-VALUES_NOTE = ("Bij aantallen staat het totaal van het gebied; bij percentages en verhoudingen het gemiddelde van "
-               "het gebied (een verhouding van totalen).")
+SIGNAL_NOTE = "Een signaal is een vraag om te verkennen met wie de buurt kent, geen oordeel over een buurt."
+MISSING_NOTE = (
+    "x = verborgen door de bron (te klein) of niet op te tellen · - = geen gegevens · "
+    "≈ = onvolledig: berekend over de gekende sectoren, met het aandeel dat ze dekken · "
+    "(jaar) = laatste jaar met cijfers, ouder dan de gevraagde periode · "
+    "nvt = niet van toepassing (noemer 0); nooit 0."
+)
+VALUES_NOTE = (
+    "Bij aantallen staat het totaal van het gebied; bij percentages en verhoudingen het gemiddelde van "
+    "het gebied (een verhouding van totalen)."
+)
 
 
 class ProfileError(ValueError):
@@ -151,8 +155,10 @@ def _omitted_text(catalogue: Catalogue, shown: list[str]) -> str:
     left_out = [c for c in profile_indicators(catalogue) if c not in set(shown)]
     if not left_out:
         return ""
-    return (f"{len(left_out)} indicatoren staan niet in dit profiel: de databank heeft er geen gegevens voor "
-            "(importeer ze via Gegevens).")
+    return (
+        f"{len(left_out)} indicatoren staan niet in dit profiel: de databank heeft er geen gegevens voor "
+        "(importeer ze via Gegevens)."
+    )
 
 
 def _source_texts(store: Store, indicators: list[str], period: str) -> tuple[str, list[str], bool]:
@@ -185,18 +191,37 @@ def _lookup(result: pd.DataFrame) -> Lookup:
     return {(r["area_level"], r["area_code"], r["indicator"]): r for r in result.to_dict("records")}
 
 
-def _figure_rows(lookup: Lookup, level: str, code: str, refs: list[Reference], codes: list[str],
-                 catalogue: Catalogue, raised: set[str], period: str) -> list[FigureRow]:
+def _figure_rows(
+    lookup: Lookup,
+    level: str,
+    code: str,
+    refs: list[Reference],
+    codes: list[str],
+    catalogue: Catalogue,
+    raised: set[str],
+    period: str,
+) -> list[FigureRow]:
     rows = []
     for ind_code in codes:
         ind = catalogue.indicator(ind_code)
         own = lookup.get((level, code, ind_code), _MISSING_ROW)
         status = own["status"]
-        ref_texts = tuple(format_figure(ind, lookup.get((r.level, r.code, ind_code), _MISSING_ROW), period)
-                          for r in refs)
-        rows.append(FigureRow(ind_code, ind.label, ind.theme, ind.unit, format_figure(ind, own, period), status,
-                              _count_text(ind, own["numerator"], own["denominator"], status), ref_texts,
-                              ind_code in raised))
+        ref_texts = tuple(
+            format_figure(ind, lookup.get((r.level, r.code, ind_code), _MISSING_ROW), period) for r in refs
+        )
+        rows.append(
+            FigureRow(
+                ind_code,
+                ind.label,
+                ind.theme,
+                ind.unit,
+                format_figure(ind, own, period),
+                status,
+                _count_text(ind, own["numerator"], own["denominator"], status),
+                ref_texts,
+                ind_code in raised,
+            )
+        )
     return rows
 
 
@@ -248,8 +273,9 @@ def build_profiles(
             raise ProfileError(f"Gemeente '{municipality}' bestaat niet in de databank.")
         codes = store.sectors_within("gemeente", [municipality])
         if not codes:
-            raise ProfileError(f"Er zijn geen statistische sectoren van gemeente {found['name'].iloc[0]} in de "
-                               "databank.")
+            raise ProfileError(
+                f"Er zijn geen statistische sectoren van gemeente {found['name'].iloc[0]} in de databank."
+            )
     elif sector_codes:
         codes = list(dict.fromkeys(str(c) for c in sector_codes))
         known = set(store.areas("statsec").query("code in @codes")["code"])
@@ -288,8 +314,7 @@ def build_profiles(
     computed = set(zone_sectors["area_code"]) if len(zone_sectors) else set()
     missing = [c for c in codes if c not in computed]
     if missing:  # sectors without a care zone
-        extra = compute(store, indicators, areas=[("statsec", c) for c in missing], period=period,
-                        catalogue=catalogue)
+        extra = compute(store, indicators, areas=[("statsec", c) for c in missing], period=period, catalogue=catalogue)
         zone_sectors = pd.concat([zone_sectors, extra], ignore_index=True)
     ref_areas: dict[tuple[str, str], None] = {}
     refs_of: dict[tuple[str, str], list[Reference]] = {}
@@ -301,14 +326,22 @@ def build_profiles(
             ref_areas[(r.level, r.code)] = None
     if municipality:
         ref_areas[("gemeente", municipality)] = None
-    ref_result = compute(store, indicators, areas=list(ref_areas), period=period, catalogue=catalogue) \
-        if ref_areas else pd.DataFrame(columns=zone_sectors.columns)
+    ref_result = (
+        compute(store, indicators, areas=list(ref_areas), period=period, catalogue=catalogue)
+        if ref_areas
+        else pd.DataFrame(columns=zone_sectors.columns)
+    )
     result = _lookup(pd.concat([zone_sectors, ref_result], ignore_index=True))
 
     names = dict(zip(zone_sectors["area_code"], zone_sectors["area_name"]))
-    small_flags = pd.concat([a.small for a in analyses.values()] + (
-        [small_sector_flags(zone_sectors[zone_sectors["area_code"].isin(missing)], SMALL_SECTOR_THRESHOLD)]
-        if missing else []))
+    small_flags = pd.concat(
+        [a.small for a in analyses.values()]
+        + (
+            [small_sector_flags(zone_sectors[zone_sectors["area_code"].isin(missing)], SMALL_SECTOR_THRESHOLD)]
+            if missing
+            else []
+        )
+    )
 
     def is_small(code: str) -> bool:
         return bool(small_flags.get(code, False))
@@ -319,22 +352,59 @@ def build_profiles(
     # Geometry (Lambert) of every sector of the zones, for the maps and the amenities inside.
     all_codes = sorted(set(zone_sectors["area_code"]))
     raw = store.geometries("statsec", all_codes, display=False)
-    geo = pd.DataFrame({"code": raw["code"], "name": raw["name"],
-                        "geometry": list(shapely.from_wkb(raw["geometry"])) if len(raw) else []})
+    geo = pd.DataFrame(
+        {
+            "code": raw["code"],
+            "name": raw["name"],
+            "geometry": list(shapely.from_wkb(raw["geometry"])) if len(raw) else [],
+        }
+    )
     geo = geo[np.array([g is not None and not g.is_empty for g in geo["geometry"]], dtype=bool)].reset_index(drop=True)
     amenities_in = _amenities_in(store, geo, codes)
 
     sections: list[ProfileSection] = []
     if municipality:
-        sections.append(_municipality_section(
-            store, analysis_of(codes[0]), municipality, codes, period, result, refs_of[("gemeente", municipality)],
-            indicators, catalogue, geo, map_source, with_maps, today))
+        sections.append(
+            _municipality_section(
+                store,
+                analysis_of(codes[0]),
+                municipality,
+                codes,
+                period,
+                result,
+                refs_of[("gemeente", municipality)],
+                indicators,
+                catalogue,
+                geo,
+                map_source,
+                with_maps,
+                today,
+            )
+        )
     for code in codes:
-        sections.append(_sector_section(
-            store, analysis_of(code), code, names.get(code, code), period, result, refs_of[("statsec", code)],
-            indicators, catalogue, rule, result.get(("statsec", code, "pop_total")), is_small(code),
-            amenities_in.get(code, []), geo, map_source, with_maps, today, with_municipality_notes=not municipality,
-            gemeente=gemeente_of.get(code)))
+        sections.append(
+            _sector_section(
+                store,
+                analysis_of(code),
+                code,
+                names.get(code, code),
+                period,
+                result,
+                refs_of[("statsec", code)],
+                indicators,
+                catalogue,
+                rule,
+                result.get(("statsec", code, "pop_total")),
+                is_small(code),
+                amenities_in.get(code, []),
+                geo,
+                map_source,
+                with_maps,
+                today,
+                with_municipality_notes=not municipality,
+                gemeente=gemeente_of.get(code),
+            )
+        )
     if team and sections:
         from ..werkgroep import notes as team_notes_of
 
@@ -351,8 +421,18 @@ def build_profiles(
     subtitle = f"Periode {period} · gemaakt op {format_date(today)}" + (f" · {team}" if team else "")
     if is_demo:
         subtitle += " · demo: alle gebieden en cijfers zijn fictief"
-    return ProfileDocument(title, subtitle, period, today, source, source_rows, is_demo, team, sections,
-                           _omitted_text(catalogue, indicators))
+    return ProfileDocument(
+        title,
+        subtitle,
+        period,
+        today,
+        source,
+        source_rows,
+        is_demo,
+        team,
+        sections,
+        _omitted_text(catalogue, indicators),
+    )
 
 
 def _amenities_in(store: Store, geo: pd.DataFrame, codes: list[str]) -> dict[str, list[tuple[str, int]]]:
@@ -366,13 +446,15 @@ def _amenities_in(store: Store, geo: pd.DataFrame, codes: list[str]) -> dict[str
     return {code: [(category_label(c), int(n)) for c, n in row.items() if n > 0] for code, row in counts.iterrows()}
 
 
-def _map(geo: pd.DataFrame, highlight: list[str], title: str, source: str, period: str, label: str,
-         today: date) -> bytes | None:
+def _map(
+    geo: pd.DataFrame, highlight: list[str], title: str, source: str, period: str, label: str, today: date
+) -> bytes | None:
     focus = list(geo.loc[geo["code"].isin(highlight), "geometry"])
     if not focus:
         return None
-    return profile_map_png(_neighbours(geo, focus), highlight, title=title, source=source, period=period,
-                           highlight_label=label, on=today)
+    return profile_map_png(
+        _neighbours(geo, focus), highlight, title=title, source=source, period=period, highlight_label=label, on=today
+    )
 
 
 def _wie_vs_wat() -> tuple[NeedOption, str]:
@@ -380,14 +462,33 @@ def _wie_vs_wat() -> tuple[NeedOption, str]:
     return NEEDS[DEFAULT_NEED], lack_phrase(DEFAULT_MEASURE, DEFAULTS)
 
 
-def _sector_section(store, a: ZoneAnalysis | None, code, name, period, result, refs, indicators, catalogue, rule,
-                    population, small, amenities, geo, source, with_maps, today, with_municipality_notes,
-                    gemeente) -> ProfileSection:
+def _sector_section(
+    store,
+    a: ZoneAnalysis | None,
+    code,
+    name,
+    period,
+    result,
+    refs,
+    indicators,
+    catalogue,
+    rule,
+    population,
+    small,
+    amenities,
+    geo,
+    source,
+    with_maps,
+    today,
+    with_municipality_notes,
+    gemeente,
+) -> ProfileSection:
     zone_label = a.zone_label if a is not None else "eerstelijnszone"
     raised = a.raised_indicators(code) if a is not None else set()
     rows = _figure_rows(result, "statsec", code, refs, indicators, catalogue, raised, period)
-    context = " · ".join(r.label if r.level != "elz" else f"eerstelijnszone {r.name}" for r in refs
-                         if r.level in ("gemeente", "elz"))
+    context = " · ".join(
+        r.label if r.level != "elz" else f"eerstelijnszone {r.name}" for r in refs if r.level in ("gemeente", "elz")
+    )
     pop_text = population_text(population, period)
     need, phrase = _wie_vs_wat()
     mismatch = []
@@ -398,9 +499,13 @@ def _sector_section(store, a: ZoneAnalysis | None, code, name, period, result, r
             r = row.iloc[0]
             gap = gap_sentence(need.label, r["need_status"], r["lack_share"])
             # A hidden need keeps the sentence that says so ("niet gepubliceerd"); no data is said as such.
-            mismatch.append(gap if gap and r["need_status"] in ("ontbrekend", "nvt") else
-                            attention_sentence(name, need.group_label, r["group_count"], r["lack_share"],
-                                               "woont " + phrase, bool(r["small"])))
+            mismatch.append(
+                gap
+                if gap and r["need_status"] in ("ontbrekend", "nvt")
+                else attention_sentence(
+                    name, need.group_label, r["group_count"], r["lack_share"], "woont " + phrase, bool(r["small"])
+                )
+            )
     elif a is not None and a.mismatch_gap:
         mismatch.append(a.mismatch_gap)
     notes = []
@@ -413,18 +518,34 @@ def _sector_section(store, a: ZoneAnalysis | None, code, name, period, result, r
         signals = a.signal_lines(code)
     else:  # a sector without a care zone: nothing to compare with
         variables = store.variables()
-        signals = sector_signal_lines(pd.DataFrame(columns=EVALUATION_COLUMNS),
-                                      signal_states(pd.DataFrame(columns=EVALUATION_COLUMNS), [code], catalogue,
-                                                    variables), code, rule, zone_label, catalogue)
+        signals = sector_signal_lines(
+            pd.DataFrame(columns=EVALUATION_COLUMNS),
+            signal_states(pd.DataFrame(columns=EVALUATION_COLUMNS), [code], catalogue, variables),
+            code,
+            rule,
+            zone_label,
+            catalogue,
+        )
     map_png = _map(geo, [code], f"{name} ({code})", source, period, "deze sector", today) if with_maps else None
     return ProfileSection(
-        level="statsec", code=code, name=name, title=f"Sector {name} ({code})", context=context,
-        population_text=pop_text + (f" · ⚠ {SMALL_TEXT}" if small else ""), small=small, value_label="Sector",
+        level="statsec",
+        code=code,
+        name=name,
+        title=f"Sector {name} ({code})",
+        context=context,
+        population_text=pop_text + (f" · ⚠ {SMALL_TEXT}" if small else ""),
+        small=small,
+        value_label="Sector",
         reference_labels=tuple(r.label for r in refs),
-        figures=[f for f in rows if f.theme != ACCESS_THEME], access=[f for f in rows if f.theme == ACCESS_THEME],
-        amenities=amenities, signals=[SignalLine(label, text) for label, text in signals],
-        signal_rule=_markdown_bold(rule.describe(zone_label)), mismatch_heading=heading, mismatch=mismatch,
-        notes=notes, map_png=map_png,
+        figures=[f for f in rows if f.theme != ACCESS_THEME],
+        access=[f for f in rows if f.theme == ACCESS_THEME],
+        amenities=amenities,
+        signals=[SignalLine(label, text) for label, text in signals],
+        signal_rule=_markdown_bold(rule.describe(zone_label)),
+        mismatch_heading=heading,
+        mismatch=mismatch,
+        notes=notes,
+        map_png=map_png,
         map_caption=f"Sector {name} (dikke rand) tussen de omliggende sectoren · noorden boven · periode {period}",
     )
 
@@ -434,10 +555,12 @@ def _notes_of(store: Store, a: ZoneAnalysis | None, level: str, code: str, perio
     return a.notes_of(level, code, period) if a is not None else store.summary_notes(level, code, period)
 
 
-def _note_lines(notes: dict[str, str], suffix: str, prefills: dict[str, str], all_questions: bool = False
-                ) -> list[NoteLine]:
-    questions = [(q.key, f"{q.number} {q.text}") for q in QUESTIONS] + \
-        [(k, f"{k} {t}") for k, t in MISMATCH_QUESTIONS.items()]
+def _note_lines(
+    notes: dict[str, str], suffix: str, prefills: dict[str, str], all_questions: bool = False
+) -> list[NoteLine]:
+    questions = [(q.key, f"{q.number} {q.text}") for q in QUESTIONS] + [
+        (k, f"{k} {t}") for k, t in MISMATCH_QUESTIONS.items()
+    ]
     out = []
     for key, text in questions:
         note = notes.get(key, "")
@@ -446,8 +569,21 @@ def _note_lines(notes: dict[str, str], suffix: str, prefills: dict[str, str], al
     return out
 
 
-def _municipality_section(store, a: ZoneAnalysis | None, code, sector_codes, period, result, refs, indicators,
-                          catalogue, geo, source, with_maps, today) -> ProfileSection:
+def _municipality_section(
+    store,
+    a: ZoneAnalysis | None,
+    code,
+    sector_codes,
+    period,
+    result,
+    refs,
+    indicators,
+    catalogue,
+    geo,
+    source,
+    with_maps,
+    today,
+) -> ProfileSection:
     name = store.find_area(code, "gemeente")["name"].iloc[0]
     view_label = f"gemeente {name}"
     zone_ref = next((r for r in refs if r.level == "elz"), None)
@@ -466,19 +602,45 @@ def _municipality_section(store, a: ZoneAnalysis | None, code, sector_codes, per
     notes = _note_lines(_notes_of(store, a, "gemeente", code, period), "", prefills, all_questions=True)
     total = next((f for f in rows if f.indicator == "pop_total"), None)
     signals = [SignalLine(label, text) for label, text in a.view_signal_lines(sector_codes)] if a is not None else []
-    map_png = (_map(geo, list(sector_codes), f"Gemeente {name}: {len(sector_codes)} statistische sectoren", source,
-                    period, f"sectoren van gemeente {name}", today) if with_maps else None)
+    map_png = (
+        _map(
+            geo,
+            list(sector_codes),
+            f"Gemeente {name}: {len(sector_codes)} statistische sectoren",
+            source,
+            period,
+            f"sectoren van gemeente {name}",
+            today,
+        )
+        if with_maps
+        else None
+    )
     sector_names = dict(zip(a.zone_sectors["code"], a.zone_sectors["name"])) if a is not None else {}
     return ProfileSection(
-        level="gemeente", code=code, name=name, title=f"Gemeente {name} ({code})",
+        level="gemeente",
+        code=code,
+        name=name,
+        title=f"Gemeente {name} ({code})",
         context=f"eerstelijnszone {zone_ref.name}" if zone_ref else "",
-        population_text=(f"{total.value} · {len(sector_codes)} statistische sectoren, waarvan {len(small_codes)} met "
-                         f"weinig inwoners (minder dan {format_number(SMALL_SECTOR_THRESHOLD)} of verborgen)")
-        if total else f"{len(sector_codes)} statistische sectoren",
-        small=False, value_label=f"gemeente {name}", reference_labels=tuple(r.label for r in refs),
-        figures=[f for f in rows if f.theme != ACCESS_THEME], access=[f for f in rows if f.theme == ACCESS_THEME],
-        amenities=[], signals=signals, signal_rule="", mismatch_heading=heading, mismatch=mismatch, notes=notes,
-        map_png=map_png, map_caption=f"De sectoren van gemeente {name} tussen de omliggende sectoren · noorden boven",
+        population_text=(
+            f"{total.value} · {len(sector_codes)} statistische sectoren, waarvan {len(small_codes)} met "
+            f"weinig inwoners (minder dan {format_number(SMALL_SECTOR_THRESHOLD)} of verborgen)"
+        )
+        if total
+        else f"{len(sector_codes)} statistische sectoren",
+        small=False,
+        value_label=f"gemeente {name}",
+        reference_labels=tuple(r.label for r in refs),
+        figures=[f for f in rows if f.theme != ACCESS_THEME],
+        access=[f for f in rows if f.theme == ACCESS_THEME],
+        amenities=[],
+        signals=signals,
+        signal_rule="",
+        mismatch_heading=heading,
+        mismatch=mismatch,
+        notes=notes,
+        map_png=map_png,
+        map_caption=f"De sectoren van gemeente {name} tussen de omliggende sectoren · noorden boven",
         sectors=[(c, str(sector_names.get(c, c))) for c in sector_codes],
     )
 
@@ -506,43 +668,65 @@ def _e(text: object) -> str:
 
 
 def _html_table(section: ProfileSection, rows: list[FigureRow]) -> str:
-    head = ("<tr><th class='l'>Indicator</th>"
-            f"<th>{_e(section.value_label)}</th><th>Teller / noemer</th>"
-            + "".join(f"<th>{_e(label)}</th>" for label in section.reference_labels) + "</tr>")
+    head = (
+        "<tr><th class='l'>Indicator</th>"
+        f"<th>{_e(section.value_label)}</th><th>Teller / noemer</th>"
+        + "".join(f"<th>{_e(label)}</th>" for label in section.reference_labels)
+        + "</tr>"
+    )
     body, theme = [], None
     for r in rows:
         if r.theme != theme:
             theme = r.theme
-            body.append(f"<tr class='theme'><td colspan='{3 + len(section.reference_labels)}'>"
-                        f"{_e(theme.capitalize())}</td></tr>")
+            body.append(
+                f"<tr class='theme'><td colspan='{3 + len(section.reference_labels)}'>"
+                f"{_e(theme.capitalize())}</td></tr>"
+            )
         mark = f" <span class='sig'>{SIGNAL_MARK}</span>" if r.signal else ""
-        body.append(f"<tr><td class='l'>{_e(r.label)}</td><td>{_e(r.value)}{mark}</td><td>{_e(r.count)}</td>"
-                    + "".join(f"<td>{_e(t)}</td>" for t in r.references) + "</tr>")
+        body.append(
+            f"<tr><td class='l'>{_e(r.label)}</td><td>{_e(r.value)}{mark}</td><td>{_e(r.count)}</td>"
+            + "".join(f"<td>{_e(t)}</td>" for t in r.references)
+            + "</tr>"
+        )
     return f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def profile_html(doc: ProfileDocument) -> str:
     """The document as one self-contained HTML page (inline CSS, maps as data: URIs)."""
-    parts = [f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{_e(doc.title)}</title>"
-             f"<style>{_CSS}</style></head><body>",
-             f"<h1>{_e(doc.title)}</h1><p class='sub'>{_e(doc.subtitle)}</p>"]
+    parts = [
+        f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{_e(doc.title)}</title>"
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{_e(doc.title)}</h1><p class='sub'>{_e(doc.subtitle)}</p>",
+    ]
     if doc.is_demo:
-        parts.append("<p class='demo'>Demo: de eerstelijnszone, de gemeenten, de sectoren en alle cijfers zijn "
-                     "fictief.</p>")
+        parts.append(
+            "<p class='demo'>Demo: de eerstelijnszone, de gemeenten, de sectoren en alle cijfers zijn fictief.</p>"
+        )
     for s in doc.sections:
         parts.append(f"<section><h2>{_e(s.title)}</h2><p class='sub'>{_e(s.context)} · {_e(s.population_text)}</p>")
         if s.map_png:
             data = base64.b64encode(s.map_png).decode("ascii")
-            parts.append(f"<figure><img alt='Kaart: {_e(s.title)}' src='data:image/png;base64,{data}'>"
-                         f"<figcaption class='small'>{_e(s.map_caption)}</figcaption></figure>")
+            parts.append(
+                f"<figure><img alt='Kaart: {_e(s.title)}' src='data:image/png;base64,{data}'>"
+                f"<figcaption class='small'>{_e(s.map_caption)}</figcaption></figure>"
+            )
         if s.sectors:
-            parts.append("<h3>Statistische sectoren</h3><p class='small'>"
-                         + ", ".join(f"{_e(n)} ({_e(c)})" for c, n in s.sectors) + "</p>")
+            parts.append(
+                "<h3>Statistische sectoren</h3><p class='small'>"
+                + ", ".join(f"{_e(n)} ({_e(c)})" for c, n in s.sectors)
+                + "</p>"
+            )
         parts.append("<h3>Kerncijfers naast gemeente, eerstelijnszone en Vlaanderen</h3>")
         parts.append(_html_table(s, s.figures))
-        parts.append(f"<p class='small'>{_e(VALUES_NOTE)} {_e(MISSING_NOTE)}"
-                     + (f" <span class='sig'>{SIGNAL_MARK}</span> = geeft een signaal volgens de regel hieronder."
-                        if s.level == "statsec" else "") + f" {_e(doc.omitted)} {_e(doc.source_line)}.</p>")
+        parts.append(
+            f"<p class='small'>{_e(VALUES_NOTE)} {_e(MISSING_NOTE)}"
+            + (
+                f" <span class='sig'>{SIGNAL_MARK}</span> = geeft een signaal volgens de regel hieronder."
+                if s.level == "statsec"
+                else ""
+            )
+            + f" {_e(doc.omitted)} {_e(doc.source_line)}.</p>"
+        )
         parts.append("<h3>Signalen</h3>")
         if s.signal_rule:
             parts.append(f"<p class='small'>{_e(s.signal_rule)}</p>")
@@ -557,31 +741,42 @@ def profile_html(doc: ProfileDocument) -> str:
         else:
             parts.append("<p>Er is nog geen bereikbaarheid berekend voor deze gegevens.</p>")
         if s.level == "statsec":
-            parts.append("<p>Voorzieningen in de sector: " + (_e(", ".join(f"{n} × {c}" for c, n in s.amenities))
-                                                              if s.amenities else "geen") + ".</p>")
+            parts.append(
+                "<p>Voorzieningen in de sector: "
+                + (_e(", ".join(f"{n} × {c}" for c, n in s.amenities)) if s.amenities else "geen")
+                + ".</p>"
+            )
         parts.append(f"<h3>{_e(s.mismatch_heading)}</h3>")
-        parts.append("<ul>" + "".join(f"<li>{_e(t)}</li>" for t in s.mismatch) + "</ul>" if s.mismatch else
-                     "<p>Geen sector valt op voor deze combinatie van wie en wat.</p>")
+        parts.append(
+            "<ul>" + "".join(f"<li>{_e(t)}</li>" for t in s.mismatch) + "</ul>"
+            if s.mismatch
+            else "<p>Geen sector valt op voor deze combinatie van wie en wat.</p>"
+        )
         if s.notes or s.team_notes:
             parts.append("<h3>Samenvattende vragen en notities van de werkgroep</h3>")
             for n in s.notes:
                 parts.append(f"<p><b>{_e(n.question)}</b></p>")
                 if n.prefill:
                     parts.append(f"<p class='pre small'>{_e(n.prefill)}</p>")
-                parts.append(f"<p class='note'>{_e(n.note)}</p>" if n.note else
-                             "<p class='note'><i>(geen notitie)</i></p>")
+                parts.append(
+                    f"<p class='note'>{_e(n.note)}</p>" if n.note else "<p class='note'><i>(geen notitie)</i></p>"
+                )
             if s.team_notes:
                 parts.append(f"<h3>Reflectie per bouwsteen ({_e(doc.team or '')})</h3>")
                 for b, note in s.team_notes:
                     parts.append(f"<p><b>{_e(b)}</b></p><p class='note'>{_e(note)}</p>")
         parts.append("</section>")
-    parts.append("<footer><b>Bronnen</b><br>" + "<br>".join(_e(x) for x in doc.sources)
-                 + f"<br>{_e(doc.source_line)} · gemaakt op {_e(format_date(doc.created))}. De cijfers geven enkel "
-                 "een signaal; de werkgroep beslist wat ze betekenen.</footer></body></html>")
+    parts.append(
+        "<footer><b>Bronnen</b><br>"
+        + "<br>".join(_e(x) for x in doc.sources)
+        + f"<br>{_e(doc.source_line)} · gemaakt op {_e(format_date(doc.created))}. De cijfers geven enkel "
+        "een signaal; de werkgroep beslist wat ze betekenen.</footer></body></html>"
+    )
     return "".join(parts)
 
 
 # --------------------------------------------------------------------------- PDF
+
 
 def profile_pdf(doc: ProfileDocument) -> bytes:
     """The document as an A4 portrait PDF: header (title, date) and footer (page x/y, source) on every
@@ -604,11 +799,26 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
     head_cell = ParagraphStyle("zz-head", parent=cell, fontName=bold, fontSize=6.8, leading=8.2)
     head_cell_r = ParagraphStyle("zz-head-r", parent=head_cell, alignment=TA_RIGHT)
     h1 = ParagraphStyle("zz-h1", parent=base, fontName=bold, fontSize=16, leading=20, spaceAfter=3)
-    h2 = ParagraphStyle("zz-h2", parent=base, fontName=bold, fontSize=13.5, leading=17, spaceAfter=2,
-                        textColor=colors.HexColor("#08306b"))
+    h2 = ParagraphStyle(
+        "zz-h2",
+        parent=base,
+        fontName=bold,
+        fontSize=13.5,
+        leading=17,
+        spaceAfter=2,
+        textColor=colors.HexColor("#08306b"),
+    )
     h3 = ParagraphStyle("zz-h3", parent=base, fontName=bold, fontSize=10.5, leading=13, spaceBefore=6, spaceAfter=2)
-    note_style = ParagraphStyle("zz-note", parent=base, backColor=colors.HexColor("#fffbe6"), borderPadding=3,
-                                leftIndent=3, rightIndent=3, spaceBefore=2, spaceAfter=5)
+    note_style = ParagraphStyle(
+        "zz-note",
+        parent=base,
+        backColor=colors.HexColor("#fffbe6"),
+        borderPadding=3,
+        leftIndent=3,
+        rightIndent=3,
+        spaceBefore=2,
+        spaceAfter=5,
+    )
     sig_colour = "#b35806"
     width = A4[0] - 40 * mm
 
@@ -625,9 +835,11 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
         label_w = 52 * mm
         count_w = 20 * mm
         rest = (width - label_w - count_w) / (1 + n_refs)
-        header = [Paragraph("Indicator", head_cell), Paragraph(_x(section.value_label), head_cell_r),
-                  Paragraph("Teller / noemer", head_cell_r)] + \
-            [Paragraph(_x(label), head_cell_r) for label in section.reference_labels]
+        header = [
+            Paragraph("Indicator", head_cell),
+            Paragraph(_x(section.value_label), head_cell_r),
+            Paragraph("Teller / noemer", head_cell_r),
+        ] + [Paragraph(_x(label), head_cell_r) for label in section.reference_labels]
         data, styles, theme = [header], [], None
         for r in rows:
             if r.theme != theme:
@@ -638,46 +850,77 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
             # Plain strings for the figures (far faster than a Paragraph per cell); a text wider than its
             # column ("41,6 per 100 inwoners 20-64 jaar") becomes a Paragraph, which wraps instead of overlapping.
             value = r.value + (f" {SIGNAL_MARK}" if r.signal else "")
-            figures = [fit(t, w, sig_colour if (k == 0 and r.signal) else None)
-                       for k, (t, w) in enumerate(zip([value, r.count, *r.references], [rest, count_w] + [rest] * n_refs))]
+            figures = [
+                fit(t, w, sig_colour if (k == 0 and r.signal) else None)
+                for k, (t, w) in enumerate(zip([value, r.count, *r.references], [rest, count_w] + [rest] * n_refs))
+            ]
             data.append([Paragraph(_x(r.label), cell), *figures])
             if r.signal:
                 styles.append(("TEXTCOLOR", (1, len(data) - 1), (1, len(data) - 1), colors.HexColor(sig_colour)))
         table = Table(data, colWidths=[label_w, rest, count_w] + [rest] * n_refs, repeatRows=1)
-        table.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#bbbbbb")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("FONTNAME", (1, 1), (-1, -1), regular), ("FONTSIZE", (1, 1), (-1, -1), 7.6),
-            ("LEADING", (1, 1), (-1, -1), 9.2), ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-        ] + styles))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#bbbbbb")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONTNAME", (1, 1), (-1, -1), regular),
+                    ("FONTSIZE", (1, 1), (-1, -1), 7.6),
+                    ("LEADING", (1, 1), (-1, -1), 9.2),
+                    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+                ]
+                + styles
+            )
+        )
         return table
 
     story = [Paragraph(_x(doc.title), h1), Paragraph(_x(doc.subtitle), small)]
     if doc.is_demo:
-        story.append(Paragraph("<font color='#8a2b00'><b>Demo</b>: de eerstelijnszone, de gemeenten, de sectoren "
-                               "en alle cijfers zijn fictief.</font>", small))
+        story.append(
+            Paragraph(
+                "<font color='#8a2b00'><b>Demo</b>: de eerstelijnszone, de gemeenten, de sectoren "
+                "en alle cijfers zijn fictief.</font>",
+                small,
+            )
+        )
     story.append(Spacer(1, 3 * mm))
     for k, s in enumerate(doc.sections):
         if k:
             story.append(PageBreak())
-        story += [Paragraph(_x(s.title), h2), Paragraph(_x(f"{s.context} · {s.population_text}"), small),
-                  Spacer(1, 2 * mm)]
+        story += [
+            Paragraph(_x(s.title), h2),
+            Paragraph(_x(f"{s.context} · {s.population_text}"), small),
+            Spacer(1, 2 * mm),
+        ]
         if s.map_png:
             img = Image(io.BytesIO(s.map_png))
             ratio = img.imageHeight / img.imageWidth
             img.drawWidth, img.drawHeight = width, width * ratio
             story += [img, Paragraph(_x(s.map_caption), small)]
         if s.sectors:
-            story += [Paragraph("Statistische sectoren", h3),
-                      Paragraph(_x(", ".join(f"{n} ({c})" for c, n in s.sectors)), small)]
-        story += [Paragraph("Kerncijfers naast gemeente, eerstelijnszone en Vlaanderen", h3),
-                  figure_table(s, s.figures),
-                  Paragraph(_x(f"{VALUES_NOTE} {MISSING_NOTE}")
-                            + (f" <font color='{sig_colour}'>{SIGNAL_MARK}</font> = geeft een signaal volgens de "
-                               "regel hieronder." if s.level == "statsec" else "") + " " + _x(doc.omitted), small)]
+            story += [
+                Paragraph("Statistische sectoren", h3),
+                Paragraph(_x(", ".join(f"{n} ({c})" for c, n in s.sectors)), small),
+            ]
+        story += [
+            Paragraph("Kerncijfers naast gemeente, eerstelijnszone en Vlaanderen", h3),
+            figure_table(s, s.figures),
+            Paragraph(
+                _x(f"{VALUES_NOTE} {MISSING_NOTE}")
+                + (
+                    f" <font color='{sig_colour}'>{SIGNAL_MARK}</font> = geeft een signaal volgens de regel hieronder."
+                    if s.level == "statsec"
+                    else ""
+                )
+                + " "
+                + _x(doc.omitted),
+                small,
+            ),
+        ]
         block = [Paragraph("Signalen", h3)]
         if s.signal_rule:
             block.append(Paragraph(_x(s.signal_rule), small))
@@ -714,9 +957,19 @@ def profile_pdf(doc: ProfileDocument) -> bytes:
     story += [Spacer(1, 4 * mm), Paragraph("<b>Bronnen</b>", base)] + [Paragraph(_x(x), small) for x in doc.sources]
     story.append(Paragraph(_x("De cijfers geven enkel een signaal; de werkgroep beslist wat ze betekenen."), small))
 
-    return a4_pdf(story, header=doc.title, date_text=format_date(doc.created), footer=doc.source_line,
-                  subject=doc.subtitle)
+    return a4_pdf(
+        story, header=doc.title, date_text=format_date(doc.created), footer=doc.source_line, subject=doc.subtitle
+    )
 
 
-__all__ = ["FigureRow", "NoteLine", "ProfileDocument", "ProfileError", "ProfileSection", "SignalLine",
-           "build_profiles", "profile_html", "profile_pdf"]
+__all__ = [
+    "FigureRow",
+    "NoteLine",
+    "ProfileDocument",
+    "ProfileError",
+    "ProfileSection",
+    "SignalLine",
+    "build_profiles",
+    "profile_html",
+    "profile_pdf",
+]

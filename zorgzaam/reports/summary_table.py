@@ -63,8 +63,13 @@ SHEETS: tuple[str, ...] = ("Samenvatting", "Cijfers", "Indicatoren", "Bouwstenen
 
 #: Indicators of the spatial analysis in the summary (when the store holds access counts).
 SPATIAL_INDICATORS: tuple[str, ...] = (
-    "pct_in_kern", "pct_in_lint", "pct_in_verspreid", "pct_no_basket_1200m", "pct_no_bus_400m",
-    "pct_80plus_no_basket_1200m", "pct_80plus_no_bus_400m",
+    "pct_in_kern",
+    "pct_in_lint",
+    "pct_in_verspreid",
+    "pct_no_basket_1200m",
+    "pct_no_bus_400m",
+    "pct_80plus_no_basket_1200m",
+    "pct_80plus_no_bus_400m",
 )
 
 #: Column of ``indicator_metadata`` → Dutch header.
@@ -124,13 +129,24 @@ def _area_name(store: Store, level: str, code: str) -> str:
     return str(found["name"].iloc[0]) if not found.empty else code
 
 
-def _analyse(store: Store, municipality: str | None = None, sector_codes: Sequence[str] | None = None,
-             period: str | None = None, elz: str | None = None, rule: SignalRule | None = None,
-             small_threshold: int = SMALL_SECTOR_THRESHOLD) -> _Table:
+def _analyse(
+    store: Store,
+    municipality: str | None = None,
+    sector_codes: Sequence[str] | None = None,
+    period: str | None = None,
+    elz: str | None = None,
+    rule: SignalRule | None = None,
+    small_threshold: int = SMALL_SECTOR_THRESHOLD,
+) -> _Table:
     catalogue = store.catalogue()
-    choice = AnalysisChoice(elz=elz, municipality=municipality,
-                            sectors=tuple(sector_codes) if sector_codes is not None else None, period=period,
-                            rule=rule or SignalRule(), small_threshold=small_threshold)
+    choice = AnalysisChoice(
+        elz=elz,
+        municipality=municipality,
+        sectors=tuple(sector_codes) if sector_codes is not None else None,
+        period=period,
+        rule=rule or SignalRule(),
+        small_threshold=small_threshold,
+    )
     # The other key indicators of the Cijfers sheet in the same engine pass.
     a = analyse(store, choice, [c for c in key_indicators(store, catalogue) if c not in SPATIAL_INDICATORS])
     spatial, spatial_zone = pd.DataFrame(), pd.Series(dtype=float)
@@ -139,13 +155,16 @@ def _analyse(store: Store, municipality: str | None = None, sector_codes: Sequen
     if a.access_period is not None:
         variables = set(a.variables)
         codes = [c for c in SPATIAL_INDICATORS if catalogue.has_data(c, variables)]
-        spatial = compute(store, codes, level="statsec", within=("elz", a.elz_code), period=a.access_period,
-                          catalogue=catalogue)
+        spatial = compute(
+            store, codes, level="statsec", within=("elz", a.elz_code), period=a.access_period, catalogue=catalogue
+        )
         zs = compute(store, codes, areas=[("elz", a.elz_code)], period=a.access_period, catalogue=catalogue)
         spatial_zone = zs.set_index("indicator")["value"].where(zs.set_index("indicator")["status"] == "ok")
         mismatch = a.mismatch_sentences()
-        scope = (f"Wie: {a.need.label}; wat: {a.need.group_label} die {a.lack_phrase} wonen; "
-                 f"sectoren in het hoogste derde van de {a.view_label} voor beide")
+        scope = (
+            f"Wie: {a.need.label}; wat: {a.need.group_label} die {a.lack_phrase} wonen; "
+            f"sectoren in het hoogste derde van de {a.view_label} voor beide"
+        )
     return _Table(a, spatial, spatial_zone, mismatch, scope)
 
 
@@ -178,20 +197,27 @@ def _spatial_text(t: _Table, code: str) -> str:
         return format_indicator(cat.indicator(ind_code), r["value"], r["status"])
 
     parts = []
-    settle = [(label, value(c)) for c, label in (("pct_in_kern", "kern"), ("pct_in_lint", "lint"),
-                                                  ("pct_in_verspreid", "verspreide bebouwing"))]
+    settle = [
+        (label, value(c))
+        for c, label in (("pct_in_kern", "kern"), ("pct_in_lint", "lint"), ("pct_in_verspreid", "verspreide bebouwing"))
+    ]
     settle = [(label, v) for label, v in settle if v is not None]
     if settle:
         parts.append("Inwoners in " + ", ".join(f"{label} {v}" for label, v in settle) + ".")
-    for ind_code, phrase in (("pct_no_basket_1200m", "verder dan 1,2 km van het basispakket"),
-                             ("pct_no_bus_400m", "verder dan 400 m van een bushalte (minstens 1 vertrek per uur)"),
-                             ("pct_80plus_no_basket_1200m", None)):
+    for ind_code, phrase in (
+        ("pct_no_basket_1200m", "verder dan 1,2 km van het basispakket"),
+        ("pct_no_bus_400m", "verder dan 400 m van een bushalte (minstens 1 vertrek per uur)"),
+        ("pct_80plus_no_basket_1200m", None),
+    ):
         v = value(ind_code)
         if v is None:
             continue
         zone = t.spatial_zone.get(ind_code)
-        zone_text = (f" ({a.zone_label}: {format_indicator(cat.indicator(ind_code), zone)})"
-                     if zone is not None and pd.notna(zone) else "")
+        zone_text = (
+            f" ({a.zone_label}: {format_indicator(cat.indicator(ind_code), zone)})"
+            if zone is not None and pd.notna(zone)
+            else ""
+        )
         if phrase is None:
             parts.append(f"80-plussers verder dan 1,2 km van het basispakket: {v}{zone_text} (schatting).")
         else:
@@ -202,9 +228,17 @@ def _spatial_text(t: _Table, code: str) -> str:
     return text
 
 
-def summary_rows(store: Store, municipality: str | None = None, sector_codes: list[str] | None = None,
-                 period: str | None = None, team: str | None = None, *, elz: str | None = None,
-                 rule: SignalRule | None = None, small_threshold: int = SMALL_SECTOR_THRESHOLD) -> pd.DataFrame:
+def summary_rows(
+    store: Store,
+    municipality: str | None = None,
+    sector_codes: list[str] | None = None,
+    period: str | None = None,
+    team: str | None = None,
+    *,
+    elz: str | None = None,
+    rule: SignalRule | None = None,
+    small_threshold: int = SMALL_SECTOR_THRESHOLD,
+) -> pd.DataFrame:
     """One row per sector (code order) with the columns of ``SUMMARY_HEADERS``.
 
     ``municipality`` limits the rows to its sectors (and is the view of the mismatch); without it the
@@ -235,22 +269,25 @@ def _rows(t: _Table) -> pd.DataFrame:
             if note.area_level == "statsec" or _names(note.notes, s.code, sector_names.get(s.code, "")):
                 about_sector.append(_note_line(note))
             elif (note.area_level == "gemeente" and note.area_code == s.gemeente_code) or (
-                    note.area_level == "elz" and _names(note.notes, s.gemeente)):
+                note.area_level == "elz" and _names(note.notes, s.gemeente)
+            ):
                 about_town.append(_note_line(note))
-        rows.append({
-            "code": s.code,
-            "name": s.name,
-            "gemeente": s.gemeente,
-            "inwoners": pop,
-            "small": SMALL_TEXT if small else "",
-            "n_signal_indicators": n,
-            "signals": a.signal_summary(s.code),
-            "signal_details": raised_details(raised, a.rule, a.zone_label, a.catalogue),
-            "spatial": _spatial_text(t, s.code),
-            "mismatch": mismatch,
-            "notes_sector": "\n".join(about_sector),
-            "notes_municipality": "\n".join(about_town),
-        })
+        rows.append(
+            {
+                "code": s.code,
+                "name": s.name,
+                "gemeente": s.gemeente,
+                "inwoners": pop,
+                "small": SMALL_TEXT if small else "",
+                "n_signal_indicators": n,
+                "signals": a.signal_summary(s.code),
+                "signal_details": raised_details(raised, a.rule, a.zone_label, a.catalogue),
+                "spatial": _spatial_text(t, s.code),
+                "mismatch": mismatch,
+                "notes_sector": "\n".join(about_sector),
+                "notes_municipality": "\n".join(about_town),
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(SUMMARY_HEADERS))
     frame["inwoners"] = pd.array([None if pd.isna(v) else int(round(v)) for v in frame["inwoners"]], dtype="Int64")
     frame["n_signal_indicators"] = frame["n_signal_indicators"].astype(object)
@@ -266,15 +303,20 @@ def findings(store: Store, municipality: str, sectors: Sequence[str]) -> pd.Data
     rows = summary_rows(store, municipality=municipality)
     if sectors:
         rows = rows[rows["code"].isin(list(sectors))]
-    return pd.DataFrame({
-        "Sector": [f"{n} ({c}){' ' + SMALL_MARK if s else ''}" for n, c, s in zip(rows["name"], rows["code"],
-                                                                                  rows["small"])],
-        "Signalen": rows["signals"].to_list(),
-        "Wat is er": rows["spatial"].to_list(),
-        # Only sectors in the top third for both need and lack of access get a sentence.
-        "Wie vs wat": [text if isinstance(text, str) and text.strip() else NOT_IN_ATTENTION
-                       for text in rows["mismatch"]],
-    })
+    return pd.DataFrame(
+        {
+            "Sector": [
+                f"{n} ({c}){' ' + SMALL_MARK if s else ''}"
+                for n, c, s in zip(rows["name"], rows["code"], rows["small"])
+            ],
+            "Signalen": rows["signals"].to_list(),
+            "Wat is er": rows["spatial"].to_list(),
+            # Only sectors in the top third for both need and lack of access get a sentence.
+            "Wie vs wat": [
+                text if isinstance(text, str) and text.strip() else NOT_IN_ATTENTION for text in rows["mismatch"]
+            ],
+        }
+    )
 
 
 # --------------------------------------------------------------------------- figures and metadata
@@ -285,16 +327,25 @@ def key_indicators(store: Store, catalogue: Catalogue | None = None) -> list[str
     indicators, the spatial ones and the werkgroep's own."""
     catalogue = catalogue or store.catalogue()
     variables = store.variables()
-    codes = [*START_KEY_FIGURES, *(i.code for i in signal_indicators(catalogue)), *COMPOSITION_INDICATORS,
-             "avg_net_taxable_income", "cars_per_household", *SPATIAL_INDICATORS, *(i.code for i in catalogue.indicators.values() if i.theme == USER_THEME)]
+    codes = [
+        *START_KEY_FIGURES,
+        *(i.code for i in signal_indicators(catalogue)),
+        *COMPOSITION_INDICATORS,
+        "avg_net_taxable_income",
+        "cars_per_household",
+        *SPATIAL_INDICATORS,
+        *(i.code for i in catalogue.indicators.values() if i.theme == USER_THEME),
+    ]
     return [c for c in dict.fromkeys(codes) if c in catalogue.indicators and catalogue.has_data(c, variables)]
 
 
 def _dataset_sources(store: Store) -> dict[str, str]:
     """Variable → the datasets that hold it, each by its own name and file (e.g. "demo — fictief",
     "eigen bestand upload_elektriciteit_verbruik.xlsx"), joined with "; "."""
-    labels = {d: dataset_label(d, r["source"], r["file_name"])
-              for d, r in store.datasets().drop_duplicates("dataset_id").set_index("dataset_id").iterrows()}
+    labels = {
+        d: dataset_label(d, r["source"], r["file_name"])
+        for d, r in store.datasets().drop_duplicates("dataset_id").set_index("dataset_id").iterrows()
+    }
     frame = store.variable_datasets(sorted(store.variables()))
     frame["label"] = frame["dataset_id"].map(labels).fillna("onbekend")
     return {v: "; ".join(sorted(set(rows["label"]))) for v, rows in frame.groupby("variable")}
@@ -315,8 +366,7 @@ def _indicator_source(ind: Indicator, catalogue: Catalogue, sources: dict[str, s
     return "; ".join(found)
 
 
-def indicator_metadata(store: Store, codes: Sequence[str], period: str | dict[str, str] | None = None
-                       ) -> pd.DataFrame:
+def indicator_metadata(store: Store, codes: Sequence[str], period: str | dict[str, str] | None = None) -> pd.DataFrame:
     """One row per indicator (``METADATA_HEADERS`` columns) from the store's catalogue, so the
     werkgroep's own indicators are included. ``period``: one period for all, or per code."""
     catalogue = store.catalogue()
@@ -325,11 +375,19 @@ def indicator_metadata(store: Store, codes: Sequence[str], period: str | dict[st
     for code in dict.fromkeys(codes):
         ind = catalogue.indicator(code)
         p = period.get(code, "") if isinstance(period, dict) else (period or "")
-        rows.append({
-            "code": ind.code, "label": ind.label, "theme": ind.theme, "definition": ind.definition,
-            "formula": ind.formula, "unit": ind.unit, "denominator": ind.denominator_kind or "(een aantal)",
-            "source": _indicator_source(ind, catalogue, sources), "period": p,
-        })
+        rows.append(
+            {
+                "code": ind.code,
+                "label": ind.label,
+                "theme": ind.theme,
+                "definition": ind.definition,
+                "formula": ind.formula,
+                "unit": ind.unit,
+                "denominator": ind.denominator_kind or "(een aantal)",
+                "source": _indicator_source(ind, catalogue, sources),
+                "period": p,
+            }
+        )
     return pd.DataFrame(rows, columns=list(METADATA_HEADERS))
 
 
@@ -342,8 +400,10 @@ def _figures(store: Store, t: _Table, codes: Sequence[str]) -> tuple[pd.DataFram
     sources = _dataset_sources(store)
     frames, periods = [], {}
     sectors = list(a.sectors["code"])
-    for group, p, results, zone_values in ((other, a.period, a.results, a.zone_values),
-                                           (spatial, a.access_period, t.spatial, t.spatial_zone)):
+    for group, p, results, zone_values in (
+        (other, a.period, a.results, a.zone_values),
+        (spatial, a.access_period, t.spatial, t.spatial_zone),
+    ):
         if not group or p is None or not sectors:
             continue
         known = set(results["indicator"]) if not results.empty else set()
@@ -352,8 +412,9 @@ def _figures(store: Store, t: _Table, codes: Sequence[str]) -> tuple[pd.DataFram
             extra = compute(store, missing, level="statsec", within=("elz", a.elz_code), period=p, catalogue=cat)
             zone = compute(store, missing, areas=[("elz", a.elz_code)], period=p, catalogue=cat)
             results = pd.concat([results, extra], ignore_index=True)
-            zone_values = pd.concat([zone_values, zone.set_index("indicator")["value"].where(
-                zone.set_index("indicator")["status"] == "ok")])
+            zone_values = pd.concat(
+                [zone_values, zone.set_index("indicator")["value"].where(zone.set_index("indicator")["status"] == "ok")]
+            )
         res = results[results["indicator"].isin(group) & results["area_code"].isin(sectors)].copy()
         res["zone_value"] = res["indicator"].map(zone_values)
         # A count's care-zone total is no comparison for a sector.
@@ -369,31 +430,39 @@ def _figures(store: Store, t: _Table, codes: Sequence[str]) -> tuple[pd.DataFram
     res = res.assign(_o=res["indicator"].map(order)).sort_values(["area_code", "_o"], kind="stable")
     town = dict(zip(a.sectors["code"], a.sectors["gemeente"]))
     inds = {c: cat.indicator(c) for c in res["indicator"].unique()}
-    zone_texts = ({} if a.zone_rows.empty else
-                  {r["indicator"]: format_figure(inds[r["indicator"]], r, a.period)
-                   for r in a.zone_rows.to_dict("records") if r["indicator"] in inds})
+    zone_texts = (
+        {}
+        if a.zone_rows.empty
+        else {
+            r["indicator"]: format_figure(inds[r["indicator"]], r, a.period)
+            for r in a.zone_rows.to_dict("records")
+            if r["indicator"] in inds
+        }
+    )
     for c, ind in inds.items():
         if ind.is_count:
             zone_texts[c] = ""
     ok = res["status"] == "ok"
-    out = pd.DataFrame({
-        "area_code": res["area_code"],
-        "area_name": res["area_name"],
-        "gemeente": res["area_code"].map(town),
-        "indicator": res["indicator"],
-        "label": res["indicator"].map(lambda c: inds[c].label),
-        "period": res["period"],
-        "value": res["value"].where(ok).astype(float),
-        "unit": res["indicator"].map(lambda c: inds[c].unit),
-        "numerator": res["numerator"].where(ok).astype(float),
-        "denominator": res["denominator"].astype(float),
-        "denominator_kind": res["indicator"].map(lambda c: inds[c].denominator_kind),
-        "status": res["status"],
-        "status_text": res["status"].map(STATUS_LABEL).fillna(""),
-        "zone_value": res["zone_value"].astype(float),
-        "zone_text": [zone_texts.get(c, "") for c in res["indicator"]],
-        "source": res["indicator"].map(lambda c: _indicator_source(inds[c], cat, sources)),
-    }).reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "area_code": res["area_code"],
+            "area_name": res["area_name"],
+            "gemeente": res["area_code"].map(town),
+            "indicator": res["indicator"],
+            "label": res["indicator"].map(lambda c: inds[c].label),
+            "period": res["period"],
+            "value": res["value"].where(ok).astype(float),
+            "unit": res["indicator"].map(lambda c: inds[c].unit),
+            "numerator": res["numerator"].where(ok).astype(float),
+            "denominator": res["denominator"].astype(float),
+            "denominator_kind": res["indicator"].map(lambda c: inds[c].denominator_kind),
+            "status": res["status"],
+            "status_text": res["status"].map(STATUS_LABEL).fillna(""),
+            "zone_value": res["zone_value"].astype(float),
+            "zone_text": [zone_texts.get(c, "") for c in res["indicator"]],
+            "source": res["indicator"].map(lambda c: _indicator_source(inds[c], cat, sources)),
+        }
+    ).reset_index(drop=True)
     return out, periods
 
 
@@ -407,8 +476,13 @@ def bouwstenen_frame(store: Store, team: str) -> pd.DataFrame:
     if not history:
         return pd.DataFrame()
     order = [b for cluster in bouwstenen.CLUSTERS for b in bouwstenen.in_cluster(cluster)]
-    frame = pd.DataFrame({"Nr.": [b.number for b in order], "Bouwsteen": [b.name for b in order],
-                          "Cluster": [b.cluster_label for b in order]})
+    frame = pd.DataFrame(
+        {
+            "Nr.": [b.number for b in order],
+            "Bouwsteen": [b.name for b in order],
+            "Cluster": [b.cluster_label for b in order],
+        }
+    )
     for a in history:
         day = format_date(a.assessed_on)
         scores = [a.scores.get(b.code) for b in order]
@@ -439,8 +513,7 @@ def team_poll_rounds(store: Store, team: str) -> list[polls.RoundResults]:
     return out
 
 
-def polls_frame(store: Store, team: str | None = None, poll_sessions: Sequence[tuple[str, str]] = ()
-                ) -> pd.DataFrame:
+def polls_frame(store: Store, team: str | None = None, poll_sessions: Sequence[tuple[str, str]] = ()) -> pd.DataFrame:
     """Results per poll, round and question: counts per score 1–5 (or per option / word), median.
 
     Anonymous: no participant, no name, only counts. Polls: those whose round the team took over as
@@ -461,20 +534,47 @@ def polls_frame(store: Store, team: str | None = None, poll_sessions: Sequence[t
             res = polls._round_results(store, s, round_)
             for r in res.questions:
                 q = r.question
-                row = {"Peiling": s.title, "Datum": s.created_at.date(), "Ronde": round_, "Vraag nr.": q.position,
-                       "Vraag": q.text, "Soort": _KIND_LABELS[q.kind],
-                       "Bouwsteen": bouwstenen.by_code(q.bouwsteen).name if q.bouwsteen else "",
-                       "Deelnemers in de ronde": res.participants, "Antwoorden": r.n}
+                row = {
+                    "Peiling": s.title,
+                    "Datum": s.created_at.date(),
+                    "Ronde": round_,
+                    "Vraag nr.": q.position,
+                    "Vraag": q.text,
+                    "Soort": _KIND_LABELS[q.kind],
+                    "Bouwsteen": bouwstenen.by_code(q.bouwsteen).name if q.bouwsteen else "",
+                    "Deelnemers in de ronde": res.participants,
+                    "Antwoorden": r.n,
+                }
                 if q.kind == "scale":
                     row.update({f"Score {v}": int(r.distribution.get(v, 0)) for v in polls.SCALE_VALUES})
-                    row.update({"Mediaan": r.median, "Laagste": r.min, "Hoogste": r.max,
-                                "Meningen lopen uiteen": "ja" if r.disagreement else "nee"})
+                    row.update(
+                        {
+                            "Mediaan": r.median,
+                            "Laagste": r.min,
+                            "Hoogste": r.max,
+                            "Meningen lopen uiteen": "ja" if r.disagreement else "nee",
+                        }
+                    )
                 else:
                     row["Verdeling"] = " | ".join(f"{label}: {count}" for label, count in r.distribution.items())
                 rows.append(row)
-    columns = ["Peiling", "Datum", "Ronde", "Vraag nr.", "Vraag", "Soort", "Bouwsteen", "Deelnemers in de ronde",
-               "Antwoorden", *(f"Score {v}" for v in polls.SCALE_VALUES), "Mediaan", "Laagste", "Hoogste",
-               "Meningen lopen uiteen", "Verdeling"]
+    columns = [
+        "Peiling",
+        "Datum",
+        "Ronde",
+        "Vraag nr.",
+        "Vraag",
+        "Soort",
+        "Bouwsteen",
+        "Deelnemers in de ronde",
+        "Antwoorden",
+        *(f"Score {v}" for v in polls.SCALE_VALUES),
+        "Mediaan",
+        "Laagste",
+        "Hoogste",
+        "Meningen lopen uiteen",
+        "Verdeling",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -495,26 +595,38 @@ def _about(store: Store, t: _Table, team: str | None, n_polls: int) -> pd.DataFr
         ("Periode cijfers", a.period),
         ("Periode ruimtelijke analyse", a.access_period or NOT_APPLICABLE),
         ("Bronnen", "\n".join(sources) if sources else "onbekend"),
-        ("Vergelijking", f"Elke sector t.o.v. het {a.zone_label} (een verhouding van totalen, geen gemiddelde "
-                         "van sectorpercentages)."),
+        (
+            "Vergelijking",
+            f"Elke sector t.o.v. het {a.zone_label} (een verhouding van totalen, geen gemiddelde "
+            "van sectorpercentages).",
+        ),
         ("Signaalregel", a.rule.describe(a.zone_label).replace("**", "")),
         ("(Mis)match", t.mismatch_scope or NOT_APPLICABLE),
-        ("Weinig inwoners", f"Minder dan {format_number(a.small_threshold)} inwoners (of aantal verborgen): "
-                            "voorzichtig interpreteren."),
-        ("Ontbrekende waarden", "Een waarde die de bron verbergt (te klein) blijft een lege cel met status "
-                                "'verborgen'; zonder gegevens: 'ontbrekend'. Nooit 0. In de teksten: x = verborgen "
-                                "(te klein), - = geen gegevens."),
+        (
+            "Weinig inwoners",
+            f"Minder dan {format_number(a.small_threshold)} inwoners (of aantal verborgen): voorzichtig interpreteren.",
+        ),
+        (
+            "Ontbrekende waarden",
+            "Een waarde die de bron verbergt (te klein) blijft een lege cel met status "
+            "'verborgen'; zonder gegevens: 'ontbrekend'. Nooit 0. In de teksten: x = verborgen "
+            "(te klein), - = geen gegevens.",
+        ),
         ("Lezen", "De cijfers geven enkel een signaal om te verkennen, geen oordeel over een buurt."),
-        ("Notities werkgroep (eerstelijnszone)", "\n".join(
-            _note_line(n) for n in a.notes.itertuples(index=False) if n.area_level == "elz") or "geen"),
+        (
+            "Notities werkgroep (eerstelijnszone)",
+            "\n".join(_note_line(n) for n in a.notes.itertuples(index=False) if n.area_level == "elz") or "geen",
+        ),
         ("Team", team or "geen team gekozen"),
         ("Peilingen", f"{n_polls} peiling(en); anoniem: enkel aantallen per antwoord."),
         ("Gemaakt op", format_date(date.today())),
         ("Gemaakt met", "zorgzaam"),
     ]
     if store.has_demo():
-        rows.insert(1, ("Let op", "Demo: de eerstelijnszone, haar gemeenten, sectoren en cijfers zijn fictief "
-                                  f"({DEMO_SOURCE})."))
+        rows.insert(
+            1,
+            ("Let op", f"Demo: de eerstelijnszone, haar gemeenten, sectoren en cijfers zijn fictief ({DEMO_SOURCE})."),
+        )
     return pd.DataFrame(rows, columns=["Veld", "Waarde"])
 
 
@@ -525,8 +637,14 @@ def _number_format(unit: str, decimals: int) -> str:
     return body
 
 
-def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, widths: dict[str, float] | None = None,
-                 wrap: Sequence[str] = (), top_align: bool = False) -> None:
+def _write_sheet(
+    writer: pd.ExcelWriter,
+    name: str,
+    frame: pd.DataFrame,
+    widths: dict[str, float] | None = None,
+    wrap: Sequence[str] = (),
+    top_align: bool = False,
+) -> None:
     from openpyxl.styles import Alignment, Font
 
     frame.to_excel(writer, sheet_name=name, index=False)
@@ -559,10 +677,18 @@ def _samenvatting_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.rename(columns=SUMMARY_HEADERS)
 
 
-def summary_xlsx(store: Store, municipality: str | None = None, sector_codes: list[str] | None = None,
-                 period: str | None = None, team: str | None = None, *, elz: str | None = None,
-                 rule: SignalRule | None = None, small_threshold: int = SMALL_SECTOR_THRESHOLD,
-                 poll_sessions: Sequence[tuple[str, str]] = ()) -> bytes:
+def summary_xlsx(
+    store: Store,
+    municipality: str | None = None,
+    sector_codes: list[str] | None = None,
+    period: str | None = None,
+    team: str | None = None,
+    *,
+    elz: str | None = None,
+    rule: SignalRule | None = None,
+    small_threshold: int = SMALL_SECTOR_THRESHOLD,
+    poll_sessions: Sequence[tuple[str, str]] = (),
+) -> bytes:
     """The workbook: Samenvatting, Cijfers, Indicatoren, Bouwstenen (when the team has scores),
     Peilingen (when there is a poll: see ``polls_frame``) and Over dit bestand."""
     t = _analyse(store, municipality, sector_codes, period, elz, rule, small_threshold)
@@ -577,15 +703,31 @@ def summary_xlsx(store: Store, municipality: str | None = None, sector_codes: li
 
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        text_cols = [SUMMARY_HEADERS[k] for k in ("signals", "signal_details", "spatial", "mismatch",
-                                                   "notes_sector", "notes_municipality")]
-        _write_sheet(writer, "Samenvatting", rows, widths={
-            SUMMARY_HEADERS["code"]: 12, SUMMARY_HEADERS["name"]: 26, SUMMARY_HEADERS["gemeente"]: 14,
-            SUMMARY_HEADERS["inwoners"]: 10, SUMMARY_HEADERS["small"]: 18, SUMMARY_HEADERS["n_signal_indicators"]: 12,
-            SUMMARY_HEADERS["signals"]: 34, SUMMARY_HEADERS["signal_details"]: 70, SUMMARY_HEADERS["spatial"]: 60,
-            SUMMARY_HEADERS["mismatch"]: 50, SUMMARY_HEADERS["notes_sector"]: 50,
-            SUMMARY_HEADERS["notes_municipality"]: 50,
-        }, wrap=text_cols + [SUMMARY_HEADERS["small"]], top_align=True)
+        text_cols = [
+            SUMMARY_HEADERS[k]
+            for k in ("signals", "signal_details", "spatial", "mismatch", "notes_sector", "notes_municipality")
+        ]
+        _write_sheet(
+            writer,
+            "Samenvatting",
+            rows,
+            widths={
+                SUMMARY_HEADERS["code"]: 12,
+                SUMMARY_HEADERS["name"]: 26,
+                SUMMARY_HEADERS["gemeente"]: 14,
+                SUMMARY_HEADERS["inwoners"]: 10,
+                SUMMARY_HEADERS["small"]: 18,
+                SUMMARY_HEADERS["n_signal_indicators"]: 12,
+                SUMMARY_HEADERS["signals"]: 34,
+                SUMMARY_HEADERS["signal_details"]: 70,
+                SUMMARY_HEADERS["spatial"]: 60,
+                SUMMARY_HEADERS["mismatch"]: 50,
+                SUMMARY_HEADERS["notes_sector"]: 50,
+                SUMMARY_HEADERS["notes_municipality"]: 50,
+            },
+            wrap=text_cols + [SUMMARY_HEADERS["small"]],
+            top_align=True,
+        )
         sheet = writer.sheets["Samenvatting"]
         inw = list(rows.columns).index(SUMMARY_HEADERS["inwoners"]) + 1
         for (cell,) in sheet.iter_rows(min_row=2, min_col=inw, max_col=inw):
@@ -593,22 +735,48 @@ def summary_xlsx(store: Store, municipality: str | None = None, sector_codes: li
         sheet.row_dimensions[1].height = 32
 
         fig = figures.rename(columns=FIGURE_HEADERS)
-        _write_sheet(writer, "Cijfers", fig, widths={FIGURE_HEADERS["label"]: 40, FIGURE_HEADERS["area_name"]: 26,
-                                                     FIGURE_HEADERS["status_text"]: 30, FIGURE_HEADERS["source"]: 40})
+        _write_sheet(
+            writer,
+            "Cijfers",
+            fig,
+            widths={
+                FIGURE_HEADERS["label"]: 40,
+                FIGURE_HEADERS["area_name"]: 26,
+                FIGURE_HEADERS["status_text"]: 30,
+                FIGURE_HEADERS["source"]: 40,
+            },
+        )
         _format_figures(writer.sheets["Cijfers"], figures, t.analysis.catalogue)
 
-        _write_sheet(writer, "Indicatoren", metadata.rename(columns=METADATA_HEADERS), widths={
-            METADATA_HEADERS["label"]: 36, METADATA_HEADERS["definition"]: 70, METADATA_HEADERS["formula"]: 40,
-            METADATA_HEADERS["source"]: 40}, wrap=[METADATA_HEADERS["definition"], METADATA_HEADERS["formula"],
-                                                   METADATA_HEADERS["source"]])
+        _write_sheet(
+            writer,
+            "Indicatoren",
+            metadata.rename(columns=METADATA_HEADERS),
+            widths={
+                METADATA_HEADERS["label"]: 36,
+                METADATA_HEADERS["definition"]: 70,
+                METADATA_HEADERS["formula"]: 40,
+                METADATA_HEADERS["source"]: 40,
+            },
+            wrap=[METADATA_HEADERS["definition"], METADATA_HEADERS["formula"], METADATA_HEADERS["source"]],
+        )
         if not scores.empty:
-            _write_sheet(writer, "Bouwstenen", scores, widths={
-                c: (40 if c.startswith("Betekenis") else 14) for c in scores.columns if c not in ("Nr.",)
-            } | {"Bouwsteen": 26, "Cluster": 30, "Nr.": 6}, wrap=[c for c in scores.columns
-                                                                if c.startswith("Betekenis")])
+            _write_sheet(
+                writer,
+                "Bouwstenen",
+                scores,
+                widths={c: (40 if c.startswith("Betekenis") else 14) for c in scores.columns if c not in ("Nr.",)}
+                | {"Bouwsteen": 26, "Cluster": 30, "Nr.": 6},
+                wrap=[c for c in scores.columns if c.startswith("Betekenis")],
+            )
         if not poll_rows.empty:
-            _write_sheet(writer, "Peilingen", poll_rows, widths={"Vraag": 40, "Verdeling": 40, "Peiling": 30},
-                         wrap=["Vraag", "Verdeling"])
+            _write_sheet(
+                writer,
+                "Peilingen",
+                poll_rows,
+                widths={"Vraag": 40, "Verdeling": 40, "Peiling": 30},
+                wrap=["Vraag", "Verdeling"],
+            )
             sheet = writer.sheets["Peilingen"]
             med = list(poll_rows.columns).index("Mediaan") + 1
             for (cell,) in sheet.iter_rows(min_row=2, min_col=med, max_col=med):
@@ -622,8 +790,7 @@ def summary_xlsx(store: Store, municipality: str | None = None, sector_codes: li
 
 def _format_figures(sheet, figures: pd.DataFrame, catalogue: Catalogue) -> None:
     """Number formats per row (the indicator's unit and decimals); counts without decimals."""
-    cols = {name: list(figures.columns).index(name) + 1 for name in ("value", "numerator", "denominator",
-                                                                      "zone_value")}
+    cols = {name: list(figures.columns).index(name) + 1 for name in ("value", "numerator", "denominator", "zone_value")}
     for i, code in enumerate(figures["indicator"], start=2):
         ind = catalogue.indicator(code)
         fmt = _number_format(ind.unit, ind.decimals)
@@ -633,12 +800,23 @@ def _format_figures(sheet, figures: pd.DataFrame, catalogue: Catalogue) -> None:
         sheet.cell(row=i, column=cols["denominator"]).number_format = "#,##0"
 
 
-def summary_csv(store: Store, municipality: str | None = None, sector_codes: list[str] | None = None,
-                period: str | None = None, team: str | None = None, *, elz: str | None = None,
-                rule: SignalRule | None = None, small_threshold: int = SMALL_SECTOR_THRESHOLD) -> bytes:
+def summary_csv(
+    store: Store,
+    municipality: str | None = None,
+    sector_codes: list[str] | None = None,
+    period: str | None = None,
+    team: str | None = None,
+    *,
+    elz: str | None = None,
+    rule: SignalRule | None = None,
+    small_threshold: int = SMALL_SECTOR_THRESHOLD,
+) -> bytes:
     """The Samenvatting sheet as CSV for Excel-nl: ';' separated, decimal comma, UTF-8 with BOM."""
-    rows = _samenvatting_frame(summary_rows(store, municipality, sector_codes, period, team, elz=elz, rule=rule,
-                                            small_threshold=small_threshold))
+    rows = _samenvatting_frame(
+        summary_rows(
+            store, municipality, sector_codes, period, team, elz=elz, rule=rule, small_threshold=small_threshold
+        )
+    )
     text = rows.to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
@@ -651,7 +829,18 @@ def file_stem(store: Store, municipality: str | None = None, period: str | None 
 
 
 __all__ = [
-    "SHEETS", "SUMMARY_HEADERS", "METADATA_HEADERS", "FIGURE_HEADERS", "summary_rows", "indicator_metadata",
-    "key_indicators", "findings", "bouwstenen_frame", "polls_frame", "team_poll_rounds", "summary_xlsx", "summary_csv",
+    "SHEETS",
+    "SUMMARY_HEADERS",
+    "METADATA_HEADERS",
+    "FIGURE_HEADERS",
+    "summary_rows",
+    "indicator_metadata",
+    "key_indicators",
+    "findings",
+    "bouwstenen_frame",
+    "polls_frame",
+    "team_poll_rounds",
+    "summary_xlsx",
+    "summary_csv",
     "file_stem",
 ]

@@ -34,8 +34,20 @@ from .spatial import SpatialLayers
 from .werkgroep import Werkgroep
 
 __all__ = [
-    "DEFAULT_DB", "MAX_NOTE_CHARS", "MIGRATIONS", "PLACE_ACCESS_COLUMNS", "SCHEMA_VERSION", "STATUSES",
-    "PollCapacityError", "Store", "StoreError", "close_all", "default_path", "demo_path", "feature_bounds", "migrate",
+    "DEFAULT_DB",
+    "MAX_NOTE_CHARS",
+    "MIGRATIONS",
+    "PLACE_ACCESS_COLUMNS",
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "PollCapacityError",
+    "Store",
+    "StoreError",
+    "close_all",
+    "default_path",
+    "demo_path",
+    "feature_bounds",
+    "migrate",
 ]
 
 

@@ -123,6 +123,7 @@ class Connection:
         ``batch=handler``: ``work`` is an item that ``handler(cursor, items)`` writes together with the
         others waiting (one result per item; an exception as result is raised in its caller).
         Inside ``transaction`` (this thread holds the writer) it runs in that transaction instead."""
+
         def here(cur):
             if not callable(batch):
                 return work(cur)

@@ -49,11 +49,17 @@ class Datasets:
                 [dataset_id, title, source, period_label, is_demo, file_name, datetime.now(timezone.utc)],
             )
             if areas is not None and len(areas):
-                self._insert(cur, "areas", areas, dataset_id,
-                             ["level", "code", "name", "area_ha", "geom_lambert", "geom_display"])
+                self._insert(
+                    cur,
+                    "areas",
+                    areas,
+                    dataset_id,
+                    ["level", "code", "name", "area_ha", "geom_lambert", "geom_display"],
+                )
             if area_parents is not None and len(area_parents):
-                self._insert(cur, "area_parents", area_parents, dataset_id,
-                             ["level", "code", "parent_level", "parent_code"])
+                self._insert(
+                    cur, "area_parents", area_parents, dataset_id, ["level", "code", "parent_level", "parent_code"]
+                )
             if observations is not None and len(observations):
                 self._insert_observations(cur, observations, dataset_id)
             self._insert_layers(cur, dataset_id, features, stops, grid_cells)
@@ -86,6 +92,7 @@ class Datasets:
         observations, features, stops and grid cells are replaced. ``progress(fraction, text)``
         is called between steps.
         """
+
         def step(fraction: float, text: str) -> None:
             if progress is not None:
                 progress(fraction, text)
@@ -103,15 +110,17 @@ class Datasets:
                 if found and found[0][0] != sector_vintage:
                     raise StoreError(
                         f"Deze databank gebruikt de sectorindeling {found[0][0]}; dit bestand de indeling "
-                        f"{sector_vintage}. Zet de codes eerst om met een omzettingstabel, of gebruik een andere databank.")
+                        f"{sector_vintage}. Zet de codes eerst om met een omzettingstabel, of gebruik een andere databank."
+                    )
                 cur.execute("INSERT OR REPLACE INTO meta VALUES ('sector_vintage', ?)", [sector_vintage])
             if areas is not None and len(areas):
                 step(0.1, f"{len(areas):,} gebieden".replace(",", "."))
                 self._merge_areas(cur, areas, dataset_id)
             if area_parents is not None and len(area_parents):
                 step(0.3, "indeling in gemeenten en zones")
-                self._insert(cur, "area_parents", area_parents, dataset_id,
-                             ["level", "code", "parent_level", "parent_code"])
+                self._insert(
+                    cur, "area_parents", area_parents, dataset_id, ["level", "code", "parent_level", "parent_code"]
+                )
                 self._settle_zones(cur, dataset_id)
             if (areas is not None and len(areas)) or (area_parents is not None and len(area_parents)):
                 self._complete_parents(cur, dataset_id)
@@ -167,17 +176,22 @@ class Datasets:
         ).fetchall()
         for level, code, zones in rows:
             if len(zones) > 1:
-                cur.execute("DELETE FROM area_parents WHERE level = ? AND code = ? AND parent_level = 'elz'",
-                            [level, code])
+                cur.execute(
+                    "DELETE FROM area_parents WHERE level = ? AND code = ? AND parent_level = 'elz'", [level, code]
+                )
             else:
-                cur.execute("UPDATE area_parents SET parent_code = ?, dataset_id = ? WHERE level = ? AND code = ?"
-                            " AND parent_level = 'elz'", [zones[0], dataset_id, level, code])
+                cur.execute(
+                    "UPDATE area_parents SET parent_code = ?, dataset_id = ? WHERE level = ? AND code = ?"
+                    " AND parent_level = 'elz'",
+                    [zones[0], dataset_id, level, code],
+                )
 
     @staticmethod
     def _merge_areas(cur: duckdb.DuckDBPyConnection, areas: pd.DataFrame, dataset_id: str) -> None:
         columns = ["level", "code", "name", "area_ha", "geom_lambert", "geom_display"]
-        incoming = pd.DataFrame({c: areas[c] if c in areas else pd.Series([None] * len(areas), dtype=object)
-                                 for c in columns})
+        incoming = pd.DataFrame(
+            {c: areas[c] if c in areas else pd.Series([None] * len(areas), dtype=object) for c in columns}
+        )
         incoming["area_ha"] = pd.to_numeric(incoming["area_ha"], errors="coerce").astype("float64")
         incoming["dataset_id"] = dataset_id
         cur.register("incoming_areas", incoming)
@@ -199,28 +213,44 @@ class Datasets:
             with contextlib.suppress(duckdb.Error):  # after a failed statement the transaction is aborted
                 cur.unregister("incoming_areas")
 
-    def record_dataset(self, dataset_id: str, *, title: str, source: str, period_label: str | None,
-                       cur: duckdb.DuckDBPyConnection) -> None:
+    def record_dataset(
+        self, dataset_id: str, *, title: str, source: str, period_label: str | None, cur: duckdb.DuckDBPyConnection
+    ) -> None:
         """(Re)write the datasets row of a result zorgzaam derives itself (inside the caller's transaction)."""
         cur.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
-        cur.execute("INSERT INTO datasets VALUES (?, ?, ?, ?, FALSE, NULL, ?)",
-                    [dataset_id, title, source, period_label, datetime.now(timezone.utc)])
+        cur.execute(
+            "INSERT INTO datasets VALUES (?, ?, ?, ?, FALSE, NULL, ?)",
+            [dataset_id, title, source, period_label, datetime.now(timezone.utc)],
+        )
 
-    def replace_observations(self, dataset_id: str, frame: pd.DataFrame, variables: Iterable[str],
-                             cur: duckdb.DuckDBPyConnection | None = None) -> None:
+    def replace_observations(
+        self,
+        dataset_id: str,
+        frame: pd.DataFrame,
+        variables: Iterable[str],
+        cur: duckdb.DuckDBPyConnection | None = None,
+    ) -> None:
         """Replace a dataset's observations of ``variables`` by ``frame`` (e.g. recomputed access counts)."""
         if cur is None:
             with self.transaction() as own:
                 self.replace_observations(dataset_id, frame, variables, own)
             return
-        cur.execute("DELETE FROM observations WHERE dataset_id = ? AND variable IN (SELECT unnest(?))",
-                    [dataset_id, list(variables)])
+        cur.execute(
+            "DELETE FROM observations WHERE dataset_id = ? AND variable IN (SELECT unnest(?))",
+            [dataset_id, list(variables)],
+        )
         if len(frame):
             self._insert_observations(cur, frame, dataset_id)
 
     @staticmethod
-    def _insert(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, dataset_id: str,
-                columns: list[str], replace: bool = True) -> None:
+    def _insert(
+        cur: duckdb.DuckDBPyConnection,
+        table: str,
+        frame: pd.DataFrame,
+        dataset_id: str,
+        columns: list[str],
+        replace: bool = True,
+    ) -> None:
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise StoreError(f"Ontbrekende kolommen voor {table}: {', '.join(missing)}")
@@ -260,8 +290,10 @@ class Datasets:
                 "DELETE FROM observations o USING incoming_obs i WHERE o.area_level = i.area_level"
                 " AND o.area_code = i.area_code AND o.variable = i.variable AND o.period = i.period"
             )
-            cur.execute(f"INSERT INTO observations ({', '.join(columns)}, dataset_id)"
-                        f" SELECT {', '.join(columns)}, dataset_id FROM incoming_obs")
+            cur.execute(
+                f"INSERT INTO observations ({', '.join(columns)}, dataset_id)"
+                f" SELECT {', '.join(columns)}, dataset_id FROM incoming_obs"
+            )
         finally:
             cur.unregister("incoming_obs")
 
@@ -286,33 +318,54 @@ class Datasets:
 
     def data_version_parts(self) -> tuple:
         """(number of datasets, newest import time, catalogue version): changes with every write of data."""
-        return self.cursor().execute(
-            "SELECT count(*), max(imported_at), (SELECT max(value) FROM meta WHERE key = 'catalogue_version')"
-            " FROM datasets").fetchone()
+        return (
+            self.cursor()
+            .execute(
+                "SELECT count(*), max(imported_at), (SELECT max(value) FROM meta WHERE key = 'catalogue_version')"
+                " FROM datasets"
+            )
+            .fetchall()[0]
+        )
 
     def imported_at(self, dataset_id: str):
         """When ``dataset_id`` was (last) written, or None."""
-        return self.cursor().execute("SELECT max(imported_at) FROM datasets WHERE dataset_id = ?",
-                                     [dataset_id]).fetchone()[0]
+        return (
+            self.cursor()
+            .execute("SELECT max(imported_at) FROM datasets WHERE dataset_id = ?", [dataset_id])
+            .fetchall()[0][0]
+        )
 
     def newest_import(self, except_dataset: str):
         """When the newest dataset other than ``except_dataset`` was written, or None."""
-        return self.cursor().execute("SELECT max(imported_at) FROM datasets WHERE dataset_id <> ?",
-                                     [except_dataset]).fetchone()[0]
+        return (
+            self.cursor()
+            .execute("SELECT max(imported_at) FROM datasets WHERE dataset_id <> ?", [except_dataset])
+            .fetchall()[0][0]
+        )
 
     def sector_zones(self, municipalities: list[str]) -> pd.DataFrame:
         """code, gemeente, zone (its care zone or None) of every sector in ``municipalities``."""
-        return self.cursor().execute(
-            "SELECT m.code, m.parent_code AS gemeente, z.parent_code AS zone FROM area_parents m"
-            " LEFT JOIN area_parents z ON z.level = 'statsec' AND z.code = m.code AND z.parent_level = 'elz'"
-            " WHERE m.level = 'statsec' AND m.parent_level = 'gemeente' AND m.parent_code IN (SELECT unnest(?))",
-            [list(municipalities)]).df()
+        return (
+            self.cursor()
+            .execute(
+                "SELECT m.code, m.parent_code AS gemeente, z.parent_code AS zone FROM area_parents m"
+                " LEFT JOIN area_parents z ON z.level = 'statsec' AND z.code = m.code AND z.parent_level = 'elz'"
+                " WHERE m.level = 'statsec' AND m.parent_level = 'gemeente' AND m.parent_code IN (SELECT unnest(?))",
+                [list(municipalities)],
+            )
+            .df()
+        )
 
     def area_names(self, codes: list[str], levels: tuple[str, ...]) -> dict[str, str]:
         """Code → name of the areas of ``levels`` among ``codes``."""
-        return dict(self.cursor().execute(
-            "SELECT code, name FROM areas WHERE level IN (SELECT unnest(?)) AND code IN (SELECT unnest(?))",
-            [list(levels), list(codes)]).fetchall())
+        return dict(
+            self.cursor()
+            .execute(
+                "SELECT code, name FROM areas WHERE level IN (SELECT unnest(?)) AND code IN (SELECT unnest(?))",
+                [list(levels), list(codes)],
+            )
+            .fetchall()
+        )
 
     def datasets(self) -> pd.DataFrame:
         return self.query_df("SELECT * FROM datasets ORDER BY imported_at")
@@ -339,7 +392,8 @@ class Datasets:
                 " AND p.parent_level = ? AND p.parent_code = ?)"
                 " OR EXISTS (SELECT 1 FROM area_parents s JOIN area_parents t ON t.level = 'statsec'"
                 " AND t.code = s.code WHERE s.level = 'statsec' AND s.parent_level = ? AND s.parent_code = ?"
-                " AND t.parent_level = a.level AND t.parent_code = a.code AND list_contains(?::VARCHAR[], a.level)))")
+                " AND t.parent_level = a.level AND t.parent_code = a.code AND list_contains(?::VARCHAR[], a.level)))"
+            )
             finer = [lv for lv in finer_levels(within[0]) if lv != "statsec"] if within[0] in LEVEL_CODES else []
             params += [*within, *within, finer]
         if level is not None:
@@ -352,12 +406,16 @@ class Datasets:
     def areas_by_mapped_sectors(self, level: str, within: tuple[str, str] | None = None) -> list[str]:
         """Codes of ``level`` with at least one mapped sector, most mapped sectors first
         (optionally only the sectors inside ``within`` = (parent level, parent code))."""
-        sql = ("SELECT p.parent_code FROM area_parents p JOIN areas a ON a.level = 'statsec' AND a.code = p.code"
-               " AND a.geom_display IS NOT NULL WHERE p.level = 'statsec' AND p.parent_level = ?")
+        sql = (
+            "SELECT p.parent_code FROM area_parents p JOIN areas a ON a.level = 'statsec' AND a.code = p.code"
+            " AND a.geom_display IS NOT NULL WHERE p.level = 'statsec' AND p.parent_level = ?"
+        )
         params: list = [level]
         if within is not None:
-            sql += (" AND p.code IN (SELECT code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
-                    " AND parent_code = ?)")
+            sql += (
+                " AND p.code IN (SELECT code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
+                " AND parent_code = ?)"
+            )
             params += list(within)
         rows = self.cursor().execute(sql + " GROUP BY 1 ORDER BY count(*) DESC, 1", params).fetchall()
         return [r[0] for r in rows]
@@ -373,7 +431,8 @@ class Datasets:
             "            AND g.parent_level = 'gemeente' WHERE w.level = 'statsec' GROUP BY 1, 2) s"
             "   ON s.level = a.level AND s.code = a.code"
             " WHERE a.name IS NOT NULL AND a.level IN (SELECT unnest(?))",
-            [list(levels)])
+            [list(levels)],
+        )
 
     def find_area(self, code: str, level: str | None = None) -> pd.DataFrame:
         sql = "SELECT level, code, name FROM areas WHERE code = ?"
@@ -400,21 +459,29 @@ class Datasets:
     def sectors_within(self, parent_level: str, parent_codes: list[str]) -> list[str]:
         if parent_level == "statsec":
             return list(parent_codes)
-        rows = self.cursor().execute(
-            "SELECT DISTINCT code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
-            " AND parent_code IN (SELECT unnest(?)) ORDER BY code",
-            [parent_level, list(parent_codes)],
-        ).fetchall()
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT DISTINCT code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
+                " AND parent_code IN (SELECT unnest(?)) ORDER BY code",
+                [parent_level, list(parent_codes)],
+            )
+            .fetchall()
+        )
         return [r[0] for r in rows]
 
     def sectors_by_parent(self, parent_level: str, parent_codes: list[str]) -> dict[str, set[str]]:
         """The sectors inside each of ``parent_codes`` (of ``parent_level``), by parent; a parent without
         sectors in the store is left out."""
-        rows = self.cursor().execute(
-            "SELECT parent_code, code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
-            " AND parent_code IN (SELECT unnest(?))",
-            [parent_level, list(parent_codes)],
-        ).fetchall()
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT parent_code, code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
+                " AND parent_code IN (SELECT unnest(?))",
+                [parent_level, list(parent_codes)],
+            )
+            .fetchall()
+        )
         out: dict[str, set[str]] = {}
         for parent, code in rows:
             out.setdefault(parent, set()).add(code)
@@ -426,11 +493,14 @@ class Datasets:
             [level, code, parent_level],
         )
 
-    def observations(self, variables: list[str], periods: list[str],
-                     areas: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    def observations(
+        self, variables: list[str], periods: list[str], areas: list[tuple[str, str]] | None = None
+    ) -> pd.DataFrame:
         """Observations of ``variables`` in ``periods``, for the given (level, code) areas or all."""
-        sql = ("SELECT area_level, area_code, variable, period, value, status FROM observations"
-               " WHERE variable IN (SELECT unnest(?)) AND period IN (SELECT unnest(?))")
+        sql = (
+            "SELECT area_level, area_code, variable, period, value, status FROM observations"
+            " WHERE variable IN (SELECT unnest(?)) AND period IN (SELECT unnest(?))"
+        )
         params: list = [list(variables), list(periods)]
         if areas is not None:
             keys = pd.DataFrame(areas, columns=["area_level", "area_code"]).drop_duplicates()
@@ -438,7 +508,9 @@ class Datasets:
             cur.register("wanted_areas", keys)
             try:
                 return cur.execute(
-                    sql.replace("FROM observations", "FROM observations JOIN wanted_areas USING (area_level, area_code)"),
+                    sql.replace(
+                        "FROM observations", "FROM observations JOIN wanted_areas USING (area_level, area_code)"
+                    ),
                     params,
                 ).df()
             finally:
@@ -447,20 +519,28 @@ class Datasets:
 
     def periods(self, variables: list[str] | None = None) -> list[str]:
         if variables:
-            rows = self.cursor().execute(
-                "SELECT DISTINCT period FROM observations WHERE variable IN (SELECT unnest(?)) ORDER BY period",
-                [list(variables)],
-            ).fetchall()
+            rows = (
+                self.cursor()
+                .execute(
+                    "SELECT DISTINCT period FROM observations WHERE variable IN (SELECT unnest(?)) ORDER BY period",
+                    [list(variables)],
+                )
+                .fetchall()
+            )
         else:
             rows = self.cursor().execute("SELECT DISTINCT period FROM observations ORDER BY period").fetchall()
         return [r[0] for r in rows]
 
     def variable_periods(self, variables: list[str]) -> pd.DataFrame:
         """Each (variable, period) with at least one observation of ``variables``."""
-        return self.cursor().execute(
-            "SELECT DISTINCT variable, period FROM observations WHERE variable IN (SELECT unnest(?))",
-            [list(variables)],
-        ).df()
+        return (
+            self.cursor()
+            .execute(
+                "SELECT DISTINCT variable, period FROM observations WHERE variable IN (SELECT unnest(?))",
+                [list(variables)],
+            )
+            .df()
+        )
 
     def variables(self) -> set[str]:
         """Every variable with at least one observation (e.g. no access counts before layers are imported)."""
@@ -469,9 +549,11 @@ class Datasets:
 
     def variable_datasets(self, variables: list[str]) -> pd.DataFrame:
         """Which dataset holds which of ``variables`` for which period: dataset_id, variable, period (each once)."""
-        return self.query_df("SELECT DISTINCT dataset_id, variable, period FROM observations"
-                             " WHERE variable IN (SELECT unnest(?)) ORDER BY dataset_id, variable, period",
-                             [list(variables)])
+        return self.query_df(
+            "SELECT DISTINCT dataset_id, variable, period FROM observations"
+            " WHERE variable IN (SELECT unnest(?)) ORDER BY dataset_id, variable, period",
+            [list(variables)],
+        )
 
     def level_counts(self) -> pd.DataFrame:
         return self.query_df("SELECT level, count(*) AS n FROM areas GROUP BY level")

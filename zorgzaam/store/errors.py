@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 
-
-
 class StoreError(RuntimeError):
     """A problem with the database, worded for the user (Dutch)."""
 
@@ -21,6 +19,7 @@ def _checked_note(notes: str | None, hint: str) -> str:
     """A note as kept (stripped), or StoreError in Dutch when it is too long; ``hint`` says what to do instead."""
     text = (notes or "").strip()
     if len(text) > MAX_NOTE_CHARS:
-        raise StoreError(f"Deze notitie is te lang ({len(text):,} tekens; maximum {MAX_NOTE_CHARS:,}). ".replace(",", ".")
-                         + hint)
+        raise StoreError(
+            f"Deze notitie is te lang ({len(text):,} tekens; maximum {MAX_NOTE_CHARS:,}). ".replace(",", ".") + hint
+        )
     return text

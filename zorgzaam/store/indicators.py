@@ -21,17 +21,31 @@ class Indicators:
         cur.execute("DELETE FROM base_counts WHERE is_builtin IS NOT FALSE")
         cur.executemany(
             "INSERT OR REPLACE INTO base_counts (code, label, unit, sum_of, is_builtin) VALUES (?, ?, ?, ?, TRUE)",
-            [[b.code, b.label, b.unit, list(b.sum_of)]
-             for b in [*catalogue.base_counts.values(), *catalogue.computed_counts.values()]
-             if not b.code.startswith(USER_PREFIX)],
+            [
+                [b.code, b.label, b.unit, list(b.sum_of)]
+                for b in [*catalogue.base_counts.values(), *catalogue.computed_counts.values()]
+                if not b.code.startswith(USER_PREFIX)
+            ],
         )
         cur.execute("DELETE FROM indicators WHERE is_builtin")
         cur.executemany(
             "INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
             [
                 [
-                    i.code, i.label, i.theme, i.definition, i.formula, list(i.numerator), list(i.denominator),
-                    i.multiplier, i.unit, i.denominator_kind, i.source, list(i.signals), i.direction, i.decimals,
+                    i.code,
+                    i.label,
+                    i.theme,
+                    i.definition,
+                    i.formula,
+                    list(i.numerator),
+                    list(i.denominator),
+                    i.multiplier,
+                    i.unit,
+                    i.denominator_kind,
+                    i.source,
+                    list(i.signals),
+                    i.direction,
+                    i.decimals,
                 ]
                 for i in catalogue.indicators.values()
             ],
@@ -49,12 +63,30 @@ class Indicators:
 
         def work(cur):
             for b in bases:
-                cur.execute("INSERT OR REPLACE INTO base_counts (code, label, unit, sum_of, is_builtin)"
-                            " VALUES (?, ?, ?, ?, FALSE)", [b.code, b.label, b.unit, []])
+                cur.execute(
+                    "INSERT OR REPLACE INTO base_counts (code, label, unit, sum_of, is_builtin)"
+                    " VALUES (?, ?, ?, ?, FALSE)",
+                    [b.code, b.label, b.unit, []],
+                )
             cur.execute(
                 "INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
-                [i.code, i.label, i.theme, i.definition, i.formula, list(i.numerator), list(i.denominator),
-                 i.multiplier, i.unit, i.denominator_kind, i.source, list(i.signals), i.direction, i.decimals])
+                [
+                    i.code,
+                    i.label,
+                    i.theme,
+                    i.definition,
+                    i.formula,
+                    list(i.numerator),
+                    list(i.denominator),
+                    i.multiplier,
+                    i.unit,
+                    i.denominator_kind,
+                    i.source,
+                    list(i.signals),
+                    i.direction,
+                    i.decimals,
+                ],
+            )
             self._bump_catalogue(cur)
 
         self._write(work)
@@ -63,12 +95,16 @@ class Indicators:
         """Remove a user indicator (and its base count when no other user indicator uses it)."""
 
         def work(cur):
-            rows = cur.execute("SELECT list_concat(numerator, denominator) FROM indicators"
-                               " WHERE code = ? AND NOT is_builtin", [code]).fetchall()
+            rows = cur.execute(
+                "SELECT list_concat(numerator, denominator) FROM indicators WHERE code = ? AND NOT is_builtin", [code]
+            ).fetchall()
             cur.execute("DELETE FROM indicators WHERE code = ? AND NOT is_builtin", [code])
-            for base in (rows[0][0] if rows else []):
-                used = cur.execute("SELECT count(*) FROM indicators WHERE NOT is_builtin AND list_contains("
-                                   "list_concat(numerator, denominator), ?)", [base]).fetchall()[0][0]
+            for base in rows[0][0] if rows else []:
+                used = cur.execute(
+                    "SELECT count(*) FROM indicators WHERE NOT is_builtin AND list_contains("
+                    "list_concat(numerator, denominator), ?)",
+                    [base],
+                ).fetchall()[0][0]
                 if not used:
                     cur.execute("DELETE FROM base_counts WHERE code = ? AND is_builtin = FALSE", [base])
             self._bump_catalogue(cur)
@@ -90,10 +126,25 @@ class Indicators:
         if version is not None and self.schema_version() >= 10:
             cur = self.cursor()
             bases = cur.execute("SELECT code, label, unit FROM base_counts WHERE is_builtin = FALSE").fetchall()
-            names = ["code", "label", "theme", "definition", "formula", "numerator", "denominator", "multiplier",
-                     "unit", "denominator_kind", "source", "signals", "direction", "decimals"]
-            rows = cur.execute(f"SELECT {', '.join(names)} FROM indicators WHERE NOT is_builtin ORDER BY label"
-                               ).fetchall()
+            names = [
+                "code",
+                "label",
+                "theme",
+                "definition",
+                "formula",
+                "numerator",
+                "denominator",
+                "multiplier",
+                "unit",
+                "denominator_kind",
+                "source",
+                "signals",
+                "direction",
+                "decimals",
+            ]
+            rows = cur.execute(
+                f"SELECT {', '.join(names)} FROM indicators WHERE NOT is_builtin ORDER BY label"
+            ).fetchall()
             inds = []
             for row in rows:
                 values = dict(zip(names, row))

@@ -6,23 +6,36 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 
 
-
-
 class Mappings:
     """Remembered column and amenity-tag mappings."""
 
     def column_mappings(self) -> list[tuple[str, str, str | None]]:
         """(column name, target kind, target code) the werkgroep chose in earlier imports."""
-        return self.cursor().execute(
-            "SELECT column_name, target_kind, target_code FROM column_mappings ORDER BY column_name").fetchall()
+        return (
+            self.cursor()
+            .execute("SELECT column_name, target_kind, target_code FROM column_mappings ORDER BY column_name")
+            .fetchall()
+        )
 
-    _MAPPING_COLUMNS = ("column_name", "target_kind", "target_code", "label", "unit", "denominator", "multiplier",
-                        "extra_kind", "other_column")
+    _MAPPING_COLUMNS = (
+        "column_name",
+        "target_kind",
+        "target_code",
+        "label",
+        "unit",
+        "denominator",
+        "multiplier",
+        "extra_kind",
+        "other_column",
+    )
 
     def column_mapping_rows(self) -> list[dict]:
         """Every remembered column mapping with an extra indicator's label, unit, denominator and multiplier."""
-        rows = self.cursor().execute(
-            f"SELECT {', '.join(self._MAPPING_COLUMNS)} FROM column_mappings ORDER BY column_name").fetchall()
+        rows = (
+            self.cursor()
+            .execute(f"SELECT {', '.join(self._MAPPING_COLUMNS)} FROM column_mappings ORDER BY column_name")
+            .fetchall()
+        )
         return [dict(zip(self._MAPPING_COLUMNS, r)) for r in rows]
 
     def save_column_mappings(self, rows: list[tuple]) -> None:
@@ -35,7 +48,9 @@ class Mappings:
         def work(cur):
             cur.executemany(
                 f"INSERT OR REPLACE INTO column_mappings ({', '.join(self._MAPPING_COLUMNS)}, saved_at)"
-                f" VALUES ({', '.join('?' * (n + 1))})", [[*r, now] for r in padded])
+                f" VALUES ({', '.join('?' * (n + 1))})",
+                [[*r, now] for r in padded],
+            )
 
         self._write(work)
 
@@ -65,8 +80,10 @@ class Mappings:
         now = datetime.now(timezone.utc).replace(tzinfo=None)
 
         def work(cur):
-            cur.executemany("INSERT OR REPLACE INTO amenity_tag_mappings (tag, category, saved_at) VALUES (?, ?, ?)",
-                            [[str(t), c or None, now] for t, c in mapping.items()])
+            cur.executemany(
+                "INSERT OR REPLACE INTO amenity_tag_mappings (tag, category, saved_at) VALUES (?, ?, ?)",
+                [[str(t), c or None, now] for t, c in mapping.items()],
+            )
 
         self._write(work)
 

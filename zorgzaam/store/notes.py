@@ -31,20 +31,30 @@ class SummaryNotes:
 
     def summary_notes(self, area_level: str, area_code: str, period: str) -> dict[str, str]:
         """The werkgroep's notes per summary question for an area and period."""
-        rows = self.cursor().execute(
-            "SELECT question, notes FROM summary_notes WHERE area_level = ? AND area_code = ? AND period = ?",
-            [area_level, area_code, period],
-        ).fetchall()
+        rows = (
+            self.cursor()
+            .execute(
+                "SELECT question, notes FROM summary_notes WHERE area_level = ? AND area_code = ? AND period = ?",
+                [area_level, area_code, period],
+            )
+            .fetchall()
+        )
         return dict(rows)
 
-    def summary_notes_in_zone(self, periods: list[str], elz: str, municipalities: list[str],
-                              sectors: list[str]) -> pd.DataFrame:
+    def summary_notes_in_zone(
+        self, periods: list[str], elz: str, municipalities: list[str], sectors: list[str]
+    ) -> pd.DataFrame:
         """Notes of ``periods`` written for the care zone, one of its municipalities or one of its sectors:
         area_level, area_code, period, question, notes (zone first, then municipalities, then sectors)."""
-        return self.cursor().execute(
-            "SELECT area_level, area_code, period, question, notes FROM summary_notes"
-            " WHERE period IN (SELECT unnest(?)) AND ((area_level = 'elz' AND area_code = ?)"
-            " OR (area_level = 'gemeente' AND area_code IN (SELECT unnest(?)))"
-            " OR (area_level = 'statsec' AND area_code IN (SELECT unnest(?))))"
-            " ORDER BY area_level DESC, area_code, period, question",
-            [list(periods), elz, list(municipalities), list(sectors)]).df()
+        return (
+            self.cursor()
+            .execute(
+                "SELECT area_level, area_code, period, question, notes FROM summary_notes"
+                " WHERE period IN (SELECT unnest(?)) AND ((area_level = 'elz' AND area_code = ?)"
+                " OR (area_level = 'gemeente' AND area_code IN (SELECT unnest(?)))"
+                " OR (area_level = 'statsec' AND area_code IN (SELECT unnest(?))))"
+                " ORDER BY area_level DESC, area_code, period, question",
+                [list(periods), elz, list(municipalities), list(sectors)],
+            )
+            .df()
+        )

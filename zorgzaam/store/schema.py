@@ -14,8 +14,20 @@ STATUSES = ("ok", "verborgen", "ontbrekend", "nvt")
 
 # Migration 4's columns of place_access, frozen with it (a later category needs a new migration).
 _V4_CATEGORIES = (
-    "voedingswinkel", "supermarkt", "bakker", "slager", "huisarts", "apotheek", "school", "post", "bank",
-    "lokaal_dienstencentrum", "woonzorgcentrum", "zitbank", "openbaar_toilet", "groen",
+    "voedingswinkel",
+    "supermarkt",
+    "bakker",
+    "slager",
+    "huisarts",
+    "apotheek",
+    "school",
+    "post",
+    "bank",
+    "lokaal_dienstencentrum",
+    "woonzorgcentrum",
+    "zitbank",
+    "openbaar_toilet",
+    "groen",
 )
 _V4_DISTANCES = ("dist_food", "dist_basket", "dist_bus_0", "dist_bus_1", "dist_bus_2", "dist_bus_4", "dist_belbus")
 PLACE_ACCESS_COLUMNS: tuple[str, ...] = (
@@ -31,8 +43,13 @@ def _place_access_ddl() -> str:
     # Distances in metres as FLOAT (4 bytes; a centimetre is noise at this scale), counts INTEGER.
     # No primary key: at 1.4 million rows its index would cost more than the table (see observations);
     # the rows come from grid_cells, whose key is (dataset_id, layer, x, y).
-    typed = {"x": "DOUBLE NOT NULL", "y": "DOUBLE NOT NULL", "statsec": "VARCHAR",
-             "residents": "DOUBLE NOT NULL", "settlement": "VARCHAR NOT NULL"}
+    typed = {
+        "x": "DOUBLE NOT NULL",
+        "y": "DOUBLE NOT NULL",
+        "statsec": "VARCHAR",
+        "residents": "DOUBLE NOT NULL",
+        "settlement": "VARCHAR NOT NULL",
+    }
     cols = ["dataset_id VARCHAR NOT NULL"] + [
         f"{c} {typed.get(c) or ('INTEGER NOT NULL' if c.startswith(('n400_', 'n1200_')) else 'FLOAT')}"
         for c in PLACE_ACCESS_COLUMNS
@@ -399,8 +416,17 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # Tables whose rows belong to one dataset (replaced or deleted together).
-_DATASET_TABLES = ("areas", "area_parents", "observations", "features", "stops", "grid_cells", "place_access",
-                   "sector_crosswalk", "datasets")
+_DATASET_TABLES = (
+    "areas",
+    "area_parents",
+    "observations",
+    "features",
+    "stops",
+    "grid_cells",
+    "place_access",
+    "sector_crosswalk",
+    "datasets",
+)
 
 
 def feature_bounds(geom_lambert) -> pd.DataFrame:
@@ -445,9 +471,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int
                         step(con)
                     else:
                         con.execute(step)
-                con.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
-                )
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")

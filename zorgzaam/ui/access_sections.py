@@ -39,8 +39,11 @@ def access_step() -> None:
     if inputs.computed_at is None:
         st.info("Nog niet berekend voor de eigen gegevens.", icon=":material/info:")
     elif inputs.is_stale:
-        st.warning(f"Berekend op {format_date(inputs.computed_at)}, maar er is daarna nog iets geïmporteerd: "
-                   "bereken opnieuw zodat de kaarten de nieuwe lagen gebruiken.", icon=":material/update:")
+        st.warning(
+            f"Berekend op {format_date(inputs.computed_at)}, maar er is daarna nog iets geïmporteerd: "
+            "bereken opnieuw zodat de kaarten de nieuwe lagen gebruiken.",
+            icon=":material/update:",
+        )
     else:
         st.caption(f"{ACCESS_TITLE}: laatst berekend op {format_date(inputs.computed_at)} met de lagen hierboven.")
     if inputs.blocking:
@@ -55,6 +58,9 @@ def access_step() -> None:
                 st.session_state[FLASH_KEY] = (False, f"{exc} Er is niets veranderd.")
             except Exception:  # never a traceback on the page; the log has it
                 log.exception("access computation failed")
-                st.session_state[FLASH_KEY] = (False, "De berekening liep fout door een onverwachte fout. Er is "
-                                                      "niets veranderd; meld het aan de beheerder.")
+                st.session_state[FLASH_KEY] = (
+                    False,
+                    "De berekening liep fout door een onverwachte fout. Er is "
+                    "niets veranderd; meld het aan de beheerder.",
+                )
         st.rerun()

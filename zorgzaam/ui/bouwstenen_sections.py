@@ -22,32 +22,50 @@ from .state import AreaChoice
 def render_scores(history: list[Assessment], light_threshold: int) -> Assessment | None:
     """The latest assessment by cluster beside the one before; returns the latest."""
     if not history:
-        st.info("Nog geen zelfevaluatie voor deze werkgroep. Scoor de 9 bouwstenen links in de zijbalk "
-                "(of neem de scores over uit een peiling) en bewaar ze.")
+        st.info(
+            "Nog geen zelfevaluatie voor deze werkgroep. Scoor de 9 bouwstenen links in de zijbalk "
+            "(of neem de scores over uit een peiling) en bewaar ze."
+        )
         return None
     current = history[-1]
     previous = history[-2] if len(history) > 1 else None
-    st.markdown(f"Zelfevaluatie van **{format_date(current.assessed_on)}** ({current.source_label}), "
-                f"{current.scored} van de 9 bouwstenen gescoord"
-                + (f"; het ruitje is de score van {format_date(previous.assessed_on)}." if previous else "."))
-    st.plotly_chart(score_chart(current, previous, light_threshold), width="stretch", key="score_chart",
-                    config={"displaylogo": False})
+    st.markdown(
+        f"Zelfevaluatie van **{format_date(current.assessed_on)}** ({current.source_label}), "
+        f"{current.scored} van de 9 bouwstenen gescoord"
+        + (f"; het ruitje is de score van {format_date(previous.assessed_on)}." if previous else ".")
+    )
+    st.plotly_chart(
+        score_chart(current, previous, light_threshold),
+        width="stretch",
+        key="score_chart",
+        config={"displaylogo": False},
+    )
     light = bouwstenen.light_bouwstenen(current.scores, light_threshold)
     if light:
         names = ", ".join(f"**{bouwstenen.by_code(c).name}**" for c in light)
-        st.warning(f"Licht (score 1 tot {light_threshold}): {names}. Hier is nog weinig of niets in beweging.",
-                   icon=":material/lightbulb:")
+        st.warning(
+            f"Licht (score 1 tot {light_threshold}): {names}. Hier is nog weinig of niets in beweging.",
+            icon=":material/lightbulb:",
+        )
     means = bouwstenen.cluster_means(current.scores)
     cols = st.columns(len(means))
     for col, (cluster, mean) in zip(cols, means.items()):
-        col.metric(bouwstenen.CLUSTERS[cluster], format_number(mean, 1) if mean is not None else "-",
-                   help="Gemiddelde van de gescoorde bouwstenen van deze cluster; niet gescoorde tellen niet mee.")
+        col.metric(
+            bouwstenen.CLUSTERS[cluster],
+            format_number(mean, 1) if mean is not None else "-",
+            help="Gemiddelde van de gescoorde bouwstenen van deze cluster; niet gescoorde tellen niet mee.",
+        )
     if previous is not None:
         delta = werkgroep.changes(previous, current)
         moved = [(bouwstenen.by_code(c), d) for c, d in delta.items() if d]
         if moved:
-            st.caption("Sinds " + format_date(previous.assessed_on) + ": " + "; ".join(
-                f"{b.name} {'+' if d > 0 else ''}{d}" for b, d in moved) + ".")
+            st.caption(
+                "Sinds "
+                + format_date(previous.assessed_on)
+                + ": "
+                + "; ".join(f"{b.name} {'+' if d > 0 else ''}{d}" for b, d in moved)
+                + "."
+            )
     return current
 
 
@@ -63,8 +81,13 @@ def render_history(history: list[Assessment], store: Store, team: str) -> None:
     wide.index = wide.index.get_level_values("name")
     with st.expander("Als tabel, en een zelfevaluatie wissen"):
         st.dataframe(wide.astype(object).where(wide.notna(), "–"), width="stretch")
-        day = st.selectbox("Zelfevaluatie", [a.assessed_on for a in history], format_func=format_date,
-                           index=len(history) - 1, key="delete_assessment_day")
+        day = st.selectbox(
+            "Zelfevaluatie",
+            [a.assessed_on for a in history],
+            format_func=format_date,
+            index=len(history) - 1,
+            key="delete_assessment_day",
+        )
         if st.button("Deze zelfevaluatie wissen", icon=":material/delete:", key="delete_assessment"):
             werkgroep.delete_assessment(store, team, day)
             st.toast(f"Zelfevaluatie van {format_date(day)} gewist", icon=":material/check:")
@@ -110,9 +133,15 @@ def render_reflection(store: Store, team: str, current: Assessment | None) -> No
                 key = _note_key(team, b.code)
                 if key not in st.session_state:
                     st.session_state[key] = notes.get(b.code, "")
-                st.text_area("Notities van de werkgroep", key=key, height=110, max_chars=MAX_NOTE_CHARS,
-                             on_change=_save_note, args=(store, team, b.code),
-                             placeholder="Wat zeggen jullie hierover? Noteer wat gezegd wordt, niet wie het zegt.")
+                st.text_area(
+                    "Notities van de werkgroep",
+                    key=key,
+                    height=110,
+                    max_chars=MAX_NOTE_CHARS,
+                    on_change=_save_note,
+                    args=(store, team, b.code),
+                    placeholder="Wat zeggen jullie hierover? Noteer wat gezegd wordt, niet wie het zegt.",
+                )
 
 
 # --------------------------------------------------------------------------- actions
@@ -132,17 +161,28 @@ def _place_input(kind: str, layers: ViewLayers, initial: StoredAction | None, pr
         names = dict(zip(sectors["code"], sectors["name"]))
         codes = sorted(names, key=lambda c: names[c])
         start = initial.action.sector if initial is not None and initial.action.sector in names else None
-        return st.selectbox("Sector", codes, index=codes.index(start) if start else None,
-                            format_func=lambda c: f"{names[c]} ({c})", key=f"{prefix}_sector",
-                            placeholder="Kies een sector")
+        return st.selectbox(
+            "Sector",
+            codes,
+            index=codes.index(start) if start else None,
+            format_func=lambda c: f"{names[c]} ({c})",
+            key=f"{prefix}_sector",
+            placeholder="Kies een sector",
+        )
     if kind == "voorziening":
         amen = layers.amenities.dropna(subset=["name"])
         if amen.empty:
             st.caption("Er zijn geen voorzieningen met een naam in deze gemeente.")
             return None
         labels = [f"{n} ({CATEGORY_LABELS.get(c, c)})" for n, c in zip(amen["name"], amen["category"])]
-        pick = st.selectbox("Voorziening", range(len(amen)), index=None, format_func=lambda i: labels[i],
-                            key=f"{prefix}_amenity", placeholder="Typ om te zoeken")
+        pick = st.selectbox(
+            "Voorziening",
+            range(len(amen)),
+            index=None,
+            format_func=lambda i: labels[i],
+            key=f"{prefix}_amenity",
+            placeholder="Typ om te zoeken",
+        )
         if pick is None:
             return None
         lon, lat = lambert_to_lonlat([amen["x"].iloc[pick]], [amen["y"].iloc[pick]])
@@ -167,23 +207,49 @@ def action_form(store: Store, team: str, layers: ViewLayers, initial: StoredActi
     prefix = f"act{initial.action_id}" if initial is not None else "actnew"
     a = initial.action if initial is not None else None
     kinds = list(PLACE_KINDS)
-    kind = st.radio("Waar speelt de actie zich af?", kinds, index=kinds.index(_initial_kind(initial)),
-                    format_func=PLACE_KINDS.get, horizontal=True, key=f"{prefix}_kind")
+    kind = st.radio(
+        "Waar speelt de actie zich af?",
+        kinds,
+        index=kinds.index(_initial_kind(initial)),
+        format_func=PLACE_KINDS.get,
+        horizontal=True,
+        key=f"{prefix}_kind",
+    )
     with st.form(f"{prefix}_form", clear_on_submit=initial is None, border=True):
-        title = st.text_input("Actie", value=a.title if a else "", max_chars=120, key=f"{prefix}_title",
-                              placeholder="bv. Burenbabbels in de Heistertseweg")
-        codes = st.multiselect("Bouwsteen/bouwstenen", [b.code for b in bouwstenen.BOUWSTENEN],
-                               default=list(a.bouwstenen) if a else [],
-                               format_func=lambda c: bouwstenen.by_code(c).name, key=f"{prefix}_codes",
-                               placeholder="Kies een of meer bouwstenen")
+        title = st.text_input(
+            "Actie",
+            value=a.title if a else "",
+            max_chars=120,
+            key=f"{prefix}_title",
+            placeholder="bv. Burenbabbels in de Heistertseweg",
+        )
+        codes = st.multiselect(
+            "Bouwsteen/bouwstenen",
+            [b.code for b in bouwstenen.BOUWSTENEN],
+            default=list(a.bouwstenen) if a else [],
+            format_func=lambda c: bouwstenen.by_code(c).name,
+            key=f"{prefix}_codes",
+            placeholder="Kies een of meer bouwstenen",
+        )
         statuses = list(bouwstenen.ACTION_STATUSES)
-        status = st.radio("Status", statuses, index=statuses.index(a.status) if a else 0,
-                          format_func=lambda s: bouwstenen.ACTION_STATUSES[s], key=f"{prefix}_status")
-        partners = st.text_input("Partners (gescheiden door komma's)", value=", ".join(a.partners) if a else "",
-                                 key=f"{prefix}_partners", placeholder="bv. OCMW, huisartsenkring, buurtcomité")
+        status = st.radio(
+            "Status",
+            statuses,
+            index=statuses.index(a.status) if a else 0,
+            format_func=lambda s: bouwstenen.ACTION_STATUSES[s],
+            key=f"{prefix}_status",
+        )
+        partners = st.text_input(
+            "Partners (gescheiden door komma's)",
+            value=", ".join(a.partners) if a else "",
+            key=f"{prefix}_partners",
+            placeholder="bv. OCMW, huisartsenkring, buurtcomité",
+        )
         levels: list[str | None] = [None, *bouwstenen.PARTICIPATION_LEVELS]
         participation = st.selectbox(
-            "Participatie van bewoners", levels, index=levels.index(a.participation) if a else 0,
+            "Participatie van bewoners",
+            levels,
+            index=levels.index(a.participation) if a else 0,
             format_func=lambda p: "niet ingevuld" if p is None else bouwstenen.PARTICIPATION_LEVELS[p][0],
             key=f"{prefix}_participation",
             help="\n".join(f"- **{label}**: {text}" for label, text in bouwstenen.PARTICIPATION_LEVELS.values()),
@@ -212,8 +278,14 @@ def action_form(store: Store, team: str, layers: ViewLayers, initial: StoredActi
 def render_action_list(store: Store, team: str, stored: list[StoredAction], layers: ViewLayers) -> None:
     names = dict(zip(layers.sectors_lambert["code"], layers.sectors_lambert["name"]))
     table = werkgroep.actions_table(stored, names).rename(columns=werkgroep.ACTION_TABLE_HEADERS)
-    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key=f"actions_table_{len(stored)}")
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"actions_table_{len(stored)}",
+    )
     rows = event.selection.rows if event is not None else []
     if not rows:
         st.caption("Klik een rij aan om die actie aan te passen of te verwijderen.")
@@ -231,14 +303,19 @@ def render_balance(stored: list[StoredAction]) -> None:
     actions = [s.action for s in stored]
     balance = bouwstenen.action_balance(actions)
     light = bouwstenen.light_by_actions(actions)
-    st.plotly_chart(balance_chart(balance, light), width="stretch", key="balance_chart",
-                    config={"displaylogo": False})
+    st.plotly_chart(balance_chart(balance, light), width="stretch", key="balance_chart", config={"displaylogo": False})
     if light:
-        st.warning("Licht uitgevallen (geen lopende of geplande actie): "
-                   + ", ".join(bouwstenen.by_code(c).name for c in light) + ". "
-                   + bouwstenen.STATUS_QUESTIONS["gemist"][2], icon=":material/lightbulb:")
-    st.caption("Een actie op meer bouwstenen telt bij elk van die bouwstenen mee. Gemiste acties (oranje) "
-               "tellen niet als inzet.")
+        st.warning(
+            "Licht uitgevallen (geen lopende of geplande actie): "
+            + ", ".join(bouwstenen.by_code(c).name for c in light)
+            + ". "
+            + bouwstenen.STATUS_QUESTIONS["gemist"][2],
+            icon=":material/lightbulb:",
+        )
+    st.caption(
+        "Een actie op meer bouwstenen telt bij elk van die bouwstenen mee. Gemiste acties (oranje) "
+        "tellen niet als inzet."
+    )
 
 
 ACTION_FILL = ([255, 255, 255, 90], [189, 215, 238, 200], [107, 174, 214, 210], [33, 113, 181, 220])
@@ -249,7 +326,7 @@ def _fill(total: int) -> list[int]:
 
 
 def _hex_rgb(hex_colour: str) -> list[int]:
-    return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)] + [255]
+    return [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)] + [255]
 
 
 def render_action_map(store: Store, choice: AreaChoice, stored: list[StoredAction], layers: ViewLayers) -> None:
@@ -265,21 +342,52 @@ def render_action_map(store: Store, choice: AreaChoice, stored: list[StoredActio
         f"<b>{n}</b> ({c})<br/>" + (f"{t} actie(s): {per_sector.loc[c, 'titles']}" if t else "geen actie")
         for n, c, t in zip(frame["name"], frame["code"], frame["total"])
     ]
-    layers_out = [pdk.Layer("PolygonLayer", id="actie_sectoren", data=polygon_rows(frame, ["tip", "fill"]),
-                            get_polygon="polygon", get_fill_color="fill", get_line_color=OUTLINE,
-                            line_width_min_pixels=1, stroked=True, filled=True, pickable=True)]
+    layers_out = [
+        pdk.Layer(
+            "PolygonLayer",
+            id="actie_sectoren",
+            data=polygon_rows(frame, ["tip", "fill"]),
+            get_polygon="polygon",
+            get_fill_color="fill",
+            get_line_color=OUTLINE,
+            line_width_min_pixels=1,
+            stroked=True,
+            filled=True,
+            pickable=True,
+        )
+    ]
     points = [s for s in stored if s.action.point is not None]
     if points:
-        layers_out.append(pdk.Layer(
-            "ScatterplotLayer", id="actie_punten",
-            data=[{"position": list(s.action.point), "fill": _hex_rgb(STATUS_COLOURS[s.action.status]),
-                   "tip": f"<b>{s.action.title}</b><br/>{s.action.status} · "
-                          + ", ".join(bouwstenen.by_code(c).name for c in s.action.bouwstenen)} for s in points],
-            get_position="position", get_fill_color="fill", get_line_color=[0, 0, 0, 255], stroked=True,
-            line_width_min_pixels=1.5, get_radius=60, radius_min_pixels=7, pickable=True,
-        ))
-    deck = pdk.Deck(layers=layers_out, initial_view_state=fit_view(frame), map_provider=None, map_style=None,
-                    tooltip={"html": "{tip}", "style": {"backgroundColor": "white", "color": "#111"}})
+        layers_out.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                id="actie_punten",
+                data=[
+                    {
+                        "position": list(s.action.point),
+                        "fill": _hex_rgb(STATUS_COLOURS[s.action.status]),
+                        "tip": f"<b>{s.action.title}</b><br/>{s.action.status} · "
+                        + ", ".join(bouwstenen.by_code(c).name for c in s.action.bouwstenen),
+                    }
+                    for s in points
+                ],
+                get_position="position",
+                get_fill_color="fill",
+                get_line_color=[0, 0, 0, 255],
+                stroked=True,
+                line_width_min_pixels=1.5,
+                get_radius=60,
+                radius_min_pixels=7,
+                pickable=True,
+            )
+        )
+    deck = pdk.Deck(
+        layers=layers_out,
+        initial_view_state=fit_view(frame),
+        map_provider=None,
+        map_style=None,
+        tooltip={"html": "{tip}", "style": {"backgroundColor": "white", "color": "#111"}},
+    )
     left, right = st.columns([3, 1])
     with left:
         st.pydeck_chart(deck, height=480, key="action_map")
@@ -289,14 +397,19 @@ def render_action_map(store: Store, choice: AreaChoice, stored: list[StoredActio
         legend = "".join(
             f"<div><span style='display:inline-block;width:14px;height:14px;border:1px solid #444;"
             f"background:rgba({c[0]},{c[1]},{c[2]},{c[3] / 255:.2f})'></span> {label}</div>"
-            for c, label in zip(ACTION_FILL, ("geen actie", "1 actie", "2 acties", "3 of meer")))
-        legend += "".join(f"<div><span style='color:{col}'>●</span> {s} (punt)</div>"
-                          for s, col in STATUS_COLOURS.items())
+            for c, label in zip(ACTION_FILL, ("geen actie", "1 actie", "2 acties", "3 of meer"))
+        )
+        legend += "".join(
+            f"<div><span style='color:{col}'>●</span> {s} (punt)</div>" for s, col in STATUS_COLOURS.items()
+        )
         st.markdown(legend, unsafe_allow_html=True)
-        st.markdown(f"**{without} van de {len(frame)} sectoren** van {choice.gemeente_name} hebben nog geen "
-                    "actie met een plaats.")
+        st.markdown(
+            f"**{without} van de {len(frame)} sectoren** van {choice.gemeente_name} hebben nog geen "
+            "actie met een plaats."
+        )
         if wide:
             st.markdown("**Gemeentebreed:** " + "; ".join(wide))
-    st.caption("Kaart zonder achtergrond (werkt zonder internet). Een actie op een punt telt mee in de sector "
-               "waarin het punt ligt.")
-
+    st.caption(
+        "Kaart zonder achtergrond (werkt zonder internet). Een actie op een punt telt mee in de sector "
+        "waarin het punt ligt."
+    )

@@ -31,7 +31,7 @@ def demo_store() -> Store:
 
 
 def source_choice() -> str:
-    """"eigen" when there is imported data and the user did not pick the demo, else "demo"."""
+    """ "eigen" when there is imported data and the user did not pick the demo, else "demo"."""
     if not own_store().has_own_data():
         return "demo"
     wanted = st.session_state.get(SOURCE_KEY) or st.query_params.get(SOURCE_KEY)
@@ -75,11 +75,17 @@ def data_version(store: Store) -> str:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_compute(
-    _store: Store, version: str, indicators: tuple[str, ...], areas: tuple[tuple[str, str], ...] | None = None,
-    level: str | None = None, within: tuple[str, str] | None = None, period: str | None = None,
+    _store: Store,
+    version: str,
+    indicators: tuple[str, ...],
+    areas: tuple[tuple[str, str], ...] | None = None,
+    level: str | None = None,
+    within: tuple[str, str] | None = None,
+    period: str | None = None,
 ) -> pd.DataFrame:
-    return compute(_store, list(indicators), areas=list(areas) if areas else None, level=level, within=within,
-                   period=period)
+    return compute(
+        _store, list(indicators), areas=list(areas) if areas else None, level=level, within=within, period=period
+    )
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -66,9 +66,14 @@ def source_picker() -> None:
         return
     st.session_state[SOURCE_KEY] = source_choice()  # the URL's choice on a first run; keeps it across pages
     choice = st.sidebar.segmented_control(
-        "Gegevens", list(SOURCES), format_func=SOURCES.get, key=SOURCE_KEY, required=True,
+        "Gegevens",
+        list(SOURCES),
+        format_func=SOURCES.get,
+        key=SOURCE_KEY,
+        required=True,
         help="Eigen gegevens: wat jullie importeerden (pagina Gegevens). Demo: de fictieve eerstelijnszone "
-             "Heidekempen, om de app te leren kennen. De twee worden nooit gemengd.")
+        "Heidekempen, om de app te leren kennen. De twee worden nooit gemengd.",
+    )
     st.query_params[SOURCE_KEY] = choice
 
 
@@ -80,22 +85,41 @@ def demo_notice(store: Store) -> None:
         )
 
 
-def source_line(store: Store, indicators: Iterable[str] = (), layers: Iterable[str] = (), *,
-                period: str | None = None, categories: Iterable[str] | None = None,
-                variables: Iterable[str] = ()) -> str:
+def source_line(
+    store: Store,
+    indicators: Iterable[str] = (),
+    layers: Iterable[str] = (),
+    *,
+    period: str | None = None,
+    categories: Iterable[str] | None = None,
+    variables: Iterable[str] = (),
+) -> str:
     """Who the figures of a view come from, in words for its caption: only the datasets of the ``indicators``
     (codes) and map ``layers`` it shows, each by its own name and file and period (``zorgzaam.sources``).
     ``variables``: stored variables shown as they are. Without any of these: every dataset of the store."""
     from .data import data_version
 
-    return _cached_source_line(store, data_version(store), tuple(indicators), tuple(layers),
-                               None if period is None else str(period),
-                               None if categories is None else tuple(sorted(categories)), tuple(variables))
+    return _cached_source_line(
+        store,
+        data_version(store),
+        tuple(indicators),
+        tuple(layers),
+        None if period is None else str(period),
+        None if categories is None else tuple(sorted(categories)),
+        tuple(variables),
+    )
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _cached_source_line(_store: Store, version: str, indicators: tuple[str, ...], layers: tuple[str, ...],
-                        period: str | None, categories: tuple[str, ...] | None, variables: tuple[str, ...]) -> str:
+def _cached_source_line(
+    _store: Store,
+    version: str,
+    indicators: tuple[str, ...],
+    layers: tuple[str, ...],
+    period: str | None,
+    categories: tuple[str, ...] | None,
+    variables: tuple[str, ...],
+) -> str:
     from ..sources import UNKNOWN, all_sources, source_text
 
     if not indicators and not layers and not variables:

@@ -43,18 +43,34 @@ from .frame import demo_notice, source_picker
 log = logging.getLogger("zorgzaam")
 
 # Session-state keys.
-ROUND_KEY = "gegevens_upload_round"    # bumped after an import: a fresh, empty uploader
-FILES_KEY = "gegevens_files"           # {file_id: (name, bytes)}
-PLANS_KEY = "gegevens_plans"           # {unit key: PlannedUnit}
-MAPPING_KEY = "gegevens_mapping"       # {column: ColumnTarget} chosen in this session
-TAGS_KEY = "gegevens_tags"             # {OSM tag: category or None} chosen in this session
+ROUND_KEY = "gegevens_upload_round"  # bumped after an import: a fresh, empty uploader
+FILES_KEY = "gegevens_files"  # {file_id: (name, bytes)}
+PLANS_KEY = "gegevens_plans"  # {unit key: PlannedUnit}
+MAPPING_KEY = "gegevens_mapping"  # {column: ColumnTarget} chosen in this session
+TAGS_KEY = "gegevens_tags"  # {OSM tag: category or None} chosen in this session
 TAGS_ROUND_KEY = "gegevens_tags_round"  # bumped after the tag table is applied: a fresh editor
-FLASH_KEY = "gegevens_flash"           # outcomes of the last import or deletion, shown once
+FLASH_KEY = "gegevens_flash"  # outcomes of the last import or deletion, shown once
 AREA_AFTER_KEY = "gegevens_area_after"  # (elz, gemeente) to show after an import, set before the pickers run
-PERIOD_PREFIX = "gegevens_periode|"    # + a file's name: the period of a plain table (a text input)
+PERIOD_PREFIX = "gegevens_periode|"  # + a file's name: the period of a plain table (a text input)
 
-UPLOAD_TYPES = ["zip", "geojson", "json", "shp", "shx", "dbf", "prj", "cpg", "gpkg", "sqlite", "csv", "txt",
-                "xlsx", "xls", "tif", "tiff"]
+UPLOAD_TYPES = [
+    "zip",
+    "geojson",
+    "json",
+    "shp",
+    "shx",
+    "dbf",
+    "prj",
+    "cpg",
+    "gpkg",
+    "sqlite",
+    "csv",
+    "txt",
+    "xlsx",
+    "xls",
+    "tif",
+    "tiff",
+]
 #: Unmatched codes are listed inline up to this many, in an expander beyond.
 INLINE_CODES = 10
 #: Rows of the sample table under a preview.
@@ -63,8 +79,10 @@ SAMPLE_ROWS = 10
 _SKIP = "skip"
 _EXTRA = "extra"
 NOT_IMPORTED = "niet importeren"
-UNEXPECTED = ("zorgzaam kon {what} niet verwerken door een onverwachte fout. Er is niets bewaard. Controleer of "
-              "het het originele bestand van de bron is; blijft het gebeuren, meld het dan aan de beheerder.")
+UNEXPECTED = (
+    "zorgzaam kon {what} niet verwerken door een onverwachte fout. Er is niets bewaard. Controleer of "
+    "het het originele bestand van de bron is; blijft het gebeuren, meld het dan aan de beheerder."
+)
 
 
 # --------------------------------------------------------------------------- planning (no widgets)
@@ -83,8 +101,9 @@ class PlannedDataset:
     def uses_mapping(self) -> bool:
         """Whether a changed column or tag mapping can change this plan (figures, amenities, or a problem
         while planning)."""
-        return self.dataset is not None and (self.problem is not None or any(
-            p.preview.kind in (figures.KIND, amenities.KIND) for p in self.plans))
+        return self.dataset is not None and (
+            self.problem is not None or any(p.preview.kind in (figures.KIND, amenities.KIND) for p in self.plans)
+        )
 
     @property
     def writable(self) -> list[ImportPlan]:
@@ -120,10 +139,16 @@ def upload_units(files: dict[str, tuple[str, bytes]]) -> dict[tuple[str, ...], l
     return units
 
 
-def plan_unit(files: dict[str, tuple[str, bytes]], ids: Sequence[str], store: Store,
-              mapping: dict[str, ColumnTarget], store_key: str, mapping_key: tuple,
-              amenity_mapping: dict[str, str | None] | None = None,
-              periods: dict[str, str] | None = None) -> PlannedUnit:
+def plan_unit(
+    files: dict[str, tuple[str, bytes]],
+    ids: Sequence[str],
+    store: Store,
+    mapping: dict[str, ColumnTarget],
+    store_key: str,
+    mapping_key: tuple,
+    amenity_mapping: dict[str, str | None] | None = None,
+    periods: dict[str, str] | None = None,
+) -> PlannedUnit:
     """Read and plan one unit against ``store``; every problem is kept, nothing is written.
     ``periods``: the period given per file name for a plain table (``importers.plan_dataset``)."""
     periods = periods or {}
@@ -136,19 +161,28 @@ def plan_unit(files: dict[str, tuple[str, bytes]], ids: Sequence[str], store: St
         items.append(PlannedDataset(", ".join(names), None, problem=exc))
     except Exception:  # noqa: BLE001 - one odd file must not take the page down
         log.exception("Onverwachte fout bij het uitpakken van %s", names)
-        items.append(PlannedDataset(", ".join(names), None,
-                                    problem=ImportProblem(UNEXPECTED.format(what=", ".join(names)))))
+        items.append(
+            PlannedDataset(", ".join(names), None, problem=ImportProblem(UNEXPECTED.format(what=", ".join(names))))
+        )
     else:
         for dataset in datasets:
             try:
-                items.append(PlannedDataset(dataset.label, dataset, plans=plan_dataset(
-                    dataset, store, mapping, amenity_mapping=amenity_mapping, period=periods.get(dataset.name))))
+                items.append(
+                    PlannedDataset(
+                        dataset.label,
+                        dataset,
+                        plans=plan_dataset(
+                            dataset, store, mapping, amenity_mapping=amenity_mapping, period=periods.get(dataset.name)
+                        ),
+                    )
+                )
             except ImportProblem as exc:
                 items.append(PlannedDataset(dataset.label, dataset, problem=exc))
             except Exception:  # noqa: BLE001 - see above; the other files still get their preview
                 log.exception("Onverwachte fout bij het lezen van %s", dataset.label)
-                items.append(PlannedDataset(dataset.label, dataset,
-                                            problem=ImportProblem(UNEXPECTED.format(what=dataset.label))))
+                items.append(
+                    PlannedDataset(dataset.label, dataset, problem=ImportProblem(UNEXPECTED.format(what=dataset.label)))
+                )
     return PlannedUnit(names, store_key, mapping_key, items, workdir)
 
 
@@ -167,10 +201,14 @@ def _apply_order(item: PlannedDataset) -> int:
     return min((APPLY_ORDER.get(p.preview.kind, 2) for p in item.plans), default=2)
 
 
-def import_planned(store: Store, items: Sequence[PlannedDataset], mapping: dict[str, ColumnTarget],
-                   progress: Callable[[float, str], None] | None = None,
-                   amenity_mapping: dict[str, str | None] | None = None,
-                   periods: dict[str, str] | None = None) -> list[Outcome]:
+def import_planned(
+    store: Store,
+    items: Sequence[PlannedDataset],
+    mapping: dict[str, ColumnTarget],
+    progress: Callable[[float, str], None] | None = None,
+    amenity_mapping: dict[str, str | None] | None = None,
+    periods: dict[str, str] | None = None,
+) -> list[Outcome]:
     """Write every writable plan, each all-or-nothing; a file is planned again when something was
     written before it (its codes then meet the new areas, like the CLI)."""
     todo = sorted((i for i in items if i.problem is None and i.writable), key=_apply_order)
@@ -186,6 +224,7 @@ def import_planned(store: Store, items: Sequence[PlannedDataset], mapping: dict[
         def report(fraction: float, what: str) -> None:
             if progress is not None:
                 progress(min(1.0, (done + fraction) / total), f"{text}: {what}")
+
         return report
 
     for item in todo + retry:
@@ -196,16 +235,25 @@ def import_planned(store: Store, items: Sequence[PlannedDataset], mapping: dict[
             continue
         if written and item.dataset is not None:
             try:
-                plans = [p for p in plan_dataset(item.dataset, store, mapping, amenity_mapping=amenity_mapping,
-                                                 period=(periods or {}).get(item.dataset.name))
-                         if p.writes_something]
+                plans = [
+                    p
+                    for p in plan_dataset(
+                        item.dataset,
+                        store,
+                        mapping,
+                        amenity_mapping=amenity_mapping,
+                        period=(periods or {}).get(item.dataset.name),
+                    )
+                    if p.writes_something
+                ]
             except ImportProblem as exc:
                 outcomes.append(Outcome(item.label, False, f"{item.label}: niets bewaard. {exc.message}"))
                 done += len(item.writable) or 1
                 continue
             if not plans:
-                outcomes.append(Outcome(item.label, False, f"{item.label}: niets bewaard; er bleef niets over om "
-                                                           "te importeren."))
+                outcomes.append(
+                    Outcome(item.label, False, f"{item.label}: niets bewaard; er bleef niets over om te importeren.")
+                )
                 done += len(item.writable) or 1
                 continue
         for plan in plans:
@@ -219,8 +267,9 @@ def import_planned(store: Store, items: Sequence[PlannedDataset], mapping: dict[
                 outcomes.append(Outcome(label, False, UNEXPECTED.format(what=label)))
             else:
                 written = True
-                outcomes.append(Outcome(label, True, f"{label}: bewaard als '{plan.title}' — {written_text(plan)}.",
-                                        plan))
+                outcomes.append(
+                    Outcome(label, True, f"{label}: bewaard als '{plan.title}' — {written_text(plan)}.", plan)
+                )
             done += 1
     return outcomes
 
@@ -250,15 +299,20 @@ def written_text(plan: ImportPlan) -> str:
     return ", ".join(parts) or "niets"
 
 
-def area_after_import(store: Store, plans: Sequence[ImportPlan], current_elz: str | None = None,
-                      current_gemeente: str | None = None) -> tuple[str, str | None] | None:
+def area_after_import(
+    store: Store, plans: Sequence[ImportPlan], current_elz: str | None = None, current_gemeente: str | None = None
+) -> tuple[str, str | None] | None:
     """The care zone (and municipality) to show after an import: the zone holding most of the sectors
     whose outlines were just imported, else the current choice when it still exists, else the first."""
     zones = store.areas("elz")
     if zones.empty:
         return None
-    codes = [c for p in plans if p.preview.kind == sectors.KIND and p.areas is not None
-             for c in p.areas.loc[p.areas["level"] == "statsec", "code"]]
+    codes = [
+        c
+        for p in plans
+        if p.preview.kind == sectors.KIND and p.areas is not None
+        for c in p.areas.loc[p.areas["level"] == "statsec", "code"]
+    ]
     zone = None
     if codes:
         parents = store.parents("statsec", codes)
@@ -304,8 +358,10 @@ def remembered_target_text(target: ColumnTarget) -> str:
     if target.kind == "extra":
         if target.denominator is None:
             return target.label()
-        return f"{target.label()}, gedeeld door {_denominator_label(target.denominator)} × " \
-               f"{format_number(target.multiplier or 1.0)}"
+        return (
+            f"{target.label()}, gedeeld door {_denominator_label(target.denominator)} × "
+            f"{format_number(target.multiplier or 1.0)}"
+        )
     return target.label() if target.kind == "skip" else f"{target.label()} ({target.code})"
 
 
@@ -346,13 +402,15 @@ def show_flash() -> None:
 
 def _datasets_table(store: Store) -> pd.DataFrame:
     rows = store.datasets()
-    return pd.DataFrame({
-        "Gegevens": rows["title"],
-        "Bron": rows["source"],
-        "Periode": rows["period_label"].fillna("-"),
-        "Bestand": rows["file_name"].fillna("-"),
-        "Geïmporteerd op": [f"{format_date(t)}, {t:%H:%M}" for t in rows["imported_at"]],
-    })
+    return pd.DataFrame(
+        {
+            "Gegevens": rows["title"],
+            "Bron": rows["source"],
+            "Periode": rows["period_label"].fillna("-"),
+            "Bestand": rows["file_name"].fillna("-"),
+            "Geïmporteerd op": [f"{format_date(t)}, {t:%H:%M}" for t in rows["imported_at"]],
+        }
+    )
 
 
 def _levels_line(store: Store) -> str:
@@ -372,14 +430,23 @@ def data_in_use() -> None:
     shown = source_choice()
     st.subheader("Welke gegevens gebruikt de app?")
     if shown == "eigen":
-        st.info("De pagina's tonen nu **jullie eigen gegevens**. Links in de zijbalk (Gegevens) kan je "
-                "overschakelen naar de demo.", icon=":material/database:")
+        st.info(
+            "De pagina's tonen nu **jullie eigen gegevens**. Links in de zijbalk (Gegevens) kan je "
+            "overschakelen naar de demo.",
+            icon=":material/database:",
+        )
     elif own.has_own_data():
-        st.info("De pagina's tonen nu **de demo (fictief)**. Links in de zijbalk (Gegevens) kan je "
-                "overschakelen naar jullie eigen gegevens.", icon=":material/science:")
+        st.info(
+            "De pagina's tonen nu **de demo (fictief)**. Links in de zijbalk (Gegevens) kan je "
+            "overschakelen naar jullie eigen gegevens.",
+            icon=":material/science:",
+        )
     else:
-        st.info("Er zijn nog geen eigen gegevens: de pagina's tonen **de demo (fictief)**. Zodra je hieronder "
-                "bestanden importeert, tonen ze jullie eigen gegevens.", icon=":material/science:")
+        st.info(
+            "Er zijn nog geen eigen gegevens: de pagina's tonen **de demo (fictief)**. Zodra je hieronder "
+            "bestanden importeert, tonen ze jullie eigen gegevens.",
+            icon=":material/science:",
+        )
 
     with st.container(border=True):
         st.markdown(f"**{SOURCES['eigen']}**" + (" — nu in gebruik" if shown == "eigen" else ""))
@@ -398,8 +465,10 @@ def data_in_use() -> None:
         else:
             demo = demo_store()
             st.dataframe(_datasets_table(demo), hide_index=True, width="stretch")
-            st.markdown(f"De eerstelijnszone Heidekempen is **fictief**, enkel om de app te leren kennen.  \n"
-                        f"Gebieden: {_levels_line(demo)}")
+            st.markdown(
+                f"De eerstelijnszone Heidekempen is **fictief**, enkel om de app te leren kennen.  \n"
+                f"Gebieden: {_levels_line(demo)}"
+            )
 
 
 def upload_explanation() -> None:
@@ -457,12 +526,17 @@ def upload_explanation() -> None:
 def uploaded_files() -> dict[str, tuple[str, bytes]]:
     """The uploader, and its files' bytes kept in the session by file id (read once per upload)."""
     round_ = st.session_state.setdefault(ROUND_KEY, 0)
-    uploads = st.file_uploader(
-        "Kies één of meer bestanden", type=UPLOAD_TYPES, accept_multiple_files=True,
-        key=f"gegevens_upload_{round_}",
-        help="Zip, GeoJSON, shapefile (.shp met .shx, .dbf, .prj en .cpg), GeoPackage, SpatiaLite, CSV, "
-             "tekstbestand, Excel of JSON.",
-    ) or []
+    uploads = (
+        st.file_uploader(
+            "Kies één of meer bestanden",
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
+            key=f"gegevens_upload_{round_}",
+            help="Zip, GeoJSON, shapefile (.shp met .shx, .dbf, .prj en .cpg), GeoPackage, SpatiaLite, CSV, "
+            "tekstbestand, Excel of JSON.",
+        )
+        or []
+    )
     kept: dict[str, tuple[str, bytes]] = st.session_state.setdefault(FILES_KEY, {})
     current = {u.file_id for u in uploads}
     for file_id in [i for i in kept if i not in current]:
@@ -480,10 +554,13 @@ def planned(files: dict[str, tuple[str, bytes]]) -> list[PlannedUnit]:
     tags: dict[str, str | None] = st.session_state.get(TAGS_KEY, {})
     store_key = data_version(own)
     periods = given_periods()
-    mapping_key = (tuple(tuple(r.values()) for r in own.column_mapping_rows()),
-                   tuple(sorted((c, repr(t)) for c, t in mapping.items())),
-                   tuple(own.amenity_tag_mappings().items()), tuple(sorted(tags.items())),
-                   tuple(sorted(periods.items())))
+    mapping_key = (
+        tuple(tuple(r.values()) for r in own.column_mapping_rows()),
+        tuple(sorted((c, repr(t)) for c, t in mapping.items())),
+        tuple(own.amenity_tag_mappings().items()),
+        tuple(sorted(tags.items())),
+        tuple(sorted(periods.items())),
+    )
     cache: dict[tuple[str, ...], PlannedUnit] = st.session_state.setdefault(PLANS_KEY, {})
     units = upload_units(files)
     for key in [k for k in cache if k not in units]:
@@ -491,14 +568,18 @@ def planned(files: dict[str, tuple[str, bytes]]) -> list[PlannedUnit]:
     out = []
     for key, ids in units.items():
         unit = cache.get(key)
-        stale = unit is None or unit.store_key != store_key or (
-            unit.mapping_key != mapping_key and any(i.uses_mapping for i in unit.items))
+        stale = (
+            unit is None
+            or unit.store_key != store_key
+            or (unit.mapping_key != mapping_key and any(i.uses_mapping for i in unit.items))
+        )
         if stale:
             if unit is not None:
                 unit.close()
             with st.spinner(f"{', '.join(files[i][0] for i in ids)} wordt gelezen …"):
-                unit = plan_unit(files, ids, own, mapping, store_key, mapping_key, amenity_mapping=tags,
-                                 periods=periods)
+                unit = plan_unit(
+                    files, ids, own, mapping, store_key, mapping_key, amenity_mapping=tags, periods=periods
+                )
             cache[key] = unit
         out.append(unit)
     return out
@@ -506,8 +587,11 @@ def planned(files: dict[str, tuple[str, bytes]]) -> list[PlannedUnit]:
 
 def given_periods() -> dict[str, str]:
     """The period typed per file (name → year) for plain tables."""
-    return {k[len(PERIOD_PREFIX):]: str(v).strip() for k, v in st.session_state.items()
-            if isinstance(k, str) and k.startswith(PERIOD_PREFIX) and v and str(v).strip()}
+    return {
+        k[len(PERIOD_PREFIX) :]: str(v).strip()
+        for k, v in st.session_state.items()
+        if isinstance(k, str) and k.startswith(PERIOD_PREFIX) and v and str(v).strip()
+    }
 
 
 def period_input(item: PlannedDataset) -> None:
@@ -518,10 +602,13 @@ def period_input(item: PlannedDataset) -> None:
     key = PERIOD_PREFIX + item.dataset.name
     typed = str(st.session_state.get(key) or "").strip()
     proposal = None if typed else plans[0].period_proposal
-    st.text_input("Periode van deze cijfers (jaar)", key=key,
-                  placeholder=f"{proposal} (uit de kolomnaam)" if proposal else "bv. 2025",
-                  help="Dit bestand heeft geen kolom met de periode. Leeg: het jaar in de naam van elke kolom (zoals "
-                       "population_2025 → 2025); een jaar hier geldt voor alle kolommen.")
+    st.text_input(
+        "Periode van deze cijfers (jaar)",
+        key=key,
+        placeholder=f"{proposal} (uit de kolomnaam)" if proposal else "bv. 2025",
+        help="Dit bestand heeft geen kolom met de periode. Leeg: het jaar in de naam van elke kolom (zoals "
+        "population_2025 → 2025); een jaar hier geldt voor alle kolommen.",
+    )
 
 
 def clear_upload() -> None:
@@ -551,13 +638,21 @@ def _raw_sample(plan: ImportPlan) -> pd.DataFrame | None:
     if plan.preview.sample is not None:
         return plan.preview.sample
     if plan.observations is not None:
-        return plan.observations.head(SAMPLE_ROWS)[["area_level", "area_code", "variable", "period", "value",
-                                                     "status"]].rename(columns={
-            "area_level": "niveau", "area_code": "gebied", "variable": "variabele", "period": "periode",
-            "value": "waarde"})
+        return plan.observations.head(SAMPLE_ROWS)[
+            ["area_level", "area_code", "variable", "period", "value", "status"]
+        ].rename(
+            columns={
+                "area_level": "niveau",
+                "area_code": "gebied",
+                "variable": "variabele",
+                "period": "periode",
+                "value": "waarde",
+            }
+        )
     if plan.areas is not None:
         return plan.areas.head(SAMPLE_ROWS)[["level", "code", "name"]].rename(
-            columns={"level": "niveau", "name": "naam"})
+            columns={"level": "niveau", "name": "naam"}
+        )
     return None
 
 
@@ -565,7 +660,7 @@ def show_plan(plan: ImportPlan) -> None:
     """One plan's preview: its lines, the unmatched codes, warnings, and a sample table."""
     preview = plan.preview
     lines = preview.lines()
-    lines = lines[:len(lines) - len(preview.warnings)]  # the warnings come last; shown as warnings below
+    lines = lines[: len(lines) - len(preview.warnings)]  # the warnings come last; shown as warnings below
     lines = [line for line in lines if not line.startswith("Niet herkend:")]
     st.markdown(f"**{lines[0]}**  \n" + "  \n".join(lines[1:]))
     if preview.unmatched:
@@ -581,8 +676,12 @@ def show_plan(plan: ImportPlan) -> None:
     if sample is not None and len(sample):
         shown, numeric = _dutch_numbers(sample)
         st.caption(f"De eerste {min(SAMPLE_ROWS, len(shown))} rijen")
-        st.dataframe(shown, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.TextColumn(alignment="right") for c in numeric})
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config={c: st.column_config.TextColumn(alignment="right") for c in numeric},
+        )
 
 
 def show_previews(units: Sequence[PlannedUnit]) -> list[PlannedDataset]:
@@ -596,8 +695,11 @@ def show_previews(units: Sequence[PlannedUnit]) -> list[PlannedDataset]:
                 st.markdown(f"**{item.label}**")
                 if brings_areas and item.dataset is not None:
                     # import_planned tries it again once the areas of the other files are written.
-                    st.warning(f"{item.problem.message} Dit bestand wordt bij het importeren na de gebieden uit "
-                               "de andere bestanden nog eens gelezen.", icon=":material/schedule:")
+                    st.warning(
+                        f"{item.problem.message} Dit bestand wordt bij het importeren na de gebieden uit "
+                        "de andere bestanden nog eens gelezen.",
+                        icon=":material/schedule:",
+                    )
                 else:
                     st.error(item.problem.message, icon=":material/error:")
                 if item.problem.details:
@@ -617,11 +719,19 @@ def mapping_step(items: Sequence[PlannedDataset]) -> None:
     columns = list(dict.fromkeys(c for item in items for plan in item.plans for c in plan.unmapped_columns))
     if not columns:
         return
-    sources = {c: f"{plan.source}, {plan.preview.file_names[0] if plan.preview.file_names else 'eigen bestand'}"
-               for item in items for plan in item.plans for c in plan.unmapped_columns}
+    sources = {
+        c: f"{plan.source}, {plan.preview.file_names[0] if plan.preview.file_names else 'eigen bestand'}"
+        for item in items
+        for plan in item.plans
+        for c in plan.unmapped_columns
+    }
     # The other columns of the same file: a ratio's denominator or a score's weight.
-    others = {c: [o for o in plan.value_columns if o != c]
-              for item in items for plan in item.plans for c in plan.unmapped_columns}
+    others = {
+        c: [o for o in plan.value_columns if o != c]
+        for item in items
+        for plan in item.plans
+        for c in plan.unmapped_columns
+    }
     options = target_options()
     st.subheader("Kolommen koppelen")
     st.markdown(
@@ -638,47 +748,89 @@ def mapping_step(items: Sequence[PlannedDataset]) -> None:
         "gewicht alleen per sector."
     )
     for col in columns:
-        key = st.selectbox(f"Kolom '{col}'", list(options), index=None, format_func=target_label,
-                           placeholder="nog niet gekozen", key=f"gegevens_kolom|{col}")
+        key = st.selectbox(
+            f"Kolom '{col}'",
+            list(options),
+            index=None,
+            format_func=target_label,
+            placeholder="nog niet gekozen",
+            key=f"gegevens_kolom|{col}",
+        )
         if key == _EXTRA:
             with st.container(border=True):
                 kinds = list(EXTRA_KINDS)
-                kind = st.radio("Soort", kinds, format_func=EXTRA_KINDS.get, key=f"gegevens_extra_soort|{col}",
-                                index=kinds.index("score") if figures.looks_not_additive(col) else 0, horizontal=True)
+                kind = st.radio(
+                    "Soort",
+                    kinds,
+                    format_func=EXTRA_KINDS.get,
+                    key=f"gegevens_extra_soort|{col}",
+                    index=kinds.index("score") if figures.looks_not_additive(col) else 0,
+                    horizontal=True,
+                )
                 if kind == "count" and figures.looks_not_additive(col):
-                    st.warning(f"De naam '{col}' doet denken aan een percentage, gemiddelde of score. "
-                               + figures.NOT_ADDITIVE_TEXT, icon=":material/warning:")
+                    st.warning(
+                        f"De naam '{col}' doet denken aan een percentage, gemiddelde of score. "
+                        + figures.NOT_ADDITIVE_TEXT,
+                        icon=":material/warning:",
+                    )
                 name_col, unit_col = st.columns(2)
-                name_col.text_input("Naam van de eigen indicator", key=f"gegevens_extra_naam|{col}",
-                                    placeholder="bv. aantal elektriciteitsaansluitingen")
-                unit_col.text_input("Eenheid" if kind != "count" else "Eenheid van de telling",
-                                    key=f"gegevens_extra_eenheid|{col}",
-                                    placeholder={"count": "bv. aansluitingen, kWh, personen",
-                                                 "ratio": "bv. inwoners per ha, kWh per aansluiting",
-                                                 "score": "bv. score 0-10, %, euro"}[kind])
+                name_col.text_input(
+                    "Naam van de eigen indicator",
+                    key=f"gegevens_extra_naam|{col}",
+                    placeholder="bv. aantal elektriciteitsaansluitingen",
+                )
+                unit_col.text_input(
+                    "Eenheid" if kind != "count" else "Eenheid van de telling",
+                    key=f"gegevens_extra_eenheid|{col}",
+                    placeholder={
+                        "count": "bv. aansluitingen, kWh, personen",
+                        "ratio": "bv. inwoners per ha, kWh per aansluiting",
+                        "score": "bv. score 0-10, %, euro",
+                    }[kind],
+                )
                 if kind == "ratio":
                     other_col, mult_col = st.columns(2)
-                    other_col.selectbox("Gedeeld door de kolom", others.get(col, []), index=None,
-                                        placeholder="kies de noemer", key=f"gegevens_extra_andere|{col}")
-                    mult_col.selectbox("Vermenigvuldigen met", list(EXTRA_MULTIPLIERS), format_func=_multiplier_label,
-                                       key=f"gegevens_extra_maal|{col}")
+                    other_col.selectbox(
+                        "Gedeeld door de kolom",
+                        others.get(col, []),
+                        index=None,
+                        placeholder="kies de noemer",
+                        key=f"gegevens_extra_andere|{col}",
+                    )
+                    mult_col.selectbox(
+                        "Vermenigvuldigen met",
+                        list(EXTRA_MULTIPLIERS),
+                        format_func=_multiplier_label,
+                        key=f"gegevens_extra_maal|{col}",
+                    )
                     continue
                 if kind == "score":
-                    st.selectbox("Gewogen met de kolom", [None, *others.get(col, [])],
-                                 key=f"gegevens_extra_andere|{col}",
-                                 format_func=lambda o: "geen gewicht: alleen per sector" if o is None else o,
-                                 help="Met een gewicht (bv. het aantal inwoners per sector) is de waarde van een "
-                                      "gemeente of zone het gewogen gemiddelde van haar sectoren; zonder gewicht "
-                                      "toont de app de score alleen per sector.")
+                    st.selectbox(
+                        "Gewogen met de kolom",
+                        [None, *others.get(col, [])],
+                        key=f"gegevens_extra_andere|{col}",
+                        format_func=lambda o: "geen gewicht: alleen per sector" if o is None else o,
+                        help="Met een gewicht (bv. het aantal inwoners per sector) is de waarde van een "
+                        "gemeente of zone het gewogen gemiddelde van haar sectoren; zonder gewicht "
+                        "toont de app de score alleen per sector.",
+                    )
                     continue
                 den_col, mult_col = st.columns(2)
                 denominator = den_col.selectbox(
-                    "Delen door", [None, *EXTRA_DENOMINATORS], format_func=_denominator_label,
+                    "Delen door",
+                    [None, *EXTRA_DENOMINATORS],
+                    format_func=_denominator_label,
                     key=f"gegevens_extra_noemer|{col}",
                     help="Zonder noemer toont de app het aantal zelf; met een noemer de verhouding van de totalen, "
-                         "bv. aansluitingen per 1.000 inwoners.")
-                mult_col.selectbox("Vermenigvuldigen met", list(EXTRA_MULTIPLIERS), format_func=_multiplier_label,
-                                   key=f"gegevens_extra_maal|{col}", disabled=denominator is None)
+                    "bv. aansluitingen per 1.000 inwoners.",
+                )
+                mult_col.selectbox(
+                    "Vermenigvuldigen met",
+                    list(EXTRA_MULTIPLIERS),
+                    format_func=_multiplier_label,
+                    key=f"gegevens_extra_maal|{col}",
+                    disabled=denominator is None,
+                )
     if not st.button("Koppeling toepassen", icon=":material/link:", key="gegevens_koppeling_toepassen"):
         return
     chosen: dict[str, ColumnTarget] = {}
@@ -695,8 +847,10 @@ def mapping_step(items: Sequence[PlannedDataset]) -> None:
                 st.session_state.get(f"gegevens_extra_naam|{col}") or "",
                 st.session_state.get(f"gegevens_extra_eenheid|{col}") or "",
                 st.session_state.get(f"gegevens_extra_noemer|{col}") if kind == "count" else None,
-                st.session_state.get(f"gegevens_extra_maal|{col}") or 1.0, measure=kind,
-                other_column=st.session_state.get(f"gegevens_extra_andere|{col}") if kind != "count" else None)
+                st.session_state.get(f"gegevens_extra_maal|{col}") or 1.0,
+                measure=kind,
+                other_column=st.session_state.get(f"gegevens_extra_andere|{col}") if kind != "count" else None,
+            )
         except ImportProblem as exc:
             st.warning(f"Kolom '{col}': {exc.message}")
             return
@@ -722,8 +876,12 @@ def default_tag_mapping() -> None:
         rows = [(tag, CATEGORY_LABELS.get(cat, cat)) for tag, cat in amenities.OSM_TAG_MAPPING.items()]
         frame = pd.DataFrame(rows, columns=["OSM-tag", "categorie"])
         frame["soort"] = ["OSM-tag" if "=" in t else "Geofabrik (fclass)" for t in frame["OSM-tag"]]
-        st.dataframe(frame.sort_values(["soort", "categorie", "OSM-tag"], ascending=[False, True, True]),
-                     hide_index=True, width="stretch", key="gegevens_standaard_tags")
+        st.dataframe(
+            frame.sort_values(["soort", "categorie", "OSM-tag"], ascending=[False, True, True]),
+            hide_index=True,
+            width="stretch",
+            key="gegevens_standaard_tags",
+        )
 
 
 def osm_tag_counts(items: Sequence[PlannedDataset]) -> dict[str, int]:
@@ -747,11 +905,15 @@ def tag_mapping_step(items: Sequence[PlannedDataset]) -> None:
     session: dict[str, str | None] = st.session_state.get(TAGS_KEY, {})
     current = amenities.effective_mapping({**own.amenity_tag_mappings(), **session})
     by_label = {label: code for code, label in CATEGORY_LABELS.items()}
-    shown = pd.DataFrame({
-        "OSM-tag": list(counts),
-        "categorie": [CATEGORY_LABELS.get(current[t], current[t]) if t in current else NOT_IMPORTED for t in counts],
-        "rijen": list(counts.values()),
-    })
+    shown = pd.DataFrame(
+        {
+            "OSM-tag": list(counts),
+            "categorie": [
+                CATEGORY_LABELS.get(current[t], current[t]) if t in current else NOT_IMPORTED for t in counts
+            ],
+            "rijen": list(counts.values()),
+        }
+    )
     st.subheader("OpenStreetMap-tags koppelen")
     st.markdown(
         "Deze tags staan in het OpenStreetMap-bestand. Kies per tag welke voorziening het is, of *niet "
@@ -760,19 +922,28 @@ def tag_mapping_step(items: Sequence[PlannedDataset]) -> None:
     )
     round_ = st.session_state.get(TAGS_ROUND_KEY, 0)
     edited = st.data_editor(
-        shown, key=f"gegevens_osm_tags_{round_}", hide_index=True, width="stretch", num_rows="fixed",
+        shown,
+        key=f"gegevens_osm_tags_{round_}",
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
         disabled=["OSM-tag", "rijen"],
         column_config={
             "OSM-tag": st.column_config.TextColumn("OSM-tag"),
             "categorie": st.column_config.SelectboxColumn(
-                "categorie", options=[*CATEGORY_LABELS.values(), NOT_IMPORTED], required=True),
+                "categorie", options=[*CATEGORY_LABELS.values(), NOT_IMPORTED], required=True
+            ),
             "rijen": st.column_config.NumberColumn("rijen in het bestand", format="localized"),
-        })
-    changed = {tag: (by_label.get(new) if new != NOT_IMPORTED else None)
-               for tag, old, new in zip(shown["OSM-tag"], shown["categorie"], edited["categorie"])
-               if new != old and new is not None}
-    if st.button("Koppeling van tags toepassen", icon=":material/link:", disabled=not changed,
-                 key="gegevens_tags_toepassen"):
+        },
+    )
+    changed = {
+        tag: (by_label.get(new) if new != NOT_IMPORTED else None)
+        for tag, old, new in zip(shown["OSM-tag"], shown["categorie"], edited["categorie"])
+        if new != old and new is not None
+    }
+    if st.button(
+        "Koppeling van tags toepassen", icon=":material/link:", disabled=not changed, key="gegevens_tags_toepassen"
+    ):
         own.save_amenity_tag_mappings(changed)
         st.session_state[TAGS_KEY] = {**session, **changed}
         st.session_state[TAGS_ROUND_KEY] = round_ + 1
@@ -795,23 +966,48 @@ def remembered_step() -> None:
             return
         if columns:
             st.markdown("**Kolommen**")
-            st.dataframe(pd.DataFrame({"kolom": list(columns),
-                                       "gekoppeld aan": [remembered_target_text(t) for t in columns.values()]}),
-                         hide_index=True, width="stretch", key="gegevens_onthouden_kolommen")
-            _forget_controls(list(columns), "kolommen", "kolomkoppelingen", "gegevens_vergeet_kolommen",
-                             "gegevens_vergeet_alle_kolommen", lambda chosen: _forget_columns(own, chosen))
+            st.dataframe(
+                pd.DataFrame(
+                    {"kolom": list(columns), "gekoppeld aan": [remembered_target_text(t) for t in columns.values()]}
+                ),
+                hide_index=True,
+                width="stretch",
+                key="gegevens_onthouden_kolommen",
+            )
+            _forget_controls(
+                list(columns),
+                "kolommen",
+                "kolomkoppelingen",
+                "gegevens_vergeet_kolommen",
+                "gegevens_vergeet_alle_kolommen",
+                lambda chosen: _forget_columns(own, chosen),
+            )
         if tags:
             st.markdown("**OpenStreetMap-tags**")
-            st.dataframe(pd.DataFrame({"OSM-tag": list(tags),
-                                       "categorie": [CATEGORY_LABELS.get(c, c) if c else NOT_IMPORTED
-                                                     for c in tags.values()]}),
-                         hide_index=True, width="stretch", key="gegevens_onthouden_tags")
-            _forget_controls(list(tags), "tags", "tagkoppelingen", "gegevens_vergeet_tags",
-                             "gegevens_vergeet_alle_tags", lambda chosen: _forget_tags(own, chosen))
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "OSM-tag": list(tags),
+                        "categorie": [CATEGORY_LABELS.get(c, c) if c else NOT_IMPORTED for c in tags.values()],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                key="gegevens_onthouden_tags",
+            )
+            _forget_controls(
+                list(tags),
+                "tags",
+                "tagkoppelingen",
+                "gegevens_vergeet_tags",
+                "gegevens_vergeet_alle_tags",
+                lambda chosen: _forget_tags(own, chosen),
+            )
 
 
-def _forget_controls(options: list[str], what: str, mappings: str, key: str, all_key: str,
-                     forget: Callable[[list[str] | None], None]) -> None:
+def _forget_controls(
+    options: list[str], what: str, mappings: str, key: str, all_key: str, forget: Callable[[list[str] | None], None]
+) -> None:
     """Pick remembered entries to forget, or forget them all (``forget(None)``)."""
     picked = st.multiselect(f"Welke {what} vergeten?", options, key=key, placeholder=f"kies {what}")
     one, every = st.columns(2)
@@ -825,7 +1021,7 @@ def _forget_columns(own: Store, columns: list[str] | None) -> None:
     n = own.forget_column_mappings(columns)
     mapping = st.session_state.get(MAPPING_KEY, {})
     st.session_state[MAPPING_KEY] = {} if columns is None else {c: t for c, t in mapping.items() if c not in columns}
-    for col in (columns if columns is not None else list(mapping)):
+    for col in columns if columns is not None else list(mapping):
         st.session_state.pop(f"gegevens_kolom|{col}", None)
     st.session_state.pop("gegevens_vergeet_kolommen", None)
     what = "1 kolomkoppeling" if n == 1 else f"{format_number(n)} kolomkoppelingen"
@@ -850,8 +1046,10 @@ def import_step(items: Sequence[PlannedDataset]) -> None:
     own = own_store()
     writable = [p for item in items if item.problem is None for p in item.writable]
     if own.has_demo():
-        st.error(f"De eigen databank ({own.path}) bevat de demo van een oudere versie. Eigen gegevens worden "
-                 "nooit met de fictieve demo gemengd: vraag de beheerder om een nieuwe, lege eigen databank.")
+        st.error(
+            f"De eigen databank ({own.path}) bevat de demo van een oudere versie. Eigen gegevens worden "
+            "nooit met de fictieve demo gemengd: vraag de beheerder om een nieuwe, lege eigen databank."
+        )
         return
     st.markdown(
         "Gebieden worden eerst bewaard, cijfers daarna (zo vinden de cijfers hun gebieden). Elk bestand (of "
@@ -860,21 +1058,28 @@ def import_step(items: Sequence[PlannedDataset]) -> None:
     )
     if not writable:
         st.caption("Er is nog niets om te importeren.")
-    clicked = st.button("Importeren", type="primary", icon=":material/upload:", disabled=not writable,
-                        key="gegevens_importeren")
+    clicked = st.button(
+        "Importeren", type="primary", icon=":material/upload:", disabled=not writable, key="gegevens_importeren"
+    )
     if not clicked:
         return
     bar = st.progress(0.0, text="Importeren …")
-    outcomes = import_planned(own, items, st.session_state.get(MAPPING_KEY, {}),
-                              progress=lambda fraction, text: bar.progress(fraction, text=text),
-                              amenity_mapping=st.session_state.get(TAGS_KEY, {}), periods=given_periods())
+    outcomes = import_planned(
+        own,
+        items,
+        st.session_state.get(MAPPING_KEY, {}),
+        progress=lambda fraction, text: bar.progress(fraction, text=text),
+        amenity_mapping=st.session_state.get(TAGS_KEY, {}),
+        periods=given_periods(),
+    )
     bar.progress(1.0, text="Klaar")
     st.session_state[FLASH_KEY] = outcomes
     written = [o.plan for o in outcomes if o.ok and o.plan is not None]
     if written:
         # Show the own data, at the zone just imported (the pickers are set on the next run).
         st.session_state[AREA_AFTER_KEY] = area_after_import(
-            own, written, st.session_state.get("elz"), st.session_state.get("gemeente"))
+            own, written, st.session_state.get("elz"), st.session_state.get("gemeente")
+        )
     clear_upload()
     st.rerun()
 

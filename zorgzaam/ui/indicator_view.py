@@ -20,8 +20,11 @@ from .state import AreaChoice, keep_in_url, seed_widget
 from .selection import clear_selection, map_key, ranking_table_key, selected_sector  # noqa: F401 (used by the page)
 
 DEFAULT_INDICATOR = "pct_80plus"
-SHORT_METHOD_LABELS = {"kwantielen": "Kwantielen", "gelijke_intervallen": "Gelijke intervallen",
-                       "afwijking_elz": "Afwijking t.o.v. ELZ"}
+SHORT_METHOD_LABELS = {
+    "kwantielen": "Kwantielen",
+    "gelijke_intervallen": "Gelijke intervallen",
+    "afwijking_elz": "Afwijking t.o.v. ELZ",
+}
 
 
 @dataclass(frozen=True)
@@ -100,13 +103,15 @@ def indicator_picker(container=None, store: Store | None = None) -> Indicator:
     seed_widget("indicator", codes)
     if "indicator" not in st.session_state:
         # Own data often holds a few counts only: open on an indicator it can show.
-        st.session_state["indicator"] = (DEFAULT_INDICATOR if DEFAULT_INDICATOR in with_data or not with_data
-                                         else next(c for c in codes if c in with_data))
+        st.session_state["indicator"] = (
+            DEFAULT_INDICATOR
+            if DEFAULT_INDICATOR in with_data or not with_data
+            else next(c for c in codes if c in with_data)
+        )
     code = container.selectbox(
         "Indicator (per thema)",
         codes,
-        format_func=lambda c: indicator_label(catalogue.indicator(c)) + ("" if c in with_data
-                                                                            else " · geen cijfers"),
+        format_func=lambda c: indicator_label(catalogue.indicator(c)) + ("" if c in with_data else " · geen cijfers"),
         key="indicator",
         persist_state="session",
         help="Typ om te zoeken. De indicatoren staan per thema van de kwantitatieve analyse.",
@@ -125,9 +130,13 @@ def period_picker(store: Store, ind: Indicator, container=None) -> str | None:
     if st.session_state.get("periode") not in periods:
         st.session_state["periode"] = periods[-1]
     period = container.selectbox(
-        "Periode", periods, key="periode", persist_state="session", format_func=lambda p: f"t/m {p}",
+        "Periode",
+        periods,
+        key="periode",
+        persist_state="session",
+        format_func=lambda p: f"t/m {p}",
         help="Tot en met deze periode: elk cijfer komt van zijn laatste jaar tot en met deze periode; een ouder "
-             "jaar staat erbij.",
+        "jaar staat erbij.",
     )
     keep_in_url("periode", period)
     return period

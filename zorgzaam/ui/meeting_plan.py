@@ -63,8 +63,10 @@ def when_held(meeting: Meeting) -> str | None:
     if start is not None and end is not None:
         if start.date() == end.date():
             return f"Gehouden op {format_date(start.date())}, van {start:%H:%M} tot {end:%H:%M}."
-        return f"Gestart op {format_date(start.date())} om {start:%H:%M}, afgerond op {format_date(end.date())} " \
-               f"om {end:%H:%M}."
+        return (
+            f"Gestart op {format_date(start.date())} om {start:%H:%M}, afgerond op {format_date(end.date())} "
+            f"om {end:%H:%M}."
+        )
     if start is not None:
         return f"Gestart op {format_date(start.date())} om {start:%H:%M}."
     if end is not None:
@@ -111,11 +113,13 @@ def _sector_names(_store: Store, version: str, municipality: str | None) -> dict
 def agenda_frame(agenda) -> pd.DataFrame:
     """The editor's table for an agenda (AgendaItems or (kind, title, minutes))."""
     rows = [(BLOCKS[i.kind].title, i.title, i.minutes) for i in agenda]
-    return pd.DataFrame({
-        BLOCK_COLUMN: pd.Series([r[0] for r in rows], dtype="object"),
-        TITLE_COLUMN: pd.Series([r[1] for r in rows], dtype="object"),
-        MINUTES_COLUMN: pd.Series([r[2] for r in rows], dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            BLOCK_COLUMN: pd.Series([r[0] for r in rows], dtype="object"),
+            TITLE_COLUMN: pd.Series([r[1] for r in rows], dtype="object"),
+            MINUTES_COLUMN: pd.Series([r[2] for r in rows], dtype="Int64"),
+        }
+    )
 
 
 def agenda_from_frame(frame: pd.DataFrame) -> list[dict]:
@@ -156,24 +160,43 @@ def _planned_minutes(frame: pd.DataFrame) -> int:
 def agenda_editor(initial: pd.DataFrame, key: str) -> pd.DataFrame:
     """The agenda as an editable table, the planned time under it."""
     edited = st.data_editor(
-        initial, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+        initial,
+        key=key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
         column_config={
             BLOCK_COLUMN: st.column_config.SelectboxColumn(
-                BLOCK_COLUMN, options=list(KIND_BY_TITLE), required=True, width="medium",
-                help="Wat voor agendapunt: bepaalt wat het grote scherm en de gsm's tonen."),
+                BLOCK_COLUMN,
+                options=list(KIND_BY_TITLE),
+                required=True,
+                width="medium",
+                help="Wat voor agendapunt: bepaalt wat het grote scherm en de gsm's tonen.",
+            ),
             TITLE_COLUMN: st.column_config.TextColumn(
-                TITLE_COLUMN, max_chars=meetings.MAX_TITLE_CHARS, width="medium",
-                help="Leeg laten: de naam van het blok."),
+                TITLE_COLUMN,
+                max_chars=meetings.MAX_TITLE_CHARS,
+                width="medium",
+                help="Leeg laten: de naam van het blok.",
+            ),
             MINUTES_COLUMN: st.column_config.NumberColumn(
-                MINUTES_COLUMN, min_value=1, max_value=meetings.MAX_MINUTES, step=1, format="%d", width="small",
-                help=f"1 tot {meetings.MAX_MINUTES} minuten. Leeg laten: de voorgestelde duur van het blok."),
+                MINUTES_COLUMN,
+                min_value=1,
+                max_value=meetings.MAX_MINUTES,
+                step=1,
+                format="%d",
+                width="small",
+                help=f"1 tot {meetings.MAX_MINUTES} minuten. Leeg laten: de voorgestelde duur van het blok.",
+            ),
         },
     )
     total = _planned_minutes(edited)
     hours, rest = divmod(total, 60)
     extra = f" ({hours} u {rest:02d})" if hours else ""
-    st.caption(f"Samen {total} minuten{extra}. Een rij toevoegen kan onderaan de tabel; een rij weghalen door ze "
-               "aan te vinken en te verwijderen.")
+    st.caption(
+        f"Samen {total} minuten{extra}. Een rij toevoegen kan onderaan de tabel; een rij weghalen door ze "
+        "aan te vinken en te verwijderen."
+    )
     return edited
 
 
@@ -193,38 +216,80 @@ class FormValues:
     indicators: list[str]
 
 
-def _meeting_fields(store: Store, municipality: str | None, prefix: str, *, title: str, day: date,
-                    sectors: tuple[str, ...] = (), indicators: tuple[str, ...] | None = None) -> FormValues:
+def _meeting_fields(
+    store: Store,
+    municipality: str | None,
+    prefix: str,
+    *,
+    title: str,
+    day: date,
+    sectors: tuple[str, ...] = (),
+    indicators: tuple[str, ...] | None = None,
+) -> FormValues:
     """Title, date, sectors and indicators (the agenda editor comes after)."""
     c1, c2 = st.columns([3, 1])
-    title_value = c1.text_input("Titel van de bijeenkomst", value=title, key=f"{prefix}_title",
-                                max_chars=meetings.MAX_TITLE_CHARS)
-    day_value = c2.date_input("Datum", value=day, format="DD/MM/YYYY", key=f"{prefix}_date",
-                              min_value=date(2000, 1, 1), max_value=date(date.today().year + 10, 12, 31))
+    title_value = c1.text_input(
+        "Titel van de bijeenkomst", value=title, key=f"{prefix}_title", max_chars=meetings.MAX_TITLE_CHARS
+    )
+    day_value = c2.date_input(
+        "Datum",
+        value=day,
+        format="DD/MM/YYYY",
+        key=f"{prefix}_date",
+        min_value=date(2000, 1, 1),
+        max_value=date(date.today().year + 10, 12, 31),
+    )
     names = _sector_names(store, data_version(store), municipality)
     chosen = st.multiselect(
-        "Sectoren", list(names), default=[c for c in sectors if c in names],
-        format_func=lambda c: f"{names.get(c, c)} ({c})", key=f"{prefix}_sectors",
-        max_selections=meetings.MAX_SECTORS, placeholder="Hele gemeente",
+        "Sectoren",
+        list(names),
+        default=[c for c in sectors if c in names],
+        format_func=lambda c: f"{names.get(c, c)} ({c})",
+        key=f"{prefix}_sectors",
+        max_selections=meetings.MAX_SECTORS,
+        placeholder="Hele gemeente",
         help="De statistische sectoren die de stappen Wie woont er?, Wat is er? en Wie vs wat tonen. "
-             "Leeg: de hele gemeente.")
+        "Leeg: de hele gemeente.",
+    )
     labels = _indicator_labels(store)
     default = [c for c in (meeting_content.DEFAULT_INDICATORS if indicators is None else indicators) if c in labels]
     picked = st.multiselect(
-        "Cijfers bij Wie woont er?", list(labels), default=default[:meetings.MAX_INDICATORS],
-        format_func=lambda c: labels.get(c, c), key=f"{prefix}_indicators", max_selections=meetings.MAX_INDICATORS,
+        "Cijfers bij Wie woont er?",
+        list(labels),
+        default=default[: meetings.MAX_INDICATORS],
+        format_func=lambda c: labels.get(c, c),
+        key=f"{prefix}_indicators",
+        max_selections=meetings.MAX_INDICATORS,
         help=f"De indicatoren die de stap Wie woont er? per gekozen sector toont, naast gemeente, zone en Vlaanderen "
-             f"(hoogstens {meetings.MAX_INDICATORS}).")
+        f"(hoogstens {meetings.MAX_INDICATORS}).",
+    )
     return FormValues(title_value, day_value, chosen, picked)
 
 
-def _plan(store: Store, team: str, values: FormValues, agenda: pd.DataFrame, *, template: str | None,
-          municipality: str | None, meeting_id: str | None = None) -> Meeting | None:
+def _plan(
+    store: Store,
+    team: str,
+    values: FormValues,
+    agenda: pd.DataFrame,
+    *,
+    template: str | None,
+    municipality: str | None,
+    meeting_id: str | None = None,
+) -> Meeting | None:
     """meetings.plan with the form's values; a refusal is one Dutch sentence on the page."""
     try:
-        return meetings.plan(store, team=team, title=values.title, meeting_date=values.meeting_date,
-                             agenda=agenda_from_frame(agenda), template=template, municipality=municipality,
-                             sectors=values.sectors, indicators=values.indicators, meeting_id=meeting_id)
+        return meetings.plan(
+            store,
+            team=team,
+            title=values.title,
+            meeting_date=values.meeting_date,
+            agenda=agenda_from_frame(agenda),
+            template=template,
+            municipality=municipality,
+            sectors=values.sectors,
+            indicators=values.indicators,
+            meeting_id=meeting_id,
+        )
     except ValueError as exc:  # MeetingError and friends: the domain's sentence
         st.error(str(exc), icon=":material/error:")
         return None
@@ -236,8 +301,12 @@ def new_meeting_form(store: Store, team: str, choice: AreaChoice) -> None:
     prefix = f"plan{round_}"
     options = [*TEMPLATES, CUSTOM]
     template = st.radio(
-        "Vertrek van", options, key=f"{prefix}_template", horizontal=True,
-        format_func=lambda c: TEMPLATES[c].title if c in TEMPLATES else "Zelf samenstellen")
+        "Vertrek van",
+        options,
+        key=f"{prefix}_template",
+        horizontal=True,
+        format_func=lambda c: TEMPLATES[c].title if c in TEMPLATES else "Zelf samenstellen",
+    )
     if template in TEMPLATES:
         st.caption(TEMPLATES[template].about)
         agenda, title = TEMPLATES[template].agenda(), TEMPLATES[template].title
@@ -250,11 +319,18 @@ def new_meeting_form(store: Store, team: str, choice: AreaChoice) -> None:
     edited = agenda_editor(agenda_frame(agenda), key=f"{prefix}_agenda_{template}")
     blocks_explained()
     if st.button("Bijeenkomst plannen", type="primary", icon=":material/event_available:", key=f"{prefix}_submit"):
-        meeting = _plan(store, team, values, edited, template=template if template in TEMPLATES else None,
-                        municipality=choice.gemeente_code)
+        meeting = _plan(
+            store,
+            team,
+            values,
+            edited,
+            template=template if template in TEMPLATES else None,
+            municipality=choice.gemeente_code,
+        )
         if meeting is not None:
-            st.session_state[FLASH_KEY] = (f"Bijeenkomst '{meeting.title}' gepland op "
-                                           f"{format_date(meeting.meeting_date)}.")
+            st.session_state[FLASH_KEY] = (
+                f"Bijeenkomst '{meeting.title}' gepland op {format_date(meeting.meeting_date)}."
+            )
             st.session_state[ROUND_KEY] = round_ + 1
             st.rerun()
 
@@ -263,8 +339,9 @@ def new_meeting_form(store: Store, team: str, choice: AreaChoice) -> None:
 
 
 def _go_lead(meeting_id: str, token: str, source: str | None = None) -> None:
-    st.switch_page(PRESENTER_PAGE, query_params={"id": meeting_id, "beheer": token,
-                                                 SOURCE_KEY: source or source_choice()})
+    st.switch_page(
+        PRESENTER_PAGE, query_params={"id": meeting_id, "beheer": token, SOURCE_KEY: source or source_choice()}
+    )
 
 
 def _open_pasted_meeting(meeting_id: str, token: str) -> str | None:
@@ -292,11 +369,19 @@ def open_by_link() -> None:
     if pending:
         _go_lead(*pending)
     with st.expander("Een lopende bijeenkomst verder leiden", icon=":material/key:"):
-        st.markdown("Tabblad gesloten of andere computer? Plak de **begeleiderslink** die bij de start verscheen "
-                    "(in je bladwijzer of adresbalk): het grote scherm opent bij de stap waar de bijeenkomst was. "
-                    "De app bewaart die sleutel zelf niet en kan hem dus niet opnieuw tonen.")
-        paste_link_input("Begeleiderslink", key=PASTE_KEY, names=("id", "beheer"), page_path="bijeenkomst",
-                         error_key=PASTE_ERROR_KEY, on_link=_open_pasted_meeting)
+        st.markdown(
+            "Tabblad gesloten of andere computer? Plak de **begeleiderslink** die bij de start verscheen "
+            "(in je bladwijzer of adresbalk): het grote scherm opent bij de stap waar de bijeenkomst was. "
+            "De app bewaart die sleutel zelf niet en kan hem dus niet opnieuw tonen."
+        )
+        paste_link_input(
+            "Begeleiderslink",
+            key=PASTE_KEY,
+            names=("id", "beheer"),
+            page_path="bijeenkomst",
+            error_key=PASTE_ERROR_KEY,
+            on_link=_open_pasted_meeting,
+        )
 
 
 def minutes_documents(store: Store, meeting: Meeting) -> list[take_home.Document]:
@@ -323,27 +408,47 @@ def minutes_documents(store: Store, meeting: Meeting) -> list[take_home.Document
         return minutes_html(build_minutes(store, meeting_id)).encode("utf-8")
 
     return [
-        take_home.Document(f"verslag_pdf_{meeting_id}", "Verslag (PDF)", f"{stem}.pdf", pdf,
-                           "Om af te drukken of te mailen: de agenda, wat er op het scherm stond, de antwoorden en "
-                           "de notities."),
-        take_home.Document(f"verslag_docx_{meeting_id}", "Verslag (Word)", f"{stem}.docx", docx,
-                           "Om verder te bewerken in Word of LibreOffice."),
-        take_home.Document(f"verslag_html_{meeting_id}", "Verslag (HTML)", f"{stem}.html", html,
-                           "Eén zelfstandig bestand om te mailen of te openen in een browser."),
+        take_home.Document(
+            f"verslag_pdf_{meeting_id}",
+            "Verslag (PDF)",
+            f"{stem}.pdf",
+            pdf,
+            "Om af te drukken of te mailen: de agenda, wat er op het scherm stond, de antwoorden en de notities.",
+        ),
+        take_home.Document(
+            f"verslag_docx_{meeting_id}",
+            "Verslag (Word)",
+            f"{stem}.docx",
+            docx,
+            "Om verder te bewerken in Word of LibreOffice.",
+        ),
+        take_home.Document(
+            f"verslag_html_{meeting_id}",
+            "Verslag (HTML)",
+            f"{stem}.html",
+            html,
+            "Eén zelfstandig bestand om te mailen of te openen in een browser.",
+        ),
     ]
 
 
 def _summary_line(meeting: Meeting) -> str:
     sectors = _plural(len(meeting.sectors), "sector", "sectoren") if meeting.sectors else "hele gemeente"
-    return (f"{_plural(len(meeting.agenda), 'stap', 'stappen')} · {meeting.planned_minutes} minuten · {sectors}")
+    return f"{_plural(len(meeting.agenda), 'stap', 'stappen')} · {meeting.planned_minutes} minuten · {sectors}"
 
 
 def _planned_actions(store: Store, meeting: Meeting) -> None:
     mid = meeting.meeting_id
     c1, c2 = st.columns([2, 1])
-    if c1.button("Start de bijeenkomst", type="primary", icon=":material/play_arrow:", key=f"start_{mid}",
-                 width="stretch", help="Begint bij de eerste stap. Je krijgt een begeleiderslink: bewaar ze, want "
-                                       "alleen daarmee kan je de bijeenkomst leiden."):
+    if c1.button(
+        "Start de bijeenkomst",
+        type="primary",
+        icon=":material/play_arrow:",
+        key=f"start_{mid}",
+        width="stretch",
+        help="Begint bij de eerste stap. Je krijgt een begeleiderslink: bewaar ze, want "
+        "alleen daarmee kan je de bijeenkomst leiden.",
+    ):
         try:
             started, token = meetings.start(store, mid)
         except MeetingError as exc:
@@ -359,12 +464,26 @@ def _planned_actions(store: Store, meeting: Meeting) -> None:
             st.rerun()
     with st.expander("Agenda aanpassen", icon=":material/edit_calendar:"):
         prefix = f"edit_{mid}"
-        values = _meeting_fields(store, meeting.municipality, prefix, title=meeting.title, day=meeting.meeting_date,
-                                 sectors=meeting.sectors, indicators=meeting.indicators)
+        values = _meeting_fields(
+            store,
+            meeting.municipality,
+            prefix,
+            title=meeting.title,
+            day=meeting.meeting_date,
+            sectors=meeting.sectors,
+            indicators=meeting.indicators,
+        )
         edited = agenda_editor(agenda_frame(meeting.agenda), key=f"{prefix}_agenda")
         if st.button("Wijzigingen bewaren", icon=":material/save:", key=f"{prefix}_save"):
-            changed = _plan(store, meeting.team, values, edited, template=meeting.template,
-                            municipality=meeting.municipality, meeting_id=mid)
+            changed = _plan(
+                store,
+                meeting.team,
+                values,
+                edited,
+                template=meeting.template,
+                municipality=meeting.municipality,
+                meeting_id=mid,
+            )
             if changed is not None:
                 st.session_state[FLASH_KEY] = f"Bijeenkomst '{changed.title}' aangepast."
                 st.rerun()
@@ -379,9 +498,11 @@ def _running_actions(store: Store, meeting: Meeting) -> None:
         if st.button("Verder leiden", type="primary", icon=":material/slideshow:", key=f"lead_{meeting.meeting_id}"):
             _go_lead(meeting.meeting_id, token)
     else:
-        st.caption("Deze bijeenkomst loopt. Wie ze leidt, opent ze met de begeleiderslink die bij de start "
-                   "verscheen (bewaar die link als bladwijzer), of plakt die link hierboven bij 'Een lopende "
-                   "bijeenkomst verder leiden'.")
+        st.caption(
+            "Deze bijeenkomst loopt. Wie ze leidt, opent ze met de begeleiderslink die bij de start "
+            "verscheen (bewaar die link als bladwijzer), of plakt die link hierboven bij 'Een lopende "
+            "bijeenkomst verder leiden'."
+        )
         _lost_link_actions(store, meeting)
 
 
@@ -392,8 +513,10 @@ def _lost(store: Store, meeting_id: str, action: str) -> None:
             finished, saved = meetings.finish_lost(store, meeting_id, confirmed=True)
             text = f"Bijeenkomst '{finished.title}' afgesloten. Het verslag staat hieronder klaar."
             if saved is not None:
-                text += (f" De groepsscores van {saved.scored} bouwstenen zijn bewaard als zelfevaluatie van "
-                         f"{saved.team} op {format_date(saved.assessed_on)}.")
+                text += (
+                    f" De groepsscores van {saved.scored} bouwstenen zijn bewaard als zelfevaluatie van "
+                    f"{saved.team} op {format_date(saved.assessed_on)}."
+                )
         else:
             deleted = meetings.delete_lost(store, meeting_id, confirmed=True)
             text = f"Bijeenkomst '{deleted.title}' verwijderd."
@@ -407,18 +530,31 @@ def _lost_link_actions(store: Store, meeting: Meeting) -> None:
     """Begeleiderslink kwijt? Finish or delete the meeting, each after a confirmation that names what follows."""
     mid = meeting.meeting_id
     c1, c2 = st.columns(2)
-    with c1.popover("Link kwijt: afsluiten …", icon=":material/flag:", width="stretch",
-                    key=f"finish_lost_popover_{mid}"):
+    with c1.popover(
+        "Link kwijt: afsluiten …", icon=":material/flag:", width="stretch", key=f"finish_lost_popover_{mid}"
+    ):
         st.markdown(f"**{meeting.title}** afsluiten zonder begeleiderslink?")
         st.markdown(meetings.finish_lost_consequences(store, meeting))
-        st.button("Ja, afsluiten", key=f"finish_lost_{mid}", type="primary", icon=":material/flag:",
-                  on_click=_lost, args=(store, mid, "finish"))
-    with c2.popover("Link kwijt: verwijderen …", icon=":material/delete:", width="stretch",
-                    key=f"delete_lost_popover_{mid}"):
+        st.button(
+            "Ja, afsluiten",
+            key=f"finish_lost_{mid}",
+            type="primary",
+            icon=":material/flag:",
+            on_click=_lost,
+            args=(store, mid, "finish"),
+        )
+    with c2.popover(
+        "Link kwijt: verwijderen …", icon=":material/delete:", width="stretch", key=f"delete_lost_popover_{mid}"
+    ):
         st.markdown(f"**{meeting.title}** verwijderen zonder begeleiderslink?")
         st.markdown(meetings.delete_consequences(meeting))
-        st.button("Ja, verwijderen", key=f"delete_lost_{mid}", icon=":material/delete_forever:",
-                  on_click=_lost, args=(store, mid, "delete"))
+        st.button(
+            "Ja, verwijderen",
+            key=f"delete_lost_{mid}",
+            icon=":material/delete_forever:",
+            on_click=_lost,
+            args=(store, mid, "delete"),
+        )
 
 
 def _finished_actions(store: Store, meeting: Meeting) -> None:
@@ -440,8 +576,10 @@ def meeting_list(store: Store, team: str, listed: list[Meeting]) -> None:
         return
     for meeting in listed:
         with st.container(border=True, key=f"meeting_{meeting.meeting_id}"):
-            st.markdown(f"**{meeting.title}** · {format_date(meeting.meeting_date)} "
-                        f"{STATE_BADGES.get(meeting.state, meeting.state)}")
+            st.markdown(
+                f"**{meeting.title}** · {format_date(meeting.meeting_date)} "
+                f"{STATE_BADGES.get(meeting.state, meeting.state)}"
+            )
             st.caption(_summary_line(meeting))
             if meeting.state == "gepland":
                 _planned_actions(store, meeting)
@@ -458,13 +596,18 @@ def progress_section(store: Store, team: str) -> None:
     st.subheader("Vooruitgang: de bouwstenen per bijeenkomst")
     table = meetings.progress_table(store, team)
     if len([c for c in table.columns if c != "Bouwsteen"]) == 0:
-        st.info("Nog geen bijeenkomst met bouwstenenscores. Zodra een bijeenkomst met het blok 'Bouwstenen scoren' "
-                "loopt of afgerond is, verschijnen de scores hier, bijeenkomst naast bijeenkomst.")
+        st.info(
+            "Nog geen bijeenkomst met bouwstenenscores. Zodra een bijeenkomst met het blok 'Bouwstenen scoren' "
+            "loopt of afgerond is, verschijnen de scores hier, bijeenkomst naast bijeenkomst."
+        )
         return
-    st.caption("Per bouwsteen de mediaan van de groep, naar beneden afgerond: een bouwsteen krijgt 4 pas als minstens "
-               "de helft 4 of meer gaf. n is het aantal antwoorden; '-' is niet gescoord. Oudste bijeenkomst links.")
-    st.plotly_chart(meeting_progress(table), width="stretch", key="meeting_progress_chart",
-                    config={"displaylogo": False})
+    st.caption(
+        "Per bouwsteen de mediaan van de groep, naar beneden afgerond: een bouwsteen krijgt 4 pas als minstens "
+        "de helft 4 of meer gaf. n is het aantal antwoorden; '-' is niet gescoord. Oudste bijeenkomst links."
+    )
+    st.plotly_chart(
+        meeting_progress(table), width="stretch", key="meeting_progress_chart", config={"displaylogo": False}
+    )
     st.dataframe(table, hide_index=True, width="stretch", key="meeting_progress_table")
 
 
@@ -476,7 +619,8 @@ def intro() -> None:
         "Plan hier de bijeenkomsten van jullie werkgroep. De app leidt de bijeenkomst stap voor stap op het grote "
         "scherm, zoals het ondersteuningspakket zorgzame buurten ze beschrijft: kennismaken, samen een visie "
         "vormen, de buurtanalyse lezen, de bouwstenen scoren en acties afspreken. De deelnemers doen mee met hun "
-        "gsm (een QR-code op het scherm), zonder account. Na afloop staat het verslag klaar om mee te nemen.")
+        "gsm (een QR-code op het scherm), zonder account. Na afloop staat het verslag klaar om mee te nemen."
+    )
 
 
 def render(store: Store, choice: AreaChoice, team: str) -> None:

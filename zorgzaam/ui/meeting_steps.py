@@ -29,8 +29,15 @@ from .poll_sections import base_url, participant_link, plain, qr_png, render_res
 PRESENTER_PATH = "bijeenkomst"
 FLASH_KEY = "meeting_flash"
 # The package's post-it colours per domain (one colour per beleidsdomein), colour-blind safe enough on a projector.
-DOMAIN_COLOURS = {"wonen": "#fdd49e", "welzijn": "#c7e9c0", "zorg": "#c6dbef", "vrije tijd": "#fcc5c0",
-                  "ruimtelijke ordening": "#d9d9d9", "doelgroep": "#dadaeb", "ander": "#fff7bc"}
+DOMAIN_COLOURS = {
+    "wonen": "#fdd49e",
+    "welzijn": "#c7e9c0",
+    "zorg": "#c6dbef",
+    "vrije tijd": "#fcc5c0",
+    "ruimtelijke ordening": "#d9d9d9",
+    "doelgroep": "#dadaeb",
+    "ander": "#fff7bc",
+}
 NO_DOMAIN_COLOUR = "#fffbe6"
 log = logging.getLogger("zorgzaam")
 
@@ -90,7 +97,8 @@ def _finish(store: Store, meeting_id: str, token: str) -> None:
     if saved is not None:
         st.session_state[f"meeting_saved_{meeting_id}"] = (
             f"De groepsscores van {saved.scored} bouwstenen zijn bewaard als zelfevaluatie van {saved.team} op "
-            f"{format_date(saved.assessed_on)}.")
+            f"{format_date(saved.assessed_on)}."
+        )
 
 
 # --------------------------------------------------------------------------- top bar
@@ -103,10 +111,13 @@ def timer(meeting: Meeting) -> None:
         return
     planned = item.minutes * 60
     remaining = planned - meetings.step_elapsed(meeting).total_seconds()
-    st.markdown(f"<span style='display:none' data-testid='meeting-timer-start'>{meetings.format_clock(remaining)}"
-                "</span>", unsafe_allow_html=True)
+    st.markdown(
+        f"<span style='display:none' data-testid='meeting-timer-start'>{meetings.format_clock(remaining)}</span>",
+        unsafe_allow_html=True,
+    )
     # Only numbers the server formatted go into this page (no user text): st.iframe runs its script.
-    st.iframe(f"""
+    st.iframe(
+        f"""
 <div style="font-family: system-ui, sans-serif; text-align: center; line-height: 1.1">
   <div id="t" style="font-size: 46px; font-weight: 800; font-variant-numeric: tabular-nums">
     {meetings.format_clock(remaining)}</div>
@@ -124,7 +135,9 @@ function tick() {{
   s.textContent = r < 0 ? 'over tijd (gepland {item.minutes} min)' : 'resterend van {item.minutes} min';
 }}
 tick(); setInterval(tick, 1000);
-</script>""", height=92)
+</script>""",
+        height=92,
+    )
 
 
 def join_box(session: polls.PollSession) -> None:
@@ -133,8 +146,11 @@ def join_box(session: polls.PollSession) -> None:
     unreachable_warning(PRESENTER_PATH)
     st.markdown("Doe mee met je gsm: scan de QR-code of surf naar")
     st.markdown(f"**[{link}]({link})**")
-    st.markdown(f"<div style='font-size:3.4rem;font-weight:800;letter-spacing:0.16em;font-family:monospace'"
-                f" aria-label='deelnamecode'>{session.join_code}</div>", unsafe_allow_html=True)
+    st.markdown(
+        f"<div style='font-size:3.4rem;font-weight:800;letter-spacing:0.16em;font-family:monospace'"
+        f" aria-label='deelnamecode'>{session.join_code}</div>",
+        unsafe_allow_html=True,
+    )
     st.image(qr_png(link), width=300)
 
 
@@ -145,29 +161,57 @@ def top_bar(store: Store, meeting: Meeting, token: str, session: polls.PollSessi
     upcoming = f"{nxt.title} ({nxt.minutes} min)" if nxt else "afronden en het verslag"
     left, clock, controls = st.columns([4.4, 1.5, 4.1], vertical_alignment="center")
     with left:
-        st.markdown(f"<div style='font-size:0.95rem;color:#555'>{html.escape(meeting.title)} · stap "
-                    f"{meeting.current_step + 1} van {n}</div><div style='font-size:2rem;font-weight:800;"
-                    f"line-height:1.15'>{html.escape(item.title)}</div><div style='font-size:0.95rem;color:#333;"
-                    f"margin-top:0.2em'><b>Hierna:</b> {html.escape(upcoming)}</div>", unsafe_allow_html=True)
+        st.markdown(
+            f"<div style='font-size:0.95rem;color:#555'>{html.escape(meeting.title)} · stap "
+            f"{meeting.current_step + 1} van {n}</div><div style='font-size:2rem;font-weight:800;"
+            f"line-height:1.15'>{html.escape(item.title)}</div><div style='font-size:0.95rem;color:#333;"
+            f"margin-top:0.2em'><b>Hierna:</b> {html.escape(upcoming)}</div>",
+            unsafe_allow_html=True,
+        )
     with clock:
         timer(meeting)
     with controls:
         b1, b2 = st.columns([1, 1.3])
         # PageUp/PageDown: what a presentation clicker sends.
-        b1.button("Vorige", key="meeting_prev", icon=":material/arrow_back:", width="stretch", shortcut="PageUp",
-                  disabled=meeting.current_step == 0,
-                  on_click=_act, args=(store, meeting.meeting_id, token, "previous_step"))
+        b1.button(
+            "Vorige",
+            key="meeting_prev",
+            icon=":material/arrow_back:",
+            width="stretch",
+            shortcut="PageUp",
+            disabled=meeting.current_step == 0,
+            on_click=_act,
+            args=(store, meeting.meeting_id, token, "previous_step"),
+        )
         if nxt is not None:
-            b2.button("Volgende", key="meeting_next", type="primary", icon=":material/arrow_forward:",
-                      width="stretch", shortcut="PageDown",
-                      on_click=_act, args=(store, meeting.meeting_id, token, "next_step"))
+            b2.button(
+                "Volgende",
+                key="meeting_next",
+                type="primary",
+                icon=":material/arrow_forward:",
+                width="stretch",
+                shortcut="PageDown",
+                on_click=_act,
+                args=(store, meeting.meeting_id, token, "next_step"),
+            )
         else:
-            b2.button("Afronden", key="meeting_finish", type="primary", icon=":material/flag:", width="stretch",
-                      on_click=_finish, args=(store, meeting.meeting_id, token))
+            b2.button(
+                "Afronden",
+                key="meeting_finish",
+                type="primary",
+                icon=":material/flag:",
+                width="stretch",
+                on_click=_finish,
+                args=(store, meeting.meeting_id, token),
+            )
         p1, p2 = st.columns([1.45, 1])
         if session is not None:
-            with p1.popover(f"Meedoen · {session.join_code}", icon=":material/qr_code_2:", width="stretch",
-                            help="De QR-code en de link voor de gsm's"):
+            with p1.popover(
+                f"Meedoen · {session.join_code}",
+                icon=":material/qr_code_2:",
+                width="stretch",
+                help="De QR-code en de link voor de gsm's",
+            ):
                 join_box(session)
         with p2.popover("Agenda", icon=":material/list:", width="stretch"):
             agenda_jump(store, meeting, token)
@@ -187,11 +231,15 @@ def progress_strip(meeting: Meeting) -> None:
             style = "background:#08306b;color:white;font-weight:700"
         else:
             style = "background:#eef3fa;color:#333"
-        cells.append(f"<div style='flex:{item.minutes};{style};padding:3px 6px;font-size:0.8rem;white-space:nowrap;"
-                     f"overflow:hidden;text-overflow:ellipsis;border-right:2px solid white' "
-                     f"title='{html.escape(item.title)} ({item.minutes} min)'>{i + 1}. {html.escape(item.title)}</div>")
-    st.markdown(f"<div style='display:flex;border-radius:4px;overflow:hidden;margin:2px 0 10px 0'>{''.join(cells)}"
-                "</div>", unsafe_allow_html=True)
+        cells.append(
+            f"<div style='flex:{item.minutes};{style};padding:3px 6px;font-size:0.8rem;white-space:nowrap;"
+            f"overflow:hidden;text-overflow:ellipsis;border-right:2px solid white' "
+            f"title='{html.escape(item.title)} ({item.minutes} min)'>{i + 1}. {html.escape(item.title)}</div>"
+        )
+    st.markdown(
+        f"<div style='display:flex;border-radius:4px;overflow:hidden;margin:2px 0 10px 0'>{''.join(cells)}</div>",
+        unsafe_allow_html=True,
+    )
 
 
 def agenda_jump(store: Store, meeting: Meeting, token: str) -> None:
@@ -199,9 +247,14 @@ def agenda_jump(store: Store, meeting: Meeting, token: str) -> None:
     for i, item in enumerate(meeting.agenda):
         used = spent.get(i)
         used_text = f" · besteed {format_minutes(used)}" if used is not None else ""
-        st.button(f"{i + 1}. {item.title} ({item.minutes} min{used_text})", key=f"meeting_jump_{i}",
-                  disabled=i == meeting.current_step, width="stretch",
-                  on_click=_act, args=(store, meeting.meeting_id, token, "go_to", i))
+        st.button(
+            f"{i + 1}. {item.title} ({item.minutes} min{used_text})",
+            key=f"meeting_jump_{i}",
+            disabled=i == meeting.current_step,
+            width="stretch",
+            on_click=_act,
+            args=(store, meeting.meeting_id, token, "go_to", i),
+        )
     st.caption(f"Gepland samen {meeting.planned_minutes} minuten. {meetings.schedule_line(meeting)}")
     st.caption("Sneltoetsen (ook voor een presentatieklikker): PageDown = volgende stap, PageUp = vorige stap.")
 
@@ -246,9 +299,11 @@ def word_cloud_html(counts) -> str:
     spans = []
     for word, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:80]:
         size = 1.2 + 2.8 * (count / top if top else 0)
-        spans.append(f"<span style='font-size:{size:.2f}rem;font-weight:{700 if count == top else 500};"
-                     f"margin:0 0.6em 0.2em 0;display:inline-block;color:#08306b' data-count='{count}'>"
-                     f"{html.escape(word)}{f' <sup>{count}</sup>' if count > 1 else ''}</span>")
+        spans.append(
+            f"<span style='font-size:{size:.2f}rem;font-weight:{700 if count == top else 500};"
+            f"margin:0 0.6em 0.2em 0;display:inline-block;color:#08306b' data-count='{count}'>"
+            f"{html.escape(word)}{f' <sup>{count}</sup>' if count > 1 else ''}</span>"
+        )
     return f"<div style='line-height:1.5' data-testid='word-cloud'>{''.join(spans)}</div>"
 
 
@@ -260,8 +315,10 @@ def live_clusters(store: Store, meeting_id: str, step: int) -> None:
         clusters = meetings.step_clusters(store, meeting, step)
         res = meetings.step_results(store, meeting, step)
         answered = res.participants if res else 0
-        st.caption(f"{answered} {'deelnemer gaf' if answered == 1 else 'deelnemers gaven'} kernwoorden · "
-                   f"{sum(c.total for c in clusters)} kernwoorden in {len(clusters)} groepen")
+        st.caption(
+            f"{answered} {'deelnemer gaf' if answered == 1 else 'deelnemers gaven'} kernwoorden · "
+            f"{sum(c.total for c in clusters)} kernwoorden in {len(clusters)} groepen"
+        )
         if not clusters:
             st.info("Nog geen kernwoorden. Ze verschijnen hier vanzelf, gegroepeerd.")
             return
@@ -281,12 +338,20 @@ def clusters_html(clusters: list[meetings.KeywordCluster]) -> str:
             f"<div style='background:{colour};padding:8px 12px;margin:4px;border-radius:3px;box-shadow:1px 2px 3px "
             f"#0002;display:inline-block;min-width:7em'><b style='font-size:{1.1 + min(c.total, 8) * 0.12:.2f}rem'>"
             f"{html.escape(c.label)}</b> <span style='color:#555'>×{c.total}</span>"
-            + (f"<div style='font-size:0.8rem;color:#444'>{html.escape(', '.join(w for w in c.words if w != c.label))}"
-               "</div>" if len(c.words) > 1 else "") + "</div>"
-            for c in groups[domain])
+            + (
+                f"<div style='font-size:0.8rem;color:#444'>{html.escape(', '.join(w for w in c.words if w != c.label))}"
+                "</div>"
+                if len(c.words) > 1
+                else ""
+            )
+            + "</div>"
+            for c in groups[domain]
+        )
         title = domain.capitalize() if domain else "Nog niet gegroepeerd"
-        parts.append(f"<div style='margin-bottom:8px'><div style='font-weight:700;font-size:0.9rem;color:#333'>"
-                     f"{html.escape(title)}</div>{notes}</div>")
+        parts.append(
+            f"<div style='margin-bottom:8px'><div style='font-weight:700;font-size:0.9rem;color:#333'>"
+            f"{html.escape(title)}</div>{notes}</div>"
+        )
     return "<div data-testid='keyword-clusters'>" + "".join(parts) + "</div>"
 
 
@@ -296,14 +361,22 @@ def grouping_editor(store: Store, meeting: Meeting, token: str, step: int) -> No
     if not clusters:
         return
     with st.expander("Kernwoorden groeperen per domein", icon=":material/category:"):
-        frame = pd.DataFrame({"Kernwoord": [c.label for c in clusters],
-                              "Ook": [", ".join(w for w in c.words if w != c.label) for c in clusters],
-                              "Aantal": [c.total for c in clusters],
-                              "Domein": [c.domain or "" for c in clusters]})  # empty, not "None"
+        frame = pd.DataFrame(
+            {
+                "Kernwoord": [c.label for c in clusters],
+                "Ook": [", ".join(w for w in c.words if w != c.label) for c in clusters],
+                "Aantal": [c.total for c in clusters],
+                "Domein": [c.domain or "" for c in clusters],
+            }
+        )  # empty, not "None"
         edited = st.data_editor(
-            frame, hide_index=True, width="stretch", key=f"meeting_domains_{meeting.meeting_id}_{step}_{len(frame)}",
+            frame,
+            hide_index=True,
+            width="stretch",
+            key=f"meeting_domains_{meeting.meeting_id}_{step}_{len(frame)}",
             disabled=["Kernwoord", "Ook", "Aantal"],
-            column_config={"Domein": st.column_config.SelectboxColumn("Domein", options=list(meetings.DOMAINS))})
+            column_config={"Domein": st.column_config.SelectboxColumn("Domein", options=list(meetings.DOMAINS))},
+        )
         if st.button("Groepering bewaren", key=f"meeting_domains_save_{step}", icon=":material/save:"):
             mapping = {}
             for c, domain in zip(clusters, edited["Domein"]):
@@ -334,20 +407,29 @@ def live_poll(store: Store, meeting_id: str, step: int) -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _indicator_map(_store: Store, version: str, municipality: str, sectors: tuple[str, ...], indicator: str,
-                   period: str | None, source: str) -> bytes | None:
+def _indicator_map(
+    _store: Store,
+    version: str,
+    municipality: str,
+    sectors: tuple[str, ...],
+    indicator: str,
+    period: str | None,
+    source: str,
+) -> bytes | None:
     return meeting_maps.indicator_map(_store, municipality, list(sectors), indicator, period, source=source)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _figures(_store: Store, version: str, municipality: str, sectors: tuple[str, ...], indicators: tuple[str, ...]
-             ) -> meeting_content.FigureTable:
+def _figures(
+    _store: Store, version: str, municipality: str, sectors: tuple[str, ...], indicators: tuple[str, ...]
+) -> meeting_content.FigureTable:
     return meeting_content.sector_figures(_store, municipality, list(sectors), list(indicators))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _with_data(_store: Store, version: str, municipality: str, indicators: tuple[str, ...], period: str | None
-               ) -> list[str]:
+def _with_data(
+    _store: Store, version: str, municipality: str, indicators: tuple[str, ...], period: str | None
+) -> list[str]:
     return meeting_content.indicators_with_data(_store, municipality, list(indicators), period)
 
 
@@ -357,8 +439,9 @@ def _amenities(_store: Store, version: str, municipality: str, sectors: tuple[st
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _mismatch_map(_store: Store, version: str, municipality: str, sectors: tuple[str, ...], source: str
-                  ) -> bytes | None:
+def _mismatch_map(
+    _store: Store, version: str, municipality: str, sectors: tuple[str, ...], source: str
+) -> bytes | None:
     return meeting_maps.mismatch_map(_store, municipality, list(sectors), source=source)
 
 
@@ -391,8 +474,10 @@ def _mismatch_source(store: Store) -> str:
 
 
 def _no_municipality() -> None:
-    st.info("Deze bijeenkomst heeft geen gemeente; plan een nieuwe bijeenkomst met een gemeente om hier de "
-            "cijfers van de gekozen sectoren te tonen.")
+    st.info(
+        "Deze bijeenkomst heeft geen gemeente; plan een nieuwe bijeenkomst met een gemeente om hier de "
+        "cijfers van de gekozen sectoren te tonen."
+    )
 
 
 def _literal(value) -> str:
@@ -413,12 +498,16 @@ def static_table(frame: pd.DataFrame, index: str) -> None:
 def figures_table(figures: meeting_content.FigureTable, what: str) -> None:
     # A static table: the indicator names wrap in the header, so every column fits beside the map.
     static_table(figures.table, "Gebied")
-    notes = [f"Tot en met {figures.period}: elk cijfer van zijn laatste jaar, een ouder jaar staat erbij. "
-             "Gemiddelden van gebieden zijn verhoudingen van totalen, nooit een gemiddelde van percentages. "
-             "x = verborgen door de bron, - = geen gegevens, ≈ = onvolledig (over de gekende sectoren); nooit 0."]
+    notes = [
+        f"Tot en met {figures.period}: elk cijfer van zijn laatste jaar, een ouder jaar staat erbij. "
+        "Gemiddelden van gebieden zijn verhoudingen van totalen, nooit een gemiddelde van percentages. "
+        "x = verborgen door de bron, - = geen gegevens, ≈ = onvolledig (over de gekende sectoren); nooit 0."
+    ]
     if figures.small:
-        notes.append(f"{meeting_content.SMALL_MARK} weinig inwoners (minder dan 100, of aantal verborgen): "
-                     "voorzichtig interpreteren.")
+        notes.append(
+            f"{meeting_content.SMALL_MARK} weinig inwoners (minder dan 100, of aantal verborgen): "
+            "voorzichtig interpreteren."
+        )
     st.caption(" ".join(notes))
 
 
@@ -442,8 +531,12 @@ def wie_step(store: Store, meeting: Meeting, token: str) -> None:
     def label(code: str) -> str:
         return catalogue.indicator(code).label + ("" if code in with_data else " (geen gegevens)")
 
-    indicator = st.segmented_control("Op de kaart", usable, default=first, key=f"meeting_map_ind_{meeting.meeting_id}",
-                                     format_func=label) or first
+    indicator = (
+        st.segmented_control(
+            "Op de kaart", usable, default=first, key=f"meeting_map_ind_{meeting.meeting_id}", format_func=label
+        )
+        or first
+    )
     try:  # the verslag shows the maps that were on screen
         meetings.record_shown(store, meeting.meeting_id, token, meeting.current_step, indicator)
     except MeetingError:
@@ -458,8 +551,7 @@ def wie_step(store: Store, meeting: Meeting, token: str) -> None:
             st.info("Er is geen kaart van de sectoren van deze gemeente.")
     with table_col:
         figures_table(figures, "wie")
-    st.caption(f"Bron: {_wie_source(store, usable, figures.period)}. Verder verkennen kan op de pagina "
-               "Wie woont er?.")
+    st.caption(f"Bron: {_wie_source(store, usable, figures.period)}. Verder verkennen kan op de pagina Wie woont er?.")
 
 
 def wat_step(store: Store, meeting: Meeting) -> None:
@@ -475,8 +567,7 @@ def wat_step(store: Store, meeting: Meeting) -> None:
         if png:
             st.image(png, width="stretch")
     with table_col:
-        figures = _figures(store, version, meeting.municipality, meeting.sectors,
-                           meeting_content.ACCESS_INDICATORS)
+        figures = _figures(store, version, meeting.municipality, meeting.sectors, meeting_content.ACCESS_INDICATORS)
         if figures.empty:
             st.info("Er zijn nog geen bereikbaarheidscijfers; bereken ze op de pagina Gegevens.")
         else:
@@ -502,16 +593,20 @@ def wie_vs_wat_step(store: Store, meeting: Meeting) -> None:
         left, _right = st.columns([5, 2])
         left.image(png, width="stretch")
     else:
-        st.info("Er is nog geen bereikbaarheid berekend: de kaart van wie tegenover wat ontbreekt. Bereken ze op "
-                "de pagina Gegevens.")
+        st.info(
+            "Er is nog geen bereikbaarheid berekend: de kaart van wie tegenover wat ontbreekt. Bereken ze op "
+            "de pagina Gegevens."
+        )
     if table.empty:
         st.info("Er zijn geen sectoren om te tonen.")
         return
     # A static table: its long sentences wrap, where a data grid would cut them off.
     static_table(table, "Sector")
-    st.caption("Signalen volgens de standaardregel van de app, de bereikbaarheid en de zin van Wie vs wat per sector "
-               "(zoals in de samenvattende tabel). Een signaal is een vraag om te verkennen, geen oordeel. "
-               f"{meeting_content.SMALL_MARK} weinig inwoners: voorzichtig interpreteren.")
+    st.caption(
+        "Signalen volgens de standaardregel van de app, de bereikbaarheid en de zin van Wie vs wat per sector "
+        "(zoals in de samenvattende tabel). Een signaal is een vraag om te verkennen, geen oordeel. "
+        f"{meeting_content.SMALL_MARK} weinig inwoners: voorzichtig interpreteren."
+    )
 
 
 def actions_step(store: Store, meeting: Meeting) -> None:
@@ -544,8 +639,14 @@ def agreements_step(store: Store, meeting: Meeting, token: str) -> None:
     key = f"meeting_next_{meeting.meeting_id}"
     if key not in st.session_state:
         st.session_state[key] = meeting.next_meeting
-    st.date_input("Volgende bijeenkomst", key=key, format="DD/MM/YYYY", min_value=meeting.meeting_date,
-                  on_change=_save_next_meeting, args=(store, meeting.meeting_id, token, key))
+    st.date_input(
+        "Volgende bijeenkomst",
+        key=key,
+        format="DD/MM/YYYY",
+        min_value=meeting.meeting_date,
+        on_change=_save_next_meeting,
+        args=(store, meeting.meeting_id, token, key),
+    )
     if meeting.next_meeting:
         st.caption(f"Bewaard: {format_date(meeting.next_meeting)}.")
 
@@ -567,8 +668,15 @@ def prepare_next_step(store: Store, meeting: Meeting) -> None:
                 figures = _figures(store, version, meeting.municipality, meeting.sectors, tuple(usable))
                 with_data = _with_data(store, version, meeting.municipality, tuple(usable), figures.period)
                 first = with_data[0] if with_data else usable[0]
-                _indicator_map(store, version, meeting.municipality, meeting.sectors, first, figures.period,
-                               _wie_source(store, [first], figures.period))
+                _indicator_map(
+                    store,
+                    version,
+                    meeting.municipality,
+                    meeting.sectors,
+                    first,
+                    figures.period,
+                    _wie_source(store, [first], figures.period),
+                )
         elif nxt.kind == "wat":
             _amenities(store, version, meeting.municipality, meeting.sectors, _wat_source(store))
             _figures(store, version, meeting.municipality, meeting.sectors, meeting_content.ACCESS_INDICATORS)
@@ -585,8 +693,10 @@ def step_content(store: Store, meeting: Meeting, token: str) -> None:
     kind = item.kind
     if kind == "checkin":
         question = item.block.questions[0]["text"]
-        st.markdown(f"<div style='font-size:2.2rem;font-weight:700;margin:0.2em 0'>{html.escape(question)}</div>",
-                    unsafe_allow_html=True)
+        st.markdown(
+            f"<div style='font-size:2.2rem;font-weight:700;margin:0.2em 0'>{html.escape(question)}</div>",
+            unsafe_allow_html=True,
+        )
         live_words(store, meeting.meeting_id, step)
         prompts(item)
     elif kind == "definitie":
@@ -602,8 +712,11 @@ def step_content(store: Store, meeting: Meeting, token: str) -> None:
         prompts(item)
         wie_vs_wat_step(store, meeting)
     elif kind == "bouwstenen":
-        st.markdown("Iedereen scoort op de gsm elke bouwsteen: "
-                    + " · ".join(f"**{s}** {bouwstenen.SCALE[s]}" for s in bouwstenen.SCALE) + ".")
+        st.markdown(
+            "Iedereen scoort op de gsm elke bouwsteen: "
+            + " · ".join(f"**{s}** {bouwstenen.SCALE[s]}" for s in bouwstenen.SCALE)
+            + "."
+        )
         live_poll(store, meeting.meeting_id, step)
         prompts(item)
     elif kind == "acties":
@@ -651,8 +764,14 @@ def notes_panel(store: Store, meeting: Meeting, token: str) -> None:
                 with st.container(border=True):
                     st.caption(f"**{f.label}** · wat de cijfers tonen (standaardregel van de app):")
                     st.markdown(prefills[f.key])
-            st.text_area(f.label, key=key, placeholder=f.placeholder, height=110,
-                         on_change=_save_note, args=(store, meeting.meeting_id, token, step, f.key))
+            st.text_area(
+                f.label,
+                key=key,
+                placeholder=f.placeholder,
+                height=110,
+                on_change=_save_note,
+                args=(store, meeting.meeting_id, token, step, f.key),
+            )
             error = st.session_state.get(f"{key}|error")
             if error:
                 st.error(error)
@@ -668,9 +787,11 @@ def finished_view(store: Store, meeting: Meeting, token: str) -> None:
     st.title(meeting.title)
     started = meetings.local_time(meeting.started_at)
     finished = meetings.local_time(meeting.finished_at)
-    st.success(f"De bijeenkomst is afgerond ({format_date(meeting.meeting_date)}, {started}–{finished}). "
-               f"{_answered(meetings.participants(store, meeting))}.",
-               icon=":material/flag:")
+    st.success(
+        f"De bijeenkomst is afgerond ({format_date(meeting.meeting_date)}, {started}–{finished}). "
+        f"{_answered(meetings.participants(store, meeting))}.",
+        icon=":material/flag:",
+    )
     saved = st.session_state.get(f"meeting_saved_{meeting.meeting_id}")
     if saved:
         st.info(saved, icon=":material/assignment_turned_in:")
@@ -681,24 +802,46 @@ def finished_view(store: Store, meeting: Meeting, token: str) -> None:
     with page_guard():
         offer(store, minutes_documents(store, meeting))
     spent = meetings.time_per_step(store, meeting)
-    st.dataframe(pd.DataFrame({
-        "Nr.": [i + 1 for i in range(len(meeting.agenda))],
-        "Stap": [item.title for item in meeting.agenda],
-        "Gepland": [f"{item.minutes} min" for item in meeting.agenda],
-        "Besteed": [format_minutes(spent.get(i)) for i in range(len(meeting.agenda))],
-    }), hide_index=True, width="stretch", key="meeting_done_agenda")
-    st.button("Heropenen (bv. om een notitie aan te vullen)", key="meeting_reopen", icon=":material/undo:",
-              on_click=_act, args=(store, meeting.meeting_id, token, "reopen"))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Nr.": [i + 1 for i in range(len(meeting.agenda))],
+                "Stap": [item.title for item in meeting.agenda],
+                "Gepland": [f"{item.minutes} min" for item in meeting.agenda],
+                "Besteed": [format_minutes(spent.get(i)) for i in range(len(meeting.agenda))],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="meeting_done_agenda",
+    )
+    st.button(
+        "Heropenen (bv. om een notitie aan te vullen)",
+        key="meeting_reopen",
+        icon=":material/undo:",
+        on_click=_act,
+        args=(store, meeting.meeting_id, token, "reopen"),
+    )
     st.page_link("pages/bijeenkomsten.py", label="Naar alle bijeenkomsten en de vooruitgang", icon=":material/event:")
 
 
 def planned_view(store: Store, meeting: Meeting, source: str | None) -> None:
     st.title(meeting.title)
-    st.markdown(f"{format_date(meeting.meeting_date)} · werkgroep {meeting.team} · {len(meeting.agenda)} stappen, "
-                f"samen {meeting.planned_minutes} minuten")
-    st.dataframe(pd.DataFrame({"Nr.": range(1, len(meeting.agenda) + 1), "Stap": [i.title for i in meeting.agenda],
-                               "Minuten": [i.minutes for i in meeting.agenda]}),
-                 hide_index=True, key="meeting_planned_agenda")
+    st.markdown(
+        f"{format_date(meeting.meeting_date)} · werkgroep {meeting.team} · {len(meeting.agenda)} stappen, "
+        f"samen {meeting.planned_minutes} minuten"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Nr.": range(1, len(meeting.agenda) + 1),
+                "Stap": [i.title for i in meeting.agenda],
+                "Minuten": [i.minutes for i in meeting.agenda],
+            }
+        ),
+        hide_index=True,
+        key="meeting_planned_agenda",
+    )
     unreachable_warning(PRESENTER_PATH)
     if st.button("Start de bijeenkomst", type="primary", icon=":material/play_arrow:", key="meeting_start"):
         try:
@@ -715,16 +858,25 @@ def running_view(store: Store, meeting: Meeting, token: str) -> None:
     hint = f"meeting_link_hint_{meeting.meeting_id}"
     if not st.session_state.get(hint):  # once per browser session
         st.session_state[hint] = True
-        st.toast("Bewaar deze pagina als bladwijzer: met deze link leid je de bijeenkomst verder, ook na een "
-                 "herstart. Deel hem niet met de deelnemers.", icon=":material/key:", duration="long")
-    session = polls.find_session(store, store.poll_session(meeting.poll_session_id)["join_code"]) \
-        if meeting.poll_session_id else None
+        st.toast(
+            "Bewaar deze pagina als bladwijzer: met deze link leid je de bijeenkomst verder, ook na een "
+            "herstart. Deel hem niet met de deelnemers.",
+            icon=":material/key:",
+            duration="long",
+        )
+    session = (
+        polls.find_session(store, store.poll_session(meeting.poll_session_id)["join_code"])
+        if meeting.poll_session_id
+        else None
+    )
     unreachable_warning(PRESENTER_PATH)
     top_bar(store, meeting, token, session)
     step_content(store, meeting, token)
     notes_panel(store, meeting, token)
     with st.expander("Begeleiderslink", icon=":material/key:"):
-        st.markdown("Met deze link leid je de bijeenkomst verder, ook na een herstart of op een andere computer. "
-                    "Wie hem heeft, kan de bijeenkomst bedienen: deel hem niet met de deelnemers.")
+        st.markdown(
+            "Met deze link leid je de bijeenkomst verder, ook na een herstart of op een andere computer. "
+            "Wie hem heeft, kan de bijeenkomst bedienen: deel hem niet met de deelnemers."
+        )
         st.code(presenter_link(meeting.meeting_id, token, st.query_params.get("bron")), language=None)
     prepare_next_step(store, meeting)

@@ -49,8 +49,7 @@ def sectors_map(store: Store, choice: AreaChoice, sectors: pd.DataFrame) -> None
     frame["inwoners"] = frame["code"].map(wide["pop_total_text"]).fillna("-")
     pop = frame["code"].map(wide["pop_total"])
     frame["klein"] = [
-        "weinig inwoners: voorzichtig interpreteren" if pd.notna(p) and p < SMALL_SECTOR_THRESHOLD else ""
-        for p in pop
+        "weinig inwoners: voorzichtig interpreteren" if pd.notna(p) and p < SMALL_SECTOR_THRESHOLD else "" for p in pop
     ]
     deck = overview_deck(
         frame,

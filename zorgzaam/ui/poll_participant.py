@@ -38,8 +38,12 @@ def join_form(message: str | None = None) -> None:
     if message:
         st.error(message)
     with st.form("poll_join"):
-        code = st.text_input("Deelnamecode", max_chars=12, placeholder="bv. K7M2QX",
-                             help="De code staat op het scherm van de begeleider.")
+        code = st.text_input(
+            "Deelnamecode",
+            max_chars=12,
+            placeholder="bv. K7M2QX",
+            help="De code staat op het scherm van de begeleider.",
+        )
         if st.form_submit_button("Meedoen", type="primary", width="stretch"):
             st.query_params["code"] = polls.normalise_join_code(code)
             st.rerun()
@@ -100,8 +104,9 @@ def _seed(key: str, question: polls.Question, stored: str | None) -> None:
     st.session_state[key] = int(stored) if question.kind == "scale" else stored
 
 
-def question_control(store: Store, session: polls.PollSession, pid: str, question: polls.Question,
-                     stored: str | None) -> None:
+def question_control(
+    store: Store, session: polls.PollSession, pid: str, question: polls.Question, stored: str | None
+) -> None:
     key = _widget_key(session, question)
     _seed(key, question, stored)
     disabled = not session.is_open
@@ -109,13 +114,20 @@ def question_control(store: Store, session: polls.PollSession, pid: str, questio
     # A meeting's questions come one step at a time: their numbers across the meeting would puzzle.
     label = f"**{question.text}**" if question.step is not None else f"**{question.position}. {question.text}**"
     if question.kind == "scale":
-        st.radio(label, list(polls.SCALE_VALUES), index=None, format_func=score_label, key=key,
-                 disabled=disabled, **callback)
+        st.radio(
+            label, list(polls.SCALE_VALUES), index=None, format_func=score_label, key=key, disabled=disabled, **callback
+        )
     elif question.kind == "choice":
         st.radio(label, list(question.options), index=None, key=key, disabled=disabled, **callback)
     else:
-        st.text_input(label, key=key, max_chars=polls.MAX_WORD_CHARS, disabled=disabled,
-                      placeholder="Typ een kort woord en druk op Enter", **callback)
+        st.text_input(
+            label,
+            key=key,
+            max_chars=polls.MAX_WORD_CHARS,
+            disabled=disabled,
+            placeholder="Typ een kort woord en druk op Enter",
+            **callback,
+        )
     error = st.session_state.get(_error_key(key))
     if error:
         st.error(error)
@@ -134,8 +146,10 @@ def render_public_results(res: polls.RoundResults) -> None:
     for r in res.questions:
         lines = [f"**{r.question.position}. {r.question.text}**  ", answered_line(r.n, res.participants) + "  "]
         if r.question.kind == "scale" and r.n:
-            lines.append(f"mediaan {format_median(r.median)} (van {r.min} tot {r.max})"
-                         + (" · **meningen lopen uiteen**" if r.disagreement else ""))
+            lines.append(
+                f"mediaan {format_median(r.median)} (van {r.min} tot {r.max})"
+                + (" · **meningen lopen uiteen**" if r.disagreement else "")
+            )
             lines.append("")
             lines.append("| Score | Aantal | Aandeel |\n|---|---:|---:|")
             for score in polls.SCALE_VALUES:
@@ -187,11 +201,15 @@ def meeting_view(store: Store, session: polls.PollSession) -> None:
         st.info("De bijeenkomst is afgelopen. Bedankt om mee te doen!", icon=":material/celebration:")
         return
     if not visible:
-        st.info("Kijk mee op het grote scherm. Zodra er een vraag voor jou is, verschijnt ze hier vanzelf.",
-                icon=":material/cast:")
+        st.info(
+            "Kijk mee op het grote scherm. Zodra er een vraag voor jou is, verschijnt ze hier vanzelf.",
+            icon=":material/cast:",
+        )
         return
-    st.markdown("Kies je antwoord; het wordt meteen bewaard en je kunt het veranderen zolang deze stap loopt. "
-                "Je antwoorden zijn anoniem.")
+    st.markdown(
+        "Kies je antwoord; het wordt meteen bewaard en je kunt het veranderen zolang deze stap loopt. "
+        "Je antwoorden zijn anoniem."
+    )
     for question in visible:
         with st.container(border=True):
             question_control(store, session, pid, question, mine.get(question.question_id))
@@ -204,16 +222,22 @@ def participant_view(store: Store, session: polls.PollSession) -> None:
     pid, mine = participant_id(store, session.join_code)
     st.header(session.title)
     if session.is_open:
-        st.markdown("Kies per vraag je antwoord; het wordt meteen bewaard. Je kunt het veranderen zolang de "
-                    "peiling open is.")
+        st.markdown(
+            "Kies per vraag je antwoord; het wordt meteen bewaard. Je kunt het veranderen zolang de peiling open is."
+        )
     else:
-        st.warning("De peiling is gesloten. Antwoorden kan (nu) niet; wacht op de begeleider.",
-                   icon=":material/lock:")
+        st.warning("De peiling is gesloten. Antwoorden kan (nu) niet; wacht op de begeleider.", icon=":material/lock:")
     if session.current_round > 1:
         st.caption(f"Ronde {session.current_round}")
     watch(store, session.join_code, _seen(session))
-    st.text_input("Je naam (mag leeg blijven)", key=NAME_KEY, max_chars=polls.MAX_NAME_CHARS,
-                  disabled=not session.is_open, on_change=_save_name, args=(store, session.join_code, pid))
+    st.text_input(
+        "Je naam (mag leeg blijven)",
+        key=NAME_KEY,
+        max_chars=polls.MAX_NAME_CHARS,
+        disabled=not session.is_open,
+        on_change=_save_name,
+        args=(store, session.join_code, pid),
+    )
     if st.session_state.get(_error_key(NAME_KEY)):
         st.error(st.session_state[_error_key(NAME_KEY)])
     for question in session.questions:

@@ -33,8 +33,8 @@ DISAGREEMENT_BADGE = ":orange-badge[:material/diversity_2: meningen lopen uiteen
 
 # Session-state keys.
 CREATED_KEY = "poll_just_created"
-MINE_KEY = "poll_my_sessions"      # {session_id: (title, token)} created or opened in this browser session
-FLASH_KEY = "poll_flash_error"       # a refused control action, shown once
+MINE_KEY = "poll_my_sessions"  # {session_id: (title, token)} created or opened in this browser session
+FLASH_KEY = "poll_flash_error"  # a refused control action, shown once
 PASTE_ERROR_KEY = "poll_paste_error"
 
 
@@ -54,7 +54,7 @@ def format_median(value: float | None) -> str:
 
 
 def answered_line(n: int, participants: int) -> str:
-    """"7 van 9 deelnemers antwoordden", plus how many skipped the question."""
+    """ "7 van 9 deelnemers antwoordden", plus how many skipped the question."""
     noun = "deelnemer" if participants == 1 else "deelnemers"
     verb = "antwoordde" if n == 1 else "antwoordden"
     text = f"{n} van {participants} {noun} {verb}"
@@ -95,8 +95,10 @@ def public_address(page_path: str = PAGE_PATH) -> public_url.PublicAddress:
     return public_url.resolve(
         env=os.environ.get(public_url.ENV_VAR),
         server_address=config.get_option("browser.serverAddress") if configured else None,
-        port=port, base_path=config.get_option("server.baseUrlPath"),
-        browser_base=base_url(page_path) if st.context.url else None)
+        port=port,
+        base_path=config.get_option("server.baseUrlPath"),
+        browser_base=base_url(page_path) if st.context.url else None,
+    )
 
 
 def participant_link(join_code: str, page_path: str = PAGE_PATH) -> str:
@@ -147,8 +149,13 @@ def option_table(result: polls.QuestionResult, limit: int | None = None) -> pd.D
     if limit is not None:
         items = items[:limit]
     first = "Keuze" if result.question.kind == "choice" else "Woord"
-    return pd.DataFrame({first: [k for k, _ in items], "Aantal": [int(v) for _, v in items],
-                         "Aandeel": [format_share(int(v), result.n) for _, v in items]})
+    return pd.DataFrame(
+        {
+            first: [k for k, _ in items],
+            "Aantal": [int(v) for _, v in items],
+            "Aandeel": [format_share(int(v), result.n) for _, v in items],
+        }
+    )
 
 
 def scale_legend_html() -> str:
@@ -168,40 +175,58 @@ def render_results(res: polls.RoundResults, *, key: str) -> None:
     if scale:
         st.markdown(scale_legend_html(), unsafe_allow_html=True)
         st.plotly_chart(poll_scale(res), key=f"{key}_chart", config={"displaylogo": False, "displayModeBar": False})
-        st.dataframe(scale_table(res), hide_index=True, key=f"{key}_scale_table", width="stretch",
-                     column_config={"Nr.": st.column_config.NumberColumn(width=40),
-                                    "Antwoorden": st.column_config.TextColumn(width=85),
-                                    **{str(v): st.column_config.TextColumn(width=88) for v in polls.SCALE_VALUES},
-                                    "Mediaan": st.column_config.TextColumn(width=65),
-                                    "Van–tot": st.column_config.TextColumn(width=65),
-                                    "Meningen": st.column_config.TextColumn(width=105)})
+        st.dataframe(
+            scale_table(res),
+            hide_index=True,
+            key=f"{key}_scale_table",
+            width="stretch",
+            column_config={
+                "Nr.": st.column_config.NumberColumn(width=40),
+                "Antwoorden": st.column_config.TextColumn(width=85),
+                **{str(v): st.column_config.TextColumn(width=88) for v in polls.SCALE_VALUES},
+                "Mediaan": st.column_config.TextColumn(width=65),
+                "Van–tot": st.column_config.TextColumn(width=65),
+                "Meningen": st.column_config.TextColumn(width=105),
+            },
+        )
         for r in scale:
             if r.disagreement:
-                st.markdown(f"{DISAGREEMENT_BADGE} **{r.question.text}**: "
-                            f"{bouwstenen.describe_spread(question_spread(r))}")
+                st.markdown(
+                    f"{DISAGREEMENT_BADGE} **{r.question.text}**: {bouwstenen.describe_spread(question_spread(r))}"
+                )
     for r in res.questions:
         if r.question.kind == "scale":
             continue
         st.markdown(f"**{r.question.position}. {r.question.text}**  \n{answered_line(r.n, res.participants)}")
         if r.n:
-            st.dataframe(option_table(r, limit=30 if r.question.kind == "word" else None), hide_index=True,
-                         key=f"{key}_q{r.question.question_id}", width="stretch")
+            st.dataframe(
+                option_table(r, limit=30 if r.question.kind == "word" else None),
+                hide_index=True,
+                key=f"{key}_q{r.question.question_id}",
+                width="stretch",
+            )
 
 
 # --------------------------------------------------------------------------- new poll
 
 
 def _example_questions() -> pd.DataFrame:
-    return pd.DataFrame({
-        "soort": ["schaal 1–5", "meerkeuze", "kort woord"],
-        "vraag": ["Hoe goed kennen we de noden in onze buurt?", "Welke bouwsteen pakken we eerst aan?",
-                  "Eén woord voor onze buurt:"],
-        "keuzes": ["", "Communicatie; Partnerschappen; Publieke ruimte", ""],
-    })
+    return pd.DataFrame(
+        {
+            "soort": ["schaal 1–5", "meerkeuze", "kort woord"],
+            "vraag": [
+                "Hoe goed kennen we de noden in onze buurt?",
+                "Welke bouwsteen pakken we eerst aan?",
+                "Eén woord voor onze buurt:",
+            ],
+            "keuzes": ["", "Communicatie; Partnerschappen; Publieke ruimte", ""],
+        }
+    )
 
 
 def own_questions(frame: pd.DataFrame) -> list[dict]:
     """The editor's rows as poll questions; empty rows are dropped, a row without soort is an error."""
+
     def cell(value) -> str:  # an empty cell arrives as None, NaN or pd.NA
         return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
 
@@ -233,21 +258,32 @@ def _go_to(session_id: str, token: str) -> None:
 
 def new_poll_form(store: Store) -> None:
     st.subheader("Nieuwe peiling")
-    title = st.text_input("Titel", value=f"Bouwstenen zelfevaluatie {format_date(date.today())}", max_chars=120,
-                          key="poll_new_title")
+    title = st.text_input(
+        "Titel", value=f"Bouwstenen zelfevaluatie {format_date(date.today())}", max_chars=120, key="poll_new_title"
+    )
     question_set = st.radio("Vragen", QUESTION_SETS, key="poll_new_set", horizontal=True)
     if question_set == QUESTION_SETS[0]:
-        st.caption("Negen vragen, één per bouwsteen, met de schaal van het ondersteuningspakket: "
-                   + "; ".join(score_label(s) for s in bouwstenen.SCALE) + ". Deelnemers mogen een vraag overslaan.")
+        st.caption(
+            "Negen vragen, één per bouwsteen, met de schaal van het ondersteuningspakket: "
+            + "; ".join(score_label(s) for s in bouwstenen.SCALE)
+            + ". Deelnemers mogen een vraag overslaan."
+        )
         edited = None
     else:
-        st.caption("Eén vraag per rij. Bij meerkeuze: de keuzes gescheiden door een puntkomma (;). "
-                   "Een kort woord is hoogstens 40 tekens.")
+        st.caption(
+            "Eén vraag per rij. Bij meerkeuze: de keuzes gescheiden door een puntkomma (;). "
+            "Een kort woord is hoogstens 40 tekens."
+        )
         edited = st.data_editor(
-            _example_questions(), num_rows="dynamic", hide_index=True, key="poll_new_questions", width="stretch",
+            _example_questions(),
+            num_rows="dynamic",
+            hide_index=True,
+            key="poll_new_questions",
+            width="stretch",
             column_config={
-                "soort": st.column_config.SelectboxColumn("Soort", options=list(KIND_BY_LABEL), required=True,
-                                                          width="small"),
+                "soort": st.column_config.SelectboxColumn(
+                    "Soort", options=list(KIND_BY_LABEL), required=True, width="small"
+                ),
                 "vraag": st.column_config.TextColumn("Vraag", max_chars=polls.MAX_QUESTION_CHARS, width="large"),
                 "keuzes": st.column_config.TextColumn("Keuzes (bij meerkeuze, gescheiden door ;)", width="medium"),
             },
@@ -279,19 +315,27 @@ def _pasted_link(key: str, names: tuple[str, ...], error_key: str, on_link: Call
         st.session_state[error_key] = on_link(*values)
     elif text:
         example = "?" + "&".join(f"{name}=…" for name in names)
-        st.session_state[error_key] = (f"Dit is geen begeleiderslink: die bevat '{example}'. "
-                                       "Kopieer de volledige link uit je bladwijzer of adresbalk.")
+        st.session_state[error_key] = (
+            f"Dit is geen begeleiderslink: die bevat '{example}'. "
+            "Kopieer de volledige link uit je bladwijzer of adresbalk."
+        )
     else:
         st.session_state[error_key] = None
 
 
-def paste_link_input(label: str, *, key: str, names: tuple[str, ...], page_path: str, error_key: str,
-                     on_link: Callable[..., str | None]) -> None:
+def paste_link_input(
+    label: str, *, key: str, names: tuple[str, ...], page_path: str, error_key: str, on_link: Callable[..., str | None]
+) -> None:
     """A field for a pasted facilitator link (Peiling, Bijeenkomsten): ``on_link`` receives the link's
     parameters ``names`` and returns a Dutch sentence when it cannot open them; a text without those
     parameters gets one Dutch sentence and opens nothing."""
-    st.text_input(label, key=key, on_change=_pasted_link, args=(key, names, error_key, on_link),
-                  placeholder=f"{FALLBACK_BASE_URL}/{page_path}?" + "&".join(f"{n}=…" for n in names))
+    st.text_input(
+        label,
+        key=key,
+        on_change=_pasted_link,
+        args=(key, names, error_key, on_link),
+        placeholder=f"{FALLBACK_BASE_URL}/{page_path}?" + "&".join(f"{n}=…" for n in names),
+    )
     if st.session_state.get(error_key):
         st.error(st.session_state[error_key])
 
@@ -309,10 +353,21 @@ def open_existing() -> None:
     )
     mine = st.session_state.get(MINE_KEY, {})
     for session_id, (title, token) in mine.items():
-        st.button(f"Terug naar «{title}»", key=f"poll_back_{session_id}", icon=":material/undo:",
-                  on_click=_go_to, args=(session_id, token))
-    paste_link_input("Begeleiderslink", key="poll_paste_link", names=("sessie", "beheer"), page_path=PAGE_PATH,
-                     error_key=PASTE_ERROR_KEY, on_link=_open_pasted_poll)
+        st.button(
+            f"Terug naar «{title}»",
+            key=f"poll_back_{session_id}",
+            icon=":material/undo:",
+            on_click=_go_to,
+            args=(session_id, token),
+        )
+    paste_link_input(
+        "Begeleiderslink",
+        key="poll_paste_link",
+        names=("sessie", "beheer"),
+        page_path=PAGE_PATH,
+        error_key=PASTE_ERROR_KEY,
+        on_link=_open_pasted_poll,
+    )
 
 
 # --------------------------------------------------------------------------- facilitator screen
@@ -350,26 +405,56 @@ def controls(store: Store, session: polls.PollSession, token: str) -> None:
     c1, c2, c3 = st.columns(3)
     with c1:
         if session.is_open:
-            st.button("Sluit de peiling", key="poll_close", icon=":material/lock:", width="stretch",
-                      on_click=_act, args=(store, sid, token, "close_poll"))
+            st.button(
+                "Sluit de peiling",
+                key="poll_close",
+                icon=":material/lock:",
+                width="stretch",
+                on_click=_act,
+                args=(store, sid, token, "close_poll"),
+            )
         else:
-            st.button("Open de peiling", key="poll_open", icon=":material/lock_open:", width="stretch",
-                      type="primary", on_click=_act, args=(store, sid, token, "open_poll"))
+            st.button(
+                "Open de peiling",
+                key="poll_open",
+                icon=":material/lock_open:",
+                width="stretch",
+                type="primary",
+                on_click=_act,
+                args=(store, sid, token, "open_poll"),
+            )
     with c2:
         if session.results_visible:
-            st.button("Verberg resultaten voor deelnemers", key="poll_hide", icon=":material/visibility_off:",
-                      width="stretch", on_click=_act, args=(store, sid, token, "hide_results"))
+            st.button(
+                "Verberg resultaten voor deelnemers",
+                key="poll_hide",
+                icon=":material/visibility_off:",
+                width="stretch",
+                on_click=_act,
+                args=(store, sid, token, "hide_results"),
+            )
         else:
-            st.button("Toon resultaten aan deelnemers", key="poll_reveal", icon=":material/visibility:",
-                      width="stretch", on_click=_act, args=(store, sid, token, "reveal_results"))
+            st.button(
+                "Toon resultaten aan deelnemers",
+                key="poll_reveal",
+                icon=":material/visibility:",
+                width="stretch",
+                on_click=_act,
+                args=(store, sid, token, "reveal_results"),
+            )
     with c3, st.popover("Nieuwe ronde …", icon=":material/restart_alt:", width="stretch"):
         st.markdown(
             f"Ronde {session.current_round + 1} start met lege antwoorden. De antwoorden van "
             f"{'ronde 1' if session.current_round == 1 else f'rondes 1 tot {session.current_round}'} blijven "
             "bewaard en je kunt de rondes vergelijken. De peiling gaat open en de resultaten worden verborgen."
         )
-        st.button(f"Ja, start ronde {session.current_round + 1}", key="poll_new_round", type="primary",
-                  on_click=_act, args=(store, sid, token, "new_round"))
+        st.button(
+            f"Ja, start ronde {session.current_round + 1}",
+            key="poll_new_round",
+            type="primary",
+            on_click=_act,
+            args=(store, sid, token, "new_round"),
+        )
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
         st.error(flash)
@@ -377,11 +462,14 @@ def controls(store: Store, session: polls.PollSession, token: str) -> None:
 
 def status_line(session: polls.PollSession, participants: int) -> str:
     state = "**open**: deelnemers kunnen antwoorden" if session.is_open else "**gesloten**: antwoorden kan niet"
-    shown = ("**zichtbaar** op de gsm's van de deelnemers" if session.results_visible
-             else "**verborgen** voor de deelnemers")
+    shown = (
+        "**zichtbaar** op de gsm's van de deelnemers" if session.results_visible else "**verborgen** voor de deelnemers"
+    )
     noun = "deelnemer" if participants == 1 else "deelnemers"
-    return (f"Ronde {session.current_round} · peiling {state} · {participants} {noun} in deze ronde · "
-            f"resultaten {shown} (jij ziet ze altijd).")
+    return (
+        f"Ronde {session.current_round} · peiling {state} · {participants} {noun} in deze ronde · "
+        f"resultaten {shown} (jij ziet ze altijd)."
+    )
 
 
 @st.fragment(run_every=2)
@@ -404,6 +492,7 @@ def live_results(store: Store, session_id: str, token: str) -> None:
 
 def compare_table(frame: pd.DataFrame, round_a: int, round_b: int) -> pd.DataFrame:
     """polls.compare_rounds with Dutch headers and numbers."""
+
     def yes_no(flag, kind, n):
         if kind != "scale":
             return ""
@@ -414,19 +503,23 @@ def compare_table(frame: pd.DataFrame, round_a: int, round_b: int) -> pd.DataFra
             return "-"
         return ("+" if value > 0 else "") + format_median(value).replace("-", "−")
 
-    return pd.DataFrame({
-        "Nr.": frame["position"],
-        "Vraag": frame["text"],
-        f"Antwoorden ronde {round_a}": frame["n_a"],
-        f"Antwoorden ronde {round_b}": frame["n_b"],
-        f"Mediaan ronde {round_a}": [format_median(None if pd.isna(v) else v) for v in frame["median_a"]],
-        f"Mediaan ronde {round_b}": [format_median(None if pd.isna(v) else v) for v in frame["median_b"]],
-        "Verschil mediaan": [change(v) for v in frame["median_change"]],
-        f"Meningen lopen uiteen ronde {round_a}": [yes_no(*v) for v in zip(frame["disagreement_a"], frame["kind"],
-                                                                          frame["n_a"])],
-        f"Meningen lopen uiteen ronde {round_b}": [yes_no(*v) for v in zip(frame["disagreement_b"], frame["kind"],
-                                                                          frame["n_b"])],
-    })
+    return pd.DataFrame(
+        {
+            "Nr.": frame["position"],
+            "Vraag": frame["text"],
+            f"Antwoorden ronde {round_a}": frame["n_a"],
+            f"Antwoorden ronde {round_b}": frame["n_b"],
+            f"Mediaan ronde {round_a}": [format_median(None if pd.isna(v) else v) for v in frame["median_a"]],
+            f"Mediaan ronde {round_b}": [format_median(None if pd.isna(v) else v) for v in frame["median_b"]],
+            "Verschil mediaan": [change(v) for v in frame["median_change"]],
+            f"Meningen lopen uiteen ronde {round_a}": [
+                yes_no(*v) for v in zip(frame["disagreement_a"], frame["kind"], frame["n_a"])
+            ],
+            f"Meningen lopen uiteen ronde {round_b}": [
+                yes_no(*v) for v in zip(frame["disagreement_b"], frame["kind"], frame["n_b"])
+            ],
+        }
+    )
 
 
 @st.fragment
@@ -435,10 +528,12 @@ def compare_section(store: Store, session: polls.PollSession, token: str) -> Non
         st.subheader("Rondes vergelijken")
         rounds = list(range(1, session.current_round + 1))
         c1, c2 = st.columns(2)
-        round_a = c1.selectbox("Ronde", rounds, index=len(rounds) - 2, key="poll_cmp_a",
-                               format_func=lambda r: f"ronde {r}")
-        round_b = c2.selectbox("vergeleken met ronde", rounds, index=len(rounds) - 1, key="poll_cmp_b",
-                               format_func=lambda r: f"ronde {r}")
+        round_a = c1.selectbox(
+            "Ronde", rounds, index=len(rounds) - 2, key="poll_cmp_a", format_func=lambda r: f"ronde {r}"
+        )
+        round_b = c2.selectbox(
+            "vergeleken met ronde", rounds, index=len(rounds) - 1, key="poll_cmp_b", format_func=lambda r: f"ronde {r}"
+        )
         _compare_table(store, session.session_id, token, round_a, round_b)
 
 
@@ -451,8 +546,7 @@ def _compare_table(store: Store, session_id: str, token: str, round_a: int, roun
         except PollError as exc:
             st.error(str(exc))
             return
-        st.dataframe(compare_table(frame, round_a, round_b), hide_index=True, key="poll_cmp_table",
-                     width="stretch")
+        st.dataframe(compare_table(frame, round_a, round_b), hide_index=True, key="poll_cmp_table", width="stretch")
         st.caption("Verschil = mediaan van de tweede ronde min die van de eerste (alleen bij schaalvragen).")
 
 
@@ -463,9 +557,14 @@ def proposal_table(res: polls.RoundResults, scores: dict[str, int | None]) -> pd
         if r.question.kind != "scale" or code not in scores:
             continue
         score = scores[code]
-        rows.append({"Bouwsteen": bouwstenen.by_code(code).name, "Antwoorden": r.n,
-                     "Mediaan": format_median(r.median),
-                     "Voorstel": score_label(score) if score is not None else bouwstenen.NOT_SCORED_LABEL})
+        rows.append(
+            {
+                "Bouwsteen": bouwstenen.by_code(code).name,
+                "Antwoorden": r.n,
+                "Mediaan": format_median(r.median),
+                "Voorstel": score_label(score) if score is not None else bouwstenen.NOT_SCORED_LABEL,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -483,8 +582,12 @@ def takeover_section(store: Store, session: polls.PollSession, token: str) -> No
         st.subheader("Overnemen als zelfevaluatie van het team")
         round_ = session.current_round
         if session.current_round > 1:
-            round_ = st.selectbox("Ronde", list(range(session.current_round, 0, -1)), key="poll_take_round",
-                                  format_func=lambda r: f"ronde {r}")
+            round_ = st.selectbox(
+                "Ronde",
+                list(range(session.current_round, 0, -1)),
+                key="poll_take_round",
+                format_func=lambda r: f"ronde {r}",
+            )
         _proposal(store, session.session_id, token, round_)
         # Prefilled with the sidebar's team, and following it until the facilitator types another name.
         sidebar_team = st.session_state.get("team") or ""
@@ -492,25 +595,34 @@ def takeover_section(store: Store, session: polls.PollSession, token: str) -> No
             st.session_state["poll_team"] = sidebar_team
             st.session_state["poll_team_seed"] = sidebar_team
         c1, c2 = st.columns([3, 1])
-        team = c1.text_input("Team", key="poll_team", max_chars=werkgroep.MAX_TEAM_CHARS,
-                             placeholder="bv. Werkgroep zorgzaam Heidebeek")
-        day = c2.date_input("Datum van de zelfevaluatie", value=date.today(), format="DD/MM/YYYY",
-                            key="poll_take_date")
-        if st.button("Neem de groepsscores over als zelfevaluatie van het team", key="poll_take",
-                     icon=":material/assignment_turned_in:"):
+        team = c1.text_input(
+            "Team", key="poll_team", max_chars=werkgroep.MAX_TEAM_CHARS, placeholder="bv. Werkgroep zorgzaam Heidebeek"
+        )
+        day = c2.date_input("Datum van de zelfevaluatie", value=date.today(), format="DD/MM/YYYY", key="poll_take_date")
+        if st.button(
+            "Neem de groepsscores over als zelfevaluatie van het team",
+            key="poll_take",
+            icon=":material/assignment_turned_in:",
+        ):
             try:
                 # The answers of this moment: the proposal above is at most a few seconds older.
                 scores = werkgroep.scores_from_poll(polls.results(store, session.session_id, token, round=round_))
-                saved = werkgroep.save_scores(store, team, day, scores, source="peiling",
-                                              poll_session_id=session.session_id, poll_round=round_)
+                saved = werkgroep.save_scores(
+                    store, team, day, scores, source="peiling", poll_session_id=session.session_id, poll_round=round_
+                )
             except ValueError as exc:
                 st.error(str(exc))
             else:
-                given = ", ".join(f"{bouwstenen.by_code(code).name} {score}" for code, score in saved.scores.items()
-                                  if score is not None)
-                st.success(f"Bewaard: {saved.scored} van de {len(saved.scores)} bouwstenen gescoord voor "
-                           f"{saved.team} op {format_date(saved.assessed_on)} (ronde {round_} van deze peiling): "
-                           f"{given}.")
+                given = ", ".join(
+                    f"{bouwstenen.by_code(code).name} {score}"
+                    for code, score in saved.scores.items()
+                    if score is not None
+                )
+                st.success(
+                    f"Bewaard: {saved.scored} van de {len(saved.scores)} bouwstenen gescoord voor "
+                    f"{saved.team} op {format_date(saved.assessed_on)} (ronde {round_} van deze peiling): "
+                    f"{given}."
+                )
 
 
 @st.fragment(run_every=3)
@@ -521,52 +633,86 @@ def _proposal(store: Store, session_id: str, token: str, round_: int) -> None:
     with page_guard():
         session = polls.facilitator_session(store, session_id, token)
         res = polls.results(store, session_id, token, round=round_)
-        st.dataframe(proposal_table(res, werkgroep.scores_from_poll(res)), hide_index=True, key="poll_take_table",
-                     width="stretch")
-        st.caption("Voorstel per bouwsteen: de mediaan van de antwoorden. Ligt die tussen twee scores (bv. 3,5), "
-                   "dan telt de laagste: een bouwsteen krijgt pas 4 als minstens de helft van de groep 4 of meer "
-                   "gaf. Zonder antwoorden blijft de bouwsteen niet gescoord.")
+        st.dataframe(
+            proposal_table(res, werkgroep.scores_from_poll(res)),
+            hide_index=True,
+            key="poll_take_table",
+            width="stretch",
+        )
+        st.caption(
+            "Voorstel per bouwsteen: de mediaan van de antwoorden. Ligt die tussen twee scores (bv. 3,5), "
+            "dan telt de laagste: een bouwsteen krijgt pas 4 als minstens de helft van de groep 4 of meer "
+            "gaf. Zonder antwoorden blijft de bouwsteen niet gescoord."
+        )
         if session.is_open and round_ == session.current_round:
-            st.caption(":material/info: De peiling staat nog open: sluit ze eerst, dan verandert het voorstel niet "
-                       "meer.")
+            st.caption(
+                ":material/info: De peiling staat nog open: sluit ze eerst, dan verandert het voorstel niet meer."
+            )
 
 
 def export_section(store: Store, session: polls.PollSession, token: str) -> None:
     st.subheader("Exporteren")
-    with_names = st.checkbox("met namen", value=False, key="poll_export_names",
-                             help="Standaard anoniem (deelnemer 1, 2, …). Met namen voegt de namen toe die "
-                                  "deelnemers zelf (optioneel) invulden.")
+    with_names = st.checkbox(
+        "met namen",
+        value=False,
+        key="poll_export_names",
+        help="Standaard anoniem (deelnemer 1, 2, …). Met namen voegt de namen toe die "
+        "deelnemers zelf (optioneel) invulden.",
+    )
     sid, stem = session.session_id, poll_export.file_stem(session)
     c1, c2 = st.columns(2)
     # Callables: the file is made when clicked, so it holds the answers of that moment.
-    c1.download_button("Antwoorden als CSV", data=lambda: poll_export.csv_bytes(store, sid, token, with_names),
-                       file_name=f"{stem}.csv", mime="text/csv", key="poll_csv", on_click="ignore",
-                       icon=":material/download:", width="stretch")
-    c2.download_button("Antwoorden en resultaten als Excel (XLSX)",
-                       data=lambda: poll_export.xlsx_bytes(store, sid, token, with_names),
-                       file_name=f"{stem}.xlsx", key="poll_xlsx", on_click="ignore", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
-    st.caption("CSV: puntkomma-gescheiden, voor Excel. Excel: de bladen antwoorden, resultaten (per ronde en vraag) "
-               "en peiling.")
+    c1.download_button(
+        "Antwoorden als CSV",
+        data=lambda: poll_export.csv_bytes(store, sid, token, with_names),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key="poll_csv",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
+    c2.download_button(
+        "Antwoorden en resultaten als Excel (XLSX)",
+        data=lambda: poll_export.xlsx_bytes(store, sid, token, with_names),
+        file_name=f"{stem}.xlsx",
+        key="poll_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        width="stretch",
+    )
+    st.caption(
+        "CSV: puntkomma-gescheiden, voor Excel. Excel: de bladen antwoorden, resultaten (per ronde en vraag) "
+        "en peiling."
+    )
     if any(q.kind == "scale" for q in session.questions):
         from ..reports.bouwstenen_image import poll_round_png
 
         round_ = session.current_round
         st.download_button(
             f"Verdeling van ronde {round_} als afbeelding (PNG)",
-            data=lambda: poll_round_png(polls.results(store, sid, token, round_), title=f"{session.title} · ronde "
-                                                                                       f"{round_}"),
-            file_name=f"{stem}-ronde-{round_}.png", mime="image/png", key="poll_png", on_click="ignore",
-            icon=":material/bar_chart:", help="Per vraag hoeveel deelnemers elke score gaven, met de mediaan: "
-                                              "anoniem, voor het verslag.")
+            data=lambda: poll_round_png(
+                polls.results(store, sid, token, round_), title=f"{session.title} · ronde {round_}"
+            ),
+            file_name=f"{stem}-ronde-{round_}.png",
+            mime="image/png",
+            key="poll_png",
+            on_click="ignore",
+            icon=":material/bar_chart:",
+            help="Per vraag hoeveel deelnemers elke score gaven, met de mediaan: anoniem, voor het verslag.",
+        )
 
 
 def facilitator_view(store: Store, session: polls.PollSession, token: str) -> None:
     _remember(session.session_id, session.title, token)
     if st.session_state.get(CREATED_KEY) == session.session_id:
-        st.warning("**Bewaar deze pagina als bladwijzer.** De link in je adresbalk is de begeleiderslink: wie hem "
-                   "heeft, kan deze peiling openen, sluiten en de resultaten zien. Deel hem niet met deelnemers; "
-                   "zij gebruiken de code of de QR-code hieronder.", icon=":material/key:")
+        st.warning(
+            "**Bewaar deze pagina als bladwijzer.** De link in je adresbalk is de begeleiderslink: wie hem "
+            "heeft, kan deze peiling openen, sluiten en de resultaten zien. Deel hem niet met deelnemers; "
+            "zij gebruiken de code of de QR-code hieronder.",
+            icon=":material/key:",
+        )
     big_screen(session)
     controls(store, session, token)
     st.divider()
@@ -580,6 +726,8 @@ def facilitator_view(store: Store, session: polls.PollSession, token: str) -> No
     st.divider()
     export_section(store, session, token)
     with st.expander("Begeleiderslink"):
-        st.markdown("Met deze link open je deze peiling later opnieuw (ook op een andere computer). "
-                    "Wie hem heeft, kan de peiling bedienen.")
+        st.markdown(
+            "Met deze link open je deze peiling later opnieuw (ook op een andere computer). "
+            "Wie hem heeft, kan de peiling bedienen."
+        )
         st.code(facilitator_link(session.session_id, token), language=None)

@@ -48,8 +48,7 @@ def _cached_view_layers(_store: Store, version: str, level: str, code: str) -> V
     sectors = sectors[[g is not None and not g.is_empty for g in sectors["geometry"]]].reset_index(drop=True)
     if sectors.empty:
         empty = pd.DataFrame()
-        return ViewLayers(tuple(codes), sectors, empty, empty, empty, empty, empty, empty,
-                          _store.place_access(codes))
+        return ViewLayers(tuple(codes), sectors, empty, empty, empty, empty, empty, empty, _store.place_access(codes))
     minx, miny, maxx, maxy = shapely.total_bounds(sectors["geometry"].to_numpy())
     bbox = (minx - MARGIN_M, miny - MARGIN_M, maxx + MARGIN_M, maxy + MARGIN_M)
     features = _store.features(bbox=bbox, display=True)

@@ -65,8 +65,13 @@ def offer(store: Store, documents: list[Document], columns: int = 3) -> None:
             key = _state_key(store, document)
             made = st.session_state.get(key)
             if made is None:
-                if st.button(f"{document.label} maken", key=f"maak_{document.key}", icon=":material/description:",
-                             help=document.help or None, width="stretch"):
+                if st.button(
+                    f"{document.label} maken",
+                    key=f"maak_{document.key}",
+                    icon=":material/description:",
+                    help=document.help or None,
+                    width="stretch",
+                ):
                     with st.spinner(f"{document.label} wordt gemaakt …"):
                         try:
                             st.session_state[key] = document.build()
@@ -75,14 +80,22 @@ def offer(store: Store, documents: list[Document], columns: int = 3) -> None:
                             st.error(f"{document.label}: {exc}", icon=":material/error:")
                         except Exception:  # never a traceback on the page; the log has it
                             log.exception("building %s failed", document.file_name)
-                            st.error(f"{document.label} kon niet gemaakt worden door een onverwachte fout. Er is "
-                                     "niets veranderd; meld het aan de beheerder.", icon=":material/error:")
+                            st.error(
+                                f"{document.label} kon niet gemaakt worden door een onverwachte fout. Er is "
+                                "niets veranderd; meld het aan de beheerder.",
+                                icon=":material/error:",
+                            )
                     made = st.session_state.get(key)
             if made is not None:
                 st.download_button(
                     f"{document.label} downloaden ({format_number(len(made) / 1024)} kB)",
-                    data=made, file_name=document.file_name, mime=MIME.get(document.extension),
-                    key=f"download_{document.key}", icon=":material/download:", on_click="ignore", width="stretch",
+                    data=made,
+                    file_name=document.file_name,
+                    mime=MIME.get(document.extension),
+                    key=f"download_{document.key}",
+                    icon=":material/download:",
+                    on_click="ignore",
+                    width="stretch",
                     type="primary",
                 )
 
@@ -92,8 +105,15 @@ def built(store: Store, document: Document) -> bytes | None:
     return st.session_state.get(_state_key(store, document))
 
 
-def analysis_documents(store: Store, level: str, code: str, label: str, period: str | None,
-                       sector: tuple[str, str] | None = None, team: str | None = None) -> list[Document]:
+def analysis_documents(
+    store: Store,
+    level: str,
+    code: str,
+    label: str,
+    period: str | None,
+    sector: tuple[str, str] | None = None,
+    team: str | None = None,
+) -> list[Document]:
     """What the analysis pages offer: the samenvattende tabel of the view, and the profile of the
     chosen sector (or of the municipality and its sectors)."""
     from ..reports import summary_table
@@ -101,12 +121,20 @@ def analysis_documents(store: Store, level: str, code: str, label: str, period: 
     scope = {"municipality": code} if level == "gemeente" else {"elz": code}
     stem = file_slug(f"{label} {period or ''}")
     docs = [
-        Document("samenvatting_xlsx", "Samenvattende tabel (XLSX)", f"samenvatting-{stem}.xlsx",
-                 lambda: summary_table.summary_xlsx(store, period=period, team=team, **scope),
-                 "Per sector wat opvalt (signalen, ruimtelijke analyse, mismatch, jullie notities), met de cijfers, "
-                 "de uitleg per indicator en jullie bouwstenen."),
-        Document("samenvatting_csv", "Samenvattende tabel (CSV)", f"samenvatting-{stem}.csv",
-                 lambda: summary_table.summary_csv(store, period=period, team=team, **scope)),
+        Document(
+            "samenvatting_xlsx",
+            "Samenvattende tabel (XLSX)",
+            f"samenvatting-{stem}.xlsx",
+            lambda: summary_table.summary_xlsx(store, period=period, team=team, **scope),
+            "Per sector wat opvalt (signalen, ruimtelijke analyse, mismatch, jullie notities), met de cijfers, "
+            "de uitleg per indicator en jullie bouwstenen.",
+        ),
+        Document(
+            "samenvatting_csv",
+            "Samenvattende tabel (CSV)",
+            f"samenvatting-{stem}.csv",
+            lambda: summary_table.summary_csv(store, period=period, team=team, **scope),
+        ),
     ]
     try:
         from ..reports import profile
@@ -120,14 +148,23 @@ def analysis_documents(store: Store, level: str, code: str, label: str, period: 
         return docs  # a profile of every sector of a zone is a book, not a meeting document
     pstem = file_slug(f"profiel {what} {period or ''}")
     docs += [
-        Document("profiel_pdf", f"Profiel {what} (PDF)", f"{pstem}.pdf",
-                 lambda: profile.profile_pdf(profile.build_profiles(store, period=period, team=team, **profile_scope)),
-                 "Om af te drukken (A4): kaart, kerncijfers naast gemeente, zone en Vlaanderen, signalen, "
-                 "bereikbaarheid en jullie notities."),
-        Document("profiel_html", f"Profiel {what} (HTML)", f"{pstem}.html",
-                 lambda: profile.profile_html(profile.build_profiles(store, period=period, team=team,
-                                                                     **profile_scope)).encode("utf-8"),
-                 "Eén zelfstandig bestand om te mailen of te openen in een browser."),
+        Document(
+            "profiel_pdf",
+            f"Profiel {what} (PDF)",
+            f"{pstem}.pdf",
+            lambda: profile.profile_pdf(profile.build_profiles(store, period=period, team=team, **profile_scope)),
+            "Om af te drukken (A4): kaart, kerncijfers naast gemeente, zone en Vlaanderen, signalen, "
+            "bereikbaarheid en jullie notities.",
+        ),
+        Document(
+            "profiel_html",
+            f"Profiel {what} (HTML)",
+            f"{pstem}.html",
+            lambda: profile.profile_html(
+                profile.build_profiles(store, period=period, team=team, **profile_scope)
+            ).encode("utf-8"),
+            "Eén zelfstandig bestand om te mailen of te openen in een browser.",
+        ),
     ]
     return docs
 
@@ -138,18 +175,38 @@ def bouwstenen_documents(store: Store, team: str, municipality: str, municipalit
 
     stem = file_slug(f"{team} {municipality_name}")
     return [
-        Document("bouwstenen_png", "Scores als afbeelding (PNG)", f"bouwstenen-{stem}.png",
-                 lambda: bouwstenen_image.bouwstenen_png(store, team),
-                 "De laatste zelfevaluatie per cluster; lichte bouwstenen in oranje, de vorige score als ruit."),
-        Document("bouwstenen_xlsx", "Werkboek (XLSX)", f"werkboek-{stem}.xlsx",
-                 lambda: summary_table.summary_xlsx(store, municipality=municipality, team=team),
-                 "Alle scores per datum, de overgenomen peilingen en de samenvattende tabel van de gemeente."),
+        Document(
+            "bouwstenen_png",
+            "Scores als afbeelding (PNG)",
+            f"bouwstenen-{stem}.png",
+            lambda: bouwstenen_image.bouwstenen_png(store, team),
+            "De laatste zelfevaluatie per cluster; lichte bouwstenen in oranje, de vorige score als ruit.",
+        ),
+        Document(
+            "bouwstenen_xlsx",
+            "Werkboek (XLSX)",
+            f"werkboek-{stem}.xlsx",
+            lambda: summary_table.summary_xlsx(store, municipality=municipality, team=team),
+            "Alle scores per datum, de overgenomen peilingen en de samenvattende tabel van de gemeente.",
+        ),
     ]
 
 
-def indicator_map_document(store: Store, results, ind, codes: list[str], *, period: str, method: str,
-                           view_label: str, source: str, reference: float | None, reference_label: str,
-                           small: set[str], selected: str | None) -> Document:
+def indicator_map_document(
+    store: Store,
+    results,
+    ind,
+    codes: list[str],
+    *,
+    period: str,
+    method: str,
+    view_label: str,
+    source: str,
+    reference: float | None,
+    reference_label: str,
+    small: set[str],
+    selected: str | None,
+) -> Document:
     """The map of the "Wie woont er?" page as a PNG for print (A3 landscape, 150 dpi)."""
     from ..formatting import period_caption
     from ..reports import map_image
@@ -159,35 +216,81 @@ def indicator_map_document(store: Store, results, ind, codes: list[str], *, peri
         rows = results[results["indicator"] == ind.code].drop_duplicates("area_code").set_index("area_code")
         used = rows.loc[rows["status"] != "ontbrekend", "period"] if "period" in rows else []
         return map_image.indicator_map_png(
-            geo, rows["value"], ind, source=source, period=period_caption(used, period), view_label=view_label,
+            geo,
+            rows["value"],
+            ind,
+            source=source,
+            period=period_caption(used, period),
+            view_label=view_label,
             method=method,
-            reference=reference, reference_label=reference_label, statuses=rows["status"], small=small,
-            highlight=[selected] if selected else [])
+            reference=reference,
+            reference_label=reference_label,
+            statuses=rows["status"],
+            small=small,
+            highlight=[selected] if selected else [],
+        )
 
     stem = file_slug(f"kaart {ind.label} {view_label} {period}")
-    return Document("kaart_png", "Kaart (PNG, A3)", f"{stem}.png", build,
-                    "De kaart zoals op het scherm, met legende, titel, bron, schaalstok en noordpijl; om op groot "
-                    "formaat af te drukken.")
+    return Document(
+        "kaart_png",
+        "Kaart (PNG, A3)",
+        f"{stem}.png",
+        build,
+        "De kaart zoals op het scherm, met legende, titel, bron, schaalstok en noordpijl; om op groot "
+        "formaat af te drukken.",
+    )
 
 
-def mismatch_map_document(store: Store, data, need, measure_text: str, codes: list[str], *, period: str,
-                          view_label: str, source: str, selected: str | None) -> Document:
+def mismatch_map_document(
+    store: Store,
+    data,
+    need,
+    measure_text: str,
+    codes: list[str],
+    *,
+    period: str,
+    view_label: str,
+    source: str,
+    selected: str | None,
+) -> Document:
     """The bivariate map of the "Wie vs wat" page as a PNG for print (A3 landscape)."""
     from ..reports import map_image
 
     def build() -> bytes:
         geo = store.geometries("statsec", codes, display=False)
-        return map_image.mismatch_map_png(geo, data, need, measure_text, period=period, view_label=view_label,
-                                          source=source, highlight=[selected] if selected else [])
+        return map_image.mismatch_map_png(
+            geo,
+            data,
+            need,
+            measure_text,
+            period=period,
+            view_label=view_label,
+            source=source,
+            highlight=[selected] if selected else [],
+        )
 
     stem = file_slug(f"kaart wie vs wat {need.label} {view_label} {period}")
-    return Document("kaart_wievswat_png", "Kaart (PNG, A3)", f"{stem}.png", build,
-                    "De kaart van wie tegenover wat, met legende, titel, bron, schaalstok en noordpijl.")
+    return Document(
+        "kaart_wievswat_png",
+        "Kaart (PNG, A3)",
+        f"{stem}.png",
+        build,
+        "De kaart van wie tegenover wat, met legende, titel, bron, schaalstok en noordpijl.",
+    )
 
 
-def spatial_map_document(store: Store, amenities, codes: list[str], categories: list[str], *, view_label: str,
-                         source: str, selected: str | None, stops=None, settlements: tuple[str, ...] = ()
-                         ) -> Document:
+def spatial_map_document(
+    store: Store,
+    amenities,
+    codes: list[str],
+    categories: list[str],
+    *,
+    view_label: str,
+    source: str,
+    selected: str | None,
+    stops=None,
+    settlements: tuple[str, ...] = (),
+) -> Document:
     """The sectors with the chosen amenities, bus stops and settlement layers (kern, lint, verspreid) of the
     "Wat is er?" page as a PNG for print."""
     import shapely
@@ -207,31 +310,51 @@ def spatial_map_document(store: Store, amenities, codes: list[str], categories: 
                 rows = found[found["category"] == category] if len(found) else found
                 if len(rows):
                     geoms = list(shapely.from_wkb([bytes(g) for g in rows["geom_lambert"]]))
-                    overlays.append(map_image.Overlay(geoms, tuple(SETTLEMENT_COLOURS[category]),
-                                                      SETTLEMENT_LABELS[category]))
-                    legend_rows.append(map_image.MapLegendItem(tuple(SETTLEMENT_COLOURS[category]),
-                                                               SETTLEMENT_LABELS[category]))
+                    overlays.append(
+                        map_image.Overlay(geoms, tuple(SETTLEMENT_COLOURS[category]), SETTLEMENT_LABELS[category])
+                    )
+                    legend_rows.append(
+                        map_image.MapLegendItem(tuple(SETTLEMENT_COLOURS[category]), SETTLEMENT_LABELS[category])
+                    )
         if stops is not None and len(stops):
             regular = stops[~stops["is_belbus"].astype(bool)]
             frequent = pd.to_numeric(regular["departures_per_hour"], errors="coerce") >= 1
-            for rows, label, size in ((regular[~frequent], "bushalte (minder dan 1 vertrek per uur of onbekend)", 10),
-                                      (regular[frequent], "bushalte (minstens 1 vertrek per uur)", 30)):
+            for rows, label, size in (
+                (regular[~frequent], "bushalte (minder dan 1 vertrek per uur of onbekend)", 10),
+                (regular[frequent], "bushalte (minstens 1 vertrek per uur)", 30),
+            ):
                 if len(rows):
-                    points.append(map_image.PointLayer(list(rows["x"]), list(rows["y"]), tuple(STOP_COLOUR), label,
-                                                       size=size, marker="s"))
+                    points.append(
+                        map_image.PointLayer(
+                            list(rows["x"]), list(rows["y"]), tuple(STOP_COLOUR), label, size=size, marker="s"
+                        )
+                    )
         legend = (map_image.highlight_legend("gekozen sector") if selected else []) + legend_rows
         return map_image.sector_map_png(
-            geo, title="Wat is er? Voorzieningen en bushaltes per statistische sector", subtitle=view_label,
-            source=source, legend=legend, legend_title="Legende", highlight=[selected] if selected else [],
-            points=points, overlays=overlays)
+            geo,
+            title="Wat is er? Voorzieningen en bushaltes per statistische sector",
+            subtitle=view_label,
+            source=source,
+            legend=legend,
+            legend_title="Legende",
+            highlight=[selected] if selected else [],
+            points=points,
+            overlays=overlays,
+        )
 
     stem = file_slug(f"kaart voorzieningen {view_label}")
-    return Document("kaart_watiser_png", "Kaart (PNG, A3)", f"{stem}.png", build,
-                    "De sectoren met de gekozen voorzieningen, met legende, titel, bron, schaalstok en noordpijl.")
+    return Document(
+        "kaart_watiser_png",
+        "Kaart (PNG, A3)",
+        f"{stem}.png",
+        build,
+        "De sectoren met de gekozen voorzieningen, met legende, titel, bron, schaalstok en noordpijl.",
+    )
 
 
-def overview_map_document(store: Store, elz_code: str, elz_name: str, municipality: str,
-                          municipality_name: str, source: str) -> Document:
+def overview_map_document(
+    store: Store, elz_code: str, elz_name: str, municipality: str, municipality_name: str, source: str
+) -> Document:
     """The Start page's map: the care zone's sectors, the chosen municipality's highlighted, as a print PNG."""
     from ..reports import map_image
 
@@ -239,16 +362,28 @@ def overview_map_document(store: Store, elz_code: str, elz_name: str, municipali
         codes = store.sectors_within("elz", [elz_code])
         geo = store.geometries("statsec", codes, display=False)
         mine = store.sectors_within("gemeente", [municipality])
-        names = store.geometries("gemeente", list(dict.fromkeys(store.parents("statsec", codes).get(
-            "gemeente", pd.Series(dtype=object)).dropna())), display=False)
+        names = store.geometries(
+            "gemeente",
+            list(dict.fromkeys(store.parents("statsec", codes).get("gemeente", pd.Series(dtype=object)).dropna())),
+            display=False,
+        )
         return map_image.sector_map_png(
-            geo, title=f"Eerstelijnszone {elz_name}: de statistische sectoren",
-            subtitle=f"gemeente {municipality_name} gemarkeerd", source=source, highlight=mine,
+            geo,
+            title=f"Eerstelijnszone {elz_name}: de statistische sectoren",
+            subtitle=f"gemeente {municipality_name} gemarkeerd",
+            source=source,
+            highlight=mine,
             legend=map_image.highlight_legend(f"sectoren van {municipality_name}", "andere gemeenten van de zone"),
-            labels=names if len(names) else None)
+            labels=names if len(names) else None,
+        )
 
-    return Document("kaart_overzicht_png", "Kaart (PNG, A3)", f"{file_slug(f'kaart zone {elz_name}')}.png", build,
-                    "De sectoren van de eerstelijnszone met de gekozen gemeente, om af te drukken.")
+    return Document(
+        "kaart_overzicht_png",
+        "Kaart (PNG, A3)",
+        f"{file_slug(f'kaart zone {elz_name}')}.png",
+        build,
+        "De sectoren van de eerstelijnszone met de gekozen gemeente, om af te drukken.",
+    )
 
 
 def action_map_document(store: Store, team: str, stored, sectors_lambert, municipality_name: str) -> Document:
@@ -265,22 +400,35 @@ def action_map_document(store: Store, team: str, stored, sectors_lambert, munici
         per_sector = werkgroep.actions_per_sector(stored, sectors_lambert).set_index("code")
         totals = geo["code"].map(per_sector["total"]).fillna(0).astype(int)
         colours = [tuple(ACTION_FILL[min(t, 3)][:3]) for t in totals]
-        legend = [map_image.MapLegendItem(tuple(c[:3]), label)
-                  for c, label in zip(ACTION_FILL, ("geen actie", "1 actie", "2 acties", "3 of meer"))]
+        legend = [
+            map_image.MapLegendItem(tuple(c[:3]), label)
+            for c, label in zip(ACTION_FILL, ("geen actie", "1 actie", "2 acties", "3 of meer"))
+        ]
         to_lambert = Transformer.from_crs(4326, 31370, always_xy=True)
         points = []
         for status, colour in STATUS_COLOURS.items():
             placed = [s.action.point for s in stored if s.action.point is not None and s.action.status == status]
             if placed:
                 x, y = to_lambert.transform([p[0] for p in placed], [p[1] for p in placed])
-                rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+                rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
                 points.append(map_image.PointLayer(list(x), list(y), rgb, f"actie {status} (punt)", size=60))
         without = int((totals == 0).sum())
         return map_image.sector_map_png(
-            geo, title=f"Acties van {team} per statistische sector", subtitle=f"gemeente {municipality_name}",
-            source="werkgroep (eigen invoer)", colours=colours, legend=legend, legend_title="Acties in de sector",
-            points=points, notes=[f"{without} van de {len(geo)} sectoren hebben nog geen actie."])
+            geo,
+            title=f"Acties van {team} per statistische sector",
+            subtitle=f"gemeente {municipality_name}",
+            source="werkgroep (eigen invoer)",
+            colours=colours,
+            legend=legend,
+            legend_title="Acties in de sector",
+            points=points,
+            notes=[f"{without} van de {len(geo)} sectoren hebben nog geen actie."],
+        )
 
-    return Document("kaart_acties_png", "Kaart van de acties (PNG, A3)",
-                    f"{file_slug(f'acties {team} {municipality_name}')}.png", build,
-                    "Waar zijn er initiatieven en waar niet: om af te drukken voor de volgende bijeenkomst.")
+    return Document(
+        "kaart_acties_png",
+        "Kaart van de acties (PNG, A3)",
+        f"{file_slug(f'acties {team} {municipality_name}')}.png",
+        build,
+        "Waar zijn er initiatieven en waar niet: om af te drukken voor de volgende bijeenkomst.",
+    )

@@ -51,10 +51,14 @@ def team_picker(store: Store, container) -> str | None:
         st.session_state[TEAM_KEY] = st.session_state[TEAM_KEY]  # keep the widget's value across pages
     options = list(dict.fromkeys([*([wanted] if wanted else []), *teams]))
     raw = container.selectbox(
-        "Werkgroep of team", options, index=None, key=TEAM_KEY, accept_new_options=True,
+        "Werkgroep of team",
+        options,
+        index=None,
+        key=TEAM_KEY,
+        accept_new_options=True,
         placeholder="Kies of typ de naam van jullie werkgroep",
         help="De scores, notities en acties worden per werkgroep bewaard. Een nieuwe naam typen maakt een "
-             "nieuwe werkgroep aan.",
+        "nieuwe werkgroep aan.",
     )
     st.session_state[RESOLVED_TEAM_KEY] = None
     if not raw:
@@ -79,8 +83,9 @@ def team_sidebar(store: Store, expanded: bool = False) -> str | None:
     if team is None:
         box.caption("Kies eerst jullie werkgroep; daarna scoren jullie hier de 9 bouwstenen van 1 tot 5.")
         return None
-    day = box.date_input("Datum van de zelfevaluatie", value=date.today(), max_value=date.today(), key=DATE_KEY,
-                         format="DD/MM/YYYY")
+    day = box.date_input(
+        "Datum van de zelfevaluatie", value=date.today(), max_value=date.today(), key=DATE_KEY, format="DD/MM/YYYY"
+    )
     history = werkgroep.assessments(store, team)
     this = next((a for a in history if a.assessed_on == day), None)
     previous = werkgroep.latest(store, team, before=day)
@@ -88,10 +93,14 @@ def team_sidebar(store: Store, expanded: bool = False) -> str | None:
     if this is not None:
         box.caption(f"Bewaarde scores van {format_date(day)} ({this.source_label}). Pas aan en bewaar opnieuw.")
     elif previous is not None:
-        box.caption(f"Vooringevuld met de scores van {format_date(previous.assessed_on)}: pas aan wat veranderde "
-                    "en bewaar als nieuwe zelfevaluatie.")
+        box.caption(
+            f"Vooringevuld met de scores van {format_date(previous.assessed_on)}: pas aan wat veranderde "
+            "en bewaar als nieuwe zelfevaluatie."
+        )
     else:
-        box.caption("Nog geen scores voor deze werkgroep. " + bouwstenen.SCALE_INSTRUCTION.replace("0 tot 5", "1 tot 5"))
+        box.caption(
+            "Nog geen scores voor deze werkgroep. " + bouwstenen.SCALE_INSTRUCTION.replace("0 tot 5", "1 tot 5")
+        )
     options: list[int | None] = [None, *bouwstenen.SCALE]
     with box.form(f"scores|{team}|{day.isoformat()}", border=False):
         for cluster, label in bouwstenen.CLUSTERS.items():
@@ -100,10 +109,18 @@ def team_sidebar(store: Store, expanded: bool = False) -> str | None:
                 initial = start.scores.get(b.code) if start is not None else None
                 hint = b.definition
                 if previous is not None:
-                    hint += f"\n\nVorige keer ({format_date(previous.assessed_on)}): " \
-                            f"{_score_label(previous.scores.get(b.code))}."
-                st.selectbox(b.name, options, index=options.index(initial), format_func=_score_label,
-                             key=score_widget_key(team, day, b.code), help=hint)
+                    hint += (
+                        f"\n\nVorige keer ({format_date(previous.assessed_on)}): "
+                        f"{_score_label(previous.scores.get(b.code))}."
+                    )
+                st.selectbox(
+                    b.name,
+                    options,
+                    index=options.index(initial),
+                    format_func=_score_label,
+                    key=score_widget_key(team, day, b.code),
+                    help=hint,
+                )
         submitted = st.form_submit_button("Bewaar de scores", icon=":material/save:", width="stretch")
     if submitted:
         scores = {b.code: st.session_state[score_widget_key(team, day, b.code)] for b in bouwstenen.BOUWSTENEN}

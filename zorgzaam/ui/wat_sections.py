@@ -35,20 +35,30 @@ def layer_toggles() -> tuple[list[str], bool]:
     options = list(LAYERS)
     if "lagen" not in st.session_state:
         st.session_state["lagen"] = _from_url_list("lagen", options) or DEFAULT_LAYERS
-    keys = st.pills(
-        "Lagen op de kaart", options, selection_mode="multi", key="lagen",
-        format_func=lambda k: LAYERS[k].label, persist_state="session",
-        help="Klik een laag aan of uit. " + " ".join(f"{s.label}: {s.description}" for s in LAYERS.values()),
-    ) or []
+    keys = (
+        st.pills(
+            "Lagen op de kaart",
+            options,
+            selection_mode="multi",
+            key="lagen",
+            format_func=lambda k: LAYERS[k].label,
+            persist_state="session",
+            help="Klik een laag aan of uit. " + " ".join(f"{s.label}: {s.description}" for s in LAYERS.values()),
+        )
+        or []
+    )
     keep_in_url("lagen", ",".join(keys) if keys else "geen")
     rescale = False
     if "walkability" in keys:
         if "herschaal" not in st.session_state:
             st.session_state["herschaal"] = st.query_params.get("herschaal") == "ja"
-        rescale = st.toggle("Herschaal walkability naar het zichtbare gebied", key="herschaal",
-                            persist_state="session",
-                            help="Standaard vergelijkt de kleur elke hectare met heel Vlaanderen (0–100). "
-                                 "Herschaald loopt de kleur van de laagste tot de hoogste cel op de kaart.")
+        rescale = st.toggle(
+            "Herschaal walkability naar het zichtbare gebied",
+            key="herschaal",
+            persist_state="session",
+            help="Standaard vergelijkt de kleur elke hectare met heel Vlaanderen (0–100). "
+            "Herschaald loopt de kleur van de laagste tot de hoogste cel op de kaart.",
+        )
         keep_in_url("herschaal", "ja" if rescale else None)
         if rescale:
             st.caption(f"⚠ {RESCALE_WARNING}")
@@ -65,8 +75,12 @@ def category_picker(layers: ViewLayers) -> list[str]:
     count = len(st.session_state["categorieen"])
     with st.popover(f"Soorten voorzieningen ({count} van {len(present)})", icon=":material/tune:"):
         chosen = st.multiselect(
-            "Voorzieningen", present, key="categorieen", format_func=lambda c: CATEGORY_LABELS.get(c, c),
-            placeholder="Kies de soorten voorzieningen", persist_state="session",
+            "Voorzieningen",
+            present,
+            key="categorieen",
+            format_func=lambda c: CATEGORY_LABELS.get(c, c),
+            placeholder="Kies de soorten voorzieningen",
+            persist_state="session",
         )
     keep_in_url("categorieen", ",".join(chosen) if chosen and len(chosen) < len(present) else None)
     return chosen
@@ -75,9 +89,19 @@ def category_picker(layers: ViewLayers) -> list[str]:
 def _selection_layer(frame, selected: str | None) -> list[pdk.Layer]:
     if selected is None or not (frame["code"] == selected).any():
         return []
-    return [pdk.Layer("PolygonLayer", id="selectie", data=polygon_rows(frame[frame["code"] == selected], ["code"]),
-                      get_polygon="polygon", filled=False, stroked=True, get_line_color=SELECTED_LINE,
-                      line_width_min_pixels=4, pickable=False)]
+    return [
+        pdk.Layer(
+            "PolygonLayer",
+            id="selectie",
+            data=polygon_rows(frame[frame["code"] == selected], ["code"]),
+            get_polygon="polygon",
+            filled=False,
+            stroked=True,
+            get_line_color=SELECTED_LINE,
+            line_width_min_pixels=4,
+            pickable=False,
+        )
+    ]
 
 
 def layer_has_data(layers: ViewLayers, key: str) -> bool:
@@ -85,8 +109,9 @@ def layer_has_data(layers: ViewLayers, key: str) -> bool:
     features = layers.features
     if key in SETTLEMENT_KEYS.values():
         category = {v: k for k, v in SETTLEMENT_KEYS.items()}[key]
-        return bool(len(features)) and bool(((features["layer"] == "nederzetting")
-                                             & (features["category"] == category)).any())
+        return bool(len(features)) and bool(
+            ((features["layer"] == "nederzetting") & (features["category"] == category)).any()
+        )
     if key == "voorzieningen":
         return bool(len(layers.amenities))
     if key == "bushaltes":
@@ -100,37 +125,57 @@ def layer_has_data(layers: ViewLayers, key: str) -> bool:
     return True
 
 
-def render_map(layers: ViewLayers, display_frame, keys: list[str], rescale: bool, categories: list[str],
-               selected: str | None, source: str, layer_sources: dict[str, str] | None = None) -> None:
+def render_map(
+    layers: ViewLayers,
+    display_frame,
+    keys: list[str],
+    rescale: bool,
+    categories: list[str],
+    selected: str | None,
+    source: str,
+    layer_sources: dict[str, str] | None = None,
+) -> None:
     """The layers switched on, the selected sector outlined (and zoomed to), one legend per visible layer."""
     walk_cells = layers.walkability
     empty = [k for k in keys if not layer_has_data(layers, k)]
     keys = [k for k in keys if k not in empty]
     sources = {"sectoren": source, "bushaltes": source, **(layer_sources or {})}
     deck_layers = spatial_layers(
-        keys, sectors=display_frame, features=layers.features, stops=layers.stops, walkability=walk_cells,
-        residents=layers.residents, rescale=rescale, categories=categories, sources=sources,
+        keys,
+        sectors=display_frame,
+        features=layers.features,
+        stops=layers.stops,
+        walkability=walk_cells,
+        residents=layers.residents,
+        rescale=rescale,
+        categories=categories,
+        sources=sources,
         facilities=layers.facilities,  # the hectare rasters arrive as one image each
     ) + _selection_layer(display_frame, selected)
     focus = display_frame[display_frame["code"] == selected] if selected else display_frame
     deck = spatial_deck(deck_layers, fit_view(focus if len(focus) else display_frame))
     map_col, legend_col = st.columns([4, 1.3])
     with map_col:
-        st.pydeck_chart(deck, height=600, key=map_key(selected, page=PAGE), on_select="rerun",
-                        selection_mode="single-object")
+        st.pydeck_chart(
+            deck, height=600, key=map_key(selected, page=PAGE), on_select="rerun", selection_mode="single-object"
+        )
     with legend_col:
         walk_range = walkability_bounds(walk_cells["value"], rescale) if len(walk_cells) else (0.0, 100.0)
         facilities_labels = facilities_classes(layers.facilities["value"])[1] if len(layers.facilities) else []
-        legends = layer_legends(keys, categories, walkability_range=walk_range, rescaled=rescale,
-                                facilities_labels=facilities_labels)
+        legends = layer_legends(
+            keys, categories, walkability_range=walk_range, rescaled=rescale, facilities_labels=facilities_labels
+        )
         if not legends:
             st.caption("Geen lagen gekozen.")
         st.markdown("".join(legend_html(legend) for legend in legends), unsafe_allow_html=True)
         if selected:
             st.caption("Dikke zwarte rand: de gekozen sector")
         if empty:
-            st.caption("Geen gegevens in dit gebied voor: " + ", ".join(LAYERS[k].label for k in empty)
-                       + ". Importeer ze op de pagina Gegevens.")
+            st.caption(
+                "Geen gegevens in dit gebied voor: "
+                + ", ".join(LAYERS[k].label for k in empty)
+                + ". Importeer ze op de pagina Gegevens."
+            )
     st.caption(
         "Klik op een sector (laag 'Statistische sectoren') of kies hem in de tabel hieronder. Wijs een punt aan "
         f"voor naam, soort en bron. Bron: {source}. Kaart zonder achtergrond: werkt ook zonder internet."
@@ -141,8 +186,11 @@ def sector_table(layers: ViewLayers, names: pd.Series) -> pd.DataFrame:
     """Per sector: where its residents live (kern/lint/verspreid) and what lies inside it."""
     codes = list(names.index)
     shares = settlement_shares(layers.places, codes) if len(layers.places) else pd.DataFrame(index=codes)
-    counts = amenity_counts(layers.amenities, layers.amenities.get("statsec", pd.Series(dtype=object)), codes) \
-        if len(layers.amenities) else pd.DataFrame(index=codes)
+    counts = (
+        amenity_counts(layers.amenities, layers.amenities.get("statsec", pd.Series(dtype=object)), codes)
+        if len(layers.amenities)
+        else pd.DataFrame(index=codes)
+    )
     basket = [c for c in BASKET_CATEGORIES if c in counts.columns]
     table = pd.DataFrame({"Sector": names, "Code": codes}, index=codes)
     table["Inwoners (hectarecellen)"] = shares.get("residents")
@@ -156,7 +204,11 @@ def sector_table(layers: ViewLayers, names: pd.Series) -> pd.DataFrame:
 def render_sector_table(table: pd.DataFrame, selected: str | None, source: str) -> None:
     pct = st.column_config.NumberColumn(format="%.1f %%")
     st.dataframe(
-        table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
         key=ranking_table_key(selected, list(table["Code"]), page=PAGE, table="sectoren"),
         column_config={
             "Inwoners (hectarecellen)": st.column_config.NumberColumn(format="%d"),
@@ -181,24 +233,38 @@ def render_sector_detail(layers: ViewLayers, selected: str, name: str) -> None:
         if shares is None or pd.isna(shares["residents"]):
             st.info("Voor deze sector zijn geen bewoonde hectarecellen gekend.")
         else:
-            rows = [(SETTLEMENT_LABELS[c], shares[c], shares[f"pct_{c}"]) for c in ("kern", "lint", "verspreid",
-                                                                                      "elders")]
-            st.markdown("\n".join(
-                f"- {label}: **{format_number(p, 1)} %** ({format_number(n)} van "
-                f"{format_number(shares['residents'])} inwoners)" for label, n, p in rows))
+            rows = [
+                (SETTLEMENT_LABELS[c], shares[c], shares[f"pct_{c}"]) for c in ("kern", "lint", "verspreid", "elders")
+            ]
+            st.markdown(
+                "\n".join(
+                    f"- {label}: **{format_number(p, 1)} %** ({format_number(n)} van "
+                    f"{format_number(shares['residents'])} inwoners)"
+                    for label, n, p in rows
+                )
+            )
         stops = layers.stops
         if geom is not None and len(stops):
             near = amenities_near(stops.assign(category="bushalte"), geom, NEAR_RADIUS_M)
             st.markdown(f"**Bushaltes in of tot {NEAR_RADIUS_M} m van de sector: {len(near)}**")
             if len(near):
-                st.dataframe(pd.DataFrame({
-                    "Halte": near["name"],
-                    "Vertrekken per uur (weekdag)": [
-                        "belbus (op afroep)" if b else ("onbekend" if pd.isna(d) else format_number(d, 1))
-                        for b, d in zip(near["is_belbus"], near["departures_per_hour"])],
-                    "Afstand": ["in de sector" if i else f"{format_number(d)} m"
-                                for i, d in zip(near["inside"], near["distance_m"])],
-                }), hide_index=True, width="stretch")
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "Halte": near["name"],
+                            "Vertrekken per uur (weekdag)": [
+                                "belbus (op afroep)" if b else ("onbekend" if pd.isna(d) else format_number(d, 1))
+                                for b, d in zip(near["is_belbus"], near["departures_per_hour"])
+                            ],
+                            "Afstand": [
+                                "in de sector" if i else f"{format_number(d)} m"
+                                for i, d in zip(near["inside"], near["distance_m"])
+                            ],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
     with right:
         if geom is None:
             st.info("Deze sector heeft geen kaart: voorzieningen in de buurt zijn niet te bepalen.")
@@ -214,10 +280,19 @@ def render_sector_detail(layers: ViewLayers, selected: str, name: str) -> None:
             missing.insert(0, "voedingswinkel of supermarkt, bakker, slager")
         if missing:
             st.markdown(f"Niet in of vlak bij de sector: {', '.join(missing)}.")
-        st.dataframe(pd.DataFrame({
-            "Voorziening": near["name"].fillna("(zonder naam)"),
-            "Soort": [CATEGORY_LABELS.get(c, c) for c in near["category"]],
-            "Ligging": ["in de sector" if i else f"op {format_number(d)} m" for i, d in
-                        zip(near["inside"], near["distance_m"])],
-        }), hide_index=True, width="stretch", height=min(420, 38 + 35 * len(near)))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Voorziening": near["name"].fillna("(zonder naam)"),
+                    "Soort": [CATEGORY_LABELS.get(c, c) for c in near["category"]],
+                    "Ligging": [
+                        "in de sector" if i else f"op {format_number(d)} m"
+                        for i, d in zip(near["inside"], near["distance_m"])
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            height=min(420, 38 + 35 * len(near)),
+        )
         st.caption("Afstand in rechte lijn tot de rand van de sector.")

@@ -10,14 +10,26 @@ import streamlit as st
 
 from .. import charts
 from ..access import (
-    AMENITY_CATEGORIES, BASKET_TEXT, BUS_THRESHOLDS, CATEGORY_LABELS, DEFAULTS, AccessSettings, format_distance,
-    lack_phrase, lacks_access,
+    AMENITY_CATEGORIES,
+    BASKET_TEXT,
+    BUS_THRESHOLDS,
+    CATEGORY_LABELS,
+    DEFAULTS,
+    AccessSettings,
+    format_distance,
+    lack_phrase,
+    lacks_access,
 )
 from ..formatting import format_number
 from ..layers import amenity_layers, cell_layers, stop_layers
 from ..maps import choropleth_deck, fit_view
 from ..mismatch import (
-    MISMATCH_QUESTIONS, attention_sentence, bivariate_classes, bivariate_legend_html, format_share, mismatch_summary,
+    MISMATCH_QUESTIONS,
+    attention_sentence,
+    bivariate_classes,
+    bivariate_legend_html,
+    format_share,
+    mismatch_summary,
     tertile_classes,
 )
 from ..store import Store
@@ -47,8 +59,11 @@ def _measure_label(code: str) -> str:
     return CATEGORY_LABELS[body].capitalize()
 
 
-MEASURES = ["basket", "bus", "basket_and_bus"] + [f"cat:{c}" for c in AMENITY_CATEGORIES if c != "groen"] + [
-    f"cat:{c}+bus" for c in ("voedingswinkel", "supermarkt", "bakker", "huisarts", "apotheek")]
+MEASURES = (
+    ["basket", "bus", "basket_and_bus"]
+    + [f"cat:{c}" for c in AMENITY_CATEGORIES if c != "groen"]
+    + [f"cat:{c}+bus" for c in ("voedingswinkel", "supermarkt", "bakker", "huisarts", "apotheek")]
+)
 
 
 def _select(label: str, options: list, key: str, default, fmt=str, container=None, **kwargs):
@@ -57,8 +72,7 @@ def _select(label: str, options: list, key: str, default, fmt=str, container=Non
     seed_widget(key, valid)
     if st.session_state.get(key) not in valid:
         st.session_state[key] = str(default)
-    value = container.selectbox(label, valid, key=key, format_func=lambda v: fmt(v), persist_state="session",
-                                **kwargs)
+    value = container.selectbox(label, valid, key=key, format_func=lambda v: fmt(v), persist_state="session", **kwargs)
     keep_in_url(key, value)
     return value
 
@@ -66,22 +80,60 @@ def _select(label: str, options: list, key: str, default, fmt=str, container=Non
 def controls() -> tuple[NeedOption, str, AccessSettings]:
     """Wie (a need indicator), wat (an access measure) and the werkgroep's radii and bus frequency."""
     wie_col, wat_col = st.columns(2)
-    need = NEEDS[_select("Wie: welke nood?", list(NEEDS), "wie", DEFAULT_NEED, lambda c: NEEDS[c].label,
-                         wie_col, help="Op de verticale as van het raster: hoe hoger, hoe meer mensen met die nood.")]
-    measure = _select("Wat: welke voorziening ligt te ver?", MEASURES, "wat", "basket", _measure_label, wat_col,
-                      help="Op de horizontale as: het aandeel van die mensen dat te ver van de voorziening woont.")
+    need = NEEDS[
+        _select(
+            "Wie: welke nood?",
+            list(NEEDS),
+            "wie",
+            DEFAULT_NEED,
+            lambda c: NEEDS[c].label,
+            wie_col,
+            help="Op de verticale as van het raster: hoe hoger, hoe meer mensen met die nood.",
+        )
+    ]
+    measure = _select(
+        "Wat: welke voorziening ligt te ver?",
+        MEASURES,
+        "wat",
+        "basket",
+        _measure_label,
+        wat_col,
+        help="Op de horizontale as: het aandeel van die mensen dat te ver van de voorziening woont.",
+    )
     c1, c2, c3 = st.columns(3)
-    walk = float(_select("Te voet bereikbaar binnen", list(WALK_RADII), "straal", int(DEFAULTS.walk_radius),
-                         lambda v: format_distance(float(v)), c1,
-                         help="1,2 km is ongeveer 15 minuten stappen; 3,75 km is de fietsafstand van de Vlaamse "
-                              "indicator 'toegang tot basisvoorzieningen'."))
-    per_hour = float(_select("Bus: minstens … vertrekken per uur", list(BUS_THRESHOLDS), "bus_per_uur",
-                             DEFAULTS.bus_min_per_hour,
-                             lambda v: "elke bus (0)" if float(v) == 0 else format_number(float(v)), c2,
-                             help="Vertrekken op een gewone weekdag. Een belbus telt nooit mee: die rijdt enkel "
-                                  "op afroep."))
-    bus_radius = float(_select("Bushalte binnen", list(BUS_RADII), "bus_straal", int(DEFAULTS.bus_radius),
-                               lambda v: format_distance(float(v)), c3))
+    walk = float(
+        _select(
+            "Te voet bereikbaar binnen",
+            list(WALK_RADII),
+            "straal",
+            int(DEFAULTS.walk_radius),
+            lambda v: format_distance(float(v)),
+            c1,
+            help="1,2 km is ongeveer 15 minuten stappen; 3,75 km is de fietsafstand van de Vlaamse "
+            "indicator 'toegang tot basisvoorzieningen'.",
+        )
+    )
+    per_hour = float(
+        _select(
+            "Bus: minstens … vertrekken per uur",
+            list(BUS_THRESHOLDS),
+            "bus_per_uur",
+            DEFAULTS.bus_min_per_hour,
+            lambda v: "elke bus (0)" if float(v) == 0 else format_number(float(v)),
+            c2,
+            help="Vertrekken op een gewone weekdag. Een belbus telt nooit mee: die rijdt enkel op afroep.",
+        )
+    )
+    bus_radius = float(
+        _select(
+            "Bushalte binnen",
+            list(BUS_RADII),
+            "bus_straal",
+            int(DEFAULTS.bus_radius),
+            lambda v: format_distance(float(v)),
+            c3,
+        )
+    )
     settings = AccessSettings(walk_radius=walk, bus_min_per_hour=per_hour, bus_radius=bus_radius)
     st.caption(
         f"Standaard: {format_distance(DEFAULTS.walk_radius)} te voet (15 minuten), een bushalte met minstens "
@@ -92,108 +144,169 @@ def controls() -> tuple[NeedOption, str, AccessSettings]:
     return need, measure, settings
 
 
-
 def sentence_for(row: pd.Series, need: NeedOption, measure: str, settings: AccessSettings) -> str:
     """The plain Dutch sentence of one sector, the same as in the attention list."""
-    return attention_sentence(row["name"], need.group_label, row["group_count"], row["lack_share"],
-                              "woont " + lack_phrase(measure, settings), bool(row["small"]))
+    return attention_sentence(
+        row["name"],
+        need.group_label,
+        row["group_count"],
+        row["lack_share"],
+        "woont " + lack_phrase(measure, settings),
+        bool(row["small"]),
+    )
 
 
-def render_map(frame_geo, municipalities, data: pd.DataFrame, need: NeedOption, measure: str,
-               settings: AccessSettings, selected: str | None, view: View, layers: ViewLayers,
-               period: str, source: str) -> None:
+def render_map(
+    frame_geo,
+    municipalities,
+    data: pd.DataFrame,
+    need: NeedOption,
+    measure: str,
+    settings: AccessSettings,
+    selected: str | None,
+    view: View,
+    layers: ViewLayers,
+    period: str,
+    source: str,
+) -> None:
     """The bivariate map (3 × 3 classes within the view); a selected sector is zoomed to with its
     inhabited hectares (red: lacking access), amenities and stops."""
     by_code = data.set_index("statsec")
     frame = frame_geo.copy()
     codes = frame["code"]
     classes = bivariate_classes(codes.map(by_code["need_value"]), codes.map(by_code["lack_share"]))
-    frame["wie"] = [need_text(need, v, s) for v, s in zip(codes.map(by_code["need_value"]),
-                                                          codes.map(by_code["need_status"]).fillna("ontbrekend"))]
-    frame["wat"] = [("-" if pd.isna(s) else f"{format_share(s)} {lack_phrase(measure, settings)}")
-                    for s in codes.map(by_code["lack_share"])]
+    frame["wie"] = [
+        need_text(need, v, s)
+        for v, s in zip(codes.map(by_code["need_value"]), codes.map(by_code["need_status"]).fillna("ontbrekend"))
+    ]
+    frame["wat"] = [
+        ("-" if pd.isna(s) else f"{format_share(s)} {lack_phrase(measure, settings)}")
+        for s in codes.map(by_code["lack_share"])
+    ]
     frame["mensen"] = [
-        "aantal verborgen (x)" if pd.isna(g) else
-        (f"≈ {format_number(gl)} van {format_number(g)} {need.group_label} zonder toegang" if pd.notna(gl) else
-         f"{format_number(g)} {need.group_label}")
-        for g, gl in zip(codes.map(by_code["group_count"]), codes.map(by_code["group_lacking"]))]
+        "aantal verborgen (x)"
+        if pd.isna(g)
+        else (
+            f"≈ {format_number(gl)} van {format_number(g)} {need.group_label} zonder toegang"
+            if pd.notna(gl)
+            else f"{format_number(g)} {need.group_label}"
+        )
+        for g, gl in zip(codes.map(by_code["group_count"]), codes.map(by_code["group_lacking"]))
+    ]
     small = codes.map(by_code["small"]).fillna(True).astype(bool)
     frame["klein"] = ["weinig inwoners: voorzichtig interpreteren" if s else "" for s in small]
     marks = frame[small].copy()
     marks["mark"] = "*"
-    tooltip = ("<b>{name}</b> · sector {code}<br/>Wie: <b>{wie}</b><br/>Wat: <b>{wat}</b><br/>{mensen}"
-               "<br/><i>{klein}</i>")
+    tooltip = (
+        "<b>{name}</b> · sector {code}<br/>Wie: <b>{wie}</b><br/>Wat: <b>{wat}</b><br/>{mensen}<br/><i>{klein}</i>"
+    )
     deck = choropleth_deck(
-        frame[["code", "name", "geometry", "wie", "wat", "mensen", "klein"]], list(classes["colour"]),
-        selected=selected, labels=municipalities if view.level == "elz" else None,
-        marks=marks[["mark", "geometry"]] if not marks.empty else None, tooltip_html=tooltip,
+        frame[["code", "name", "geometry", "wie", "wat", "mensen", "klein"]],
+        list(classes["colour"]),
+        selected=selected,
+        labels=municipalities if view.level == "elz" else None,
+        marks=marks[["mark", "geometry"]] if not marks.empty else None,
+        tooltip_html=tooltip,
     )
     if selected and (frame["code"] == selected).any():
         deck.layers.extend(_zoom_layers(layers, selected, measure, settings, source))
         deck.initial_view_state = fit_view(frame[frame["code"] == selected])
     map_col, legend_col = st.columns([4, 1.4])
     with map_col:
-        st.pydeck_chart(deck, height=580, key=map_key(selected, page=PAGE), on_select="rerun",
-                        selection_mode="single-object")
+        st.pydeck_chart(
+            deck, height=580, key=map_key(selected, page=PAGE), on_select="rerun", selection_mode="single-object"
+        )
     with legend_col:
         _, need_bounds = tertile_classes(data["need_value"])
         _, lack_bounds = tertile_classes(data["lack_share"])
-        st.markdown(bivariate_legend_html(
-            need_bounds, lack_bounds, need.label, f"% {need.group_label} te ver",
-            need_unit="" if need.use_count else need.ind.unit, need_decimals=0 if need.use_count else 1,
-        ), unsafe_allow_html=True)
-        notes = [f"Klassen: telkens een derde van de sectoren van de {view.label}.",
-                 f"Periode {period} · bron: {source}"]
+        st.markdown(
+            bivariate_legend_html(
+                need_bounds,
+                lack_bounds,
+                need.label,
+                f"% {need.group_label} te ver",
+                need_unit="" if need.use_count else need.ind.unit,
+                need_decimals=0 if need.use_count else 1,
+            ),
+            unsafe_allow_html=True,
+        )
+        notes = [
+            f"Klassen: telkens een derde van de sectoren van de {view.label}.",
+            f"Periode {period} · bron: {source}",
+        ]
         if small.any():
             notes.append("\\* weinig inwoners (of aantal verborgen): voorzichtig interpreteren")
         if selected:
-            notes.append("Ingezoomd op de gekozen sector: rode hectares wonen te ver, blauwe binnen bereik; "
-                         "punten zijn voorzieningen en haltes.")
+            notes.append(
+                "Ingezoomd op de gekozen sector: rode hectares wonen te ver, blauwe binnen bereik; "
+                "punten zijn voorzieningen en haltes."
+            )
         st.caption("  \n".join(notes))
 
 
-def _zoom_layers(layers: ViewLayers, selected: str, measure: str, settings: AccessSettings, source: str
-                 ) -> list[pdk.Layer]:
+def _zoom_layers(
+    layers: ViewLayers, selected: str, measure: str, settings: AccessSettings, source: str
+) -> list[pdk.Layer]:
     places = layers.places[layers.places["statsec"] == selected]
     out: list[pdk.Layer] = []
     if len(places):
         lack = lacks_access(places, measure, settings)
         cells = pd.DataFrame({"x": places["x"].to_numpy(), "y": places["y"].to_numpy()})
         classes = pd.Series(np.where(lack, 0, 1)).astype("Int64")
-        labels = [f"{format_number(r)} inwoners · {'te ver' if lk else 'binnen bereik'}"
-                  for r, lk in zip(places["residents"], lack)]
+        labels = [
+            f"{format_number(r)} inwoners · {'te ver' if lk else 'binnen bereik'}"
+            for r, lk in zip(places["residents"], lack)
+        ]
         out += cell_layers("woonplaatsen", cells, classes, LACK_COLOURS, labels, source)
     out += amenity_layers(layers.features) if len(layers.features) else []
     out += stop_layers(layers.stops, source) if len(layers.stops) else []
     return out
 
 
-def render_scatter(data: pd.DataFrame, need: NeedOption, zone_need: float | None, zone_lack: float,
-                   zone_label: str, selected: str | None) -> None:
+def render_scatter(
+    data: pd.DataFrame,
+    need: NeedOption,
+    zone_need: float | None,
+    zone_lack: float,
+    zone_label: str,
+    selected: str | None,
+) -> None:
     """Need × lack of access per sector; bubble = people concerned without access; cross-hairs at the zone."""
     fig = charts.mismatch_scatter(data, need, zone_need, zone_lack, zone_label, selected)
     st.plotly_chart(fig, width="stretch", key="wvw_scatter")
-    st.caption(f"Elke bol is een sector; hoe groter, hoe meer {need.group_label} te ver wonen (schatting). "
-               f"Stippellijnen: {zone_label} (verhouding van totalen).")
+    st.caption(
+        f"Elke bol is een sector; hoe groter, hoe meer {need.group_label} te ver wonen (schatting). "
+        f"Stippellijnen: {zone_label} (verhouding van totalen)."
+    )
 
 
 def render_attention(attention: pd.DataFrame, selected: str | None, need: NeedOption, source: str) -> None:
     if attention.empty:
-        st.info("Geen enkele sector ligt tegelijk in het hoogste derde voor de nood en voor het gebrek aan "
-                "toegang. Probeer een andere combinatie van wie en wat.")
+        st.info(
+            "Geen enkele sector ligt tegelijk in het hoogste derde voor de nood en voor het gebrek aan "
+            "toegang. Probeer een andere combinatie van wie en wat."
+        )
         return
     st.markdown("\n".join(f"- {sentence}" for sentence in attention["sentence"]))
-    table = pd.DataFrame({
-        "Sector": attention["name"],
-        "Code": attention["statsec"],
-        f"{need.group_label.capitalize()}": attention["group_count"],
-        "% te ver": attention["lack_share"] * 100,
-        "Te ver (schatting)": attention["group_lacking"],
-    })
+    table = pd.DataFrame(
+        {
+            "Sector": attention["name"],
+            "Code": attention["statsec"],
+            f"{need.group_label.capitalize()}": attention["group_count"],
+            "% te ver": attention["lack_share"] * 100,
+            "Te ver (schatting)": attention["group_lacking"],
+        }
+    )
     codes = list(attention["statsec"])
-    st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                 key=ranking_table_key(selected, codes, page=PAGE, table="aandacht"),
-                 column_config={"% te ver": st.column_config.NumberColumn(format="%.0f %%")})
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=ranking_table_key(selected, codes, page=PAGE, table="aandacht"),
+        column_config={"% te ver": st.column_config.NumberColumn(format="%.0f %%")},
+    )
     st.caption(
         "Sectoren in het hoogste derde voor beide: veel nood en veel mensen ver van de voorziening. Kies een rij om "
         "in te zoomen. Het aantal ouderen per hectare is geschat: het aantal van de sector is verdeeld over zijn "
@@ -201,19 +314,36 @@ def render_attention(attention: pd.DataFrame, selected: str | None, need: NeedOp
     )
 
 
-def render_summary(store: Store, view: View, period: str, attention: pd.DataFrame, need: NeedOption,
-                   measure: str, settings: AccessSettings) -> None:
+def render_summary(
+    store: Store,
+    view: View,
+    period: str,
+    attention: pd.DataFrame,
+    need: NeedOption,
+    measure: str,
+    settings: AccessSettings,
+) -> None:
     answers = mismatch_summary(
-        attention, view.label, need_label=need.label.replace("% ", "aandeel ").lower(),
+        attention,
+        view.label,
+        need_label=need.label.replace("% ", "aandeel ").lower(),
         lack_label=f"aandeel {need.group_label} dat {lack_phrase(measure, settings)} woont",
         group_label=need.group_label,
     )
     notes = store.summary_notes(view.level, view.code, period)
-    st.markdown(f"De samenvattende vragen van de ruimtelijke analyse voor de **{view.label}**, periode {period}, "
-                "vooraf ingevuld met de gekozen combinatie van wie en wat. Jullie notities worden meteen bewaard.")
+    st.markdown(
+        f"De samenvattende vragen van de ruimtelijke analyse voor de **{view.label}**, periode {period}, "
+        "vooraf ingevuld met de gekozen combinatie van wie en wat. Jullie notities worden meteen bewaard."
+    )
     for number, question in MISMATCH_QUESTIONS.items():
         with st.container(border=True):
             st.markdown(f"**{number} {question}**")
             st.markdown(answers[number])
-            note_area(store, view, period, number, notes,
-                      "Welke combinaties van wie en wat vallen op? Herkennen jullie het op het terrein?")
+            note_area(
+                store,
+                view,
+                period,
+                number,
+                notes,
+                "Welke combinaties van wie en wat vallen op? Herkennen jullie het op het terrein?",
+            )

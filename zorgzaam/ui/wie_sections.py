@@ -30,6 +30,7 @@ REFERENCE_COLOURS = {"gemeente": "#d95f02", "elz": "#1b9e77", "provincie": "#757
 
 # --- data for the view ---------------------------------------------------------------------------
 
+
 def view_sector_names(store: Store, view: View) -> pd.Series:
     """Every sector of the view (code -> name), with or without geometry."""
     sectors = areas_of(store, "statsec", within=(view.level, view.code))
@@ -60,26 +61,35 @@ def reference_results(store: Store, view: View, ind: Indicator, period: str | No
     )
 
 
-def reference_line(ind: Indicator, refs_result: pd.DataFrame, refs: list[Reference], gemeente_name: str,
-                   period: str | None = None) -> list[tuple[str, str, float, str]]:
+def reference_line(
+    ind: Indicator, refs_result: pd.DataFrame, refs: list[Reference], gemeente_name: str, period: str | None = None
+) -> list[tuple[str, str, float, str]]:
     """(level, label, value, text) for the municipality, the care zone and Flanders; the text says '≈' for an
     incomplete total (with its coverage) and the year when it is older than ``period``."""
     out = []
     own = refs_result[refs_result["role"] == "gebied"].iloc[0]
-    out.append(("gemeente", f"gemeente {gemeente_name}", own["value"] if own["status"] == "ok" else float("nan"),
-                format_figure(ind, own, period)))
+    out.append(
+        (
+            "gemeente",
+            f"gemeente {gemeente_name}",
+            own["value"] if own["status"] == "ok" else float("nan"),
+            format_figure(ind, own, period),
+        )
+    )
     for ref in refs:
         row = refs_result[(refs_result["area_level"] == ref.level) & (refs_result["area_code"] == ref.code)]
         if row.empty:
             continue
         r = row.iloc[0]
         label = ref.total_label if ind.is_count else ref.label
-        out.append((ref.level, label, r["value"] if r["status"] == "ok" else float("nan"),
-                    format_figure(ind, r, period)))
+        out.append(
+            (ref.level, label, r["value"] if r["status"] == "ok" else float("nan"), format_figure(ind, r, period))
+        )
     return out
 
 
 # --- map --------------------------------------------------------------------------------------
+
 
 def render_map(
     frame: gpd.GeoDataFrame,
@@ -102,8 +112,9 @@ def render_map(
     status = codes.map(part["status"]).fillna("ontbrekend")
     values = codes.map(part["value"]).where(status == "ok").astype(float)
     if method == "afwijking_elz" and ind.is_count:
-        st.info("Een aantal vergelijk je niet met het totaal van de hele eerstelijnszone: de kaart toont "
-                "daarom kwantielen.")
+        st.info(
+            "Een aantal vergelijk je niet met het totaal van de hele eerstelijnszone: de kaart toont daarom kwantielen."
+        )
         method = "kwantielen"
     try:
         classes = classify(values, method=method, reference=zone_value, unit=ind.unit, decimals=ind.decimals)
@@ -118,14 +129,14 @@ def render_map(
     frame["waarde"] = [format_figure(ind, r, newest) for _, r in part.reindex(codes).iterrows()]
     frame["status_tekst"] = [STATUS_LABEL.get(s, "") for s in status]
     frame["teller"] = [
-        count_text(ind, n, d, s) for n, d, s in zip(codes.map(part["numerator"]), codes.map(part["denominator"]), status)
+        count_text(ind, n, d, s)
+        for n, d, s in zip(codes.map(part["numerator"]), codes.map(part["denominator"]), status)
     ]
     frame["inwoners"] = [format_number(p) if pd.notna(p) else "-" for p in codes.map(pop)]
     frame["klein"] = ["weinig inwoners: voorzichtig interpreteren" if s else "" for s in small]
     frame["zone"] = f"{zone_label}: {zone_text}"
     marks = frame[(status != "ok") | small].copy()
-    marks["mark"] = [MISSING_SYMBOL.get(st_, "-") if st_ != "ok" else "*"
-                     for st_ in status[(status != "ok") | small]]
+    marks["mark"] = [MISSING_SYMBOL.get(st_, "-") if st_ != "ok" else "*" for st_ in status[(status != "ok") | small]]
     tooltip = (
         "<b>{name}</b> · sector {code}<br/>"
         f"{ind.label}: <b>{{waarde}}</b> <i>{{status_tekst}}</i><br/>"
@@ -144,13 +155,17 @@ def render_map(
         st.pydeck_chart(deck, height=560, key=map_key(selected), on_select="rerun", selection_mode="single-object")
     with legend_col:
         entries = [(e.colour, f"{e.label} ({e.count})") for e in classes.entries]
-        notes = [f"{period_caption(used, period).capitalize()} · bron: {source}",
-                 f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren"]
+        notes = [
+            f"{period_caption(used, period).capitalize()} · bron: {source}",
+            f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren",
+        ]
         if classes.method == "afwijking_elz" and zone_value is not None:
             notes.insert(0, f"{zone_label}: {format_indicator(ind, zone_value)}")
         if small.any():
-            notes.append(f"* minder dan {format_number(small_threshold)} inwoners (of aantal verborgen): "
-                         "voorzichtig interpreteren")
+            notes.append(
+                f"* minder dan {format_number(small_threshold)} inwoners (of aantal verborgen): "
+                "voorzichtig interpreteren"
+            )
         if (status != "ok").any():
             notes.append("x verborgen door de bron (te klein), - geen gegevens; nooit 0")
         if selected:
@@ -163,6 +178,7 @@ def render_map(
 
 
 # --- profile ------------------------------------------------------------------------------------
+
 
 def render_profile(store: Store, sector: str, ind: Indicator, period: str | None, source: str) -> pd.DataFrame:
     profile, refs = cached_profile(store, data_version(store), sector, period)
@@ -178,50 +194,84 @@ def render_profile(store: Store, sector: str, ind: Indicator, period: str | None
         if col not in rates:
             continue
         index = rates[col] / rates["ref_elz"] * 100 if "ref_elz" in rates else None
-        fig.add_trace(go.Scatter(
-            x=index, y=labels, mode="markers", name=ref.label,
-            marker=dict(symbol="line-ns-open" if ref.level == "gewest" else "diamond", size=12,
-                        color=REFERENCE_COLOURS.get(ref.level, "#666"), line=dict(width=2)),
-            hovertext=[f"{lab}<br>{ref.label}: {txt}" for lab, txt in zip(rates["label"], rates[f"{col}_text"])],
+        fig.add_trace(
+            go.Scatter(
+                x=index,
+                y=labels,
+                mode="markers",
+                name=ref.label,
+                marker=dict(
+                    symbol="line-ns-open" if ref.level == "gewest" else "diamond",
+                    size=12,
+                    color=REFERENCE_COLOURS.get(ref.level, "#666"),
+                    line=dict(width=2),
+                ),
+                hovertext=[f"{lab}<br>{ref.label}: {txt}" for lab, txt in zip(rates["label"], rates[f"{col}_text"])],
+                hoverinfo="text",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=rates["index_elz"],
+            y=labels,
+            mode="markers",
+            name="deze sector",
+            marker=dict(size=13, color=SELECTED_COLOUR),
+            hovertext=hover_own,
             hoverinfo="text",
-        ))
-    fig.add_trace(go.Scatter(
-        x=rates["index_elz"], y=labels, mode="markers", name="deze sector",
-        marker=dict(size=13, color=SELECTED_COLOUR), hovertext=hover_own, hoverinfo="text",
-    ))
+        )
+    )
     zone_name = zone.label if zone else "eerstelijnszone"
     fig.add_vline(x=100, line_width=2, line_color=REFERENCE_COLOURS["elz"])
-    fig.add_annotation(x=100, y=1.0, yref="paper", text=f"{zone_name} = 100", showarrow=False, yanchor="bottom",
-                       font=dict(color=REFERENCE_COLOURS["elz"]))
+    fig.add_annotation(
+        x=100,
+        y=1.0,
+        yref="paper",
+        text=f"{zone_name} = 100",
+        showarrow=False,
+        yanchor="bottom",
+        font=dict(color=REFERENCE_COLOURS["elz"]),
+    )
     # A log axis: half and double the care zone lie equally far from 100, and a sector at 10 × stays in view.
     fig.update_layout(
-        height=max(320, 24 * len(rates) + 120), margin=dict(l=10, r=10, t=40, b=40),
-        xaxis=dict(title=f"index t.o.v. {zone_name} (100 = even hoog, logaritmische schaal)", type="log",
-                   tickvals=[10, 25, 50, 75, 100, 150, 200, 400, 1000]),
+        height=max(320, 24 * len(rates) + 120),
+        margin=dict(l=10, r=10, t=40, b=40),
+        xaxis=dict(
+            title=f"index t.o.v. {zone_name} (100 = even hoog, logaritmische schaal)",
+            type="log",
+            tickvals=[10, 25, 50, 75, 100, 150, 200, 400, 1000],
+        ),
         yaxis=dict(autorange="reversed"),
-        legend=dict(orientation="h", y=-0.08), separators=",.",
+        legend=dict(orientation="h", y=-0.08),
+        separators=",.",
     )
     st.plotly_chart(fig, key="profile_chart", config={"displaylogo": False})
     st.caption(
         f"Elke indicator van de sector als index: 100 = het {zone_name}; 150 = anderhalve keer zo hoog. "
         f"De echte waarden staan in de tabel hieronder. Periode {profile['period'].iloc[0]} · bron: {source}."
     )
-    table = pd.DataFrame({
-        "Indicator": profile["label"],
-        "Sector": profile["value_text"],
-        "Teller / noemer": [
-            f"{format_number(n)} / {format_number(d)}" if s == "ok" and not c else ""
-            for n, d, s, c in zip(profile["numerator"], profile["denominator"], profile["status"], profile["is_count"])
-        ],
-    })
+    table = pd.DataFrame(
+        {
+            "Indicator": profile["label"],
+            "Sector": profile["value_text"],
+            "Teller / noemer": [
+                f"{format_number(n)} / {format_number(d)}" if s == "ok" and not c else ""
+                for n, d, s, c in zip(
+                    profile["numerator"], profile["denominator"], profile["status"], profile["is_count"]
+                )
+            ],
+        }
+    )
     for ref in refs:
         if f"ref_{ref.level}_text" in profile:
             header = ref.label if ref.level != "elz" else f"eerstelijnszone {ref.name}"
             table[header] = profile[f"ref_{ref.level}_text"].to_numpy()
     with st.expander("Alle waarden van de sector in een tabel"):
         st.dataframe(table, hide_index=True, width="stretch", key="profile_table")
-        st.caption("Bij aantallen staat het totaal van het gebied; bij percentages en verhoudingen het gemiddelde "
-                   "van het gebied (een verhouding van totalen).")
+        st.caption(
+            "Bij aantallen staat het totaal van het gebied; bij percentages en verhoudingen het gemiddelde "
+            "van het gebied (een verhouding van totalen)."
+        )
     return profile
 
 
@@ -236,21 +286,35 @@ def render_trend(store: Store, sector: str, ind: Indicator, source: str) -> pd.D
     for role, rows in data.groupby("role", sort=False):
         level = rows["area_level"].iloc[0]
         name = "deze sector" if role == "gebied" else role
-        fig.add_trace(go.Scatter(
-            x=rows["period"], y=rows["value"], mode="lines+markers+text", name=name,
-            text=rows["value_text"], textposition="top center",
-            line=dict(width=4 if role == "gebied" else 2,
-                      color=SELECTED_COLOUR if role == "gebied" else REFERENCE_COLOURS.get(level, "#666")),
-        ))
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=30, b=30), yaxis_title=ind.unit,
-                      xaxis=dict(type="category", title="periode"), separators=",.",
-                      legend=dict(orientation="h", y=-0.25))
+        fig.add_trace(
+            go.Scatter(
+                x=rows["period"],
+                y=rows["value"],
+                mode="lines+markers+text",
+                name=name,
+                text=rows["value_text"],
+                textposition="top center",
+                line=dict(
+                    width=4 if role == "gebied" else 2,
+                    color=SELECTED_COLOUR if role == "gebied" else REFERENCE_COLOURS.get(level, "#666"),
+                ),
+            )
+        )
+    fig.update_layout(
+        height=320,
+        margin=dict(l=10, r=10, t=30, b=30),
+        yaxis_title=ind.unit,
+        xaxis=dict(type="category", title="periode"),
+        separators=",.",
+        legend=dict(orientation="h", y=-0.25),
+    )
     st.plotly_chart(fig, key="trend_chart", config={"displaylogo": False})
     st.caption(f"{ind.label} over de beschikbare periodes · bron: {source}.")
     return data
 
 
 # --- ranking -------------------------------------------------------------------------------------
+
 
 def render_ranking(
     sectors: pd.DataFrame,
@@ -273,14 +337,22 @@ def render_ranking(
         SELECTED_COLOUR if c == selected else (SMALL_COLOUR if s else OTHER_COLOUR)
         for c, s in zip(shown["area_code"], shown["small"])
     ]
-    fig = go.Figure(go.Bar(
-        x=shown["value"], y=[f"{n} ({c})" for n, c in zip(shown["area_name"], shown["area_code"])],
-        orientation="h", name=ind.label, marker_color=colours,
-        text=[f"{v}  {('· ' + ct) if ct else ''}" for v, ct in zip(shown["value_text"], shown["count_text"])],
-        textposition="outside", cliponaxis=False, hoverinfo="text",
-        hovertext=[f"{n}: {v}<br>{ct}" for n, v, ct in zip(shown["area_name"], shown["value_text"],
-                                                            shown["count_text"])],
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=shown["value"],
+            y=[f"{n} ({c})" for n, c in zip(shown["area_name"], shown["area_code"])],
+            orientation="h",
+            name=ind.label,
+            marker_color=colours,
+            text=[f"{v}  {('· ' + ct) if ct else ''}" for v, ct in zip(shown["value_text"], shown["count_text"])],
+            textposition="outside",
+            cliponaxis=False,
+            hoverinfo="text",
+            hovertext=[
+                f"{n}: {v}<br>{ct}" for n, v, ct in zip(shown["area_name"], shown["value_text"], shown["count_text"])
+            ],
+        )
+    )
     dashes = {"gemeente": "dash", "elz": "solid", "provincie": "dot", "gewest": "dashdot"}
     for level, label, value, text in references:
         if pd.isna(value) or ind.is_count:
@@ -290,31 +362,47 @@ def render_ranking(
         # A legend-only trace names the line in words, with its value.
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{label}: {text}", line=line))
     fig.update_layout(
-        height=max(300, 22 * len(shown) + 130), margin=dict(l=10, r=60, t=50, b=30),
-        yaxis=dict(autorange="reversed"), xaxis_title=f"{ind.label} ({ind.unit})", separators=",.",
-        bargap=0.25, legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0), showlegend=True,
+        height=max(300, 22 * len(shown) + 130),
+        margin=dict(l=10, r=60, t=50, b=30),
+        yaxis=dict(autorange="reversed"),
+        xaxis_title=f"{ind.label} ({ind.unit})",
+        separators=",.",
+        bargap=0.25,
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
+        showlegend=True,
     )
     fig.data[0].showlegend = False
     with st.container(height=560 if len(shown) > 22 else "content"):
         st.plotly_chart(fig, key="ranking_chart", config={"displaylogo": False})
-    table = pd.DataFrame({
-        "Rang": ranked["rank"].astype("Int64"),
-        "Sector": ranked["area_name"],
-        "Code": ranked["area_code"],
-        ind.label: ranked["value_text"],
-        "Teller / noemer": ranked["count_text"],
-        "Inwoners": [format_number(p) if pd.notna(p) else "-" for p in ranked["population"]],
-        "": ["⚠" if s else "" for s in ranked["small"]],
-    })
+    table = pd.DataFrame(
+        {
+            "Rang": ranked["rank"].astype("Int64"),
+            "Sector": ranked["area_name"],
+            "Code": ranked["area_code"],
+            ind.label: ranked["value_text"],
+            "Teller / noemer": ranked["count_text"],
+            "Inwoners": [format_number(p) if pd.notna(p) else "-" for p in ranked["population"]],
+            "": ["⚠" if s else "" for s in ranked["small"]],
+        }
+    )
     codes = list(ranked["area_code"])
     default = {"selection": {"rows": [codes.index(selected)]}} if selected in codes else None
     st.dataframe(
-        table, hide_index=True, width="stretch", key=ranking_table_key(selected, codes), on_select="rerun",
-        selection_mode="single-row", selection_default=default, height=min(460, 38 + 35 * len(table)),
+        table,
+        hide_index=True,
+        width="stretch",
+        key=ranking_table_key(selected, codes),
+        on_select="rerun",
+        selection_mode="single-row",
+        selection_default=default,
+        height=min(460, 38 + 35 * len(table)),
     )
-    meaning = ("" if ind.is_count else
-               f" · teller / noemer: de aantallen achter de {ind.unit if ind.unit != '%' else 'percentages'} "
-               f"(noemer: {ind.denominator_kind})")
+    meaning = (
+        ""
+        if ind.is_count
+        else f" · teller / noemer: de aantallen achter de {ind.unit if ind.unit != '%' else 'percentages'} "
+        f"(noemer: {ind.denominator_kind})"
+    )
     used = view.loc[(view["indicator"] == ind.code) & (view["status"] != "ontbrekend"), "period"]
     st.caption(
         f"{period_caption(used, period).capitalize()} · bron: {source}{meaning}. ⚠ = minder dan {format_number(small_threshold)} inwoners "
@@ -325,22 +413,43 @@ def render_ranking(
 
 # --- signals -------------------------------------------------------------------------------------
 
+
 def signal_rule_controls() -> SignalRule:
-    kind = st.radio("Regel", list(RULE_KINDS), format_func=lambda k: RULE_KINDS[k].capitalize(), key="regel",
-                    horizontal=True, persist_state="session")
+    kind = st.radio(
+        "Regel",
+        list(RULE_KINDS),
+        format_func=lambda k: RULE_KINDS[k].capitalize(),
+        key="regel",
+        horizontal=True,
+        persist_state="session",
+    )
     factor = 1.25
     if kind == "factor":
-        factor = st.number_input("Factor", min_value=1.05, max_value=3.0, value=1.25, step=0.05, key="factor",
-                                 persist_state="session", format="%.2f")
+        factor = st.number_input(
+            "Factor",
+            min_value=1.05,
+            max_value=3.0,
+            value=1.25,
+            step=0.05,
+            key="factor",
+            persist_state="session",
+            format="%.2f",
+        )
     return SignalRule(kind=kind, factor=float(factor))
 
 
-def signal_analysis(store: Store, view: View, period: str | None, rule: SignalRule,
-                    small_threshold: int = SMALL_SECTOR_THRESHOLD) -> ZoneAnalysis:
+def signal_analysis(
+    store: Store, view: View, period: str | None, rule: SignalRule, small_threshold: int = SMALL_SECTOR_THRESHOLD
+) -> ZoneAnalysis:
     """The care zone analysed for the view (``zorgzaam.analysis``): signals, their outcomes and the standouts
     of the summary questions (cached per data version)."""
-    choice = AnalysisChoice(elz=view.choice.elz_code, municipality=view.code if view.level == "gemeente" else None,
-                            period=period, rule=rule, small_threshold=small_threshold)
+    choice = AnalysisChoice(
+        elz=view.choice.elz_code,
+        municipality=view.code if view.level == "gemeente" else None,
+        period=period,
+        rule=rule,
+        small_threshold=small_threshold,
+    )
     return _signal_analysis(store, data_version(store), choice)
 
 
@@ -374,10 +483,15 @@ def render_signals(
     for label in SIGNALS.values():
         table[label] = table[label].map(signal_count_text)
     st.dataframe(
-        table, hide_index=True, width="stretch", key="signal_table", height=min(460, 38 + 35 * len(table)),
+        table,
+        hide_index=True,
+        width="stretch",
+        key="signal_table",
+        height=min(460, 38 + 35 * len(table)),
         column_config={
-            label: st.column_config.TextColumn(label, help=f"Aantal indicatoren dat een signaal geeft voor "
-                                                           f"{label.lower()}; - = geen gegevens")
+            label: st.column_config.TextColumn(
+                label, help=f"Aantal indicatoren dat een signaal geeft voor {label.lower()}; - = geen gegevens"
+            )
             for label in SIGNALS.values()
         },
     )
@@ -394,27 +508,38 @@ def render_signals(
 
 # --- population cube -------------------------------------------------------------------------------
 
-def render_cube(store: Store, view: View, names: pd.Series, selected: str | None, period: str | None,
-                source: str) -> None:
+
+def render_cube(
+    store: Store, view: View, names: pd.Series, selected: str | None, period: str | None, source: str
+) -> None:
     from ..cube import cube_crosstab
 
     if period is None or not cached_has_cube(store, data_version(store), period):
-        st.info("Voor deze periode is er geen bevolkingskubus in de databank (geslacht × leeftijd × positie in "
-                "het huishouden).")
+        st.info(
+            "Voor deze periode is er geen bevolkingskubus in de databank (geslacht × leeftijd × positie in "
+            "het huishouden)."
+        )
         return
     whole = f"de hele {view.label}"
     default = [selected] if selected in names.index else []
     chosen = st.multiselect(
-        "Sectoren in de kubus", list(names.index), default=default, key=f"cube_sectors_{view.code}_{selected}",
-        format_func=lambda c: f"{names[c]} ({c})", placeholder=f"Geen sector gekozen: {whole}",
+        "Sectoren in de kubus",
+        list(names.index),
+        default=default,
+        key=f"cube_sectors_{view.code}_{selected}",
+        format_func=lambda c: f"{names[c]} ({c})",
+        placeholder=f"Geen sector gekozen: {whole}",
     )
     if chosen:
         cube = cached_cube(store, data_version(store), tuple(chosen), period, "statsec")
         scope = f"{len(chosen)} sector(en)"
     else:
         # Whole municipalities from their published totals: they include the sectors the source hid.
-        municipalities = ((view.code,) if view.level == "gemeente" else
-                          tuple(areas_of(store, "gemeente", within=("elz", view.code))["code"]))
+        municipalities = (
+            (view.code,)
+            if view.level == "gemeente"
+            else tuple(areas_of(store, "gemeente", within=("elz", view.code))["code"])
+        )
         cube = cached_cube(store, data_version(store), municipalities, period, "gemeente")
         scope = whole
     table = cube_crosstab(cube)
@@ -429,6 +554,7 @@ def render_cube(store: Store, view: View, names: pd.Series, selected: str | None
 
 
 # --- summary questions --------------------------------------------------------------------------------
+
 
 def render_summary_questions(
     store: Store,
@@ -449,19 +575,29 @@ def render_summary_questions(
         with st.container(border=True):
             st.markdown(f"**{question.number} {question.text}**")
             st.markdown(analysis.question_text(question, view_codes))
-            note_area(store, view, period, question.key, notes,
-                      "Wat valt jullie op? Wat herkennen jullie, wat moet nog verkend worden?")
+            note_area(
+                store,
+                view,
+                period,
+                question.key,
+                notes,
+                "Wat valt jullie op? Wat herkennen jullie, wat moet nog verkend worden?",
+            )
 
 
-def note_area(store: Store, view: View, period: str, question: str, notes: dict[str, str], placeholder: str
-              ) -> None:
+def note_area(store: Store, view: View, period: str, question: str, notes: dict[str, str], placeholder: str) -> None:
     """The werkgroep's notes on one summary question, saved in the store on every change."""
     key = f"note_{view.level}_{view.code}_{period}_{question}"
     if key not in st.session_state:
         st.session_state[key] = notes.get(question, "")
     st.text_area(
-        "Notities van de werkgroep", key=key, height=90, max_chars=MAX_NOTE_CHARS,
-        on_change=_save_note, args=(store, view.level, view.code, period, question, key), placeholder=placeholder,
+        "Notities van de werkgroep",
+        key=key,
+        height=90,
+        max_chars=MAX_NOTE_CHARS,
+        on_change=_save_note,
+        args=(store, view.level, view.code, period, question, key),
+        placeholder=placeholder,
     )
 
 
