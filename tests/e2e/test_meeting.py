@@ -18,6 +18,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -81,6 +82,15 @@ def note(page, label: str, text: str) -> None:
     area = page.get_by_label(label, exact=True)
     area.fill(text)
     area.press("Tab")
+    # The rerun that saves it may not have started yet: wait for it to start (or 2 s), then to end.
+    try:
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=\"stApp\"]')"
+            "?.getAttribute('data-test-script-state') === 'running'",
+            timeout=2000,
+        )
+    except PlaywrightTimeoutError:
+        pass  # so quick that it was over before the first look
     wait_for_app_idle(page)
 
 

@@ -9,6 +9,7 @@ with values takes them as parameters.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import threading
@@ -192,3 +193,7 @@ class Connection:
 
     def file_size(self) -> int:
         return self.path.stat().st_size if self.path.exists() else 0
+
+
+# A server that stops (SIGTERM, the end of a CLI command) first runs the writes still queued.
+atexit.register(close_all)
