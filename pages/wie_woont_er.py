@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import streamlit as st
 
 from zorgzaam.cube import cube_variables
@@ -56,9 +58,10 @@ with page_guard():
     zone_label = f"gemiddelde eerstelijnszone {choice.elz_name}"
 
     st.markdown(
-        f"**{ind.label}**, tot en met {period}: "
-        + " · ".join(f"{label}: **{text}**" for _, label, _, text in references)
-        + f"  \n<small>Bron: {source}. Gemiddelden zijn verhoudingen van totalen, nooit een gemiddelde van "
+        # Indicator labels and area names may come from a file: text, never markup.
+        f"**{escape(ind.label)}**, tot en met {period}: "
+        + " · ".join(f"{escape(label)}: **{escape(text)}**" for _, label, _, text in references)
+        + f"  \n<small>Bron: {escape(source)}. Gemiddelden zijn verhoudingen van totalen, nooit een gemiddelde van "
         "percentages.</small>",
         unsafe_allow_html=True,
     )

@@ -143,7 +143,7 @@ BLOCKS: dict[str, Block] = {
             "wie_vs_wat",
             "Wie vs wat",
             15,
-            "Waar wonen veel kwetsbare mensen ver van een winkel of een frequente bus?",
+            "Waar wonen veel ouderen of alleenwonenden ver van een winkel of een frequente bus?",
             prompts=("Herkennen we deze buurten? Wat weten we dat de cijfers niet tonen?",),
             note_fields=tuple(NoteField(number, f"{number} {text}") for number, text in MISMATCH_QUESTIONS.items())
             + (_NOTES,),

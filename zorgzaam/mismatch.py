@@ -398,8 +398,8 @@ def mismatch_summary(
     )
     answer_82 = (
         f"Signalen om te verkennen: {_join(names, limit)}. Daar gaan binnen {view_name} een hoog "
-        f"{need_label} en een hoog {lack_label} samen, wat de buurt potentieel kwetsbaar kan maken door "
-        "de woonomgeving. Toets het ter plaatse en bij de bewoners: hoe beleven zij de afstand "
+        f"{need_label} en een hoog {lack_label} samen, een signaal dat de woonomgeving daar "
+        "drempels kan opwerpen. Toets het ter plaatse en bij de bewoners: hoe beleven zij de afstand "
         "tot de voorzieningen?"
     )
     return {"8.1": answer_81, "8.2": answer_82}

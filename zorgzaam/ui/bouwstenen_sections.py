@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pydeck as pdk
 import streamlit as st
 
@@ -339,7 +341,9 @@ def render_action_map(store: Store, choice: AreaChoice, stored: list[StoredActio
     frame["total"] = frame["code"].map(per_sector["total"]).fillna(0).astype(int)
     frame["fill"] = [_fill(t) for t in frame["total"]]
     frame["tip"] = [
-        f"<b>{n}</b> ({c})<br/>" + (f"{t} actie(s): {per_sector.loc[c, 'titles']}" if t else "geen actie")
+        # Sector names come from a file, action titles from the werkgroep: text, never markup.
+        f"<b>{escape(str(n))}</b> ({escape(str(c))})<br/>"
+        + (f"{t} actie(s): {', '.join(escape(str(x)) for x in per_sector.loc[c, 'titles'])}" if t else "geen actie")
         for n, c, t in zip(frame["name"], frame["code"], frame["total"])
     ]
     layers_out = [
@@ -366,7 +370,7 @@ def render_action_map(store: Store, choice: AreaChoice, stored: list[StoredActio
                     {
                         "position": list(s.action.point),
                         "fill": _hex_rgb(STATUS_COLOURS[s.action.status]),
-                        "tip": f"<b>{s.action.title}</b><br/>{s.action.status} · "
+                        "tip": f"<b>{escape(str(s.action.title))}</b><br/>{s.action.status} · "
                         + ", ".join(bouwstenen.by_code(c).name for c in s.action.bouwstenen),
                     }
                     for s in points
