@@ -281,7 +281,7 @@ def worker(path: Path, trace: bool, impl: Path | None = None) -> dict:
     t0 = time.perf_counter()
     store.replace_place_access("bench", table)
     out["write_seconds"] = time.perf_counter() - t0
-    store.cursor().execute("CHECKPOINT")
+    store._cursor().execute("CHECKPOINT")
     out["store_mb"] = db.stat().st_size / 1e6
     t0 = time.perf_counter()
     some = store.place_access(sorted(table["statsec"].unique())[:150])

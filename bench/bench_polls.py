@@ -135,7 +135,7 @@ def answer_concurrently(store: Store, code: str, n: int, pass_: int, pids: list[
 
     def participant(i: int) -> None:
         scores = values_for(i, pass_)
-        store.cursor()  # this thread's cursor exists before the start, like a phone's session thread
+        store._cursor()  # this thread's cursor exists before the start, like a phone's session thread
         barrier.wait()
         for q, score in enumerate(scores, start=1):
             t = time.perf_counter()

@@ -491,14 +491,14 @@ def run(path: Path, args: argparse.Namespace) -> int:
         )
     )
     build_seconds = time.perf_counter() - t_build
-    checkpoint_seconds, _ = timed(lambda: store.cursor().execute("CHECKPOINT"))
+    checkpoint_seconds, _ = timed(lambda: store._cursor().execute("CHECKPOINT"))
     store_bytes = store.file_size()
     wal = path.with_name(path.name + ".wal")
     log(f"wrote in {write_seconds:.1f} s, checkpoint {checkpoint_seconds:.1f} s, {store_bytes / 1e6:.1f} MB")
 
-    counts = dict(store.cursor().execute("SELECT level, count(*) FROM areas GROUP BY level").fetchall())
+    counts = dict(store._cursor().execute("SELECT level, count(*) FROM areas GROUP BY level").fetchall())
     n_obs, n_null, n_hidden = (
-        store.cursor()
+        store._cursor()
         .execute(
             "SELECT count(*), count(*) FILTER (value IS NULL), count(*) FILTER (status = 'verborgen') FROM observations"
         )
@@ -618,12 +618,14 @@ def run(path: Path, args: argparse.Namespace) -> int:
         # then fails (and FORCE CHECKPOINT waits forever). A large commit is written to the
         # database file directly, so the size below is meaningful either way.
         try:
-            store.cursor().execute("CHECKPOINT")
+            store._cursor().execute("CHECKPOINT")
             checkpoint = "ok"
         except duckdb.TransactionException as exc:
             checkpoint = f"failed: {str(exc).splitlines()[0][:120]}"
         log(f"checkpoint after rewrite: {checkpoint}")
-        used, free = store.cursor().execute("SELECT used_blocks, free_blocks FROM pragma_database_size()").fetchall()[0]
+        used, free = (
+            store._cursor().execute("SELECT used_blocks, free_blocks FROM pragma_database_size()").fetchall()[0]
+        )
         rewrite = {
             "seconds": round(rewrite_seconds, 3),
             "store_bytes_after": store.file_size(),
@@ -632,7 +634,7 @@ def run(path: Path, args: argparse.Namespace) -> int:
             "checkpoint_after": checkpoint,
         }
         log(f"rewrite: {rewrite_seconds:.1f} s, {store.file_size() / 1e6:.1f} MB ({free} of {used + free} blocks free)")
-        n_after = store.cursor().execute("SELECT count(*) FROM observations").fetchall()[0][0]
+        n_after = store._cursor().execute("SELECT count(*) FROM observations").fetchall()[0][0]
         ok &= check(
             "re-import replaces, does not add", n_after == n_obs, f"{n_after} observations after, {n_obs} before"
         )

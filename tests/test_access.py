@@ -482,7 +482,7 @@ def test_demo_place_table_is_the_computation_on_the_stored_layers(demo_store):
     pd.testing.assert_frame_equal(
         stored.sort_values(key).reset_index(drop=True), again.sort_values(key).reset_index(drop=True), check_dtype=False
     )
-    assert stored["residents"].sum() == demo_store.scalar("SELECT sum(value) FROM grid_cells WHERE layer = 'inwoners'")
+    assert stored["residents"].sum() == demo_store._scalar("SELECT sum(value) FROM grid_cells WHERE layer = 'inwoners'")
     assert set(stored["settlement"]) == {"kern", "lint", "verspreid", "elders"}
 
 
@@ -582,8 +582,8 @@ def demo_copy(demo_db, tmp_path):
 
 
 def _snapshot(store: Store) -> tuple:
-    pa = store.query_df("SELECT count(*) AS n, sum(residents) AS r, sum(dist_basket) AS d FROM place_access")
-    obs = store.query_df("SELECT count(*) AS n, sum(value) AS v FROM observations WHERE variable LIKE 'acc_%'")
+    pa = store._query_df("SELECT count(*) AS n, sum(residents) AS r, sum(dist_basket) AS d FROM place_access")
+    obs = store._query_df("SELECT count(*) AS n, sum(value) AS v FROM observations WHERE variable LIKE 'acc_%'")
     return tuple(pa.iloc[0]) + tuple(obs.iloc[0])
 
 
@@ -599,7 +599,7 @@ def test_recomputing_replaces_and_never_duplicates(demo_copy):
 
 def test_a_failure_in_the_middle_leaves_the_store_unchanged(demo_copy, monkeypatch):
     # Make the stored table differ from a recomputation, so a half-done write would show.
-    demo_copy.cursor().execute("UPDATE place_access SET residents = residents + 1 WHERE statsec = ?", [TINY_SECTOR])
+    demo_copy._cursor().execute("UPDATE place_access SET residents = residents + 1 WHERE statsec = ?", [TINY_SECTOR])
     before = _snapshot(demo_copy)
 
     def boom(*args, **kwargs):
@@ -625,7 +625,7 @@ def _split_into_imports(store: Store) -> pd.DataFrame:
         ("stops", "gtfs", "TRUE"),
         ("grid_cells", "raster-inwoners", "layer = 'inwoners'"),
     ]
-    cur = store.cursor()
+    cur = store._cursor()
     for table, dataset, where in moves:
         cur.execute(f"UPDATE {table} SET dataset_id = ? WHERE {where}", [dataset])
         cur.execute("INSERT INTO datasets VALUES (?, ?, 'test', NULL, FALSE, NULL, now())", [dataset, dataset])
@@ -648,7 +648,7 @@ def test_combined_layers_of_separate_imports_give_the_same_access(demo_copy):
         check_dtype=False,
     )
     # The engine finds the counts, now held by the derived dataset, and the result is recorded.
-    assert set(demo_copy.query_df("SELECT DISTINCT dataset_id FROM place_access")["dataset_id"]) == {
+    assert set(demo_copy._query_df("SELECT DISTINCT dataset_id FROM place_access")["dataset_id"]) == {
         access.ACCESS_DATASET
     }
     result = compute(demo_copy, ["pct_no_basket_1200m"], areas=[("elz", DEMO_ELZ_CODE)])
@@ -662,16 +662,16 @@ def test_combined_access_replaces_every_earlier_result_and_goes_stale_after_an_i
     before = len(demo_copy.place_access())
     compute_and_store_access(demo_copy, None, DEMO_PERIODS[-1])
     assert len(demo_copy.place_access()) == before
-    n_obs = demo_copy.scalar("SELECT count(*) FROM observations WHERE variable = 'acc_pop'")
+    n_obs = demo_copy._scalar("SELECT count(*) FROM observations WHERE variable = 'acc_pop'")
     compute_and_store_access(demo_copy, None, DEMO_PERIODS[-1])
-    assert demo_copy.scalar("SELECT count(*) FROM observations WHERE variable = 'acc_pop'") == n_obs
+    assert demo_copy._scalar("SELECT count(*) FROM observations WHERE variable = 'acc_pop'") == n_obs
     assert not access.access_inputs(demo_copy).is_stale
     demo_copy.import_dataset("later", title="later", source="test")
     assert access.access_inputs(demo_copy).is_stale
 
 
 def test_combined_access_without_residents_cells_says_what_to_import(demo_copy):
-    demo_copy.cursor().execute("DELETE FROM grid_cells WHERE layer = 'inwoners'")
+    demo_copy._cursor().execute("DELETE FROM grid_cells WHERE layer = 'inwoners'")
     inputs = access.access_inputs(demo_copy)
     assert inputs.blocking and "bevolkingsraster" in inputs.blocking[0]
     with pytest.raises(ValueError, match="bevolkingsraster"):

@@ -190,9 +190,9 @@ def test_access_command_combines_the_layers_of_an_own_database(demo_db, tmp_path
     shutil.copy(demo_db, copy)
     store = Store.open(copy)
     # As after imports: the layers in their own datasets, not a demo.
-    store.cursor().execute("UPDATE grid_cells SET dataset_id = 'raster-inwoners'")
-    store.cursor().execute("UPDATE datasets SET is_demo = FALSE")
-    store.cursor().execute(
+    store._cursor().execute("UPDATE grid_cells SET dataset_id = 'raster-inwoners'")
+    store._cursor().execute("UPDATE datasets SET is_demo = FALSE")
+    store._cursor().execute(
         "INSERT INTO datasets VALUES ('raster-inwoners', 'raster', 'test', NULL, FALSE, NULL, now())"
     )
     close_all()
@@ -200,7 +200,7 @@ def test_access_command_combines_the_layers_of_an_own_database(demo_db, tmp_path
     assert code == 0, err
     assert out.startswith("Bereikbaarheid berekend uit alle geïmporteerde lagen (periode 2025): ")
     store = Store.open(copy)
-    assert set(store.query_df("SELECT DISTINCT dataset_id FROM place_access")["dataset_id"]) == {"bereikbaarheid"}
+    assert set(store._query_df("SELECT DISTINCT dataset_id FROM place_access")["dataset_id"]) == {"bereikbaarheid"}
 
 
 # --- report ------------------------------------------------------------------------------------------

@@ -455,7 +455,7 @@ def test_install_demo_writes_everything(tmp_path, data):
     assert store.has_demo()
     counts = dict(store.level_counts().itertuples(index=False))
     assert counts == data.areas["level"].value_counts().to_dict()
-    n_obs = store.query_df(
+    n_obs = store._query_df(
         "SELECT count(*) AS n FROM observations WHERE dataset_id = ? AND variable NOT LIKE 'acc_%'",
         [demo.DEMO_DATASET_ID],
     )
@@ -467,9 +467,9 @@ def test_install_demo_writes_everything(tmp_path, data):
     )
     assert store.parent_of("statsec", demo.WZC_SECTOR, "elz") == demo.DEMO_ELZ_CODE
     for table, frame in (("features", data.features), ("stops", data.stops), ("grid_cells", data.grid_cells)):
-        n = store.query_df(f"SELECT count(*) AS n FROM {table}")["n"].iloc[0]
+        n = store._query_df(f"SELECT count(*) AS n FROM {table}")["n"].iloc[0]
         assert n == len(frame), table
-    belbus = store.query_df("SELECT count(*) AS n FROM stops WHERE is_belbus AND departures_per_hour IS NULL")
+    belbus = store._query_df("SELECT count(*) AS n FROM stops WHERE is_belbus AND departures_per_hour IS NULL")
     assert belbus["n"].iloc[0] == data.stops["is_belbus"].sum()
     geoms = store.geometries("statsec")
     assert len(geoms) == len(_sectors(data))
@@ -477,6 +477,6 @@ def test_install_demo_writes_everything(tmp_path, data):
     assert shapely.is_valid(shapely.from_wkb([bytes(g) for g in geoms["geometry"]])).all()
     # Installing again replaces the demo instead of adding to it.
     demo.install_demo(store)
-    again = store.query_df("SELECT count(*) AS n FROM observations")["n"].iloc[0]
-    access = store.query_df("SELECT count(*) AS n FROM observations WHERE variable LIKE 'acc_%'")["n"].iloc[0]
+    again = store._query_df("SELECT count(*) AS n FROM observations")["n"].iloc[0]
+    access = store._query_df("SELECT count(*) AS n FROM observations WHERE variable LIKE 'acc_%'")["n"].iloc[0]
     assert access > 0 and again == len(data.observations) + len(data.cube) + access

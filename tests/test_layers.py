@@ -358,9 +358,9 @@ def test_deck_has_no_basemap_and_the_shared_tooltip():
 
 def test_all_layers_of_the_demo_zone(demo_db):
     store = Store.open(demo_db)
-    feats = store.query_df("SELECT layer, feature_id, category, name, properties, geom_display FROM features")
-    stops = store.query_df("SELECT name, departures_per_hour, is_belbus, lon, lat FROM stops")
-    walk = store.query_df("SELECT x, y, value FROM grid_cells WHERE layer = ?", ["walkability"])
+    feats = store._query_df("SELECT layer, feature_id, category, name, properties, geom_display FROM features")
+    stops = store._query_df("SELECT name, departures_per_hour, is_belbus, lon, lat FROM stops")
+    walk = store._query_df("SELECT x, y, value FROM grid_cells WHERE layer = ?", ["walkability"])
     sec = store.geometries("statsec", display=True)
     sectors = pd.DataFrame(
         {

@@ -28,7 +28,7 @@ def store(demo_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("meeting_content") / "demo.duckdb"
     shutil.copy(demo_db, path)
     store = Store.open(path)
-    with store.transaction() as cur:
+    with store._transaction() as cur:
         cur.execute("DELETE FROM observations WHERE variable IN ('hh_tenant', 'hh_known_tenure', 'pct_tenants')")
     yield store
     close_all()
@@ -219,7 +219,7 @@ def test_the_map_opens_on_an_indicator_with_data_for_the_towns_sectors(demo_db, 
     gap = Store.open(path)
     town = list(gap.sectors_within("gemeente", [TOWN_CODE]))
     variables = ("pop_age_80_89", "pop_age_90plus", "pop_age_80plus")
-    with gap.transaction() as cur:
+    with gap._transaction() as cur:
         cur.execute(
             f"DELETE FROM observations WHERE area_level = 'statsec' AND variable IN ({', '.join('?' * 3)}) "
             f"AND area_code IN ({', '.join('?' * len(town))})",

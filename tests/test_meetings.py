@@ -351,7 +351,7 @@ def test_step_visits_and_time_per_step(store):
     assert visits["ended_at"].iloc[0] == visits["started_at"].iloc[1]
     # deterministic times: step 0 for 5 min, step 1 for 4 min, step 0 again (still on screen)
     t0 = datetime(2026, 12, 2, 13, 0)
-    with store.transaction() as cur:
+    with store._transaction() as cur:
         cur.execute("DELETE FROM meeting_step_visits WHERE meeting_id = ?", [mid])
         cur.executemany(
             "INSERT INTO meeting_step_visits VALUES (?, ?, ?, ?)",
@@ -635,7 +635,7 @@ def _finished_with_scores(store, team, day, title, answers: dict[str, list[int |
             if value is not None:
                 polls.answer(store, code, pid, qid, value)
     meetings.finish(store, meeting.meeting_id, token)
-    with store.transaction() as cur:  # the day it was held (start may re-date a meeting to its real day)
+    with store._transaction() as cur:  # the day it was held (start may re-date a meeting to its real day)
         cur.execute("UPDATE meetings SET meeting_date = ? WHERE meeting_id = ?", [day, meeting.meeting_id])
     return meeting
 
@@ -683,7 +683,7 @@ def test_migration_from_schema_10_keeps_plain_polls(path):
     store = Store.open(path)
     assert store.schema_version() == SCHEMA_VERSION
     for table in ("meetings", "meeting_step_visits", "meeting_notes", "meeting_keywords"):
-        assert store.scalar(f"SELECT count(*) FROM {table}") == 0
+        assert store._scalar(f"SELECT count(*) FROM {table}") == 0
     assert [r["step"] for r in store.poll_questions("s-oud")] == [None, None]
     assert store.poll_session("s-oud")["current_step"] is None
     session = polls.find_session(store, "abc-def")

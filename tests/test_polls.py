@@ -73,7 +73,7 @@ def test_create_keeps_only_the_token_hash_and_finds_the_session_by_code(store):
     assert len(session.questions) == 9
     row = store.poll_session(session.session_id)
     assert row["token_hash"] == polls.hash_token(token)
-    assert token not in str(store.query_df("SELECT * FROM poll_sessions").to_dict())
+    assert token not in str(store._query_df("SELECT * FROM poll_sessions").to_dict())
     found = polls.find_session(store, session.join_code.lower())
     assert found is not None and found.session_id == session.session_id
     assert not hasattr(found, "token_hash")

@@ -78,12 +78,12 @@ def test_profile_leaves_out_indicators_without_any_data(store):
     sector = f"{TOWN_CODE}A05-"
     profile, _ = sector_profile(store, sector)
     assert "pct_no_basket_1200m" in set(profile["indicator"])  # the demo has its access counts
-    store.cursor().execute("BEGIN TRANSACTION")
+    store._cursor().execute("BEGIN TRANSACTION")
     try:
-        store.cursor().execute("DELETE FROM observations WHERE variable LIKE 'acc_%'")
+        store._cursor().execute("DELETE FROM observations WHERE variable LIKE 'acc_%'")
         without, _ = sector_profile(store, sector)
     finally:
-        store.cursor().execute("ROLLBACK")
+        store._cursor().execute("ROLLBACK")
     codes = set(without["indicator"])
     assert "pct_no_basket_1200m" not in codes and "pct_in_kern" not in codes
     assert "pct_80plus" in codes

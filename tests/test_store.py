@@ -39,7 +39,7 @@ def test_a_version_1_file_is_migrated_and_keeps_its_data(tmp_path):
     assert store.schema_version() == SCHEMA_VERSION > 1
     kept = store.observations(["pop_total"], ["2020"])
     assert kept["value"].tolist() == [812]
-    assert store.query_df("SELECT count(*) AS n FROM stops")["n"].iloc[0] == 0
+    assert store._query_df("SELECT count(*) AS n FROM stops")["n"].iloc[0] == 0
 
 
 def test_a_newer_file_is_refused_with_a_dutch_message(tmp_path):
@@ -98,7 +98,7 @@ def test_each_thread_gets_its_own_cursor(tmp_path):
     cursors, totals = [], []
 
     def work():
-        cur = store.cursor()
+        cur = store._cursor()
         cursors.append(cur)
         totals.append(cur.execute("SELECT sum(value) FROM observations").fetchone()[0])
 
@@ -109,7 +109,7 @@ def test_each_thread_gets_its_own_cursor(tmp_path):
         t.join()
     assert len({id(c) for c in cursors}) == 4
     assert totals == [10.0] * 4
-    assert store.cursor() is store.cursor()
+    assert store._cursor() is store._cursor()
 
 
 def test_duplicate_keys_in_one_import_are_refused_in_dutch(tmp_path):
@@ -221,7 +221,7 @@ def test_a_version_4_file_gets_feature_bounds_and_bbox_reads_use_them(tmp_path):
 
     store = Store.open(path)
     assert store.schema_version() == SCHEMA_VERSION >= 5
-    bounds = store.query_df("SELECT feature_id, minx, miny, maxx, maxy FROM features ORDER BY feature_id")
+    bounds = store._query_df("SELECT feature_id, minx, miny, maxx, maxy FROM features ORDER BY feature_id")
     assert bounds.iloc[0][["minx", "miny", "maxx", "maxy"]].tolist() == [150_000, 200_000, 150_000, 200_000]
     assert bounds.iloc[1][["minx", "maxy"]].tolist() == [190_000, 231_000]
     # A box around the bakker only; a box touching the kern's corner only.
@@ -241,7 +241,7 @@ def test_a_version_5_file_gets_the_poll_tables(tmp_path):
 
     store = Store.open(path)
     assert store.schema_version() == SCHEMA_VERSION >= 6
-    tables = set(store.query_df("SELECT table_name FROM information_schema.tables")["table_name"])
+    tables = set(store._query_df("SELECT table_name FROM information_schema.tables")["table_name"])
     assert {"poll_sessions", "poll_questions", "poll_answers"} <= tables
     assert store.summary_notes("gemeente", "11002", "2024") == {"q1": "bewaard"}
     assert store.create_poll_session(
@@ -286,7 +286,7 @@ def test_a_version_9_file_gets_version_10_and_keeps_its_mappings_and_catalogue(t
     assert store.column_mappings() == [("v9999_alleenwonend", "base", "pop_alone_75plus")]
     assert store.column_mapping_rows()[0]["label"] is None
     assert store.observations(["pop_total"], ["2020"])["value"].tolist() == [812]
-    assert store.scalar("SELECT is_builtin FROM base_counts WHERE code = 'pop_total'") is True
+    assert store._scalar("SELECT is_builtin FROM base_counts WHERE code = 'pop_total'") is True
     assert store.amenity_tag_mappings() == {}
     # The new kind is accepted now (the CHECK of version 8 refused it).
     store.save_column_mappings(
@@ -316,13 +316,13 @@ def test_user_indicators_survive_sync_and_reopen_and_the_catalogue_follows_write
     assert list(catalogue.by_theme())[-1] == USER_THEME
     # Every import syncs the built-in catalogue: the user rows stay.
     make_store(tmp_path / "t.duckdb", {("statsec", "11111A00-"): {"pop_total": 11}})
-    assert store.scalar("SELECT count(*) FROM base_counts WHERE code = ?", [base.code]) == 1
+    assert store._scalar("SELECT count(*) FROM base_counts WHERE code = ?", [base.code]) == 1
     close_all()
     reopened = Store.open(tmp_path / "t.duckdb")
     assert reopened.catalogue().indicator(ind.code) == ind
     reopened.delete_user_indicator(ind.code)
     assert reopened.catalogue() is BUILTIN
-    assert not reopened.scalar("SELECT count(*) FROM base_counts WHERE code = ?", [base.code])
+    assert not reopened._scalar("SELECT count(*) FROM base_counts WHERE code = ?", [base.code])
     with pytest.raises(StoreError, match="user_"):
         reopened.save_user_indicator(BUILTIN.base_counts["pop_total"], ind)
 

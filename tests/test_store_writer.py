@@ -32,7 +32,7 @@ def _append(thread: int, i: int):
 
 
 def _rows(store):
-    return store.cursor().execute("SELECT n, thread, i, txid FROM log ORDER BY n").fetchall()
+    return store._cursor().execute("SELECT n, thread, i, txid FROM log ORDER BY n").fetchall()
 
 
 def test_writes_from_many_threads_run_one_at_a_time_in_each_callers_order(store):
@@ -47,7 +47,7 @@ def test_writes_from_many_threads_run_one_at_a_time_in_each_callers_order(store)
             n = store._write(_append(t, i))
             returned[t].append(n)
             # the caller reads its own write at once, on its own cursor
-            seen_own.append(store.scalar("SELECT count(*) FROM log WHERE thread = ? AND i = ?", [t, i]) == 1)
+            seen_own.append(store._scalar("SELECT count(*) FROM log WHERE thread = ? AND i = ?", [t, i]) == 1)
 
     pool = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
     for th in pool:
@@ -100,7 +100,7 @@ def test_writes_waiting_together_commit_together_and_only_the_failing_one_raises
     pool = [threading.Thread(target=answer, args=(t,)) for t in range(n)]
     for th in pool:
         th.start()
-    with store.transaction():  # hold the writer so that every answer is queued before it runs
+    with store._transaction():  # hold the writer so that every answer is queued before it runs
         ready.wait()
         writer = _writer(store.path)
         while writer._queue.qsize() < n:
@@ -121,7 +121,7 @@ def test_answers_arriving_together_share_one_transaction(store):
     ]
     for th in pool:
         th.start()
-    with store.transaction():
+    with store._transaction():
         ready.wait()
         writer = _writer(store.path)
         while writer._queue.qsize() < n:
@@ -142,8 +142,8 @@ def test_close_all_runs_the_queued_writes_first(tmp_path):
     close_all()
     assert all(f.done() for f in futures)
     again = Store(path)
-    assert again.scalar("SELECT count(*) FROM log") == 200
-    assert again.scalar("SELECT max(n) FROM log") == 200
+    assert again._scalar("SELECT count(*) FROM log") == 200
+    assert again._scalar("SELECT max(n) FROM log") == 200
     close_all()
 
 
@@ -206,7 +206,7 @@ def test_the_participant_cap_and_one_vote_per_question_hold_when_answers_arrive_
         for th in pool:
             th.start()
         if together:
-            with store.transaction():
+            with store._transaction():
                 barrier.wait()
                 writer = _writer(store.path)
                 while writer._queue.qsize() < n:

@@ -45,7 +45,7 @@ def _rows(store: Store, team: str, day: date | None = None) -> pd.DataFrame:
     if day is not None:
         sql += " AND assessed_on = ?"
         params.append(day)
-    return store.query_df(sql + " ORDER BY bouwsteen", params)
+    return store._query_df(sql + " ORDER BY bouwsteen", params)
 
 
 # --------------------------------------------------------------------------- team names
@@ -300,7 +300,7 @@ def test_notes_save_replace_and_empty_removes(store):
     werkgroep.save_note(store, TEAM, "detectie", "   ")
     werkgroep.save_note(store, TEAM, "inclusie", None)
     assert werkgroep.notes(store, TEAM) == {}
-    assert store.query_df("SELECT count(*) AS n FROM bouwsteen_notes")["n"].iloc[0] == 0
+    assert store._query_df("SELECT count(*) AS n FROM bouwsteen_notes")["n"].iloc[0] == 0
 
 
 def test_bad_notes_are_refused_and_keep_the_old_note(store):
@@ -373,7 +373,7 @@ def test_places_round_trip(store, place, expected, kind):
     close_all()
     [stored] = werkgroep.actions(Store.open(store.path), TEAM)
     assert stored.action.place == expected
-    assert store.query_df("SELECT place_kind FROM team_actions")["place_kind"].tolist() == [kind]
+    assert store._query_df("SELECT place_kind FROM team_actions")["place_kind"].tolist() == [kind]
 
 
 def test_partners_with_accents_round_trip(store):
@@ -383,7 +383,7 @@ def test_partners_with_accents_round_trip(store):
     werkgroep.save_action(store, TEAM, action)
     [stored] = werkgroep.actions(store, TEAM)
     assert stored.action.partners == ("Café Sénior", "Woonzorgcentrum Ter Hélène", "OCMW")
-    raw = store.query_df("SELECT CAST(partners AS VARCHAR) AS p FROM team_actions")["p"].iloc[0]
+    raw = store._query_df("SELECT CAST(partners AS VARCHAR) AS p FROM team_actions")["p"].iloc[0]
     assert "Sénior" in raw  # stored readable, not as \u00e9 escapes
 
 
@@ -442,7 +442,7 @@ def test_a_version_6_file_gets_the_werkgroep_tables_and_keeps_its_polls(tmp_path
 
     store = Store.open(path)
     assert store.schema_version() >= 7
-    tables = set(store.query_df("SELECT table_name FROM information_schema.tables")["table_name"])
+    tables = set(store._query_df("SELECT table_name FROM information_schema.tables")["table_name"])
     assert {"team_scores", "bouwsteen_notes", "team_actions"} <= tables
     assert store.poll_session("s1")["current_round"] == 2
     assert store.poll_answers("s1")["value"].tolist() == ["4"]
@@ -455,8 +455,8 @@ def test_a_version_6_file_gets_the_werkgroep_tables_and_keeps_its_polls(tmp_path
 def test_the_score_check_holds_at_the_sql_level(store):
     insert = "INSERT INTO team_scores VALUES (?, ?, 'detectie', ?, 'zijbalk', NULL, NULL, now())"
     with pytest.raises(duckdb.ConstraintException):
-        store.cursor().execute(insert, [TEAM, LAST_MONTH, 6])
+        store._cursor().execute(insert, [TEAM, LAST_MONTH, 6])
     with pytest.raises(duckdb.ConstraintException):
-        store.cursor().execute(insert, [TEAM, LAST_MONTH, 0])
-    store.cursor().execute(insert, [TEAM, LAST_MONTH, None])  # NULL = niet gescoord is allowed
+        store._cursor().execute(insert, [TEAM, LAST_MONTH, 0])
+    store._cursor().execute(insert, [TEAM, LAST_MONTH, None])  # NULL = niet gescoord is allowed
     assert len(_rows(store, TEAM)) == 1

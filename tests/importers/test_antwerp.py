@@ -80,11 +80,11 @@ def split(split_file, tmp_path):
 
 
 def _parents(store: Store) -> pd.DataFrame:
-    return store.query_df("SELECT level, code, parent_level, parent_code FROM area_parents ORDER BY ALL")
+    return store._query_df("SELECT level, code, parent_level, parent_code FROM area_parents ORDER BY ALL")
 
 
 def _snapshot(store: Store) -> tuple:
-    return tuple(store.query_df(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in ("areas", "area_parents", "meta"))
+    return tuple(store._query_df(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in ("areas", "area_parents", "meta"))
 
 
 def test_the_split_file_is_recognised_and_its_preview_explains_antwerpen(unsplit, realdata, split_table):
@@ -119,7 +119,7 @@ def test_each_listed_sector_lies_in_its_own_zone_as_the_file_says(split, unsplit
     assert split.parent_of("statsec", "11007A00-", "elz") == "elzantw2"  # ex-Borsbeek, now Antwerpen
     # Replaced, never duplicated: one care zone per sector.
     assert (
-        split.scalar(
+        split._scalar(
             "SELECT count(*) FROM (SELECT code FROM area_parents WHERE level = 'statsec'"
             " AND parent_level = 'elz' GROUP BY code HAVING count(*) > 1)"
         )
@@ -155,7 +155,7 @@ def test_the_picker_finds_antwerpen_under_each_of_its_zones(split):
 
 def test_the_picker_lists_normal_municipalities_exactly_as_before(split):
     for zone in ("elz43", "elz55"):
-        direct = split.query_df(
+        direct = split._query_df(
             "SELECT code FROM area_parents WHERE level = 'gemeente' AND parent_level = 'elz'"
             " AND parent_code = ? ORDER BY code",
             [zone],
@@ -223,7 +223,7 @@ def test_the_outlines_of_the_four_zones(split, realdata):
     assert plan.dataset_id == "gebiedsindeling-vormen-elzantw" and plan.preview.levels == {"elz": 4}
     assert any("#LEEG!" in n for n in plan.preview.notes)
     plan.apply(split)
-    stored = split.query_df(
+    stored = split._query_df(
         "SELECT code, name, area_ha FROM areas WHERE level = 'elz' AND code LIKE 'elzantw%' ORDER BY code"
     )
     assert stored["code"].tolist() == ZONES
@@ -263,7 +263,7 @@ def test_a_municipalitys_zone_follows_its_sectors_without_real_files(tmp_path):
     for _ in range(2):  # twice: the same result
         store.import_dataset("split", title="s", source="s", area_parents=split)
         assert store.parent_of("statsec", "S1", "elz") == "Z1"  # replaced, not added
-        assert store.scalar("SELECT count(*) FROM area_parents WHERE level = 'statsec' AND parent_level = 'elz'") == 4
+        assert store._scalar("SELECT count(*) FROM area_parents WHERE level = 'statsec' AND parent_level = 'elz'") == 4
         assert store.parent_of("gemeente", "G1", "elz") is None  # in two zones
         assert store.parent_of("gemeente", "G2", "elz") == "Z1"  # wholly in one
         assert store.parent_of("gemeente", "G3", "elz") == "B"  # untouched

@@ -37,7 +37,7 @@ def store(tmp_path):
 def _snapshot(store: Store) -> tuple:
     """Everything an import may touch, to prove a refused import changed nothing."""
     return tuple(
-        store.query_df(f"SELECT * FROM {t} ORDER BY ALL").to_csv()
+        store._query_df(f"SELECT * FROM {t} ORDER BY ALL").to_csv()
         for t in ("areas", "area_parents", "observations", "datasets", "meta")
     )
 
@@ -84,7 +84,7 @@ def test_the_pinc_2024_table_gives_every_level_and_the_zone_of_each_sector(store
 
 
 def test_sector_polygons_merge_into_the_table_and_keep_its_names(zone_store, zenvallei):
-    areas = zone_store.query_df(
+    areas = zone_store._query_df(
         "SELECT code, name, area_ha, geom_lambert FROM areas WHERE level = 'statsec' AND code IN (SELECT unnest(?))",
         [list(zenvallei["sectorId"])],
     )
@@ -94,7 +94,7 @@ def test_sector_polygons_merge_into_the_table_and_keep_its_names(zone_store, zen
     expected_ha = zenvallei.to_crs(31370).area.sum() / 10_000
     assert areas["area_ha"].sum() == pytest.approx(expected_ha, rel=1e-6)
     assert expected_ha == pytest.approx(18_142, rel=1e-3)  # PROVENANCE: 181,42 km²
-    zone = zone_store.query_df("SELECT area_ha, geom_lambert FROM areas WHERE level = 'elz' AND code = 'elz53'")
+    zone = zone_store._query_df("SELECT area_ha, geom_lambert FROM areas WHERE level = 'elz' AND code = 'elz53'")
     assert zone["area_ha"].iloc[0] == pytest.approx(18_141, rel=1e-3)  # PROVENANCE: 181,41 km²
     inside = shapely.from_wkb(bytes(zone["geom_lambert"].iloc[0]))
     sectors = shapely.from_wkb([bytes(g) for g in areas["geom_lambert"]])
@@ -106,14 +106,14 @@ def test_sector_polygons_merge_into_the_table_and_keep_its_names(zone_store, zen
 def test_reimporting_the_same_files_replaces_and_never_duplicates(zone_store, sectors_2024, zenvallei):
     before = (
         zone_store.level_counts().sort_values("level").to_csv(index=False),
-        zone_store.scalar("SELECT count(*) FROM area_parents"),
+        zone_store._scalar("SELECT count(*) FROM area_parents"),
         len(zone_store.datasets()),
     )
     plan_sector_table(sectors_2024, "2024", ["statsec2024_als_basis.xlsx"], zone_store).apply(zone_store)
     plan_sector_geometry(zenvallei, ["sectors.geojson"], zone_store).apply(zone_store)
     after = (
         zone_store.level_counts().sort_values("level").to_csv(index=False),
-        zone_store.scalar("SELECT count(*) FROM area_parents"),
+        zone_store._scalar("SELECT count(*) FROM area_parents"),
         len(zone_store.datasets()),
     )
     assert after == before
@@ -190,7 +190,7 @@ def test_a_statbel_layout_file_brings_its_own_municipalities(store, zenvallei):
     plan.apply(store)
     assert len(store.sectors_within("gemeente", ["23003"])) == int((zenvallei["municipality"] == "Beersel").sum())
     assert store.parent_of("statsec", "23003A001", "gewest") == "2000"  # Statbel's 02000
-    beersel = store.query_df("SELECT area_ha FROM areas WHERE level = 'gemeente' AND code = '23003'")
+    beersel = store._query_df("SELECT area_ha FROM areas WHERE level = 'gemeente' AND code = '23003'")
     expected = zenvallei[zenvallei["municipality"] == "Beersel"].to_crs(31370).area.sum() / 10_000
     assert beersel["area_ha"].iloc[0] == pytest.approx(expected, rel=1e-4)  # the union of its sectors
 
@@ -223,7 +223,7 @@ def test_a_self_intersecting_polygon_is_repaired_and_said(store, zenvallei):
     plan.apply(store)
     geom = shapely.from_wkb(
         bytes(
-            store.query_df("SELECT geom_lambert FROM areas WHERE code = ?", [frame.iloc[0]["sectorId"]])[
+            store._query_df("SELECT geom_lambert FROM areas WHERE code = ?", [frame.iloc[0]["sectorId"]])[
                 "geom_lambert"
             ].iloc[0]
         )

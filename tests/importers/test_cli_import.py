@@ -78,7 +78,7 @@ def _zone_copy(zone_file, tmp_path):
 def _observation_count(db) -> int:
     store = Store.open(db)
     try:
-        return store.scalar("SELECT count(*) FROM observations")
+        return store._scalar("SELECT count(*) FROM observations")
     finally:
         close_all()
 

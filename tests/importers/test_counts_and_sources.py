@@ -79,7 +79,7 @@ def _expected(store: Store, sectors: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Se
     With two lists the rule of access.py comes to: every point of the list first by dataset id, plus the points
     of the other list with no point of the first within DUPLICATE_RADIUS_M.
     """
-    rows = store.query_df(
+    rows = store._query_df(
         "SELECT dataset_id, geom_lambert FROM features WHERE layer = 'voorziening' AND category = 'apotheek'"
     )
     geoms = shapely.from_wkb([bytes(g) for g in rows["geom_lambert"]])

@@ -100,10 +100,10 @@ def test_missing_value_codes_map_to_their_status():
 def test_text_in_a_number_column_refuses_the_file_and_changes_nothing(store, population):
     frame = statbel_population_file(population)
     frame.loc[5, "TOTAL"] = "ongeveer 200"
-    before = store.query_df("SELECT count(*) AS n FROM observations")["n"].iloc[0]
+    before = store._query_df("SELECT count(*) AS n FROM observations")["n"].iloc[0]
     with pytest.raises(ImportProblem, match="tekst waar een getal hoort: 'ongeveer 200'"):
         plan_figures(frame, ["OPENDATA_SECTOREN_2025_OLD.txt"], store)
-    assert store.query_df("SELECT count(*) AS n FROM observations")["n"].iloc[0] == before
+    assert store._query_df("SELECT count(*) AS n FROM observations")["n"].iloc[0] == before
 
 
 def test_the_real_swing_upload_lists_its_unknown_columns_and_remembers_a_choice(store, realdata):

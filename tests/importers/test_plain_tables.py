@@ -26,7 +26,7 @@ def population(realdata) -> pd.DataFrame:
 def snapshot(store) -> dict[str, object]:
     """What a refused import must leave as it was: every row count and the datasets."""
     counts = {
-        t: store.scalar(f"SELECT count(*) FROM {t}")
+        t: store._scalar(f"SELECT count(*) FROM {t}")
         for t in ("areas", "area_parents", "observations", "datasets", "column_mappings", "indicators", "base_counts")
     }
     counts["dataset_ids"] = sorted(store.datasets()["dataset_id"]) if len(store.datasets()) else []

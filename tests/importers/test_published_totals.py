@@ -70,7 +70,7 @@ def import_sector_income(store: Store, income: pd.DataFrame, tmp_path) -> None:
 
 
 def observation_count(store: Store) -> int:
-    return int(store.scalar("SELECT count(*) FROM observations"))
+    return int(store._scalar("SELECT count(*) FROM observations"))
 
 
 def test_statbel_municipal_income_file_replaces_the_partial_sum(store, income, tmp_path):

@@ -98,7 +98,7 @@ def plan_file(path, store, **kwargs):
 
 
 def snapshot(store: Store) -> tuple:
-    return tuple(store.query_df(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in ("grid_cells", "datasets"))
+    return tuple(store._query_df(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in ("grid_cells", "datasets"))
 
 
 def cells_by_xy(cells) -> dict[tuple[float, float], tuple[float, str]]:
@@ -183,7 +183,7 @@ def test_reimporting_a_layer_replaces_it(store, anchor, tmp_path):
         plan.apply(store)
     assert plan.source.startswith("Departement Omgeving")
     assert len(store.grid_cells(layer="inwoners")) == 16
-    assert store.scalar("SELECT count(*) FROM datasets WHERE dataset_id = 'raster-inwoners'") == 1
+    assert store._scalar("SELECT count(*) FROM datasets WHERE dataset_id = 'raster-inwoners'") == 1
     # Another layer is another dataset, next to it.
     plan_file(write_tif(tmp_path / "walkability.tif", np.full((2, 2), 0.5), x, y + 100), store).apply(store)
     assert len(store.grid_cells(layer="inwoners")) == 16 and len(store.grid_cells(layer="walkability")) == 4

@@ -107,7 +107,7 @@ def test_elz_shp_gives_57_outlines_and_keeps_the_names(store, realdata):
     assert plan.dataset_id == "gebiedsindeling-vormen-elz" and plan.preview.levels == {"elz": 57}
     assert plan.preview.crs == "EPSG:31370 (Lambert 72)" and plan.preview.matched == 57
     plan.apply(store)
-    stored = store.query_df("SELECT code, name, area_ha FROM areas WHERE level = 'elz'").set_index("code")
+    stored = store._query_df("SELECT code, name, area_ha FROM areas WHERE level = 'elz'").set_index("code")
     assert len(stored) == 57 and stored.loc["elz53", "name"] == "Zennevallei"
     expected = shapes.set_index("elz").area / 10_000
     for code in ("elz2", "elz53", "elz7"):
@@ -123,7 +123,7 @@ def test_elzantw_shp_gives_the_four_antwerp_zones_beside_elz2(store, realdata):
     (plan,) = _shapefile(realdata, store, "elzantw")
     assert plan.dataset_id == "gebiedsindeling-vormen-elzantw" and plan.preview.levels == {"elz": 4}
     plan.apply(store)
-    stored = store.query_df(
+    stored = store._query_df(
         "SELECT code, area_ha FROM areas WHERE level = 'elz' AND code LIKE 'elzantw%' ORDER BY code"
     )
     assert stored["code"].tolist() == ["elzantw1", "elzantw2", "elzantw3", "elzantw4"]
@@ -147,7 +147,7 @@ def test_the_fluvius_upload_lists_its_unmapped_columns_and_writes_none(store, re
     assert plan.sector_vintage == "2024"  # statsec2019: the 2020-2024 division
     assert any("nog niet gekoppeld" in w for w in plan.preview.warnings)
     plan.apply(store)
-    assert store.scalar("SELECT count(*) FROM observations") == 0
+    assert store._scalar("SELECT count(*) FROM observations") == 0
 
 
 def test_the_upload_templates_write_nothing_and_the_example_is_per_gemeente(store, realdata):
@@ -169,4 +169,4 @@ def test_the_upload_templates_write_nothing_and_the_example_is_per_gemeente(stor
     assert plan.preview.rows == len(example)
     assert plan.preview.periods == sorted(example["period"].unique())
     plan.apply(store)
-    assert store.scalar("SELECT count(*) FROM observations") == 0
+    assert store._scalar("SELECT count(*) FROM observations") == 0

@@ -46,7 +46,7 @@ def plan_file(path, store):
 
 
 def snapshot(store: Store) -> tuple:
-    return tuple(store.query_df(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in ("features", "datasets"))
+    return tuple(store._query_df(f"SELECT * FROM {t} ORDER BY ALL").to_csv() for t in ("features", "datasets"))
 
 
 @pytest.fixture

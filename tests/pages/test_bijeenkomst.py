@@ -171,7 +171,7 @@ def gap_app(demo_db, tmp_path, monkeypatch):
     shutil.copy(demo_db, path)
     store = Store.open(path)
     town = list(store.sectors_within("gemeente", [TOWN_CODE]))
-    with store.transaction() as cur:
+    with store._transaction() as cur:
         cur.execute(
             f"DELETE FROM observations WHERE area_level = 'statsec' AND variable IN "
             f"({', '.join('?' * len(NO_80PLUS))}) AND area_code IN ({', '.join('?' * len(town))})",

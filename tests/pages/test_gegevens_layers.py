@@ -81,8 +81,8 @@ def test_layers_uploaded_with_their_sectors_are_imported_in_one_go(own_db, reald
     store = Store.open(own_db)
     grid = store.grid_cells(layer="inwoners")
     assert len(grid) == cells and set(grid["statsec"]) == {sector} and grid["value"].sum() == 48
-    assert store.scalar("SELECT count(*) FROM features WHERE layer = 'nederzetting'") == 1
-    assert store.scalar("SELECT count(*) FROM features WHERE layer = 'voorziening'") == 5026
+    assert store._scalar("SELECT count(*) FROM features WHERE layer = 'nederzetting'") == 1
+    assert store._scalar("SELECT count(*) FROM features WHERE layer = 'voorziening'") == 5026
     # The access step has its places now, and still waits for the population per sector.
     assert at.button(key="gegevens_bereikbaarheid").disabled
     needs = next(c.value for c in at.caption if c.value.startswith("Nog nodig voor de berekening"))

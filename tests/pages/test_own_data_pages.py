@@ -62,7 +62,7 @@ def test_the_pages_open_on_the_zone_with_sector_maps_not_the_first_of_the_alphab
     assert store.areas_by_mapped_sectors("elz") == ["elz53"]
     busiest = store.areas_by_mapped_sectors("gemeente", within=("elz", "elz53"))
     assert len(busiest) == 7
-    mapped = store.query_df(
+    mapped = store._query_df(
         "SELECT p.parent_code AS g, count(*) AS n FROM area_parents p JOIN areas a"
         " ON a.level = 'statsec' AND a.code = p.code AND a.geom_display IS NOT NULL"
         " WHERE p.level = 'statsec' AND p.parent_level = 'gemeente' GROUP BY 1"
@@ -121,7 +121,7 @@ def test_wie_woont_er_opens_on_an_indicator_the_own_data_can_show(own_db):
     assert any(o.endswith("% 80-plussers · geen cijfers") for o in labels)
     assert not any(o.endswith("Aantal inwoners · geen cijfers") for o in labels)
     store = Store.open(own_db)
-    halle = store.query_df(
+    halle = store._query_df(
         "SELECT sum(value) AS v FROM observations o JOIN area_parents p ON p.level = 'statsec'"
         " AND p.code = o.area_code AND p.parent_level = 'gemeente' AND p.parent_code = '23027'"
         " WHERE o.variable = 'pop_total'"

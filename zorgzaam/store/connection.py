@@ -108,7 +108,7 @@ class Connection:
     def open(cls, path: str | Path | None = None, read_only: bool = False) -> Store:
         return cls(Path(path) if path else default_path(), read_only=read_only)
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor on the process-wide database (reopened after close_all)."""
         db = _database(self.path, self.read_only)
         cached = getattr(self._local, "cursor", None)
@@ -139,13 +139,13 @@ class Connection:
         writer = _writer(self.path)
         if writer.held_here():
             if getattr(self._local, "in_transaction", False):
-                return here(self.cursor())
+                return here(self._cursor())
             with self._own_transaction() as cur:
                 return here(cur)
         return writer.run(work, batch)
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A transaction on this thread's cursor while the writer waits (in queue order), for a long write
         that reports progress from the caller's thread (an import); other writes queue behind it."""
         if self.read_only:
@@ -153,7 +153,7 @@ class Connection:
                 yield cur
             return
         if getattr(self._local, "in_transaction", False):  # nested: part of the outer transaction
-            yield self.cursor()
+            yield self._cursor()
             return
         writer = _writer(self.path)
         if writer.in_writer():  # inside a write on the writer thread: part of it
@@ -169,7 +169,7 @@ class Connection:
 
     @contextlib.contextmanager
     def _own_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self.cursor()
+        cur = self._cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
             yield cur
@@ -179,16 +179,16 @@ class Connection:
                 cur.execute("ROLLBACK")
             raise
 
-    def query_df(self, sql: str, params: Iterable | None = None) -> pd.DataFrame:
-        return self.cursor().execute(sql, list(params or [])).df()
+    def _query_df(self, sql: str, params: Iterable | None = None) -> pd.DataFrame:
+        return self._cursor().execute(sql, list(params or [])).df()
 
-    def scalar(self, sql: str, params: Iterable | None = None):
+    def _scalar(self, sql: str, params: Iterable | None = None):
         """The first value of the first row, or None (reads the whole result so no transaction lingers)."""
-        rows = self.cursor().execute(sql, list(params or [])).fetchall()
+        rows = self._cursor().execute(sql, list(params or [])).fetchall()
         return rows[0][0] if rows else None
 
     def schema_version(self) -> int:
-        rows = self.cursor().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        rows = self._cursor().execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
         return int(rows[0][0]) if rows else 0
 
     def file_size(self) -> int:

@@ -40,7 +40,7 @@ class Datasets:
         hold WKB bytes. ``place_access`` is the per-place access table (access.py),
         whose counts go with ``observations``.
         """
-        with self.transaction() as cur:
+        with self._transaction() as cur:
             self.sync_catalogue(cur=cur)
             for table in _DATASET_TABLES:
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
@@ -97,7 +97,7 @@ class Datasets:
             if progress is not None:
                 progress(fraction, text)
 
-        with self.transaction() as cur:
+        with self._transaction() as cur:
             self.sync_catalogue(cur=cur)
             for table in ("observations", "features", "stops", "grid_cells", "sector_crosswalk", "datasets"):
                 cur.execute(f"DELETE FROM {table} WHERE dataset_id = ?", [dataset_id])
@@ -232,7 +232,7 @@ class Datasets:
     ) -> None:
         """Replace a dataset's observations of ``variables`` by ``frame`` (e.g. recomputed access counts)."""
         if cur is None:
-            with self.transaction() as own:
+            with self._transaction() as own:
                 self.replace_observations(dataset_id, frame, variables, own)
             return
         cur.execute(
@@ -307,19 +307,19 @@ class Datasets:
 
     def sector_crosswalk(self) -> dict[str, str]:
         """2025 sector code → the 2024 sector it lies in (from an imported crosswalk)."""
-        return dict(self.cursor().execute("SELECT code_2025, code_2024 FROM sector_crosswalk").fetchall())
+        return dict(self._cursor().execute("SELECT code_2025, code_2024 FROM sector_crosswalk").fetchall())
 
     def sector_vintage(self) -> str | None:
         """The sector division (2024 or 2025) of the imported sectors, once a file made it known."""
-        return self.scalar("SELECT value FROM meta WHERE key = 'sector_vintage'")
+        return self._scalar("SELECT value FROM meta WHERE key = 'sector_vintage'")
 
     def is_empty(self) -> bool:
-        return self.scalar("SELECT count(*) FROM areas") == 0
+        return self._scalar("SELECT count(*) FROM areas") == 0
 
     def data_version_parts(self) -> tuple:
         """(number of datasets, newest import time, catalogue version): changes with every write of data."""
         return (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT count(*), max(imported_at), (SELECT max(value) FROM meta WHERE key = 'catalogue_version')"
                 " FROM datasets"
@@ -330,7 +330,7 @@ class Datasets:
     def imported_at(self, dataset_id: str):
         """When ``dataset_id`` was (last) written, or None."""
         return (
-            self.cursor()
+            self._cursor()
             .execute("SELECT max(imported_at) FROM datasets WHERE dataset_id = ?", [dataset_id])
             .fetchall()[0][0]
         )
@@ -338,7 +338,7 @@ class Datasets:
     def newest_import(self, except_dataset: str):
         """When the newest dataset other than ``except_dataset`` was written, or None."""
         return (
-            self.cursor()
+            self._cursor()
             .execute("SELECT max(imported_at) FROM datasets WHERE dataset_id <> ?", [except_dataset])
             .fetchall()[0][0]
         )
@@ -346,7 +346,7 @@ class Datasets:
     def sector_zones(self, municipalities: list[str]) -> pd.DataFrame:
         """code, gemeente, zone (its care zone or None) of every sector in ``municipalities``."""
         return (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT m.code, m.parent_code AS gemeente, z.parent_code AS zone FROM area_parents m"
                 " LEFT JOIN area_parents z ON z.level = 'statsec' AND z.code = m.code AND z.parent_level = 'elz'"
@@ -359,7 +359,7 @@ class Datasets:
     def area_names(self, codes: list[str], levels: tuple[str, ...]) -> dict[str, str]:
         """Code → name of the areas of ``levels`` among ``codes``."""
         return dict(
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT code, name FROM areas WHERE level IN (SELECT unnest(?)) AND code IN (SELECT unnest(?))",
                 [list(levels), list(codes)],
@@ -368,14 +368,14 @@ class Datasets:
         )
 
     def datasets(self) -> pd.DataFrame:
-        return self.query_df("SELECT * FROM datasets ORDER BY imported_at")
+        return self._query_df("SELECT * FROM datasets ORDER BY imported_at")
 
     def has_demo(self) -> bool:
-        return bool(self.scalar("SELECT count(*) FROM datasets WHERE is_demo"))
+        return bool(self._scalar("SELECT count(*) FROM datasets WHERE is_demo"))
 
     def has_own_data(self) -> bool:
         """Any imported (not demo) dataset."""
-        return bool(self.scalar("SELECT count(*) FROM datasets WHERE NOT is_demo"))
+        return bool(self._scalar("SELECT count(*) FROM datasets WHERE NOT is_demo"))
 
     def areas(self, level: str | None = None, within: tuple[str, str] | None = None) -> pd.DataFrame:
         """Areas (level, code, name, area_ha), optionally inside (parent_level, parent_code).
@@ -401,7 +401,7 @@ class Datasets:
             params.append(level)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return self.query_df(sql + " ORDER BY a.level, a.code", params)
+        return self._query_df(sql + " ORDER BY a.level, a.code", params)
 
     def areas_by_mapped_sectors(self, level: str, within: tuple[str, str] | None = None) -> list[str]:
         """Codes of ``level`` with at least one mapped sector, most mapped sectors first
@@ -417,13 +417,13 @@ class Datasets:
                 " AND parent_code = ?)"
             )
             params += list(within)
-        rows = self.cursor().execute(sql + " GROUP BY 1 ORDER BY count(*) DESC, 1", params).fetchall()
+        rows = self._cursor().execute(sql + " GROUP BY 1 ORDER BY count(*) DESC, 1", params).fetchall()
         return [r[0] for r in rows]
 
     def named_areas_with_municipality(self, levels: Sequence[str]) -> pd.DataFrame:
         """level, code, name, gemeente of the named areas of ``levels``: the stored municipality, or else the
         first municipality of the area's sectors (a municipality's own gemeente is left as stored: None)."""
-        return self.query_df(
+        return self._query_df(
             "SELECT a.level, a.code, a.name, coalesce(p.parent_code, s.gemeente) AS gemeente FROM areas a"
             " LEFT JOIN area_parents p ON p.level = a.level AND p.code = a.code AND p.parent_level = 'gemeente'"
             " LEFT JOIN (SELECT w.parent_level AS level, w.parent_code AS code, min(g.parent_code) AS gemeente"
@@ -440,7 +440,7 @@ class Datasets:
         if level:
             sql += " AND level = ?"
             params.append(level)
-        return self.query_df(sql, params)
+        return self._query_df(sql, params)
 
     def parents(self, level: str, codes: list[str] | None = None) -> pd.DataFrame:
         """Wide table: one row per area of ``level`` with its parent code per coarser level."""
@@ -449,7 +449,7 @@ class Datasets:
         if codes is not None:
             sql += " AND code IN (SELECT unnest(?))"
             params.append(list(codes))
-        long = self.query_df(sql, params)
+        long = self._query_df(sql, params)
         if long.empty:
             return pd.DataFrame({"code": pd.Series(codes or [], dtype="object")})
         wide = long.pivot(index="code", columns="parent_level", values="parent_code").reset_index()
@@ -460,7 +460,7 @@ class Datasets:
         if parent_level == "statsec":
             return list(parent_codes)
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT DISTINCT code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
                 " AND parent_code IN (SELECT unnest(?)) ORDER BY code",
@@ -474,7 +474,7 @@ class Datasets:
         """The sectors inside each of ``parent_codes`` (of ``parent_level``), by parent; a parent without
         sectors in the store is left out."""
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT parent_code, code FROM area_parents WHERE level = 'statsec' AND parent_level = ?"
                 " AND parent_code IN (SELECT unnest(?))",
@@ -488,7 +488,7 @@ class Datasets:
         return out
 
     def parent_of(self, level: str, code: str, parent_level: str) -> str | None:
-        return self.scalar(
+        return self._scalar(
             "SELECT parent_code FROM area_parents WHERE level = ? AND code = ? AND parent_level = ?",
             [level, code, parent_level],
         )
@@ -504,7 +504,7 @@ class Datasets:
         params: list = [list(variables), list(periods)]
         if areas is not None:
             keys = pd.DataFrame(areas, columns=["area_level", "area_code"]).drop_duplicates()
-            cur = self.cursor()
+            cur = self._cursor()
             cur.register("wanted_areas", keys)
             try:
                 return cur.execute(
@@ -515,12 +515,12 @@ class Datasets:
                 ).df()
             finally:
                 cur.unregister("wanted_areas")
-        return self.query_df(sql, params)
+        return self._query_df(sql, params)
 
     def periods(self, variables: list[str] | None = None) -> list[str]:
         if variables:
             rows = (
-                self.cursor()
+                self._cursor()
                 .execute(
                     "SELECT DISTINCT period FROM observations WHERE variable IN (SELECT unnest(?)) ORDER BY period",
                     [list(variables)],
@@ -528,13 +528,13 @@ class Datasets:
                 .fetchall()
             )
         else:
-            rows = self.cursor().execute("SELECT DISTINCT period FROM observations ORDER BY period").fetchall()
+            rows = self._cursor().execute("SELECT DISTINCT period FROM observations ORDER BY period").fetchall()
         return [r[0] for r in rows]
 
     def variable_periods(self, variables: list[str]) -> pd.DataFrame:
         """Each (variable, period) with at least one observation of ``variables``."""
         return (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT DISTINCT variable, period FROM observations WHERE variable IN (SELECT unnest(?))",
                 [list(variables)],
@@ -544,19 +544,19 @@ class Datasets:
 
     def variables(self) -> set[str]:
         """Every variable with at least one observation (e.g. no access counts before layers are imported)."""
-        rows = self.cursor().execute("SELECT DISTINCT variable FROM observations").fetchall()
+        rows = self._cursor().execute("SELECT DISTINCT variable FROM observations").fetchall()
         return {r[0] for r in rows}
 
     def variable_datasets(self, variables: list[str]) -> pd.DataFrame:
         """Which dataset holds which of ``variables`` for which period: dataset_id, variable, period (each once)."""
-        return self.query_df(
+        return self._query_df(
             "SELECT DISTINCT dataset_id, variable, period FROM observations"
             " WHERE variable IN (SELECT unnest(?)) ORDER BY dataset_id, variable, period",
             [list(variables)],
         )
 
     def level_counts(self) -> pd.DataFrame:
-        return self.query_df("SELECT level, count(*) AS n FROM areas GROUP BY level")
+        return self._query_df("SELECT level, count(*) AS n FROM areas GROUP BY level")
 
     def geometries(self, level: str, codes: list[str] | None = None, display: bool = True) -> pd.DataFrame:
         """level, code, name and WKB geometry (display copy in EPSG:4326, or Lambert)."""
@@ -566,7 +566,7 @@ class Datasets:
         if codes is not None:
             sql += " AND code IN (SELECT unnest(?))"
             params.append(list(codes))
-        frame = self.query_df(sql + " ORDER BY code", params)
+        frame = self._query_df(sql + " ORDER BY code", params)
         # DuckDB hands BLOBs back as bytearray; shapely wants bytes.
         frame["geometry"] = [bytes(g) for g in frame["geometry"]]
         return frame

@@ -17,7 +17,7 @@ class Indicators:
 
     def sync_catalogue(self, catalogue: Catalogue = BUILTIN, cur: duckdb.DuckDBPyConnection | None = None) -> None:
         """Write the built-in catalogue (replacing the built-in rows, keeping user ones)."""
-        cur = cur or self.cursor()
+        cur = cur or self._cursor()
         cur.execute("DELETE FROM base_counts WHERE is_builtin IS NOT FALSE")
         cur.executemany(
             "INSERT OR REPLACE INTO base_counts (code, label, unit, sum_of, is_builtin) VALUES (?, ?, ?, ?, TRUE)",
@@ -118,13 +118,13 @@ class Indicators:
     def catalogue(self) -> Catalogue:
         """The built-in catalogue with the werkgroep's own base counts and indicators (theme
         "eigen indicatoren"); cached per store until a user indicator is written."""
-        version = self.scalar("SELECT value FROM meta WHERE key = 'catalogue_version'")
+        version = self._scalar("SELECT value FROM meta WHERE key = 'catalogue_version'")
         cached = getattr(self, "_catalogue_cache", None)
         if cached is not None and cached[0] == version:
             return cached[1]
         catalogue = BUILTIN
         if version is not None and self.schema_version() >= 10:
-            cur = self.cursor()
+            cur = self._cursor()
             bases = cur.execute("SELECT code, label, unit FROM base_counts WHERE is_builtin = FALSE").fetchall()
             names = [
                 "code",
@@ -161,4 +161,4 @@ class Indicators:
         return catalogue
 
     def indicator_rows(self) -> pd.DataFrame:
-        return self.query_df("SELECT * FROM indicators ORDER BY theme, code")
+        return self._query_df("SELECT * FROM indicators ORDER BY theme, code")

@@ -12,7 +12,7 @@ class Mappings:
     def column_mappings(self) -> list[tuple[str, str, str | None]]:
         """(column name, target kind, target code) the werkgroep chose in earlier imports."""
         return (
-            self.cursor()
+            self._cursor()
             .execute("SELECT column_name, target_kind, target_code FROM column_mappings ORDER BY column_name")
             .fetchall()
         )
@@ -32,7 +32,7 @@ class Mappings:
     def column_mapping_rows(self) -> list[dict]:
         """Every remembered column mapping with an extra indicator's label, unit, denominator and multiplier."""
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(f"SELECT {', '.join(self._MAPPING_COLUMNS)} FROM column_mappings ORDER BY column_name")
             .fetchall()
         )
@@ -74,7 +74,7 @@ class Mappings:
 
     def amenity_tag_mappings(self) -> dict[str, str | None]:
         """OSM tag → category the werkgroep chose (None: not imported)."""
-        return dict(self.cursor().execute("SELECT tag, category FROM amenity_tag_mappings ORDER BY tag").fetchall())
+        return dict(self._cursor().execute("SELECT tag, category FROM amenity_tag_mappings ORDER BY tag").fetchall())
 
     def save_amenity_tag_mappings(self, mapping: dict[str, str | None]) -> None:
         now = datetime.now(timezone.utc).replace(tzinfo=None)

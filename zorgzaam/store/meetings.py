@@ -38,7 +38,7 @@ class Meetings:
     def _meeting_rows(self, where: str, params: list) -> list[dict]:
         names = self._MEETING_COLUMNS
         cols = ", ".join(f"CAST({n} AS VARCHAR)" if n in self._MEETING_JSON else n for n in names)
-        rows = self.cursor().execute(f"SELECT {cols} FROM meetings {where}", params).fetchall()
+        rows = self._cursor().execute(f"SELECT {cols} FROM meetings {where}", params).fetchall()
         return [dict(zip(names, r)) for r in rows]
 
     def save_meeting(self, row: dict) -> None:
@@ -143,7 +143,7 @@ class Meetings:
 
     def meeting_for_poll(self, poll_session_id: str) -> str | None:
         """The id of the meeting the poll session belongs to (None for a plain poll)."""
-        return self.scalar("SELECT meeting_id FROM meetings WHERE poll_session_id = ? LIMIT 1", [poll_session_id])
+        return self._scalar("SELECT meeting_id FROM meetings WHERE poll_session_id = ? LIMIT 1", [poll_session_id])
 
     def start_meeting(self, meeting_id: str, token_hash: str, poll_session_id: str, meeting_date: date) -> bool:
         """Start a planned meeting at step 0 in one transaction; False (nothing changed) when it is no longer
@@ -180,7 +180,7 @@ class Meetings:
     def meeting_step_visits(self, meeting_id: str) -> pd.DataFrame:
         """step, started_at, ended_at (NULL while the step is on screen), oldest first."""
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT step, started_at, ended_at FROM meeting_step_visits WHERE meeting_id = ? ORDER BY started_at",
                 [meeting_id],
@@ -208,7 +208,7 @@ class Meetings:
 
     def meeting_notes(self, meeting_id: str) -> dict[tuple[int, str], str]:
         rows = (
-            self.cursor()
+            self._cursor()
             .execute("SELECT step, field, notes FROM meeting_notes WHERE meeting_id = ?", [meeting_id])
             .fetchall()
         )
@@ -229,7 +229,7 @@ class Meetings:
 
     def meeting_keywords(self, meeting_id: str, step: int) -> dict[str, str]:
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT keyword, domain FROM meeting_keywords WHERE meeting_id = ? AND step = ?",
                 [meeting_id, int(step)],

@@ -32,7 +32,7 @@ class SummaryNotes:
     def summary_notes(self, area_level: str, area_code: str, period: str) -> dict[str, str]:
         """The werkgroep's notes per summary question for an area and period."""
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT question, notes FROM summary_notes WHERE area_level = ? AND area_code = ? AND period = ?",
                 [area_level, area_code, period],
@@ -47,7 +47,7 @@ class SummaryNotes:
         """Notes of ``periods`` written for the care zone, one of its municipalities or one of its sectors:
         area_level, area_code, period, question, notes (zone first, then municipalities, then sectors)."""
         return (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT area_level, area_code, period, question, notes FROM summary_notes"
                 " WHERE period IN (SELECT unnest(?)) AND ((area_level = 'elz' AND area_code = ?)"

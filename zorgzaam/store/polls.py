@@ -95,7 +95,7 @@ class Polls:
         try:
             self._write(work)
         except duckdb.ConstraintException:
-            if self.scalar("SELECT count(*) FROM poll_sessions WHERE join_code = ?", [join_code]):
+            if self._scalar("SELECT count(*) FROM poll_sessions WHERE join_code = ?", [join_code]):
                 return False
             raise
         return True
@@ -114,7 +114,7 @@ class Polls:
             "current_step",
         ]
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(f"SELECT {', '.join(names)} FROM poll_sessions WHERE session_id = ? OR join_code = ?", [key, key])
             .fetchall()
         )
@@ -122,7 +122,7 @@ class Polls:
 
     def poll_sessions(self) -> pd.DataFrame:
         """All poll sessions, newest first (no token hashes)."""
-        return self.query_df(
+        return self._query_df(
             "SELECT session_id, title, join_code, state, results_visible, current_round, created_at,"
             " (SELECT count(*) FROM poll_answers a WHERE a.session_id = s.session_id) AS answers"
             " FROM poll_sessions s ORDER BY created_at DESC"
@@ -132,7 +132,7 @@ class Polls:
         """question_id, position, kind, text, options (JSON text), bouwsteen, step of a session, in order."""
         names = ["question_id", "position", "kind", "text", "options", "bouwsteen", "step"]
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(  # fetchall, not .df(): a DataFrame costs milliseconds per answer
                 "SELECT question_id, position, kind, text, CAST(options AS VARCHAR), bouwsteen, step"
                 " FROM poll_questions WHERE session_id = ? ORDER BY position, question_id",
@@ -202,7 +202,7 @@ class Polls:
         """Answers of a session (all rounds, or one), optionally of one participant, oldest first."""
         names = ["round", "question_id", "participant_id", "display_name", "value", "answered_at"]
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(  # fetchall, not .df(): the facilitator's view refreshes every few seconds
                 f"SELECT {', '.join(names)} FROM poll_answers"
                 " WHERE session_id = ? AND (? IS NULL OR round = ?) AND (? IS NULL OR participant_id = ?)"

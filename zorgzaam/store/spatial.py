@@ -66,7 +66,7 @@ class SpatialLayers:
     ) -> None:
         """Replace a dataset's per-place access rows (inside the caller's transaction when ``cur`` is given)."""
         if cur is None:
-            with self.transaction() as own:
+            with self._transaction() as own:
                 self.replace_place_access(dataset_id, frame, own)
             return
         cur.execute("DELETE FROM place_access WHERE dataset_id = ?", [dataset_id])
@@ -93,7 +93,7 @@ class SpatialLayers:
         if bbox is not None:
             sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?"
             params += [float(bbox[0]), float(bbox[2]), float(bbox[1]), float(bbox[3])]
-        frame = self.query_df(sql + " ORDER BY dataset_id, layer, feature_id", params)
+        frame = self._query_df(sql + " ORDER BY dataset_id, layer, feature_id", params)
         for col in ("geom_lambert", "geom_display"):
             if col in frame:
                 frame[col] = [bytes(g) if g is not None else None for g in frame[col]]
@@ -108,7 +108,7 @@ class SpatialLayers:
         if bbox is not None:
             sql += " AND x BETWEEN ? AND ? AND y BETWEEN ? AND ?"
             params += [float(bbox[0]), float(bbox[2]), float(bbox[1]), float(bbox[3])]
-        return self.query_df(sql + " ORDER BY dataset_id, stop_id", params)
+        return self._query_df(sql + " ORDER BY dataset_id, stop_id", params)
 
     def grid_cells(
         self, dataset_id: str | None = None, layer: str | None = None, statsecs: list[str] | None = None
@@ -122,12 +122,12 @@ class SpatialLayers:
         if statsecs is not None:
             sql += " AND statsec IN (SELECT unnest(?))"
             params.append(list(statsecs))
-        return self.query_df(sql + " ORDER BY dataset_id, layer, statsec, x, y", params)
+        return self._query_df(sql + " ORDER BY dataset_id, layer, statsec, x, y", params)
 
     def grid_datasets(self, layer: str) -> list[str]:
         """The datasets with hectare cells of ``layer`` (e.g. inwoners), in order."""
         rows = (
-            self.cursor()
+            self._cursor()
             .execute("SELECT DISTINCT dataset_id FROM grid_cells WHERE layer = ? ORDER BY dataset_id", [layer])
             .fetchall()
         )
@@ -140,7 +140,7 @@ class SpatialLayers:
         if statsecs is not None:
             sql += " AND statsec IN (SELECT unnest(?))"
             params.append(list(statsecs))
-        return self.query_df(sql + " ORDER BY statsec, x, y", params)
+        return self._query_df(sql + " ORDER BY statsec, x, y", params)
 
     def layer_datasets(self) -> pd.DataFrame:
         """Which dataset wrote which spatial layer: kind (features, grid, stops, areas), layer, category, dataset_id.
@@ -148,7 +148,7 @@ class SpatialLayers:
         ``features``: layer and category of the features (voorziening/apotheek, nederzetting/kern …); ``grid``:
         the hectare layer (inwoners, walkability …); ``stops``: the bus stops; ``areas``: a level with geometry.
         """
-        return self.query_df(
+        return self._query_df(
             "SELECT DISTINCT 'features' AS kind, layer, category, dataset_id FROM features"
             " UNION ALL SELECT DISTINCT 'grid', layer, NULL, dataset_id FROM grid_cells"
             " UNION ALL SELECT DISTINCT 'stops', 'bushaltes', NULL, dataset_id FROM stops"
@@ -159,7 +159,7 @@ class SpatialLayers:
     def access_input_counts(self) -> dict:
         """What the store holds for the combined access computation (cheap counts): inhabited cells,
         their residents and sectors; amenities and settlements per category; stops and those with a frequency."""
-        cur = self.cursor()
+        cur = self._cursor()
         cells = cur.execute(
             "SELECT count(*), coalesce(sum(value), 0), count(DISTINCT statsec) FROM grid_cells"
             " WHERE layer = 'inwoners' AND value > 0 AND statsec IS NOT NULL"
@@ -186,7 +186,7 @@ class SpatialLayers:
     def feature_categories(self, layer: str, except_dataset: str) -> pd.DataFrame:
         """dataset_id, category of the features of ``layer`` that other datasets than ``except_dataset`` hold."""
         return (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT DISTINCT dataset_id, category FROM features WHERE layer = ? AND dataset_id <> ?"
                 " ORDER BY dataset_id, category",
@@ -209,7 +209,7 @@ class SpatialLayers:
     ) -> None:
         """Write an access result in one transaction. The combined result (``combined``) replaces every other
         access result of the store and is recorded as its own dataset."""
-        with self.transaction() as cur:
+        with self._transaction() as cur:
             self.sync_catalogue(cur=cur)  # an older store learns the access indicators
             if combined:
                 cur.execute("DELETE FROM place_access")

@@ -42,7 +42,7 @@ class Werkgroep:
 
     def team_scores(self, team: str) -> pd.DataFrame:
         """Every assessment of a team: assessed_on, bouwsteen, score (nullable), source, poll ids, saved_at."""
-        return self.query_df(
+        return self._query_df(
             "SELECT assessed_on, bouwsteen, score, source, poll_session_id, poll_round, saved_at FROM team_scores"
             " WHERE team = ? ORDER BY assessed_on, bouwsteen",
             [team],
@@ -51,7 +51,7 @@ class Werkgroep:
     def teams(self) -> list[str]:
         """Teams with any scores, notes or actions, most recently active first."""
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(
                 "SELECT team, max(t) AS last FROM ("
                 " SELECT team, saved_at AS t FROM team_scores UNION ALL SELECT team, saved_at FROM bouwsteen_notes"
@@ -76,7 +76,7 @@ class Werkgroep:
         self._write(work)
 
     def bouwsteen_notes(self, team: str) -> dict[str, str]:
-        rows = self.cursor().execute("SELECT bouwsteen, notes FROM bouwsteen_notes WHERE team = ?", [team]).fetchall()
+        rows = self._cursor().execute("SELECT bouwsteen, notes FROM bouwsteen_notes WHERE team = ?", [team]).fetchall()
         return dict(rows)
 
     _ACTION_COLUMNS = (
@@ -142,7 +142,7 @@ class Werkgroep:
         names = self._ACTION_COLUMNS
         cols = ", ".join(f"CAST({n} AS VARCHAR)" if n in ("bouwstenen", "partners") else n for n in names)
         rows = (
-            self.cursor()
+            self._cursor()
             .execute(f"SELECT {cols} FROM team_actions WHERE team = ? ORDER BY action_id", [team])
             .fetchall()
         )
