@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from .. import charts
 from ..analysis import AnalysisChoice, ZoneAnalysis, analyse
 from ..catalogue import SIGNALS, Indicator
 from ..classify import METHODS, classify
@@ -21,12 +21,6 @@ from ..summary import QUESTIONS
 from .data import areas_of, cached_cube, cached_has_cube, cached_profile, cached_trend, compute_for, data_version
 from .indicator_view import View, map_key, ranking_table_key
 from .overview import zone_geometry
-
-SELECTED_COLOUR = "#08306b"
-OTHER_COLOUR = "#9ecae1"
-SMALL_COLOUR = "#d9d9d9"
-REFERENCE_COLOURS = {"gemeente": "#d95f02", "elz": "#1b9e77", "provincie": "#7570b3", "gewest": "#444444"}
-
 
 # --- data for the view ---------------------------------------------------------------------------
 
@@ -183,68 +177,8 @@ def render_map(
 def render_profile(store: Store, sector: str, ind: Indicator, period: str | None, source: str) -> pd.DataFrame:
     profile, refs = cached_profile(store, data_version(store), sector, period)
     zone = next((r for r in refs if r.level == "elz"), None)
-    rates = profile[~profile["is_count"]].sort_values(["theme_order"], kind="stable")
-    fig = go.Figure()
-    labels = list(rates["label"])
-    hover_own = [f"{lab}<br>sector: {txt}" for lab, txt in zip(rates["label"], rates["value_text"])]
-    for ref in refs:
-        if ref.level == "elz":
-            continue
-        col = f"ref_{ref.level}"
-        if col not in rates:
-            continue
-        index = rates[col] / rates["ref_elz"] * 100 if "ref_elz" in rates else None
-        fig.add_trace(
-            go.Scatter(
-                x=index,
-                y=labels,
-                mode="markers",
-                name=ref.label,
-                marker=dict(
-                    symbol="line-ns-open" if ref.level == "gewest" else "diamond",
-                    size=12,
-                    color=REFERENCE_COLOURS.get(ref.level, "#666"),
-                    line=dict(width=2),
-                ),
-                hovertext=[f"{lab}<br>{ref.label}: {txt}" for lab, txt in zip(rates["label"], rates[f"{col}_text"])],
-                hoverinfo="text",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=rates["index_elz"],
-            y=labels,
-            mode="markers",
-            name="deze sector",
-            marker=dict(size=13, color=SELECTED_COLOUR),
-            hovertext=hover_own,
-            hoverinfo="text",
-        )
-    )
     zone_name = zone.label if zone else "eerstelijnszone"
-    fig.add_vline(x=100, line_width=2, line_color=REFERENCE_COLOURS["elz"])
-    fig.add_annotation(
-        x=100,
-        y=1.0,
-        yref="paper",
-        text=f"{zone_name} = 100",
-        showarrow=False,
-        yanchor="bottom",
-        font=dict(color=REFERENCE_COLOURS["elz"]),
-    )
-    # A log axis: half and double the care zone lie equally far from 100, and a sector at 10 × stays in view.
-    fig.update_layout(
-        height=max(320, 24 * len(rates) + 120),
-        margin=dict(l=10, r=10, t=40, b=40),
-        xaxis=dict(
-            title=f"index t.o.v. {zone_name} (100 = even hoog, logaritmische schaal)",
-            type="log",
-            tickvals=[10, 25, 50, 75, 100, 150, 200, 400, 1000],
-        ),
-        yaxis=dict(autorange="reversed"),
-        legend=dict(orientation="h", y=-0.08),
-        separators=",.",
-    )
+    fig = charts.profile_index(profile, refs)
     st.plotly_chart(fig, key="profile_chart", config={"displaylogo": False})
     st.caption(
         f"Elke indicator van de sector als index: 100 = het {zone_name}; 150 = anderhalve keer zo hoog. "
@@ -282,32 +216,7 @@ def render_trend(store: Store, sector: str, ind: Indicator, source: str) -> pd.D
     if data["period"].nunique() < 2:
         st.info("Er is maar één periode beschikbaar: nog geen evolutie te tonen.")
         return data
-    fig = go.Figure()
-    for role, rows in data.groupby("role", sort=False):
-        level = rows["area_level"].iloc[0]
-        name = "deze sector" if role == "gebied" else role
-        fig.add_trace(
-            go.Scatter(
-                x=rows["period"],
-                y=rows["value"],
-                mode="lines+markers+text",
-                name=name,
-                text=rows["value_text"],
-                textposition="top center",
-                line=dict(
-                    width=4 if role == "gebied" else 2,
-                    color=SELECTED_COLOUR if role == "gebied" else REFERENCE_COLOURS.get(level, "#666"),
-                ),
-            )
-        )
-    fig.update_layout(
-        height=320,
-        margin=dict(l=10, r=10, t=30, b=30),
-        yaxis_title=ind.unit,
-        xaxis=dict(type="category", title="periode"),
-        separators=",.",
-        legend=dict(orientation="h", y=-0.25),
-    )
+    fig = charts.trend_lines(data, ind)
     st.plotly_chart(fig, key="trend_chart", config={"displaylogo": False})
     st.caption(f"{ind.label} over de beschikbare periodes · bron: {source}.")
     return data
@@ -332,47 +241,9 @@ def render_ranking(
 
     ranked = ranking(view, ind.code, small_threshold, pop, catalogue=get_store().catalogue())
     ranked["small"] = ranked["area_code"].map(small_sector_flags(sectors, small_threshold)).fillna(False)
-    shown = ranked.dropna(subset=["value"])
-    colours = [
-        SELECTED_COLOUR if c == selected else (SMALL_COLOUR if s else OTHER_COLOUR)
-        for c, s in zip(shown["area_code"], shown["small"])
-    ]
-    fig = go.Figure(
-        go.Bar(
-            x=shown["value"],
-            y=[f"{n} ({c})" for n, c in zip(shown["area_name"], shown["area_code"])],
-            orientation="h",
-            name=ind.label,
-            marker_color=colours,
-            text=[f"{v}  {('· ' + ct) if ct else ''}" for v, ct in zip(shown["value_text"], shown["count_text"])],
-            textposition="outside",
-            cliponaxis=False,
-            hoverinfo="text",
-            hovertext=[
-                f"{n}: {v}<br>{ct}" for n, v, ct in zip(shown["area_name"], shown["value_text"], shown["count_text"])
-            ],
-        )
-    )
-    dashes = {"gemeente": "dash", "elz": "solid", "provincie": "dot", "gewest": "dashdot"}
-    for level, label, value, text in references:
-        if pd.isna(value) or ind.is_count:
-            continue
-        line = dict(color=REFERENCE_COLOURS.get(level, "#444"), width=2.5, dash=dashes.get(level, "dash"))
-        fig.add_vline(x=value, line=line)
-        # A legend-only trace names the line in words, with its value.
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{label}: {text}", line=line))
-    fig.update_layout(
-        height=max(300, 22 * len(shown) + 130),
-        margin=dict(l=10, r=60, t=50, b=30),
-        yaxis=dict(autorange="reversed"),
-        xaxis_title=f"{ind.label} ({ind.unit})",
-        separators=",.",
-        bargap=0.25,
-        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
-        showlegend=True,
-    )
-    fig.data[0].showlegend = False
-    with st.container(height=560 if len(shown) > 22 else "content"):
+    fig = charts.ranking_bars(ranked, ind, references, selected)
+    bars = int(ranked["value"].notna().sum())
+    with st.container(height=560 if bars > 22 else "content"):
         st.plotly_chart(fig, key="ranking_chart", config={"displaylogo": False})
     table = pd.DataFrame(
         {
