@@ -8,6 +8,7 @@ import pytest
 
 from tests.helpers import SECTOR_1, make_store
 from zorgzaam import demo
+from zorgzaam.demo import build as demo_build
 from zorgzaam.cube import (
     CUBE_AGE_BANDS,
     CUBE_POSITIONS,
@@ -40,7 +41,7 @@ BAND_COUNTS = {
 def built():
     """The demo, and per (sector, period) the collective residents and living-alone draws _derive saw."""
     seen = []
-    original = demo._derive
+    original = demo_build._derive
 
     def recording(pop, coll, rates, draw, extra=None):
         out = original(pop, coll, rates, draw, extra)
@@ -49,7 +50,7 @@ def built():
         return out
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(demo, "_derive", recording)
+        mp.setattr(demo_build, "_derive", recording)  # where build_demo looks it up
         data = demo.build_demo()
     keys = data.truth[["area_code", "period"]].drop_duplicates()
     assert len(keys) == len(seen)
