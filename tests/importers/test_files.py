@@ -27,6 +27,7 @@ import shapely
 from pyproj import CRS
 
 from zorgzaam.importers import files
+from zorgzaam.importers.files import archives, source, workbooks
 from zorgzaam.importers.errors import ImportProblem
 from zorgzaam.importers.files import (
     SourceFile,
@@ -491,7 +492,8 @@ BROKEN = sorted(_broken_cases(Path(".")).keys())
 
 @pytest.mark.parametrize("case", BROKEN)
 def test_broken_file_gives_one_dutch_sentence(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "RATIO_CHECK_MIN_BYTES", 1024**2)  # the 2 MiB zip bomb is checked too
+    monkeypatch.setattr(archives, "RATIO_CHECK_MIN_BYTES", 1024**2)  # the 2 MiB zip bomb is checked too
+    monkeypatch.setattr(workbooks, "RATIO_CHECK_MIN_BYTES", 1024**2)  # and the 2 MiB xlsx bomb
     make, phrase = _broken_cases(tmp_path)[case]
     with pytest.raises(ImportProblem) as info:
         read_any(make(), workdir=tmp_path)
@@ -511,14 +513,14 @@ def test_sparse_2gb_file_is_refused_before_reading(tmp_path: Path, monkeypatch: 
     def no_reading(*args, **kwargs):
         raise AssertionError("the file was opened")
 
-    monkeypatch.setattr(files, "open", no_reading, raising=False)
+    monkeypatch.setattr(source, "open", no_reading, raising=False)
     monkeypatch.setattr(Path, "read_bytes", no_reading)
     with pytest.raises(ImportProblem, match="te groot"):
         SourceFile.from_path(path)
 
 
 def test_upload_over_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 100)
     with pytest.raises(ImportProblem, match=r"te groot \(200 bytes\)"):
         SourceFile.from_bytes("C:\\fakepath\\groot.csv", b"x" * 200)
     assert SourceFile.from_bytes("C:\\fakepath\\klein.csv", b"a;b\n1;2\n").name == "klein.csv"
@@ -527,11 +529,11 @@ def test_upload_over_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> No
 def test_zip_limits_members_and_unpacked_size(monkeypatch: pytest.MonkeyPatch) -> None:
     archive = SourceFile.from_bytes("veel.zip", zip_bytes({f"d{i}.csv": b"a;b\n1;2\n" for i in range(5)}))
     assert len(unpack([archive])) == 5
-    monkeypatch.setattr(files, "MAX_ZIP_MEMBERS", 4)
+    monkeypatch.setattr(archives, "MAX_ZIP_MEMBERS", 4)
     with pytest.raises(ImportProblem, match="5 bestanden"):
         unpack([archive])
-    monkeypatch.setattr(files, "MAX_ZIP_MEMBERS", 100)
-    monkeypatch.setattr(files, "MAX_UNPACKED_BYTES", 30)
+    monkeypatch.setattr(archives, "MAX_ZIP_MEMBERS", 100)
+    monkeypatch.setattr(archives, "MAX_UNPACKED_BYTES", 30)
     with pytest.raises(ImportProblem, match="wordt uitgepakt"):
         unpack([archive])
 
@@ -853,8 +855,8 @@ def test_crafted_shared_strings_count_does_not_take_the_app_down(count: int, mon
     """calamine allocates by the declared count (96 GB here) and aborts its process: it runs in a child
     process, and openpyxl reads the file when that child dies."""
     fallback = []
-    real = files._openpyxl_sheets
-    monkeypatch.setattr(files, "_openpyxl_sheets", lambda src: fallback.append(src) or real(src))
+    real = workbooks._openpyxl_sheets
+    monkeypatch.setattr(workbooks, "_openpyxl_sheets", lambda src: fallback.append(src) or real(src))
     frame = read_workbook(SourceFile.from_bytes("sst.xlsx", _minimal_xlsx(count)))["S"]
     assert frame.to_dict("records") == [{"code": 23027, "naam": "Halle"}]
     assert len(fallback) == (1 if count > 3 else 0)
@@ -870,7 +872,7 @@ def test_xlsx_cells_without_address_are_read_with_openpyxl(monkeypatch: pytest.M
             content = re.sub(rb'(<c) r="[A-Z]+[0-9]+"', rb"\1", content)  # positional cells are allowed
         members[name] = content
     calls = []
-    monkeypatch.setattr(files, "_calamine_sheets", lambda src: calls.append(src) or [])
+    monkeypatch.setattr(workbooks, "_calamine_sheets", lambda src: calls.append(src) or [])
     frame = read_workbook(SourceFile.from_bytes("positioneel.xlsx", zip_bytes(members)))["Sheet"]
     assert calls == []  # calamine's grid size could not be checked, so it was not used
     assert list(frame.columns) == ["statsec", "waarde"] and len(frame) == 200

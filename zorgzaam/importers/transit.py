@@ -52,6 +52,8 @@ import pandas as pd
 from ..formatting import format_number
 from ..store import Store
 from . import files
+from .files.archives import _is_junk, _open_zip, _unsafe_member_name
+from .files.source import _size_nl
 from .core import ImportPlan, Preview
 from .errors import ImportProblem
 
@@ -100,16 +102,16 @@ def _has_member(source: files.SourceFile, name: str) -> bool:
 
 
 def _find_member(source: files.SourceFile, name: str) -> zipfile.ZipInfo | None:
-    with files._open_zip(source) as zf:
+    with _open_zip(source) as zf:
         return next(
             (
                 i
                 for i in zf.infolist()
                 if not i.is_dir()
-                and not files._is_junk(i.filename)
+                and not _is_junk(i.filename)
                 and PurePosixPath(i.filename).name.lower() == name.lower()
                 and i.filename.strip("/").count("/") <= 1
-                and not files._unsafe_member_name(i.filename)
+                and not _unsafe_member_name(i.filename)
             ),
             None,
         )
@@ -153,10 +155,10 @@ def _stop_times(source: files.SourceFile) -> dict:
         )
     if info.file_size > files.MAX_FILE_BYTES:
         raise ImportProblem(
-            f"stop_times.txt in '{source.label}' is te groot ({files._size_nl(info.file_size)}); "
-            f"zorgzaam leest tot {files._size_nl(files.MAX_FILE_BYTES)}."
+            f"stop_times.txt in '{source.label}' is te groot ({_size_nl(info.file_size)}); "
+            f"zorgzaam leest tot {_size_nl(files.MAX_FILE_BYTES)}."
         )
-    with files._open_zip(source) as zf:
+    with _open_zip(source) as zf:
         with zf.open(info) as fh:
             first = fh.readline(1 << 16).decode("utf-8-sig", errors="replace").strip("\r\n")
         header = next(csv.reader([first]), [])
