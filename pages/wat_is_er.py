@@ -27,15 +27,16 @@ with page_guard():
     display_frame, _ = view_sectors(store, view)
     layers = view_layers(store, view.level, view.code)
 
-    keys, rescale = sections.layer_toggles()
-    categories = sections.category_picker(layers) if "voorzieningen" in keys else []
-    selected = selected_sector(names, page=sections.PAGE)
+    # Everything the sections read, from the widgets and the URL: one validated, frozen choice.
+    wat = sections.wat_choice(view, layers)
+    wat = wat.select(selected_sector(names, page=sections.PAGE))
+    keys, categories, selected = list(wat.layer_keys), list(wat.categories), wat.selected
     # Each caption names only the datasets of what it shows (the layers switched on, the chosen amenities).
     source = source_line(store, layers=keys, categories=categories)
     if display_frame.empty:
         st.info(f"Er is nog geen kaart van de sectoren van de {view.label}.")
     else:
-        sections.render_map(layers, display_frame, keys, rescale, categories, selected, source, layer_sources(store))
+        sections.render_map(layers, display_frame, wat, source, layer_sources(store))
 
     if selected:
         head, button = st.columns([6, 1], vertical_alignment="bottom")
@@ -63,21 +64,14 @@ with page_guard():
                         store,
                         layers.amenities,
                         list(names.index),
-                        categories,
-                        view_label=view.label,
+                        wat,
                         source=source_line(
                             store,
                             layers=["sectoren", "voorzieningen"]
                             + [k for k in ("bushaltes", "kernen", "linten", "verspreid") if k in keys],
                             categories=categories,
                         ),
-                        selected=selected,
-                        stops=layers.stops if "bushaltes" in keys else None,
-                        settlements=tuple(
-                            c
-                            for c, k in (("kern", "kernen"), ("lint", "linten"), ("verspreid", "verspreid"))
-                            if k in keys
-                        ),
+                        stops=layers.stops,
                     )
                 ],
             )

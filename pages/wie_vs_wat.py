@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from zorgzaam.access import lack_phrase
 from zorgzaam.catalogue import BUILTIN
-from zorgzaam.engine import available_periods
 from zorgzaam.mismatch import attention_list
 from zorgzaam.ui import take_home
 from zorgzaam.ui.frame import page_guard, page_start, source_line
-from zorgzaam.ui.indicator_view import small_threshold_input, view_picker
+from zorgzaam.ui.indicator_view import view_picker
 from zorgzaam.ui.selection import clear_selection, selected_sector
 from zorgzaam.ui.spatial_data import view_layers, view_places
 from zorgzaam.ui import whowhat_sections as sections
@@ -21,22 +19,21 @@ from zorgzaam.whowhat import NEEDS, pooled_lack_share, sector_mismatch
 with page_guard():
     store, choice = page_start("Wie vs wat")
     view = view_picker(choice)
-    small_threshold = small_threshold_input()
     st.markdown(
         "Waar wonen veel mensen met een nood ver van wat ze nodig hebben? Kies **wie** (bv. 80-plussers) en "
         "**wat** (bv. een bakker of een bus die elk uur passeert). Een mismatch is geen oordeel over een buurt, "
         "wel **een signaal om te verkennen**: kunnen bewoners écht de bus nemen?"
     )
-    need, measure, settings = sections.controls()
-
-    periods = available_periods(store, [BUILTIN.indicator("pct_no_basket_1200m"), need.ind])
-    if not periods:
+    # Everything the sections read, from the widgets and the URL: one validated, frozen choice.
+    wvw = sections.wie_vs_wat_choice(store, view)
+    need, measure, settings = wvw.need, wvw.measure, wvw.settings
+    if wvw.period is None:
         st.info(
             "Er zijn nog geen bereikbaarheidscijfers in de databank: importeer voorzieningen, haltes en "
             "bewoonde hectarecellen."
         )
         st.stop()
-    period = periods[-1]
+    period = wvw.period
     # The need's figures and the access computation (with the layers it read), not every import.
     source = source_line(store, [need.indicator, "pct_no_basket_1200m"], period=period)
     names = view_sector_names(store, view)
@@ -68,13 +65,15 @@ with page_guard():
         )
         st.stop()
     # The zone's averages need its places, not its map layers.
-    zone_places = view_places(store, "elz", choice.elz_code)
-    zone_names = view_sector_names(store, type(view)("elz", choice.elz_code, choice.elz_name, choice))
+    zone_places = view_places(store, "elz", view.elz_code)
+    zone_names = view_sector_names(store, view.zone())
     results = zone_results(store, view, need.ind, period)
     population = results[results["indicator"] == "pop_total"].set_index("area_code")["value"]
-    zone_data = sector_mismatch(results, zone_places, zone_names, need, measure, settings, small_threshold, population)
+    zone_data = sector_mismatch(
+        results, zone_places, zone_names, need, measure, settings, wvw.small_threshold, population
+    )
     data = zone_data[zone_data["statsec"].isin(names.index)].reset_index(drop=True)
-    zone_label = f"gemiddelde eerstelijnszone {choice.elz_name}"
+    zone_label = view.zone_label
     refs_result, _ = reference_results(store, view, need.ind, period)
     zone_row = refs_result[refs_result["area_level"] == "elz"]
     zone_need = None
@@ -84,53 +83,39 @@ with page_guard():
             zone_need = zone_need / max(len(zone_names), 1)
     zone_lack = pooled_lack_share(zone_data)
 
-    selected = selected_sector(names, page=sections.PAGE)
+    wvw = wvw.select(selected_sector(names, page=sections.PAGE))
+    selected = wvw.selected
     frame, municipalities = view_sectors(store, view)
-    attention = attention_list(data, need.group_label, "woont " + lack_phrase(measure, settings))
+    attention = attention_list(data, need.group_label, "woont " + wvw.lack_text)
     st.markdown(
-        f"**Wie**: {need.label} · **Wat**: {need.group_label} die {lack_phrase(measure, settings)} wonen · "
+        f"**Wie**: {need.label} · **Wat**: {wvw.measure_text} · "
         f"periode {period} · {zone_label}: {sections.format_share(zone_lack) if zone_lack == zone_lack else '-'} "
         f"van de {need.group_label} woont te ver (verhouding van totalen)."
     )
     if frame.empty:
         st.info(f"Er is nog geen kaart van de sectoren van de {view.label}.")
     else:
-        sections.render_map(
-            frame, municipalities, data, need, measure, settings, selected, view, layers, period, source
-        )
+        sections.render_map(frame, municipalities, data, wvw, layers, source)
     if selected:
         head, button = st.columns([6, 1], vertical_alignment="bottom")
         row = data.set_index("statsec").loc[selected]
         head.subheader(f"Sector {names[selected]} ({selected})")
-        head.caption(sections.sentence_for(row, need, measure, settings))
+        head.caption(sections.sentence_for(row, wvw))
         if button.button("Selectie wissen", icon=":material/close:"):
             clear_selection()
             st.rerun()
 
     tab_list, tab_scatter, tab_summary = st.tabs(["Aandachtslijst", "Spreiding", "Samenvattende vragen"])
     with tab_list, page_guard():
-        sections.render_attention(attention, selected, need, source)
+        sections.render_attention(attention, wvw, source)
     with tab_scatter, page_guard():
-        label = "gemiddelde sector van de eerstelijnszone" if need.use_count else zone_label
-        sections.render_scatter(data, need, zone_need, zone_lack, label, selected)
+        sections.render_scatter(data, wvw, zone_need, zone_lack)
     with tab_summary, page_guard():
-        sections.render_summary(store, view, period, attention, need, measure, settings)
+        sections.render_summary(store, wvw, attention)
 
     if not frame.empty:
         with st.expander("Meenemen: kaart", icon=":material/download:"), page_guard():
             take_home.offer(
                 store,
-                [
-                    take_home.mismatch_map_document(
-                        store,
-                        data,
-                        need,
-                        f"{need.group_label} die {lack_phrase(measure, settings)} wonen",
-                        list(names.index),
-                        period=period,
-                        view_label=view.label,
-                        source=source,
-                        selected=selected,
-                    )
-                ],
+                [take_home.mismatch_map_document(store, data, wvw, list(names.index), source=source)],
             )

@@ -12,22 +12,12 @@ from zorgzaam.signals import signal_indicators
 from zorgzaam.ui import take_home
 from zorgzaam.ui.team_sidebar import current_team
 from zorgzaam.ui.frame import page_guard, page_start, source_line
-from zorgzaam.ui.indicator_view import (
-    about_indicator,
-    clear_selection,
-    indicator_picker,
-    method_picker,
-    period_picker,
-    selected_sector,
-    small_threshold_input,
-    view_picker,
-)
+from zorgzaam.ui.indicator_view import about_indicator, clear_selection, selected_sector, view_picker, wie_choice
 from zorgzaam.ui import wie_sections as sections
 
 with page_guard():
     store, choice = page_start("Wie woont er?")
     view = view_picker(choice)
-    small_threshold = small_threshold_input()
 
     st.markdown(
         "Wie leeft er in onze buurten? Waar wijzen de cijfers op een **signaal** van eenzaamheid, sociaal "
@@ -35,9 +25,9 @@ with page_guard():
         f"het gemiddelde van eerstelijnszone {choice.elz_name} en Vlaanderen."
     )
     pick_col, period_col, about_col = st.columns([6, 1.4, 1.6], vertical_alignment="bottom")
-    ind = indicator_picker(pick_col)
-    period = period_picker(store, ind, period_col)
-    method = method_picker()
+    # Everything the sections read, from the widgets and the URL: one validated, frozen choice.
+    wie = wie_choice(store, view, pick_col, period_col)
+    ind, period = wie.indicator, wie.period
     source = source_line(store, [ind.code], period=period)  # only this indicator's datasets, with their period
     with about_col.popover("Uitleg", icon=":material/info:", width="stretch"):
         st.markdown(about_indicator(ind, period or "-", source))
@@ -52,10 +42,8 @@ with page_guard():
     frame, municipalities = sections.view_sectors(store, view)
     sectors = sections.zone_results(store, view, ind, period)
     refs_result, refs = sections.reference_results(store, view, ind, period)
-    references = sections.reference_line(ind, refs_result, refs, choice.gemeente_name, period)
+    references = sections.reference_line(wie, refs_result, refs)
     zone_value = next((v for lvl, _, v, _ in references if lvl == "elz"), None)
-    # Signals and standouts compare with the zone's average, whatever the indicator on the map.
-    zone_label = f"gemiddelde eerstelijnszone {choice.elz_name}"
 
     st.markdown(
         # Indicator labels and area names may come from a file: text, never markup.
@@ -66,29 +54,17 @@ with page_guard():
         unsafe_allow_html=True,
     )
 
-    selected = selected_sector(names)
+    wie = wie.select(selected_sector(names))
+    selected = wie.selected
     if frame.empty:
         st.info(f"Er is nog geen kaart van de sectoren van de {view.label}; kies een sector in de rangschikking.")
     else:
-        sections.render_map(
-            frame,
-            municipalities,
-            sectors,
-            ind,
-            method,
-            zone_value,
-            zone_label,
-            selected,
-            small_threshold,
-            view,
-            period,
-            source,
-        )
+        sections.render_map(frame, municipalities, sectors, wie, zone_value, source)
 
     pop_rows = sectors[sectors["indicator"] == "pop_total"].drop_duplicates("area_code").set_index("area_code")
     view_codes = list(names.index)
     # Few inhabitants, or a count the source hid: percentages rest on few people either way.
-    flags = small_sector_flags(sectors, small_threshold)
+    flags = small_sector_flags(sectors, wie.small_threshold)
     small_codes = {c for c in view_codes if bool(flags.get(c, False))}
     name_frame = names.rename_axis("code").reset_index(name="name")
 
@@ -104,10 +80,10 @@ with page_guard():
         profile_col, trend_col = st.columns([3, 2])
         with profile_col, page_guard():
             st.markdown("**Profiel: elke indicator naast gemeente, eerstelijnszone en Vlaanderen**")
-            sections.render_profile(store, selected, ind, period, source)
+            sections.render_profile(store, wie, source)
         with trend_col, page_guard():
             st.markdown(f"**Evolutie: {ind.label}**")
-            sections.render_trend(store, selected, ind, source_line(store, [ind.code]))
+            sections.render_trend(store, wie, source_line(store, [ind.code]))
     else:
         st.info("Klik op een sector op de kaart of kies een rij in de rangschikking om zijn profiel te zien.")
 
@@ -115,55 +91,33 @@ with page_guard():
         ["Rangschikking", "Signalen", "Bevolkingskubus", "Samenvattende vragen"]
     )
     with tab_rank, page_guard():
-        sections.render_ranking(sectors, view_codes, ind, references, selected, small_threshold, period, source)
+        sections.render_ranking(sectors, view_codes, wie, references, source)
     with tab_signals, page_guard():
         rule = sections.signal_rule_controls()
-        analysis = sections.signal_analysis(store, view, period, rule, small_threshold)
+        analysis = sections.signal_analysis(store, wie, rule)
         sections.render_signals(
             analysis,
             name_frame,
             small_codes,
-            selected,
-            period,
+            wie,
             source_line(store, [i.code for i in signal_indicators(store.catalogue())], period=period),
         )
     with tab_cube, page_guard():
-        sections.render_cube(
-            store, view, names, selected, period, source_line(store, variables=cube_variables(), period=period)
-        )
+        sections.render_cube(store, wie, names, source_line(store, variables=cube_variables(), period=period))
     with tab_summary, page_guard():
-        sections.render_summary_questions(store, view, period, analysis, view_codes)
+        sections.render_summary_questions(store, wie, analysis, view_codes)
 
     with st.expander("Meenemen: samenvattende tabel en profiel", icon=":material/download:"), page_guard():
         st.caption(
             f"Voor de {view.label}, periode {period}. Jullie notities en bouwstenen gaan mee wanneer jullie "
             "werkgroep gekozen is (zijbalk)."
         )
-        documents = take_home.analysis_documents(
-            store,
-            view.level,
-            view.code,
-            view.label,
-            period,
-            (selected, names[selected]) if selected else None,
-            current_team(),
-        )
+        documents = take_home.analysis_documents(store, wie, names[selected] if selected else None, current_team())
         if not frame.empty:
             documents.insert(
                 0,
                 take_home.indicator_map_document(
-                    store,
-                    sectors,
-                    ind,
-                    view_codes,
-                    period=period,
-                    method=method,
-                    view_label=view.label,
-                    source=source,
-                    reference=zone_value,
-                    reference_label=zone_label,
-                    small=small_codes,
-                    selected=selected,
+                    store, sectors, wie, view_codes, source=source, reference=zone_value, small=small_codes
                 ),
             )
         take_home.offer(store, documents)

@@ -2,16 +2,16 @@
 
 The page's state lives in the session and in the URL as codes, so a link
 reopens the same view: ``bereik`` (gemeente|elz), ``indicator``, ``periode``,
-``indeling`` (classification), ``sector``.
+``indeling`` (classification), ``klein`` (small-sector threshold), ``sector``.
+``wie_choice`` turns the widgets into one ``choices.WieChoice`` for the page's sections.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from ..catalogue import SIGNALS, USER_THEME, Indicator
+from ..choices import View, WieChoice
 from ..classify import METHODS
 from ..engine import available_periods
 from ..keyfigures import SMALL_SECTOR_THRESHOLD, help_text
@@ -27,21 +27,8 @@ SHORT_METHOD_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class View:
-    """The sectors on screen: one municipality, or the whole care zone."""
-
-    level: str  # "gemeente" or "elz"
-    code: str
-    name: str
-    choice: AreaChoice
-
-    @property
-    def label(self) -> str:
-        return f"gemeente {self.name}" if self.level == "gemeente" else f"eerstelijnszone {self.name}"
-
-
 def view_picker(choice: AreaChoice) -> View:
+    """Which sectors the page shows: the chosen municipality's or the whole care zone's (``bereik`` in the URL)."""
     options = ["gemeente", "elz"]
     seed_widget("bereik", options)
     labels = {"gemeente": f"Gemeente {choice.gemeente_name}", "elz": f"Hele eerstelijnszone {choice.elz_name}"}
@@ -53,9 +40,18 @@ def view_picker(choice: AreaChoice) -> View:
         persist_state="session",
     )
     keep_in_url("bereik", level)
-    if level == "elz":
-        return View("elz", choice.elz_code, choice.elz_name, choice)
-    return View("gemeente", choice.gemeente_code, choice.gemeente_name, choice)
+    return View(level, choice.elz_code, choice.elz_name, choice.gemeente_code, choice.gemeente_name)
+
+
+def wie_choice(store: Store, view: View, indicator_container=None, period_container=None) -> WieChoice:
+    """The "Wie woont er?" choice from its widgets and the URL: the small-sector threshold (sidebar), the
+    indicator and the period (in the given containers) and the map's classification. No sector is selected
+    yet: the page selects one (``WieChoice.select``) once it knows the sectors on screen."""
+    small_threshold = small_threshold_input()
+    ind = indicator_picker(indicator_container, store)
+    period = period_picker(store, ind, period_container)
+    method = method_picker()
+    return WieChoice(view, ind, period, method=method, small_threshold=small_threshold)
 
 
 def small_threshold_input() -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from ..choices import WatChoice, WieChoice, WieVsWatChoice
 from ..formatting import format_number
 from ..store import Store
 from .data import data_version
@@ -106,17 +107,14 @@ def built(store: Store, document: Document) -> bytes | None:
 
 
 def analysis_documents(
-    store: Store,
-    level: str,
-    code: str,
-    label: str,
-    period: str | None,
-    sector: tuple[str, str] | None = None,
-    team: str | None = None,
+    store: Store, choice: WieChoice, sector_name: str | None = None, team: str | None = None
 ) -> list[Document]:
-    """What the analysis pages offer: the samenvattende tabel of the view, and the profile of the
-    chosen sector (or of the municipality and its sectors)."""
+    """What the analysis pages offer: the samenvattende tabel of the choice's view, and the profile of the
+    selected sector (named ``sector_name``) or else of the municipality and its sectors."""
     from ..reports import summary_table
+
+    level, code, label, period = choice.view.level, choice.view.code, choice.view.label, choice.period
+    sector = (choice.selected, sector_name or choice.selected) if choice.selected else None
 
     scope = {"municipality": code} if level == "gemeente" else {"elz": code}
     stem = file_slug(f"{label} {period or ''}")
@@ -195,21 +193,20 @@ def bouwstenen_documents(store: Store, team: str, municipality: str, municipalit
 def indicator_map_document(
     store: Store,
     results,
-    ind,
+    choice: WieChoice,
     codes: list[str],
     *,
-    period: str,
-    method: str,
-    view_label: str,
     source: str,
     reference: float | None,
-    reference_label: str,
     small: set[str],
-    selected: str | None,
 ) -> Document:
-    """The map of the "Wie woont er?" page as a PNG for print (A3 landscape, 150 dpi)."""
+    """The map of the "Wie woont er?" page as a PNG for print (A3 landscape, 150 dpi): the choice's indicator,
+    period, classification and selected sector; ``reference`` is the care zone's value."""
     from ..formatting import period_caption
     from ..reports import map_image
+
+    ind, period, method, selected = choice.indicator, choice.period, choice.method, choice.selected
+    view_label, reference_label = choice.view.label, choice.view.zone_label
 
     def build() -> bytes:
         geo = store.geometries("statsec", codes, display=False)
@@ -241,20 +238,13 @@ def indicator_map_document(
     )
 
 
-def mismatch_map_document(
-    store: Store,
-    data,
-    need,
-    measure_text: str,
-    codes: list[str],
-    *,
-    period: str,
-    view_label: str,
-    source: str,
-    selected: str | None,
-) -> Document:
-    """The bivariate map of the "Wie vs wat" page as a PNG for print (A3 landscape)."""
+def mismatch_map_document(store: Store, data, choice: WieVsWatChoice, codes: list[str], *, source: str) -> Document:
+    """The bivariate map of the "Wie vs wat" page as a PNG for print (A3 landscape): the choice's need against
+    its access measure, period and selected sector."""
     from ..reports import map_image
+
+    need, measure_text, period, selected = choice.need, choice.measure_text, choice.period, choice.selected
+    view_label = choice.view.label
 
     def build() -> bytes:
         geo = store.geometries("statsec", codes, display=False)
@@ -280,23 +270,18 @@ def mismatch_map_document(
 
 
 def spatial_map_document(
-    store: Store,
-    amenities,
-    codes: list[str],
-    categories: list[str],
-    *,
-    view_label: str,
-    source: str,
-    selected: str | None,
-    stops=None,
-    settlements: tuple[str, ...] = (),
+    store: Store, amenities, codes: list[str], choice: WatChoice, *, source: str, stops=None
 ) -> Document:
-    """The sectors with the chosen amenities, bus stops and settlement layers (kern, lint, verspreid) of the
-    "Wat is er?" page as a PNG for print."""
+    """The sectors with the chosen amenities, bus stops (``stops``, when their layer is on) and settlement layers
+    (kern, lint, verspreid) of the "Wat is er?" page as a PNG for print."""
     import shapely
 
     from ..layers import SETTLEMENT_COLOURS, SETTLEMENT_LABELS, STOP_COLOUR
     from ..reports import map_image
+
+    categories, view_label, selected = list(choice.categories), choice.view.label, choice.selected
+    settlements = choice.settlements
+    stops = stops if "bushaltes" in choice.layer_keys else None
 
     def build() -> bytes:
         geo = store.geometries("statsec", codes, display=False)

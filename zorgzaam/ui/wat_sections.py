@@ -7,6 +7,7 @@ import pydeck as pdk
 import streamlit as st
 
 from ..access import BASKET_GROUPS, CATEGORY_LABELS
+from ..choices import View, WatChoice
 from ..environment import SETTLEMENT_LABELS, amenities_near, amenity_counts, settlement_shares
 from ..formatting import format_number
 from ..layers import AMENITIES, LAYERS, RESCALE_WARNING, layer_legends, legend_html, spatial_deck, spatial_layers
@@ -86,6 +87,15 @@ def category_picker(layers: ViewLayers) -> list[str]:
     return chosen
 
 
+def wat_choice(view: View, layers: ViewLayers) -> WatChoice:
+    """The "Wat is er?" choice from its widgets and the URL: the layers switched on, the walkability rescale and,
+    with the amenities' layer on, the kinds of amenities of the view shown. No sector is selected yet: the page
+    selects one once it knows the sectors on screen."""
+    keys, rescale = layer_toggles()
+    categories = category_picker(layers) if "voorzieningen" in keys else []
+    return WatChoice(view, tuple(keys), rescale, tuple(categories))
+
+
 def _selection_layer(frame, selected: str | None) -> list[pdk.Layer]:
     if selected is None or not (frame["code"] == selected).any():
         return []
@@ -126,16 +136,11 @@ def layer_has_data(layers: ViewLayers, key: str) -> bool:
 
 
 def render_map(
-    layers: ViewLayers,
-    display_frame,
-    keys: list[str],
-    rescale: bool,
-    categories: list[str],
-    selected: str | None,
-    source: str,
-    layer_sources: dict[str, str] | None = None,
+    layers: ViewLayers, display_frame, choice: WatChoice, source: str, layer_sources: dict[str, str] | None = None
 ) -> None:
-    """The layers switched on, the selected sector outlined (and zoomed to), one legend per visible layer."""
+    """The choice's layers, the selected sector outlined (and zoomed to), one legend per visible layer."""
+    keys, rescale, categories = list(choice.layer_keys), choice.rescale, list(choice.categories)
+    selected = choice.selected
     walk_cells = layers.walkability
     empty = [k for k in keys if not layer_has_data(layers, k)]
     keys = [k for k in keys if k not in empty]

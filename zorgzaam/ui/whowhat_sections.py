@@ -9,6 +9,9 @@ import pydeck as pdk
 import streamlit as st
 
 from .. import charts
+from ..catalogue import BUILTIN
+from ..choices import View, WieVsWatChoice
+from ..engine import available_periods
 from ..access import (
     AMENITY_CATEGORIES,
     BASKET_TEXT,
@@ -34,7 +37,7 @@ from ..mismatch import (
 )
 from ..store import Store
 from ..whowhat import DEFAULT_NEED, NEEDS, NeedOption, need_text
-from .indicator_view import View
+from .indicator_view import small_threshold_input
 from .selection import map_key, ranking_table_key
 from .spatial_data import ViewLayers
 from .state import keep_in_url, seed_widget
@@ -144,33 +147,37 @@ def controls() -> tuple[NeedOption, str, AccessSettings]:
     return need, measure, settings
 
 
-def sentence_for(row: pd.Series, need: NeedOption, measure: str, settings: AccessSettings) -> str:
+def wie_vs_wat_choice(store: Store, view: View) -> WieVsWatChoice:
+    """The "Wie vs wat" choice from its widgets and the URL: the small-sector threshold (sidebar), wie, wat and
+    the radii (``controls``), and the latest period with both the need's figures and access (None: no access
+    figures yet). No sector is selected yet: the page selects one once it knows the sectors on screen."""
+    small_threshold = small_threshold_input()
+    need, measure, settings = controls()
+    periods = available_periods(store, [BUILTIN.indicator("pct_no_basket_1200m"), need.ind])
+    return WieVsWatChoice(
+        view, need, measure, settings, periods[-1] if periods else None, small_threshold=small_threshold
+    )
+
+
+def sentence_for(row: pd.Series, choice: WieVsWatChoice) -> str:
     """The plain Dutch sentence of one sector, the same as in the attention list."""
     return attention_sentence(
         row["name"],
-        need.group_label,
+        choice.need.group_label,
         row["group_count"],
         row["lack_share"],
-        "woont " + lack_phrase(measure, settings),
+        "woont " + choice.lack_text,
         bool(row["small"]),
     )
 
 
 def render_map(
-    frame_geo,
-    municipalities,
-    data: pd.DataFrame,
-    need: NeedOption,
-    measure: str,
-    settings: AccessSettings,
-    selected: str | None,
-    view: View,
-    layers: ViewLayers,
-    period: str,
-    source: str,
+    frame_geo, municipalities, data: pd.DataFrame, choice: WieVsWatChoice, layers: ViewLayers, source: str
 ) -> None:
     """The bivariate map (3 × 3 classes within the view); a selected sector is zoomed to with its
     inhabited hectares (red: lacking access), amenities and stops."""
+    need, measure, settings, selected = choice.need, choice.measure, choice.settings, choice.selected
+    view, period = choice.view, choice.period
     by_code = data.set_index("statsec")
     frame = frame_geo.copy()
     codes = frame["code"]
@@ -263,16 +270,12 @@ def _zoom_layers(
     return out
 
 
-def render_scatter(
-    data: pd.DataFrame,
-    need: NeedOption,
-    zone_need: float | None,
-    zone_lack: float,
-    zone_label: str,
-    selected: str | None,
-) -> None:
-    """Need × lack of access per sector; bubble = people concerned without access; cross-hairs at the zone."""
-    fig = charts.mismatch_scatter(data, need, zone_need, zone_lack, zone_label, selected)
+def render_scatter(data: pd.DataFrame, choice: WieVsWatChoice, zone_need: float | None, zone_lack: float) -> None:
+    """Need × lack of access per sector; bubble = people concerned without access; cross-hairs at the zone
+    (``zone_need``: for a count, the zone's average sector)."""
+    need = choice.need
+    zone_label = "gemiddelde sector van de eerstelijnszone" if need.use_count else choice.view.zone_label
+    fig = charts.mismatch_scatter(data, need, zone_need, zone_lack, zone_label, choice.selected)
     st.plotly_chart(fig, width="stretch", key="wvw_scatter")
     st.caption(
         f"Elke bol is een sector; hoe groter, hoe meer {need.group_label} te ver wonen (schatting). "
@@ -280,7 +283,9 @@ def render_scatter(
     )
 
 
-def render_attention(attention: pd.DataFrame, selected: str | None, need: NeedOption, source: str) -> None:
+def render_attention(attention: pd.DataFrame, choice: WieVsWatChoice, source: str) -> None:
+    """The sectors in the top third for both need and lack of access, in sentences and a table to select from."""
+    selected, need = choice.selected, choice.need
     if attention.empty:
         st.info(
             "Geen enkele sector ligt tegelijk in het hoogste derde voor de nood en voor het gebrek aan "
@@ -314,15 +319,9 @@ def render_attention(attention: pd.DataFrame, selected: str | None, need: NeedOp
     )
 
 
-def render_summary(
-    store: Store,
-    view: View,
-    period: str,
-    attention: pd.DataFrame,
-    need: NeedOption,
-    measure: str,
-    settings: AccessSettings,
-) -> None:
+def render_summary(store: Store, choice: WieVsWatChoice, attention: pd.DataFrame) -> None:
+    """The summary questions 8.1 and 8.2, prefilled with the chosen wie and wat, with the werkgroep's notes."""
+    view, period, need, measure, settings = choice.view, choice.period, choice.need, choice.measure, choice.settings
     answers = mismatch_summary(
         attention,
         view.label,

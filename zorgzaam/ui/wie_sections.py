@@ -9,17 +9,18 @@ import streamlit as st
 from .. import charts
 from ..analysis import AnalysisChoice, ZoneAnalysis, analyse
 from ..catalogue import SIGNALS, Indicator
+from ..choices import View, WieChoice
 from ..classify import METHODS, classify
 from ..comparisons import Reference
 from ..formatting import MISSING_SYMBOL, STATUS_LABEL, format_figure, format_indicator, format_number, period_caption
-from ..keyfigures import SMALL_SECTOR_THRESHOLD, count_text, small_sector_flags
+from ..keyfigures import count_text, small_sector_flags
 from ..maps import choropleth_deck, legend_html
 from ..profiles import ranking
 from ..signals import MATRIX_NOTE, RULE_KINDS, SignalRule, no_data_note, signal_count_text, signal_matrix
 from ..store import MAX_NOTE_CHARS, Store, StoreError
 from ..summary import QUESTIONS
 from .data import areas_of, cached_cube, cached_has_cube, cached_profile, cached_trend, compute_for, data_version
-from .indicator_view import View, map_key, ranking_table_key
+from .indicator_view import map_key, ranking_table_key
 from .overview import zone_geometry
 
 # --- data for the view ---------------------------------------------------------------------------
@@ -33,7 +34,7 @@ def view_sector_names(store: Store, view: View) -> pd.Series:
 
 def view_sectors(store: Store, view: View) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Geometry of the sectors on screen, and municipality outlines for labels."""
-    frame, municipalities = zone_geometry(store, data_version(store), view.choice.elz_code)
+    frame, municipalities = zone_geometry(store, data_version(store), view.elz_code)
     if view.level == "gemeente":
         frame = frame[frame["gemeente"] == view.code]
         municipalities = municipalities[municipalities["code"] == view.code]
@@ -43,23 +44,22 @@ def view_sectors(store: Store, view: View) -> tuple[gpd.GeoDataFrame, gpd.GeoDat
 def zone_results(store: Store, view: View, ind: Indicator, period: str | None) -> pd.DataFrame:
     """The indicator and the population of every sector in the care zone (cached)."""
     codes = tuple(dict.fromkeys(("pop_total", ind.code)))
-    return compute_for(store, codes, level="statsec", within=("elz", view.choice.elz_code), period=period)
+    return compute_for(store, codes, level="statsec", within=("elz", view.elz_code), period=period)
 
 
 def reference_results(store: Store, view: View, ind: Indicator, period: str | None) -> tuple[pd.DataFrame, list]:
     """The indicator for the municipality, the care zone, the province and Flanders."""
     from .data import cached_with_references
 
-    return cached_with_references(
-        store, data_version(store), (ind.code,), "gemeente", view.choice.gemeente_code, period
-    )
+    return cached_with_references(store, data_version(store), (ind.code,), "gemeente", view.gemeente_code, period)
 
 
 def reference_line(
-    ind: Indicator, refs_result: pd.DataFrame, refs: list[Reference], gemeente_name: str, period: str | None = None
+    choice: WieChoice, refs_result: pd.DataFrame, refs: list[Reference]
 ) -> list[tuple[str, str, float, str]]:
     """(level, label, value, text) for the municipality, the care zone and Flanders; the text says '≈' for an
-    incomplete total (with its coverage) and the year when it is older than ``period``."""
+    incomplete total (with its coverage) and the year when it is older than the choice's period."""
+    ind, period, gemeente_name = choice.indicator, choice.period, choice.view.gemeente_name
     out = []
     own = refs_result[refs_result["role"] == "gebied"].iloc[0]
     out.append(
@@ -89,16 +89,14 @@ def render_map(
     frame: gpd.GeoDataFrame,
     municipalities: gpd.GeoDataFrame,
     sectors: pd.DataFrame,
-    ind: Indicator,
-    method: str,
+    choice: WieChoice,
     zone_value: float | None,
-    zone_label: str,
-    selected: str | None,
-    small_threshold: int,
-    view: View,
-    period: str,
     source: str,
 ) -> None:
+    """The choropleth of the chosen indicator (the choice's classification, centred on ``zone_value`` for a
+    deviation) with its legend; a click selects a sector."""
+    ind, method, selected, period = choice.indicator, choice.method, choice.selected, choice.period
+    small_threshold, zone_label = choice.small_threshold, choice.view.zone_label
     part = sectors[sectors["indicator"] == ind.code].set_index("area_code")
     pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
     frame = frame.copy()
@@ -140,7 +138,7 @@ def render_map(
         frame[["code", "name", "geometry", "waarde", "status_tekst", "teller", "inwoners", "klein", "zone"]],
         fill,
         selected=selected,
-        labels=municipalities if view.level == "elz" else None,
+        labels=municipalities if choice.view.level == "elz" else None,
         marks=marks[["mark", "geometry"]] if not marks.empty else None,
         tooltip_html=tooltip,
     )
@@ -174,8 +172,9 @@ def render_map(
 # --- profile ------------------------------------------------------------------------------------
 
 
-def render_profile(store: Store, sector: str, ind: Indicator, period: str | None, source: str) -> pd.DataFrame:
-    profile, refs = cached_profile(store, data_version(store), sector, period)
+def render_profile(store: Store, choice: WieChoice, source: str) -> pd.DataFrame:
+    """The selected sector's rates as an index of the care zone, and all its values in a table."""
+    profile, refs = cached_profile(store, data_version(store), choice.selected, choice.period)
     zone = next((r for r in refs if r.level == "elz"), None)
     zone_name = zone.label if zone else "eerstelijnszone"
     fig = charts.profile_index(profile, refs)
@@ -209,8 +208,10 @@ def render_profile(store: Store, sector: str, ind: Indicator, period: str | None
     return profile
 
 
-def render_trend(store: Store, sector: str, ind: Indicator, source: str) -> pd.DataFrame:
-    data = cached_trend(store, data_version(store), "statsec", sector, ind.code)
+def render_trend(store: Store, choice: WieChoice, source: str) -> pd.DataFrame:
+    """The chosen indicator of the selected sector and its references over every period."""
+    ind = choice.indicator
+    data = cached_trend(store, data_version(store), "statsec", choice.selected, ind.code)
     if ind.is_count:
         data = data[data["role"] == "gebied"]  # a sector's count beside the zone's total would be a flat line
     if data["period"].nunique() < 2:
@@ -228,13 +229,13 @@ def render_trend(store: Store, sector: str, ind: Indicator, source: str) -> pd.D
 def render_ranking(
     sectors: pd.DataFrame,
     view_codes: list[str],
-    ind: Indicator,
+    choice: WieChoice,
     references: list[tuple[str, str, float, str]],
-    selected: str | None,
-    small_threshold: int,
-    period: str | None,
     source: str,
 ) -> pd.DataFrame:
+    """The sectors on screen ranked by the chosen indicator: bars with the references, and a table whose row
+    selects a sector."""
+    ind, selected, small_threshold, period = choice.indicator, choice.selected, choice.small_threshold, choice.period
     pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
     view = sectors[sectors["area_code"].isin(view_codes)]
     from .data import get_store
@@ -309,19 +310,10 @@ def signal_rule_controls() -> SignalRule:
     return SignalRule(kind=kind, factor=float(factor))
 
 
-def signal_analysis(
-    store: Store, view: View, period: str | None, rule: SignalRule, small_threshold: int = SMALL_SECTOR_THRESHOLD
-) -> ZoneAnalysis:
+def signal_analysis(store: Store, choice: WieChoice, rule: SignalRule) -> ZoneAnalysis:
     """The care zone analysed for the view (``zorgzaam.analysis``): signals, their outcomes and the standouts
     of the summary questions (cached per data version)."""
-    choice = AnalysisChoice(
-        elz=view.choice.elz_code,
-        municipality=view.code if view.level == "gemeente" else None,
-        period=period,
-        rule=rule,
-        small_threshold=small_threshold,
-    )
-    return _signal_analysis(store, data_version(store), choice)
+    return _signal_analysis(store, data_version(store), choice.analysis_choice(rule))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -330,13 +322,10 @@ def _signal_analysis(_store: Store, version: str, choice: AnalysisChoice) -> Zon
 
 
 def render_signals(
-    analysis: ZoneAnalysis,
-    view_frame: pd.DataFrame,
-    small_codes: set[str],
-    selected: str | None,
-    period: str | None,
-    source: str,
+    analysis: ZoneAnalysis, view_frame: pd.DataFrame, small_codes: set[str], choice: WieChoice, source: str
 ) -> pd.DataFrame:
+    """Per sector on screen the number of indicators raising each signal; the selected sector's signals."""
+    selected, period = choice.selected, choice.period
     st.markdown(analysis.rule.describe(analysis.zone_label))
     codes = list(view_frame["code"])
     states = analysis.states
@@ -380,10 +369,11 @@ def render_signals(
 # --- population cube -------------------------------------------------------------------------------
 
 
-def render_cube(
-    store: Store, view: View, names: pd.Series, selected: str | None, period: str | None, source: str
-) -> None:
+def render_cube(store: Store, choice: WieChoice, names: pd.Series, source: str) -> None:
+    """The bevolkingskubus of the chosen sectors (default: the selected one), else of the whole view."""
     from ..cube import cube_crosstab
+
+    view, selected, period = choice.view, choice.selected, choice.period
 
     if period is None or not cached_has_cube(store, data_version(store), period):
         st.info(
@@ -427,13 +417,9 @@ def render_cube(
 # --- summary questions --------------------------------------------------------------------------------
 
 
-def render_summary_questions(
-    store: Store,
-    view: View,
-    period: str | None,
-    analysis: ZoneAnalysis,
-    view_codes: list[str],
-) -> None:
+def render_summary_questions(store: Store, choice: WieChoice, analysis: ZoneAnalysis, view_codes: list[str]) -> None:
+    """The summary questions of the quantitative analysis, standouts filled in, with the werkgroep's notes."""
+    view, period = choice.view, choice.period
     if period is None:
         return
     notes = store.summary_notes(view.level, view.code, period)
