@@ -31,7 +31,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from .catalogue import BUILTIN, SOURCE_ACCESS
-from .engine import derive_counts
+from .engine import derive_counts, refresh_results
 from .formatting import format_number
 
 if TYPE_CHECKING:
@@ -869,6 +869,7 @@ def compute_and_store_access(store: Store, dataset_id: str | None, period: str) 
         source=SOURCE_ACCESS,
         period_label=str(period),
     )
+    refresh_results(store)  # the access indicators join the results table before a page asks
     present = set(amenity_points(features)["category"])
     return AccessSummary(
         dataset_id=target,

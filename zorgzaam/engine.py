@@ -17,6 +17,8 @@ with that status; a hidden value never counts as 0.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -259,6 +261,7 @@ def compute(
     ``catalogue`` defaults to the store's (``Store.catalogue()``: the built-in one with the
     werkgroep's own indicators). Returns one row per area and indicator with RESULT_COLUMNS.
     """
+    own_catalogue = catalogue is None
     if catalogue is None:
         catalogue = store.catalogue()
     indicators = [catalogue.indicator(c) for c in indicator_codes]
@@ -268,7 +271,72 @@ def compute(
     period = str(period)
     if exact_period:
         return _compute_period(store, indicators, targets, period, catalogue)
+    if own_catalogue:
+        stored = _stored_results(store, indicators, targets, period)
+        if stored is not None:
+            return stored
+    return _compute_latest(store, indicators, targets, period, catalogue)
 
+
+# --- the results table: every indicator for every area and period, once per data version ------------
+
+_refresh_lock = threading.Lock()
+# Off: every figure is computed (the benchmark measures the work done without the table this way).
+USE_RESULTS = os.environ.get("ZORGZAAM_RESULTS", "1") != "0"
+
+
+def refresh_results(store: Store, *, force: bool = False) -> bool:
+    """Compute every indicator of the store's catalogue for every area, for each period in the store
+    (as ``compute(period=P)`` would), and keep them in the results table for this data version.
+    Does nothing when the table is up to date (unless ``force``) or the store is read-only.
+    Returns whether it wrote results."""
+    if store.read_only or not USE_RESULTS:
+        return False
+    with _refresh_lock:  # two sessions after one import: one computes, the other finds it done
+        version = store.data_version()
+        if not force and store.results_version() == version:
+            return False
+        catalogue = store.catalogue()
+        indicators = list(catalogue.indicators.values())
+        targets = store.areas()[["level", "code", "name"]]
+        frames = []
+        if not targets.empty and indicators:
+            for period in store.periods(None):
+                frame = _compute_latest(store, indicators, targets, period, catalogue)
+                frames.append(frame.assign(asked_period=period))
+        columns = ["asked_period", *RESULT_COLUMNS]
+        result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+        return store.replace_results(version, result)
+
+
+def _stored_results(
+    store: Store, indicators: Sequence[Indicator], targets: pd.DataFrame, period: str
+) -> pd.DataFrame | None:
+    """``compute``'s answer read from the results table, or None when the table cannot give it whole."""
+    if not USE_RESULTS or targets.empty:
+        return None
+    version = store.data_version()
+    # Asking for a period with no data of its own gives what the latest period before it gives
+    # (only the rows without data say the period asked).
+    stored_periods = [p for p in store.result_periods() if p <= period]
+    if not stored_periods:
+        return None
+    rows = store.stored_results(stored_periods[-1], [i.code for i in indicators], targets, version)
+    if rows is None or len(rows) != len(targets) * len(indicators):
+        return None  # stale, another period, or an area or indicator the table does not hold
+    order = {i.code: k for k, i in enumerate(indicators)}
+    rows = rows.assign(_i=rows["indicator"].map(order)).sort_values(["_i", "_a"], kind="stable").reset_index(drop=True)
+    rows["area_name"] = targets["name"].to_numpy()[rows["_a"].to_numpy()]
+    rows["coverage_of"] = rows["coverage_of"].fillna("")
+    rows.loc[rows["status"] == "ontbrekend", "period"] = period
+    return rows[RESULT_COLUMNS]
+
+
+def _compute_latest(
+    store: Store, indicators: Sequence[Indicator], targets: pd.DataFrame, period: str, catalogue: Catalogue
+) -> pd.DataFrame:
+    """Every indicator for every target, each from its own latest period up to ``period`` (see ``compute``)."""
+    indicator_codes = [i.code for i in indicators]
     # Indicators with the same candidate periods are computed together, newest period first.
     known = store.variable_periods(needed_variables(indicators, catalogue) + [i.code for i in indicators])
     by_variable = known.groupby("variable")["period"].agg(set).to_dict() if not known.empty else {}
@@ -441,66 +509,80 @@ def _partial_values(
         .astype(bool)
     )
     by_code = {i.code: i for i in indicators}
+    sectors = wide_value.index
+    value_m = wide_value.to_numpy(dtype=float, na_value=0.0)
+    ok_m = wide_ok.reindex(index=sectors, columns=wide_value.columns).fillna(False).to_numpy(dtype=bool)
+    data_m = wide_data.reindex(index=sectors, columns=wide_value.columns).fillna(False).to_numpy(dtype=bool)
+    column = {c: k for k, c in enumerate(wide_value.columns)}
+    # Per level: each (sector, area) link as positions, so every sum over an area's sectors is one bincount.
+    links: dict[str, tuple[pd.Index, np.ndarray, np.ndarray]] = {}
+    per_indicator: dict[str, tuple[np.ndarray, ...]] = {}
     for (lvl, ind_code), rows in result[todo].groupby(["area_level", "indicator"], sort=False):
         if lvl not in members:
             continue
         ind = by_code[ind_code]
-        counts = [c for c in ind.base_counts if c in wide_value]
-        if len(counts) < len(ind.base_counts):
+        if any(c not in column for c in ind.base_counts):
             continue
-        link = members[["statsec", lvl]].dropna()
-        link = link[link[lvl].isin(rows["area_code"])]
-        if link.empty:
-            continue
-        sec = link["statsec"].to_numpy()
-        val = wide_value.reindex(sec)[counts].fillna(0.0)
-        all_ok = wide_ok.reindex(sec)[counts].fillna(False).all(axis=1).to_numpy()
-        # A sector has data for the indicator when each of its counts is known or hidden.
-        any_data = wide_data.reindex(sec)[counts].fillna(False).all(axis=1).to_numpy()
-        frame = pd.DataFrame({"area_code": link[lvl].to_numpy(), "ok": all_ok, "data": any_data})
-        frame["num"] = val[list(ind.numerator)].sum(axis=1).to_numpy() * all_ok
-        if ind.denominator:
-            den_ok = wide_ok.reindex(sec)[list(ind.denominator)].fillna(False).all(axis=1).to_numpy()
-            den = val[list(ind.denominator)].sum(axis=1).to_numpy()
-            frame["den"] = den * all_ok
-            frame["den_all"] = den
-            frame["den_ok"] = den_ok
-        else:
-            frame["den"] = 0.0
-            frame["den_all"] = 0.0
-            frame["den_ok"] = False
-        agg = frame.groupby("area_code").agg(
-            n=("ok", "size"),
-            n_ok=("ok", "sum"),
-            n_data=("data", "sum"),
-            num=("num", "sum"),
-            den=("den", "sum"),
-            den_all=("den_all", "sum"),
-            den_known=("den_ok", "all"),
-        )
-        for idx, code in zip(rows.index, rows["area_code"]):
-            if code not in agg.index:
-                continue
-            a = agg.loc[code]
-            if a["n_data"] == 0:
-                continue  # nothing known in the sectors: the status from the counts stands
-            if a["n_ok"] == 0:
-                result.loc[idx, "status"] = "onvolledig"  # every sector with data is hidden
-                continue
-            if ind.denominator and a["den_known"] and a["den_all"] > 0:
-                cover, cover_of = a["den"] / a["den_all"], ind.denominator_kind or "noemer"
-            else:
-                cover, cover_of = a["n_ok"] / a["n"], "sectoren"
-            if cover < MIN_PARTIAL_COVERAGE:
-                result.loc[idx, ["status", "value"]] = ["ontbrekend", np.nan]
-                continue
+        if lvl not in links:
+            link = members[["statsec", lvl]].dropna()
+            pos = sectors.get_indexer(link["statsec"])
+            pos = np.where(pos >= 0, pos, len(sectors))  # a sector without any value: the empty last row
+            areas, group = np.unique(link[lvl].to_numpy(dtype=object).astype(str), return_inverse=True)
+            links[lvl] = (pd.Index(areas), pos, group)
+        areas, pos, group = links[lvl]
+        if ind_code not in per_indicator:
+            cols = [column[c] for c in ind.base_counts]
+            all_ok = ok_m[:, cols].all(axis=1)
+            # A sector has data for the indicator when each of its counts is known or hidden.
+            has_data = data_m[:, cols].all(axis=1)
+            num = value_m[:, [column[c] for c in ind.numerator]].sum(axis=1) * all_ok
             if ind.denominator:
-                if a["den"] == 0:
-                    continue
-                approx = a["num"] / a["den"] * ind.multiplier
+                den_cols = [column[c] for c in ind.denominator]
+                den_all = value_m[:, den_cols].sum(axis=1)
+                den_ok = ok_m[:, den_cols].all(axis=1)
             else:
-                approx = a["num"]
-            result.loc[idx, ["status", "approx", "coverage", "coverage_of"]] = ["onvolledig", approx, cover, cover_of]
+                den_all, den_ok = np.zeros(len(sectors)), np.zeros(len(sectors), dtype=bool)
+            parts = (all_ok, has_data, num, den_all * all_ok, den_all, den_ok)
+            per_indicator[ind_code] = tuple(np.append(a, np.zeros(1, dtype=a.dtype)) for a in parts)
+        all_ok, has_data, num, den, den_all, den_ok = (a[pos] for a in per_indicator[ind_code])
+        k = len(areas)
+        sums = {
+            "n": np.bincount(group, minlength=k).astype(float),
+            "n_ok": np.bincount(group, weights=all_ok, minlength=k),
+            "n_data": np.bincount(group, weights=has_data, minlength=k),
+            "num": np.bincount(group, weights=num, minlength=k),
+            "den": np.bincount(group, weights=den, minlength=k),
+            "den_all": np.bincount(group, weights=den_all, minlength=k),
+            "den_missing": np.bincount(group, weights=~den_ok, minlength=k),
+        }
+        at = areas.get_indexer(rows["area_code"].astype(str))
+        found = at >= 0
+        idx = rows.index.to_numpy()[found]
+        at = at[found]
+        n_all, n_ok, n_data = sums["n"][at], sums["n_ok"][at], sums["n_data"][at]
+        num, den, den_all = sums["num"][at], sums["den"][at], sums["den_all"][at]
+        den_known = sums["den_missing"][at] == 0
+        known = n_data > 0  # nothing known in the sectors: the status from the counts stands
+        all_hidden = known & (n_ok == 0)  # every sector with data is hidden
+        partial = known & (n_ok > 0)
+        by_den = np.full(len(idx), bool(ind.denominator)) & den_known & (den_all > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cover = np.where(by_den, den / np.where(den_all > 0, den_all, 1.0), n_ok / np.where(n_all > 0, n_all, 1.0))
+            approx = num / np.where(den != 0, den, 1.0) * ind.multiplier if ind.denominator else num
+        too_little = partial & (cover < MIN_PARTIAL_COVERAGE)
+        shown = partial & ~too_little
+        if ind.denominator:
+            shown &= den != 0
+        result.loc[idx[all_hidden], "status"] = "onvolledig"
+        result.loc[idx[too_little], "status"] = "ontbrekend"
+        result.loc[idx[too_little], "value"] = np.nan
+        if shown.any():
+            result.loc[idx[shown], "status"] = "onvolledig"
+            result.loc[idx[shown], "approx"] = approx[shown]
+            result.loc[idx[shown], "coverage"] = cover[shown]
+            result.loc[idx[shown], "coverage_of"] = ind.denominator_kind or "noemer"
+            words = idx[shown & ~by_den]
+            result.loc[words, "coverage_of"] = "sectoren"
     return result
 
 

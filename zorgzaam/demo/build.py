@@ -44,6 +44,7 @@ from zorgzaam.demo.population import (
 )
 from zorgzaam.demo.spatial import _spatial_features, _stops
 from zorgzaam.demo_source import DEMO_SOURCE
+from zorgzaam.engine import refresh_results
 from zorgzaam.geometry import display_wkb, lambert_to_wgs84
 
 HIDDEN = "verborgen"
@@ -330,3 +331,4 @@ def install_demo(store, seed: int = 2026) -> None:
         grid_cells=data.grid_cells,
         place_access=place_access,
     )
+    refresh_results(store)  # the demo's figures are ready before the first page asks

@@ -14,6 +14,7 @@ from one mixin per subject, each in its own module:
 - ``werkgroep``   team scores, bouwsteen notes, actions
 - ``meetings``    meetings, step visits, notes, keywords
 - ``notes``       the werkgroep's notes per summary question
+- ``results``     every indicator for every area and period, once per data version (the engine writes it)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .mappings import Mappings
 from .meetings import Meetings
 from .notes import SummaryNotes
 from .polls import Polls
+from .results import RESULT_TABLE_COLUMNS, Results
 from .schema import MIGRATIONS, PLACE_ACCESS_COLUMNS, SCHEMA_VERSION, STATUSES, feature_bounds, migrate
 from .spatial import SpatialLayers
 from .werkgroep import Werkgroep
@@ -41,6 +43,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "STATUSES",
     "PollCapacityError",
+    "RESULT_TABLE_COLUMNS",
     "Store",
     "StoreError",
     "close_all",
@@ -52,7 +55,9 @@ __all__ = [
 
 
 @dataclass
-class Store(Datasets, Indicators, Mappings, SpatialLayers, Polls, Werkgroep, Meetings, SummaryNotes, Connection):
+class Store(
+    Datasets, Indicators, Mappings, SpatialLayers, Polls, Werkgroep, Meetings, SummaryNotes, Results, Connection
+):
     """One database file: its reads on this thread's cursor, its writes in transactions."""
 
     path: Path

@@ -316,17 +316,6 @@ class Datasets:
     def is_empty(self) -> bool:
         return self._scalar("SELECT count(*) FROM areas") == 0
 
-    def data_version_parts(self) -> tuple:
-        """(number of datasets, newest import time, catalogue version): changes with every write of data."""
-        return (
-            self._cursor()
-            .execute(
-                "SELECT count(*), max(imported_at), (SELECT max(value) FROM meta WHERE key = 'catalogue_version')"
-                " FROM datasets"
-            )
-            .fetchall()[0]
-        )
-
     def imported_at(self, dataset_id: str):
         """When ``dataset_id`` was (last) written, or None."""
         return (

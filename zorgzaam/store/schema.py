@@ -411,6 +411,30 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "ALTER TABLE column_mappings ADD COLUMN other_column VARCHAR",
         ),
     ),
+    (
+        13,
+        "de cijfers van elke indicator voor elk gebied en elke periode, eenmaal per gegevensversie",
+        (
+            # engine.refresh_results writes every indicator for every area per asked period (each figure
+            # from its latest period up to asked_period: the engine's compute); meta 'results_version'
+            # says for which data version. Pages read it instead of computing.
+            """CREATE TABLE indicator_results (
+                asked_period VARCHAR NOT NULL,
+                indicator VARCHAR NOT NULL,
+                area_level VARCHAR NOT NULL,
+                area_code VARCHAR NOT NULL,
+                area_name VARCHAR,
+                period VARCHAR,
+                numerator DOUBLE,
+                denominator DOUBLE,
+                value DOUBLE,
+                status VARCHAR NOT NULL,
+                approx DOUBLE,
+                coverage DOUBLE,
+                coverage_of VARCHAR
+            )""",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

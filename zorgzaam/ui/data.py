@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ..comparisons import Reference, with_references
-from ..engine import compute
+from ..engine import compute, refresh_results
 from ..store import Store, default_path, demo_path
 
 # Which data the app shows: "eigen" (imported) or "demo" (fictional); in the session and the URL.
@@ -39,8 +39,13 @@ def source_choice() -> str:
 
 
 def get_store() -> Store:
-    """The store the pages read: the imported data, or the demo."""
-    return demo_store() if source_choice() == "demo" else own_store()
+    """The store the pages read: the imported data, or the demo; its figures computed for this data version."""
+    store = demo_store() if source_choice() == "demo" else own_store()
+    if not store.read_only and not store.results_fresh():
+        # After an import from elsewhere (the CLI, another server): once, then every page looks figures up.
+        with st.spinner("De cijfers worden klaargezet voor alle gebieden …"):
+            refresh_results(store)
+    return store
 
 
 def stores() -> list[Store]:
@@ -68,9 +73,8 @@ def _open_demo(path: str) -> Store:
 
 def data_version(store: Store) -> str:
     """Changes whenever a dataset is written, so cached results follow imports (and differ per store)."""
-    row = store.data_version_parts()
     # The catalogue version changes when an extra indicator is (re)defined without a new import.
-    return f"{store.path}|{row[0]}|{row[1]}|{row[2]}"
+    return f"{store.path}|{store.data_version()}"
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
