@@ -160,75 +160,80 @@ def import_mapping(maps: list[str], extras: list[str], store: Store) -> dict:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Preview and import files; each file is written all-or-nothing, area files before figures."""
+    """Preview and import files; each file is written all-or-nothing, area files before figures
+    (``importers.run.import_datasets``); the first file that fails stops the import."""
     import tempfile
 
-    from .importers import APPLY_ORDER, ImportProblem, SourceFile, plan_dataset
+    from .importers import ImportPlan, ImportProblem, SourceFile
     from .importers.figures import remember_mapping
     from .importers.files import collect
+    from .importers.run import Outcome, import_datasets, plan_datasets
 
     store = _open(args, must_exist=False)
     mapping = import_mapping(args.map, args.extra, store)
-    period = args.period
+
+    def before_write(plan: ImportPlan) -> bool:
+        print("\n".join(plan.preview.lines()))
+        if plan.lacking_period and not plan.writes_something:
+            raise CliError(
+                f"Uit de kolomnamen van {', '.join(plan.preview.file_names)} blijkt niet over "
+                f"welk jaar de cijfers gaan ({', '.join(plan.lacking_period)}): geef het met "
+                "--period JAAR, bv. --period 2025."
+            )
+        if plan.unmapped_columns and not plan.writes_something:
+            first = plan.unmapped_columns[0]
+            raise CliError(
+                f"Geen enkele kolom van {', '.join(plan.preview.file_names)} is gekoppeld; "
+                f"koppel {', '.join(plan.unmapped_columns[:12])}"
+                + (" …" if len(plan.unmapped_columns) > 12 else "")
+                + f" met {MAP_SYNTAX}, bv. --map {first}=pop_total of --map {first}=-."
+            )
+        if plan.unmapped_columns:
+            print(f"Koppel de overige kolommen met {MAP_SYNTAX}, of op de pagina Gegevens.")
+        if args.dry_run:
+            print("(proefdraai: niets bewaard)\n")
+            return False
+        if not plan.writes_something:
+            print("Niets te bewaren uit dit bestand.\n")
+            return False
+        return True
+
+    def on_outcome(outcome: Outcome) -> None:
+        if outcome.error is not None:  # the first failure stops the import (what was written stays)
+            if isinstance(outcome.error, ImportProblem):
+                raise CliError(str(outcome.error)) from outcome.error
+            raise outcome.error
+        if outcome.ok and outcome.plan is not None:
+            plan = outcome.plan
+            if mapping and plan.value_columns:  # remember the choices (and write own indicators)
+                remember_mapping(
+                    store,
+                    {c: t for c, t in mapping.items() if c in plan.value_columns},
+                    {c: f"eigen bestand, {plan.preview.file_names[0]}" for c in mapping},
+                )
+            print(f"Bewaard als dataset '{plan.dataset_id}'.\n")
+
     try:
         sources = [SourceFile.from_path(p) for p in args.files]
         with tempfile.TemporaryDirectory(prefix="zorgzaam-import-") as workdir:
             datasets = collect(sources, workdir=workdir)
-            planned: list = []
-            for ds in datasets:
-                try:
-                    planned.append((ds, plan_dataset(ds, store, mapping, period=period)))
-                except ImportProblem:
-                    if len(datasets) == 1:
-                        raise
-                    # It may need what the other files bring (a raster needs the sectors): plan it last.
-                    planned.append((ds, None))
-            # Area tables, then geometry, then figures (APPLY_ORDER); each is planned again once
-            # something was written, so its codes meet the new areas.
-            planned.sort(
-                key=lambda item: 3 if item[1] is None else min(APPLY_ORDER.get(p.preview.kind, 2) for p in item[1])
+            periods = {ds.name: args.period for ds in datasets} if args.period is not None else None
+            items = plan_datasets(datasets, store, mapping, periods=periods)
+            if len(items) == 1 and items[0].problem is not None:
+                raise items[0].problem
+            outcomes = import_datasets(
+                store,
+                items,
+                mapping,
+                periods=periods,
+                progress=lambda fraction, label, what: print(f"  … {what}", file=sys.stderr),
+                before_write=before_write,
+                on_outcome=on_outcome,
             )
-            written = 0
-            for index, (dataset, plans) in enumerate(planned):
-                if index or plans is None:  # the store changed: plan again so codes and division meet it
-                    plans = plan_dataset(dataset, store, mapping, period=period)
-                for plan in plans:
-                    print("\n".join(plan.preview.lines()))
-                    if plan.lacking_period and not plan.writes_something:
-                        raise CliError(
-                            f"Uit de kolomnamen van {', '.join(plan.preview.file_names)} blijkt niet over "
-                            f"welk jaar de cijfers gaan ({', '.join(plan.lacking_period)}): geef het met "
-                            "--period JAAR, bv. --period 2025."
-                        )
-                    if plan.unmapped_columns and not plan.writes_something:
-                        first = plan.unmapped_columns[0]
-                        raise CliError(
-                            f"Geen enkele kolom van {', '.join(plan.preview.file_names)} is gekoppeld; "
-                            f"koppel {', '.join(plan.unmapped_columns[:12])}"
-                            + (" …" if len(plan.unmapped_columns) > 12 else "")
-                            + f" met {MAP_SYNTAX}, bv. --map {first}=pop_total of --map {first}=-."
-                        )
-                    if plan.unmapped_columns:
-                        print(f"Koppel de overige kolommen met {MAP_SYNTAX}, of op de pagina Gegevens.")
-                    if args.dry_run:
-                        print("(proefdraai: niets bewaard)\n")
-                        continue
-                    if not plan.writes_something:
-                        print("Niets te bewaren uit dit bestand.\n")
-                        continue
-                    plan.apply(store, progress=lambda f, text: print(f"  … {text}", file=sys.stderr))
-                    if mapping and plan.value_columns:  # remember the choices (and write own indicators)
-                        remember_mapping(
-                            store,
-                            {c: t for c, t in mapping.items() if c in plan.value_columns},
-                            {c: f"eigen bestand, {plan.preview.file_names[0]}" for c in mapping},
-                        )
-                    written += 1
-                    print(f"Bewaard als dataset '{plan.dataset_id}'.\n")
     except ImportProblem as exc:
         raise CliError(str(exc)) from exc
     if not args.dry_run:
-        print(f"{written} import(s) bewaard in {store.path}.")
+        print(f"{sum(o.ok for o in outcomes)} import(s) bewaard in {store.path}.")
     return 0
 
 

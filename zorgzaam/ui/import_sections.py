@@ -11,10 +11,10 @@ The flow, nothing written before the last step:
    indicator with its own label and unit, or not imported), remembered in the own database
    (``importers.figures.remember_mapping``); the OSM tags of an amenities file get an editable
    tag → category table, remembered too (``Store.save_amenity_tag_mappings``); both can be forgotten;
-4. import: area files first (``importers.APPLY_ORDER``; area tables before sector geometry), a file
-   planned again when something was written before it so its codes meet the new areas (as
-   ``python -m zorgzaam import`` does), each plan in one transaction (all or nothing), with a
-   progress bar. Imports always go to ``own_store()``, never into the demo.
+4. import (``importers.run.import_datasets``, as ``python -m zorgzaam import`` does): area files first
+   (``importers.APPLY_ORDER``; area tables before sector geometry), a file planned again when something
+   was written before it so its codes meet the new areas, each plan in one transaction (all or nothing),
+   with a progress bar. Imports always go to ``own_store()``, never into the demo.
 """
 
 from __future__ import annotations
@@ -22,20 +22,28 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import pandas as pd
 import streamlit as st
 
 from ..access import ACCESS_DATASET, CATEGORY_LABELS
-from ..areas import LEVEL_BY_CODE, LEVEL_CODES
+from ..areas import LEVEL_CODES
 from ..catalogue import BUILTIN, EXTRA_DENOMINATORS, EXTRA_KINDS, EXTRA_MULTIPLIERS
 from ..formatting import format_date, format_number
-from ..importers import APPLY_ORDER, ImportPlan, ImportProblem, SourceFile, plan_dataset
+from ..importers import ImportPlan, ImportProblem, SourceFile
 from ..importers import amenities, figures, sectors
 from ..importers.files import MAX_FILE_BYTES, SHAPEFILE_PARTS, Dataset, collect
 from ..importers.figures import ColumnTarget
+from ..importers.run import (
+    UNEXPECTED,
+    Outcome,
+    PlannedDataset,
+    count_of_level,
+    import_datasets,
+    plan_datasets,
+)
 from ..store import Store, StoreError, demo_path
 from .data import SOURCE_KEY, SOURCES, data_version, demo_store, own_store, source_choice
 from .frame import demo_notice, source_picker
@@ -79,35 +87,9 @@ SAMPLE_ROWS = 10
 _SKIP = "skip"
 _EXTRA = "extra"
 NOT_IMPORTED = "niet importeren"
-UNEXPECTED = (
-    "zorgzaam kon {what} niet verwerken door een onverwachte fout. Er is niets bewaard. Controleer of "
-    "het het originele bestand van de bron is; blijft het gebeuren, meld het dan aan de beheerder."
-)
 
 
 # --------------------------------------------------------------------------- planning (no widgets)
-
-
-@dataclass
-class PlannedDataset:
-    """One readable thing in an upload, planned, or the problem that stopped it."""
-
-    label: str
-    dataset: Dataset | None
-    plans: list[ImportPlan] = field(default_factory=list)
-    problem: ImportProblem | None = None
-
-    @property
-    def uses_mapping(self) -> bool:
-        """Whether a changed column or tag mapping can change this plan (figures, amenities, or a problem
-        while planning)."""
-        return self.dataset is not None and (
-            self.problem is not None or any(p.preview.kind in (figures.KIND, amenities.KIND) for p in self.plans)
-        )
-
-    @property
-    def writable(self) -> list[ImportPlan]:
-        return [p for p in self.plans if p.writes_something]
 
 
 @dataclass
@@ -165,138 +147,17 @@ def plan_unit(
             PlannedDataset(", ".join(names), None, problem=ImportProblem(UNEXPECTED.format(what=", ".join(names))))
         )
     else:
-        for dataset in datasets:
-            try:
-                items.append(
-                    PlannedDataset(
-                        dataset.label,
-                        dataset,
-                        plans=plan_dataset(
-                            dataset, store, mapping, amenity_mapping=amenity_mapping, period=periods.get(dataset.name)
-                        ),
-                    )
-                )
-            except ImportProblem as exc:
-                items.append(PlannedDataset(dataset.label, dataset, problem=exc))
-            except Exception:  # noqa: BLE001 - see above; the other files still get their preview
-                log.exception("Onverwachte fout bij het lezen van %s", dataset.label)
-                items.append(
-                    PlannedDataset(dataset.label, dataset, problem=ImportProblem(UNEXPECTED.format(what=dataset.label)))
-                )
+        # An unexpected error is logged and kept as the file's problem: the other files still get their preview.
+        items += plan_datasets(
+            datasets, store, mapping, amenity_mapping=amenity_mapping, periods=periods, unexpected=_unexpected_reading
+        )
     return PlannedUnit(names, store_key, mapping_key, items, workdir)
 
 
-@dataclass
-class Outcome:
-    """What an import did with one plan (or one file that could not be planned again)."""
-
-    label: str
-    ok: bool
-    text: str
-    plan: ImportPlan | None = None
-
-
-def _apply_order(item: PlannedDataset) -> int:
-    """Area tables, then sector geometry, then figures (``importers.APPLY_ORDER``)."""
-    return min((APPLY_ORDER.get(p.preview.kind, 2) for p in item.plans), default=2)
-
-
-def import_planned(
-    store: Store,
-    items: Sequence[PlannedDataset],
-    mapping: dict[str, ColumnTarget],
-    progress: Callable[[float, str], None] | None = None,
-    amenity_mapping: dict[str, str | None] | None = None,
-    periods: dict[str, str] | None = None,
-) -> list[Outcome]:
-    """Write every writable plan, each all-or-nothing; a file is planned again when something was
-    written before it (its codes then meet the new areas, like the CLI)."""
-    todo = sorted((i for i in items if i.problem is None and i.writable), key=_apply_order)
-    # A file that could not be planned may need what the others bring (a raster needs the sectors):
-    # it is tried once more at the end, after they are written.
-    retry = [i for i in items if i.problem is not None and i.dataset is not None] if todo else []
-    total = sum(len(i.writable) for i in todo) + len(retry) or 1
-    done = 0
-    written = False
-    outcomes: list[Outcome] = []
-
-    def step(text: str) -> Callable[[float, str], None]:
-        def report(fraction: float, what: str) -> None:
-            if progress is not None:
-                progress(min(1.0, (done + fraction) / total), f"{text}: {what}")
-
-        return report
-
-    for item in todo + retry:
-        plans = item.writable
-        if item in retry and not written:
-            outcomes.append(Outcome(item.label, False, f"{item.label}: niets bewaard. {item.problem.message}"))
-            done += 1
-            continue
-        if written and item.dataset is not None:
-            try:
-                plans = [
-                    p
-                    for p in plan_dataset(
-                        item.dataset,
-                        store,
-                        mapping,
-                        amenity_mapping=amenity_mapping,
-                        period=(periods or {}).get(item.dataset.name),
-                    )
-                    if p.writes_something
-                ]
-            except ImportProblem as exc:
-                outcomes.append(Outcome(item.label, False, f"{item.label}: niets bewaard. {exc.message}"))
-                done += len(item.writable) or 1
-                continue
-            if not plans:
-                outcomes.append(
-                    Outcome(item.label, False, f"{item.label}: niets bewaard; er bleef niets over om te importeren.")
-                )
-                done += len(item.writable) or 1
-                continue
-        for plan in plans:
-            label = ", ".join(plan.preview.file_names) or item.label
-            try:
-                plan.apply(store, progress=step(label))
-            except (ImportProblem, StoreError) as exc:
-                outcomes.append(Outcome(label, False, f"{label}: niets bewaard. {exc}"))
-            except Exception:  # noqa: BLE001 - the transaction was rolled back; the other files go on
-                log.exception("Onverwachte fout bij het bewaren van %s", label)
-                outcomes.append(Outcome(label, False, UNEXPECTED.format(what=label)))
-            else:
-                written = True
-                outcomes.append(
-                    Outcome(label, True, f"{label}: bewaard als '{plan.title}' — {written_text(plan)}.", plan)
-                )
-            done += 1
-    return outcomes
-
-
-def written_text(plan: ImportPlan) -> str:
-    """What a plan writes, in words: '154 statistische sectoren, 7 gemeenten' or '154 cijfers (pop_total, 2025)'."""
-    parts = []
-    if plan.areas is not None:
-        for level in LEVEL_CODES:
-            if plan.preview.levels.get(level):
-                parts.append(_count_of(level, plan.preview.levels[level]))
-    if plan.observations is not None:
-        obs = plan.observations
-        variables = ", ".join(dict.fromkeys(obs["variable"]))
-        periods = ", ".join(sorted(set(obs["period"])))
-        parts.append(f"{format_number(len(obs))} cijfers ({variables}; {periods})")
-    if plan.features is not None and len(plan.features):
-        what = {"voorziening": "voorzieningen", "nederzetting": "kernen, linten of verspreide bebouwing"}
-        for layer, n in plan.features["layer"].value_counts().items():
-            parts.append(f"{format_number(int(n))} {what.get(layer, 'kaartobjecten')}")
-    if plan.stops is not None and len(plan.stops):
-        parts.append(f"{format_number(len(plan.stops))} haltes")
-    if plan.grid_cells is not None and len(plan.grid_cells):
-        parts.append(f"{format_number(len(plan.grid_cells))} hectarecellen")
-    if plan.sector_crosswalk is not None and len(plan.sector_crosswalk):
-        parts.append(f"{format_number(len(plan.sector_crosswalk))} omzettingen van sectorcodes")
-    return ", ".join(parts) or "niets"
+def _unexpected_reading(dataset: Dataset) -> ImportProblem:
+    """Called while an unexpected exception is handled: logged, and one Dutch sentence for the page."""
+    log.exception("Onverwachte fout bij het lezen van %s", dataset.label)
+    return ImportProblem(UNEXPECTED.format(what=dataset.label))
 
 
 def area_after_import(
@@ -415,13 +276,8 @@ def _datasets_table(store: Store) -> pd.DataFrame:
 
 def _levels_line(store: Store) -> str:
     counts = dict(store.level_counts().itertuples(index=False))
-    parts = [_count_of(lv, counts[lv]) for lv in LEVEL_CODES if counts.get(lv)]
+    parts = [count_of_level(lv, counts[lv]) for lv in LEVEL_CODES if counts.get(lv)]
     return " · ".join(parts) if parts else "nog geen"
-
-
-def _count_of(level: str, n: int) -> str:
-    """'154 statistische sectoren', '1 eerstelijnszone'."""
-    return f"{format_number(n)} {LEVEL_BY_CODE[level].label if n == 1 else LEVEL_BY_CODE[level].plural}"
 
 
 def data_in_use() -> None:
@@ -694,7 +550,7 @@ def show_previews(units: Sequence[PlannedUnit]) -> list[PlannedDataset]:
             if item.problem is not None:
                 st.markdown(f"**{item.label}**")
                 if brings_areas and item.dataset is not None:
-                    # import_planned tries it again once the areas of the other files are written.
+                    # import_datasets tries it again once the areas of the other files are written.
                     st.warning(
                         f"{item.problem.message} Dit bestand wordt bij het importeren na de gebieden uit "
                         "de andere bestanden nog eens gelezen.",
@@ -1064,13 +920,18 @@ def import_step(items: Sequence[PlannedDataset]) -> None:
     if not clicked:
         return
     bar = st.progress(0.0, text="Importeren …")
-    outcomes = import_planned(
+    # What has something to write; the files that could not be planned are tried once more after it
+    # (they may need what the others bring).
+    todo = [i for i in items if i.problem is None and i.writable]
+    retry = [i for i in items if i.problem is not None] if todo else []
+    outcomes = import_datasets(
         own,
-        items,
+        todo + retry,
         st.session_state.get(MAPPING_KEY, {}),
-        progress=lambda fraction, text: bar.progress(fraction, text=text),
         amenity_mapping=st.session_state.get(TAGS_KEY, {}),
         periods=given_periods(),
+        progress=lambda fraction, label, what: bar.progress(fraction, text=f"{label}: {what}"),
+        on_outcome=_log_unexpected,
     )
     bar.progress(1.0, text="Klaar")
     st.session_state[FLASH_KEY] = outcomes
@@ -1082,6 +943,11 @@ def import_step(items: Sequence[PlannedDataset]) -> None:
         )
     clear_upload()
     st.rerun()
+
+
+def _log_unexpected(outcome: Outcome) -> None:
+    if outcome.error is not None and not isinstance(outcome.error, (ImportProblem, StoreError)):
+        log.error("Onverwachte fout bij het bewaren van %s", outcome.label, exc_info=outcome.error)
 
 
 #: Dataset id prefixes of imports that can be removed on their own: figures and map layers (nothing
