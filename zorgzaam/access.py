@@ -37,6 +37,46 @@ from .formatting import format_number
 if TYPE_CHECKING:
     from .store import Store
 
+__all__ = [
+    "ACCESS_DATASET",
+    "ACCESS_MEASURES",
+    "ACCESS_TITLE",
+    "ACCESS_VARIABLES",
+    "AGE_GROUPS",
+    "AMENITY_CATEGORIES",
+    "BASKET_GROUPS",
+    "BASKET_TEXT",
+    "BUS_THRESHOLDS",
+    "CATEGORY_LABELS",
+    "COUNT_RADII",
+    "DEFAULTS",
+    "DUPLICATE_MARGIN_M",
+    "DUPLICATE_RADIUS_M",
+    "PLACE_COLUMNS",
+    "SETTLEMENT_BUFFER_M",
+    "SETTLEMENT_CLASSES",
+    "AccessInputs",
+    "AccessSettings",
+    "AccessSummary",
+    "access_inputs",
+    "access_observations",
+    "amenity_points",
+    "build_access",
+    "bus_column",
+    "compute_and_store_access",
+    "compute_place_access",
+    "distinct_amenity_points",
+    "format_distance",
+    "has_timetable",
+    "lack_phrase",
+    "lacks_access",
+    "measure_codes",
+    "residential_places",
+    "sector_access",
+    "settlement_class",
+    "without_duplicate_amenities",
+]
+
 # --- constants ---------------------------------------------------------------------------------
 
 AMENITY_CATEGORIES: tuple[str, ...] = (

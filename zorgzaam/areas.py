@@ -11,6 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+__all__ = [
+    "LEVELS",
+    "LEVEL_BY_CODE",
+    "LEVEL_CODES",
+    "SECTOR_CODE_RE",
+    "Level",
+    "UnknownLevel",
+    "finer_levels",
+    "is_sector_code",
+    "level",
+    "normalise_sector_code",
+]
+
 
 @dataclass(frozen=True)
 class Level:

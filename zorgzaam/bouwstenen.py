@@ -42,6 +42,52 @@ import pandas as pd
 from .areas import is_sector_code, normalise_sector_code
 from .formatting import format_number
 
+__all__ = [
+    "ACTION_STATUSES",
+    "BALANCE_HEADERS",
+    "BAND_HEADINGS",
+    "BAND_HINTS",
+    "BAND_QUESTIONS",
+    "BAND_SCORES",
+    "BOUWSTEEN_BY_CODE",
+    "BOUWSTEEN_CODES",
+    "BOUWSTENEN",
+    "CLUSTERS",
+    "CLUSTER_DEFINITIONS",
+    "CLUSTER_PARTS",
+    "DISPUTE_SHARE",
+    "MUNICIPALITY_WIDE",
+    "NOT_SCORED_LABEL",
+    "PARTICIPATION_LEVELS",
+    "SCALE",
+    "SCALE_INSTRUCTION",
+    "SCORE_TABLE_HEADERS",
+    "STATUS_QUESTIONS",
+    "Action",
+    "ActionError",
+    "Bouwsteen",
+    "Spread",
+    "UnknownBouwsteen",
+    "action_balance",
+    "band",
+    "band_question",
+    "by_code",
+    "checked_scores",
+    "cluster_means",
+    "describe_spread",
+    "distribution",
+    "in_cluster",
+    "light_bouwstenen",
+    "light_by_actions",
+    "place_label",
+    "reflection_prompts",
+    "scale_text",
+    "score_table",
+    "spread",
+    "validate_action",
+    "validate_score",
+]
+
 # --------------------------------------------------------------------------- clusters
 
 #: Cluster code → Dutch label, in the order of the referentiekader (L508-566):

@@ -16,6 +16,20 @@ from . import bouwstenen
 from .formatting import format_date
 from .werkgroep import Assessment
 
+__all__ = [
+    "ACTIVE_COLOUR",
+    "HISTORY_SCALE",
+    "LIGHT_COLOUR",
+    "MIDDLE_COLOUR",
+    "NOT_SCORED_COLOUR",
+    "PREVIOUS_COLOUR",
+    "STATUS_COLOURS",
+    "balance_chart",
+    "history_chart",
+    "score_chart",
+    "score_colour",
+]
+
 LIGHT_COLOUR = "#E69F00"  # orange: light (score 1–2)
 MIDDLE_COLOUR = "#999999"  # grey: overleggen (3)
 ACTIVE_COLOUR = "#0072B2"  # blue: actie (4–5)

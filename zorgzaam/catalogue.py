@@ -12,6 +12,36 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+__all__ = [
+    "AGE_BANDS_10",
+    "BUILTIN",
+    "DIRECTIONS",
+    "EXTRA_DENOMINATORS",
+    "EXTRA_KINDS",
+    "EXTRA_MULTIPLIERS",
+    "RATIO_DENOMINATOR_SUFFIX",
+    "REQUIRED_CODES",
+    "SIGNALS",
+    "SOURCE_ACCESS",
+    "SOURCE_IMA",
+    "SOURCE_PIC",
+    "SOURCE_STATBEL",
+    "THEMES",
+    "USER_INDICATOR_PREFIX",
+    "USER_PREFIX",
+    "USER_THEME",
+    "WEIGHTED_SUFFIX",
+    "WEIGHT_SUFFIX",
+    "BaseCount",
+    "Catalogue",
+    "Indicator",
+    "UnknownIndicator",
+    "extra_definition",
+    "extra_indicator",
+    "user_kind",
+    "user_slug",
+]
+
 # Signals an indicator can give (the source's signaalindicatoren).
 SIGNALS: dict[str, str] = {
     "eenzaamheid": "Eenzaamheid",

@@ -53,6 +53,19 @@ import pandas as pd
 
 from .formatting import format_number, unit_suffix
 
+__all__ = [
+    "DEVIATION_RATIOS",
+    "MAX_CLASSES",
+    "METHODS",
+    "MISSING_COLOUR",
+    "MISSING_LABEL",
+    "Classification",
+    "LegendEntry",
+    "classify",
+    "sequential_palette",
+    "to_float_array",
+]
+
 METHODS: dict[str, str] = {
     "kwantielen": "Kwantielen (evenveel sectoren per klasse)",
     "gelijke_intervallen": "Gelijke intervallen",

@@ -15,6 +15,8 @@ from .catalogue import BUILTIN, UnknownIndicator
 from .engine import RESULT_COLUMNS, EngineError, compute
 from .store import Store, StoreError, close_all, default_path, demo_path
 
+__all__ = ["build_parser", "main"]
+
 
 class CliError(Exception):
     """One Dutch line for the user; exit code 1."""

@@ -11,6 +11,8 @@ from .catalogue import Catalogue
 from .engine import compute
 from .store import Store
 
+__all__ = ["REFERENCE_LEVELS", "Reference", "references", "with_references"]
+
 # Which references an area is compared with, in the order they are shown.
 REFERENCE_LEVELS: dict[str, tuple[str, ...]] = {
     "statsec": ("gemeente", "elz", "gewest"),

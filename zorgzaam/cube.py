@@ -22,6 +22,26 @@ import pandas as pd
 if TYPE_CHECKING:
     from .store import Store
 
+__all__ = [
+    "CUBE_AGE_BANDS",
+    "CUBE_COLUMNS",
+    "CUBE_POSITIONS",
+    "CUBE_PREFIX",
+    "CUBE_SEXES",
+    "DIMENSIONS",
+    "SEPARATOR",
+    "TOTAL",
+    "cube_cells",
+    "cube_crosstab",
+    "cube_periods",
+    "cube_variable",
+    "cube_variables",
+    "has_cube",
+    "is_cube_variable",
+    "parse_cube_variable",
+    "population_cube",
+]
+
 CUBE_PREFIX = "kubus"
 SEPARATOR = "|"
 TOTAL = "Totaal"

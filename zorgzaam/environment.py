@@ -21,6 +21,17 @@ from .access import AMENITY_CATEGORIES, CATEGORY_LABELS, DUPLICATE_MARGIN_M, SET
 if TYPE_CHECKING:
     from .store import Store
 
+__all__ = [
+    "SETTLEMENT_LABELS",
+    "amenities_in_sectors",
+    "amenities_near",
+    "amenity_counts",
+    "category_label",
+    "locate_amenities",
+    "sector_amenities",
+    "settlement_shares",
+]
+
 SETTLEMENT_LABELS = {
     "kern": "kern",
     "lint": "lint",

@@ -6,6 +6,21 @@ import math
 
 from .catalogue import Indicator
 
+__all__ = [
+    "MISSING_SYMBOL",
+    "STATUS_LABEL",
+    "format_approx",
+    "format_coverage",
+    "format_date",
+    "format_figure",
+    "format_indicator",
+    "format_number",
+    "format_value",
+    "period_caption",
+    "period_note",
+    "unit_suffix",
+]
+
 # How a missing value is shown, by status (style.md: never 0).
 MISSING_SYMBOL = {
     "verborgen": "x",

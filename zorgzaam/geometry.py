@@ -9,6 +9,18 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+__all__ = [
+    "DISPLAY",
+    "DISPLAY_TOLERANCE_M",
+    "LAMBERT",
+    "display_wkb",
+    "dissolve",
+    "lambert_to_wgs84",
+    "simplify_in_groups",
+    "simplify_lambert",
+    "wgs84_wkb",
+]
+
 LAMBERT = 31370
 DISPLAY = 4326
 # Display copies are simplified to this tolerance (metres, Lambert) before reprojection: maps stay light.

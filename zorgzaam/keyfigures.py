@@ -10,6 +10,18 @@ from .catalogue import BUILTIN, Catalogue, Indicator
 from .comparisons import Reference
 from .formatting import STATUS_LABEL, format_figure, format_number, period_note
 
+__all__ = [
+    "SMALL_SECTOR_THRESHOLD",
+    "START_KEY_FIGURES",
+    "KeyFigure",
+    "catalogue_label",
+    "count_text",
+    "help_text",
+    "key_figures",
+    "population_text",
+    "small_sector_flags",
+]
+
 START_KEY_FIGURES: tuple[str, ...] = (
     "pop_total",
     "n_households",

@@ -15,6 +15,20 @@ import shapely
 
 from .store import Store
 
+__all__ = [
+    "CONTEXT_FILL",
+    "HIGHLIGHT_FILL",
+    "OUTLINE",
+    "area_frame",
+    "choropleth_deck",
+    "fit_view",
+    "label_layer",
+    "label_rows",
+    "legend_html",
+    "overview_deck",
+    "polygon_rows",
+]
+
 # Colour-blind-safe, projector-friendly (ColorBrewer Blues / greys).
 HIGHLIGHT_FILL = [66, 146, 198, 190]
 CONTEXT_FILL = [222, 226, 230, 170]

@@ -24,6 +24,24 @@ from .signals import signal_indicators
 from .store import Store
 from .summary import COMPOSITION_INDICATORS, QUESTIONS
 
+__all__ = [
+    "ACCESS_INDICATORS",
+    "DEFAULT_INDICATORS",
+    "NOT_IN_ATTENTION",
+    "SMALL_MARK",
+    "FigureTable",
+    "amenity_table",
+    "indicators_with_data",
+    "latest_common_period",
+    "map_indicator",
+    "municipality_sectors",
+    "sector_figures",
+    "shown_sectors",
+    "step_source",
+    "summary_prefills",
+    "usable_indicators",
+]
+
 # The Wie woont er? step's indicators when the facilitator chose none.
 DEFAULT_INDICATORS = (
     "pct_80plus",

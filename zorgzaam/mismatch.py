@@ -32,6 +32,25 @@ from .classify import MISSING_COLOUR, MISSING_LABEL, to_float_array
 from .formatting import format_number, unit_suffix
 from .signals import no_data_sentence
 
+__all__ = [
+    "ATTENTION_COLUMNS",
+    "BIVARIATE_COLOURS",
+    "CLASS_NAMES",
+    "MISMATCH_QUESTIONS",
+    "ClassRange",
+    "attention_list",
+    "attention_sentence",
+    "bivariate_classes",
+    "bivariate_colour",
+    "bivariate_legend",
+    "bivariate_legend_html",
+    "format_share",
+    "gap_sentence",
+    "mismatch_summary",
+    "round_people",
+    "tertile_classes",
+]
+
 RGB = tuple[int, int, int]
 
 MISMATCH_QUESTIONS: dict[str, str] = {

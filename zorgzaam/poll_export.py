@@ -14,6 +14,18 @@ import pandas as pd
 from . import polls
 from .store import Store
 
+__all__ = [
+    "RESULT_COLUMNS",
+    "SCORE_COLUMNS",
+    "SHEETS",
+    "answers_frame",
+    "csv_bytes",
+    "file_stem",
+    "results_frame",
+    "session_frame",
+    "xlsx_bytes",
+]
+
 KIND_LABELS = {"scale": "schaal 1-5", "choice": "keuze", "word": "woord"}
 SCORE_COLUMNS = tuple(f"score {v}" for v in polls.SCALE_VALUES)
 RESULT_COLUMNS = (

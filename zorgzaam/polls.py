@@ -41,6 +41,53 @@ import pandas as pd
 from . import bouwstenen
 from .store import Store, StoreError
 
+__all__ = [
+    "EXPORT_COLUMNS",
+    "JOIN_CODE_ALPHABET",
+    "JOIN_CODE_LENGTH",
+    "KINDS",
+    "MAX_NAME_CHARS",
+    "MAX_OPTIONS",
+    "MAX_OPTION_CHARS",
+    "MAX_PARTICIPANTS",
+    "MAX_PARTICIPANT_ID_CHARS",
+    "MAX_QUESTIONS",
+    "MAX_QUESTION_CHARS",
+    "MAX_TITLE_CHARS",
+    "MAX_WORD_CHARS",
+    "SCALE_LABELS",
+    "SCALE_VALUES",
+    "PollError",
+    "PollSession",
+    "Question",
+    "QuestionResult",
+    "RoundResults",
+    "answer",
+    "bouwstenen_questions",
+    "clean_text",
+    "close_poll",
+    "compare_rounds",
+    "create_session",
+    "export_rows",
+    "facilitator_session",
+    "find_session",
+    "hash_token",
+    "hide_results",
+    "my_answers",
+    "new_facilitator_token",
+    "new_join_code",
+    "new_participant_id",
+    "new_round",
+    "normalise_join_code",
+    "normalise_word",
+    "open_poll",
+    "public_results",
+    "results",
+    "reveal_results",
+    "scale_summary",
+    "validate_value",
+]
+
 # Join codes: no 0/O, 1/I/L, so a code read aloud or from a projector is typed right.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6

@@ -13,6 +13,8 @@ from .formatting import format_figure, format_indicator, format_number
 from .engine import available_periods
 from .store import Store
 
+__all__ = ["profile_indicators", "ranking", "sector_profile", "trend"]
+
 
 # Every indicator shown in a profile, in theme order (counts first within a theme).
 def profile_indicators(catalogue: Catalogue = BUILTIN) -> list[str]:

@@ -15,6 +15,17 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
+__all__ = [
+    "DEFAULT_PORT",
+    "ENV_VAR",
+    "PARTICIPANT_PATH",
+    "PublicAddress",
+    "is_local_host",
+    "join_url",
+    "local_warning",
+    "resolve",
+]
+
 ENV_VAR = "ZORGZAAM_PUBLIC_URL"
 PARTICIPANT_PATH = "meedoen"
 DEFAULT_PORT = 8501

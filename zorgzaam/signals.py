@@ -25,6 +25,40 @@ import pandas as pd
 from .catalogue import BUILTIN, SIGNALS, Catalogue, Indicator
 from .formatting import format_indicator, format_number
 
+__all__ = [
+    "EVALUATION_COLUMNS",
+    "MATRIX_NOTE",
+    "MAX_LABELS",
+    "NOT_RAISED",
+    "NOT_RAISED_SENTENCE",
+    "NO_DATA",
+    "NO_DATA_MARK",
+    "RAISED",
+    "RULE_KINDS",
+    "STATE_COLUMNS",
+    "SignalRule",
+    "SignalStates",
+    "evaluate",
+    "import_hint",
+    "join_and",
+    "missing_counts",
+    "no_data_note",
+    "no_data_sentence",
+    "no_data_text",
+    "not_raised_text",
+    "raised_details",
+    "raised_text",
+    "sector_signal_lines",
+    "sector_signal_summary",
+    "signal_count_text",
+    "signal_indicators",
+    "signal_matrix",
+    "signal_states",
+    "summarise",
+    "thresholds",
+    "view_signal_lines",
+]
+
 RULE_KINDS = {
     "factor": "minstens een factor × de eerstelijnszone",
     "kwintiel": "hoogste vijfde (kwintiel) van de sectoren in de eerstelijnszone",

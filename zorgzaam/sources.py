@@ -21,6 +21,25 @@ from .catalogue import Indicator
 if TYPE_CHECKING:
     from .store import Store
 
+__all__ = [
+    "ACCESS_DATASET",
+    "ACCESS_LAYERS",
+    "FIGURES_PREFIX",
+    "LAYER_KEYS",
+    "LAYOUT_SOURCES",
+    "OWN_FILE",
+    "UNKNOWN",
+    "all_sources",
+    "dataset_label",
+    "dataset_rows",
+    "file_label",
+    "format_periods",
+    "is_own_file",
+    "layer_sources",
+    "source_text",
+    "view_sources",
+]
+
 UNKNOWN = "onbekend"
 OWN_FILE = "eigen bestand"
 

@@ -16,6 +16,18 @@ from .catalogue import BUILTIN, Catalogue
 from .formatting import format_indicator
 from .signals import MAX_LABELS, SignalStates, import_hint, join_and, no_data_sentence
 
+__all__ = [
+    "COMPOSITION_INDICATORS",
+    "NOTHING_STANDS_OUT",
+    "QUESTIONS",
+    "StandOut",
+    "SummaryQuestion",
+    "composition_standouts",
+    "question_text",
+    "signal_standouts",
+    "standouts_text",
+]
+
 
 @dataclass(frozen=True)
 class SummaryQuestion:

@@ -31,6 +31,31 @@ from .store import Store
 if TYPE_CHECKING:
     from .polls import RoundResults
 
+__all__ = [
+    "ACTION_TABLE_HEADERS",
+    "MAX_TEAM_CHARS",
+    "SOURCES",
+    "Assessment",
+    "StoredAction",
+    "WerkgroepError",
+    "action_sectors",
+    "actions",
+    "actions_per_sector",
+    "actions_table",
+    "assessments",
+    "changes",
+    "delete_action",
+    "delete_assessment",
+    "history_table",
+    "latest",
+    "notes",
+    "save_action",
+    "save_note",
+    "save_scores",
+    "scores_from_poll",
+    "validate_team",
+]
+
 MAX_TEAM_CHARS = 80
 
 #: Where a set of scores came from → Dutch label.

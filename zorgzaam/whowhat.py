@@ -18,6 +18,8 @@ from .access import AccessSettings, lacks_access, sector_access
 from .catalogue import BUILTIN, Indicator
 from .formatting import format_indicator, format_number
 
+__all__ = ["DEFAULT_NEED", "FRAME_COLUMNS", "NEEDS", "NeedOption", "need_text", "pooled_lack_share", "sector_mismatch"]
+
 
 @dataclass(frozen=True)
 class NeedOption:

@@ -50,6 +50,23 @@ from . import files
 from .core import ImportPlan, Preview
 from .errors import ImportProblem
 
+__all__ = [
+    "BELGIUM_LONLAT",
+    "KIND",
+    "LAYER",
+    "OSM_TAG_MAPPING",
+    "TAG_KEYS",
+    "category_counts",
+    "dataset_id_for",
+    "effective_mapping",
+    "plan_json",
+    "plan_points",
+    "recognise_json",
+    "recognise_points",
+    "table_points",
+    "tag_counts",
+]
+
 KIND = "voorzieningen"
 LAYER = "voorziening"
 

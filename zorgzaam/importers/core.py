@@ -19,6 +19,18 @@ from ..formatting import format_number
 from ..store import Store
 from .errors import ImportProblem
 
+__all__ = [
+    "MAX_LISTED_CODES",
+    "MIN_KNOWN_SHARE",
+    "ImportPlan",
+    "Preview",
+    "check_vintage",
+    "known_codes",
+    "require_columns",
+    "require_known_codes",
+    "unmatched_codes",
+]
+
 #: How many unmatched codes a preview lists by name (the rest are counted).
 MAX_LISTED_CODES = 50
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ImportProblem"]
+
 
 class ImportProblem(ValueError):
     """Bad input for an import; ``message`` is Dutch, ``details`` optional lines (e.g. unmatched codes)."""

@@ -70,6 +70,33 @@ from .names import (
 from .sectors import is_split_code
 from .vintages import absorbed_sectors, to_2024
 
+__all__ = [
+    "BY_NAME",
+    "GEOLEVELS",
+    "KIND",
+    "MISSING_CODES",
+    "NOT_ADDITIVE_TEXT",
+    "PLAIN",
+    "STATBEL_CARS",
+    "STATBEL_INCOME",
+    "ColumnTarget",
+    "LongTable",
+    "auto_mapping",
+    "catalogue_targets",
+    "looks_not_additive",
+    "parse_values",
+    "plain_code_column",
+    "plain_name_column",
+    "plan_figures",
+    "recognise",
+    "recognise_plain",
+    "remember_mapping",
+    "remembered_mapping",
+    "title_year",
+    "to_long",
+    "year_in_name",
+]
+
 KIND = "cijfers"
 
 MISSING_CODES = {

@@ -27,6 +27,20 @@ import pandas as pd
 from ..areas import level as level_info
 from ..store import Store
 
+__all__ = [
+    "COARSE_LEVELS",
+    "MIN_SHARE",
+    "NAME_LEVELS",
+    "REGION_NAMES",
+    "NameMatch",
+    "coarse_areas",
+    "level_from_header",
+    "match_coarser",
+    "match_names",
+    "normalise_name",
+    "store_areas_for_names",
+]
+
 #: Levels whose areas a name may be matched against, in order of preference on a tie.
 NAME_LEVELS: tuple[str, ...] = ("wijk", "deelgemeente", "gemeente", "statsec", "elz")
 

@@ -44,6 +44,17 @@ from .core import ImportPlan, Preview
 from .errors import ImportProblem
 from .files import SourceFile
 
+__all__ = [
+    "CHUNK_PIXELS",
+    "KIND",
+    "LAYERS",
+    "LAYER_LABELS",
+    "MAX_PIXELS",
+    "dataset_id_for",
+    "layer_from_name",
+    "plan_raster",
+]
+
 KIND = "hectareraster"
 LAYERS: tuple[str, ...] = ("inwoners", "walkability", "voorzieningenniveau")
 LAYER_LABELS = {

@@ -29,6 +29,16 @@ from ..store import Store
 from .core import ImportPlan, Preview, check_vintage, known_codes
 from .errors import ImportProblem
 
+__all__ = [
+    "KIND",
+    "VINTAGES",
+    "check_polygons",
+    "detect_vintage",
+    "is_split_code",
+    "plan_sector_geometry",
+    "to_lambert",
+]
+
 KIND = "statsec-geometrie"
 VINTAGES = ("2024", "2025")
 

@@ -37,6 +37,19 @@ from . import files, sectors
 from .core import ImportPlan, Preview
 from .errors import ImportProblem
 
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_LABELS",
+    "KIND",
+    "LAYER",
+    "categories_in_name",
+    "category_column",
+    "category_of",
+    "dataset_id_for",
+    "plan_settlements",
+    "recognise",
+]
+
 KIND = "nederzetting"
 LAYER = "nederzetting"
 CATEGORIES: tuple[str, ...] = ("kern", "lint", "verspreid")

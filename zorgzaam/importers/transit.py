@@ -57,6 +57,20 @@ from .files.source import _size_nl
 from .core import ImportPlan, Preview
 from .errors import ImportProblem
 
+__all__ = [
+    "BELGIUM_LONLAT",
+    "GTFS_DATASET_ID",
+    "HALTES_DATASET_ID",
+    "KIND",
+    "MAX_PERIOD_DAYS",
+    "MAX_UNKNOWN_TRIP_SHARE",
+    "WINDOW_END_H",
+    "WINDOW_START_H",
+    "plan_gtfs",
+    "plan_haltes",
+    "recognise_haltes",
+]
+
 KIND = "haltes"
 GTFS_DATASET_ID = "haltes-gtfs"
 HALTES_DATASET_ID = "haltes-de-lijn"

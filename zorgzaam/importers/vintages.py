@@ -19,6 +19,8 @@ from ..store import Store
 from .core import ImportPlan, Preview
 from .errors import ImportProblem
 
+__all__ = ["KIND", "absorbed_sectors", "plan_crosswalk", "recognise_crosswalk", "to_2024"]
+
 KIND = "omzettingstabel"
 _COLUMN_2025 = re.compile(r"(CS0101)?2025|.*_?2025$|statsec(2025)?$", re.IGNORECASE)
 _COLUMN_2024 = re.compile(r"(CS0101)?2024|.*_?2024$|statsec2024$", re.IGNORECASE)

@@ -33,6 +33,8 @@ from ..formatting import format_date, format_number
 from ..store import Store
 from ..werkgroep import Assessment
 
+__all__ = ["ImageError", "bouwstenen_png", "poll_round_png"]
+
 SOURCE_LINE = "Bron: zelfevaluatie van de werkgroep op de 9 bouwstenen van het referentiekader zorgzame buurten"
 SCALE_LINE = (
     "Score: 1 = nog niet op ingezet · 2 = al eens over nagedacht · 3 = constructief aan het overleggen · "

@@ -34,6 +34,28 @@ from ..classify import METHODS, MISSING_COLOUR, Classification, classify
 from ..formatting import format_date, format_number
 from ..maps import CONTEXT_FILL, HIGHLIGHT_FILL, OUTLINE
 
+__all__ = [
+    "CONTEXT_COLOUR",
+    "HIGHLIGHT_COLOUR",
+    "MapLegendItem",
+    "Overlay",
+    "PointLayer",
+    "amenity_points",
+    "bivariate_legend_items",
+    "highlight_legend",
+    "indicator_classes",
+    "indicator_map_png",
+    "legend_items",
+    "mismatch_map_png",
+    "nice_length",
+    "period_phrase",
+    "profile_map_png",
+    "scale_label",
+    "sector_map_png",
+    "source_caption",
+    "wrap_to_width",
+]
+
 RGB = tuple[int, int, int]
 
 # Paper sizes in millimetres (portrait: width, height).

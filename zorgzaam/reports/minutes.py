@@ -17,6 +17,16 @@ from datetime import date
 
 import pandas as pd
 
+__all__ = [
+    "AGREEMENTS_MOVED",
+    "MinutesDocument",
+    "MinutesNote",
+    "MinutesStep",
+    "PollQuestionResult",
+    "build_minutes",
+    "poll_result",
+]
+
 # The agreements typed in an Afspraken step are printed once, in the document's own Afspraken section.
 AGREEMENTS_MOVED = "De afspraken van deze stap staan verderop onder Afspraken."
 ANONYMOUS_NOTE = (
