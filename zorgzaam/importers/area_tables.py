@@ -30,6 +30,19 @@ from .core import ImportPlan, Preview, check_vintage, known_codes, require_colum
 from .errors import ImportProblem
 from .sectors import check_polygons, detect_vintage, to_lambert
 
+__all__ = [
+    "KIND",
+    "SPLIT_PREFIX",
+    "plan_antwerp_zones",
+    "plan_area_polygons",
+    "plan_municipality_zones",
+    "plan_names",
+    "plan_sector_table",
+    "recognise_polygons",
+    "recognise_table",
+    "split_zone_code",
+]
+
 KIND = "gebiedsindeling"
 
 # (store level, column of the code, column of the name) per vintage of the PinC sector table.
