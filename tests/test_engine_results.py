@@ -133,3 +133,18 @@ def test_every_indicator_of_the_catalogue_is_in_the_table(demo_copy):
     before = set(store._query_df("SELECT DISTINCT indicator FROM indicator_results")["indicator"])
     assert "pct_80plus" in before
     assert len(before) == len(store.catalogue().indicators)
+
+
+def test_the_table_equals_the_engine_for_indicators_without_data(tmp_path, computed_only):
+    # Only population counts: most indicators have no data at all and are "ontbrekend" everywhere.
+    store = _small_store(tmp_path / "s.duckdb")
+    assert refresh_results(store) is True
+    codes = list(store.catalogue().indicators)
+    for level in ("statsec", "gemeente", "elz", "gewest"):
+        looked_up = compute(store, codes, level=level)
+        computed_only(True)
+        expected = compute(store, codes, level=level)
+        computed_only(False)
+        pd.testing.assert_frame_equal(looked_up, expected)
+        missing = looked_up[looked_up["indicator"] == "pct_tenants"]
+        assert (missing["status"] == "ontbrekend").all() and missing["value"].isna().all()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -54,11 +54,16 @@ class EngineError(ValueError):
 
 def _rank(statuses: pd.Series) -> pd.Series:
     """Status as a number (0 = worst), so "worst of" is a fast numeric min."""
-    return statuses.map(_STATUS_RANK).astype("int64")
+    codes = pd.Categorical(statuses, categories=_STATUS_ORDER).codes  # much faster than .map on strings
+    if (codes < 0).any():
+        raise EngineError(f"Onbekende status: {sorted(set(statuses[codes < 0]))}")
+    return pd.Series(codes.astype("int64"), index=statuses.index)
 
 
 def _unrank(ranks: pd.Series) -> pd.Series:
-    return ranks.map(dict(enumerate(_STATUS_ORDER)))
+    return pd.Series(np.asarray(_STATUS_ORDER, dtype=object)[ranks.to_numpy(dtype="int64")], index=ranks.index).astype(
+        "str"
+    )
 
 
 def needed_variables(indicators: Sequence[Indicator], catalogue: Catalogue = BUILTIN) -> list[str]:
@@ -299,14 +304,69 @@ def refresh_results(store: Store, *, force: bool = False) -> bool:
         catalogue = store.catalogue()
         indicators = list(catalogue.indicators.values())
         targets = store.areas()[["level", "code", "name"]]
-        frames = []
-        if not targets.empty and indicators:
-            for period in store.periods(None):
-                frame = _compute_latest(store, indicators, targets, period, catalogue)
-                frames.append(frame.assign(asked_period=period))
         columns = ["asked_period", *RESULT_COLUMNS]
+        frames = [] if targets.empty or not indicators else list(_latest_for_every_period(store, indicators, targets))
         result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-        return store.replace_results(version, result)
+        return store.replace_results(version, result[columns])
+
+
+def _latest_for_every_period(
+    store: Store, indicators: Sequence[Indicator], targets: pd.DataFrame
+) -> Iterator[pd.DataFrame]:
+    """``_compute_latest`` for every period in the store, with ``asked_period``: each period is computed once
+    (for the indicators with data in it), then every asked period takes, per area and indicator, the row of
+    the latest period up to it that has data, as ``_compute_latest`` does period by period."""
+    catalogue = store.catalogue()
+    periods = store.periods(None)
+    known = store.variable_periods(needed_variables(indicators, catalogue) + [i.code for i in indicators])
+    by_variable = known.groupby("variable")["period"].agg(set).to_dict() if not known.empty else {}
+    candidates = {
+        ind.code: {p for v in needed_variables([ind], catalogue) + [ind.code] for p in by_variable.get(v, ())}
+        for ind in indicators
+    }
+    exact = {}
+    for p in periods:
+        group = [i for i in indicators if p in candidates[i.code]]
+        if group:
+            exact[p] = _compute_period(store, group, targets, p, catalogue)
+    keys = ["area_level", "area_code", "indicator"]
+    for asked in periods:
+        tried = [exact[p] for p in periods if p <= asked and p in exact]
+        frames = []
+        if tried:
+            rows = pd.concat(tried, ignore_index=True)  # oldest period first
+            found = rows[rows["status"] != "ontbrekend"].drop_duplicates(keys, keep="last")
+            # Without data up to the asked period: the oldest period's row (the last one tried), as asked.
+            gap = rows.drop_duplicates(keys, keep="first")
+            gap = gap.merge(found[keys], on=keys, how="left", indicator=True)
+            gap = gap[gap.pop("_merge") == "left_only"].assign(period=asked)
+            frames += [found, gap]
+        without = [i for i in indicators if not any(p <= asked for p in candidates[i.code])]
+        if without:  # no data up to this period at all: every area "ontbrekend", nothing to compute
+            frames.append(_without_data(without, targets, asked))
+        yield pd.concat(frames, ignore_index=True)[RESULT_COLUMNS].assign(asked_period=asked)
+
+
+def _without_data(indicators: Sequence[Indicator], targets: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The rows ``_compute_period`` gives for indicators without any observation: "ontbrekend" everywhere."""
+    n = len(targets)
+    frame = pd.DataFrame(
+        {
+            "area_code": np.tile(targets["code"].to_numpy(dtype=object), len(indicators)),
+            "area_level": np.tile(targets["level"].to_numpy(dtype=object), len(indicators)),
+            "area_name": np.tile(targets["name"].to_numpy(dtype=object), len(indicators)),
+            "indicator": np.repeat([i.code for i in indicators], n).astype(object),
+            "period": period,
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "value": np.nan,
+            "status": "ontbrekend",
+            "approx": np.nan,
+            "coverage": np.nan,
+            "coverage_of": "",
+        }
+    )
+    return frame[RESULT_COLUMNS]
 
 
 def _stored_results(
@@ -485,8 +545,10 @@ def _partial_values(
     """
     result = result.assign(approx=np.nan, coverage=np.nan, coverage_of="")
     # Only areas whose every sector was loaded to be summed (not a stored value, nor a parent of a target).
+    summed_index = pd.MultiIndex.from_tuples(sorted(summed), names=["area_level", "area_code"])
+    keys = pd.MultiIndex.from_arrays([result["area_level"], result["area_code"]])
     todo = result["status"].isin(["onvolledig", "ontbrekend"]) & pd.Series(
-        [k in summed for k in zip(result["area_level"], result["area_code"])], index=result.index
+        keys.isin(summed_index) if summed else False, index=result.index
     )
     if not todo.any() or members.empty or "statsec" not in members:
         return result
@@ -521,7 +583,8 @@ def _partial_values(
         if lvl not in members:
             continue
         ind = by_code[ind_code]
-        if any(c not in column for c in ind.base_counts):
+        # A value only given per area (a score without weight) has no counts to sum: nothing to approximate.
+        if not ind.base_counts or any(c not in column for c in ind.base_counts):
             continue
         if lvl not in links:
             link = members[["statsec", lvl]].dropna()

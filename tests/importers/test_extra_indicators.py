@@ -290,6 +290,10 @@ def test_a_score_without_a_weight_is_shown_per_sector_only(store, realdata):
     from zorgzaam.formatting import format_number
 
     assert format_number(got["value"].iloc[0]) == "-"
+    # Asked together with indicators that are summed from sectors: still no "≈ 0" for the municipality.
+    together = compute(store, [ind.code, "pct_80plus"], areas=[("gemeente", LINKEBEEK)], period="2024")
+    score_row = together[together["indicator"] == ind.code].iloc[0]
+    assert score_row["status"] == "ontbrekend" and pd.isna(score_row["approx"]) and pd.isna(score_row["coverage"])
     sectors = compute(store, [ind.code], level="statsec", within=("gemeente", LINKEBEEK), period="2024")
     expected = pd.to_numeric(linkebeek.set_index("sectorId")["final"])
     assert sectors.set_index("area_code")["value"].to_dict() == expected.to_dict()

@@ -63,7 +63,10 @@ def test_areas_are_written_first_and_the_figures_planned_again_against_them(stor
     stored = store.observations(["pop_total"], ["2025"]).set_index("area_code")
     assert stored.loc["23003A001", "value"] == 1212 and stored.loc["23027A000", "status"] == "verborgen"
     assert sorted(store.sectors_within("gemeente", ["23003"])) == ["23003A001", "23003A012"]
-    assert [label for _, label in steps][0] == "sectoren.csv" and steps[-1] == (1.0, "cijfers.csv")
+    assert [label for _, label in steps][0] == "sectoren.csv" and steps[-2] == (1.0, "cijfers.csv")
+    # Last: the figures of every area, computed once, so no page computes them (the results table).
+    assert steps[-1] == (1.0, "Alle gebieden") and store.results_fresh()
+    assert store.result_periods() == ["2025"]
     assert all(a <= b for (a, _), (b, _) in zip(steps, steps[1:]))  # the bar only moves forward
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..areas import LEVEL_BY_CODE, LEVEL_CODES
+from ..engine import refresh_results
 from ..formatting import format_number
 from ..store import Store, StoreError
 from . import APPLY_ORDER, amenities, figures, plan_dataset
@@ -187,6 +188,10 @@ def import_datasets(
         if planned_again and not any(p.writes_something for p in plans):
             report(Outcome(item.label, False, f"{item.label}: niets bewaard; er bleef niets over om te importeren."))
             done += len(item.writable) or 1
+    if written:  # the figures of every area, ready before a page asks (engine.refresh_results)
+        if progress is not None:
+            progress(1.0, "Alle gebieden", "de cijfers van elke indicator en periode berekenen")
+        refresh_results(store)
     return outcomes
 
 
