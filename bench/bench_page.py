@@ -453,6 +453,8 @@ def worker_main(spec: dict) -> int:
     os.chdir(REPO)
     if spec.get("db"):
         os.environ["ZORGZAAM_DB"] = spec["db"]  # before any AppTest: the app caches one Store per path
+    if spec.get("without_results"):
+        os.environ["ZORGZAAM_RESULTS"] = "0"  # before zorgzaam is imported: compute instead of reading the table
     install_timed_runner()
     # Setting AppTest.session_state from the main thread logs "missing ScriptRunContext": harmless here.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
@@ -516,7 +518,21 @@ def build_flanders(path: Path) -> dict:
         text=True,
     )
     seed = json.loads(proc.stdout)["seed"]
-    return {"build_seconds": round(time.perf_counter() - t, 2), "seed": seed}
+    build = round(time.perf_counter() - t, 2)
+    log("computing its results table (engine.refresh_results, as an import does)")
+    t = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from zorgzaam.engine import refresh_results; from zorgzaam.store import Store; "
+            "assert refresh_results(Store.open(sys.argv[1]))",
+            str(path),
+        ],
+        cwd=REPO,
+        check=True,
+    )
+    return {"build_seconds": build, "results_seconds": round(time.perf_counter() - t, 2), "seed": seed}
 
 
 def pick_areas(path: Path, target: int | None) -> dict:
@@ -586,6 +602,26 @@ def ratios(results: dict) -> dict:
     return out
 
 
+def table_ratios(results: dict) -> dict:
+    """Per view and rerun type: median script time reading the results table / computing every figure."""
+    out = {}
+    for label, res in results.items():
+        computed = results.get(f"{label} (berekend)")
+        if computed is None:
+            continue
+        r = {}
+        for name, sc in res["scenarios"].items():
+            other = computed["scenarios"].get(name, {}).get("script", {})
+            if sc["script"].get("n") and other.get("n") and other["median"]:
+                r[name] = {
+                    "table_ms": round(sc["script"]["median"] * 1000, 1),
+                    "computed_ms": round(other["median"] * 1000, 1),
+                    "ratio": round(sc["script"]["median"] / other["median"], 2),
+                }
+        out[label] = r
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7, help="runs per rerun type (default 7)")
@@ -597,6 +633,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--stores", default="demo,flanders", help="comma-separated: demo, flanders (default both)")
     ap.add_argument("--no-profile", action="store_true", help="skip profiling the slowest rerun type")
+    ap.add_argument(
+        "--compare-results",
+        action="store_true",
+        help="also run every view with ZORGZAAM_RESULTS=0 (every figure computed, the work done before the "
+        "results table) and report the ratio table/computed per rerun type",
+    )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -652,6 +694,12 @@ def drive(args, stores: list[str], dbdir: Path, tmpdir: Path) -> int:
                     "start_page": bereik == "gemeente",
                 }
             )
+    if args.compare_results:
+        specs += [
+            dict(spec, label=f"{spec['label']} (berekend)", without_results=True)
+            for spec in list(specs)
+            if spec["kind"] == "page"
+        ]
     script = tmpdir / "empty_app.py"
     script.write_text(EMPTY_APP, encoding="utf-8")
     specs.append({"kind": "empty", "label": "empty", "script": str(script), "repeat": args.repeat})
@@ -711,6 +759,7 @@ def drive(args, stores: list[str], dbdir: Path, tmpdir: Path) -> int:
         "stores": store_info,
         "results": results,
         "ratio_to_empty_app": ratios(results) if "empty" in results else {},
+        "ratio_table_to_computed": table_ratios(results),
         "findings": findings,
         "profiles": profiles,
         "checks_passed": not any(res["failed"] for res in results.values()),

@@ -28,6 +28,20 @@ from .areas import LEVEL_CODES, finer_levels, level as level_info
 from .catalogue import BUILTIN, Catalogue, Indicator
 from .store import Store
 
+__all__ = [
+    "MIN_PARTIAL_COVERAGE",
+    "RESULT_COLUMNS",
+    "USE_RESULTS",
+    "EngineError",
+    "available_periods",
+    "compute",
+    "derive_counts",
+    "latest_period",
+    "needed_variables",
+    "refresh_results",
+    "resolve_targets",
+]
+
 RESULT_COLUMNS = [
     "area_code",
     "area_level",
