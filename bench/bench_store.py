@@ -307,6 +307,11 @@ def make_counts(rng: np.random.Generator, profile: dict[str, np.ndarray], pop: n
     v["social_rental_dwellings"] = b(hh, p(0.06, "deprivation"))
     v["pop_non_belgian_birth_nat"] = b(pop, p(0.12, "urban"))
     v["pop_non_belgian_origin"] = np.minimum(pop, v["pop_non_belgian_birth_nat"] + b(pop, p(0.13, "urban")))
+    v["hh_statbel"] = hh
+    v["cars"] = b(hh * 2, p(0.55, "urban"))
+    v["tax_returns"] = b(v["pop_age_18_64"] + v["pop_age_65plus"], 0.8)
+    # Euro, ~20.000-45.000 per return: a sum, so it is summed like any count.
+    v["net_taxable_income"] = v["tax_returns"] * np.round(rng.normal(31000, 4000, len(pop)).clip(18000, 60000))
     missing = set(STORED_COUNTS) ^ set(v)
     assert not missing, f"generator and catalogue disagree on {sorted(missing)}"
     return np.column_stack([v[c] for c in STORED_COUNTS]).astype(np.int64)
