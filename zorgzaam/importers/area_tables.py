@@ -127,6 +127,11 @@ def plan_sector_table(frame: pd.DataFrame, vintage: str, file_names: list[str], 
     require_columns(frame, [c for c, _ in spec.values()], "deze gebiedstabel")
     check_vintage(store, vintage)
     table = frame.map(_clean)
+    # The codes say which sector lies where; a missing name column only costs the names: those areas are
+    # named by their code (the store keeps a name it already knows, see Store._merge_areas).
+    nameless = {level: name for level, (_code, name) in spec.items() if name and name not in table.columns}
+    for name_col in nameless.values():
+        table[name_col] = None
     sector_col = spec["statsec"][0]
     table[sector_col] = table[sector_col].map(lambda c: normalise_sector_code(c) if c else c)
     pseudo = table[sector_col].fillna("").str.endswith("ZZZZ")
@@ -199,6 +204,7 @@ def plan_sector_table(frame: pd.DataFrame, vintage: str, file_names: list[str], 
         notes += split_notes
     known = known_codes(store, "statsec")
     codes = list(table[sector_col])
+    warnings = [_nameless_warning(nameless, vintage)] if nameless else []
     return ImportPlan(
         dataset_id=f"{KIND}-statsec-{vintage}",
         title=f"Gebiedsindeling van de sectoren (indeling {vintage})",
@@ -215,10 +221,25 @@ def plan_sector_table(frame: pd.DataFrame, vintage: str, file_names: list[str], 
             matched=sum(c in known for c in codes) if known else None,
             unmatched=sorted(set(codes) - known) if known else [],
             notes=notes,
+            warnings=warnings,
         ),
         areas=areas,
         area_parents=area_parents,
         sector_vintage=vintage,
+    )
+
+
+def _nameless_warning(nameless: dict[str, str], vintage: str) -> str:
+    """Dutch: which name columns a sector table lacks, what the areas are called instead, where names come from."""
+    columns = list(nameless.values())
+    plurals = [LEVEL_BY_CODE[level].plural for level in nameless]
+    what = " en ".join([", ".join(plurals[:-1]), plurals[-1]] if len(plurals) > 1 else plurals)
+    verb = "ontbreekt de kolom" if len(columns) == 1 else "ontbreken de kolommen"
+    original = "statsec2024_als_basis.xlsx" if vintage == "2024" else "statsec_als_basis.xlsx"
+    return (
+        f"In deze gebiedstabel {verb} {', '.join(columns)}: de {what} krijgen hun code als naam (een naam die "
+        f"de databank al kent, blijft). Voor de namen: importeer het originele bestand {original} of de "
+        "namenlijsten van Provincies in Cijfers."
     )
 
 
@@ -276,7 +297,7 @@ def _with_split(
         names,
         municipality_names,
         dict(zip(left[sector_col], left[spec["statsec"][1]].fillna(left[sector_col]))),
-        {c: n for c, n in zip(table[spec["elz"][0]], table[spec["elz"][1]]) if c in old_zone},
+        {c: n or c for c, n in zip(table[spec["elz"][0]], table[spec["elz"][1]]) if c in old_zone},
     )
     return (
         pd.concat([areas, zone_rows], ignore_index=True),
@@ -328,8 +349,8 @@ def plan_municipality_zones(frame: pd.DataFrame, file_names: list[str], store: S
     dupes = table[table["gemeente"].duplicated(keep=False)]["gemeente"]
     if len(dupes):
         raise ImportProblem(f"Deze gemeenten staan meer dan één keer in de tabel: {', '.join(sorted(set(dupes)))}.")
-    name_gem = next((c for c in table.columns if c.lower() in ("name gemeente", "gemeente_naam")), None)
-    name_elz = next((c for c in table.columns if c.lower() in ("name elz", "elz_naam")), None)
+    name_gem = next((c for c in table.columns if str(c).lower() in ("name gemeente", "gemeente_naam")), None)
+    name_elz = next((c for c in table.columns if str(c).lower() in ("name elz", "elz_naam")), None)
     areas = pd.concat(
         [
             pd.DataFrame(
