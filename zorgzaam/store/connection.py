@@ -90,10 +90,18 @@ def close_all() -> None:
         writers, cons = list(_writers.values()), list(_databases.values())
         _writers.clear()
         _databases.clear()
+        _epoch[0] += 1
     for writer in writers:  # outside the lock: a queued write's caller may still open a cursor
         writer.close()
     for con in cons:
         con.close()
+
+
+# Per database file: the number of writes committed by this process. DuckDB lets one process write a file,
+# so a count that has not moved means the data have not changed (``Store.data_version`` is cached on it).
+_generations: dict[Path, int] = {}
+_generation_lock = threading.Lock()
+_epoch = [0]  # counts close_all calls
 
 
 class Connection:
@@ -117,7 +125,22 @@ class Connection:
             self._local.cursor = cached
         return cached[1]
 
+    def _written(self) -> tuple[int, int]:
+        """How many writes this process committed to this database since it was opened (a cache key for what
+        depends on the data; a file reopened after ``close_all`` may have been replaced: a new epoch)."""
+        return _epoch[0], _generations.get(self.path, 0)
+
+    def _bump(self) -> None:
+        with _generation_lock:
+            _generations[self.path] = _generations.get(self.path, 0) + 1
+
     def _write(self, work, batch: bool | Callable = False):
+        try:
+            return self._write_now(work, batch)
+        finally:  # also after a failed write: a rolled-back write changes nothing, a recount costs one query
+            self._bump()
+
+    def _write_now(self, work, batch: bool | Callable = False):
         """Run ``work(cursor)`` in its own transaction on the database's writer thread, after every write
         queued before it; returns its result once committed (its exception is raised here).
         ``batch=True``: may commit together with other such writes waiting at the same moment;
@@ -160,12 +183,15 @@ class Connection:
             yield writer.cursor
             return
         hold = contextlib.nullcontext() if writer.held_here() else writer.hold()
-        with hold, self._own_transaction() as cur:
-            self._local.in_transaction = True
-            try:
-                yield cur
-            finally:
-                self._local.in_transaction = False
+        try:
+            with hold, self._own_transaction() as cur:
+                self._local.in_transaction = True
+                try:
+                    yield cur
+                finally:
+                    self._local.in_transaction = False
+        finally:
+            self._bump()
 
     @contextlib.contextmanager
     def _own_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

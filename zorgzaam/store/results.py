@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+# Per database file: (writes counted when read, data version).
+_versions: dict = {}
+
 RESULT_TABLE_COLUMNS = [
     "asked_period",
     "indicator",
@@ -25,8 +28,15 @@ class Results:
     """Figures computed once per data version (by ``engine.refresh_results``), read by every surface."""
 
     def data_version(self) -> str:
-        """Changes with every write of data or of the catalogue (not with polls, notes or meetings)."""
-        return self.data_version_on(self._cursor())
+        """Changes with every write of data or of the catalogue (not with polls, notes or meetings).
+        Read again only after this process wrote to the database (pages ask it for every cached figure)."""
+        written = self._written()
+        cached = _versions.get(self.path)
+        if cached is not None and cached[0] == written:
+            return cached[1]
+        version = self.data_version_on(self._cursor())
+        _versions[self.path] = (written, version)
+        return version
 
     def results_version(self) -> str | None:
         """The data version the results table was computed for (None: never computed)."""

@@ -321,6 +321,12 @@ def _signal_analysis(_store: Store, version: str, choice: AnalysisChoice) -> Zon
     return analyse(_store, choice)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _question_texts(_store: Store, version: str, choice: AnalysisChoice, codes: tuple[str, ...]) -> dict[str, str]:
+    """The standouts filled in beside each summary question (the same analysis as the signals tab, cached)."""
+    return _signal_analysis(_store, version, choice).question_texts(list(codes))
+
+
 def render_signals(
     analysis: ZoneAnalysis, view_frame: pd.DataFrame, small_codes: set[str], choice: WieChoice, source: str
 ) -> pd.DataFrame:
@@ -428,10 +434,11 @@ def render_summary_questions(store: Store, choice: WieChoice, analysis: ZoneAnal
         "De sectoren die opvallen zijn automatisch ingevuld volgens de signaalregel; jullie notities worden "
         "meteen bewaard en komen later in het verslag."
     )
+    texts = _question_texts(store, data_version(store), choice.analysis_choice(analysis.rule), tuple(view_codes))
     for question in QUESTIONS:
         with st.container(border=True):
             st.markdown(f"**{question.number} {question.text}**")
-            st.markdown(analysis.question_text(question, view_codes))
+            st.markdown(texts[question.key])
             note_area(
                 store,
                 view,
