@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from zorgzaam import meetings
+from zorgzaam.ui.text import plain
 from zorgzaam.meetings import MeetingError
 from zorgzaam.ui import meeting_steps as steps
 from zorgzaam.ui.frame import page_guard
@@ -30,7 +31,7 @@ with page_guard():
     try:
         meeting = meetings.authorise(store, meeting.meeting_id, token)
     except MeetingError as exc:
-        st.title(meeting.title)
+        st.title(plain(meeting.title))
         if meeting.token_hash is None:  # finished without its link: nobody leads it any more
             st.error(str(exc))
             st.page_link("pages/bijeenkomsten.py", label="Naar Bijeenkomsten", icon=":material/event:")

@@ -469,3 +469,24 @@ def test_a_meeting_whose_link_is_lost_is_deleted_after_the_confirmation(app, dem
         polls.facilitator_session(store, meeting.poll_session_id, token)
     assert "Bijeenkomst 'Weg ermee' verwijderd." in [s.value for s in app.success]
     assert "Nog geen bijeenkomsten" in _captions(app)
+
+
+def test_a_title_with_markdown_or_html_is_shown_as_text(app, demo_db):
+    team = "Werkgroep opmaak"
+    store = Store.open(demo_db)
+    title = "Overleg [klik hier](https://example.org) <b>vet</b> **sterk**"
+    meetings.plan(
+        store,
+        team=team,
+        title=title,
+        meeting_date=TODAY + timedelta(days=3),
+        agenda=TEMPLATES["toetsen"].agenda(),
+        template="toetsen",
+        municipality=TOWN_CODE,
+    )
+    open_app_page(app, PAGE, team=team)
+    shown = _markdown(app)
+    # Every punctuation mark of the werkgroep's text is a character reference: no link, no bold, no tag.
+    assert "Overleg &#91;klik hier&#93;&#40;https&#58;&#47;&#47;example&#46;org&#41;" in shown
+    assert "&#60;b&#62;vet&#60;&#47;b&#62; &#42;&#42;sterk&#42;&#42;" in shown
+    assert "[klik hier](" not in shown and "<b>vet" not in shown

@@ -183,11 +183,15 @@ def test_balance_and_map_count_actions_per_bouwsteen_and_sector(app, demo_db):
     light = next(w.value for w in app.warning if w.value.startswith("Licht uitgevallen"))
     assert "Publieke ruimte" in light and "Inclusie" in light and "Toeleiding" not in light
 
-    deck = json.loads(next(el.proto.json for el in app.get("deck_gl_json_chart") if "actie_sectoren" in el.proto.json))
+    chart = next(el.proto for el in app.get("deck_gl_json_chart") if "actie_sectoren" in el.proto.json)
+    deck = json.loads(chart.json)
     layer = next(layer for layer in deck["layers"] if layer["id"] == "actie_sectoren")
-    tips = [row["tip"] for row in layer["data"]]
-    assert any(sectors[0] in t and "2 actie(s)" in t for t in tips)
-    assert sum("geen actie" in t for t in tips) >= len(sectors) - 2
+    assert json.loads(chart.tooltip)["html"] == "<b>{naam}</b><br/>{regel}<br/>{acties}"
+    tips = {row["regel"]: row["acties"] for row in layer["data"]}
+    assert tips[f"sector {sectors[0]}"] == "2 actie(s): Burenbabbels; Signaalkaart"
+    assert sum(t == "geen actie" for t in tips.values()) >= len(sectors) - 2
+    # Plain text in the fields (Streamlit escapes a field's value): no markup, nothing escaped twice.
+    assert not any("<" in str(row["naam"]) or "&" in str(row["acties"]) for row in layer["data"])
     assert any(f"{len(sectors) - 2} van de {len(sectors)} sectoren" in m.value for m in app.markdown)
 
 

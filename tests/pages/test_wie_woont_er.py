@@ -281,3 +281,34 @@ def test_signals_tab_says_no_data_not_zero_when_the_indicators_are_absent(tmp_pa
         assert "Geen sectoren vallen op volgens de huidige regel." in questions
         assert not any(i.value.startswith("Geen gegevens") for i in at.info)
     close_all()
+
+
+def test_an_own_indicators_label_is_text_in_the_map_tooltip(demo_db, tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from zorgzaam.catalogue import extra_indicator
+    from zorgzaam.store import close_all
+
+    close_all()
+    path = tmp_path / "own.duckdb"
+    shutil.copy(demo_db, path)
+    store = Store.open(path)
+    base, ind = extra_indicator("<img src=x onerror=alert(1)> tellers", "aansluitingen")
+    store.save_user_indicator(base, ind)
+    sectors = store.sectors_within("gemeente", [TOWN_CODE])
+    obs = pd.DataFrame(
+        {"area_level": "statsec", "area_code": sectors, "variable": base.code, "period": "2025", "value": 3.0}
+    ).assign(status="ok")
+    store.replace_dataset("eigen", title="Eigen", source="eigen bestand", observations=obs)
+    monkeypatch.setenv("ZORGZAAM_DB", str(path))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    at.query_params["elz"] = DEMO_ELZ_CODE
+    at.query_params["gemeente"] = TOWN_CODE
+    at.session_state["indicator"] = ind.code
+    open_page(at)
+    chart = next(el.proto for el in at.get("deck_gl_json_chart") if "sectoren" in el.proto.json)
+    html = json.loads(chart.tooltip)["html"]
+    assert "&lt;img src=x onerror=alert(1)&gt; tellers: <b>{waarde}</b>" in html
+    assert "<img" not in html
+    close_all()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 
 import pydeck as pdk
 import streamlit as st
@@ -17,6 +16,7 @@ from ..store import MAX_NOTE_CHARS, Store, StoreError
 from ..werkgroep import Assessment, StoredAction
 from .spatial_data import ViewLayers
 from .state import AreaChoice
+from .text import plain
 
 # --------------------------------------------------------------------------- scores
 
@@ -273,7 +273,7 @@ def action_form(store: Store, team: str, layers: ViewLayers, initial: StoredActi
     except (StoreError, werkgroep.WerkgroepError) as exc:
         st.error(str(exc))
         return
-    st.toast(f"Actie '{action.title}' bewaard", icon=":material/check:")
+    st.toast(f"Actie '{plain(action.title)}' bewaard", icon=":material/check:")
     st.rerun()
 
 
@@ -293,11 +293,11 @@ def render_action_list(store: Store, team: str, stored: list[StoredAction], laye
         st.caption("Klik een rij aan om die actie aan te passen of te verwijderen.")
         return
     item = stored[rows[0]]
-    st.markdown(f"**Actie {item.action_id} aanpassen:** {item.action.title}")
+    st.markdown(f"**Actie {item.action_id} aanpassen:** {plain(item.action.title)}")
     action_form(store, team, layers, item)
     if st.button("Deze actie verwijderen", icon=":material/delete:", key=f"delete_action_{item.action_id}"):
         werkgroep.delete_action(store, team, item.action_id)
-        st.toast(f"Actie '{item.action.title}' verwijderd", icon=":material/check:")
+        st.toast(f"Actie '{plain(item.action.title)}' verwijderd", icon=":material/check:")
         st.rerun()
 
 
@@ -331,6 +331,9 @@ def _hex_rgb(hex_colour: str) -> list[int]:
     return [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)] + [255]
 
 
+ACTION_TOOLTIP = "<b>{naam}</b><br/>{regel}<br/>{acties}"
+
+
 def render_action_map(store: Store, choice: AreaChoice, stored: list[StoredAction], layers: ViewLayers) -> None:
     """Sectors shaded by how many actions happen there, with the placed actions as dots."""
     per_sector = werkgroep.actions_per_sector(stored, layers.sectors_lambert).set_index("code")
@@ -340,17 +343,19 @@ def render_action_map(store: Store, choice: AreaChoice, stored: list[StoredActio
         return
     frame["total"] = frame["code"].map(per_sector["total"]).fillna(0).astype(int)
     frame["fill"] = [_fill(t) for t in frame["total"]]
-    frame["tip"] = [
-        # Sector names come from a file, action titles from the werkgroep: text, never markup.
-        f"<b>{escape(str(n))}</b> ({escape(str(c))})<br/>"
-        + (f"{t} actie(s): {', '.join(escape(str(x)) for x in per_sector.loc[c, 'titles'])}" if t else "geen actie")
-        for n, c, t in zip(frame["name"], frame["code"], frame["total"])
+    # Plain text per field: Streamlit escapes a field's value in the tooltip (sector names come from a file,
+    # action titles from the werkgroep), so markup lives only in the template (ACTION_TOOLTIP).
+    frame["naam"] = frame["name"].astype(str)
+    frame["regel"] = "sector " + frame["code"].astype(str)
+    frame["acties"] = [
+        f"{t} actie(s): {per_sector.loc[c, 'titles']}" if t else "geen actie"  # titles: "; "-joined
+        for c, t in zip(frame["code"], frame["total"])
     ]
     layers_out = [
         pdk.Layer(
             "PolygonLayer",
             id="actie_sectoren",
-            data=polygon_rows(frame, ["tip", "fill"]),
+            data=polygon_rows(frame, ["naam", "regel", "acties", "fill"]),
             get_polygon="polygon",
             get_fill_color="fill",
             get_line_color=OUTLINE,
@@ -370,8 +375,9 @@ def render_action_map(store: Store, choice: AreaChoice, stored: list[StoredActio
                     {
                         "position": list(s.action.point),
                         "fill": _hex_rgb(STATUS_COLOURS[s.action.status]),
-                        "tip": f"<b>{escape(str(s.action.title))}</b><br/>{s.action.status} · "
-                        + ", ".join(bouwstenen.by_code(c).name for c in s.action.bouwstenen),
+                        "naam": str(s.action.title),
+                        "regel": s.action.status,
+                        "acties": ", ".join(bouwstenen.by_code(c).name for c in s.action.bouwstenen),
                     }
                     for s in points
                 ],
@@ -390,7 +396,7 @@ def render_action_map(store: Store, choice: AreaChoice, stored: list[StoredActio
         initial_view_state=fit_view(frame),
         map_provider=None,
         map_style=None,
-        tooltip={"html": "{tip}", "style": {"backgroundColor": "white", "color": "#111"}},
+        tooltip={"html": ACTION_TOOLTIP, "style": {"backgroundColor": "white", "color": "#111"}},
     )
     left, right = st.columns([3, 1])
     with left:

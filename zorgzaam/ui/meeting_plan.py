@@ -24,6 +24,7 @@ from . import take_home
 from .data import SOURCE_KEY, data_version, demo_store, own_store, source_choice
 from .poll_sections import paste_link_input
 from .state import AreaChoice
+from .text import plain
 
 PRESENTER_PAGE = "pages/bijeenkomst.py"
 # {meeting_id: facilitator token} of the meetings started (or opened) in this browser session;
@@ -329,7 +330,7 @@ def new_meeting_form(store: Store, team: str, choice: AreaChoice) -> None:
         )
         if meeting is not None:
             st.session_state[FLASH_KEY] = (
-                f"Bijeenkomst '{meeting.title}' gepland op {format_date(meeting.meeting_date)}."
+                f"Bijeenkomst '{plain(meeting.title)}' gepland op {format_date(meeting.meeting_date)}."
             )
             st.session_state[ROUND_KEY] = round_ + 1
             st.rerun()
@@ -457,10 +458,10 @@ def _planned_actions(store: Store, meeting: Meeting) -> None:
         _tokens()[started.meeting_id] = token
         _go_lead(started.meeting_id, token)
     with c2.popover("Verwijderen", icon=":material/delete:", width="stretch", key=f"delete_popover_{mid}"):
-        st.markdown(f"De bijeenkomst **{meeting.title}** en haar agenda verwijderen?")
+        st.markdown(f"De bijeenkomst **{plain(meeting.title)}** en haar agenda verwijderen?")
         if st.button("Ja, verwijderen", key=f"delete_{mid}", icon=":material/delete_forever:"):
             meetings.delete(store, mid)
-            st.session_state[FLASH_KEY] = f"Bijeenkomst '{meeting.title}' verwijderd."
+            st.session_state[FLASH_KEY] = f"Bijeenkomst '{plain(meeting.title)}' verwijderd."
             st.rerun()
     with st.expander("Agenda aanpassen", icon=":material/edit_calendar:"):
         prefix = f"edit_{mid}"
@@ -485,14 +486,14 @@ def _planned_actions(store: Store, meeting: Meeting) -> None:
                 meeting_id=mid,
             )
             if changed is not None:
-                st.session_state[FLASH_KEY] = f"Bijeenkomst '{changed.title}' aangepast."
+                st.session_state[FLASH_KEY] = f"Bijeenkomst '{plain(changed.title)}' aangepast."
                 st.rerun()
 
 
 def _running_actions(store: Store, meeting: Meeting) -> None:
     step = meeting.current_step
     if step is not None and 0 <= step < len(meeting.agenda):
-        st.caption(f"Nu op het scherm: stap {step + 1} van {len(meeting.agenda)}, {meeting.agenda[step].title}.")
+        st.caption(f"Nu op het scherm: stap {step + 1} van {len(meeting.agenda)}, {plain(meeting.agenda[step].title)}.")
     token = _tokens().get(meeting.meeting_id)
     if token:
         if st.button("Verder leiden", type="primary", icon=":material/slideshow:", key=f"lead_{meeting.meeting_id}"):
@@ -511,7 +512,7 @@ def _lost(store: Store, meeting_id: str, action: str) -> None:
     try:
         if action == "finish":
             finished, saved = meetings.finish_lost(store, meeting_id, confirmed=True)
-            text = f"Bijeenkomst '{finished.title}' afgesloten. Het verslag staat hieronder klaar."
+            text = f"Bijeenkomst '{plain(finished.title)}' afgesloten. Het verslag staat hieronder klaar."
             if saved is not None:
                 text += (
                     f" De groepsscores van {saved.scored} bouwstenen zijn bewaard als zelfevaluatie van "
@@ -533,7 +534,7 @@ def _lost_link_actions(store: Store, meeting: Meeting) -> None:
     with c1.popover(
         "Link kwijt: afsluiten …", icon=":material/flag:", width="stretch", key=f"finish_lost_popover_{mid}"
     ):
-        st.markdown(f"**{meeting.title}** afsluiten zonder begeleiderslink?")
+        st.markdown(f"**{plain(meeting.title)}** afsluiten zonder begeleiderslink?")
         st.markdown(meetings.finish_lost_consequences(store, meeting))
         st.button(
             "Ja, afsluiten",
@@ -546,7 +547,7 @@ def _lost_link_actions(store: Store, meeting: Meeting) -> None:
     with c2.popover(
         "Link kwijt: verwijderen …", icon=":material/delete:", width="stretch", key=f"delete_lost_popover_{mid}"
     ):
-        st.markdown(f"**{meeting.title}** verwijderen zonder begeleiderslink?")
+        st.markdown(f"**{plain(meeting.title)}** verwijderen zonder begeleiderslink?")
         st.markdown(meetings.delete_consequences(meeting))
         st.button(
             "Ja, verwijderen",
@@ -577,7 +578,7 @@ def meeting_list(store: Store, team: str, listed: list[Meeting]) -> None:
     for meeting in listed:
         with st.container(border=True, key=f"meeting_{meeting.meeting_id}"):
             st.markdown(
-                f"**{meeting.title}** · {format_date(meeting.meeting_date)} "
+                f"**{plain(meeting.title)}** · {format_date(meeting.meeting_date)} "
                 f"{STATE_BADGES.get(meeting.state, meeting.state)}"
             )
             st.caption(_summary_line(meeting))

@@ -24,7 +24,8 @@ from ..store import Store
 from .data import data_version, stores
 from .frame import page_guard
 from .meeting_plan import TOKENS_KEY
-from .poll_sections import base_url, participant_link, plain, qr_png, render_results, unreachable_warning
+from .poll_sections import base_url, participant_link, qr_png, render_results, unreachable_warning
+from .text import plain
 
 PRESENTER_PATH = "bijeenkomst"
 FLASH_KEY = "meeting_flash"
@@ -784,7 +785,7 @@ def finished_view(store: Store, meeting: Meeting, token: str) -> None:
     from .meeting_plan import minutes_documents
     from .take_home import offer
 
-    st.title(meeting.title)
+    st.title(plain(meeting.title))
     started = meetings.local_time(meeting.started_at)
     finished = meetings.local_time(meeting.finished_at)
     st.success(
@@ -826,7 +827,7 @@ def finished_view(store: Store, meeting: Meeting, token: str) -> None:
 
 
 def planned_view(store: Store, meeting: Meeting, source: str | None) -> None:
-    st.title(meeting.title)
+    st.title(plain(meeting.title))
     st.markdown(
         f"{format_date(meeting.meeting_date)} · werkgroep {meeting.team} · {len(meeting.agenda)} stappen, "
         f"samen {meeting.planned_minutes} minuten"

@@ -15,7 +15,8 @@ from ..polls import PollError
 from ..store import Store
 from .frame import page_guard
 from ..charts import format_share, score_label
-from .poll_sections import answered_line, format_median, plain
+from .poll_sections import answered_line, format_median
+from .text import plain
 
 PARTICIPANT_PATH = "meedoen"
 PID_KEY = "poll_participant"
@@ -191,7 +192,7 @@ def meeting_view(store: Store, session: polls.PollSession) -> None:
     from .. import meetings
 
     pid, mine = participant_id(store, session.join_code)
-    st.header(session.title)
+    st.header(plain(session.title))
     watch(store, session.join_code, _seen(session))
     visible = session.visible_questions()
     meeting = meetings.for_poll(store, session.session_id)
@@ -220,7 +221,7 @@ def participant_view(store: Store, session: polls.PollSession) -> None:
         meeting_view(store, session)
         return
     pid, mine = participant_id(store, session.join_code)
-    st.header(session.title)
+    st.header(plain(session.title))
     if session.is_open:
         st.markdown(
             "Kies per vraag je antwoord; het wordt meteen bewaard. Je kunt het veranderen zolang de peiling open is."

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import string
 from collections.abc import Callable, Sequence
 from datetime import date
 from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
@@ -21,6 +20,7 @@ from ..formatting import format_date, format_number
 from ..polls import PollError
 from ..store import Store
 from .frame import page_guard
+from .text import plain
 
 PAGE_PATH = "peiling"
 PARTICIPANT_PATH = "meedoen"
@@ -39,12 +39,6 @@ PASTE_ERROR_KEY = "poll_paste_error"
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def plain(text) -> str:
-    """A participant's text for Markdown, shown literally: ASCII punctuation as character references
-    (no links, images, emphasis or Streamlit directives from a typed word)."""
-    return "".join(f"&#{ord(ch)};" if ch in string.punctuation else ch for ch in str(text))
 
 
 def format_median(value: float | None) -> str:
@@ -387,7 +381,7 @@ def big_screen(session: polls.PollSession) -> None:
     unreachable_warning()
     left, right = st.columns([3, 2], vertical_alignment="center")
     with left:
-        st.markdown(f"### {session.title}")
+        st.markdown(f"### {plain(session.title)}")
         st.markdown("Doe mee met je gsm: scan de QR-code, of surf naar")
         st.markdown(f"**[{link}]({link})**")
         st.markdown("en gebruik de code")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -131,7 +133,8 @@ def render_map(
     marks["mark"] = [MISSING_SYMBOL.get(st_, "-") if st_ != "ok" else "*" for st_ in status[(status != "ok") | small]]
     tooltip = (
         "<b>{name}</b> · sector {code}<br/>"
-        f"{ind.label}: <b>{{waarde}}</b> <i>{{status_tekst}}</i><br/>"
+        # The template is markup (Streamlit escapes only the fields): an own indicator's label is a file's text.
+        f"{escape(ind.label)}: <b>{{waarde}}</b> <i>{{status_tekst}}</i><br/>"
         "{teller}<br/>{zone}<br/>{inwoners} inwoners <i>{klein}</i>"
     )
     deck = choropleth_deck(
