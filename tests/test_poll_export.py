@@ -132,3 +132,20 @@ def test_export_needs_the_token(store, poll):
         poll_export.csv_bytes(store, session.session_id, "verkeerd")
     with pytest.raises(polls.PollError):
         poll_export.xlsx_bytes(store, session.join_code, "verkeerd")
+
+
+def test_a_word_typed_as_a_formula_is_text_in_csv_and_xlsx(store):
+    from openpyxl import load_workbook
+
+    session, token = polls.create_session(store, "=2+3", [{"kind": "word", "text": "Eén woord"}])
+    polls.answer(store, session.join_code, "p-a", 1, '=HYPERLINK("http://x";"klik")')
+    rows = list(
+        csv.reader(
+            io.StringIO(poll_export.csv_bytes(store, session.session_id, token).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert rows[1][0] == "'=2+3" and rows[1][7] == '\'=HYPERLINK("http://x";"klik")'
+    book = load_workbook(io.BytesIO(poll_export.xlsx_bytes(store, session.session_id, token)))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(c.value == '=HYPERLINK("http://x";"klik")' for c in cells)

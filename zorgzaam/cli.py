@@ -13,6 +13,7 @@ import pandas as pd
 from .areas import LEVEL_BY_CODE, LEVEL_CODES, UnknownLevel
 from .catalogue import BUILTIN, UnknownIndicator
 from .engine import RESULT_COLUMNS, EngineError, compute
+from .spreadsheet import csv_text
 from .store import Store, StoreError, close_all, default_path, demo_path
 
 __all__ = ["build_parser", "main"]
@@ -316,7 +317,7 @@ def cmd_meetings(args: argparse.Namespace) -> int:
     ]
     columns = ["meeting_id", "team", "title", "date", "state", "steps", "planned_minutes", "next_meeting"]
     if args.format == "csv":
-        pd.DataFrame(rows, columns=columns).to_csv(sys.stdout, index=False)
+        csv_text(pd.DataFrame(rows, columns=columns)).to_csv(sys.stdout, index=False)
     elif args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:
@@ -464,7 +465,7 @@ def write_result(result: pd.DataFrame, fmt: str, out) -> None:
         ]
         out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     else:
-        result.to_csv(out, index=False)
+        csv_text(result).to_csv(out, index=False)  # area names come from files
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from . import polls
+from .spreadsheet import csv_text, text_not_formulas
 from .store import Store
 
 __all__ = [
@@ -107,7 +108,7 @@ def session_frame(store: Store, key: str, token: str) -> pd.DataFrame:
 
 def csv_bytes(store: Store, key: str, token: str, with_names: bool = False) -> bytes:
     """The answers as CSV for Excel-nl: ';' separated, UTF-8 with BOM."""
-    frame = answers_frame(store, key, token, with_names=with_names)
+    frame = csv_text(answers_frame(store, key, token, with_names=with_names))
     text = frame.to_csv(sep=";", index=False, date_format=_TIME_FORMAT, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
@@ -124,6 +125,7 @@ def xlsx_bytes(store: Store, key: str, token: str, with_names: bool = False) -> 
         for name, frame in frames.items():
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
+            text_not_formulas(sheet)  # a typed answer "=…" stays the text it was
             sheet.freeze_panes = "A2"
             for cells in sheet.columns:
                 width = max(len(str(c.value)) if c.value is not None else 0 for c in cells)

@@ -355,3 +355,23 @@ def test_xlsx_says_no_data_where_the_signal_indicators_are_absent_and_no_signal_
     flat = _samenvatting(signal_store(tmp_path / "flat.duckdb", "flat"))
     for row in flat.values():
         assert row[n] == 0 and row[signals] == "Geen signaal volgens de regel"
+
+
+def test_a_name_that_looks_like_a_formula_is_text_in_the_workbook_and_the_csv(demo_db, tmp_path):
+    import csv
+
+    close_all()
+    path = tmp_path / "formula.duckdb"
+    shutil.copy(demo_db, path)
+    store = Store.open(path)
+    with store._transaction() as cur:  # a sector name as a hostile file could bring it
+        cur.execute("UPDATE areas SET name = '=1+1' WHERE level = 'statsec' AND code = ?", [WZC_SECTOR])
+    store.forget_results()
+    book = openpyxl.load_workbook(io.BytesIO(st.summary_xlsx(store, TOWN_CODE, period=PERIOD)))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [f"{c.parent.title}!{c.coordinate}" for c in cells if c.data_type == "f"]
+    assert any(c.value == "=1+1" for c in cells)
+    text = st.summary_csv(store, TOWN_CODE, period=PERIOD).decode("utf-8-sig")
+    cells = [v for row in csv.reader(io.StringIO(text), delimiter=";") for v in row]
+    assert "'=1+1" in cells and "=1+1" not in cells
+    close_all()

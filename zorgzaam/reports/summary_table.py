@@ -34,6 +34,7 @@ from .. import bouwstenen, polls, werkgroep
 from ..analysis import AnalysisChoice, ZoneAnalysis, analyse
 from ..catalogue import SIGNALS, USER_THEME, Catalogue, Indicator
 from ..demo_source import DEMO_SOURCE
+from ..spreadsheet import csv_text, text_not_formulas
 from ..engine import compute
 from ..formatting import STATUS_LABEL, format_date, format_figure, format_indicator, format_number
 from ..keyfigures import SMALL_SECTOR_THRESHOLD, START_KEY_FIGURES
@@ -649,6 +650,7 @@ def _write_sheet(
 
     frame.to_excel(writer, sheet_name=name, index=False)
     sheet = writer.sheets[name]
+    text_not_formulas(sheet)  # notes, names and labels from people and files: text, never a formula
     sheet.freeze_panes = "A2"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -817,7 +819,7 @@ def summary_csv(
             store, municipality, sector_codes, period, team, elz=elz, rule=rule, small_threshold=small_threshold
         )
     )
-    text = rows.to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n")
+    text = csv_text(rows).to_csv(sep=";", index=False, decimal=",", lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
