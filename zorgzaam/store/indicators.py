@@ -30,25 +30,7 @@ class Indicators:
         cur.execute("DELETE FROM indicators WHERE is_builtin")
         cur.executemany(
             "INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
-            [
-                [
-                    i.code,
-                    i.label,
-                    i.theme,
-                    i.definition,
-                    i.formula,
-                    list(i.numerator),
-                    list(i.denominator),
-                    i.multiplier,
-                    i.unit,
-                    i.denominator_kind,
-                    i.source,
-                    list(i.signals),
-                    i.direction,
-                    i.decimals,
-                ]
-                for i in catalogue.indicators.values()
-            ],
+            [_indicator_row(i) for i in catalogue.indicators.values()],
         )
 
     def save_user_indicator(self, base: BaseCount | Sequence[BaseCount], indicator: Indicator) -> None:
@@ -59,7 +41,6 @@ class Indicators:
         for b in bases:
             if not b.code.startswith(USER_PREFIX):
                 raise StoreError(f"Een eigen telling heeft een code die begint met '{USER_PREFIX}' (niet '{b.code}').")
-        i = indicator
 
         def work(cur):
             for b in bases:
@@ -70,22 +51,7 @@ class Indicators:
                 )
             cur.execute(
                 "INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
-                [
-                    i.code,
-                    i.label,
-                    i.theme,
-                    i.definition,
-                    i.formula,
-                    list(i.numerator),
-                    list(i.denominator),
-                    i.multiplier,
-                    i.unit,
-                    i.denominator_kind,
-                    i.source,
-                    list(i.signals),
-                    i.direction,
-                    i.decimals,
-                ],
+                _indicator_row(indicator),
             )
             self._bump_catalogue(cur)
 
@@ -162,3 +128,23 @@ class Indicators:
 
     def indicator_rows(self) -> pd.DataFrame:
         return self._query_df("SELECT * FROM indicators ORDER BY theme, code")
+
+
+def _indicator_row(i: Indicator) -> list:
+    """The columns of table ``indicators`` before ``is_builtin``, in order."""
+    return [
+        i.code,
+        i.label,
+        i.theme,
+        i.definition,
+        i.formula,
+        list(i.numerator),
+        list(i.denominator),
+        i.multiplier,
+        i.unit,
+        i.denominator_kind,
+        i.source,
+        list(i.signals),
+        i.direction,
+        i.decimals,
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-# Per database file: (writes counted when read, data version).
+# Per database file: (writes counted when read, data version) and (…, (results version, periods)).
 _versions: dict = {}
+_states: dict = {}
 
 RESULT_TABLE_COLUMNS = [
     "asked_period",
@@ -40,15 +41,28 @@ class Results:
 
     def results_version(self) -> str | None:
         """The data version the results table was computed for (None: never computed)."""
-        rows = self._cursor().execute("SELECT value FROM meta WHERE key = 'results_version'").fetchall()
-        return rows[0][0] if rows else None
+        return self._results_state()[0]
+
+    def _results_state(self) -> tuple[str | None, list[str]]:
+        """(results version, asked periods in the table), read again only after this process wrote."""
+        written = self._written()
+        cached = _states.get(self.path)
+        if cached is not None and cached[0] == written:
+            return cached[1]
+        cur = self._cursor()
+        rows = cur.execute("SELECT value FROM meta WHERE key = 'results_version'").fetchall()
+        periods = [
+            r[0] for r in cur.execute("SELECT DISTINCT asked_period FROM indicator_results ORDER BY 1").fetchall()
+        ]
+        state = (rows[0][0] if rows else None, periods)
+        _states[self.path] = (written, state)
+        return state
 
     def results_fresh(self) -> bool:
         return self.results_version() == self.data_version()
 
     def result_periods(self) -> list[str]:
-        rows = self._cursor().execute("SELECT DISTINCT asked_period FROM indicator_results ORDER BY 1").fetchall()
-        return [r[0] for r in rows]
+        return list(self._results_state()[1])
 
     def replace_results(self, version: str, frame: pd.DataFrame) -> bool:
         """Replace the results with ``frame`` (RESULT_TABLE_COLUMNS) computed for ``version``; returns False
