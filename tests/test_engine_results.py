@@ -148,3 +148,54 @@ def test_the_table_equals_the_engine_for_indicators_without_data(tmp_path, compu
         pd.testing.assert_frame_equal(looked_up, expected)
         missing = looked_up[looked_up["indicator"] == "pct_tenants"]
         assert (missing["status"] == "ontbrekend").all() and missing["value"].isna().all()
+
+
+def test_one_exact_period_read_from_the_table_equals_the_engine(demo_copy, computed_only, monkeypatch):
+    # A trend asks each period exactly: an area whose latest figure is older has no data in that period.
+    store = demo_copy
+    codes = list(store.catalogue().indicators)
+    for period in store.periods(None):
+        for level in ("statsec", "gemeente", "elz", "gewest"):
+            computed_only(True)
+            expected = compute(store, codes, level=level, period=period, exact_period=True)
+            computed_only(False)
+            got = compute(store, codes, level=level, period=period, exact_period=True)
+            pd.testing.assert_frame_equal(got, expected)
+    older = compute(store, codes, level="statsec", period=store.periods(None)[0], exact_period=True)
+    assert (older["status"] == "ontbrekend").any() and (older["status"] == "ok").any()
+
+    def no_computing(*args, **kwargs):
+        raise AssertionError("computed instead of read from the results table")
+
+    monkeypatch.setattr(engine, "_compute_period", no_computing)
+    compute(store, ["pct_80plus"], level="statsec", period=store.periods(None)[-1], exact_period=True)
+
+
+def test_a_profile_passing_the_stores_catalogue_reads_the_table(demo_copy, monkeypatch):
+    from zorgzaam.profiles import sector_profile
+
+    store = demo_copy
+    sector = store.areas("statsec")["code"].iloc[0]
+    expected, refs = sector_profile(store, sector)
+
+    def no_computing(*args, **kwargs):
+        raise AssertionError("computed instead of read from the results table")
+
+    monkeypatch.setattr(engine, "_compute_latest", no_computing)
+    got, got_refs = sector_profile(store, sector)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got_refs == refs
+
+
+def test_a_table_of_an_older_row_format_is_recomputed(tmp_path):
+    from zorgzaam.store.results import RESULTS_FORMAT
+
+    store = _small_store(tmp_path / "s.duckdb")
+    assert refresh_results(store) is True and store.results_fresh()
+    with store._transaction() as cur:  # as an older zorgzaam left it
+        cur.execute(
+            "UPDATE meta SET value = ? WHERE key = 'results_version'",
+            [f"{store.data_version()}#{RESULTS_FORMAT - 1}"],
+        )
+    assert not store.results_fresh()
+    assert refresh_results(store) is True and store.results_fresh()

@@ -280,7 +280,8 @@ def compute(
     ``catalogue`` defaults to the store's (``Store.catalogue()``: the built-in one with the
     werkgroep's own indicators). Returns one row per area and indicator with RESULT_COLUMNS.
     """
-    own_catalogue = catalogue is None
+    # The table holds the store's catalogue: a caller passing that same catalogue reads it too.
+    own_catalogue = catalogue is None or catalogue is store.catalogue()
     if catalogue is None:
         catalogue = store.catalogue()
     indicators = [catalogue.indicator(c) for c in indicator_codes]
@@ -289,6 +290,10 @@ def compute(
         period = latest_period(store, indicators, catalogue)
     period = str(period)
     if exact_period:
+        if own_catalogue and period in store.result_periods():
+            stored = _stored_results(store, indicators, targets, period)
+            if stored is not None:
+                return _only_this_period(stored, period)
         return _compute_period(store, indicators, targets, period, catalogue)
     if own_catalogue:
         stored = _stored_results(store, indicators, targets, period)
@@ -313,7 +318,7 @@ def refresh_results(store: Store, *, force: bool = False) -> bool:
         return False
     with _refresh_lock:  # two sessions after one import: one computes, the other finds it done
         version = store.data_version()
-        if not force and store.results_version() == version:
+        if not force and store.results_fresh():
             return False
         catalogue = store.catalogue()
         indicators = list(catalogue.indicators.values())
@@ -359,6 +364,19 @@ def _latest_for_every_period(
         if without:  # no data up to this period at all: every area "ontbrekend", nothing to compute
             frames.append(_without_data(without, targets, asked))
         yield pd.concat(frames, ignore_index=True)[RESULT_COLUMNS].assign(asked_period=asked)
+
+
+def _only_this_period(rows: pd.DataFrame, period: str) -> pd.DataFrame:
+    """``compute(exact_period=True)`` from the latest-up-to rows of the same period: a row from an older year
+    has no data in ``period`` ("ontbrekend", as ``_compute_period`` gives it)."""
+    older = (rows["period"] != period).to_numpy()
+    if older.any():
+        rows = rows.copy()
+        rows.loc[older, ["numerator", "denominator", "value", "approx", "coverage"]] = np.nan
+        rows.loc[older, "coverage_of"] = ""
+        rows.loc[older, "status"] = "ontbrekend"
+        rows.loc[older, "period"] = period
+    return rows
 
 
 def _without_data(indicators: Sequence[Indicator], targets: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -534,7 +552,17 @@ def _compute_period(
     result = pd.concat(rows, ignore_index=True)
     summed = {(lvl, code) for lvl, codes in need_sum.items() for code in codes}
     result = _partial_values(result, indicators, resolver, members, summed)
-    return result[RESULT_COLUMNS]
+    return _no_parts_without_data(result)[RESULT_COLUMNS]
+
+
+def _no_parts_without_data(result: pd.DataFrame) -> pd.DataFrame:
+    """A figure without data ("ontbrekend") has no numerator or denominator either: a count that is there
+    (the population beside a missing number of men) is no part of a figure that is not."""
+    missing = (result["status"] == "ontbrekend").to_numpy()
+    if missing.any():
+        result.loc[missing, ["numerator", "denominator", "value", "approx", "coverage"]] = np.nan
+        result.loc[missing, "coverage_of"] = ""
+    return result
 
 
 # A partial reference is shown only when its known part covers at least this share

@@ -6,12 +6,15 @@ distances are never computed on it.
 
 from __future__ import annotations
 
+import json
+import weakref
 from collections.abc import Sequence
 
 import geopandas as gpd
 import pandas as pd
 import pydeck as pdk
 import shapely
+from pydeck.bindings.json_tools import default_serialize
 
 from .store import Store
 
@@ -19,6 +22,7 @@ __all__ = [
     "CONTEXT_FILL",
     "HIGHLIGHT_FILL",
     "OUTLINE",
+    "ReadyDeck",
     "area_frame",
     "choropleth_deck",
     "fit_view",
@@ -97,6 +101,24 @@ def fit_view(frame: gpd.GeoDataFrame) -> pdk.ViewState:
     return view
 
 
+class ReadyDeck(pdk.Deck):
+    """A deck that makes its JSON (compact, as ``layers.CompactDeck``) once: kept in a cache, the same map is
+    sent again on every rerun without serialising its polygons again."""
+
+    def to_json(self) -> str:
+        made = _deck_json.get(self)
+        if made is None:
+            made = json.dumps(
+                self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False
+            )
+            _deck_json[self] = made
+        return made
+
+
+# Outside the deck: pydeck serialises a deck's own attributes.
+_deck_json: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def overview_deck(
     sectors: gpd.GeoDataFrame,
     highlight: pd.Series,
@@ -104,7 +126,7 @@ def overview_deck(
     label_column: str = "name",
     tooltip_html: str = "<b>{name}</b><br/>{code}",
     layer_id: str = "sectoren",
-) -> pdk.Deck:
+) -> ReadyDeck:
     """Sectors outlined, the highlighted ones filled, with text labels (e.g. municipalities)."""
     frame = sectors.copy()
     frame["fill"] = [HIGHLIGHT_FILL if h else CONTEXT_FILL for h in highlight.to_numpy()]
@@ -126,7 +148,7 @@ def overview_deck(
     ]
     if labels is not None and not labels.empty:
         layers.append(label_layer(labels, label_column))
-    return pdk.Deck(
+    return ReadyDeck(
         layers=layers,
         initial_view_state=fit_view(frame),
         map_provider=None,
@@ -203,7 +225,7 @@ def choropleth_deck(
         )
     if labels is not None and not labels.empty:
         layers.append(label_layer(labels))
-    return pdk.Deck(
+    return ReadyDeck(
         layers=layers,
         initial_view_state=fit_view(frame),
         map_provider=None,

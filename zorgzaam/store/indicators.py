@@ -84,9 +84,13 @@ class Indicators:
     def catalogue(self) -> Catalogue:
         """The built-in catalogue with the werkgroep's own base counts and indicators (theme
         "eigen indicatoren"); cached per store until a user indicator is written."""
-        version = self._scalar("SELECT value FROM meta WHERE key = 'catalogue_version'")
+        written = self._written()
         cached = getattr(self, "_catalogue_cache", None)
+        if cached is not None and cached[2] == written:  # nothing written since: no query at all
+            return cached[1]
+        version = self._scalar("SELECT value FROM meta WHERE key = 'catalogue_version'")
         if cached is not None and cached[0] == version:
+            self._catalogue_cache = (version, cached[1], written)
             return cached[1]
         catalogue = BUILTIN
         if version is not None and self.schema_version() >= 10:
@@ -123,7 +127,7 @@ class Indicators:
                     indicators={**BUILTIN.indicators, **{i.code: i for i in inds if i.code not in BUILTIN.indicators}},
                     computed_counts=BUILTIN.computed_counts,
                 )
-        self._catalogue_cache = (version, catalogue)
+        self._catalogue_cache = (version, catalogue, written)
         return catalogue
 
     def indicator_rows(self) -> pd.DataFrame:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+# Bumped whenever engine.compute's rows change for the same data (a file computed by an older zorgzaam then
+# recomputes its table instead of answering with the old rows). 2: "ontbrekend" rows carry no counts.
+RESULTS_FORMAT = 2
+
 # Per database file: (writes counted when read, data version) and (…, (results version, periods)).
 _versions: dict = {}
 _states: dict = {}
@@ -40,7 +44,7 @@ class Results:
         return version
 
     def results_version(self) -> str | None:
-        """The data version the results table was computed for (None: never computed)."""
+        """What the results table was computed for: the data version and the row format (None: never computed)."""
         return self._results_state()[0]
 
     def _results_state(self) -> tuple[str | None, list[str]]:
@@ -59,7 +63,7 @@ class Results:
         return state
 
     def results_fresh(self) -> bool:
-        return self.results_version() == self.data_version()
+        return self.results_version() == _key(self.data_version())
 
     def result_periods(self) -> list[str]:
         return list(self._results_state()[1])
@@ -82,7 +86,7 @@ class Results:
                 )
             finally:
                 cur.unregister("results_in")
-            cur.execute("INSERT OR REPLACE INTO meta VALUES ('results_version', ?)", [version])
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('results_version', ?)", [_key(version)])
             return True
 
         return self._write(work)
@@ -113,8 +117,13 @@ class Results:
                 " JOIN wanted_areas w ON w.area_level = r.area_level AND w.area_code = r.area_code"
                 " WHERE r.asked_period = ? AND list_contains(?::VARCHAR[], r.indicator)"
                 " AND (SELECT value FROM meta WHERE key = 'results_version') = ?",
-                [asked_period, list(indicators), version],
+                [asked_period, list(indicators), _key(version)],
             ).df()
         finally:
             cur.unregister("wanted_areas")
         return frame
+
+
+def _key(data_version: str) -> str:
+    """What meta 'results_version' holds: the data version and the format of the rows."""
+    return f"{data_version}#{RESULTS_FORMAT}"

@@ -16,7 +16,7 @@ from ..classify import METHODS, classify
 from ..comparisons import Reference
 from ..formatting import MISSING_SYMBOL, STATUS_LABEL, format_figure, format_indicator, format_number, period_caption
 from ..keyfigures import count_text, small_sector_flags
-from ..maps import choropleth_deck, legend_html
+from ..maps import ReadyDeck, choropleth_deck, legend_html
 from ..profiles import ranking
 from ..signals import MATRIX_NOTE, RULE_KINDS, SignalRule, no_data_note, signal_count_text, signal_matrix
 from ..store import MAX_NOTE_CHARS, Store, StoreError
@@ -97,8 +97,44 @@ def render_map(
 ) -> None:
     """The choropleth of the chosen indicator (the choice's classification, centred on ``zone_value`` for a
     deviation) with its legend; a click selects a sector."""
+    from .data import get_store
+
+    store = get_store()
+    deck, legend, messages = _map_parts(
+        store, data_version(store), choice, zone_value, source, frame, municipalities, sectors
+    )
+    for kind, text in messages:
+        (st.info if kind == "info" else st.warning)(text)
+    map_col, legend_col = st.columns([4, 1])
+    with map_col:
+        st.pydeck_chart(
+            deck, height=560, key=map_key(choice.selected), on_select="rerun", selection_mode="single-object"
+        )
+    with legend_col:
+        st.markdown(legend, unsafe_allow_html=True)
+    st.caption(
+        "Klik op een sector voor zijn profiel (of kies een rij in de rangschikking). "
+        "Kaart zonder achtergrond: werkt ook zonder internet."
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _map_parts(
+    _store: Store,
+    version: str,
+    choice: WieChoice,
+    zone_value: float | None,
+    source: str,
+    _frame: gpd.GeoDataFrame,
+    _municipalities: gpd.GeoDataFrame,
+    _sectors: pd.DataFrame,
+) -> tuple[ReadyDeck, str, list[tuple[str, str]]]:
+    """The map, its legend (HTML, every text escaped) and what to say about the classification, built once
+    per data version and choice (the frames follow from both). Shared between sessions: read only."""
+    frame, municipalities, sectors = _frame, _municipalities, _sectors
     ind, method, selected, period = choice.indicator, choice.method, choice.selected, choice.period
     small_threshold, zone_label = choice.small_threshold, choice.view.zone_label
+    messages: list[tuple[str, str]] = []
     part = sectors[sectors["indicator"] == ind.code].set_index("area_code")
     pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
     frame = frame.copy()
@@ -106,14 +142,18 @@ def render_map(
     status = codes.map(part["status"]).fillna("ontbrekend")
     values = codes.map(part["value"]).where(status == "ok").astype(float)
     if method == "afwijking_elz" and ind.is_count:
-        st.info(
-            "Een aantal vergelijk je niet met het totaal van de hele eerstelijnszone: de kaart toont daarom kwantielen."
+        messages.append(
+            (
+                "info",
+                "Een aantal vergelijk je niet met het totaal van de hele eerstelijnszone: de kaart toont daarom "
+                "kwantielen.",
+            )
         )
         method = "kwantielen"
     try:
         classes = classify(values, method=method, reference=zone_value, unit=ind.unit, decimals=ind.decimals)
     except ValueError as exc:
-        st.warning(f"{exc} De kaart toont daarom kwantielen.")
+        messages.append(("warning", f"{exc} De kaart toont daarom kwantielen."))
         classes = classify(values, method="kwantielen", unit=ind.unit, decimals=ind.decimals)
     fill = classes.colour_of(values)
     small = codes.map(small_sector_flags(sectors, small_threshold)).fillna(False).astype(bool)
@@ -145,31 +185,23 @@ def render_map(
         marks=marks[["mark", "geometry"]] if not marks.empty else None,
         tooltip_html=tooltip,
     )
-    map_col, legend_col = st.columns([4, 1])
-    with map_col:
-        st.pydeck_chart(deck, height=560, key=map_key(selected), on_select="rerun", selection_mode="single-object")
-    with legend_col:
-        entries = [(e.colour, f"{e.label} ({e.count})") for e in classes.entries]
-        notes = [
-            f"{period_caption(used, period).capitalize()} · bron: {source}",
-            f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren",
-        ]
-        if classes.method == "afwijking_elz" and zone_value is not None:
-            notes.insert(0, f"{zone_label}: {format_indicator(ind, zone_value)}")
-        if small.any():
-            notes.append(
-                f"* minder dan {format_number(small_threshold)} inwoners (of aantal verborgen): "
-                "voorzichtig interpreteren"
-            )
-        if (status != "ok").any():
-            notes.append("x verborgen door de bron (te klein), - geen gegevens; nooit 0")
-        if selected:
-            notes.append("Dikke zwarte rand: de gekozen sector")
-        st.markdown(legend_html(classes.title(ind.label), entries, notes), unsafe_allow_html=True)
-    st.caption(
-        "Klik op een sector voor zijn profiel (of kies een rij in de rangschikking). "
-        "Kaart zonder achtergrond: werkt ook zonder internet."
-    )
+    entries = [(e.colour, f"{e.label} ({e.count})") for e in classes.entries]
+    notes = [
+        f"{period_caption(used, period).capitalize()} · bron: {source}",
+        f"Indeling: {METHODS[classes.method]} · (n) = aantal sectoren",
+    ]
+    if classes.method == "afwijking_elz" and zone_value is not None:
+        notes.insert(0, f"{zone_label}: {format_indicator(ind, zone_value)}")
+    if small.any():
+        notes.append(
+            f"* minder dan {format_number(small_threshold)} inwoners (of aantal verborgen): voorzichtig interpreteren"
+        )
+    if (status != "ok").any():
+        notes.append("x verborgen door de bron (te klein), - geen gegevens; nooit 0")
+    if selected:
+        notes.append("Dikke zwarte rand: de gekozen sector")
+    deck.to_json()  # made once, here: every rerun that shows this map sends the same text
+    return deck, legend_html(classes.title(ind.label), entries, notes), messages
 
 
 # --- profile ------------------------------------------------------------------------------------
@@ -239,27 +271,15 @@ def render_ranking(
     """The sectors on screen ranked by the chosen indicator: bars with the references, and a table whose row
     selects a sector."""
     ind, selected, small_threshold, period = choice.indicator, choice.selected, choice.small_threshold, choice.period
-    pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
-    view = sectors[sectors["area_code"].isin(view_codes)]
     from .data import get_store
 
-    ranked = ranking(view, ind.code, small_threshold, pop, catalogue=get_store().catalogue())
-    ranked["small"] = ranked["area_code"].map(small_sector_flags(sectors, small_threshold)).fillna(False)
-    fig = charts.ranking_bars(ranked, ind, references, selected)
+    view = sectors[sectors["area_code"].isin(view_codes)]
+    ranked, fig, table = _ranking_parts(
+        get_store(), sectors, tuple(view_codes), ind, small_threshold, tuple(references), selected
+    )
     bars = int(ranked["value"].notna().sum())
     with st.container(height=560 if bars > 22 else "content"):
         st.plotly_chart(fig, key="ranking_chart", config={"displaylogo": False})
-    table = pd.DataFrame(
-        {
-            "Rang": ranked["rank"].astype("Int64"),
-            "Sector": ranked["area_name"],
-            "Code": ranked["area_code"],
-            ind.label: ranked["value_text"],
-            "Teller / noemer": ranked["count_text"],
-            "Inwoners": [format_number(p) if pd.notna(p) else "-" for p in ranked["population"]],
-            "": ["⚠" if s else "" for s in ranked["small"]],
-        }
-    )
     codes = list(ranked["area_code"])
     default = {"selection": {"rows": [codes.index(selected)]}} if selected in codes else None
     st.dataframe(
@@ -284,6 +304,37 @@ def render_ranking(
         "of aantal verborgen. Kies een rij om het profiel van die sector te zien."
     )
     return ranked
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _ranking_parts(
+    _store: Store,
+    sectors: pd.DataFrame,
+    view_codes: tuple[str, ...],
+    ind: Indicator,
+    small_threshold: int,
+    references: tuple,
+    selected: str | None,
+) -> tuple[pd.DataFrame, object, pd.DataFrame]:
+    """The ranking, its chart and its table, built once per input: a rerun that changes nothing here (another
+    tab, a note) reuses them. Shared between sessions: read only."""
+    pop = sectors[sectors["indicator"] == "pop_total"].set_index("area_code")["value"]
+    view = sectors[sectors["area_code"].isin(view_codes)]
+    ranked = ranking(view, ind.code, small_threshold, pop, catalogue=_store.catalogue())
+    ranked["small"] = ranked["area_code"].map(small_sector_flags(sectors, small_threshold)).fillna(False)
+    fig = charts.ranking_bars(ranked, ind, list(references), selected)
+    table = pd.DataFrame(
+        {
+            "Rang": ranked["rank"].astype("Int64"),
+            "Sector": ranked["area_name"],
+            "Code": ranked["area_code"],
+            ind.label: ranked["value_text"],
+            "Teller / noemer": ranked["count_text"],
+            "Inwoners": [format_number(p) if pd.notna(p) else "-" for p in ranked["population"]],
+            "": ["⚠" if s else "" for s in ranked["small"]],
+        }
+    )
+    return ranked, fig, table
 
 
 # --- signals -------------------------------------------------------------------------------------
@@ -336,21 +387,19 @@ def render_signals(
     """Per sector on screen the number of indicators raising each signal; the selected sector's signals."""
     selected, period = choice.selected, choice.period
     st.markdown(analysis.rule.describe(analysis.zone_label))
-    codes = list(view_frame["code"])
-    states = analysis.states
-    note = no_data_note(states, codes)
+    names = dict(zip(view_frame["code"], view_frame["name"]))
+    from .data import get_store
+
+    store = get_store()
+    note, table = _signal_table(
+        store,
+        data_version(store),
+        choice.analysis_choice(analysis.rule),
+        tuple(names.items()),
+        tuple(sorted(small_codes)),
+    )
     if note:
         st.info(note, icon=":material/database:")
-    matrix = signal_matrix(analysis.summary, codes, states)
-    names = dict(zip(view_frame["code"], view_frame["name"]))
-    table = pd.DataFrame({"Sector": [names[c] for c in codes], "Code": codes})
-    for signal, label in SIGNALS.items():
-        table[label] = matrix[signal].to_numpy()
-    table["Weinig inwoners"] = ["⚠" if c in small_codes else "" for c in codes]
-    # Most signals first; "-" (no data) below 0: it is not a count.
-    table = table.sort_values(list(SIGNALS.values()), ascending=False, kind="stable", na_position="last")
-    for label in SIGNALS.values():
-        table[label] = table[label].map(signal_count_text)
     st.dataframe(
         table,
         hide_index=True,
@@ -375,12 +424,31 @@ def render_signals(
     return table
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _signal_table(
+    _store: Store, version: str, choice: AnalysisChoice, names: tuple[tuple[str, str], ...], small: tuple[str, ...]
+) -> tuple[str | None, pd.DataFrame]:
+    """The note on missing data and the table of signal counts per sector on screen (built once per input)."""
+    analysis = _signal_analysis(_store, version, choice)
+    codes = [c for c, _ in names]
+    states = analysis.states
+    matrix = signal_matrix(analysis.summary, codes, states)
+    table = pd.DataFrame({"Sector": [n for _, n in names], "Code": codes})
+    for signal, label in SIGNALS.items():
+        table[label] = matrix[signal].to_numpy()
+    table["Weinig inwoners"] = ["⚠" if c in set(small) else "" for c in codes]
+    # Most signals first; "-" (no data) below 0: it is not a count.
+    table = table.sort_values(list(SIGNALS.values()), ascending=False, kind="stable", na_position="last")
+    for label in SIGNALS.values():
+        table[label] = table[label].map(signal_count_text)
+    return no_data_note(states, codes), table
+
+
 # --- population cube -------------------------------------------------------------------------------
 
 
 def render_cube(store: Store, choice: WieChoice, names: pd.Series, source: str) -> None:
     """The bevolkingskubus of the chosen sectors (default: the selected one), else of the whole view."""
-    from ..cube import cube_crosstab
 
     view, selected, period = choice.view, choice.selected, choice.period
 
@@ -412,15 +480,21 @@ def render_cube(store: Store, choice: WieChoice, names: pd.Series, source: str) 
         )
         cube = cached_cube(store, data_version(store), municipalities, period, "gemeente")
         scope = whole
-    table = cube_crosstab(cube)
-    missing = "x" if (cube["status"] == "onvolledig").any() else "-"
-    formatted = table.map(lambda v: format_number(v) if pd.notna(v) else missing)
-    st.dataframe(formatted, width="stretch", key="cube_table")
+    st.dataframe(_cube_table(cube), width="stretch", key="cube_table")
     st.caption(
         f"Aantal inwoners per geslacht, leeftijd (20-jaarsklassen) en positie in het huishouden (LIPRO), "
         f"{scope}, periode {period} · bron: {source}. x = niet op te tellen: de bron verbergt kleine aantallen "
         "in minstens één gekozen sector (nooit 0); - = geen gegevens."
     )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cube_table(cube: pd.DataFrame) -> pd.DataFrame:
+    """The cube as a formatted cross table (x: hidden in a chosen sector; -: no data), once per cube."""
+    from ..cube import cube_crosstab
+
+    missing = "x" if (cube["status"] == "onvolledig").any() else "-"
+    return cube_crosstab(cube).map(lambda v: format_number(v) if pd.notna(v) else missing)
 
 
 # --- summary questions --------------------------------------------------------------------------------
