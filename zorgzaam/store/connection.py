@@ -102,6 +102,8 @@ def close_all() -> None:
 _generations: dict[Path, int] = {}
 _generation_lock = threading.Lock()
 _epoch = [0]  # counts close_all calls
+_memos: dict[Path, dict] = {}
+_WRITTEN = object()  # the memo's own key: the write count it holds answers for
 
 
 class Connection:
@@ -129,6 +131,18 @@ class Connection:
         """How many writes this process committed to this database since it was opened (a cache key for what
         depends on the data; a file reopened after ``close_all`` may have been replaced: a new epoch)."""
         return _epoch[0], _generations.get(self.path, 0)
+
+    def _memo(self, key, compute):
+        """``compute()`` remembered until this process writes to the database again (reads a page run repeats:
+        which datasets there are, which periods, the data version)."""
+        written = self._written()
+        memo = _memos.setdefault(self.path, {})
+        if memo.get(_WRITTEN) != written:
+            memo.clear()
+            memo[_WRITTEN] = written
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def _bump(self) -> None:
         with _generation_lock:

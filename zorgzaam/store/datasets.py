@@ -314,7 +314,7 @@ class Datasets:
         return self._scalar("SELECT value FROM meta WHERE key = 'sector_vintage'")
 
     def is_empty(self) -> bool:
-        return self._scalar("SELECT count(*) FROM areas") == 0
+        return self._memo("is_empty", lambda: self._scalar("SELECT count(*) FROM areas") == 0)
 
     def imported_at(self, dataset_id: str):
         """When ``dataset_id`` was (last) written, or None."""
@@ -360,11 +360,11 @@ class Datasets:
         return self._query_df("SELECT * FROM datasets ORDER BY imported_at")
 
     def has_demo(self) -> bool:
-        return bool(self._scalar("SELECT count(*) FROM datasets WHERE is_demo"))
+        return self._memo("has_demo", lambda: bool(self._scalar("SELECT count(*) FROM datasets WHERE is_demo")))
 
     def has_own_data(self) -> bool:
         """Any imported (not demo) dataset."""
-        return bool(self._scalar("SELECT count(*) FROM datasets WHERE NOT is_demo"))
+        return self._memo("has_own", lambda: bool(self._scalar("SELECT count(*) FROM datasets WHERE NOT is_demo")))
 
     def areas(self, level: str | None = None, within: tuple[str, str] | None = None) -> pd.DataFrame:
         """Areas (level, code, name, area_ha), optionally inside (parent_level, parent_code).
@@ -507,6 +507,10 @@ class Datasets:
         return self._query_df(sql, params)
 
     def periods(self, variables: list[str] | None = None) -> list[str]:
+        key = ("periods", tuple(variables or ()))
+        return list(self._memo(key, lambda: tuple(self._periods(variables))))
+
+    def _periods(self, variables: list[str] | None) -> list[str]:
         if variables:
             rows = (
                 self._cursor()

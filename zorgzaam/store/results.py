@@ -8,10 +8,6 @@ import pandas as pd
 # recomputes its table instead of answering with the old rows). 2: "ontbrekend" rows carry no counts.
 RESULTS_FORMAT = 2
 
-# Per database file: (writes counted when read, data version) and (…, (results version, periods)).
-_versions: dict = {}
-_states: dict = {}
-
 RESULT_TABLE_COLUMNS = [
     "asked_period",
     "indicator",
@@ -35,13 +31,7 @@ class Results:
     def data_version(self) -> str:
         """Changes with every write of data or of the catalogue (not with polls, notes or meetings).
         Read again only after this process wrote to the database (pages ask it for every cached figure)."""
-        written = self._written()
-        cached = _versions.get(self.path)
-        if cached is not None and cached[0] == written:
-            return cached[1]
-        version = self.data_version_on(self._cursor())
-        _versions[self.path] = (written, version)
-        return version
+        return self._memo("data_version", lambda: self.data_version_on(self._cursor()))
 
     def results_version(self) -> str | None:
         """What the results table was computed for: the data version and the row format (None: never computed)."""
@@ -49,18 +39,14 @@ class Results:
 
     def _results_state(self) -> tuple[str | None, list[str]]:
         """(results version, asked periods in the table), read again only after this process wrote."""
-        written = self._written()
-        cached = _states.get(self.path)
-        if cached is not None and cached[0] == written:
-            return cached[1]
-        cur = self._cursor()
-        rows = cur.execute("SELECT value FROM meta WHERE key = 'results_version'").fetchall()
-        periods = [
-            r[0] for r in cur.execute("SELECT DISTINCT asked_period FROM indicator_results ORDER BY 1").fetchall()
-        ]
-        state = (rows[0][0] if rows else None, periods)
-        _states[self.path] = (written, state)
-        return state
+
+        def read() -> tuple[str | None, list[str]]:
+            cur = self._cursor()
+            rows = cur.execute("SELECT value FROM meta WHERE key = 'results_version'").fetchall()
+            periods = cur.execute("SELECT DISTINCT asked_period FROM indicator_results ORDER BY 1").fetchall()
+            return rows[0][0] if rows else None, [r[0] for r in periods]
+
+        return self._memo("results_state", read)
 
     def results_fresh(self) -> bool:
         return self.results_version() == _key(self.data_version())

@@ -370,8 +370,9 @@ def signal_analysis(store: Store, choice: WieChoice, rule: SignalRule) -> ZoneAn
     return _signal_analysis(store, data_version(store), choice.analysis_choice(rule))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _signal_analysis(_store: Store, version: str, choice: AnalysisChoice) -> ZoneAnalysis:
+    # Shared, not copied (a copy of the whole analysis on every rerun cost 20 ms): read only.
     return analyse(_store, choice)
 
 
